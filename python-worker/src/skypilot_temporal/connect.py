@@ -1,0 +1,20 @@
+"""Temporal client connection through Temporal's environment configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from temporalio.client import Client
+from temporalio.envconfig import ClientConfig
+
+from skypilot_temporal.contract import data_converter
+
+
+async def connect(environ: Mapping[str, str] | None = None) -> Client:
+    """TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+    TEMPORAL_PROFILE and temporal.toml, as every Temporal SDK and the CLI read them."""
+    config = ClientConfig.load_client_connect_config(
+        override_env_vars=dict(environ) if environ is not None else None
+    )
+    config.setdefault("target_host", "localhost:7233")
+    return await Client.connect(**config, data_converter=data_converter)

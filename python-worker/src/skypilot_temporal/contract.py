@@ -1,0 +1,100 @@
+"""The cross-language contract: names read from the proto, and the payload converter.
+
+Every name a client needs is a file option in proto/skypilot_temporal/v1/pipeline.proto;
+this module reads them from the generated descriptor so they are never typed twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf import json_format, message
+from temporalio.api.common.v1 import Payload
+from temporalio.converter import (
+    BinaryNullPayloadConverter,
+    BinaryPlainPayloadConverter,
+    BinaryProtoPayloadConverter,
+    CompositePayloadConverter,
+    DataConverter,
+    JSONPlainPayloadConverter,
+    JSONProtoPayloadConverter,
+)
+from temporalio.exceptions import ApplicationError
+
+from skypilot_temporal.v1 import pipeline_pb2
+
+_OPTIONS = pipeline_pb2.DESCRIPTOR.GetOptions()
+WORKFLOW_TYPE: str = _OPTIONS.Extensions[pipeline_pb2.workflow_type]
+DEFAULT_TASK_QUEUE: str = _OPTIONS.Extensions[pipeline_pb2.default_task_queue]
+PROGRESS_QUERY: str = _OPTIONS.Extensions[pipeline_pb2.progress_query]
+
+INVALID_INPUT = "InvalidInput"
+
+
+def _is_proto_type(type_hint: Any) -> bool:
+    return isinstance(type_hint, type) and issubclass(type_hint, message.Message)
+
+
+def _parse_into(payload: Payload, type_hint: type) -> Any:
+    """Parses proto JSON into `type_hint`, refusing unknown and mistyped fields.
+
+    Errors are raised as a non-retryable ApplicationError: a FailureError raised while
+    decoding fails the workflow instead of retrying its task forever, so a bad input
+    ends the run at once with a reason that names the field.
+    """
+    name = type_hint.DESCRIPTOR.full_name
+    sent = payload.metadata.get("messageType", b"").decode()
+    if sent and sent != name:
+        raise ApplicationError(
+            f"invalid payload: expected message {name}, got {sent}",
+            type=INVALID_INPUT,
+            non_retryable=True,
+        )
+    try:
+        return json_format.Parse(payload.data, type_hint(), ignore_unknown_fields=False)
+    except (json_format.ParseError, ValueError) as err:
+        raise ApplicationError(
+            f"invalid {type_hint.DESCRIPTOR.name}: {err}",
+            type=INVALID_INPUT,
+            non_retryable=True,
+        ) from None
+
+
+class _StrictJSONProtoConverter(JSONProtoPayloadConverter):
+    """`json/protobuf`, with decode errors (unknown or mistyped fields) named clearly."""
+
+    def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
+        if not _is_proto_type(type_hint):
+            return super().from_payload(payload, type_hint)
+        assert type_hint is not None
+        return _parse_into(payload, type_hint)
+
+
+class _PlainJSONIntoProtoConverter(JSONPlainPayloadConverter):
+    """`json/plain` that decodes into a proto type hint using the proto's JSON names.
+
+    Clients without proto support (the `temporal` CLI, SDKs in other languages) send
+    plain JSON; an unknown or mistyped field is an error, never silently dropped.
+    """
+
+    def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
+        if not _is_proto_type(type_hint):
+            return super().from_payload(payload, type_hint)
+        assert type_hint is not None
+        return _parse_into(payload, type_hint)
+
+
+class ContractPayloadConverter(CompositePayloadConverter):
+    """The SDK's default order (nil, bytes, proto-JSON, proto-binary, JSON), stricter."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            BinaryNullPayloadConverter(),
+            BinaryPlainPayloadConverter(),
+            _StrictJSONProtoConverter(),
+            BinaryProtoPayloadConverter(),
+            _PlainJSONIntoProtoConverter(),
+        )
+
+
+data_converter = DataConverter(payload_converter_class=ContractPayloadConverter)

@@ -1,0 +1,74 @@
+"""The port every executor implements: the cluster/job model of SkyPilot.
+
+Activities speak only to this interface; retry, heartbeat and cancellation logic live
+in the activities, the mechanics of one backend in its executor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+# Job states, as SkyPilot names them.
+SUCCEEDED = "SUCCEEDED"
+FAILED = "FAILED"
+FAILED_SETUP = "FAILED_SETUP"
+CANCELLED = "CANCELLED"
+TERMINAL = {SUCCEEDED, FAILED, FAILED_SETUP, CANCELLED, "FAILED_DRIVER", "FAILED_PRECHECKS"}
+
+
+class PermanentError(Exception):
+    """Retrying cannot help (bad task, no cloud access, auth, policy). Fails the step."""
+
+
+class ClusterGone(PermanentError):
+    """The cluster a step needs does not exist (any more)."""
+
+
+@dataclass
+class Submission:
+    """What a step asks an executor to run."""
+
+    kind: str  # "launch" or "exec"
+    cluster_name: str
+    job_name: str
+    # sky.Task parsed from the YAML with envs merged, secrets in `secrets`, local paths
+    # absolute inside the checkout, and `name` = job_name.
+    task: Any
+    repo_dir: Path
+    autodown_minutes: int | None = None
+    retry_until_up: bool = False
+
+
+# Called with each chunk of log text as it arrives.
+LogSink = Callable[[str], None]
+# Called with a checkpoint to heartbeat as soon as it is known (request id, job id).
+Checkpoint = Callable[[dict[str, Any]], None]
+
+
+class Executor(Protocol):
+    name: str
+
+    async def find_job(self, cluster_name: str, job_name: str) -> int | None:
+        """Id of the job named `job_name` on the cluster, if one was already submitted."""
+
+    async def submit(
+        self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
+    ) -> int:
+        """Launches/execs and returns the job id once the job is submitted.
+
+        `resume` is the last checkpoint of an earlier attempt: re-attach to its request
+        instead of submitting again.
+        """
+
+    async def wait_job(self, cluster_name: str, job_id: int, log: LogSink) -> str:
+        """Streams the job's log to `log` until it ends; returns its final status."""
+
+    async def cancel(self, cluster_name: str, job_id: int | None, resume: dict[str, Any]) -> None:
+        """Cancels the in-flight request and/or the job. Best effort, never raises."""
+
+    async def down(self, cluster_name: str) -> bool:
+        """Tears the cluster down; False if it did not exist. Idempotent."""
+

@@ -1,0 +1,47 @@
+"""Periodic activity heartbeats carrying the step's checkpoint (request id, job id).
+
+A dead worker is noticed within the heartbeat timeout, and the next attempt reads the
+last checkpoint to re-attach instead of starting over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from temporalio import activity
+
+
+class Heartbeater:
+    def __init__(self, details: dict[str, Any] | None = None) -> None:
+        self.details: dict[str, Any] = dict(details or {})
+        self._task: asyncio.Task[None] | None = None
+
+    def checkpoint(self, update: dict[str, Any]) -> None:
+        """Records progress and heartbeats it at once."""
+        self.details.update(update)
+        activity.heartbeat(self.details)
+
+    async def _beat(self, every: float) -> None:
+        while True:
+            activity.heartbeat(self.details)
+            await asyncio.sleep(every)
+
+    async def __aenter__(self) -> "Heartbeater":
+        timeout = activity.info().heartbeat_timeout or timedelta(seconds=60)
+        # Several beats per timeout; the SDK throttles what it actually sends.
+        every = max(0.5, min(timeout.total_seconds() / 4, 10.0))
+        self._task = asyncio.create_task(self._beat(every))
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+
+def previous_checkpoint() -> dict[str, Any]:
+    details = activity.info().heartbeat_details
+    if details and isinstance(details[0], dict):
+        return dict(details[0])
+    return {}

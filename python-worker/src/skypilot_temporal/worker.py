@@ -1,0 +1,98 @@
+"""What `make worker` runs: the SkyPilotWorkflow worker on its task queue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from skypilot_temporal.activities import PipelineActivities
+from skypilot_temporal.config import ConfigError, Settings
+from skypilot_temporal.connect import connect
+from skypilot_temporal.executors.base import Executor
+from skypilot_temporal.workflow import SkyPilotWorkflow
+
+log = logging.getLogger("skypilot_temporal.worker")
+
+
+def make_executor(settings: Settings) -> tuple[Executor, str]:
+    """The executor and the SkyPilot endpoint it talks to ("" for local)."""
+    if settings.executor == "local":
+        from skypilot_temporal.executors.local import LocalExecutor
+
+        return LocalExecutor(settings.work_dir / "local"), ""
+    from sky.server import common as sky_server
+
+    from skypilot_temporal.executors.skypilot import SkyPilotExecutor
+
+    return SkyPilotExecutor(settings.sdk_threads), sky_server.get_server_url()
+
+
+def build_worker(client: Client, settings: Settings) -> Worker:
+    executor, endpoint = make_executor(settings)
+    activities = PipelineActivities(settings, executor, endpoint)
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=[SkyPilotWorkflow],
+        activities=activities.all(),
+        max_concurrent_activities=settings.max_concurrent_activities,
+        # Generated proto modules are deterministic; share them with the sandbox.
+        workflow_runner=SandboxedWorkflowRunner(
+            restrictions=SandboxRestrictions.default.with_passthrough_modules(
+                "skypilot_temporal.v1", "google.protobuf"
+            )
+        ),
+        graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+async def serve(settings: Settings) -> None:
+    loop = asyncio.get_running_loop()
+    # asyncio.to_thread (file copies, YAML reads) must not queue behind a small pool.
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=settings.sdk_threads))
+    client = await connect(settings.environ)
+    worker = build_worker(client, settings)
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info(
+        "worker ready: task queue %s, executor %s, namespace %s",
+        settings.task_queue, settings.executor, client.namespace,
+    )
+    async with worker:
+        await stop.wait()
+        # Leaving the block drains: running activities get the grace period; their
+        # SkyPilot jobs keep running and the next worker re-attaches to them.
+        log.info("stopping: draining the worker")
+    log.info("worker stopped")
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=os.environ.get("SKYPILOT_TEMPORAL_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        force=True,
+    )
+    try:
+        settings = Settings.from_env()
+    except ConfigError as err:
+        print(f"configuration error: {err}", file=sys.stderr)
+        sys.exit(2)
+    # Values from .env reach libraries that read os.environ (SkyPilot's endpoint and
+    # token). Done once, before any thread exists; never changed afterwards.
+    for key, value in settings.environ.items():
+        os.environ.setdefault(key, value)
+    asyncio.run(serve(settings))
+
+
+if __name__ == "__main__":
+    main()

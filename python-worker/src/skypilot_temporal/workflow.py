@@ -1,0 +1,223 @@
+"""SkyPilotWorkflow: the pipeline's steps as activities, with guaranteed teardown.
+
+Deterministic: no I/O, clock or randomness here; every effect is an activity.
+A cluster is downed as soon as no later step needs it, and on failure or
+cancellation every cluster the run may have started is downed, shielded from the
+cancellation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
+
+with workflow.unsafe.imports_passed_through():
+    from skypilot_temporal.activity_types import (
+        RUN_GIT_CLONE,
+        RUN_SKY_DOWN,
+        RUN_SKY_EXEC,
+        RUN_SKY_LAUNCH,
+        CloneInput,
+        CloneResult,
+        DownInput,
+        DownResult,
+        StepInput,
+        StepOutcome,
+    )
+    from skypilot_temporal.contract import INVALID_INPUT, PROGRESS_QUERY, WORKFLOW_TYPE
+    from skypilot_temporal.pipeline import LAUNCH, InvalidInput, Plan, PlannedStep, build_plan
+    from skypilot_temporal.v1 import pipeline_pb2 as pb
+
+STEP_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=60),
+    maximum_attempts=5,
+)
+# Teardown keeps trying much longer: a leaked cluster costs money.
+DOWN_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=60),
+    maximum_attempts=20,
+)
+CLONE_TIMEOUT = timedelta(minutes=5)
+DOWN_TIMEOUT = timedelta(minutes=10)
+SHORT_HEARTBEAT = timedelta(seconds=30)
+
+
+@workflow.defn(name=WORKFLOW_TYPE)
+class SkyPilotWorkflow:
+    def __init__(self) -> None:
+        self._progress = pb.SkyPilotWorkflowProgress(phase="starting")
+        # Clusters this run may have started and not yet downed, in launch order.
+        self._up: list[str] = []
+        # The step whose activity is running, named in a failure.
+        self._current = ""
+
+    @workflow.query(name=PROGRESS_QUERY)
+    def progress(self) -> pb.SkyPilotWorkflowProgress:
+        p = pb.SkyPilotWorkflowProgress()
+        p.CopyFrom(self._progress)
+        p.clusters_up[:] = self._up
+        return p
+
+    @workflow.run
+    async def run(self, inp: pb.SkyPilotWorkflowInput) -> pb.SkyPilotWorkflowResult:
+        info = workflow.info()
+        try:
+            plan = build_plan(inp, info.workflow_id, info.run_id)
+        except InvalidInput as err:
+            self._set_phase("failed")
+            raise ApplicationError(str(err), type=INVALID_INPUT, non_retryable=True) from None
+        self._progress.steps_total = len(plan.steps)
+        run_key = f"{info.workflow_id}-{info.run_id}"
+        result = pb.SkyPilotWorkflowResult()
+
+        try:
+            self._set_phase("clone")
+            self._current = "clone"
+            clone = await self._clone(inp, plan, run_key)
+            result.commit = clone.commit
+            self._set_phase("running")
+            for index, step in enumerate(plan.steps):
+                outcome = await self._run_step(inp, plan, step, clone.commit, run_key)
+                result.steps.append(outcome)
+                self._progress.finished.append(outcome)
+                self._progress.current_step = ""
+                for cluster in plan.release_after.get(index, []):
+                    await self._down(cluster, inp.api_server_endpoint, result)
+        except BaseException as err:
+            cancelled = _is_cancellation(err)
+            self._set_phase("teardown")
+            await self._teardown(inp.api_server_endpoint, result)
+            self._set_phase("cancelled" if cancelled else "failed")
+            if not cancelled and isinstance(err, ActivityError) and isinstance(err.cause, ApplicationError):
+                raise self._step_failure(err.cause) from err
+            raise
+        self._set_phase("completed")
+        return result
+
+    async def _clone(self, inp: pb.SkyPilotWorkflowInput, plan: Plan, run_key: str) -> CloneResult:
+        return await workflow.execute_activity(
+            RUN_GIT_CLONE,
+            CloneInput(
+                repo_url=inp.repo_url,
+                branch=inp.branch,
+                task_yamls=plan.task_yamls,
+                run_key=run_key,
+                envs_override=dict(inp.envs_override),
+                secret_env_names=list(inp.secret_env_names),
+            ),
+            result_type=CloneResult,
+            start_to_close_timeout=CLONE_TIMEOUT,
+            heartbeat_timeout=SHORT_HEARTBEAT,
+            retry_policy=STEP_RETRY,
+            summary=f"clone {inp.repo_url} {inp.branch}".strip(),
+        )
+
+    def _step_failure(self, cause: ApplicationError) -> ApplicationError:
+        """The failure a client sees: names the step, carries the job's log tail."""
+        message = f"step {self._current!r} failed: {cause.message}"
+        outcome = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+        if outcome:
+            self._progress.finished.append(
+                pb.StepResult(
+                    name=self._current,
+                    cluster_name=str(outcome.get("cluster_name", "")),
+                    job_id=int(outcome.get("job_id") or 0),
+                    status=str(outcome.get("status", "")),
+                    duration_seconds=float(outcome.get("duration_seconds") or 0),
+                    log_tail=str(outcome.get("log_tail", "")),
+                )
+            )
+            if outcome.get("log_tail"):
+                message += "\n--- log tail ---\n" + str(outcome["log_tail"])
+        return ApplicationError(message, type=cause.type, non_retryable=True)
+
+    async def _run_step(
+        self, inp: pb.SkyPilotWorkflowInput, plan: Plan, step: PlannedStep, commit: str, run_key: str
+    ) -> pb.StepResult:
+        self._progress.current_step = step.name
+        self._current = step.name
+        launch = step.kind == LAUNCH
+        if launch and step.cluster_name not in self._up:
+            # Recorded before the launch: a launch that fails midway may leave it up.
+            self._up.append(step.cluster_name)
+        started = workflow.now()
+        verb = "launch" if launch else "exec"
+        outcome: StepOutcome = await workflow.execute_activity(
+            RUN_SKY_LAUNCH if launch else RUN_SKY_EXEC,
+            StepInput(
+                step=step.name,
+                cluster_name=step.cluster_name,
+                job_name=step.job_name,
+                task_yaml=step.task_yaml,
+                repo_url=inp.repo_url,
+                branch=inp.branch,
+                commit=commit,
+                run_key=run_key,
+                envs_override=dict(inp.envs_override),
+                secret_env_names=list(inp.secret_env_names),
+                api_server_endpoint=inp.api_server_endpoint,
+                autodown_minutes=plan.autodown_minutes if launch else None,
+                retry_until_up=plan.retry_until_up,
+            ),
+            result_type=StepOutcome,
+            start_to_close_timeout=timedelta(seconds=step.timeout_s),
+            heartbeat_timeout=timedelta(seconds=step.heartbeat_timeout_s),
+            retry_policy=STEP_RETRY,
+            # Wait for the activity to cancel its SkyPilot request/job before teardown.
+            cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+            summary=f"{step.name}: {verb} {step.task_yaml} on {step.cluster_name}",
+        )
+        return pb.StepResult(
+            name=outcome.step,
+            kind=step.kind,
+            cluster_name=outcome.cluster_name,
+            job_id=outcome.job_id,
+            status=outcome.status,
+            duration_seconds=round((workflow.now() - started).total_seconds(), 3),
+            log_tail=outcome.log_tail,
+        )
+
+    async def _down(self, cluster: str, endpoint: str, result: pb.SkyPilotWorkflowResult) -> None:
+        await workflow.execute_activity(
+            RUN_SKY_DOWN,
+            DownInput(cluster_name=cluster, api_server_endpoint=endpoint),
+            result_type=DownResult,
+            start_to_close_timeout=DOWN_TIMEOUT,
+            heartbeat_timeout=SHORT_HEARTBEAT,
+            retry_policy=DOWN_RETRY,
+            summary=f"down {cluster}",
+        )
+        self._up.remove(cluster)
+        result.clusters_downed.append(cluster)
+
+    async def _teardown(self, endpoint: str, result: pb.SkyPilotWorkflowResult) -> None:
+        """Downs every cluster still up, even while the run is being cancelled."""
+        for cluster in list(reversed(self._up)):
+            task = asyncio.ensure_future(self._down(cluster, endpoint, result))
+            while not task.done():
+                try:
+                    # A second cancellation must not abandon the teardown.
+                    await asyncio.shield(task)
+                except asyncio.CancelledError:
+                    continue
+                except ActivityError as err:
+                    workflow.logger.error("teardown of %s failed: %s", cluster, err)
+                    break
+
+    def _set_phase(self, phase: str) -> None:
+        self._progress.phase = phase
+        workflow.set_current_details(f"phase: {phase}")
+
+
+def _is_cancellation(err: BaseException) -> bool:
+    return isinstance(err, (asyncio.CancelledError, CancelledError)) or (
+        isinstance(err, ActivityError) and isinstance(err.cause, CancelledError)
+    )
