@@ -91,6 +91,9 @@ class LocalExecutor:
             status = local_job.read_text(job_dir / "status", "PENDING")
             offset = _drain(job_dir / "log", offset, log)
             if status in TERMINAL:
+                # The status is written after the last output: read the log to its end.
+                while (new := _drain(job_dir / "log", offset, log)) != offset:
+                    offset = new
                 return status
             if status == "PENDING" and _orphaned(job_dir):
                 # The submitting worker died between recording the job and starting it.

@@ -1,0 +1,141 @@
+"""Real parts for tests: a Temporal dev server, worker processes, example repositories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+EXAMPLE = ROOT / "examples" / "ml-pipeline"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
+
+
+def stop_process(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
+    """Stops a process this test suite started (by its PID), then kills it if needed."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+@dataclass
+class DevServer:
+    proc: subprocess.Popen
+    port: int
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+def start_dev_server(log_path: Path) -> DevServer:
+    port, ui = free_port(), free_port()
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(
+        [str(VENV_BIN / "temporal"), "server", "start-dev", "--ip", "127.0.0.1",
+         "--port", str(port), "--ui-port", str(ui), "--headless", "--log-level", "error"],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+    )
+    wait_for_port(port)
+    return DevServer(proc, port)
+
+
+def make_git_repo(dest: Path, source: Path = EXAMPLE, files: Mapping[str, str] | None = None) -> Path:
+    """A git repository with the example tasks (plus/over `files`), committed."""
+    shutil.copytree(source, dest)
+    for rel, text in (files or {}).items():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_text(text)
+    git = ["git", "-c", "user.email=tests@localhost", "-c", "user.name=tests"]
+    subprocess.run(git + ["init", "-q", "-b", "main"], cwd=dest, check=True)
+    subprocess.run(git + ["add", "-A"], cwd=dest, check=True)
+    subprocess.run(git + ["commit", "-qm", "tasks"], cwd=dest, check=True)
+    return dest
+
+
+@dataclass
+class WorkerProcess:
+    """`skypilot-temporal-worker` as users run it, in its own process."""
+
+    env: dict[str, str]
+    log_path: Path
+    proc: subprocess.Popen | None = None
+    starts: int = field(default=0)
+
+    def start(self, timeout: float = 60.0) -> "WorkerProcess":
+        self.starts += 1
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [str(VENV_BIN / "skypilot-temporal-worker")],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cwd=self.env.get("SKYPILOT_TEMPORAL_WORK_DIR", str(ROOT)),
+        )
+        deadline = time.monotonic() + timeout
+        want = self.starts
+        while time.monotonic() < deadline:
+            if self.log().count("worker ready") >= want:
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.proc.returncode}:\n{self.log()}")
+            time.sleep(0.1)
+        raise TimeoutError(f"worker not ready after {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies without any chance to clean up."""
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop_process(self.proc, signal.SIGINT, timeout=30)
+
+
+def worker_env(server: DevServer, work_dir: Path, task_queue: str, **extra: str) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("TEMPORAL_", "SKYPILOT_TEMPORAL_"))
+    }
+    env.update(
+        TEMPORAL_ADDRESS=server.address,
+        TEMPORAL_NAMESPACE="default",
+        SKYPILOT_TEMPORAL_TASK_QUEUE=task_queue,
+        SKYPILOT_TEMPORAL_WORK_DIR=str(work_dir),
+        SKYPILOT_TEMPORAL_EXECUTOR="local",
+        SKYPILOT_TEMPORAL_ALLOW_LOCAL_REPOS="1",
+        SKYPILOT_DISABLE_USAGE_COLLECTION="1",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
