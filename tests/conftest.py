@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import uuid
+from dataclasses import dataclass
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,6 +46,24 @@ def work_dir(tmp_path: Path) -> Path:
     d = tmp_path / "work"
     d.mkdir()
     return d
+
+
+@dataclass
+class SharedWorker:
+    worker: WorkerProcess
+    task_queue: str
+    work_dir: Path
+
+
+@pytest.fixture(scope="module")
+def shared_worker(temporal_server: DevServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedWorker]:
+    """One local-executor worker for a whole module of short tests."""
+    tmp = tmp_path_factory.mktemp("shared")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    (tmp / "work").mkdir()
+    worker = WorkerProcess(worker_env(temporal_server, tmp / "work", queue), tmp / "worker.log").start()
+    yield SharedWorker(worker, queue, tmp / "work")
+    worker.stop()
 
 
 @pytest.fixture

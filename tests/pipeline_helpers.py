@@ -105,3 +105,24 @@ def clusters(work_dir: Path) -> list[str]:
 
 def to_json(msg) -> dict:
     return json_format.MessageToDict(msg, preserving_proto_field_name=True)
+
+
+async def history_text(handle: WorkflowHandle) -> str:
+    """The history as JSON plus every payload's data decoded: searchable for values."""
+    import base64
+
+    raw = await history_json(handle)
+    decoded: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "data" in node and "metadata" in node and isinstance(node["data"], str):
+                decoded.append(base64.b64decode(node["data"]).decode(errors="replace"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(raw))
+    return raw + "\n" + "\n".join(decoded)

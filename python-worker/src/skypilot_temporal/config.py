@@ -83,6 +83,7 @@ class Settings:
     log_tail_bytes: int
     sdk_threads: int
     max_concurrent_activities: int
+    heartbeat_throttle_seconds: int
     # Full environment (process over .env): secrets are resolved from it.
     environ: Mapping[str, str]
 
@@ -107,5 +108,6 @@ class Settings:
             log_tail_bytes=_int(env, "SKYPILOT_TEMPORAL_LOG_TAIL_BYTES", 8 * 1024),
             sdk_threads=_int(env, "SKYPILOT_TEMPORAL_SDK_THREADS", 64),
             max_concurrent_activities=_int(env, "SKYPILOT_TEMPORAL_MAX_CONCURRENT_ACTIVITIES", 200),
+            heartbeat_throttle_seconds=_int(env, "SKYPILOT_TEMPORAL_HEARTBEAT_SECONDS", 2),
             environ=env,
         )

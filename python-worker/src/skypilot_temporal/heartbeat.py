@@ -31,7 +31,7 @@ class Heartbeater:
     async def __aenter__(self) -> "Heartbeater":
         timeout = activity.info().heartbeat_timeout or timedelta(seconds=60)
         # Several beats per timeout; the SDK throttles what it actually sends.
-        every = max(0.5, min(timeout.total_seconds() / 4, 10.0))
+        every = max(0.2, min(timeout.total_seconds() / 4, 1.0))
         self._task = asyncio.create_task(self._beat(every))
         return self
 

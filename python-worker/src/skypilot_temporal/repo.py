@@ -40,10 +40,10 @@ def check_repo_url(url: str, policy: RepoPolicy) -> str:
         raise RepoError(f"repo_url: required ({allowed})")
     if url.startswith("-"):
         raise RepoError(f"repo_url: {url!r} must not start with '-' ({allowed})")
-    if any(c.isspace() or ord(c) < 32 for c in url):
-        raise RepoError(f"repo_url: must not contain whitespace or control characters ({allowed})")
     if _TRANSPORT.match(url):
         raise RepoError(f"repo_url: {url!r} uses a git remote helper ('<transport>::'); {allowed}")
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        raise RepoError(f"repo_url: must not contain whitespace or control characters ({allowed})")
     lowered = url.lower()
     if lowered.startswith("https://"):
         return "https"

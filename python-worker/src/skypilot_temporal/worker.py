@@ -36,6 +36,16 @@ def make_executor(settings: Settings) -> tuple[Executor, str]:
     return SkyPilotExecutor(settings.sdk_threads), sky_server.get_server_url()
 
 
+def workflow_runner() -> SandboxedWorkflowRunner:
+    # Generated proto modules are deterministic; share them with the sandbox so the
+    # proto symbol database (used to decode json/protobuf) is the worker's own.
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(
+            "skypilot_temporal.v1", "google.protobuf"
+        )
+    )
+
+
 def build_worker(client: Client, settings: Settings) -> Worker:
     executor, endpoint = make_executor(settings)
     activities = PipelineActivities(settings, executor, endpoint)
@@ -45,13 +55,12 @@ def build_worker(client: Client, settings: Settings) -> Worker:
         workflows=[SkyPilotWorkflow],
         activities=activities.all(),
         max_concurrent_activities=settings.max_concurrent_activities,
-        # Generated proto modules are deterministic; share them with the sandbox.
-        workflow_runner=SandboxedWorkflowRunner(
-            restrictions=SandboxRestrictions.default.with_passthrough_modules(
-                "skypilot_temporal.v1", "google.protobuf"
-            )
-        ),
+        workflow_runner=workflow_runner(),
         graceful_shutdown_timeout=timedelta(seconds=10),
+        # Cancellation reaches an activity only with a heartbeat response: send them
+        # often (the SDK would otherwise wait up to 0.8 x the heartbeat timeout).
+        max_heartbeat_throttle_interval=timedelta(seconds=settings.heartbeat_throttle_seconds),
+        default_heartbeat_throttle_interval=timedelta(seconds=settings.heartbeat_throttle_seconds),
     )
 
 
