@@ -1,24 +1,70 @@
 # Every task a person runs is a target here. `make demo` and `make test` install what they need.
 SHELL := /bin/bash
-PY_VERSION ?= python3
+PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-PROTO_SRC := proto/skypilot_temporal/v1/pipeline.proto
+EXECUTOR ?= local
 
-.PHONY: setup proto worker demo test lint clean
+.PHONY: setup proto worker demo test test-python test-go test-ts lint e2e slurm-up slurm-down clean
 
-setup: $(STAMP)
+## setup: Python venv (pinned), npm packages (package-lock.json), Go modules, bubblewrap
+setup: $(STAMP) node_modules/.installed .tools/go-modules bwrap
 
 $(STAMP): python-worker/requirements.lock python-worker/pyproject.toml
-	test -x $(PY) || $(PY_VERSION) -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r python-worker/requirements.lock
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e python-worker
 	touch $@
 
-# Regenerate every language's contract code from proto/ (the generated files are committed).
-proto: setup
-	$(PY) -m grpc_tools.protoc -Iproto --python_out=python-worker/src --pyi_out=python-worker/src $(PROTO_SRC)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
+.tools/go-modules: go.mod go.sum
+	go mod download
+	mkdir -p .tools && touch $@
+
+# The local executor mounts buckets at absolute paths (/data) in a private namespace.
+bwrap:
+	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && { apt-get update -qq && apt-get install -y -qq --no-install-recommends bubblewrap; }; } \
+	  || echo "note: bubblewrap not installed; local tasks that mount absolute paths will be refused"
+
+## proto: regenerate Python, Go and TypeScript contract code from proto/ (committed)
+proto: setup
+	PY=$(PY) scripts/gen-proto.sh
+
+## worker: run the worker (Ctrl-C drains and stops it)
 worker: setup
 	$(VENV)/bin/skypilot-temporal-worker
+
+## demo: dev server + worker + the pipeline from the Python, Go and TS starters
+demo: setup
+	EXECUTOR=$(EXECUTOR) scripts/demo.sh
+
+## test: everything (Python on a real dev server, Go, TypeScript, contract vectors)
+test: setup test-go test-ts test-python
+
+test-python: setup
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-go: setup
+	go vet ./...
+	go test ./...
+
+test-ts: setup
+	npx tsc --noEmit
+	npm test --silent
+
+## e2e: the pipeline on real SkyPilot and a local Slurm cluster (root, Debian)
+e2e: setup slurm-up
+	$(PY) -m pytest -q -m slurm tests/e2e
+
+slurm-up: setup
+	SKY_VENV=$(abspath $(VENV)) tests/infra/slurm/up.sh
+
+slurm-down:
+	tests/infra/slurm/down.sh
+
+clean:
+	rm -rf $(VENV) node_modules .tools

@@ -36,7 +36,7 @@ def _is_proto_type(type_hint: Any) -> bool:
 
 
 def _parse_into(payload: Payload, type_hint: type) -> Any:
-    """Parses proto JSON into `type_hint`, refusing unknown and mistyped fields.
+    """Parses proto JSON into `type_hint`, refusing mistyped (and, in input, unknown) fields.
 
     Errors are raised as a non-retryable ApplicationError: a FailureError raised while
     decoding fails the workflow instead of retrying its task forever, so a bad input
@@ -50,8 +50,11 @@ def _parse_into(payload: Payload, type_hint: type) -> Any:
             type=INVALID_INPUT,
             non_retryable=True,
         )
+    # The worker's input is checked strictly; what it sends back (result, progress) is
+    # read leniently, so a client built on an older contract survives added fields.
+    strict = type_hint is pipeline_pb2.SkyPilotWorkflowInput
     try:
-        return json_format.Parse(payload.data, type_hint(), ignore_unknown_fields=False)
+        return json_format.Parse(payload.data, type_hint(), ignore_unknown_fields=not strict)
     except (json_format.ParseError, ValueError) as err:
         raise ApplicationError(
             f"invalid {type_hint.DESCRIPTOR.name}: {err}",

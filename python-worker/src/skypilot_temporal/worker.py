@@ -101,6 +101,10 @@ def main() -> None:
     for key, value in settings.environ.items():
         os.environ.setdefault(key, value)
     asyncio.run(serve(settings))
+    logging.shutdown()
+    # SDK calls still blocked in threads (a log stream, a long request) would hold the
+    # interpreter at exit; their jobs keep running and the next worker re-attaches.
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -47,10 +47,15 @@ _PERMANENT = tuple(
         "StorageSpecError",
         "StorageBucketCreateError",
         "RequestCancelled",
+        # Raised after SkyPilot itself failed over across every candidate location;
+        # waiting for capacity is what launch.retry_until_up is for.
+        "ResourcesUnavailableError",
     )
     if hasattr(sky_exc, name)
 ) + (ValueError, TypeError, KeyError)
-_REQUEST_ACTIVE = {"PENDING", "WAITING", "RUNNING", "SUCCEEDED", "FAILED"}
+# A request in these states is re-attached to; a FAILED one is sent again (its error
+# was transient, or this attempt would not exist).
+_REQUEST_REUSABLE = {"PENDING", "WAITING", "RUNNING", "SUCCEEDED"}
 _RECONNECT_S = 3.0
 
 
@@ -168,7 +173,7 @@ class SkyPilotExecutor:
         except Exception as err:  # noqa: BLE001 - decide by resubmitting
             log.warning("looking up request %s: %s", request_id, err)
             return False
-        return any(str(getattr(r, "status", "")).split(".")[-1] in _REQUEST_ACTIVE for r in found)
+        return any(str(getattr(r, "status", "")).split(".")[-1] in _REQUEST_REUSABLE for r in found)
 
     async def _inflight_request(self, sub: Submission) -> str | None:
         """A launch/exec request still running on this step's cluster.

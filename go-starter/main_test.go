@@ -1,0 +1,148 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"google.golang.org/protobuf/proto"
+
+	pb "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func writeInput(t *testing.T, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "input.json")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestContractNamesComeFromGeneratedCode(t *testing.T) {
+	if workflowType != "SkyPilotWorkflow" || defaultTaskQueue != "skypilot-workflow-queue" || progressQuery != "progress" {
+		t.Fatalf("got %q %q %q", workflowType, defaultTaskQueue, progressQuery)
+	}
+}
+
+func TestFlagBeatsEnvBeatsFile(t *testing.T) {
+	path := writeInput(t, `{
+		"repoUrl": "https://file.example/repo.git", "branch": "file-branch", "cluster_prefix": "file",
+		"envsOverride": {"A": "file", "B": "file"}, "secretEnvNames": ["FILE_SECRET"],
+		"steps": [{"name": "train", "task_yaml": "train.yaml", "kind": "STEP_KIND_LAUNCH", "timeoutSeconds": 60}]
+	}`)
+	opts, err := parseArgs([]string{"--input", path, "--branch", "flag-branch", "--env", "A=flag=1", "--secret-env", "HF_TOKEN"},
+		env(map[string]string{
+			"SKYPILOT_TEMPORAL_BRANCH":              "env-branch",
+			"SKYPILOT_TEMPORAL_CLUSTER_PREFIX":      "env",
+			"SKYPILOT_TEMPORAL_SECRET_ENV_NAMES":    "IGNORED_WHEN_FLAGS_GIVEN",
+			"SKYPILOT_TEMPORAL_TASK_QUEUE":          "env-queue",
+			"SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT": "http://env:46580",
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &pb.SkyPilotWorkflowInput{
+		RepoUrl: "https://file.example/repo.git", Branch: "flag-branch", ClusterPrefix: "env",
+		ApiServerEndpoint: "http://env:46580",
+		EnvsOverride:      map[string]string{"A": "flag=1", "B": "file"},
+		SecretEnvNames:    []string{"FILE_SECRET", "HF_TOKEN"},
+		Steps:             []*pb.PipelineStep{{Name: "train", TaskYaml: "train.yaml", Kind: pb.StepKind_STEP_KIND_LAUNCH, TimeoutSeconds: 60}},
+	}
+	if !proto.Equal(opts.input, want) {
+		t.Errorf("input\n got %v\nwant %v", opts.input, want)
+	}
+	if opts.taskQueue != "env-queue" {
+		t.Errorf("task queue %q", opts.taskQueue)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	opts, err := parseArgs([]string{"--repo", "git@github.com:org/tasks.git"},
+		env(map[string]string{"SKYPILOT_TEMPORAL_SECRET_ENV_NAMES": " HF_TOKEN, ,WANDB_API_KEY"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.taskQueue != "skypilot-workflow-queue" || opts.noWait {
+		t.Errorf("task queue %q, no-wait %v", opts.taskQueue, opts.noWait)
+	}
+	if !strings.HasPrefix(opts.workflowID, "skypilot-pipeline-") || len(opts.workflowID) != len("skypilot-pipeline-")+16 {
+		t.Errorf("workflow id %q", opts.workflowID)
+	}
+	if got := opts.input.GetSecretEnvNames(); !reflect.DeepEqual(got, []string{"HF_TOKEN", "WANDB_API_KEY"}) {
+		t.Errorf("secret names %v", got)
+	}
+	again, _ := parseArgs([]string{"--repo", "x"}, env(nil))
+	if again.workflowID == opts.workflowID {
+		t.Error("workflow id is not fresh per run")
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{}, "no repository"},
+		{[]string{"--repo", "x", "--env", "NOEQUALS"}, `--env "NOEQUALS": want KEY=VALUE`},
+		{[]string{"--repo", "x", "--env", "=value"}, `--env "=value"`},
+		{[]string{"--repo", "x", "--env", "BAD-KEY=1"}, `--env "BAD-KEY=1"`},
+		{[]string{"--repo", "x", "--secret-env", "NOT OK"}, `--secret-env "NOT OK"`},
+		{[]string{"--repo", "x", "extra"}, `unexpected argument "extra"`},
+		{[]string{"--bogus"}, "flag provided but not defined"},
+		{[]string{"--input", "/nonexistent/input.json"}, "--input /nonexistent/input.json"},
+	} {
+		_, err := parseArgs(tc.args, env(nil))
+		var usage usageError
+		if !errors.As(err, &usage) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: got %v, want a usage error containing %q", tc.args, err, tc.want)
+		}
+	}
+	if _, err := parseArgs([]string{"--help"}, env(nil)); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("--help: %v", err)
+	}
+}
+
+func TestInputFileRejectsUnknownFieldsByPath(t *testing.T) {
+	path := writeInput(t, `{"repoUrl": "x", "bogus": 1, "launch": {"retryUntilUp": true, "idle": 3},
+		"steps": [{"name": "a"}, {"name": "b", "taskYml": "t.yaml"}]}`)
+	_, err := parseArgs([]string{"--input", path}, env(nil))
+	want := `unknown field "bogus", "launch.idle", "steps[1].taskYml"`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+	path = writeInput(t, `{"repoUrl": "x", "steps": [{"name": "a", "timeoutSeconds": "soon"}]}`)
+	if _, err := parseArgs([]string{"--input", path}, env(nil)); err == nil || !strings.Contains(err.Error(), "timeoutSeconds") {
+		t.Fatalf("mistyped field: %v", err)
+	}
+	path = writeInput(t, `{"repoUrl": `)
+	if _, err := parseArgs([]string{"--input", path}, env(nil)); err == nil || !strings.Contains(err.Error(), "not valid JSON") {
+		t.Fatalf("broken JSON: %v", err)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	p := &pb.SkyPilotWorkflowProgress{Phase: "running", CurrentStep: "train", StepsTotal: 3,
+		Finished: []*pb.StepResult{{Name: "preprocess", Status: "SUCCEEDED"}}}
+	if got, want := progressLine(p), "progress: phase=running step=train finished=1/3 preprocess:SUCCEEDED"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got, want := progressLine(&pb.SkyPilotWorkflowProgress{Phase: "clone"}), "progress: phase=clone step=- finished=0"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+func TestUILink(t *testing.T) {
+	t.Setenv("TEMPORAL_UI_URL", "https://cloud.example/ui/")
+	if got, want := uiLink("team ns", "run/1é"), "https://cloud.example/ui/namespaces/team%20ns/workflows/run%2F1%C3%A9"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}

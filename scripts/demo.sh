@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `make demo`: a Temporal dev server, a worker, and the pipeline on the example task
+# repository, started from the Python, Go and TypeScript starters. Stops (by PID)
+# everything it started, however it ends.
+#
+#   EXECUTOR=local (default)  tasks run on this host (no cloud)
+#   EXECUTOR=skypilot         tasks go to the SkyPilot API server the worker is configured
+#                             for (e.g. the local Slurm cluster: make slurm-up)
+#   DEMO_TEMPORAL_PORT / DEMO_UI_PORT   dev server ports (default 7233 / 8233)
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+executor="${EXECUTOR:-local}"
+port="${DEMO_TEMPORAL_PORT:-7233}"
+ui_port="${DEMO_UI_PORT:-8233}"
+run="$(mktemp -d /tmp/skypilot-temporal-demo.XXXXXX)"
+pids=()
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  echo "demo: stopped what it started; logs kept in $run"
+}
+trap cleanup EXIT
+
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  echo "demo: 127.0.0.1:$port is already in use; set DEMO_TEMPORAL_PORT" >&2
+  exit 1
+fi
+
+echo "demo: Temporal dev server on 127.0.0.1:$port (UI http://127.0.0.1:$ui_port)"
+.venv/bin/temporal server start-dev --ip 127.0.0.1 --port "$port" --ui-port "$ui_port" \
+  --log-level error --db-filename "$run/temporal.db" >"$run/temporal.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.2
+done
+
+# The example tasks as a throw-away git repository (the worker clones it).
+cp -r examples/ml-pipeline "$run/tasks"
+git -C "$run/tasks" init -q -b main
+git -C "$run/tasks" add -A
+git -C "$run/tasks" -c user.email=demo@localhost -c user.name=demo commit -qm "example tasks"
+
+export TEMPORAL_ADDRESS="127.0.0.1:$port" TEMPORAL_NAMESPACE=default
+export TEMPORAL_UI_URL="http://127.0.0.1:$ui_port"
+echo "demo: worker with the $executor executor (log: $run/worker.log)"
+SKYPILOT_TEMPORAL_EXECUTOR="$executor" SKYPILOT_TEMPORAL_ALLOW_LOCAL_REPOS=1 \
+  SKYPILOT_TEMPORAL_WORK_DIR="$run/work" SKYPILOT_DISABLE_USAGE_COLLECTION=1 \
+  DEMO_API_TOKEN="demo-secret-value" \
+  .venv/bin/skypilot-temporal-worker >"$run/worker.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 300); do
+  grep -q "worker ready" "$run/worker.log" 2>/dev/null && break
+  sleep 0.2
+done
+
+common=(--repo "$run/tasks" --secret-env DEMO_API_TOKEN)
+echo; echo "== Python starter"
+.venv/bin/skypilot-temporal-start "${common[@]}" --env DATA_BUCKET_NAME=demo-python
+echo; echo "== Go starter"
+go run ./go-starter "${common[@]}" --env DATA_BUCKET_NAME=demo-go
+echo; echo "== TypeScript starter"
+npx ts-node ts-starter/start.ts "${common[@]}" --env DATA_BUCKET_NAME=demo-ts
+echo
+if [[ "$executor" == local ]]; then
+  echo "demo: evaluation reports written through the buckets:"
+  for b in demo-python demo-go demo-ts; do
+    echo "  $b: $(tr '\n' ' ' < "$run/work/local/buckets/$b/evaluation_report.txt")"
+  done
+  left=$(ls "$run/work/local/clusters" 2>/dev/null | wc -l)
+  echo "demo: clusters left: $left"
+fi

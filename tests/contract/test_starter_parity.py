@@ -1,0 +1,171 @@
+"""The Go and TypeScript starters, run as users run them, behave the same.
+
+Against a real Temporal dev server and, for full runs, the real worker with the local
+executor (fixtures from tests/conftest.py). The Go starter is built once with `go
+build` (`go run` turns every non-zero exit status into 1); the TypeScript one runs
+through ts-node exactly like `npx ts-node ts-starter/start.ts`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPORAL = Path(sys.executable).parent / "temporal"
+TS_NODE = ROOT / "node_modules" / ".bin" / "ts-node"
+FLAGS = ["--repo", "--branch", "--cluster-prefix", "--env", "--secret-env", "--api-server-endpoint",
+         "--input", "--workflow-id", "--task-queue", "--no-wait", "--help"]
+
+
+@pytest.fixture(scope="module")
+def starters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    go_bin = tmp_path_factory.mktemp("go") / "go-starter"
+    subprocess.run(["go", "build", "-o", str(go_bin), "./go-starter"], cwd=ROOT, check=True, timeout=600)
+    if not TS_NODE.exists():
+        pytest.fail("node_modules is missing: run `npm ci` at the repository root")
+    return {"go": [str(go_bin)], "ts": [str(TS_NODE), "ts-starter/start.ts"]}
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEMPORAL_", "SKYPILOT_TEMPORAL_"))}
+    env["TEMPORAL_CONFIG_FILE"] = str(ROOT / "tests" / "contract" / "no-such-temporal.toml")
+    env.update(extra)
+    return env
+
+
+def run(cmd: list[str], *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([*cmd, *args], cwd=ROOT, env=env or environment(), capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def both(starters: dict[str, list[str]], *args: str, **kw) -> tuple[subprocess.CompletedProcess, ...]:
+    return tuple(run(starters[lang], *args, **kw) for lang in ("go", "ts"))
+
+
+def temporal_json(address: str, *args: str) -> dict:
+    out = subprocess.run([str(TEMPORAL), *args, "--address", address, "-o", "json"],
+                         capture_output=True, text=True, check=True, timeout=60).stdout
+    return json.loads(out)
+
+
+def test_help_lists_every_flag_and_is_the_same(starters) -> None:
+    go, ts = both(starters, "--help")
+    assert (go.returncode, ts.returncode) == (0, 0)
+    for flag in FLAGS:
+        assert f"  {flag} " in go.stdout, flag
+    usage = re.compile(r"^Usage: .*$", re.M)
+    assert usage.sub("Usage:", go.stdout) == usage.sub("Usage:", ts.stdout)
+
+
+@pytest.mark.parametrize("args, message", [
+    ([], "error: no repository: pass --repo URL, set SKYPILOT_TEMPORAL_REPO_URL or put repoUrl in --input"),
+    (["--repo", "x", "--env", "NOEQUALS"], 'error: --env "NOEQUALS": want KEY=VALUE with KEY a variable name'),
+    (["--repo", "x", "--secret-env", "A-B"], 'error: --secret-env "A-B": not a variable name'),
+    (["--input", "tests/contract/vectors/result-full.json"],
+     'unknown field "description", "json", "messageType", "payload"'),
+    (["--bogus"], None),
+    (["--repo", "x", "positional"], None),
+])
+def test_usage_errors_exit_2_with_the_same_message(starters, args, message) -> None:
+    go, ts = both(starters, *args)
+    assert (go.returncode, ts.returncode) == (2, 2), (go.stderr, ts.stderr)
+    assert go.stdout == ts.stdout == ""
+    if message is not None:
+        assert message in go.stderr
+        assert go.stderr == ts.stderr
+
+
+def test_no_wait_starts_the_contract_workflow(starters, temporal_server, tmp_path) -> None:
+    """Flags beat environment, which beats --input; the payload is json/protobuf."""
+    input_file = tmp_path / "input.json"
+    input_file.write_text(json.dumps({
+        "repo_url": "https://github.com/example-org/ml-pipelines.git", "branch": "file",
+        "envsOverride": {"A": "file"}, "steps": [{"name": "train", "taskYaml": "train.yaml", "kind": "STEP_KIND_LAUNCH"}],
+        "launch": {"retryUntilUp": True},
+    }))
+    address = temporal_server.address
+    env = environment(TEMPORAL_ADDRESS=address, SKYPILOT_TEMPORAL_BRANCH="env",
+                      SKYPILOT_TEMPORAL_CLUSTER_PREFIX="env", SKYPILOT_TEMPORAL_SECRET_ENV_NAMES="HF_TOKEN,WANDB_API_KEY",
+                      SKYPILOT_TEMPORAL_TASK_QUEUE="parity-no-worker", TEMPORAL_UI_URL="http://ui.example:8080/")
+    for lang, cmd in starters.items():
+        wid = f"parity-no-wait-{lang}"
+        proc = run(cmd, "--input", str(input_file), "--cluster-prefix", "flag", "--env", "B=2",
+                   "--workflow-id", wid, "--no-wait", env=env)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout == (f"workflow id: {wid}\n"
+                               f"ui: http://ui.example:8080/namespaces/default/workflows/{wid}\n")
+        history = temporal_json(address, "workflow", "show", "-w", wid)
+        started = history["events"][0]["workflowExecutionStartedEventAttributes"]
+        assert started["workflowType"]["name"] == "SkyPilotWorkflow"
+        assert started["taskQueue"]["name"] == "parity-no-worker"
+        [payload] = started["input"]["payloads"]
+        meta = {k: base64.b64decode(v).decode() for k, v in payload["metadata"].items()}
+        assert meta == {"encoding": "json/protobuf", "messageType": "skypilot_temporal.v1.SkyPilotWorkflowInput"}
+        assert json.loads(base64.b64decode(payload["data"])) == {
+            "repoUrl": "https://github.com/example-org/ml-pipelines.git",
+            "branch": "env",
+            "clusterPrefix": "flag",
+            "envsOverride": {"A": "file", "B": "2"},
+            "secretEnvNames": ["HF_TOKEN", "WANDB_API_KEY"],
+            "steps": [{"name": "train", "taskYaml": "train.yaml", "kind": "STEP_KIND_LAUNCH"}],
+            "launch": {"retryUntilUp": True},
+        }
+        subprocess.run([str(TEMPORAL), "workflow", "terminate", "-w", wid, "--address", address,
+                        "--reason", "test"], check=True, capture_output=True, timeout=60)
+
+
+def test_a_reused_running_workflow_id_fails_with_exit_1(starters, temporal_server) -> None:
+    env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE="parity-no-worker")
+    args = ("--repo", "https://github.com/example-org/x.git", "--workflow-id", "parity-dup", "--no-wait")
+    assert run(starters["go"], *args, env=env).returncode == 0
+    go, ts = both(starters, *args, env=env)
+    assert (go.returncode, ts.returncode) == (1, 1)
+    assert go.stderr == ts.stderr == "error: workflow id parity-dup is already in use\n"
+    subprocess.run([str(TEMPORAL), "workflow", "terminate", "-w", "parity-dup", "--address",
+                    temporal_server.address, "--reason", "test"], check=True, capture_output=True, timeout=60)
+
+
+def _comparable(stdout: str) -> list[str]:
+    """Output lines without what differs between two runs: ids, durations, log text."""
+    lines = []
+    for line in stdout.splitlines():
+        if line.startswith(("workflow id: ", "ui: ", "progress: ", "    ")):
+            continue
+        lines.append(re.sub(r" duration=[0-9.]+s$", " duration=<s>", line))
+    return lines
+
+
+def test_a_full_run_prints_the_same_results(starters, temporal_server, shared_worker, example_repo) -> None:
+    env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=shared_worker.task_queue)
+    args = ("--repo", str(example_repo), "--env", "DATA_BUCKET_NAME=parity-bucket", "--cluster-prefix", "parity")
+    go, ts = both(starters, *args, env=env, timeout=300)
+    assert (go.returncode, ts.returncode) == (0, 0), (go.stderr, ts.stderr)
+    for out in (go.stdout, ts.stdout):
+        assert re.search(r"^progress: phase=\w+ step=\S+ finished=\d+/3", out, re.M), out
+        assert re.search(r"^    Evaluation completed$", out, re.M), out
+    assert _comparable(go.stdout) == _comparable(ts.stdout)
+    assert _comparable(go.stdout)[0].startswith("workflow completed: 3 steps, commit ")
+    assert _comparable(go.stdout)[1:] == [
+        "step preprocess: cluster=parity-preprocess job_id=1 status=SUCCEEDED duration=<s>",
+        "step train: cluster=parity-train job_id=1 status=SUCCEEDED duration=<s>",
+        "step eval: cluster=parity-train job_id=2 status=SUCCEEDED duration=<s>",
+        "clusters downed: parity-preprocess, parity-train",
+    ]
+
+
+def test_a_failed_run_exits_1_with_the_failure_and_its_cause(starters, temporal_server, shared_worker) -> None:
+    env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=shared_worker.task_queue)
+    go, ts = both(starters, "--repo", "ftp://example.com/tasks.git", env=env, timeout=300)
+    assert (go.returncode, ts.returncode) == (1, 1), (go.stderr, ts.stderr)
+    assert go.stderr == ts.stderr
+    lines = go.stderr.splitlines()
+    assert lines[0].startswith("workflow failed: ") and "'ftp'" in lines[0], go.stderr
+    assert lines[1].startswith("cause: repo_url: "), go.stderr

@@ -1,0 +1,229 @@
+// Golden payload vectors (tests/contract/vectors/*.json) through the Go SDK's
+// default payload converter and the generated Go types. See docs/contract.md for
+// the vector format and for what "the same JSON" means across languages.
+package contract_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/converter"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	pb "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1"
+)
+
+type vector struct {
+	MessageType string          `json:"messageType"`
+	Payload     json.RawMessage `json:"payload"`
+	JSON        any             `json:"json"`
+}
+
+// load reads a vector; its payload is Temporal's JSON form of a Payload.
+func load(t *testing.T, name string) (vector, *commonpb.Payload) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("vectors", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v vector
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	payload := &commonpb.Payload{}
+	if err := protojson.Unmarshal(v.Payload, payload); err != nil {
+		t.Fatalf("%s: payload: %v", name, err)
+	}
+	if got := parseJSON(t, payload.GetData()); !reflect.DeepEqual(got, v.JSON) {
+		t.Fatalf("%s: the readable \"json\" copy differs from the payload data:\n%v\n%v", name, got, v.JSON)
+	}
+	return v, payload
+}
+
+func parseJSON(t *testing.T, data []byte) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatalf("not JSON: %v: %s", err, data)
+	}
+	return v
+}
+
+// roundTrip decodes the vector into msg with the SDK converter, re-encodes msg and
+// checks that metadata are identical and data is the same JSON value.
+func roundTrip(t *testing.T, name string, msg proto.Message) {
+	t.Helper()
+	v, payload := load(t, name)
+	dc := converter.GetDefaultDataConverter()
+	if got := string(payload.GetMetadata()["encoding"]); got != "json/protobuf" {
+		t.Fatalf("encoding %q", got)
+	}
+	if got := string(payload.GetMetadata()["messageType"]); got != v.MessageType || got != string(msg.ProtoReflect().Descriptor().FullName()) {
+		t.Fatalf("messageType %q, vector says %q, Go type is %q", got, v.MessageType, msg.ProtoReflect().Descriptor().FullName())
+	}
+	if err := dc.FromPayload(payload, msg); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	again, err := dc.ToPayload(msg)
+	if err != nil {
+		t.Fatalf("encode: %v", err)
+	}
+	if !reflect.DeepEqual(again.GetMetadata(), payload.GetMetadata()) {
+		t.Errorf("metadata differ:\n got %q\nwant %q", again.GetMetadata(), payload.GetMetadata())
+	}
+	if got, want := parseJSON(t, again.GetData()), parseJSON(t, payload.GetData()); !reflect.DeepEqual(got, want) {
+		t.Errorf("data is not the same JSON:\n got %s\nwant %s", again.GetData(), payload.GetData())
+	}
+	t.Logf("Go SDK bytes: %s", again.GetData())
+}
+
+func TestInputFull(t *testing.T) {
+	var in pb.SkyPilotWorkflowInput
+	roundTrip(t, "input-full.json", &in)
+	checkInputFull(t, &in)
+}
+
+func checkInputFull(t *testing.T, in *pb.SkyPilotWorkflowInput) {
+	t.Helper()
+	for field, c := range map[string][2]string{ // got, want
+		"cluster_prefix":      {in.GetClusterPrefix(), "nightly"},
+		"repo_url":            {in.GetRepoUrl(), "https://github.com/example-org/ml-pipelines.git"},
+		"branch":              {in.GetBranch(), "release/v2"},
+		"api_server_endpoint": {in.GetApiServerEndpoint(), "https://skypilot-api.example.com:46580"},
+	} {
+		if c[0] != c[1] {
+			t.Errorf("%s = %q, want %q", field, c[0], c[1])
+		}
+	}
+	if envs := in.GetEnvsOverride(); !reflect.DeepEqual(envs, map[string]string{
+		"DATA_BUCKET_NAME": "example-ml-data", "EPOCHS": "3", "MODEL_NAME": "llama-3-8b",
+	}) {
+		t.Errorf("envs_override = %v", envs)
+	}
+	if got := in.GetSecretEnvNames(); !reflect.DeepEqual(got, []string{"HF_TOKEN", "WANDB_API_KEY"}) {
+		t.Errorf("secret_env_names = %v", got)
+	}
+	wantSteps := []*pb.PipelineStep{
+		{Name: "preprocess", TaskYaml: "tasks/data_preprocessing.yaml", Kind: pb.StepKind_STEP_KIND_LAUNCH, Cluster: "cpu", TimeoutSeconds: 1800, HeartbeatTimeoutSeconds: 90},
+		{Name: "train", TaskYaml: "tasks/train.yaml", Kind: pb.StepKind_STEP_KIND_LAUNCH, Cluster: "gpu", TimeoutSeconds: 14400, HeartbeatTimeoutSeconds: 120},
+		{Name: "eval", TaskYaml: "tasks/eval.yaml", Kind: pb.StepKind_STEP_KIND_EXEC, Cluster: "gpu", TimeoutSeconds: 3600, HeartbeatTimeoutSeconds: 60},
+	}
+	if len(in.GetSteps()) != len(wantSteps) {
+		t.Fatalf("%d steps", len(in.GetSteps()))
+	}
+	for i, s := range in.GetSteps() {
+		if !proto.Equal(s, wantSteps[i]) {
+			t.Errorf("steps[%d] = %v, want %v", i, s, wantSteps[i])
+		}
+	}
+	if l := in.GetLaunch(); l.GetIdleMinutesToAutodown() != 45 || !l.GetRetryUntilUp() {
+		t.Errorf("launch = %v", l)
+	}
+}
+
+var wantPreprocess = &pb.StepResult{
+	Name: "preprocess", Kind: pb.StepKind_STEP_KIND_LAUNCH, ClusterName: "nightly-cpu", JobId: 1,
+	Status: "SUCCEEDED", DurationSeconds: 312.5, LogTail: "Preprocessing 10 shards\nwrote 10 files to example-ml-data\n",
+}
+
+func TestResultFull(t *testing.T) {
+	var r pb.SkyPilotWorkflowResult
+	roundTrip(t, "result-full.json", &r)
+	want := []*pb.StepResult{
+		wantPreprocess,
+		{Name: "train", Kind: pb.StepKind_STEP_KIND_LAUNCH, ClusterName: "nightly-gpu", JobId: 9007199254740993,
+			Status: "SUCCEEDED", DurationSeconds: 7200,
+			LogTail: "epoch 3/3 loss=0.412\tlr=3e-4\nsaved \"best\" checkpoint → /data/ckpt <step 900> & done\n"},
+		{Name: "eval", Kind: pb.StepKind_STEP_KIND_EXEC, ClusterName: "nightly-gpu", JobId: 2,
+			Status: "SUCCEEDED", DurationSeconds: 0.125, LogTail: "accuracy: 0.91 ✓"},
+	}
+	if len(r.GetSteps()) != len(want) {
+		t.Fatalf("%d steps", len(r.GetSteps()))
+	}
+	for i, s := range r.GetSteps() {
+		if !proto.Equal(s, want[i]) {
+			t.Errorf("steps[%d] = %v, want %v", i, s, want[i])
+		}
+	}
+	if got := r.GetClustersDowned(); !reflect.DeepEqual(got, []string{"nightly-cpu", "nightly-gpu"}) {
+		t.Errorf("clusters_downed = %v", got)
+	}
+	if r.GetCommit() != "3821bde8633dcff96cd80dc42cd3114300fe1baf" {
+		t.Errorf("commit = %q", r.GetCommit())
+	}
+}
+
+func TestProgress(t *testing.T) {
+	var p pb.SkyPilotWorkflowProgress
+	roundTrip(t, "progress.json", &p)
+	if p.GetPhase() != "running" || p.GetCurrentStep() != "train" || p.GetStepsTotal() != 3 {
+		t.Errorf("phase/current_step/steps_total = %q/%q/%d", p.GetPhase(), p.GetCurrentStep(), p.GetStepsTotal())
+	}
+	if len(p.GetFinished()) != 1 || !proto.Equal(p.GetFinished()[0], wantPreprocess) {
+		t.Errorf("finished = %v", p.GetFinished())
+	}
+	if got := p.GetClustersUp(); !reflect.DeepEqual(got, []string{"nightly-gpu"}) {
+		t.Errorf("clusters_up = %v", got)
+	}
+}
+
+// A client without generated code sends plain JSON with the proto JSON names; it
+// must be the same message as the json/protobuf vector.
+func TestInputPlain(t *testing.T) {
+	v, payload := load(t, "input-plain.json")
+	if got := string(payload.GetMetadata()["encoding"]); got != "json/plain" {
+		t.Fatalf("encoding %q", got)
+	}
+	if _, ok := payload.GetMetadata()["messageType"]; ok {
+		t.Fatalf("a json/plain payload carries no messageType")
+	}
+	if v.MessageType != "skypilot_temporal.v1.SkyPilotWorkflowInput" {
+		t.Fatalf("messageType %q", v.MessageType)
+	}
+	var plain, full pb.SkyPilotWorkflowInput
+	if err := protojson.Unmarshal(payload.GetData(), &plain); err != nil {
+		t.Fatal(err)
+	}
+	checkInputFull(t, &plain)
+	_, fullPayload := load(t, "input-full.json")
+	if err := converter.GetDefaultDataConverter().FromPayload(fullPayload, &full); err != nil {
+		t.Fatal(err)
+	}
+	if !proto.Equal(&plain, &full) {
+		t.Errorf("input-plain and input-full differ:\n%v\n%v", &plain, &full)
+	}
+}
+
+// The base64 in a vector is standard (padded) base64, as Temporal's JSON uses.
+func TestVectorsUseStandardBase64(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("vectors", "*.json"))
+	if len(files) < 4 {
+		t.Fatalf("found %d vectors", len(files))
+	}
+	for _, f := range files {
+		raw, _ := os.ReadFile(f)
+		var v struct {
+			Payload struct {
+				Metadata map[string]string `json:"metadata"`
+				Data     string            `json:"data"`
+			} `json:"payload"`
+		}
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for k, s := range v.Payload.Metadata {
+			if _, err := base64.StdEncoding.DecodeString(s); err != nil {
+				t.Errorf("%s: metadata %s: %v", f, k, err)
+			}
+		}
+		if _, err := base64.StdEncoding.DecodeString(v.Payload.Data); err != nil {
+			t.Errorf("%s: data: %v", f, err)
+		}
+	}
+}

@@ -1,0 +1,255 @@
+/*eslint-disable block-scoped-var, id-length, no-control-regex, no-magic-numbers, no-mixed-operators, no-prototype-builtins, no-redeclare, no-shadow, no-var, sort-vars, default-case, jsdoc/require-param*/
+"use strict";
+
+var $protobuf = require("protobufjs/light");
+
+var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_temporal"] = new $protobuf.Root()))
+.addJSON({
+  "skypilot_temporal": {
+    "nested": {
+      "v1": {
+        "options": {
+          "go_package": "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1",
+          "(workflow_type)": "SkyPilotWorkflow",
+          "(default_task_queue)": "skypilot-workflow-queue",
+          "(progress_query)": "progress"
+        },
+        "nested": {
+          "workflowType": {
+            "type": "string",
+            "id": 51001,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "workflow_type"
+          },
+          "defaultTaskQueue": {
+            "type": "string",
+            "id": 51002,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "default_task_queue"
+          },
+          "progressQuery": {
+            "type": "string",
+            "id": 51003,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "progress_query"
+          },
+          "StepKind": {
+            "values": {
+              "STEP_KIND_UNSPECIFIED": 0,
+              "STEP_KIND_LAUNCH": 1,
+              "STEP_KIND_EXEC": 2
+            }
+          },
+          "PipelineStep": {
+            "fields": {
+              "name": {
+                "type": "string",
+                "id": 1
+              },
+              "taskYaml": {
+                "type": "string",
+                "id": 2,
+                "protoName": "task_yaml"
+              },
+              "kind": {
+                "type": "StepKind",
+                "id": 3
+              },
+              "cluster": {
+                "type": "string",
+                "id": 4
+              },
+              "timeoutSeconds": {
+                "type": "uint32",
+                "id": 5,
+                "protoName": "timeout_seconds"
+              },
+              "heartbeatTimeoutSeconds": {
+                "type": "uint32",
+                "id": 6,
+                "protoName": "heartbeat_timeout_seconds"
+              }
+            }
+          },
+          "LaunchOptions": {
+            "fields": {
+              "idleMinutesToAutodown": {
+                "type": "int32",
+                "id": 1,
+                "protoName": "idle_minutes_to_autodown"
+              },
+              "retryUntilUp": {
+                "type": "bool",
+                "id": 2,
+                "protoName": "retry_until_up"
+              }
+            }
+          },
+          "SkyPilotWorkflowInput": {
+            "fields": {
+              "clusterPrefix": {
+                "type": "string",
+                "id": 1,
+                "protoName": "cluster_prefix"
+              },
+              "repoUrl": {
+                "type": "string",
+                "id": 2,
+                "protoName": "repo_url"
+              },
+              "branch": {
+                "type": "string",
+                "id": 3
+              },
+              "envsOverride": {
+                "keyType": "string",
+                "type": "string",
+                "id": 4,
+                "protoName": "envs_override"
+              },
+              "secretEnvNames": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 5,
+                "protoName": "secret_env_names"
+              },
+              "apiServerEndpoint": {
+                "type": "string",
+                "id": 6,
+                "protoName": "api_server_endpoint"
+              },
+              "steps": {
+                "rule": "repeated",
+                "type": "PipelineStep",
+                "id": 7
+              },
+              "launch": {
+                "type": "LaunchOptions",
+                "id": 8
+              }
+            }
+          },
+          "StepResult": {
+            "fields": {
+              "name": {
+                "type": "string",
+                "id": 1
+              },
+              "kind": {
+                "type": "StepKind",
+                "id": 2
+              },
+              "clusterName": {
+                "type": "string",
+                "id": 3,
+                "protoName": "cluster_name"
+              },
+              "jobId": {
+                "type": "int64",
+                "id": 4,
+                "protoName": "job_id"
+              },
+              "status": {
+                "type": "string",
+                "id": 5
+              },
+              "durationSeconds": {
+                "type": "double",
+                "id": 6,
+                "protoName": "duration_seconds"
+              },
+              "logTail": {
+                "type": "string",
+                "id": 7,
+                "protoName": "log_tail"
+              }
+            }
+          },
+          "SkyPilotWorkflowResult": {
+            "fields": {
+              "steps": {
+                "rule": "repeated",
+                "type": "StepResult",
+                "id": 1
+              },
+              "clustersDowned": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 2,
+                "protoName": "clusters_downed"
+              },
+              "commit": {
+                "type": "string",
+                "id": 3
+              }
+            }
+          },
+          "SkyPilotWorkflowProgress": {
+            "fields": {
+              "phase": {
+                "type": "string",
+                "id": 1
+              },
+              "currentStep": {
+                "type": "string",
+                "id": 2,
+                "protoName": "current_step"
+              },
+              "finished": {
+                "rule": "repeated",
+                "type": "StepResult",
+                "id": 3
+              },
+              "clustersUp": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 4,
+                "protoName": "clusters_up"
+              },
+              "stepsTotal": {
+                "type": "int32",
+                "id": 5,
+                "protoName": "steps_total"
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "google": {
+    "nested": {
+      "protobuf": {
+        "nested": {
+          "FileOptions": {
+            "edition": "proto2",
+            "fields": {},
+            "extensions": [
+              [
+                1000,
+                536870911
+              ]
+            ],
+            "reserved": [
+              [
+                42,
+                42
+              ],
+              [
+                38,
+                38
+              ],
+              "php_generic_services"
+            ]
+          }
+        }
+      }
+    }
+  }
+});
+
+/**
+ * Reflected root namespace.
+ * @type {$protobuf.Root}
+ */
+module.exports = $root;

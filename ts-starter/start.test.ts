@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Type } from 'protobufjs';
+import * as protojson from 'protobufjs/ext/protojson';
+import { skypilot_temporal } from './generated/root';
+import { parseCommandLine } from './start';
+import pb = skypilot_temporal.v1;
+
+function writeInput(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'start-test-')), 'input.json');
+  writeFileSync(path, text);
+  return path;
+}
+
+const asJson = (input: pb.SkyPilotWorkflowInput) => protojson.toJson(pb.SkyPilotWorkflowInput as unknown as Type, input);
+
+test('a flag beats its environment variable, which beats the --input file', () => {
+  const path = writeInput(`{
+    "repoUrl": "https://file.example/repo.git", "branch": "file-branch", "cluster_prefix": "file",
+    "envsOverride": {"A": "file", "B": "file"}, "secretEnvNames": ["FILE_SECRET"],
+    "steps": [{"name": "train", "task_yaml": "train.yaml", "kind": "STEP_KIND_LAUNCH", "timeoutSeconds": 60}]
+  }`);
+  const opts = parseCommandLine(
+    ['--input', path, '--branch', 'flag-branch', '--env', 'A=flag=1', '--secret-env', 'HF_TOKEN'],
+    {
+      SKYPILOT_TEMPORAL_BRANCH: 'env-branch',
+      SKYPILOT_TEMPORAL_CLUSTER_PREFIX: 'env',
+      SKYPILOT_TEMPORAL_SECRET_ENV_NAMES: 'IGNORED_WHEN_FLAGS_GIVEN',
+      SKYPILOT_TEMPORAL_TASK_QUEUE: 'env-queue',
+      SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT: 'http://env:46580',
+    },
+  );
+  assert.ok(opts);
+  assert.deepEqual(asJson(opts.input), {
+    clusterPrefix: 'env',
+    repoUrl: 'https://file.example/repo.git',
+    branch: 'flag-branch',
+    envsOverride: { A: 'flag=1', B: 'file' },
+    secretEnvNames: ['FILE_SECRET', 'HF_TOKEN'],
+    apiServerEndpoint: 'http://env:46580',
+    steps: [{ name: 'train', taskYaml: 'train.yaml', kind: 'STEP_KIND_LAUNCH', timeoutSeconds: 60 }],
+  });
+  assert.equal(opts.taskQueue, 'env-queue');
+});
+
+test('defaults', () => {
+  const opts = parseCommandLine(['--repo', 'git@github.com:org/tasks.git'], {
+    SKYPILOT_TEMPORAL_SECRET_ENV_NAMES: ' HF_TOKEN, ,WANDB_API_KEY',
+  });
+  assert.ok(opts);
+  assert.equal(opts.taskQueue, 'skypilot-workflow-queue');
+  assert.equal(opts.noWait, false);
+  assert.match(opts.workflowId, /^skypilot-pipeline-[0-9a-f]{16}$/);
+  assert.deepEqual([...opts.input.secretEnvNames], ['HF_TOKEN', 'WANDB_API_KEY']);
+  assert.notEqual(parseCommandLine(['--repo', 'x'], {})?.workflowId, opts.workflowId);
+  assert.equal(parseCommandLine(['--help'], {}), undefined);
+});
+
+test('usage errors', () => {
+  const cases: [string[], RegExp][] = [
+    [[], /no repository/],
+    [['--repo', 'x', '--env', 'NOEQUALS'], /--env "NOEQUALS": want KEY=VALUE/],
+    [['--repo', 'x', '--env', '=value'], /--env "=value"/],
+    [['--repo', 'x', '--env', 'BAD-KEY=1'], /--env "BAD-KEY=1"/],
+    [['--repo', 'x', '--secret-env', 'NOT OK'], /--secret-env "NOT OK"/],
+    [['--repo', 'x', 'extra'], /extra/],
+    [['--bogus'], /bogus/],
+    [['--input', '/nonexistent/input.json'], /--input \/nonexistent\/input.json/],
+  ];
+  for (const [args, message] of cases) {
+    assert.throws(() => parseCommandLine(args, {}), message, JSON.stringify(args));
+  }
+});
+
+test('--input names every unknown field by its path', () => {
+  let path = writeInput(`{"repoUrl": "x", "bogus": 1, "launch": {"retryUntilUp": true, "idle": 3},
+    "steps": [{"name": "a"}, {"name": "b", "taskYml": "t.yaml"}]}`);
+  assert.throws(() => parseCommandLine(['--input', path], {}), /unknown field "bogus", "launch.idle", "steps\[1\].taskYml"/);
+  path = writeInput('{"repoUrl": "x", "steps": [{"name": "a", "timeoutSeconds": "soon"}]}');
+  assert.throws(() => parseCommandLine(['--input', path], {}), /timeoutSeconds/);
+  path = writeInput('{"repoUrl": ');
+  assert.throws(() => parseCommandLine(['--input', path], {}), /not valid JSON/);
+});
