@@ -56,6 +56,12 @@ test-ts: setup
 	npx tsc --noEmit
 	npm test --silent
 
+## lint: go vet, tsc --noEmit, and a byte-compile of the worker
+lint: setup
+	go vet ./...
+	npx tsc --noEmit
+	$(PY) -m compileall -q python-worker/src tests
+
 ## e2e: the pipeline on real SkyPilot and a local Slurm cluster (root, Debian)
 e2e: setup slurm-up
 	$(PY) -m pytest -q -m slurm tests/e2e

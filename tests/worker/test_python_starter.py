@@ -28,10 +28,11 @@ def test_successful_runs_always_exit_zero(temporal_server, shared_worker, exampl
         out = done.stdout
         assert out.startswith("workflow id: skypilot-pipeline-")
         assert "/namespaces/default/workflows/skypilot-pipeline-" in out
-        assert "progress: " in out
+        assert "progress: phase=" in out
         for step in ("preprocess", "train", "eval"):
-            assert f"  {step}" in out
-        assert out.count("SUCCEEDED") == 3
+            assert f"step {step}: cluster=" in out
+        assert out.count("status=SUCCEEDED") == 3
+        assert "workflow completed: 3 steps, commit " in out
         assert "clusters downed: " in out
 
 

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from google.protobuf import json_format
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
+from temporalio.exceptions import CancelledError, TerminatedError
+from temporalio.exceptions import TimeoutError as WorkflowTimedOut
 from temporalio.service import RPCError
 
 from skypilot_temporal.connect import connect
@@ -78,27 +80,55 @@ def build_input(args: argparse.Namespace) -> pb.SkyPilotWorkflowInput:
     return inp
 
 
-def describe(step: pb.StepResult) -> str:
-    head = (f"  {step.name:<12} {step.status:<10} cluster={step.cluster_name} "
-            f"job={step.job_id} {step.duration_seconds:.1f}s")
-    tail = "\n".join("      " + line for line in step.log_tail.splitlines()[-10:])
-    return head + ("\n" + tail if tail else "")
+def progress_line(p: pb.SkyPilotWorkflowProgress) -> str:
+    line = f"progress: phase={p.phase} step={p.current_step or '-'} finished={len(p.finished)}"
+    if p.steps_total:
+        line += f"/{p.steps_total}"
+    return line + "".join(f" {s.name}:{s.status}" for s in p.finished)
 
 
-async def follow(handle: WorkflowHandle) -> pb.SkyPilotWorkflowResult:
+def print_result(r: pb.SkyPilotWorkflowResult) -> None:
+    print(f"workflow completed: {len(r.steps)} steps, commit {r.commit or '-'}")
+    for s in r.steps:
+        print(f"step {s.name}: cluster={s.cluster_name or '-'} job_id={s.job_id} "
+              f"status={s.status or '-'} duration={round(s.duration_seconds, 1):g}s")
+        for line in s.log_tail.rstrip("\n").splitlines():
+            print(f"    {line}")
+    if r.clusters_downed:
+        print(f"clusters downed: {', '.join(r.clusters_downed)}")
+
+
+def report_failure(err: WorkflowFailureError) -> None:
+    """The failure's message and, when it has causes, the innermost one's."""
+    failure = err.cause
+    if isinstance(failure, CancelledError):
+        print("workflow cancelled", file=sys.stderr)
+    elif isinstance(failure, TerminatedError):
+        print("workflow terminated", file=sys.stderr)
+    elif isinstance(failure, WorkflowTimedOut):
+        print("workflow timed out", file=sys.stderr)
+    else:
+        print(f"workflow failed: {getattr(failure, 'message', None) or failure}", file=sys.stderr)
+    inner = failure
+    while inner.__cause__ is not None:
+        inner = inner.__cause__
+    if inner is not failure:
+        print(f"cause: {getattr(inner, 'message', None) or inner}", file=sys.stderr)
+
+
+async def follow(handle: WorkflowHandle, task_queue: str) -> pb.SkyPilotWorkflowResult:
     """Prints a line per progress change until the workflow ends; returns its result."""
     result = asyncio.ensure_future(handle.result())
     last = ""
     while not result.done():
         try:
             p = await handle.query(PROGRESS_QUERY, result_type=pb.SkyPilotWorkflowProgress)
-            line = f"progress: {p.phase}" + (f", running {p.current_step}" if p.current_step else "")
-            line += f", {len(p.finished)}/{p.steps_total} steps done"
-            if line != last:
-                print(line, flush=True)
-                last = line
+            line = progress_line(p)
         except RPCError:
-            pass  # not yet picked up by a worker, or already closed
+            line = f"progress: not available yet (is a worker polling task queue {task_queue!r}?)"
+        if line != last:
+            print(line, flush=True)
+            last = line
         await asyncio.wait([result], timeout=1.0)
     return await result
 
@@ -122,15 +152,11 @@ async def run(argv: Sequence[str]) -> int:
     if args.no_wait:
         return 0
     try:
-        res = await follow(handle)
+        res = await follow(handle, args.task_queue)
     except WorkflowFailureError as err:
-        cause = err.cause
-        print(f"workflow failed: {getattr(cause, 'message', None) or cause}", file=sys.stderr)
+        report_failure(err)
         return 1
-    print(f"completed at commit {res.commit[:12]}:")
-    for step in res.steps:
-        print(describe(step))
-    print(f"clusters downed: {', '.join(res.clusters_downed) or 'none'}")
+    print_result(res)
     return 0
 
 
