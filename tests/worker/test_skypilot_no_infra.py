@@ -32,7 +32,10 @@ def sky_api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SKYPILOT_")}
     env.update(HOME=str(home), SKYPILOT_DISABLE_USAGE_COLLECTION="1",
-               SKYPILOT_API_SERVER_ENDPOINT=f"http://127.0.0.1:{port}")
+               SKYPILOT_API_SERVER_ENDPOINT=f"http://127.0.0.1:{port}",
+               # Moves the server's internal queue port too, so it can run beside
+               # another local API server (e.g. the Slurm one on the default port).
+               SKYPILOT_API_SERVER_LOCAL_PORT=str(port))
     log = open(home / "server.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "sky.server.server", "--host", "127.0.0.1", "--port", str(port)],
