@@ -38,8 +38,16 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-# The example tasks as a throw-away git repository (the worker clones it).
-cp -r examples/ml-pipeline "$run/tasks"
+# The example tasks as a throw-away git repository (the worker clones it). On real
+# SkyPilot (Slurm) the clusters share data through a host directory, locally through
+# a bucket directory.
+if [[ "$executor" == skypilot ]]; then
+  cp -r examples/slurm "$run/tasks"
+  data_env() { echo "DATA_DIR=${LOCAL_SLURM_DIR:-/tmp/skypilot-temporal-slurm}/data/$(basename "$run")-$1"; }
+else
+  cp -r examples/ml-pipeline "$run/tasks"
+  data_env() { echo "DATA_BUCKET_NAME=demo-$1"; }
+fi
 git -C "$run/tasks" init -q -b main
 git -C "$run/tasks" add -A
 git -C "$run/tasks" -c user.email=demo@localhost -c user.name=demo commit -qm "example tasks"
@@ -59,16 +67,16 @@ done
 
 common=(--repo "$run/tasks" --secret-env DEMO_API_TOKEN)
 echo; echo "== Python starter"
-.venv/bin/skypilot-temporal-start "${common[@]}" --env DATA_BUCKET_NAME=demo-python
+.venv/bin/skypilot-temporal-start "${common[@]}" --env "$(data_env python)"
 echo; echo "== Go starter"
-go run ./go-starter "${common[@]}" --env DATA_BUCKET_NAME=demo-go
+go run ./go-starter "${common[@]}" --env "$(data_env go)"
 echo; echo "== TypeScript starter"
-npx ts-node ts-starter/start.ts "${common[@]}" --env DATA_BUCKET_NAME=demo-ts
+npx ts-node ts-starter/start.ts "${common[@]}" --env "$(data_env ts)"
 echo
 if [[ "$executor" == local ]]; then
   echo "demo: evaluation reports written through the buckets:"
-  for b in demo-python demo-go demo-ts; do
-    echo "  $b: $(tr '\n' ' ' < "$run/work/local/buckets/$b/evaluation_report.txt")"
+  for lang in python go ts; do
+    echo "  demo-$lang: $(tr '\n' ' ' < "$run/work/local/buckets/demo-$lang/evaluation_report.txt")"
   done
   left=$(ls "$run/work/local/clusters" 2>/dev/null | wc -l)
   echo "demo: clusters left: $left"

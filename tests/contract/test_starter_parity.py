@@ -169,3 +169,38 @@ def test_a_failed_run_exits_1_with_the_failure_and_its_cause(starters, temporal_
     lines = go.stderr.splitlines()
     assert lines[0].startswith("workflow failed: ") and "'ftp'" in lines[0], go.stderr
     assert lines[1].startswith("cause: repo_url: "), go.stderr
+
+
+def test_both_starters_as_users_run_them_at_once_complete(temporal_server, shared_worker, example_repo) -> None:
+    """`go run ./go-starter` and `npx ts-node ts-starter/start.ts`, exactly as written,
+    started together against one worker."""
+    env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=shared_worker.task_queue)
+    commands = {
+        "go": ["go", "run", "./go-starter"],
+        "ts": ["npx", "--no-install", "ts-node", "ts-starter/start.ts"],
+    }
+    procs = {
+        lang: subprocess.Popen(
+            [*cmd, "--repo", str(example_repo), "--env", f"DATA_BUCKET_NAME=together-{lang}"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdin=subprocess.DEVNULL,
+        )
+        for lang, cmd in commands.items()
+    }
+    outputs = {lang: p.communicate(timeout=600) for lang, p in procs.items()}
+    for lang, (out, err) in outputs.items():
+        assert procs[lang].returncode == 0, (lang, err)
+        assert "workflow completed: 3 steps, commit " in out, out
+        assert out.count("status=SUCCEEDED") == 3, out
+    ids = {re.search(r"^workflow id: (\S+)$", out, re.M).group(1) for out, _ in outputs.values()}
+    assert len(ids) == 2  # a fresh workflow id per run
+
+
+def test_invalid_input_leaves_nothing_running(starters, temporal_server, shared_worker) -> None:
+    env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=shared_worker.task_queue)
+    for lang in ("go", "ts"):
+        done = run(starters[lang], "--repo", "ext::sh -c id", "--workflow-id", f"refused-{lang}", env=env, timeout=300)
+        assert done.returncode == 1 and "git remote helper" in done.stderr, done.stderr
+        described = temporal_json(temporal_server.address, "workflow", "describe", "--workflow-id", f"refused-{lang}")
+        status = json.dumps(described)
+        assert "WORKFLOW_EXECUTION_STATUS_FAILED" in status and "WORKFLOW_EXECUTION_STATUS_RUNNING" not in status

@@ -150,7 +150,8 @@ class PipelineActivities:
         hb = Heartbeater(resume)
         async with hb:
             try:
-                if job_id is None:
+                if job_id is None and info.attempt > 1:
+                    # An earlier attempt may have submitted before its checkpoint landed.
                     job_id = await self.executor.find_job(inp.cluster_name, inp.job_name)
                     if job_id is not None:
                         hb.checkpoint({"job_id": job_id})
@@ -158,7 +159,7 @@ class PipelineActivities:
                     log.info("%s re-attaching to job %s (attempt %s)", tag, job_id, info.attempt)
                 else:
                     log.info("%s %s %s (attempt %s)", tag, kind, inp.task_yaml, info.attempt)
-                    sub = await self._submission(inp, kind, secrets)
+                    sub = await self._submission(inp, kind, secrets, retry=info.attempt > 1)
                     job_id = await self.executor.submit(sub, hb.checkpoint, resume, sink)
                     log.info("%s job %s submitted", tag, job_id)
                 status = await self.executor.wait_job(inp.cluster_name, job_id, sink)
@@ -191,7 +192,9 @@ class PipelineActivities:
             )
         return outcome
 
-    async def _submission(self, inp: StepInput, kind: str, secrets: dict[str, str]) -> Submission:
+    async def _submission(
+        self, inp: StepInput, kind: str, secrets: dict[str, str], retry: bool
+    ) -> Submission:
         repo_dir, _ = await ensure_checkout(
             self.settings.work_dir, inp.run_key, inp.repo_url, inp.branch, inp.commit, self.policy
         )
@@ -207,6 +210,7 @@ class PipelineActivities:
             repo_dir=repo_dir,
             autodown_minutes=inp.autodown_minutes,
             retry_until_up=inp.retry_until_up,
+            retry=retry,
         )
 
     def _check_endpoint(self, requested: str) -> None:

@@ -40,6 +40,8 @@ class Submission:
     repo_dir: Path
     autodown_minutes: int | None = None
     retry_until_up: bool = False
+    # A later attempt of the step: look for work an earlier attempt left in flight.
+    retry: bool = False
 
 
 # Called with each chunk of log text as it arrives.

@@ -107,7 +107,9 @@ class SkyPilotExecutor:
     async def submit(
         self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log_sink: LogSink
     ) -> int:
-        request_id = resume.get("request_id") or await self._inflight_request(sub)
+        request_id = resume.get("request_id")
+        if not request_id and sub.retry:
+            request_id = await self._inflight_request(sub)
         if request_id and await self._request_reusable(request_id):
             log.info("re-attaching to SkyPilot request %s", request_id)
         else:

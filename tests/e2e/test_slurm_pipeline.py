@@ -1,0 +1,178 @@
+"""The pipeline through the real worker -> real SkyPilot API server -> local Slurm.
+
+Each scenario is checked against SkyPilot itself (sky.queue while the run goes on,
+sky.status after it), not only against the workflow's own result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import QueueWatcher, sky_clusters
+from pipeline_helpers import activity_attempts, history_json, pipeline_input, progress, start, wait_until
+from support import ROOT, WorkerProcess
+from temporalio.client import WorkflowFailureError
+from temporalio.exceptions import CancelledError
+
+from skypilot_temporal.pipeline import default_cluster_prefix
+
+pytestmark = pytest.mark.slurm
+RUN_LIMIT = 600  # seconds: bounds a scenario, not a speed target
+
+
+def inputs(repo: Path, data_dir: Path, **envs: str):
+    return pipeline_input(repo, envs_override={"DATA_DIR": str(data_dir), **envs})
+
+
+def watch(handle) -> tuple[str, QueueWatcher]:
+    prefix = default_cluster_prefix(handle.id)
+    return prefix, QueueWatcher([f"{prefix}-preprocess", f"{prefix}-train"]).start()
+
+
+async def result_of(handle):
+    return await asyncio.wait_for(handle.result(), RUN_LIMIT)
+
+
+async def assert_no_cluster_left(prefix: str, within: float = 60.0) -> None:
+    deadline = time.monotonic() + within
+    while (left := await sky_clusters(prefix)) and time.monotonic() < deadline:
+        await asyncio.sleep(3)
+    assert left == [], f"clusters left after {within}s: {left}"
+
+
+async def test_pipeline_completes_on_slurm(client, sky_worker, task_queue, slurm_repo, data_dir):
+    started = time.monotonic()
+    handle = await start(client, inputs(slurm_repo, data_dir), task_queue)
+    prefix, watcher = watch(handle)
+    try:
+        result = await result_of(handle)
+    finally:
+        await watcher.stop()
+    print(f"\nslurm pipeline wall time: {time.monotonic() - started:.1f}s")
+
+    assert [(s.name, s.status) for s in result.steps] == [
+        ("preprocess", "SUCCEEDED"), ("train", "SUCCEEDED"), ("eval", "SUCCEEDED")]
+    # SkyPilot's own queues: one job on preprocess; train and eval on the train cluster.
+    train_jobs = watcher.jobs[f"{prefix}-train"]
+    assert {r["status"] for r in watcher.jobs[f"{prefix}-preprocess"].values()} == {"SUCCEEDED"}
+    assert sorted(train_jobs) == [1, 2]
+    assert {r["status"] for r in train_jobs.values()} == {"SUCCEEDED"}
+    assert (f"{prefix}-train-" in train_jobs[1]["job_name"]
+            and f"{prefix}-eval-" in train_jobs[2]["job_name"])
+    # Data written by preprocess was read by train and eval.
+    assert len(list(data_dir.glob("file_*"))) == 10
+    assert "files: 10" in (data_dir / "trained_model.txt").read_text()
+    assert "accuracy: 0." in (data_dir / "evaluation_report.txt").read_text()
+    await assert_no_cluster_left(prefix, within=0)
+
+
+async def test_failing_job_fails_the_step_once_and_leaves_no_cluster(
+    client, sky_worker, task_queue, slurm_repo, data_dir
+):
+    (slurm_repo / "train.yaml").write_text(
+        (slurm_repo / "train.yaml").read_text().replace("set -euo pipefail", "set -euo pipefail\n  echo 'diverged: loss is NaN'\n  exit 1", 1)
+    )
+    subprocess.run(["git", "-c", "user.email=t@l", "-c", "user.name=t", "commit", "-qam", "fail"], cwd=slurm_repo, check=True)
+    handle = await start(client, inputs(slurm_repo, data_dir), task_queue)
+    prefix, watcher = watch(handle)
+    try:
+        with pytest.raises(WorkflowFailureError) as failure:
+            await result_of(handle)
+    finally:
+        await watcher.stop()
+    message = failure.value.cause.message
+    assert "step 'train' failed" in message and "diverged: loss is NaN" in message
+    # The failed job ran once: one job in SkyPilot's queue, one activity attempt.
+    assert [r["status"] for r in watcher.jobs[f"{prefix}-train"].values()] == ["FAILED"]
+    launches = [a for a in await activity_attempts(handle) if a[0] == "run_sky_launch"]
+    assert launches == [("run_sky_launch", 1), ("run_sky_launch", 1)]
+    await assert_no_cluster_left(prefix, within=0)
+
+
+async def test_cancel_during_training_cancels_the_job_and_leaves_no_cluster(
+    client, sky_worker, task_queue, slurm_repo, data_dir
+):
+    handle = await start(client, inputs(slurm_repo, data_dir, STEP_SECONDS="30"), task_queue)
+    prefix, watcher = watch(handle)
+    try:
+        await wait_until(lambda: any(r["status"] == "RUNNING" for r in watcher.jobs[f"{prefix}-train"].values()),
+                         timeout=RUN_LIMIT, every=1.0)
+        cancelled_at = time.monotonic()
+        await handle.cancel()
+        with pytest.raises(WorkflowFailureError) as failure:
+            await result_of(handle)
+        print(f"\ncancel -> workflow closed: {time.monotonic() - cancelled_at:.1f}s")
+    finally:
+        await watcher.stop()
+    assert isinstance(failure.value.cause, CancelledError)
+    assert [r["status"] for r in watcher.jobs[f"{prefix}-train"].values()][-1] == "CANCELLED"
+    await assert_no_cluster_left(prefix, within=60)
+    print(f"cancel -> no cluster left: {time.monotonic() - cancelled_at:.1f}s")
+    assert (await progress(handle)).phase == "cancelled"
+
+
+async def test_worker_killed_during_training_resumes_with_exactly_one_training_job(
+    client, sky_worker: WorkerProcess, task_queue, slurm_repo, data_dir
+):
+    handle = await start(client, inputs(slurm_repo, data_dir, STEP_SECONDS="2"), task_queue)
+    prefix, watcher = watch(handle)
+    try:
+        await wait_until(lambda: any(r["status"] == "RUNNING" for r in watcher.jobs[f"{prefix}-train"].values()),
+                         timeout=RUN_LIMIT, every=1.0)
+        sky_worker.kill()
+        sky_worker.start()
+        result = await result_of(handle)
+    finally:
+        await watcher.stop()
+    assert [s.status for s in result.steps] == ["SUCCEEDED"] * 3
+    jobs = watcher.jobs[f"{prefix}-train"]
+    train_jobs = [j for j in jobs.values() if "-train-" in j["job_name"]]
+    assert len(train_jobs) == 1, jobs  # re-attached, not resubmitted
+    assert "re-attaching to job" in sky_worker.log()
+    await assert_no_cluster_left(prefix, within=0)
+
+
+async def test_api_server_restart_during_a_step_is_survived(
+    client, sky_worker, task_queue, slurm_repo, data_dir
+):
+    handle = await start(client, inputs(slurm_repo, data_dir, STEP_SECONDS="1"), task_queue)
+    prefix, watcher = watch(handle)
+    try:
+        await wait_until(lambda: any(r["status"] == "RUNNING" for r in watcher.jobs[f"{prefix}-train"].values()),
+                         timeout=RUN_LIMIT, every=1.0)
+        venv = ROOT / ".venv" / "bin"
+        await asyncio.to_thread(subprocess.run, [str(venv / "sky"), "api", "stop"], check=True,
+                                capture_output=True, timeout=120)
+        await asyncio.to_thread(subprocess.run, [str(ROOT / "tests" / "infra" / "slurm" / "up.sh")],
+                                check=True, capture_output=True, timeout=300)
+        result = await result_of(handle)
+    finally:
+        await watcher.stop()
+    assert [s.status for s in result.steps] == ["SUCCEEDED"] * 3
+    assert len([j for j in watcher.jobs[f"{prefix}-train"].values() if "-train-" in j["job_name"]]) == 1
+    await assert_no_cluster_left(prefix, within=0)
+
+
+async def test_four_pipelines_at_once_on_one_worker(client, sky_worker, task_queue, tmp_path):
+    from support import make_git_repo
+
+    from conftest import SLURM_DIR
+
+    started = time.monotonic()
+    handles = []
+    for i in range(4):
+        repo = make_git_repo(tmp_path / f"tasks{i}", source=ROOT / "examples" / "slurm")
+        handles.append(await start(client, inputs(repo, SLURM_DIR / "data" / f"e2e-par-{tmp_path.name}-{i}"), task_queue))
+    results = await asyncio.gather(*(result_of(h) for h in handles))
+    print(f"\n4 pipelines at once: {time.monotonic() - started:.1f}s")
+    for result in results:
+        assert [s.status for s in result.steps] == ["SUCCEEDED"] * 3
+    for handle in handles:
+        events = json.loads(await history_json(handle))["events"]
+        assert not [e for e in events if e.get("eventType") == "EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT"]
+        await assert_no_cluster_left(default_cluster_prefix(handle.id), within=0)
