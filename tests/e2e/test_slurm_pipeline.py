@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import QueueWatcher, sky_clusters
+from slurm_helpers import SLURM_DIR, QueueWatcher, sky_clusters
 from pipeline_helpers import activity_attempts, history_json, pipeline_input, progress, start, wait_until
-from support import ROOT, WorkerProcess
+from support import ROOT, WorkerProcess, make_git_repo
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import CancelledError
 
@@ -159,10 +159,6 @@ async def test_api_server_restart_during_a_step_is_survived(
 
 
 async def test_four_pipelines_at_once_on_one_worker(client, sky_worker, task_queue, tmp_path):
-    from support import make_git_repo
-
-    from conftest import SLURM_DIR
-
     started = time.monotonic()
     handles = []
     for i in range(4):
