@@ -28,10 +28,15 @@ class QueueWatcher:
                 except Exception:  # noqa: BLE001 - not up yet, or already down
                     continue
                 for r in records:
-                    self.jobs[cluster][int(r["job_id"])] = {
-                        "job_name": r["job_name"], "status": str(getattr(r["status"], "value", r["status"])),
-                    }
+                    seen = self.jobs[cluster].setdefault(int(r["job_id"]), {"job_name": r["job_name"], "statuses": []})
+                    status = str(getattr(r["status"], "value", r["status"]))
+                    if not seen["statuses"] or seen["statuses"][-1] != status:
+                        seen["statuses"].append(status)
+                    seen["status"] = status
             await asyncio.sleep(1.0)
+
+    def statuses_seen(self) -> set[str]:
+        return {s for jobs in self.jobs.values() for r in jobs.values() for s in r["statuses"]}
 
     def start(self) -> "QueueWatcher":
         self._task = asyncio.ensure_future(self._poll())
@@ -51,3 +56,12 @@ async def sky_clusters(prefix: str) -> list[str]:
         return sky.get(sky.status(refresh=sky.StatusRefreshMode.FORCE, all_users=True))
 
     return sorted(r["name"] for r in await asyncio.to_thread(status) if r["name"].startswith(prefix))
+
+
+async def requests_on(cluster: str) -> list[tuple[str, str]]:
+    """(request name, status) of every API server request about a cluster: SkyPilot's
+    own record of what was launched, cancelled and downed, kept after teardown."""
+    import sky
+
+    records = await asyncio.to_thread(sky.api_status, None, all_status=True, cluster_name=cluster)
+    return [(r.name, str(r.status)) for r in records if r.cluster_name == cluster]
