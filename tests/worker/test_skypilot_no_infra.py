@@ -64,28 +64,31 @@ def sky_api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         proc.wait(30)
 
 
+@pytest.fixture
+def sky_worker(temporal_server, sky_api_server, task_queue, work_dir: Path, tmp_path: Path) -> Iterator[WorkerProcess]:
+    """A worker with the skypilot executor, talking to that API server."""
+    env = worker_env(temporal_server, work_dir, task_queue,
+                     SKYPILOT_TEMPORAL_EXECUTOR="skypilot",
+                     HOME=sky_api_server["HOME"],
+                     SKYPILOT_API_SERVER_ENDPOINT=sky_api_server["SKYPILOT_API_SERVER_ENDPOINT"])
+    worker = WorkerProcess(env, tmp_path / "worker.log").start()
+    yield worker
+    worker.stop()
+
+
 @pytest.mark.parametrize("task_yaml,expected", [
     ("hello.yaml", "NoCloudAccessError"),
     # The seed's bucket on a store whose cloud is not enabled.
     ("data_preprocessing.yaml", 'Storage "store: s3" specified, but AWS access is disabled'),
 ])
 async def test_permanent_skypilot_errors_fail_once_and_teardown_is_attempted(
-    client, temporal_server, sky_api_server, task_queue, tmp_path: Path, work_dir: Path,
-    task_yaml: str, expected: str
+    client, sky_worker, task_queue, tmp_path: Path, task_yaml: str, expected: str
 ):
     repo = make_git_repo(tmp_path / "tasks", files={"hello.yaml": "run: echo hello\n"})
     steps = [pb.PipelineStep(name="preprocess", task_yaml=task_yaml, kind=pb.STEP_KIND_LAUNCH)]
-    env = worker_env(temporal_server, work_dir, task_queue,
-                     SKYPILOT_TEMPORAL_EXECUTOR="skypilot",
-                     HOME=sky_api_server["HOME"],
-                     SKYPILOT_API_SERVER_ENDPOINT=sky_api_server["SKYPILOT_API_SERVER_ENDPOINT"])
-    worker = WorkerProcess(env, tmp_path / "worker.log").start()
-    try:
-        handle = await start(client, pipeline_input(repo, steps=steps), task_queue)
-        with pytest.raises(WorkflowFailureError) as failure:
-            await handle.result()
-    finally:
-        worker.stop()
+    handle = await start(client, pipeline_input(repo, steps=steps), task_queue)
+    with pytest.raises(WorkflowFailureError) as failure:
+        await handle.result()
     message = failure.value.cause.message
     assert "step 'preprocess' failed" in message
     assert expected in message
@@ -93,22 +96,12 @@ async def test_permanent_skypilot_errors_fail_once_and_teardown_is_attempted(
     assert [a for a in attempts if a[0] == "run_sky_launch"] == [("run_sky_launch", 1)]
     names = await activity_names(handle)
     assert names == ["run_git_clone", "run_sky_launch", "run_sky_down"]
-    assert "already gone" in worker.log()
+    assert "already gone" in sky_worker.log()
 
 
-async def test_endpoint_other_than_the_workers_is_refused(
-    client, temporal_server, sky_api_server, task_queue, example_repo: Path, tmp_path: Path, work_dir: Path
-):
-    env = worker_env(temporal_server, work_dir, task_queue,
-                     SKYPILOT_TEMPORAL_EXECUTOR="skypilot",
-                     HOME=sky_api_server["HOME"],
-                     SKYPILOT_API_SERVER_ENDPOINT=sky_api_server["SKYPILOT_API_SERVER_ENDPOINT"])
-    worker = WorkerProcess(env, tmp_path / "worker.log").start()
-    try:
-        inp = pipeline_input(example_repo, api_server_endpoint="http://127.0.0.1:1")
-        handle = await start(client, inp, task_queue)
-        with pytest.raises(WorkflowFailureError) as failure:
-            await handle.result()
-    finally:
-        worker.stop()
+async def test_endpoint_other_than_the_workers_is_refused(client, sky_worker, task_queue, example_repo: Path):
+    inp = pipeline_input(example_repo, api_server_endpoint="http://127.0.0.1:1")
+    handle = await start(client, inp, task_queue)
+    with pytest.raises(WorkflowFailureError) as failure:
+        await handle.result()
     assert "api_server_endpoint: 'http://127.0.0.1:1' is not served by this worker" in failure.value.cause.message
