@@ -432,7 +432,9 @@ start_api_server() {
   api_home=$(getent passwd "$API_USER" | cut -d: -f6)
   # The server caches Slurm node info: restart it when what it read changed.
   fp=$(cat /etc/slurm/slurm.conf "$api_home/.slurm/config" | sha256sum | cut -d' ' -f1)
-  fp="$fp $SKY_VENV"
+  # The venv's identity too: a server left running from a removed and recreated
+  # venv at the same path cannot build SkyPilot's wheel for new clusters.
+  fp="$fp $SKY_VENV $(stat -c %i "$SKY_VENV/bin/python" "$SKY_VENV/lib" 2>/dev/null | tr '\n' ' ')"
   if api_healthy && alive "$RUN/apiserver.pid" && [ "$(cat "$stamp" 2>/dev/null)" = "$fp" ]; then
     log "SkyPilot API server running (pid $(cat "$RUN/apiserver.pid"), http://127.0.0.1:$API_PORT)"
     return
