@@ -1,0 +1,184 @@
+"""What every benchmark needs: a dev server, one local-executor worker, the example
+task repository, and a clean stop. Built on tests/support.py and
+tests/pipeline_helpers.py (imported, not copied). Everything listens on 127.0.0.1;
+everything started is stopped by its PID.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from pipeline_helpers import pipeline_input, start  # noqa: E402
+from support import (  # noqa: E402
+    DevServer,
+    WorkerProcess,
+    make_git_repo,
+    start_dev_server,
+    stop_process,
+    worker_env,
+)
+from temporalio.api.enums.v1 import EventType  # noqa: E402
+from temporalio.client import Client, WorkflowHandle  # noqa: E402
+
+from skypilot_temporal.contract import data_converter  # noqa: E402
+
+
+@dataclass
+class Stack:
+    tmp: Path
+    server: DevServer
+    worker: WorkerProcess
+    repo: Path
+    task_queue: str
+
+    @property
+    def worker_pid(self) -> int:
+        assert self.worker.proc is not None
+        return self.worker.proc.pid
+
+    def env(self) -> dict[str, str]:
+        """Environment for a starter process: this server and task queue."""
+        return {**self.worker.env, "TEMPORAL_UI_URL": "http://127.0.0.1:0"}
+
+    async def client(self) -> Client:
+        return await Client.connect(self.server.address, data_converter=data_converter)
+
+
+@contextmanager
+def local_stack(keep: bool = False):
+    """Dev server + worker (local executor) + example repo, all under one temp dir.
+    Use it around asyncio.run(...), so that the clients are gone before the stop."""
+    # SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so the cleanup below runs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    tmp = Path(tempfile.mkdtemp(prefix="skypilot-temporal-bench-"))
+    # Other work on the host skews every number here: say how busy it was.
+    print(f"host: {os.cpu_count()} CPUs, load average {load()} at start", file=sys.stderr)
+    server = start_dev_server(tmp / "server.log")
+    worker = None
+    try:
+        queue = f"bench-{uuid.uuid4().hex[:8]}"
+        (tmp / "work").mkdir()
+        worker = WorkerProcess(worker_env(server, tmp / "work", queue), tmp / "worker.log").start()
+        yield Stack(tmp, server, worker, make_git_repo(tmp / "tasks"), queue)
+    finally:
+        print(f"host: load average {load()} at end", file=sys.stderr)
+        if worker is not None:
+            worker.stop()
+        stop_process(server.proc)
+        leaked = stop_leftovers(tmp)
+        if leaked:
+            print(f"note: stopped {leaked} leftover process(es) under {tmp}", file=sys.stderr)
+        if keep:
+            print(f"logs kept in {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def processes_under(path: Path) -> list[int]:
+    """PIDs whose command line names `path` (job supervisors, autodown watchdogs)."""
+    needle = str(path).encode()
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if needle in (entry / "cmdline").read_bytes():
+                    pids.append(int(entry.name))
+            except OSError:
+                pass
+    return pids
+
+
+def stop_leftovers(path: Path, grace_s: float = 12.0) -> int:
+    """Waits for processes under `path` to end (after a normal run there are none:
+    teardown stops them), then stops the rest by PID. Returns how many."""
+    deadline = time.monotonic() + grace_s
+    while processes_under(path) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = processes_under(path)
+    for pid in left:
+        try:
+            # A job supervisor and a job's task lead their own process groups (the
+            # task's `bash` and `sleep` do not name the path): stop the whole group.
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGKILL)
+            else:
+                os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return len(left)
+
+
+def proc_status_kib(pid: int, field: str) -> int:
+    """A memory field of /proc/<pid>/status (VmHWM: peak RSS, VmRSS: current), in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def cpu_seconds(pid: int, tid: int | None = None) -> float:
+    """User + system CPU time a process (or one of its threads) has used so far, from
+    /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat; 10 ms resolution."""
+    stat = Path(f"/proc/{pid}/stat" if tid is None else f"/proc/{pid}/task/{tid}/stat")
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def host_cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot (/proc/stat; guest time is already
+    counted in user time)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+def bench_input(stack: Stack, bucket: str, seconds_per_file: str):
+    return pipeline_input(
+        stack.repo, envs_override={"DATA_BUCKET_NAME": bucket, "SECONDS_PER_FILE": seconds_per_file}
+    )
+
+
+async def start_pipeline(client: Client, stack: Stack, bucket: str, seconds_per_file: str) -> WorkflowHandle:
+    return await start(client, bench_input(stack, bucket, seconds_per_file), stack.task_queue)
+
+
+async def workflow_task_timeouts(handle: WorkflowHandle) -> int:
+    history = await handle.fetch_history()
+    return sum(e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT for e in history.events)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100)."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def table(headers: list[str], rows: list[list[object]]) -> str:
+    cells = [headers] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
