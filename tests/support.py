@@ -64,7 +64,11 @@ def start_dev_server(log_path: Path) -> DevServer:
          "--port", str(port), "--ui-port", str(ui), "--headless", "--log-level", "error"],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )
-    wait_for_port(port)
+    try:
+        wait_for_port(port)
+    except TimeoutError:
+        stop_process(proc)
+        raise
     return DevServer(proc, port)
 
 

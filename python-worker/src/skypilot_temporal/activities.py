@@ -118,7 +118,8 @@ class PipelineActivities:
                     # fails the run before any cluster is launched.
                     placeholders = {n: "placeholder" for n in inp.secret_env_names}
                     merged = merge_envs(config, inp.envs_override, placeholders)
-                    parse_task(absolutize_paths(merged, repo_dir))
+                    # SkyPilot's parser is CPU work (schema checks): off the event loop.
+                    await asyncio.to_thread(parse_task, absolutize_paths(merged, repo_dir))
             except _PERMANENT as err:
                 _fail(err)
         log.info("%s cloned %s at %s", tag, inp.repo_url, commit[:12])
@@ -206,7 +207,7 @@ class PipelineActivities:
             kind=kind,
             cluster_name=inp.cluster_name,
             job_name=inp.job_name,
-            task=parse_task(config),
+            task=await asyncio.to_thread(parse_task, config),
             repo_dir=repo_dir,
             autodown_minutes=inp.autodown_minutes,
             retry_until_up=inp.retry_until_up,
