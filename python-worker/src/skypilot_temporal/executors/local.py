@@ -29,6 +29,7 @@ from skypilot_temporal.executors.base import (
     PermanentError,
     Submission,
 )
+from skypilot_temporal.repo import RepoError, resolve_inside
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _POLL_S = 0.25
@@ -208,9 +209,10 @@ class LocalExecutor:
 
 
 def _inside(root: Path, rel: str, what: str) -> Path:
-    path = (root / os.path.expanduser(rel)).resolve()
-    if root.resolve() not in (path, *path.parents):
-        raise PermanentError(f"{what}: {rel!r} must be a path inside the repository")
+    try:
+        path = resolve_inside(root, os.path.expanduser(rel), what)
+    except RepoError as err:
+        raise PermanentError(str(err)) from None
     if not path.exists():
         raise PermanentError(f"{what}: {rel!r} does not exist in the repository")
     return path
