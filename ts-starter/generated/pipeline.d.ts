@@ -186,6 +186,9 @@ export namespace skypilot_temporal {
             /** LaunchOptions retryUntilUp. */
             retryUntilUp: boolean;
 
+            /** LaunchOptions teardownTimeoutSeconds. */
+            teardownTimeoutSeconds: number;
+
             /**
              * Creates a new LaunchOptions instance using the specified properties.
              * @param [properties] Properties to set
@@ -275,6 +278,9 @@ export namespace skypilot_temporal {
 
                 /** LaunchOptions retryUntilUp */
                 retryUntilUp?: (boolean|null);
+
+                /** LaunchOptions teardownTimeoutSeconds */
+                teardownTimeoutSeconds?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -747,6 +753,12 @@ export namespace skypilot_temporal {
             /** SkyPilotWorkflowProgress stepsTotal. */
             stepsTotal: number;
 
+            /** SkyPilotWorkflowProgress clusters. */
+            clusters: string[];
+
+            /** SkyPilotWorkflowProgress clustersLeft. */
+            clustersLeft: string[];
+
             /**
              * Creates a new SkyPilotWorkflowProgress instance using the specified properties.
              * @param [properties] Properties to set
@@ -845,6 +857,12 @@ export namespace skypilot_temporal {
 
                 /** SkyPilotWorkflowProgress stepsTotal */
                 stepsTotal?: (number|null);
+
+                /** SkyPilotWorkflowProgress clusters */
+                clusters?: (string[]|null);
+
+                /** SkyPilotWorkflowProgress clustersLeft */
+                clustersLeft?: (string[]|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -82,6 +82,11 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "type": "bool",
                 "id": 2,
                 "protoName": "retry_until_up"
+              },
+              "teardownTimeoutSeconds": {
+                "type": "uint32",
+                "id": 3,
+                "protoName": "teardown_timeout_seconds"
               }
             }
           },
@@ -210,6 +215,17 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "type": "int32",
                 "id": 5,
                 "protoName": "steps_total"
+              },
+              "clusters": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 6
+              },
+              "clustersLeft": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 7,
+                "protoName": "clusters_left"
               }
             }
           }

@@ -89,10 +89,13 @@ type PipelineStep struct {
 	// Path of the task YAML inside the cloned repository (relative, no '..').
 	TaskYaml string   `protobuf:"bytes,2,opt,name=task_yaml,json=taskYaml,proto3" json:"task_yaml,omitempty"`
 	Kind     StepKind `protobuf:"varint,3,opt,name=kind,proto3,enum=skypilot_temporal.v1.StepKind" json:"kind,omitempty"`
-	// Short cluster name; the real cluster is `{cluster_prefix}-{cluster}`.
+	// Short cluster name; the real cluster is `{cluster_prefix}-{cluster}-{run tag}`,
+	// where the run tag is unique to the run, so no two runs share a cluster.
 	// Empty on a LAUNCH step = the step name. Required on an EXEC step.
 	Cluster string `protobuf:"bytes,4,opt,name=cluster,proto3" json:"cluster,omitempty"`
-	// Upper bound for the whole step (provision + job). 0 = 60 minutes.
+	// The step's whole budget (provision + job), across every retry and re-attach.
+	// When it runs out, the job is cancelled, every cluster of the run is downed
+	// and the run fails with StepTimedOut. 0 = 60 minutes.
 	TimeoutSeconds uint32 `protobuf:"varint,5,opt,name=timeout_seconds,json=timeoutSeconds,proto3" json:"timeout_seconds,omitempty"`
 	// A worker that stops heartbeating this long is presumed dead and the step
 	// is retried on another worker, re-attaching to the running job. 0 = 60 s.
@@ -179,9 +182,12 @@ type LaunchOptions struct {
 	// even if no worker is left to do it. 0 = 30 minutes; negative = no autodown.
 	IdleMinutesToAutodown int32 `protobuf:"varint,1,opt,name=idle_minutes_to_autodown,json=idleMinutesToAutodown,proto3" json:"idle_minutes_to_autodown,omitempty"`
 	// Keep retrying provisioning until capacity is found.
-	RetryUntilUp  bool `protobuf:"varint,2,opt,name=retry_until_up,json=retryUntilUp,proto3" json:"retry_until_up,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	RetryUntilUp bool `protobuf:"varint,2,opt,name=retry_until_up,json=retryUntilUp,proto3" json:"retry_until_up,omitempty"`
+	// Budget for tearing down one cluster, across retries. When it runs out the
+	// run fails with TeardownFailed naming every cluster still up. 0 = 30 minutes.
+	TeardownTimeoutSeconds uint32 `protobuf:"varint,3,opt,name=teardown_timeout_seconds,json=teardownTimeoutSeconds,proto3" json:"teardown_timeout_seconds,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *LaunchOptions) Reset() {
@@ -228,10 +234,17 @@ func (x *LaunchOptions) GetRetryUntilUp() bool {
 	return false
 }
 
+func (x *LaunchOptions) GetTeardownTimeoutSeconds() uint32 {
+	if x != nil {
+		return x.TeardownTimeoutSeconds
+	}
+	return 0
+}
+
 type SkyPilotWorkflowInput struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Clusters are named `{cluster_prefix}-{step cluster}`. Empty = derived from
-	// the workflow id.
+	// Clusters are named `{cluster_prefix}-{step cluster}-{run tag}`. Empty =
+	// derived from the workflow id.
 	ClusterPrefix string `protobuf:"bytes,1,opt,name=cluster_prefix,json=clusterPrefix,proto3" json:"cluster_prefix,omitempty"`
 	// Git repository of SkyPilot task YAMLs: https:// or ssh (git@host:path).
 	RepoUrl string `protobuf:"bytes,2,opt,name=repo_url,json=repoUrl,proto3" json:"repo_url,omitempty"`
@@ -241,6 +254,7 @@ type SkyPilotWorkflowInput struct {
 	EnvsOverride map[string]string `protobuf:"bytes,4,rep,name=envs_override,json=envsOverride,proto3" json:"envs_override,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// Names of environment variables whose VALUES the worker reads from its own
 	// environment at launch time; the values never enter the workflow history.
+	// Each name must be allowed by the worker's SKYPILOT_TEMPORAL_SECRET_ALLOWLIST.
 	SecretEnvNames []string `protobuf:"bytes,5,rep,name=secret_env_names,json=secretEnvNames,proto3" json:"secret_env_names,omitempty"`
 	// SkyPilot API server endpoint. Empty = the worker's configured endpoint.
 	ApiServerEndpoint string `protobuf:"bytes,6,opt,name=api_server_endpoint,json=apiServerEndpoint,proto3" json:"api_server_endpoint,omitempty"`
@@ -498,14 +512,20 @@ func (x *SkyPilotWorkflowResult) GetCommit() string {
 // Answer of the `progress` query.
 type SkyPilotWorkflowProgress struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// clone, running, teardown, completed, failed, cancelled.
+	// starting, clone, running, teardown, completed, failed, cancelled,
+	// teardown_failed (clusters_left names what is still up).
 	Phase string `protobuf:"bytes,1,opt,name=phase,proto3" json:"phase,omitempty"`
 	// Step now running; empty between steps.
 	CurrentStep string        `protobuf:"bytes,2,opt,name=current_step,json=currentStep,proto3" json:"current_step,omitempty"`
 	Finished    []*StepResult `protobuf:"bytes,3,rep,name=finished,proto3" json:"finished,omitempty"`
 	// Clusters launched by this run and not yet downed.
-	ClustersUp    []string `protobuf:"bytes,4,rep,name=clusters_up,json=clustersUp,proto3" json:"clusters_up,omitempty"`
-	StepsTotal    int32    `protobuf:"varint,5,opt,name=steps_total,json=stepsTotal,proto3" json:"steps_total,omitempty"`
+	ClustersUp []string `protobuf:"bytes,4,rep,name=clusters_up,json=clustersUp,proto3" json:"clusters_up,omitempty"`
+	StepsTotal int32    `protobuf:"varint,5,opt,name=steps_total,json=stepsTotal,proto3" json:"steps_total,omitempty"`
+	// Every cluster this run may launch (full SkyPilot names), known once the
+	// input is validated: the names to look for in `sky status`.
+	Clusters []string `protobuf:"bytes,6,rep,name=clusters,proto3" json:"clusters,omitempty"`
+	// Clusters whose teardown ran out of budget: still up, an operator must act.
+	ClustersLeft  []string `protobuf:"bytes,7,rep,name=clusters_left,json=clustersLeft,proto3" json:"clusters_left,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -575,6 +595,20 @@ func (x *SkyPilotWorkflowProgress) GetStepsTotal() int32 {
 	return 0
 }
 
+func (x *SkyPilotWorkflowProgress) GetClusters() []string {
+	if x != nil {
+		return x.Clusters
+	}
+	return nil
+}
+
+func (x *SkyPilotWorkflowProgress) GetClustersLeft() []string {
+	if x != nil {
+		return x.ClustersLeft
+	}
+	return nil
+}
+
 var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInfo{
 	{
 		ExtendedType:  (*descriptorpb.FileOptions)(nil),
@@ -629,10 +663,11 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x04kind\x18\x03 \x01(\x0e2\x1e.skypilot_temporal.v1.StepKindR\x04kind\x12\x18\n" +
 	"\acluster\x18\x04 \x01(\tR\acluster\x12'\n" +
 	"\x0ftimeout_seconds\x18\x05 \x01(\rR\x0etimeoutSeconds\x12:\n" +
-	"\x19heartbeat_timeout_seconds\x18\x06 \x01(\rR\x17heartbeatTimeoutSeconds\"n\n" +
+	"\x19heartbeat_timeout_seconds\x18\x06 \x01(\rR\x17heartbeatTimeoutSeconds\"\xa8\x01\n" +
 	"\rLaunchOptions\x127\n" +
 	"\x18idle_minutes_to_autodown\x18\x01 \x01(\x05R\x15idleMinutesToAutodown\x12$\n" +
-	"\x0eretry_until_up\x18\x02 \x01(\bR\fretryUntilUp\"\xe7\x03\n" +
+	"\x0eretry_until_up\x18\x02 \x01(\bR\fretryUntilUp\x128\n" +
+	"\x18teardown_timeout_seconds\x18\x03 \x01(\rR\x16teardownTimeoutSeconds\"\xe7\x03\n" +
 	"\x15SkyPilotWorkflowInput\x12%\n" +
 	"\x0ecluster_prefix\x18\x01 \x01(\tR\rclusterPrefix\x12\x19\n" +
 	"\brepo_url\x18\x02 \x01(\tR\arepoUrl\x12\x16\n" +
@@ -657,7 +692,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x16SkyPilotWorkflowResult\x126\n" +
 	"\x05steps\x18\x01 \x03(\v2 .skypilot_temporal.v1.StepResultR\x05steps\x12'\n" +
 	"\x0fclusters_downed\x18\x02 \x03(\tR\x0eclustersDowned\x12\x16\n" +
-	"\x06commit\x18\x03 \x01(\tR\x06commit\"\xd3\x01\n" +
+	"\x06commit\x18\x03 \x01(\tR\x06commit\"\x94\x02\n" +
 	"\x18SkyPilotWorkflowProgress\x12\x14\n" +
 	"\x05phase\x18\x01 \x01(\tR\x05phase\x12!\n" +
 	"\fcurrent_step\x18\x02 \x01(\tR\vcurrentStep\x12<\n" +
@@ -665,7 +700,9 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\vclusters_up\x18\x04 \x03(\tR\n" +
 	"clustersUp\x12\x1f\n" +
 	"\vsteps_total\x18\x05 \x01(\x05R\n" +
-	"stepsTotal*O\n" +
+	"stepsTotal\x12\x1a\n" +
+	"\bclusters\x18\x06 \x03(\tR\bclusters\x12#\n" +
+	"\rclusters_left\x18\a \x03(\tR\fclustersLeft*O\n" +
 	"\bStepKind\x12\x19\n" +
 	"\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10STEP_KIND_LAUNCH\x10\x01\x12\x12\n" +

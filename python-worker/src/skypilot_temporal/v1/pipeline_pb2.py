@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#skypilot_temporal/v1/pipeline.proto\x12\x14skypilot_temporal.v1\x1a google/protobuf/descriptor.proto\"\xaa\x01\n\x0cPipelineStep\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\ttask_yaml\x18\x02 \x01(\t\x12,\n\x04kind\x18\x03 \x01(\x0e\x32\x1e.skypilot_temporal.v1.StepKind\x12\x0f\n\x07\x63luster\x18\x04 \x01(\t\x12\x17\n\x0ftimeout_seconds\x18\x05 \x01(\r\x12!\n\x19heartbeat_timeout_seconds\x18\x06 \x01(\r\"I\n\rLaunchOptions\x12 \n\x18idle_minutes_to_autodown\x18\x01 \x01(\x05\x12\x16\n\x0eretry_until_up\x18\x02 \x01(\x08\"\xfb\x02\n\x15SkyPilotWorkflowInput\x12\x16\n\x0e\x63luster_prefix\x18\x01 \x01(\t\x12\x10\n\x08repo_url\x18\x02 \x01(\t\x12\x0e\n\x06\x62ranch\x18\x03 \x01(\t\x12T\n\renvs_override\x18\x04 \x03(\x0b\x32=.skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry\x12\x18\n\x10secret_env_names\x18\x05 \x03(\t\x12\x1b\n\x13\x61pi_server_endpoint\x18\x06 \x01(\t\x12\x31\n\x05steps\x18\x07 \x03(\x0b\x32\".skypilot_temporal.v1.PipelineStep\x12\x33\n\x06launch\x18\x08 \x01(\x0b\x32#.skypilot_temporal.v1.LaunchOptions\x1a\x33\n\x11\x45nvsOverrideEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xaa\x01\n\nStepResult\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x04kind\x18\x02 \x01(\x0e\x32\x1e.skypilot_temporal.v1.StepKind\x12\x14\n\x0c\x63luster_name\x18\x03 \x01(\t\x12\x0e\n\x06job_id\x18\x04 \x01(\x03\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x06 \x01(\x01\x12\x10\n\x08log_tail\x18\x07 \x01(\t\"r\n\x16SkyPilotWorkflowResult\x12/\n\x05steps\x18\x01 \x03(\x0b\x32 .skypilot_temporal.v1.StepResult\x12\x17\n\x0f\x63lusters_downed\x18\x02 \x03(\t\x12\x0e\n\x06\x63ommit\x18\x03 \x01(\t\"\x9d\x01\n\x18SkyPilotWorkflowProgress\x12\r\n\x05phase\x18\x01 \x01(\t\x12\x14\n\x0c\x63urrent_step\x18\x02 \x01(\t\x12\x32\n\x08\x66inished\x18\x03 \x03(\x0b\x32 .skypilot_temporal.v1.StepResult\x12\x13\n\x0b\x63lusters_up\x18\x04 \x03(\t\x12\x13\n\x0bsteps_total\x18\x05 \x01(\x05*O\n\x08StepKind\x12\x19\n\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10STEP_KIND_LAUNCH\x10\x01\x12\x12\n\x0eSTEP_KIND_EXEC\x10\x02:5\n\rworkflow_type\x12\x1c.google.protobuf.FileOptions\x18\xb9\x8e\x03 \x01(\t::\n\x12\x64\x65\x66\x61ult_task_queue\x12\x1c.google.protobuf.FileOptions\x18\xba\x8e\x03 \x01(\t:6\n\x0eprogress_query\x12\x1c.google.protobuf.FileOptions\x18\xbb\x8e\x03 \x01(\tB\x9a\x01Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\x08progressb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#skypilot_temporal/v1/pipeline.proto\x12\x14skypilot_temporal.v1\x1a google/protobuf/descriptor.proto\"\xaa\x01\n\x0cPipelineStep\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\ttask_yaml\x18\x02 \x01(\t\x12,\n\x04kind\x18\x03 \x01(\x0e\x32\x1e.skypilot_temporal.v1.StepKind\x12\x0f\n\x07\x63luster\x18\x04 \x01(\t\x12\x17\n\x0ftimeout_seconds\x18\x05 \x01(\r\x12!\n\x19heartbeat_timeout_seconds\x18\x06 \x01(\r\"k\n\rLaunchOptions\x12 \n\x18idle_minutes_to_autodown\x18\x01 \x01(\x05\x12\x16\n\x0eretry_until_up\x18\x02 \x01(\x08\x12 \n\x18teardown_timeout_seconds\x18\x03 \x01(\r\"\xfb\x02\n\x15SkyPilotWorkflowInput\x12\x16\n\x0e\x63luster_prefix\x18\x01 \x01(\t\x12\x10\n\x08repo_url\x18\x02 \x01(\t\x12\x0e\n\x06\x62ranch\x18\x03 \x01(\t\x12T\n\renvs_override\x18\x04 \x03(\x0b\x32=.skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry\x12\x18\n\x10secret_env_names\x18\x05 \x03(\t\x12\x1b\n\x13\x61pi_server_endpoint\x18\x06 \x01(\t\x12\x31\n\x05steps\x18\x07 \x03(\x0b\x32\".skypilot_temporal.v1.PipelineStep\x12\x33\n\x06launch\x18\x08 \x01(\x0b\x32#.skypilot_temporal.v1.LaunchOptions\x1a\x33\n\x11\x45nvsOverrideEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xaa\x01\n\nStepResult\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x04kind\x18\x02 \x01(\x0e\x32\x1e.skypilot_temporal.v1.StepKind\x12\x14\n\x0c\x63luster_name\x18\x03 \x01(\t\x12\x0e\n\x06job_id\x18\x04 \x01(\x03\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x06 \x01(\x01\x12\x10\n\x08log_tail\x18\x07 \x01(\t\"r\n\x16SkyPilotWorkflowResult\x12/\n\x05steps\x18\x01 \x03(\x0b\x32 .skypilot_temporal.v1.StepResult\x12\x17\n\x0f\x63lusters_downed\x18\x02 \x03(\t\x12\x0e\n\x06\x63ommit\x18\x03 \x01(\t\"\xc6\x01\n\x18SkyPilotWorkflowProgress\x12\r\n\x05phase\x18\x01 \x01(\t\x12\x14\n\x0c\x63urrent_step\x18\x02 \x01(\t\x12\x32\n\x08\x66inished\x18\x03 \x03(\x0b\x32 .skypilot_temporal.v1.StepResult\x12\x13\n\x0b\x63lusters_up\x18\x04 \x03(\t\x12\x13\n\x0bsteps_total\x18\x05 \x01(\x05\x12\x10\n\x08\x63lusters\x18\x06 \x03(\t\x12\x15\n\rclusters_left\x18\x07 \x03(\t*O\n\x08StepKind\x12\x19\n\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10STEP_KIND_LAUNCH\x10\x01\x12\x12\n\x0eSTEP_KIND_EXEC\x10\x02:5\n\rworkflow_type\x12\x1c.google.protobuf.FileOptions\x18\xb9\x8e\x03 \x01(\t::\n\x12\x64\x65\x66\x61ult_task_queue\x12\x1c.google.protobuf.FileOptions\x18\xba\x8e\x03 \x01(\t:6\n\x0eprogress_query\x12\x1c.google.protobuf.FileOptions\x18\xbb\x8e\x03 \x01(\tB\x9a\x01Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\x08progressb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,20 +35,20 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._serialized_options = b'Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1\312\363\030\020SkyPilotWorkflow\322\363\030\027skypilot-workflow-queue\332\363\030\010progress'
   _globals['_SKYPILOTWORKFLOWINPUT_ENVSOVERRIDEENTRY']._loaded_options = None
   _globals['_SKYPILOTWORKFLOWINPUT_ENVSOVERRIDEENTRY']._serialized_options = b'8\001'
-  _globals['_STEPKIND']._serialized_start=1174
-  _globals['_STEPKIND']._serialized_end=1253
+  _globals['_STEPKIND']._serialized_start=1249
+  _globals['_STEPKIND']._serialized_end=1328
   _globals['_PIPELINESTEP']._serialized_start=96
   _globals['_PIPELINESTEP']._serialized_end=266
   _globals['_LAUNCHOPTIONS']._serialized_start=268
-  _globals['_LAUNCHOPTIONS']._serialized_end=341
-  _globals['_SKYPILOTWORKFLOWINPUT']._serialized_start=344
-  _globals['_SKYPILOTWORKFLOWINPUT']._serialized_end=723
-  _globals['_SKYPILOTWORKFLOWINPUT_ENVSOVERRIDEENTRY']._serialized_start=672
-  _globals['_SKYPILOTWORKFLOWINPUT_ENVSOVERRIDEENTRY']._serialized_end=723
-  _globals['_STEPRESULT']._serialized_start=726
-  _globals['_STEPRESULT']._serialized_end=896
-  _globals['_SKYPILOTWORKFLOWRESULT']._serialized_start=898
-  _globals['_SKYPILOTWORKFLOWRESULT']._serialized_end=1012
-  _globals['_SKYPILOTWORKFLOWPROGRESS']._serialized_start=1015
-  _globals['_SKYPILOTWORKFLOWPROGRESS']._serialized_end=1172
+  _globals['_LAUNCHOPTIONS']._serialized_end=375
+  _globals['_SKYPILOTWORKFLOWINPUT']._serialized_start=378
+  _globals['_SKYPILOTWORKFLOWINPUT']._serialized_end=757
+  _globals['_SKYPILOTWORKFLOWINPUT_ENVSOVERRIDEENTRY']._serialized_start=706
+  _globals['_SKYPILOTWORKFLOWINPUT_ENVSOVERRIDEENTRY']._serialized_end=757
+  _globals['_STEPRESULT']._serialized_start=760
+  _globals['_STEPRESULT']._serialized_end=930
+  _globals['_SKYPILOTWORKFLOWRESULT']._serialized_start=932
+  _globals['_SKYPILOTWORKFLOWRESULT']._serialized_end=1046
+  _globals['_SKYPILOTWORKFLOWPROGRESS']._serialized_start=1049
+  _globals['_SKYPILOTWORKFLOWPROGRESS']._serialized_end=1247
 # @@protoc_insertion_point(module_scope)

@@ -40,12 +40,14 @@ class PipelineStep(_message.Message):
     def __init__(self, name: _Optional[str] = ..., task_yaml: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster: _Optional[str] = ..., timeout_seconds: _Optional[int] = ..., heartbeat_timeout_seconds: _Optional[int] = ...) -> None: ...
 
 class LaunchOptions(_message.Message):
-    __slots__ = ("idle_minutes_to_autodown", "retry_until_up")
+    __slots__ = ("idle_minutes_to_autodown", "retry_until_up", "teardown_timeout_seconds")
     IDLE_MINUTES_TO_AUTODOWN_FIELD_NUMBER: _ClassVar[int]
     RETRY_UNTIL_UP_FIELD_NUMBER: _ClassVar[int]
+    TEARDOWN_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
     idle_minutes_to_autodown: int
     retry_until_up: bool
-    def __init__(self, idle_minutes_to_autodown: _Optional[int] = ..., retry_until_up: _Optional[bool] = ...) -> None: ...
+    teardown_timeout_seconds: int
+    def __init__(self, idle_minutes_to_autodown: _Optional[int] = ..., retry_until_up: _Optional[bool] = ..., teardown_timeout_seconds: _Optional[int] = ...) -> None: ...
 
 class SkyPilotWorkflowInput(_message.Message):
     __slots__ = ("cluster_prefix", "repo_url", "branch", "envs_override", "secret_env_names", "api_server_endpoint", "steps", "launch")
@@ -103,15 +105,19 @@ class SkyPilotWorkflowResult(_message.Message):
     def __init__(self, steps: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_downed: _Optional[_Iterable[str]] = ..., commit: _Optional[str] = ...) -> None: ...
 
 class SkyPilotWorkflowProgress(_message.Message):
-    __slots__ = ("phase", "current_step", "finished", "clusters_up", "steps_total")
+    __slots__ = ("phase", "current_step", "finished", "clusters_up", "steps_total", "clusters", "clusters_left")
     PHASE_FIELD_NUMBER: _ClassVar[int]
     CURRENT_STEP_FIELD_NUMBER: _ClassVar[int]
     FINISHED_FIELD_NUMBER: _ClassVar[int]
     CLUSTERS_UP_FIELD_NUMBER: _ClassVar[int]
     STEPS_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    CLUSTERS_FIELD_NUMBER: _ClassVar[int]
+    CLUSTERS_LEFT_FIELD_NUMBER: _ClassVar[int]
     phase: str
     current_step: str
     finished: _containers.RepeatedCompositeFieldContainer[StepResult]
     clusters_up: _containers.RepeatedScalarFieldContainer[str]
     steps_total: int
-    def __init__(self, phase: _Optional[str] = ..., current_step: _Optional[str] = ..., finished: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_up: _Optional[_Iterable[str]] = ..., steps_total: _Optional[int] = ...) -> None: ...
+    clusters: _containers.RepeatedScalarFieldContainer[str]
+    clusters_left: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, phase: _Optional[str] = ..., current_step: _Optional[str] = ..., finished: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_up: _Optional[_Iterable[str]] = ..., steps_total: _Optional[int] = ..., clusters: _Optional[_Iterable[str]] = ..., clusters_left: _Optional[_Iterable[str]] = ...) -> None: ...
