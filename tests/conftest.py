@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import uuid
 from dataclasses import dataclass
@@ -28,7 +29,15 @@ def temporal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevSer
 
 @pytest_asyncio.fixture
 async def client(temporal_server: DevServer) -> Client:
-    return await Client.connect(temporal_server.address, data_converter=data_converter)
+    # The port opens before the frontend is healthy: retry for a while on a slow host.
+    for attempt in range(60):
+        try:
+            return await Client.connect(temporal_server.address, data_converter=data_converter)
+        except RuntimeError as err:
+            if "not healthy" not in str(err) or attempt == 59:
+                raise
+            await asyncio.sleep(0.5)
+    raise AssertionError("unreachable")
 
 
 @pytest.fixture
@@ -70,7 +79,8 @@ def shared_worker(temporal_server: DevServer, tmp_path_factory: pytest.TempPathF
 def local_worker(temporal_server: DevServer, work_dir: Path, task_queue: str, tmp_path: Path) -> Iterator[WorkerProcess]:
     """A worker with the local executor; stopped (and checked for leaks) after the test."""
     worker = WorkerProcess(
-        worker_env(temporal_server, work_dir, task_queue, SECRET_TOKEN="s3cr3t-value-42"),
+        worker_env(temporal_server, work_dir, task_queue, SECRET_TOKEN="s3cr3t-value-42",
+                   SKYPILOT_TEMPORAL_SECRET_ALLOWLIST="SECRET_*,NOT_DEFINED_ANYWHERE"),
         tmp_path / "worker.log",
     ).start()
     yield worker

@@ -30,9 +30,20 @@ def inputs(repo: Path, data_dir: Path, **envs: str):
     return pipeline_input(repo, envs_override={"DATA_DIR": str(data_dir), **envs})
 
 
-def watch(handle) -> tuple[str, QueueWatcher]:
-    prefix = default_cluster_prefix(handle.id)
-    return prefix, QueueWatcher([f"{prefix}-preprocess", f"{prefix}-train"]).start()
+async def watch(handle) -> tuple[str, QueueWatcher]:
+    """The run's cluster names as its progress query gives them, and a queue watcher."""
+    await wait_until(lambda: _has_clusters(handle), timeout=60)
+    names = list((await progress(handle)).clusters)
+    return default_cluster_prefix(handle.id), QueueWatcher(names).start()
+
+
+async def _has_clusters(handle) -> bool:
+    return len((await progress(handle)).clusters) == 2
+
+
+def cluster(watcher: QueueWatcher, short: str) -> str:
+    """The run's cluster for a step's short cluster name (`{prefix}-{short}-{run tag}`)."""
+    return next(c for c in watcher.clusters if f"-{short}-" in c)
 
 
 async def result_of(handle):
@@ -49,7 +60,7 @@ async def assert_no_cluster_left(prefix: str, within: float = 60.0) -> None:
 async def test_pipeline_completes_on_slurm(client, sky_worker, task_queue, slurm_repo, data_dir):
     started = time.monotonic()
     handle = await start(client, inputs(slurm_repo, data_dir), task_queue)
-    prefix, watcher = watch(handle)
+    prefix, watcher = await watch(handle)
     try:
         result = await result_of(handle)
     finally:
@@ -60,8 +71,8 @@ async def test_pipeline_completes_on_slurm(client, sky_worker, task_queue, slurm
         ("preprocess", "SUCCEEDED"), ("train", "SUCCEEDED"), ("eval", "SUCCEEDED")]
     # SkyPilot's own queues (seen before teardown removed them): one job on preprocess;
     # train, then eval, on the train cluster; never a failed state.
-    train_jobs = watcher.jobs[f"{prefix}-train"]
-    assert sorted(watcher.jobs[f"{prefix}-preprocess"]) == [1]
+    train_jobs = watcher.jobs[cluster(watcher, "train")]
+    assert sorted(watcher.jobs[cluster(watcher, "preprocess")]) == [1]
     assert sorted(train_jobs) == [1, 2]
     assert (f"{prefix}-train-" in train_jobs[1]["job_name"]
             and f"{prefix}-eval-" in train_jobs[2]["job_name"])
@@ -81,7 +92,7 @@ async def test_failing_job_fails_the_step_once_and_leaves_no_cluster(
     )
     subprocess.run(["git", "-c", "user.email=t@l", "-c", "user.name=t", "commit", "-qam", "fail"], cwd=slurm_repo, check=True)
     handle = await start(client, inputs(slurm_repo, data_dir), task_queue)
-    prefix, watcher = watch(handle)
+    prefix, watcher = await watch(handle)
     try:
         with pytest.raises(WorkflowFailureError) as failure:
             await result_of(handle)
@@ -90,8 +101,8 @@ async def test_failing_job_fails_the_step_once_and_leaves_no_cluster(
     message = failure.value.cause.message
     assert "step 'train' failed" in message and "diverged: loss is NaN" in message
     # The failed job ran once: one launch request, one job, one activity attempt.
-    assert [n for n, _ in await requests_on(f"{prefix}-train")].count("sky.launch") == 1
-    assert len(watcher.jobs[f"{prefix}-train"]) <= 1
+    assert [n for n, _ in await requests_on(cluster(watcher, "train"))].count("sky.launch") == 1
+    assert len(watcher.jobs[cluster(watcher, "train")]) <= 1
     launches = [a for a in await activity_attempts(handle) if a[0] == "run_sky_launch"]
     assert launches == [("run_sky_launch", 1), ("run_sky_launch", 1)]
     await assert_no_cluster_left(prefix, within=0)
@@ -101,9 +112,9 @@ async def test_cancel_during_training_cancels_the_job_and_leaves_no_cluster(
     client, sky_worker, task_queue, slurm_repo, data_dir
 ):
     handle = await start(client, inputs(slurm_repo, data_dir, STEP_SECONDS="30"), task_queue)
-    prefix, watcher = watch(handle)
+    prefix, watcher = await watch(handle)
     try:
-        await wait_until(lambda: any(r["status"] == "RUNNING" for r in watcher.jobs[f"{prefix}-train"].values()),
+        await wait_until(lambda: any(r["status"] == "RUNNING" for r in watcher.jobs[cluster(watcher, "train")].values()),
                          timeout=RUN_LIMIT, every=1.0)
         cancelled_at = time.monotonic()
         await handle.cancel()
@@ -114,7 +125,7 @@ async def test_cancel_during_training_cancels_the_job_and_leaves_no_cluster(
         await watcher.stop()
     assert isinstance(failure.value.cause, CancelledError)
     # SkyPilot's record: the job was cancelled (sky.cancel), then the cluster downed.
-    train_requests = await requests_on(f"{prefix}-train")
+    train_requests = await requests_on(cluster(watcher, "train"))
     assert ("sky.cancel", "SUCCEEDED") in train_requests, train_requests
     assert ("sky.down", "SUCCEEDED") in train_requests, train_requests
     await assert_no_cluster_left(prefix, within=60)
@@ -126,9 +137,9 @@ async def test_worker_killed_during_training_resumes_with_exactly_one_training_j
     client, sky_worker: WorkerProcess, task_queue, slurm_repo, data_dir
 ):
     handle = await start(client, inputs(slurm_repo, data_dir, STEP_SECONDS="2"), task_queue)
-    prefix, watcher = watch(handle)
+    prefix, watcher = await watch(handle)
     try:
-        await wait_until(lambda: any(r["status"] == "RUNNING" for r in watcher.jobs[f"{prefix}-train"].values()),
+        await wait_until(lambda: any(r["status"] == "RUNNING" for r in watcher.jobs[cluster(watcher, "train")].values()),
                          timeout=RUN_LIMIT, every=1.0)
         sky_worker.kill()
         sky_worker.start()
@@ -136,10 +147,10 @@ async def test_worker_killed_during_training_resumes_with_exactly_one_training_j
     finally:
         await watcher.stop()
     assert [s.status for s in result.steps] == ["SUCCEEDED"] * 3
-    jobs = watcher.jobs[f"{prefix}-train"]
+    jobs = watcher.jobs[cluster(watcher, "train")]
     train_jobs = [j for j in jobs.values() if "-train-" in j["job_name"]]
     assert len(train_jobs) == 1, jobs  # re-attached, not resubmitted
-    assert [n for n, _ in await requests_on(f"{prefix}-train")].count("sky.launch") == 1
+    assert [n for n, _ in await requests_on(cluster(watcher, "train"))].count("sky.launch") == 1
     assert "re-attaching to job" in sky_worker.log()
     await assert_no_cluster_left(prefix, within=0)
 
@@ -148,9 +159,9 @@ async def test_api_server_restart_during_a_step_is_survived(
     client, sky_worker, task_queue, slurm_repo, data_dir
 ):
     handle = await start(client, inputs(slurm_repo, data_dir, STEP_SECONDS="1"), task_queue)
-    prefix, watcher = watch(handle)
+    prefix, watcher = await watch(handle)
     try:
-        await wait_until(lambda: any(r["status"] == "RUNNING" for r in watcher.jobs[f"{prefix}-train"].values()),
+        await wait_until(lambda: any(r["status"] == "RUNNING" for r in watcher.jobs[cluster(watcher, "train")].values()),
                          timeout=RUN_LIMIT, every=1.0)
         venv = ROOT / ".venv" / "bin"
         await asyncio.to_thread(subprocess.run, [str(venv / "sky"), "api", "stop"], check=True,
@@ -161,7 +172,7 @@ async def test_api_server_restart_during_a_step_is_survived(
     finally:
         await watcher.stop()
     assert [s.status for s in result.steps] == ["SUCCEEDED"] * 3
-    assert len([j for j in watcher.jobs[f"{prefix}-train"].values() if "-train-" in j["job_name"]]) == 1
+    assert len([j for j in watcher.jobs[cluster(watcher, "train")].values() if "-train-" in j["job_name"]]) == 1
     await assert_no_cluster_left(prefix, within=0)
 
 

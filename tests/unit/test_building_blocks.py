@@ -6,9 +6,10 @@ import pytest
 
 from skypilot_temporal.config import ConfigError, Settings, parse_env_file
 from skypilot_temporal.executors.sandbox import bwrap_argv
-from skypilot_temporal.pipeline import InvalidInput, build_plan
+from skypilot_temporal.pipeline import InvalidInput, build_plan, run_tag
 from skypilot_temporal.repo import RepoError, RepoPolicy, check_repo_url
-from skypilot_temporal.tasks import LogTail, Redactor, merge_envs
+from skypilot_temporal.secrets import Redactor
+from skypilot_temporal.tasks import LogTail, merge_envs
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 
@@ -29,11 +30,23 @@ def test_local_urls_only_when_allowed():
 
 def test_default_plan_is_the_seed_and_downs_each_cluster_after_its_last_step():
     plan = build_plan(pb.SkyPilotWorkflowInput(repo_url="https://h/r.git", cluster_prefix="exp"), "wf", "run-1234567")
+    tag = run_tag("wf", "run-1234567")
     assert [(s.name, s.cluster_name) for s in plan.steps] == [
-        ("preprocess", "exp-preprocess"), ("train", "exp-train"), ("eval", "exp-train")]
-    assert plan.release_after == {0: ["exp-preprocess"], 2: ["exp-train"]}
-    assert plan.steps[0].job_name == "exp-preprocess-run-1234"
+        ("preprocess", f"exp-preprocess-{tag}"), ("train", f"exp-train-{tag}"), ("eval", f"exp-train-{tag}")]
+    assert plan.release_after == {0: [f"exp-preprocess-{tag}"], 2: [f"exp-train-{tag}"]}
+    assert plan.steps[0].job_name == f"exp-preprocess-{tag}"
+    assert plan.clusters == [f"exp-preprocess-{tag}", f"exp-train-{tag}"]
     assert plan.autodown_minutes == 30
+
+
+def test_two_runs_with_one_prefix_share_no_cluster_and_no_job_name():
+    # Run ids of the dev server are UUIDv7: runs started within a minute share a prefix.
+    inp = pb.SkyPilotWorkflowInput(repo_url="https://h/r.git", cluster_prefix="team")
+    a = build_plan(inp, "wf-a", "019abcde-0000-7000-8000-000000000001")
+    b = build_plan(inp, "wf-b", "019abcde-0000-7000-8000-000000000002")
+    c = build_plan(inp, "wf-a", "019abcde-0000-7000-8000-000000000002")
+    names = [{s.cluster_name for s in p.steps} | {s.job_name for s in p.steps} for p in (a, b, c)]
+    assert not (names[0] & names[1]) and not (names[0] & names[2]) and not (names[1] & names[2])
 
 
 def test_plan_is_deterministic_and_prefix_differs_per_workflow():
@@ -57,9 +70,9 @@ def test_secret_cannot_also_be_an_override():
 def test_log_tail_is_bounded_in_lines_and_bytes():
     tail = LogTail(max_lines=3, max_bytes=50)
     for i in range(1000):
-        tail.write(f"line {i}\n")
+        tail.write_line(f"line {i}")
     assert tail.text() == "line 997\nline 998\nline 999"
-    tail.write("x" * 10_000)
+    tail.write_line("x" * 10_000)
     assert len(tail.text()) <= 50
 
 

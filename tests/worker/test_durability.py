@@ -28,7 +28,7 @@ run: |
 
 
 def train_job_status(work_dir: Path, job: int = 1) -> str:
-    for status in (work_dir / "local" / "clusters").glob(f"*-train/jobs/{job}/status"):
+    for status in (work_dir / "local" / "clusters").glob(f"*-train-*/jobs/{job}/status"):
         return status.read_text().strip()
     return ""
 

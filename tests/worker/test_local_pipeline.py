@@ -12,10 +12,12 @@ from temporalio.client import WorkflowFailureError
 
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
+# preprocess's cluster goes down while train's launches: both are scheduled together.
 SEED_ORDER = [
     "run_git_clone",
+    "run_sky_launch",
     "run_sky_launch", "run_sky_down",
-    "run_sky_launch", "run_sky_exec", "run_sky_down",
+    "run_sky_exec", "run_sky_down",
 ]
 
 

@@ -1,17 +1,19 @@
 """The four activities. Thin: policy here, mechanics in repo.py, tasks.py and executors.
 
-Failures that retrying cannot fix are raised as non-retryable ApplicationErrors with a
-type naming the class of failure; everything else is left to the retry policy.
+Every error leaving an activity goes through a FailureBoundary (failures.py): typed,
+secret values masked, unexpected ones not retried.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any
 
 from temporalio import activity
+from temporalio.client import WorkflowExecutionStatus
 from temporalio.exceptions import ApplicationError
 
 from skypilot_temporal.activity_types import (
@@ -27,86 +29,49 @@ from skypilot_temporal.activity_types import (
     StepOutcome,
 )
 from skypilot_temporal.config import Settings
-from skypilot_temporal.executors.base import SUCCEEDED, Executor, PermanentError, Submission
+from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
+from skypilot_temporal.failures import ENDPOINT_MISMATCH, STEP_FAILED, FailureBoundary
 from skypilot_temporal.heartbeat import Heartbeater, previous_checkpoint
-from skypilot_temporal.repo import RepoError, RepoPolicy, ensure_checkout, load_task_yaml
-from skypilot_temporal.tasks import (
-    InvalidTask,
-    LogTail,
-    MissingSecret,
-    Redactor,
-    absolutize_paths,
-    merge_envs,
-    parse_task,
-    resolve_secrets,
-)
+from skypilot_temporal.housekeeping import InUse
+from skypilot_temporal.joblog import StepLog
+from skypilot_temporal.repo import RepoPolicy, checkout_dir, ensure_checkout, load_task_yaml
+from skypilot_temporal.secrets import Redactor, resolve_secrets
+from skypilot_temporal.tasks import LogTail, build_task
 
 log = logging.getLogger("skypilot_temporal")
 
-# Failure types the workflow and clients can match on.
-STEP_FAILED = "JobFailed"
-BAD_TASK = "InvalidTask"
-BAD_REPO = "InvalidRepo"
-SKYPILOT_REFUSED = "SkyPilotPermanentError"
-ENDPOINT_MISMATCH = "EndpointMismatch"
-
-_PERMANENT = (RepoError, InvalidTask, MissingSecret, PermanentError)
-
-
-def _fail(err: BaseException, redact: Callable[[str], str] = str) -> NoReturn:
-    kind = {
-        RepoError: BAD_REPO,
-        InvalidTask: BAD_TASK,
-        MissingSecret: BAD_TASK,
-    }.get(type(err), SKYPILOT_REFUSED)
-    raise ApplicationError(redact(str(err)), type=kind, non_retryable=True) from None
-
-
-class StepLog:
-    """Job output: to the worker's log line by line (tagged with workflow id, step and
-    cluster) and into a bounded tail; secret values masked in both."""
-
-    def __init__(self, tag: str, redact: Redactor, tail: LogTail) -> None:
-        self._tag = tag
-        self._redact = redact
-        self._tail = tail
-        self._partial = ""
-
-    def __call__(self, chunk: str) -> None:
-        *lines, self._partial = (self._partial + chunk).split("\n")
-        for line in lines:
-            self._emit(line)
-
-    def _emit(self, line: str) -> None:
-        line = self._redact(line.rstrip("\r"))
-        self._tail.write(line + "\n")
-        log.info("%s | %s", self._tag, line)
-
-    def flush(self) -> None:
-        if self._partial:
-            self._emit(self._partial)
-            self._partial = ""
-
 
 class PipelineActivities:
-    def __init__(self, settings: Settings, executor: Executor, endpoint: str = "") -> None:
+    def __init__(
+        self, settings: Settings, executor: Executor, endpoint: str = "", in_use: InUse | None = None
+    ) -> None:
         self.settings = settings
         self.executor = executor
+        # Checkouts in use by running activities: housekeeping leaves them alone.
+        self.in_use = in_use if in_use is not None else InUse()
         # The SkyPilot endpoint this worker's SDK talks to (fixed for the process).
         self.endpoint = endpoint.rstrip("/")
         self.policy = RepoPolicy(
-            allow_local=settings.allow_local_repos, max_yaml_bytes=settings.max_yaml_bytes
+            allow_local=settings.allow_local_repos,
+            max_yaml_bytes=settings.max_yaml_bytes,
+            max_repo_bytes=settings.max_repo_bytes,
         )
 
     def all(self) -> list[Callable[..., Any]]:
         return [self.run_git_clone, self.run_sky_launch, self.run_sky_exec, self.run_sky_down]
 
+    def _secrets(self, names: list[str]) -> dict[str, str]:
+        return resolve_secrets(names, self.settings.environ, self.settings.secret_allowlist)
+
     # -- clone ----------------------------------------------------------------
     @activity.defn(name=RUN_GIT_CLONE)
     async def run_git_clone(self, inp: CloneInput) -> CloneResult:
         tag = _tag(activity.info().workflow_id, "clone")
-        async with Heartbeater():
-            try:
+        async with FailureBoundary(f"clone of {inp.repo_url}") as boundary, Heartbeater():
+            with self.in_use.hold(inp.run_key):
+                # A secret this worker does not hand out fails the run before git runs.
+                secrets = self._secrets(inp.secret_env_names)
+                boundary.redact = Redactor(secrets)
                 repo_dir, commit = await ensure_checkout(
                     self.settings.work_dir, inp.run_key, inp.repo_url, inp.branch, "", self.policy
                 )
@@ -114,14 +79,12 @@ class PipelineActivities:
                 for rel in inp.task_yamls:
                     config = await asyncio.to_thread(load_task_yaml, repo_dir, rel, self.policy)
                     names[rel] = str(config.get("name") or "")
-                    # Validated now, with placeholder secrets, so a bad YAML of a late step
-                    # fails the run before any cluster is launched.
-                    placeholders = {n: "placeholder" for n in inp.secret_env_names}
-                    merged = merge_envs(config, inp.envs_override, placeholders)
-                    # SkyPilot's parser is CPU work (schema checks): off the event loop.
-                    await asyncio.to_thread(parse_task, absolutize_paths(merged, repo_dir))
-            except _PERMANENT as err:
-                _fail(err)
+                    # Every task is built now, exactly as its step will build it (SkyPilot's
+                    # parser, the path policy), so a bad YAML of a late step fails the run
+                    # before any cluster is launched. CPU work: off the event loop.
+                    await asyncio.to_thread(
+                        build_task, config, repo_dir, rel, inp.envs_override, secrets
+                    )
         log.info("%s cloned %s at %s", tag, inp.repo_url, commit[:12])
         return CloneResult(commit=commit, task_names=names)
 
@@ -135,63 +98,88 @@ class PipelineActivities:
         return await self._run_step(inp, "exec")
 
     async def _run_step(self, inp: StepInput, kind: str) -> StepOutcome:
+        with self.in_use.hold(inp.run_key):
+            return await self._step(inp, kind)
+
+    async def _step(self, inp: StepInput, kind: str) -> StepOutcome:
         info = activity.info()
         tag = _tag(info.workflow_id, inp.step, inp.cluster_name)
         started = asyncio.get_running_loop().time()
-        try:
+        async with FailureBoundary(f"step {inp.step} ({inp.task_yaml})") as boundary:
             self._check_endpoint(inp.api_server_endpoint)
-            secrets = resolve_secrets(inp.secret_env_names, self.settings.environ)
-        except _PERMANENT as err:
-            _fail(err)
-        redact = Redactor(secrets)
-        tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
-        sink = StepLog(tag, redact, tail)
-        resume = previous_checkpoint()
-        job_id: int | None = resume.get("job_id")
-        hb = Heartbeater(resume)
-        async with hb:
-            try:
-                if job_id is None and info.attempt > 1:
-                    # An earlier attempt may have submitted before its checkpoint landed.
-                    job_id = await self.executor.find_job(inp.cluster_name, inp.job_name)
+            secrets = self._secrets(inp.secret_env_names)
+            redact = boundary.redact = Redactor(secrets)
+            tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
+            sink = StepLog(tag, redact, tail)
+            resume = previous_checkpoint()
+            job_id: int | None = resume.get("job_id")
+            hb = Heartbeater(resume)
+            async with hb:
+                try:
+                    if job_id is None and info.attempt > 1:
+                        # An earlier attempt may have submitted before its checkpoint landed.
+                        job_id = await self.executor.find_job(inp.cluster_name, inp.job_name)
+                        if job_id is not None:
+                            hb.checkpoint({"job_id": job_id})
                     if job_id is not None:
-                        hb.checkpoint({"job_id": job_id})
-                if job_id is not None:
-                    log.info("%s re-attaching to job %s (attempt %s)", tag, job_id, info.attempt)
-                else:
-                    log.info("%s %s %s (attempt %s)", tag, kind, inp.task_yaml, info.attempt)
-                    sub = await self._submission(inp, kind, secrets, retry=info.attempt > 1)
-                    job_id = await self.executor.submit(sub, hb.checkpoint, resume, sink)
-                    log.info("%s job %s submitted", tag, job_id)
-                status = await self.executor.wait_job(inp.cluster_name, job_id, sink)
-            except asyncio.CancelledError:
-                if not activity.is_worker_shutdown():
-                    # The run was cancelled: stop the request and the job, not just waiting.
-                    log.info("%s cancelled; cancelling job %s", tag, job_id)
-                    await asyncio.shield(self.executor.cancel(inp.cluster_name, job_id, hb.details))
-                raise
-            except _PERMANENT as err:
-                _fail(err, redact)
-            finally:
-                sink.flush()
-        outcome = StepOutcome(
-            step=inp.step,
-            cluster_name=inp.cluster_name,
-            job_id=job_id,
-            status=status,
-            duration_seconds=round(asyncio.get_running_loop().time() - started, 3),
-            log_tail=tail.text(),
-        )
-        log.info("%s job %s %s", tag, job_id, status)
-        if status != SUCCEEDED:
-            # Not retryable: the job ran; a retry would run it again.
-            raise ApplicationError(
-                f"step {inp.step}: job {job_id} on cluster {inp.cluster_name} ended {status}",
-                outcome,
-                type=STEP_FAILED,
-                non_retryable=True,
+                        log.info("%s re-attaching to job %s (attempt %s)", tag, job_id, info.attempt)
+                    else:
+                        log.info("%s %s %s (attempt %s)", tag, kind, inp.task_yaml, info.attempt)
+                        sub = await self._submission(inp, kind, secrets, retry=info.attempt > 1)
+                        job_id = await self.executor.submit(sub, hb.checkpoint, resume, sink)
+                        log.info("%s job %s submitted", tag, job_id)
+                    status = await self.executor.wait_job(inp.cluster_name, job_id, sink, secrets)
+                except asyncio.CancelledError:
+                    await asyncio.shield(self._on_cancel(inp, job_id, hb.details, tag))
+                    raise
+                finally:
+                    sink.flush()
+            outcome = StepOutcome(
+                step=inp.step,
+                cluster_name=inp.cluster_name,
+                job_id=job_id,
+                status=status,
+                duration_seconds=round(asyncio.get_running_loop().time() - started, 3),
+                log_tail=tail.text(),
             )
-        return outcome
+            log.info("%s job %s %s", tag, job_id, status)
+            if status != SUCCEEDED:
+                # Not retryable: the job ran; a retry would run it again.
+                raise ApplicationError(
+                    f"step {inp.step}: job {job_id} on cluster {inp.cluster_name} ended {status}",
+                    outcome,
+                    type=STEP_FAILED,
+                    non_retryable=True,
+                )
+            return outcome
+
+    async def _on_cancel(self, inp: StepInput, job_id: int | None, resume: dict[str, Any], tag: str) -> None:
+        """Cancels the SkyPilot request/job only when the RUN asked for it.
+
+        Temporal also cancels an attempt whose heartbeat finds it superseded (the retry
+        already runs elsewhere and re-attached to this very job), on pause, reset and
+        worker shutdown: then this attempt only stops waiting. A run that is gone
+        altogether (terminated) has nobody left to tear down this step's cluster, so
+        this attempt does it.
+        """
+        details = activity.cancellation_details()
+        asked = details is not None and details.cancel_requested and not (
+            details.not_found or details.timed_out or details.paused or details.reset
+            or details.worker_shutdown
+        )
+        gone = details is not None and (details.not_found or details.timed_out)
+        if asked:
+            log.info("%s run cancelled: cancelling job %s", tag, job_id)
+            await self.executor.cancel(inp.cluster_name, job_id, resume)
+        if (asked or gone) and await _run_closed():
+            # Terminated (e.g. right after a cancel): no teardown will come from the run.
+            log.warning("%s the run is closed without teardown: cancelling job %s, downing %s",
+                        tag, job_id, inp.cluster_name)
+            if not asked:
+                await self.executor.cancel(inp.cluster_name, job_id, resume)
+            await self.executor.down(inp.cluster_name)
+        elif not asked:
+            log.info("%s attempt stopped (%s); job %s keeps running", tag, _reason(details), job_id)
 
     async def _submission(
         self, inp: StepInput, kind: str, secrets: dict[str, str], retry: bool
@@ -200,14 +188,15 @@ class PipelineActivities:
             self.settings.work_dir, inp.run_key, inp.repo_url, inp.branch, inp.commit, self.policy
         )
         config = await asyncio.to_thread(load_task_yaml, repo_dir, inp.task_yaml, self.policy)
-        config = absolutize_paths(merge_envs(config, inp.envs_override, secrets), repo_dir)
         # A deterministic name: a later attempt finds this job in the cluster's queue.
-        config["name"] = inp.job_name
+        task = await asyncio.to_thread(
+            build_task, config, repo_dir, inp.task_yaml, inp.envs_override, secrets, inp.job_name
+        )
         return Submission(
             kind=kind,
             cluster_name=inp.cluster_name,
             job_name=inp.job_name,
-            task=await asyncio.to_thread(parse_task, config),
+            task=task,
             repo_dir=repo_dir,
             autodown_minutes=inp.autodown_minutes,
             retry_until_up=inp.retry_until_up,
@@ -230,13 +219,43 @@ class PipelineActivities:
     @activity.defn(name=RUN_SKY_DOWN)
     async def run_sky_down(self, inp: DownInput) -> DownResult:
         tag = _tag(activity.info().workflow_id, "teardown", inp.cluster_name)
-        async with Heartbeater():
+        async with FailureBoundary(f"down of {inp.cluster_name}"), Heartbeater():
+            down = asyncio.ensure_future(self.executor.down(inp.cluster_name))
             try:
-                existed = await self.executor.down(inp.cluster_name)
-            except PermanentError as err:
-                _fail(err)
+                existed = await asyncio.shield(down)
+            except asyncio.CancelledError:
+                details = activity.cancellation_details()
+                if details is not None and details.worker_shutdown:
+                    raise  # another worker retries the down
+                # A cancelled or terminated run still has to lose its cluster.
+                log.info("%s cancelled (%s): finishing the down", tag, _reason(details))
+                await down
+                raise
+        if inp.release_run_key:
+            await asyncio.to_thread(
+                shutil.rmtree, checkout_dir(self.settings.work_dir, inp.release_run_key).parent, True
+            )
         log.info("%s %s", tag, "downed" if existed else "already gone")
         return DownResult(cluster_name=inp.cluster_name, existed=existed)
+
+
+async def _run_closed() -> bool:
+    """Whether this activity's workflow run has ended (e.g. was terminated)."""
+    info = activity.info()
+    try:
+        handle = activity.client().get_workflow_handle(info.workflow_id, run_id=info.workflow_run_id)
+        desc = await asyncio.wait_for(handle.describe(), timeout=10)
+    except Exception as err:  # noqa: BLE001 - unknown: never kill a job on a guess
+        log.warning("could not look up run %s: %s", info.workflow_id, err)
+        return False
+    return desc.status != WorkflowExecutionStatus.RUNNING
+
+
+def _reason(details: Any) -> str:
+    if details is None:
+        return "unknown"
+    names = ("cancel_requested", "not_found", "timed_out", "paused", "reset", "worker_shutdown")
+    return ", ".join(n for n in names if getattr(details, n, False)) or "unknown"
 
 
 def _tag(*parts: str) -> str:

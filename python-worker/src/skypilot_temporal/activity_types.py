@@ -67,6 +67,8 @@ class StepOutcome:
 class DownInput:
     cluster_name: str
     api_server_endpoint: str = ""
+    # Set on a run's last down: the worker that runs it removes the run's checkout.
+    release_run_key: str = ""
 
 
 @dataclass

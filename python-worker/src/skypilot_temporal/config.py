@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skypilot_temporal.contract import DEFAULT_TASK_QUEUE
+from skypilot_temporal.secrets import SecretAllowlist
 
 EXECUTORS = ("skypilot", "local")
 
@@ -79,11 +80,19 @@ class Settings:
     work_dir: Path
     allow_local_repos: bool
     max_yaml_bytes: int
+    max_repo_bytes: int
     log_tail_lines: int
     log_tail_bytes: int
     sdk_threads: int
     max_concurrent_activities: int
     heartbeat_throttle_seconds: int
+    # Names a run may ask for in secret_env_names (SKYPILOT_TEMPORAL_SECRET_ALLOWLIST).
+    secret_allowlist: SecretAllowlist
+    # Housekeeping of the work dir: how often, how long a finished run's leftovers
+    # may stay, and the disk bound past which idle leftovers go oldest first.
+    housekeeping_seconds: int
+    max_idle_seconds: int
+    max_work_dir_bytes: int
     # Full environment (process over .env): secrets are resolved from it.
     environ: Mapping[str, str]
 
@@ -95,6 +104,10 @@ class Settings:
             raise ConfigError(
                 f"SKYPILOT_TEMPORAL_EXECUTOR: {executor!r} is not one of {', '.join(EXECUTORS)}"
             )
+        try:
+            allowlist = SecretAllowlist.parse(env.get("SKYPILOT_TEMPORAL_SECRET_ALLOWLIST", ""))
+        except ValueError as err:
+            raise ConfigError(str(err)) from None
         work_dir = Path(
             env.get("SKYPILOT_TEMPORAL_WORK_DIR") or Path.home() / ".skypilot_temporal"
         ).expanduser()
@@ -104,10 +117,15 @@ class Settings:
             work_dir=work_dir.resolve(),
             allow_local_repos=_flag(env, "SKYPILOT_TEMPORAL_ALLOW_LOCAL_REPOS"),
             max_yaml_bytes=_int(env, "SKYPILOT_TEMPORAL_MAX_YAML_BYTES", 1024 * 1024),
+            max_repo_bytes=_int(env, "SKYPILOT_TEMPORAL_MAX_REPO_BYTES", 512 * 1024 * 1024),
             log_tail_lines=_int(env, "SKYPILOT_TEMPORAL_LOG_TAIL_LINES", 40),
             log_tail_bytes=_int(env, "SKYPILOT_TEMPORAL_LOG_TAIL_BYTES", 8 * 1024),
             sdk_threads=_int(env, "SKYPILOT_TEMPORAL_SDK_THREADS", 64),
             max_concurrent_activities=_int(env, "SKYPILOT_TEMPORAL_MAX_CONCURRENT_ACTIVITIES", 200),
             heartbeat_throttle_seconds=_int(env, "SKYPILOT_TEMPORAL_HEARTBEAT_SECONDS", 2),
+            secret_allowlist=allowlist,
+            housekeeping_seconds=_int(env, "SKYPILOT_TEMPORAL_HOUSEKEEPING_SECONDS", 60),
+            max_idle_seconds=_int(env, "SKYPILOT_TEMPORAL_MAX_IDLE_SECONDS", 24 * 3600),
+            max_work_dir_bytes=_int(env, "SKYPILOT_TEMPORAL_MAX_WORK_DIR_BYTES", 20 * 1024**3),
             environ=env,
         )

@@ -18,11 +18,13 @@ EXEC = pb.STEP_KIND_EXEC
 DEFAULT_STEP_TIMEOUT_S = 60 * 60
 DEFAULT_HEARTBEAT_TIMEOUT_S = 60
 DEFAULT_AUTODOWN_MINUTES = 30
+DEFAULT_TEARDOWN_TIMEOUT_S = 30 * 60
 
 _NAME = re.compile(r"^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$")
 _PREFIX = re.compile(r"^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _MAX_STEPS = 32
+RUN_TAG_LEN = 8
 _MAX_ENV_VALUE = 64 * 1024
 
 
@@ -53,17 +55,36 @@ class PlannedStep:
 @dataclass
 class Plan:
     cluster_prefix: str
+    run_tag: str
     steps: list[PlannedStep]
     task_yamls: list[str]
     # Step index -> clusters no later step needs, downed right after that step.
     release_after: dict[int, list[str]] = field(default_factory=dict)
     autodown_minutes: int | None = DEFAULT_AUTODOWN_MINUTES
     retry_until_up: bool = False
+    teardown_timeout_s: int = DEFAULT_TEARDOWN_TIMEOUT_S
+    api_server_endpoint: str = ""
+
+    @property
+    def clusters(self) -> list[str]:
+        """Every cluster the run may launch, in launch order."""
+        return [st.cluster_name for st in self.steps if st.kind == LAUNCH]
 
 
 def default_cluster_prefix(workflow_id: str) -> str:
-    # Derived from the workflow id so concurrent runs never share a cluster.
+    # Derived from the workflow id, so the clusters of one workflow are easy to find.
     return "st-" + hashlib.sha256(workflow_id.encode()).hexdigest()[:10]
+
+
+def run_tag(workflow_id: str, run_id: str) -> str:
+    """A name part unique to one run: two runs given the same cluster_prefix (or the
+    same workflow id, run again) never share a cluster or a job name. Hex of a hash,
+    not the run id itself: run ids are UUIDv7, whose leading digits are a clock."""
+    return hashlib.sha256(f"{workflow_id}/{run_id}".encode()).hexdigest()[:RUN_TAG_LEN]
+
+
+def cluster_name(prefix: str, short: str, tag: str) -> str:
+    return f"{prefix}-{short}-{tag}"
 
 
 def _check_task_yaml(path: str, where: str) -> None:
@@ -115,6 +136,7 @@ def build_plan(inp: pb.SkyPilotWorkflowInput, workflow_id: str, run_id: str) -> 
             "starting with a letter and not ending with '-'"
         )
     _check_envs(inp)
+    tag = run_tag(workflow_id, run_id)
 
     raw_steps = list(inp.steps) or default_steps()
     if len(raw_steps) > _MAX_STEPS:
@@ -157,10 +179,10 @@ def build_plan(inp: pb.SkyPilotWorkflowInput, workflow_id: str, run_id: str) -> 
                 name=s.name,
                 kind=s.kind,
                 task_yaml=s.task_yaml,
-                cluster_name=f"{prefix}-{short}",
-                # Deterministic per run: a retried attempt finds its own job by this name
-                # instead of submitting a second one.
-                job_name=f"{prefix}-{s.name}-{run_id[:8]}",
+                cluster_name=cluster_name(prefix, short, tag),
+                # Deterministic per run and unique to it: a retried attempt finds its
+                # own job by this name instead of submitting a second one.
+                job_name=f"{prefix}-{s.name}-{tag}",
                 timeout_s=s.timeout_seconds or DEFAULT_STEP_TIMEOUT_S,
                 heartbeat_timeout_s=s.heartbeat_timeout_seconds or DEFAULT_HEARTBEAT_TIMEOUT_S,
             )
@@ -176,9 +198,12 @@ def build_plan(inp: pb.SkyPilotWorkflowInput, workflow_id: str, run_id: str) -> 
     minutes = inp.launch.idle_minutes_to_autodown
     return Plan(
         cluster_prefix=prefix,
+        run_tag=tag,
         steps=steps,
         task_yamls=sorted({st.task_yaml for st in steps}),
         release_after=release,
         autodown_minutes=None if minutes < 0 else (minutes or DEFAULT_AUTODOWN_MINUTES),
         retry_until_up=inp.launch.retry_until_up,
+        teardown_timeout_s=inp.launch.teardown_timeout_seconds or DEFAULT_TEARDOWN_TIMEOUT_S,
+        api_server_endpoint=inp.api_server_endpoint,
     )

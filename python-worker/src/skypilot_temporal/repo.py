@@ -29,6 +29,11 @@ class RepoError(Exception):
 class RepoPolicy:
     allow_local: bool = False
     max_yaml_bytes: int = 1024 * 1024
+    max_repo_bytes: int = 512 * 1024 * 1024
+
+
+class RepoUnreachable(Exception):
+    """git could not reach the repository (network, DNS, server): worth retrying."""
 
 
 def check_repo_url(url: str, policy: RepoPolicy) -> str:
@@ -61,11 +66,15 @@ def check_repo_url(url: str, policy: RepoPolicy) -> str:
     raise RepoError(f"repo_url: {scheme!r} is not an allowed scheme ({allowed})")
 
 
+def checkouts_root(work_dir: Path) -> Path:
+    return work_dir / "checkouts"
+
+
 def checkout_dir(work_dir: Path, run_key: str) -> Path:
-    return work_dir / "checkouts" / _RUN_KEY.sub("_", run_key) / "repo"
+    return checkouts_root(work_dir) / _RUN_KEY.sub("_", run_key) / "repo"
 
 
-async def _git(*args: str, cwd: Path | None = None, transport: str = "https") -> str:
+def _git_env() -> dict[str, str]:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/"),
@@ -76,19 +85,55 @@ async def _git(*args: str, cwd: Path | None = None, transport: str = "https") ->
     for key in ("SSH_AUTH_SOCK", "GIT_SSL_CAINFO", "SSL_CERT_FILE", "HTTPS_PROXY", "NO_PROXY"):
         if key in os.environ:
             env[key] = os.environ[key]
+    return env
+
+
+async def _git(*args: str, cwd: Path | None = None, transport: str = "https",
+               watch: Path | None = None, max_bytes: int = 0) -> str:
+    """Runs git; with `watch`, kills it once that directory grows past `max_bytes`."""
     # Only the transport the policy allowed may be used, also for submodules and redirects.
     protocol = ["-c", "protocol.allow=never", "-c", f"protocol.{transport}.allow=always"]
     proc = await asyncio.create_subprocess_exec(
         "git", *protocol, *args,
-        cwd=cwd, env=env,
+        cwd=cwd, env=_git_env(),
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await proc.communicate()
+    communicate = asyncio.ensure_future(proc.communicate())
+    try:
+        while watch is not None and max_bytes > 0 and not communicate.done():
+            await asyncio.wait([communicate], timeout=0.5)
+            if not communicate.done() and await asyncio.to_thread(tree_bytes, watch) > max_bytes:
+                proc.kill()
+                await communicate
+                raise RepoTooLarge(max_bytes)
+        out, err = await communicate
+    except BaseException:
+        if proc.returncode is None:
+            proc.kill()
+        raise
     if proc.returncode != 0:
         raise GitFailed(args[0], err.decode(errors="replace").strip()[-2000:])
     return out.decode().strip()
+
+
+def tree_bytes(path: Path) -> int:
+    """Bytes used by the files under `path` (symlinks not followed)."""
+    total = 0
+    for dirpath, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
+class RepoTooLarge(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
 
 
 class GitFailed(Exception):
@@ -112,6 +157,7 @@ class GitFailed(Exception):
                 "permission denied",
                 "not a git repository",
                 "is not allowed",
+                "couldn't find remote ref",
             )
         )
 
@@ -123,6 +169,7 @@ async def ensure_checkout(
 
     Idempotent: a checkout already at `commit` (or any, when commit is empty) is reused,
     so a retried activity or a later step on the same worker does not clone again.
+    Bounded: a clone that grows past policy.max_repo_bytes is stopped and refused.
     """
     transport = check_repo_url(url, policy)
     dest = checkout_dir(work_dir, run_key)
@@ -130,6 +177,7 @@ async def ensure_checkout(
         try:
             head = await _git("rev-parse", "HEAD", cwd=dest, transport=transport)
             if not commit or head == commit:
+                _touch(dest.parent)
                 return dest, head
         except GitFailed:
             pass
@@ -137,24 +185,49 @@ async def ensure_checkout(
     await asyncio.to_thread(shutil.rmtree, tmp, True)
     await asyncio.to_thread(shutil.rmtree, dest, True)
     tmp.parent.mkdir(parents=True, exist_ok=True)
+    (tmp.parent / "run_key").write_text(run_key)
     clone = ["clone", "--depth", "1", "--no-tags", "--single-branch"]
     if branch:
         clone += ["--branch", branch]
+    where = f"repo_url {url!r} branch {branch or '(default)'}"
+    limit = policy.max_repo_bytes
     try:
-        await _git(*clone, "--", url, str(tmp), transport=transport)
+        await _git(*clone, "--", url, str(tmp), transport=transport, watch=tmp, max_bytes=limit)
         head = await _git("rev-parse", "HEAD", cwd=tmp, transport=transport)
         if commit and head != commit:
             # The branch moved since the run began: fetch exactly the commit the run uses.
-            await _git("fetch", "--depth", "1", "origin", commit, cwd=tmp, transport=transport)
+            await _git("fetch", "--depth", "1", "origin", commit, cwd=tmp, transport=transport,
+                       watch=tmp, max_bytes=limit)
             await _git("checkout", "--detach", commit, cwd=tmp, transport=transport)
             head = commit
+        size = await asyncio.to_thread(tree_bytes, tmp)
+        if size > limit:
+            raise RepoTooLarge(limit)
+    except RepoTooLarge:
+        await asyncio.to_thread(shutil.rmtree, tmp, True)
+        raise RepoError(
+            f"{where}: the repository is larger than the limit of {limit} bytes "
+            "(SKYPILOT_TEMPORAL_MAX_REPO_BYTES)"
+        ) from None
     except GitFailed as err:
         await asyncio.to_thread(shutil.rmtree, tmp, True)
         if err.permanent:
-            raise RepoError(f"repo_url {url!r} branch {branch or '(default)'}: {err}") from None
+            raise RepoError(f"{where}: {err}") from None
+        raise RepoUnreachable(f"{where}: {err}") from None
+    except BaseException:
+        await asyncio.to_thread(shutil.rmtree, tmp, True)
         raise
     tmp.rename(dest)
+    _touch(dest.parent)
     return dest, head
+
+
+def _touch(path: Path) -> None:
+    """Marks a checkout as used now: housekeeping removes the least recently used."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
 
 
 def resolve_inside(root: Path, rel: str, what: str) -> Path:
@@ -167,7 +240,7 @@ def resolve_inside(root: Path, rel: str, what: str) -> Path:
 
 
 def load_task_yaml(root: Path, rel: str, policy: RepoPolicy) -> dict[str, Any]:
-    """Reads and parses one task YAML from the checkout, bounded in size."""
+    """Reads and parses one task YAML from the checkout, bounded in size and shape."""
     path = resolve_inside(root, rel, "task_yaml")
     if not path.is_file():
         raise RepoError(f"task_yaml: {rel!r} is not a file in the repository")
@@ -178,15 +251,75 @@ def load_task_yaml(root: Path, rel: str, policy: RepoPolicy) -> dict[str, Any]:
             "(SKYPILOT_TEMPORAL_MAX_YAML_BYTES)"
         )
     text = path.read_text(encoding="utf-8", errors="replace")
-    try:
-        config = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or str(err)
-        raise RepoError(f"task_yaml: {rel}{where}: {problem}") from None
+    config = safe_yaml(text, rel)
     if config is None:
         config = {}
     if not isinstance(config, dict):
         raise RepoError(f"task_yaml: {rel} must be a mapping of SkyPilot task fields")
     return config
+
+
+# A YAML document is a graph: aliases let a few bytes stand for an exponential tree
+# ("billion laughs"), which every later copy, schema check and serialization walks
+# in full. Both bounds are far above any real task.
+MAX_YAML_NODES = 100_000
+MAX_YAML_DEPTH = 64
+
+
+def safe_yaml(text: str, rel: str) -> Any:
+    """yaml.safe_load, refusing alias bombs and deep nesting before building anything."""
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
+            problem = getattr(err, "problem", None) or str(err)
+            raise RepoError(f"task_yaml: {rel}{where}: {problem}") from None
+        except RecursionError:
+            raise RepoError(
+                f"task_yaml: {rel} is nested more than {MAX_YAML_DEPTH} levels deep"
+            ) from None
+        if node is None:
+            return None
+        _check_shape(node, rel)
+        try:
+            return loader.construct_document(node)
+        except yaml.YAMLError as err:
+            raise RepoError(f"task_yaml: {rel}: {err}") from None
+    finally:
+        loader.dispose()
+
+
+def _check_shape(root: yaml.Node, rel: str) -> None:
+    """Counts the nodes of the document as it would be expanded (aliases included)."""
+    sizes: dict[int, int] = {}
+    # Iterative post-order walk: deep documents must not exhaust Python's stack.
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, expanded = stack.pop()
+        if depth > MAX_YAML_DEPTH:
+            raise RepoError(f"task_yaml: {rel} is nested more than {MAX_YAML_DEPTH} levels deep")
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if expanded or not children:
+            total = 1 + sum(sizes.get(id(c), 0) for c in children)
+            if total > MAX_YAML_NODES:
+                raise RepoError(
+                    f"task_yaml: {rel} expands to more than {MAX_YAML_NODES} values "
+                    "(YAML aliases that repeat large parts); refused"
+                )
+            sizes[id(node)] = total
+            continue
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []

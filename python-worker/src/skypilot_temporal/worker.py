@@ -18,6 +18,7 @@ from skypilot_temporal.activities import PipelineActivities
 from skypilot_temporal.config import ConfigError, Settings
 from skypilot_temporal.connect import connect
 from skypilot_temporal.executors.base import Executor
+from skypilot_temporal.housekeeping import Housekeeper, InUse
 from skypilot_temporal.workflow import SkyPilotWorkflow
 
 log = logging.getLogger("skypilot_temporal.worker")
@@ -46,10 +47,18 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
-def build_worker(client: Client, settings: Settings) -> Worker:
+def build_worker(client: Client, settings: Settings) -> tuple[Worker, Housekeeper]:
     executor, endpoint = make_executor(settings)
-    activities = PipelineActivities(settings, executor, endpoint)
-    return Worker(
+    in_use = InUse()
+    activities = PipelineActivities(settings, executor, endpoint, in_use)
+    housekeeper = Housekeeper(
+        settings.work_dir, client, in_use,
+        every_s=settings.housekeeping_seconds,
+        max_idle_s=settings.max_idle_seconds,
+        max_bytes=settings.max_work_dir_bytes,
+        prune_executor=getattr(executor, "prune", None),
+    )
+    worker = Worker(
         client,
         task_queue=settings.task_queue,
         workflows=[SkyPilotWorkflow],
@@ -62,6 +71,7 @@ def build_worker(client: Client, settings: Settings) -> Worker:
         max_heartbeat_throttle_interval=timedelta(seconds=settings.heartbeat_throttle_seconds),
         default_heartbeat_throttle_interval=timedelta(seconds=settings.heartbeat_throttle_seconds),
     )
+    return worker, housekeeper
 
 
 async def serve(settings: Settings) -> None:
@@ -69,7 +79,7 @@ async def serve(settings: Settings) -> None:
     # asyncio.to_thread (file copies, YAML reads) must not queue behind a small pool.
     loop.set_default_executor(ThreadPoolExecutor(max_workers=settings.sdk_threads))
     client = await connect(settings.environ)
-    worker = build_worker(client, settings)
+    worker, housekeeper = build_worker(client, settings)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
@@ -78,7 +88,9 @@ async def serve(settings: Settings) -> None:
         settings.task_queue, settings.executor, client.namespace,
     )
     async with worker:
+        sweeper = asyncio.create_task(housekeeper.run_forever())
         await stop.wait()
+        sweeper.cancel()
         # Leaving the block drains: running activities get the grace period; their
         # SkyPilot jobs keep running and the next worker re-attaches to them.
         log.info("stopping: draining the worker")

@@ -1,9 +1,10 @@
 """SkyPilotWorkflow: the pipeline's steps as activities, with guaranteed teardown.
 
 Deterministic: no I/O, clock or randomness here; every effect is an activity.
-A cluster is downed as soon as no later step needs it, and on failure or
-cancellation every cluster the run may have started is downed, shielded from the
-cancellation.
+A cluster is downed as soon as no later step needs it (while the next step already
+launches); on failure or cancellation every cluster the run may have started is
+downed, shielded from the cancellation. A teardown that runs out of its budget fails
+the run, naming every cluster still up: it never gives up silently.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         StepOutcome,
     )
     from skypilot_temporal.contract import INVALID_INPUT, PROGRESS_QUERY, WORKFLOW_TYPE
+    from skypilot_temporal.failures import STEP_TIMED_OUT, TEARDOWN_FAILED
     from skypilot_temporal.pipeline import LAUNCH, InvalidInput, Plan, PlannedStep, build_plan
     from skypilot_temporal.v1 import pipeline_pb2 as pb
 
@@ -38,16 +40,23 @@ STEP_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=60),
     maximum_attempts=5,
 )
-# Teardown keeps trying much longer: a leaked cluster costs money.
+# A clone fails for good quickly: an unreachable repository is reported in seconds.
+CLONE_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=10),
+    maximum_attempts=4,
+)
+# Teardown keeps trying for its whole budget: a leaked cluster costs money.
 DOWN_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(seconds=60),
-    maximum_attempts=20,
+    maximum_attempts=0,
 )
 CLONE_TIMEOUT = timedelta(minutes=5)
-DOWN_TIMEOUT = timedelta(minutes=10)
 SHORT_HEARTBEAT = timedelta(seconds=30)
+BUDGET_GRACE_S = 60
 
 
 @workflow.defn(name=WORKFLOW_TYPE)
@@ -56,6 +65,10 @@ class SkyPilotWorkflow:
         self._progress = pb.SkyPilotWorkflowProgress(phase="starting")
         # Clusters this run may have started and not yet downed, in launch order.
         self._up: list[str] = []
+        # Downs in flight, by cluster: each cluster is downed by one activity at a time.
+        self._downing: dict[str, asyncio.Task[None]] = {}
+        # Clusters whose down ran out of budget, with the last error.
+        self._left: dict[str, str] = {}
         # The step whose activity is running, named in a failure.
         self._current = ""
 
@@ -64,6 +77,7 @@ class SkyPilotWorkflow:
         p = pb.SkyPilotWorkflowProgress()
         p.CopyFrom(self._progress)
         p.clusters_up[:] = self._up
+        p.clusters_left[:] = list(self._left)
         return p
 
     @workflow.run
@@ -75,6 +89,7 @@ class SkyPilotWorkflow:
             self._set_phase("failed")
             raise ApplicationError(str(err), type=INVALID_INPUT, non_retryable=True) from None
         self._progress.steps_total = len(plan.steps)
+        self._progress.clusters[:] = plan.clusters
         run_key = f"{info.workflow_id}-{info.run_id}"
         result = pb.SkyPilotWorkflowResult()
 
@@ -89,16 +104,25 @@ class SkyPilotWorkflow:
                 result.steps.append(outcome)
                 self._progress.finished.append(outcome)
                 self._progress.current_step = ""
+                last = index == len(plan.steps) - 1
                 for cluster in plan.release_after.get(index, []):
-                    await self._down(cluster, inp.api_server_endpoint, result)
+                    # Not awaited: the next step launches while this cluster goes down.
+                    self._start_down(cluster, plan, result, run_key if last else "")
+            # Shielded: a cancel arriving now goes to teardown, which waits for these.
+            while self._downing:
+                await asyncio.shield(next(iter(self._downing.values())))
         except BaseException as err:
             cancelled = _is_cancellation(err)
             self._set_phase("teardown")
-            await self._teardown(inp.api_server_endpoint, result)
+            await self._teardown(plan, result, run_key)
+            if self._left:
+                raise self._teardown_failure(result, err) from None
             self._set_phase("cancelled" if cancelled else "failed")
             if not cancelled and isinstance(err, ActivityError) and isinstance(err.cause, ApplicationError):
                 raise self._step_failure(err.cause) from err
             raise
+        if self._left:
+            raise self._teardown_failure(result, None)
         self._set_phase("completed")
         return result
 
@@ -116,7 +140,7 @@ class SkyPilotWorkflow:
             result_type=CloneResult,
             start_to_close_timeout=CLONE_TIMEOUT,
             heartbeat_timeout=SHORT_HEARTBEAT,
-            retry_policy=STEP_RETRY,
+            retry_policy=CLONE_RETRY,
             summary=f"clone {inp.repo_url} {inp.branch}".strip(),
         )
 
@@ -139,6 +163,23 @@ class SkyPilotWorkflow:
                 message += "\n--- log tail ---\n" + str(outcome["log_tail"])
         return ApplicationError(message, type=cause.type, non_retryable=True)
 
+    def _teardown_failure(
+        self, result: pb.SkyPilotWorkflowResult, err: BaseException | None
+    ) -> ApplicationError:
+        self._set_phase("teardown_failed")
+        left = "; ".join(f"{c} ({why})" for c, why in self._left.items())
+        message = f"teardown failed: clusters still up: {', '.join(self._left)}. Last errors: {left}"
+        if err is None:
+            done = ", ".join(f"{s.name} {s.status}" for s in result.steps)
+            message += f". The steps themselves completed: {done}"
+        elif _is_cancellation(err):
+            message += ". The run had been cancelled"
+        else:
+            cause = err.cause if isinstance(err, ActivityError) else err
+            text = cause.message if isinstance(cause, ApplicationError) else str(cause)
+            message += f". The run had failed in step {self._current!r}: {text}"
+        return ApplicationError(message, type=TEARDOWN_FAILED, non_retryable=True)
+
     async def _run_step(
         self, inp: pb.SkyPilotWorkflowInput, plan: Plan, step: PlannedStep, commit: str, run_key: str
     ) -> pb.StepResult:
@@ -150,7 +191,7 @@ class SkyPilotWorkflow:
             self._up.append(step.cluster_name)
         started = workflow.now()
         verb = "launch" if launch else "exec"
-        outcome: StepOutcome = await workflow.execute_activity(
+        handle = workflow.start_activity(
             RUN_SKY_LAUNCH if launch else RUN_SKY_EXEC,
             StepInput(
                 step=step.name,
@@ -168,13 +209,32 @@ class SkyPilotWorkflow:
                 retry_until_up=plan.retry_until_up,
             ),
             result_type=StepOutcome,
-            start_to_close_timeout=timedelta(seconds=step.timeout_s),
+            # Longer than the budget: the budget's timer below must win, so that the
+            # activity sees the run's cancel and cancels its job.
+            start_to_close_timeout=timedelta(seconds=step.timeout_s + BUDGET_GRACE_S),
             heartbeat_timeout=timedelta(seconds=step.heartbeat_timeout_s),
             retry_policy=STEP_RETRY,
             # Wait for the activity to cancel its SkyPilot request/job before teardown.
             cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
             summary=f"{step.name}: {verb} {step.task_yaml} on {step.cluster_name}",
         )
+        try:
+            # The budget spans every attempt: a timer here, not a per-attempt timeout.
+            done, _ = await workflow.wait([handle], timeout=step.timeout_s)
+        except asyncio.CancelledError:
+            handle.cancel()
+            await _settle(handle)
+            raise
+        if not done:
+            handle.cancel()
+            await _settle(handle)
+            raise ApplicationError(
+                f"step {step.name!r} ran out of its budget of {step.timeout_s} s "
+                "(timeout_seconds, across retries); its job was cancelled",
+                type=STEP_TIMED_OUT,
+                non_retryable=True,
+            )
+        outcome: StepOutcome = handle.result()
         return pb.StepResult(
             name=outcome.step,
             kind=step.kind,
@@ -185,36 +245,59 @@ class SkyPilotWorkflow:
             log_tail=outcome.log_tail,
         )
 
-    async def _down(self, cluster: str, endpoint: str, result: pb.SkyPilotWorkflowResult) -> None:
-        await workflow.execute_activity(
-            RUN_SKY_DOWN,
-            DownInput(cluster_name=cluster, api_server_endpoint=endpoint),
-            result_type=DownResult,
-            start_to_close_timeout=DOWN_TIMEOUT,
-            heartbeat_timeout=SHORT_HEARTBEAT,
-            retry_policy=DOWN_RETRY,
-            summary=f"down {cluster}",
-        )
+    def _start_down(self, cluster: str, plan: Plan, result: pb.SkyPilotWorkflowResult, release: str) -> None:
+        if cluster not in self._downing:
+            self._downing[cluster] = asyncio.ensure_future(self._down(cluster, plan, result, release))
+
+    async def _down(self, cluster: str, plan: Plan, result: pb.SkyPilotWorkflowResult, release: str) -> None:
+        budget = timedelta(seconds=plan.teardown_timeout_s)
+        try:
+            await workflow.execute_activity(
+                RUN_SKY_DOWN,
+                DownInput(cluster_name=cluster, api_server_endpoint=plan.api_server_endpoint,
+                          release_run_key=release),
+                result_type=DownResult,
+                start_to_close_timeout=budget,
+                schedule_to_close_timeout=budget,
+                heartbeat_timeout=SHORT_HEARTBEAT,
+                retry_policy=DOWN_RETRY,
+                summary=f"down {cluster}",
+            )
+        except ActivityError as err:
+            cause = err.cause
+            why = cause.message if isinstance(cause, ApplicationError) else str(cause or err)
+            workflow.logger.error("teardown of %s gave up: %s", cluster, why)
+            self._left[cluster] = why or type(cause).__name__
+            return
+        finally:
+            self._downing.pop(cluster, None)
         self._up.remove(cluster)
         result.clusters_downed.append(cluster)
 
-    async def _teardown(self, endpoint: str, result: pb.SkyPilotWorkflowResult) -> None:
-        """Downs every cluster still up, even while the run is being cancelled."""
-        for cluster in list(reversed(self._up)):
-            task = asyncio.ensure_future(self._down(cluster, endpoint, result))
-            while not task.done():
-                try:
-                    # A second cancellation must not abandon the teardown.
-                    await asyncio.shield(task)
-                except asyncio.CancelledError:
-                    continue
-                except ActivityError as err:
-                    workflow.logger.error("teardown of %s failed: %s", cluster, err)
-                    break
+    async def _teardown(self, plan: Plan, result: pb.SkyPilotWorkflowResult, run_key: str) -> None:
+        """Downs every cluster still up, all at once, even while the run is cancelled."""
+        pending = [c for c in reversed(self._up) if c not in self._left]
+        for i, cluster in enumerate(pending):
+            self._start_down(cluster, plan, result, run_key if i == len(pending) - 1 else "")
+        # Through repeated cancellation of the run: teardown is never abandoned.
+        while self._downing:
+            await _settle(next(iter(self._downing.values())))
 
     def _set_phase(self, phase: str) -> None:
         self._progress.phase = phase
         workflow.set_current_details(f"phase: {phase}")
+
+
+async def _settle(task: asyncio.Task) -> None:
+    """Waits until `task` is done, ignoring its outcome and any further cancellation
+    of the run (a second cancel must not abandon teardown)."""
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            continue
+        except Exception:  # noqa: BLE001 - the caller reads the task's outcome
+            break
 
 
 def _is_cancellation(err: BaseException) -> bool:

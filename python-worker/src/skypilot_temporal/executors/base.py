@@ -6,7 +6,7 @@ in the activities, the mechanics of one backend in its executor.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,6 +25,11 @@ class PermanentError(Exception):
 
 class ClusterGone(PermanentError):
     """The cluster a step needs does not exist (any more)."""
+
+
+class TransientError(Exception):
+    """The backend could not be reached or answered with a server error: retrying may
+    help (API server restarting, network blip, HTTP 5xx)."""
 
 
 @dataclass
@@ -65,8 +70,13 @@ class Executor(Protocol):
         instead of submitting again.
         """
 
-    async def wait_job(self, cluster_name: str, job_id: int, log: LogSink) -> str:
-        """Streams the job's log to `log` until it ends; returns its final status."""
+    async def wait_job(
+        self, cluster_name: str, job_id: int, log: LogSink, secrets: Mapping[str, str]
+    ) -> str:
+        """Streams the job's log to `log` until it ends; returns its final status.
+
+        `secrets` are the step's secret values, for an executor that has to (re)start
+        a job it finds recorded but never started."""
 
     async def cancel(self, cluster_name: str, job_id: int | None, resume: dict[str, Any]) -> None:
         """Cancels the in-flight request and/or the job. Best effort, never raises."""

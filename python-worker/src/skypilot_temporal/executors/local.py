@@ -28,6 +28,7 @@ from skypilot_temporal.executors.base import (
     LogSink,
     PermanentError,
     Submission,
+    TransientError,
 )
 from skypilot_temporal.repo import RepoError, resolve_inside
 
@@ -83,7 +84,9 @@ class LocalExecutor:
         checkpoint({"job_id": job_id})
         return job_id
 
-    async def wait_job(self, cluster_name: str, job_id: int, log: LogSink) -> str:
+    async def wait_job(
+        self, cluster_name: str, job_id: int, log: LogSink, secrets: Any = None
+    ) -> str:
         job_dir = self._jobs(cluster_name) / str(job_id)
         offset = 0
         while True:
@@ -111,7 +114,12 @@ class LocalExecutor:
                 local_job.write_atomic(job_dir / "status", CANCELLED)
 
     async def down(self, cluster_name: str) -> bool:
-        return await asyncio.to_thread(local_job.down_cluster, self.cluster_dir(cluster_name))
+        cdir = self.cluster_dir(cluster_name)
+        existed = await asyncio.to_thread(local_job.down_cluster, cdir)
+        if cdir.exists():
+            # Something keeps it (a busy mount, an immutable file): retried, then reported.
+            raise TransientError(f"cluster {cluster_name}: {cdir} could not be removed")
+        return existed
 
     # -- helpers (run in threads: they copy files) ------------------------------
     def _provision(self, cdir: Path, task: Any, sub: Submission) -> None:

@@ -1,30 +1,34 @@
 """The SkyPilot executor: the SDK against an API server, never blocking the event loop.
 
-Every SDK call is blocking HTTP, so each runs on this executor's own thread pool
-(sized by configuration, not the default executor's min(32, cores+4)). Requests are
-checkpointed by id as soon as they exist, so a retried attempt re-attaches to the
-same request or job instead of submitting again.
+Submissions (launch, exec, cancel, down, queue) are short blocking HTTP calls and run
+on this executor's own thread pool; every wait for a result or a job runs on the event
+loop (sky_streams.py), so no number of long jobs can starve a cancel or a down.
+Requests are checkpointed by id as soon as they exist, so a retried attempt
+re-attaches to the same request or job instead of submitting again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import sky
 from sky import exceptions as sky_exc
 
+from skypilot_temporal.executors import sky_streams
 from skypilot_temporal.executors.base import (
+    CANCELLED,
+    SUCCEEDED,
     TERMINAL,
     Checkpoint,
     ClusterGone,
     LogSink,
     PermanentError,
     Submission,
+    TransientError,
 )
 
 log = logging.getLogger(__name__)
@@ -47,39 +51,30 @@ _PERMANENT = tuple(
         "StorageSpecError",
         "StorageBucketCreateError",
         "RequestCancelled",
+        "PermissionDeniedError",
         # Raised after SkyPilot itself failed over across every candidate location;
         # waiting for capacity is what launch.retry_until_up is for.
         "ResourcesUnavailableError",
     )
     if hasattr(sky_exc, name)
 ) + (ValueError, TypeError, KeyError)
+_GONE = (sky_exc.ClusterDoesNotExist, sky_exc.ClusterNotUpError)
 # A request in these states is re-attached to; a FAILED one is sent again (its error
 # was transient, or this attempt would not exist).
 _REQUEST_REUSABLE = {"PENDING", "WAITING", "RUNNING", "SUCCEEDED"}
 _RECONNECT_S = 3.0
+# sky.exceptions.JobExitCode values that name the final status on their own.
+_EXIT_STATUS = {0: SUCCEEDED, 103: CANCELLED}
+_EXIT_NOT_FOUND = 102
 
 
-class _Stream(io.TextIOBase):
-    """A file-like object that hands SDK log output to a sink."""
-
-    def __init__(self, sink: LogSink) -> None:
-        self._sink = sink
-
-    def write(self, text: str) -> int:
-        self._sink(text)
-        return len(text)
-
-    def writable(self) -> bool:
-        return True
-
-
-def permanent_or_raise(err: BaseException) -> None:
-    """Re-raises SkyPilot errors as PermanentError when retrying cannot help."""
-    if isinstance(err, sky_exc.ClusterDoesNotExist):
-        raise ClusterGone(str(err)) from None
+def classify(err: BaseException, what: str) -> NoReturn:
+    """Re-raises an SDK error as ClusterGone, PermanentError or TransientError."""
+    if isinstance(err, _GONE):
+        raise ClusterGone(f"{what}: {err}") from None
     if isinstance(err, _PERMANENT):
         raise PermanentError(f"{type(err).__name__}: {err}") from None
-    raise err
+    raise TransientError(f"{what}: {type(err).__name__}: {err}") from None
 
 
 class SkyPilotExecutor:
@@ -89,17 +84,25 @@ class SkyPilotExecutor:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="skypilot-sdk")
 
     async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A short blocking SDK call (a submission or a lookup) on the pool."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
 
-    async def _result(self, request_fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return await self._call(lambda: sky.get(request_fn(*args, **kwargs)))
+    async def _request(self, what: str, request_fn: Callable[..., str], *args: Any, **kwargs: Any) -> Any:
+        """Submits a request on the pool, then waits for its result on the event loop."""
+        try:
+            request_id = await self._call(request_fn, *args, **kwargs)
+            return await sky_streams.request_get(request_id)
+        except (PermanentError, TransientError):
+            raise
+        except Exception as err:  # noqa: BLE001 - classified
+            classify(err, what)
 
     # -- port -----------------------------------------------------------------
     async def find_job(self, cluster_name: str, job_name: str) -> int | None:
         try:
-            records = await self._result(sky.queue, cluster_name, all_users=True)
-        except (sky_exc.ClusterDoesNotExist, sky_exc.ClusterNotUpError):
+            records = await self._request(f"queue of {cluster_name}", sky.queue, cluster_name, all_users=True)
+        except ClusterGone:
             return None
         ids = [int(r["job_id"]) for r in records or [] if r.get("job_name") == job_name]
         return max(ids) if ids else None
@@ -116,59 +119,70 @@ class SkyPilotExecutor:
             request_id = await self._send(sub)
             checkpoint({"request_id": request_id})
         try:
-            job_id, _handle = await self._call(
-                sky.stream_and_get, request_id, output_stream=_Stream(log_sink)
-            )
-        except Exception as err:  # noqa: BLE001 - classified below
-            permanent_or_raise(err)
+            job_id, _handle = await sky_streams.request_result(request_id, log_sink)
+        except Exception as err:  # noqa: BLE001 - classified
+            classify(err, f"{sub.kind} request {request_id} on {sub.cluster_name}")
         if job_id is None:
             raise PermanentError(f"SkyPilot request {request_id} returned no job id")
         checkpoint({"request_id": request_id, "job_id": int(job_id)})
         return int(job_id)
 
-    async def wait_job(self, cluster_name: str, job_id: int, log_sink: LogSink) -> str:
-        stream = _Stream(log_sink)
+    async def wait_job(
+        self, cluster_name: str, job_id: int, log_sink: LogSink, secrets: Mapping[str, str]
+    ) -> str:
+        seen = 0
         while True:
+            stream = sky_streams.LineStream(log_sink, skip=seen)
             try:
-                # Returns when the job ends (or the stream breaks); the status below decides.
-                await self._call(sky.tail_logs, cluster_name, job_id, follow=True, output_stream=stream)
-                statuses = await self._result(sky.job_status, cluster_name, [job_id])
-            except (sky_exc.ClusterDoesNotExist, sky_exc.ClusterNotUpError) as err:
+                code = await sky_streams.tail_job(cluster_name, job_id, stream)
+            except _GONE as err:
                 raise ClusterGone(f"cluster {cluster_name}: {err}") from None
             except _PERMANENT as err:
-                permanent_or_raise(err)
+                classify(err, f"logs of job {job_id} on {cluster_name}")
             except Exception as err:  # noqa: BLE001 - API server restart, network blip
-                log.warning("waiting for job %s on %s: %s; reconnecting", job_id, cluster_name, err)
+                log.warning("following job %s on %s: %s; reconnecting", job_id, cluster_name, err)
+                seen = max(seen, stream.lines)
                 await asyncio.sleep(_RECONNECT_S)
                 continue
-            status = (statuses or {}).get(job_id)
-            if status is None:
+            seen = max(seen, stream.lines)
+            if code in _EXIT_STATUS:
+                return _EXIT_STATUS[code]
+            if code == _EXIT_NOT_FOUND:
                 raise PermanentError(f"job {job_id} not found on cluster {cluster_name}")
-            value = getattr(status, "value", str(status))
-            if value in TERMINAL:
-                return value
+            # Failed (FAILED, FAILED_SETUP, FAILED_DRIVER... share one code) or the
+            # stream ended early: only here is the exact status worth a request.
+            status = await self._job_status(cluster_name, job_id)
+            if status in TERMINAL:
+                return status
             await asyncio.sleep(_RECONNECT_S)
 
     async def cancel(self, cluster_name: str, job_id: int | None, resume: dict[str, Any]) -> None:
         request_id = resume.get("request_id")
         try:
             if request_id and job_id is None:
-                await self._call(sky.api_cancel, [request_id])
+                await self._request(f"cancel of request {request_id}", sky.api_cancel, [request_id])
             if job_id is not None:
-                await self._result(sky.cancel, cluster_name, job_ids=[job_id])
+                await self._request(f"cancel of job {job_id}", sky.cancel, cluster_name, job_ids=[job_id])
         except Exception as err:  # noqa: BLE001 - best effort; teardown follows
             log.warning("cancel on %s (job %s, request %s): %s", cluster_name, job_id, request_id, err)
 
     async def down(self, cluster_name: str) -> bool:
         try:
-            await self._result(sky.down, cluster_name)
-        except sky_exc.ClusterDoesNotExist:
+            await self._request(f"down of {cluster_name}", sky.down, cluster_name)
+        except ClusterGone:
             return False
-        except Exception as err:  # noqa: BLE001
-            permanent_or_raise(err)
         return True
 
     # -- helpers --------------------------------------------------------------
+    async def _job_status(self, cluster_name: str, job_id: int) -> str:
+        statuses = await self._request(
+            f"status of job {job_id} on {cluster_name}", sky.job_status, cluster_name, [job_id]
+        )
+        status = (statuses or {}).get(job_id)
+        if status is None:
+            raise PermanentError(f"job {job_id} not found on cluster {cluster_name}")
+        return str(getattr(status, "value", status))
+
     async def _request_reusable(self, request_id: str) -> bool:
         try:
             found = await self._call(sky.api_status, [request_id])
@@ -210,5 +224,4 @@ class SkyPilotExecutor:
                 )
             return await self._call(sky.exec, task, cluster_name=sub.cluster_name)
         except Exception as err:  # noqa: BLE001
-            permanent_or_raise(err)
-            raise
+            classify(err, f"{sub.kind} on {sub.cluster_name}")

@@ -1,0 +1,97 @@
+"""Every error that leaves an activity: classified, and with secret values masked.
+
+What leaves an activity is written to the workflow history, which every client of
+the namespace can read. So no exception leaves raw: each becomes an ApplicationError
+whose message has gone through the step's redactor and whose type says what a
+client can do about it. Errors nobody foresaw (a bug, a YAML shape our code did not
+expect) are not retried as if transient: retrying cannot fix them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from types import TracebackType
+
+from temporalio.exceptions import ApplicationError
+
+from skypilot_temporal.contract import INVALID_INPUT
+from skypilot_temporal.executors.base import PermanentError, TransientError
+from skypilot_temporal.repo import GitFailed, RepoError, RepoUnreachable
+from skypilot_temporal.secrets import MissingSecret, SecretRefused
+from skypilot_temporal.task_paths import PathRefused
+from skypilot_temporal.tasks import InvalidTask
+
+log = logging.getLogger("skypilot_temporal")
+
+# Failure types clients can match on (ApplicationError.type).
+STEP_FAILED = "JobFailed"
+BAD_TASK = "InvalidTask"
+BAD_REPO = "InvalidRepo"
+SKYPILOT_REFUSED = "SkyPilotPermanentError"
+ENDPOINT_MISMATCH = "EndpointMismatch"
+STEP_TIMED_OUT = "StepTimedOut"
+TEARDOWN_FAILED = "TeardownFailed"
+WORKER_ERROR = "WorkerError"
+# Retried by the activity's policy; a client sees them only once retries ran out.
+REPO_UNREACHABLE = "RepoUnreachable"
+BACKEND_UNAVAILABLE = "SkyPilotUnavailable"
+
+_PERMANENT: list[tuple[type[BaseException], str]] = [
+    (SecretRefused, INVALID_INPUT),
+    (MissingSecret, INVALID_INPUT),
+    (RepoError, BAD_REPO),
+    (InvalidTask, BAD_TASK),
+    (PathRefused, BAD_TASK),
+    (PermanentError, SKYPILOT_REFUSED),
+]
+_TRANSIENT: list[tuple[type[BaseException], str]] = [
+    (RepoUnreachable, REPO_UNREACHABLE),
+    (GitFailed, REPO_UNREACHABLE),
+    (TransientError, BACKEND_UNAVAILABLE),
+]
+
+
+def as_application_error(err: BaseException, redact: Callable[[str], str], where: str) -> ApplicationError:
+    """The ApplicationError that stands for `err` in the history."""
+    if isinstance(err, ApplicationError):
+        return ApplicationError(
+            redact(err.message), *err.details, type=err.type, non_retryable=err.non_retryable,
+            next_retry_delay=err.next_retry_delay,
+        )
+    for cls, kind in _PERMANENT:
+        if isinstance(err, cls):
+            return ApplicationError(redact(str(err)), type=kind, non_retryable=True)
+    for cls, kind in _TRANSIENT:
+        if isinstance(err, cls):
+            return ApplicationError(redact(str(err)), type=kind, non_retryable=False)
+    # Not foreseen: our own bug or a shape our code did not expect. Fail fast, say where.
+    log.exception("%s: unexpected error", redact(where))
+    return ApplicationError(
+        redact(f"{where}: internal error: {type(err).__name__}: {err}"),
+        type=WORKER_ERROR,
+        non_retryable=True,
+    )
+
+
+class FailureBoundary:
+    """`async with FailureBoundary(where):` converts whatever leaves the block.
+
+    `redact` starts as the identity and is replaced once the step's secret values
+    are known; cancellation passes through untouched.
+    """
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.redact: Callable[[str], str] = lambda text: text
+
+    async def __aenter__(self) -> "FailureBoundary":
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if err is None or isinstance(err, (asyncio.CancelledError, KeyboardInterrupt, SystemExit)):
+            return
+        raise as_application_error(err, self.redact, self.where) from None

@@ -1,0 +1,78 @@
+"""Job output on its way out of the worker: plain text, bounded, secrets masked.
+
+A job can print anything: a 10 MB line with no newline, invalid UTF-8, terminal
+colour codes. Each line that reaches the worker's log, a result's tail or a
+heartbeat is cut to a bound, so no output can fill memory, a log file or exceed
+Temporal's payload limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from skypilot_temporal.tasks import LogTail
+
+log = logging.getLogger("skypilot_temporal")
+
+# ANSI escape sequences (colours, cursor moves, spinners' line rewrites) and other
+# control characters except tab: logs read as plain text in files and UIs.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+MAX_LINE_CHARS = 4096
+
+
+def plain_text(line: str) -> str:
+    """A line without terminal escapes; a carriage-return rewrite keeps its last state."""
+    line = _ANSI.sub("", line)
+    if "\r" in line:
+        line = line.rstrip("\r").rsplit("\r", 1)[-1]
+    return _CONTROL.sub("", line)
+
+
+class StepLog:
+    """Job output to the worker's log line by line (tagged with workflow id, step and
+    cluster) and into a bounded tail; plain text, secret values masked."""
+
+    def __init__(self, tag: str, redact: Callable[[str], str], tail: LogTail) -> None:
+        self._tag = tag
+        self._redact = redact
+        self._tail = tail
+        self._partial: list[str] = []
+        self._partial_len = 0
+        self._dropped = 0
+
+    def __call__(self, chunk: str) -> None:
+        lines = chunk.split("\n")
+        for line in lines[:-1]:
+            self._add(line)
+            self._end_line()
+        self._add(lines[-1])
+
+    def _add(self, piece: str) -> None:
+        # Only the start of an over-long line is kept; the rest is counted, not held.
+        # Twice the bound is held so that masking sees a secret that straddles the cut.
+        room = 2 * MAX_LINE_CHARS - self._partial_len
+        if room > 0:
+            self._partial.append(piece[:room])
+            self._partial_len += min(len(piece), room)
+        self._dropped += max(0, len(piece) - max(room, 0))
+
+    def _end_line(self) -> None:
+        line = "".join(self._partial)
+        dropped = self._dropped
+        self._partial, self._partial_len, self._dropped = [], 0, 0
+        line = self._redact(plain_text(line))
+        if dropped or len(line) > MAX_LINE_CHARS:
+            more = dropped + max(0, len(line) - MAX_LINE_CHARS)
+            line = f"{line[:MAX_LINE_CHARS]} ... [{more} more characters]"
+        self.last_line = line
+        self._tail.write_line(line)
+        log.info("%s | %s", self._tag, line)
+
+    last_line = ""
+
+    def flush(self) -> None:
+        if self._partial_len or self._dropped:
+            self._end_line()

@@ -1,0 +1,88 @@
+"""Only the secrets the operator allows, refused before anything is cloned or launched,
+and never a secret value in any failure the history keeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pipeline_helpers import activity_attempts, clusters, history_text, pipeline_input, start
+from support import WorkerProcess, make_git_repo, worker_env
+from temporalio.client import WorkflowFailureError
+
+SECRET = "s3cr3t-value-42"  # SECRET_TOKEN of the local_worker fixture
+
+
+async def refused(client, task_queue, inp) -> tuple[str, object]:
+    handle = await start(client, inp, task_queue)
+    with pytest.raises(WorkflowFailureError) as failure:
+        await handle.result()
+    cause = failure.value.cause
+    while getattr(cause, "cause", None) is not None:
+        cause = cause.cause
+    return failure.value.cause.message, (handle, cause)
+
+
+def checkouts(work_dir: Path) -> list[str]:
+    root = work_dir / "checkouts"
+    return sorted(p.name for p in root.iterdir()) if root.exists() else []
+
+
+@pytest.mark.parametrize("name,expected", [
+    # In the worker's environment, but not allowed: a cloud key must not leak to a task.
+    ("HOME", "'HOME' is not allowed by this worker"),
+    ("AWS_SECRET_ACCESS_KEY", "'AWS_SECRET_ACCESS_KEY' is not allowed by this worker"),
+    # The worker's own credentials: never, whatever the allowlist says.
+    ("TEMPORAL_ADDRESS", "'TEMPORAL_ADDRESS' is one of the worker's own credentials"),
+    ("SKYPILOT_TEMPORAL_TASK_QUEUE", "one of the worker's own credentials"),
+])
+async def test_secret_outside_the_allowlist_fails_before_the_clone(
+    client, local_worker, task_queue, example_repo, work_dir, name, expected
+):
+    message, (handle, cause) = await refused(
+        client, task_queue, pipeline_input(example_repo, secret_env_names=[name]))
+    assert expected in message
+    assert "SKYPILOT_TEMPORAL_SECRET_ALLOWLIST" in message or "own credentials" in message
+    assert cause.type == "InvalidInput"
+    # One attempt of the clone activity, which refused before git ran; nothing launched.
+    assert await activity_attempts(handle) == [("run_git_clone", 1)]
+    assert checkouts(work_dir) == [] and clusters(work_dir) == []
+
+
+async def test_secret_value_too_short_to_mask_is_refused(
+    client, temporal_server, task_queue, example_repo, work_dir, tmp_path
+):
+    env = worker_env(temporal_server, work_dir, task_queue, TINY="abc",
+                     SKYPILOT_TEMPORAL_SECRET_ALLOWLIST="TINY")
+    worker = WorkerProcess(env, tmp_path / "worker.log").start()
+    try:
+        message, (handle, cause) = await refused(
+            client, task_queue, pipeline_input(example_repo, secret_env_names=["TINY"]))
+    finally:
+        worker.stop()
+    assert "value of TINY is shorter than 4 characters" in message
+    assert cause.type == "InvalidInput" and clusters(work_dir) == []
+
+
+async def test_worker_refuses_to_start_with_an_allowlist_naming_its_credentials(
+    temporal_server, task_queue, work_dir, tmp_path
+):
+    env = worker_env(temporal_server, work_dir, task_queue,
+                     SKYPILOT_TEMPORAL_SECRET_ALLOWLIST="HF_TOKEN,SKYPILOT_SERVICE_ACCOUNT_TOKEN")
+    with pytest.raises(RuntimeError, match="exited with 2") as err:
+        WorkerProcess(env, tmp_path / "worker.log").start()
+    assert "'SKYPILOT_SERVICE_ACCOUNT_TOKEN' is one of the worker's own credentials" in str(err.value)
+
+
+async def test_a_refusal_that_would_quote_a_secret_masks_it(
+    client, local_worker, task_queue, tmp_path, work_dir
+):
+    # SkyPilot substitutes secrets into file_mounts: the path refused IS the value.
+    repo = make_git_repo(tmp_path / "leak", files={
+        "train.yaml": "run: echo hi\nfile_mounts:\n  /x: $SECRET_TOKEN\n"})
+    message, (handle, cause) = await refused(
+        client, task_queue, pipeline_input(repo, secret_env_names=["SECRET_TOKEN"]))
+    assert "train.yaml: file_mounts[/x]: '***'" in message
+    assert SECRET not in await history_text(handle)
+    assert SECRET not in local_worker.log()
+    assert clusters(work_dir) == []
