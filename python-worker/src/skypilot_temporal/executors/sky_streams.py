@@ -69,7 +69,7 @@ async def tail_job(cluster_name: str, job_id: int, stream: LineStream) -> int:
     async with aiohttp.ClientSession() as session:
         response = await server_common.make_authenticated_request_async(
             session, "POST", "/logs", json=json.loads(body.model_dump_json()),
-            retry=False, timeout=_TIMEOUT,
+            timeout=_TIMEOUT,
         )
         try:
             if response.status != 200:
