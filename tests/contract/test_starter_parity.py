@@ -76,7 +76,10 @@ def test_input_vectors_give_the_same_answer_and_start_nothing(starters, temporal
     """Each case of the shared input vectors, against a real server unless the case
     names another address: a refused command line starts no workflow."""
     env = environment(**{"TEMPORAL_ADDRESS": temporal_server.address, **case.get("env", {})})
-    fill = lambda text: text.replace("{vectors}", str(VECTORS))  # noqa: E731
+
+    def fill(text: str) -> str:
+        return text.replace("{vectors}", str(VECTORS))
+
     procs = {}
     for lang in LANGS:
         workflow_id = f"vector-{lang}-{uuid.uuid4().hex[:8]}"
