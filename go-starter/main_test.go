@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1"
+	cli "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/startercli"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -144,5 +146,31 @@ func TestUILink(t *testing.T) {
 	t.Setenv("TEMPORAL_UI_URL", "https://cloud.example/ui/")
 	if got, want := uiLink("team ns", "run/1é"), "https://cloud.example/ui/namespaces/team%20ns/workflows/run%2F1%C3%A9"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+func TestHelpIsTheTablesAndNamesEveryFlag(t *testing.T) {
+	for _, arg := range []string{"--help", "-h"} {
+		var stdout, stderr bytes.Buffer
+		if status := run([]string{arg}, &stdout, &stderr); status != 0 || stdout.String() != cli.HelpText || stderr.Len() > 0 {
+			t.Fatalf("%s: exit %d, stdout %q, stderr %q", arg, status, &stdout, &stderr)
+		}
+	}
+	for _, f := range cli.Flags {
+		if !strings.Contains(cli.HelpText, "  --"+f.Name+" ") {
+			t.Errorf("the help does not list --%s", f.Name)
+		}
+		if f.Env != "" && !strings.Contains(cli.HelpText, "(env "+f.Env) {
+			t.Errorf("the help does not name %s", f.Env)
+		}
+	}
+}
+
+func TestSwitchesTakeAnExplicitValue(t *testing.T) {
+	for args, want := range map[string]bool{"--no-wait": true, "--no-wait=true": true, "--no-wait=false": false} {
+		opts, err := parseArgs([]string{"--repo", "x", args}, env(nil))
+		if err != nil || opts.noWait != want {
+			t.Errorf("%s: %v, no-wait %v", args, err, opts != nil && opts.noWait)
+		}
 	}
 }

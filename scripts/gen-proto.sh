@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Generate the contract code of every language from proto/skypilot_temporal/v1/pipeline.proto.
+# Generate the contract code of every language from proto/skypilot_temporal/v1/pipeline.proto,
+# and the starters' command line from proto/skypilot_temporal/v1/starter_cli.json.
 #
 #   scripts/gen-proto.sh [OUT_ROOT]     (OUT_ROOT defaults to the repository root)
 #
@@ -7,6 +8,8 @@
 #   OUT_ROOT/python-worker/src/skypilot_temporal/v1/pipeline_pb2.py[i]  protoc (grpcio-tools)
 #   OUT_ROOT/go-starter/gen/skypilot_temporal/v1/pipeline.pb.go         protoc + protoc-gen-go
 #   OUT_ROOT/ts-starter/generated/                                      protobufjs-cli (pbjs)
+#   OUT_ROOT/{go-starter/gen/startercli,ts-starter/generated,python-worker/src/skypilot_temporal/v1}/
+#     starter CLI (flags, help text, messages)                          scripts/gen-starter-cli.py
 #
 # Needs: the venv (make setup; override with PY=...), Go (protoc-gen-go is built
 # here at the version go.mod pins) and node_modules (npm ci).
@@ -65,3 +68,6 @@ export * from "./pipeline";
 declare const root: $protobuf.Root & Record<string, unknown>;
 export default root;
 EOF
+
+# The starters' command line, for all three languages (Go output through gofmt).
+"$py" scripts/gen-starter-cli.py proto/skypilot_temporal/v1/starter_cli.json "$out"

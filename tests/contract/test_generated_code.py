@@ -2,7 +2,8 @@
 
 The script runs into a temporary directory with the pinned generators (protoc from
 grpcio-tools, protoc-gen-go at go.mod's google.golang.org/protobuf version, pbjs from
-package-lock.json); any difference fails with a diff. Fix: `make proto`, commit.
+package-lock.json, scripts/gen-starter-cli.py for the starters' command-line table);
+any difference fails with a diff. Fix: `make proto`, commit.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # hand-written files, so only the files the generator writes are compared there.
 TREES = {"go": "go-starter/gen", "ts": "ts-starter/generated"}
 PYTHON_DIR = "python-worker/src"
+# What each generator must have written: the contract and the starters' command line.
+EXPECTED = {
+    "go": {"skypilot_temporal/v1/pipeline.pb.go", "startercli/startercli.go"},
+    "ts": {"pipeline.js", "pipeline.d.ts", "root.js", "root.d.ts", "starter-cli.ts"},
+    "python": {"skypilot_temporal/v1/pipeline_pb2.py", "skypilot_temporal/v1/pipeline_pb2.pyi",
+               "skypilot_temporal/v1/starter_cli.py"},
+}
 
 
 def files(root: Path) -> set[str]:
@@ -52,7 +60,7 @@ def test_generated_tree_matches(generated: Path, lang: str) -> None:
     rel_dir = TREES[lang]
     fresh_root, committed_root = generated / rel_dir, ROOT / rel_dir
     fresh, committed = files(fresh_root), files(committed_root)
-    assert fresh, f"the generator wrote nothing into {rel_dir}"
+    assert EXPECTED[lang] <= fresh, f"the generator did not write {sorted(EXPECTED[lang] - fresh)} into {rel_dir}"
     problems = [f"committed but no longer generated: {rel_dir}/{f}" for f in sorted(committed - fresh)]
     for f in sorted(fresh):
         if not (committed_root / f).exists() or (committed_root / f).read_bytes() != (fresh_root / f).read_bytes():
@@ -63,7 +71,7 @@ def test_generated_tree_matches(generated: Path, lang: str) -> None:
 def test_generated_python_matches(generated: Path) -> None:
     fresh_root, committed_root = generated / PYTHON_DIR, ROOT / PYTHON_DIR
     fresh = files(fresh_root)
-    assert {"skypilot_temporal/v1/pipeline_pb2.py", "skypilot_temporal/v1/pipeline_pb2.pyi"} <= fresh
+    assert EXPECTED["python"] <= fresh
     problems = [
         diff(committed_root / f, fresh_root / f, f"{PYTHON_DIR}/{f}")
         for f in sorted(fresh)

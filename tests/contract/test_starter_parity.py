@@ -1,9 +1,10 @@
-"""The Go and TypeScript starters, run as users run them, behave the same.
+"""The Go, TypeScript and Python starters, run as users run them, behave the same.
 
 Against a real Temporal dev server and, for full runs, the real worker with the local
 executor (fixtures from tests/conftest.py). The Go starter is built once with `go
 build` (`go run` turns every non-zero exit status into 1); the TypeScript one runs
-through ts-node exactly like `npx ts-node ts-starter/start.ts`.
+through ts-node exactly like `npx ts-node ts-starter/start.ts`; the Python one as
+`python -m skypilot_temporal.starter` (what `skypilot-temporal-start` runs).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,9 @@ TEMPORAL = Path(sys.executable).parent / "temporal"
 TS_NODE = ROOT / "node_modules" / ".bin" / "ts-node"
 FLAGS = ["--repo", "--branch", "--cluster-prefix", "--env", "--secret-env", "--api-server-endpoint",
          "--input", "--workflow-id", "--task-queue", "--no-wait", "--help"]
+LANGS = ("go", "ts", "python")
+VECTORS = ROOT / "tests" / "contract" / "vectors"
+INPUT_VECTORS = json.loads((VECTORS / "starter" / "inputs.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +36,8 @@ def starters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     subprocess.run(["go", "build", "-o", str(go_bin), "./go-starter"], cwd=ROOT, check=True, timeout=600)
     if not TS_NODE.exists():
         pytest.fail("node_modules is missing: run `npm ci` at the repository root")
-    return {"go": [str(go_bin)], "ts": [str(TS_NODE), "ts-starter/start.ts"]}
+    return {"go": [str(go_bin)], "ts": [str(TS_NODE), "ts-starter/start.ts"],
+            "python": [sys.executable, "-m", "skypilot_temporal.starter"]}
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -46,8 +52,8 @@ def run(cmd: list[str], *args: str, env: dict[str, str] | None = None, timeout: 
                           text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
-def both(starters: dict[str, list[str]], *args: str, **kw) -> tuple[subprocess.CompletedProcess, ...]:
-    return tuple(run(starters[lang], *args, **kw) for lang in ("go", "ts"))
+def all_three(starters: dict[str, list[str]], *args: str, **kw) -> tuple[subprocess.CompletedProcess, ...]:
+    return tuple(run(starters[lang], *args, **kw) for lang in LANGS)
 
 
 def temporal_json(address: str, *args: str) -> dict:
@@ -57,30 +63,40 @@ def temporal_json(address: str, *args: str) -> dict:
 
 
 def test_help_lists_every_flag_and_is_the_same(starters) -> None:
-    go, ts = both(starters, "--help")
-    assert (go.returncode, ts.returncode) == (0, 0)
+    procs = all_three(starters, "--help")
+    assert [p.returncode for p in procs] == [0, 0, 0]
     for flag in FLAGS:
-        assert f"  {flag} " in go.stdout, flag
+        assert f"  {flag} " in procs[0].stdout, flag
     usage = re.compile(r"^Usage: .*$", re.M)
-    assert usage.sub("Usage:", go.stdout) == usage.sub("Usage:", ts.stdout)
+    assert len({usage.sub("Usage:", p.stdout) for p in procs}) == 1
 
 
-@pytest.mark.parametrize("args, message", [
-    ([], "error: no repository: pass --repo URL, set SKYPILOT_TEMPORAL_REPO_URL or put repoUrl in --input"),
-    (["--repo", "x", "--env", "NOEQUALS"], 'error: --env "NOEQUALS": want KEY=VALUE with KEY a variable name'),
-    (["--repo", "x", "--secret-env", "A-B"], 'error: --secret-env "A-B": not a variable name'),
-    (["--input", "tests/contract/vectors/result-full.json"],
-     'unknown field "description", "json", "messageType", "payload"'),
-    (["--bogus"], None),
-    (["--repo", "x", "positional"], None),
-])
-def test_usage_errors_exit_2_with_the_same_message(starters, args, message) -> None:
-    go, ts = both(starters, *args)
-    assert (go.returncode, ts.returncode) == (2, 2), (go.stderr, ts.stderr)
-    assert go.stdout == ts.stdout == ""
-    if message is not None:
-        assert message in go.stderr
-        assert go.stderr == ts.stderr
+@pytest.mark.parametrize("case", INPUT_VECTORS["cases"], ids=[c["name"] for c in INPUT_VECTORS["cases"]])
+def test_input_vectors_give_the_same_answer_and_start_nothing(starters, temporal_server, case) -> None:
+    """Each case of the shared input vectors, against a real server unless the case
+    names another address: a refused command line starts no workflow."""
+    env = environment(**{"TEMPORAL_ADDRESS": temporal_server.address, **case.get("env", {})})
+
+    def fill(text: str) -> str:
+        return text.replace("{vectors}", str(VECTORS))
+
+    procs = {}
+    for lang in LANGS:
+        workflow_id = f"vector-{lang}-{uuid.uuid4().hex[:8]}"
+        argv = [fill(a) for a in case["argv"]]
+        if case["exit"] != 0:
+            argv = ["--workflow-id", workflow_id, *argv]
+        procs[lang] = proc = run(starters[lang], *argv, env=env)
+        assert proc.returncode == case["exit"], (lang, proc.stdout, proc.stderr)
+        assert fill(case.get("stderr", "")) in proc.stderr and fill(case.get("stdout", "")) in proc.stdout, (lang, proc)
+        if case["exit"] != 0:
+            assert proc.stdout == "", (lang, proc.stdout)
+            assert proc.stderr.startswith("error: ") and len(proc.stderr.splitlines()) == (2 if case["exit"] == 2 else 1)
+            described = subprocess.run([str(TEMPORAL), "workflow", "describe", "-w", workflow_id,
+                                        "--address", temporal_server.address], capture_output=True, timeout=60)
+            assert described.returncode != 0, f"{lang} started {workflow_id}"
+    if case.get("same_text", True):
+        assert len({p.stderr for p in procs.values()}) == 1, {lang: p.stderr for lang, p in procs.items()}
 
 
 def test_no_wait_starts_the_contract_workflow(starters, temporal_server, tmp_path) -> None:
@@ -126,9 +142,9 @@ def test_a_reused_running_workflow_id_fails_with_exit_1(starters, temporal_serve
     env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE="parity-no-worker")
     args = ("--repo", "https://github.com/example-org/x.git", "--workflow-id", "parity-dup", "--no-wait")
     assert run(starters["go"], *args, env=env).returncode == 0
-    go, ts = both(starters, *args, env=env)
-    assert (go.returncode, ts.returncode) == (1, 1)
-    assert go.stderr == ts.stderr == "error: workflow id parity-dup is already in use\n"
+    procs = all_three(starters, *args, env=env)
+    assert [p.returncode for p in procs] == [1, 1, 1]
+    assert [p.stderr for p in procs] == ["error: workflow id parity-dup is already in use\n"] * 3
     subprocess.run([str(TEMPORAL), "workflow", "terminate", "-w", "parity-dup", "--address",
                     temporal_server.address, "--reason", "test"], check=True, capture_output=True, timeout=60)
 
@@ -137,7 +153,9 @@ def _comparable(stdout: str) -> list[str]:
     """Output lines without what differs between two runs: ids, durations, log text."""
     lines = []
     for line in stdout.splitlines():
-        if line.startswith(("workflow id: ", "ui: ", "progress: ", "    ")):
+        # Cluster names carry a tag unique to the run; the shared output vectors
+        # check the clusters lines instead.
+        if line.startswith(("workflow id: ", "ui: ", "progress: ", "    ", "clusters: ")):
             continue
         lines.append(re.sub(r" duration=[0-9.]+s$", " duration=<s>", line))
     return lines
@@ -146,12 +164,14 @@ def _comparable(stdout: str) -> list[str]:
 def test_a_full_run_prints_the_same_results(starters, temporal_server, shared_worker, example_repo) -> None:
     env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=shared_worker.task_queue)
     args = ("--repo", str(example_repo), "--env", "DATA_BUCKET_NAME=parity-bucket", "--cluster-prefix", "parity")
-    go, ts = both(starters, *args, env=env, timeout=300)
-    assert (go.returncode, ts.returncode) == (0, 0), (go.stderr, ts.stderr)
-    for out in (go.stdout, ts.stdout):
-        assert re.search(r"^progress: phase=\w+ step=\S+ finished=\d+/3", out, re.M), out
-        assert re.search(r"^    Evaluation completed$", out, re.M), out
-    assert _comparable(go.stdout) == _comparable(ts.stdout)
+    procs = all_three(starters, *args, env=env, timeout=300)
+    assert [p.returncode for p in procs] == [0, 0, 0], [p.stderr for p in procs]
+    for p in procs:
+        assert re.search(r"^progress: phase=\w+ step=\S+ finished=\d+/3", p.stdout, re.M), p.stdout
+        assert re.search(r"^    Evaluation completed$", p.stdout, re.M), p.stdout
+        assert p.stderr == "", p.stderr
+    go = procs[0]
+    assert _comparable(go.stdout) == _comparable(procs[1].stdout) == _comparable(procs[2].stdout)
     assert _comparable(go.stdout)[0].startswith("workflow completed: 3 steps, commit ")
     assert _comparable(go.stdout)[1:] == [
         "step preprocess: cluster=parity-preprocess job_id=1 status=SUCCEEDED duration=<s>",
@@ -163,21 +183,22 @@ def test_a_full_run_prints_the_same_results(starters, temporal_server, shared_wo
 
 def test_a_failed_run_exits_1_with_the_failure_and_its_cause(starters, temporal_server, shared_worker) -> None:
     env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=shared_worker.task_queue)
-    go, ts = both(starters, "--repo", "ftp://example.com/tasks.git", env=env, timeout=300)
-    assert (go.returncode, ts.returncode) == (1, 1), (go.stderr, ts.stderr)
-    assert go.stderr == ts.stderr
+    go, ts, py = all_three(starters, "--repo", "ftp://example.com/tasks.git", env=env, timeout=300)
+    assert (go.returncode, ts.returncode, py.returncode) == (1, 1, 1), (go.stderr, ts.stderr, py.stderr)
+    assert go.stderr == ts.stderr == py.stderr
     lines = go.stderr.splitlines()
     assert lines[0].startswith("workflow failed: ") and "'ftp'" in lines[0], go.stderr
     assert lines[1].startswith("cause: repo_url: "), go.stderr
 
 
-def test_both_starters_as_users_run_them_at_once_complete(temporal_server, shared_worker, example_repo) -> None:
-    """`go run ./go-starter` and `npx ts-node ts-starter/start.ts`, exactly as written,
-    started together against one worker."""
+def test_the_starters_as_users_run_them_at_once_complete(temporal_server, shared_worker, example_repo) -> None:
+    """`go run ./go-starter`, `npx ts-node ts-starter/start.ts` and `skypilot-temporal-start`,
+    exactly as written, started together against one worker."""
     env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=shared_worker.task_queue)
     commands = {
         "go": ["go", "run", "./go-starter"],
         "ts": ["npx", "--no-install", "ts-node", "ts-starter/start.ts"],
+        "python": [str(Path(sys.executable).parent / "skypilot-temporal-start")],
     }
     procs = {
         lang: subprocess.Popen(
@@ -193,12 +214,12 @@ def test_both_starters_as_users_run_them_at_once_complete(temporal_server, share
         assert "workflow completed: 3 steps, commit " in out, out
         assert out.count("status=SUCCEEDED") == 3, out
     ids = {re.search(r"^workflow id: (\S+)$", out, re.M).group(1) for out, _ in outputs.values()}
-    assert len(ids) == 2  # a fresh workflow id per run
+    assert len(ids) == 3  # a fresh workflow id per run
 
 
 def test_invalid_input_leaves_nothing_running(starters, temporal_server, shared_worker) -> None:
     env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=shared_worker.task_queue)
-    for lang in ("go", "ts"):
+    for lang in LANGS:
         done = run(starters[lang], "--repo", "ext::sh -c id", "--workflow-id", f"refused-{lang}", env=env, timeout=300)
         assert done.returncode == 1 and "git remote helper" in done.stderr, done.stderr
         described = temporal_json(temporal_server.address, "workflow", "describe", "--workflow-id", f"refused-{lang}")

@@ -48,9 +48,28 @@ def test_failed_run_exits_one_with_the_failure(temporal_server, shared_worker, e
 def test_usage_errors_exit_two_and_start_nothing(temporal_server, shared_worker):
     done = run_starter(temporal_server, shared_worker.task_queue, "--repo", "x", "--env", "NOEQUALS")
     assert done.returncode == 2
-    assert "--env 'NOEQUALS': expected KEY=VALUE" in done.stderr
-    assert "workflow id" not in done.stdout
+    assert done.stderr.startswith('error: --env "NOEQUALS": want KEY=VALUE with KEY a variable name')
+    assert done.stdout == ""
+    done = run_starter(temporal_server, shared_worker.task_queue, "--repo", "x", "--secret-env", "NOT-OK")
+    assert done.returncode == 2 and 'error: --secret-env "NOT-OK": not a variable name' in done.stderr
     done = run_starter(temporal_server, shared_worker.task_queue)
-    assert done.returncode == 2 and "--repo: required" in done.stderr
+    assert done.returncode == 2 and "error: no repository" in done.stderr
     helped = run_starter(temporal_server, shared_worker.task_queue, "--help")
     assert helped.returncode == 0 and "--secret-env" in helped.stdout and "--no-wait" in helped.stdout
+
+
+def test_an_unreachable_server_is_one_error_line(temporal_server, shared_worker):
+    unreachable = type(temporal_server)(temporal_server.proc, 1)  # port 1: nothing listens
+    done = run_starter(unreachable, shared_worker.task_queue, "--repo", "x")
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("error: cannot connect to Temporal at 127.0.0.1:1: ")
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+
+
+def test_a_reused_workflow_id_is_one_error_line(temporal_server, shared_worker):
+    args = ("--repo", "x", "--workflow-id", "python-starter-dup", "--no-wait")
+    assert run_starter(temporal_server, "python-starter-no-worker", *args).returncode == 0
+    done = run_starter(temporal_server, "python-starter-no-worker", *args)
+    assert (done.returncode, done.stderr) == (1, "error: workflow id python-starter-dup is already in use\n")
+    subprocess.run([str(VENV_BIN / "temporal"), "workflow", "terminate", "-w", "python-starter-dup",
+                    "--address", temporal_server.address, "--reason", "test"], check=True, capture_output=True, timeout=60)

@@ -20,6 +20,71 @@ export namespace skypilot_temporal {
             STEP_KIND_EXEC = 2
         }
 
+        /** FailureType enum. */
+        enum FailureType {
+
+            /** FAILURE_TYPE_UNSPECIFIED value */
+            FAILURE_TYPE_UNSPECIFIED = 0,
+
+            /** FAILURE_TYPE_INVALID_INPUT value */
+            FAILURE_TYPE_INVALID_INPUT = 1,
+
+            /** FAILURE_TYPE_INVALID_REPO value */
+            FAILURE_TYPE_INVALID_REPO = 2,
+
+            /** FAILURE_TYPE_INVALID_TASK value */
+            FAILURE_TYPE_INVALID_TASK = 3,
+
+            /** FAILURE_TYPE_JOB_FAILED value */
+            FAILURE_TYPE_JOB_FAILED = 4,
+
+            /** FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR value */
+            FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR = 5,
+
+            /** FAILURE_TYPE_ENDPOINT_MISMATCH value */
+            FAILURE_TYPE_ENDPOINT_MISMATCH = 6,
+
+            /** FAILURE_TYPE_STEP_TIMED_OUT value */
+            FAILURE_TYPE_STEP_TIMED_OUT = 7,
+
+            /** FAILURE_TYPE_TEARDOWN_FAILED value */
+            FAILURE_TYPE_TEARDOWN_FAILED = 8,
+
+            /** FAILURE_TYPE_WORKER_ERROR value */
+            FAILURE_TYPE_WORKER_ERROR = 9
+        }
+
+        /** RunPhase enum. */
+        enum RunPhase {
+
+            /** RUN_PHASE_UNSPECIFIED value */
+            RUN_PHASE_UNSPECIFIED = 0,
+
+            /** RUN_PHASE_STARTING value */
+            RUN_PHASE_STARTING = 1,
+
+            /** RUN_PHASE_CLONE value */
+            RUN_PHASE_CLONE = 2,
+
+            /** RUN_PHASE_RUNNING value */
+            RUN_PHASE_RUNNING = 3,
+
+            /** RUN_PHASE_TEARDOWN value */
+            RUN_PHASE_TEARDOWN = 4,
+
+            /** RUN_PHASE_COMPLETED value */
+            RUN_PHASE_COMPLETED = 5,
+
+            /** RUN_PHASE_FAILED value */
+            RUN_PHASE_FAILED = 6,
+
+            /** RUN_PHASE_CANCELLED value */
+            RUN_PHASE_CANCELLED = 7,
+
+            /** RUN_PHASE_TEARDOWN_FAILED value */
+            RUN_PHASE_TEARDOWN_FAILED = 8
+        }
+
         /**
          * Properties of a PipelineStep.
          * @deprecated Use skypilot_temporal.v1.PipelineStep.$Properties instead.
@@ -902,6 +967,12 @@ export namespace google {
             /** FileOptions .skypilot_temporal.v1.progressQuery */
             ".skypilot_temporal.v1.progressQuery": string;
 
+            /** FileOptions .skypilot_temporal.v1.envNamePattern */
+            ".skypilot_temporal.v1.envNamePattern": string;
+
+            /** FileOptions .skypilot_temporal.v1.envNameMaxLength */
+            ".skypilot_temporal.v1.envNameMaxLength": number;
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
 
@@ -998,12 +1069,132 @@ export namespace google {
                 /** FileOptions .skypilot_temporal.v1.progressQuery */
                 ".skypilot_temporal.v1.progressQuery"?: (string|null);
 
+                /** FileOptions .skypilot_temporal.v1.envNamePattern */
+                ".skypilot_temporal.v1.envNamePattern"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.envNameMaxLength */
+                ".skypilot_temporal.v1.envNameMaxLength"?: (number|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a FileOptions. */
             type $Shape = google.protobuf.FileOptions.$Properties;
+        }
+
+        /**
+         * Properties of an EnumValueOptions.
+         * @deprecated Use google.protobuf.EnumValueOptions.$Properties instead.
+         */
+        interface IEnumValueOptions extends google.protobuf.EnumValueOptions.$Properties {
+        }
+
+        /** Represents an EnumValueOptions. */
+        class EnumValueOptions {
+
+            /** Reflection-backed declarations are not constructable. Use EnumValueOptions.create(...) instead. */
+            private constructor();
+
+            /** EnumValueOptions .skypilot_temporal.v1.wireName */
+            ".skypilot_temporal.v1.wireName": string;
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /**
+             * Creates a new EnumValueOptions instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns EnumValueOptions instance
+             */
+            static create(properties: google.protobuf.EnumValueOptions.$Shape): google.protobuf.EnumValueOptions & google.protobuf.EnumValueOptions.$Shape;
+            static create(properties?: google.protobuf.EnumValueOptions.$Properties): google.protobuf.EnumValueOptions;
+
+            /**
+             * Encodes the specified EnumValueOptions message. Does not implicitly {@link google.protobuf.EnumValueOptions.verify|verify} messages.
+             * @param message EnumValueOptions message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: google.protobuf.EnumValueOptions, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified EnumValueOptions message, length delimited. Does not implicitly {@link google.protobuf.EnumValueOptions.verify|verify} messages.
+             * @param message EnumValueOptions message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: google.protobuf.EnumValueOptions, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an EnumValueOptions message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {google.protobuf.EnumValueOptions & google.protobuf.EnumValueOptions.$Shape} EnumValueOptions
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): google.protobuf.EnumValueOptions & google.protobuf.EnumValueOptions.$Shape;
+
+            /**
+             * Decodes an EnumValueOptions message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {google.protobuf.EnumValueOptions & google.protobuf.EnumValueOptions.$Shape} EnumValueOptions
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): google.protobuf.EnumValueOptions & google.protobuf.EnumValueOptions.$Shape;
+
+            /**
+             * Verifies an EnumValueOptions message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an EnumValueOptions message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns EnumValueOptions
+             */
+            static fromObject(object: { [k: string]: any }): google.protobuf.EnumValueOptions;
+
+            /**
+             * Creates a plain object from an EnumValueOptions message. Also converts values to other types if specified.
+             * @param message EnumValueOptions
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: google.protobuf.EnumValueOptions, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this EnumValueOptions to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for EnumValueOptions
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace EnumValueOptions {
+
+            /** Properties of an EnumValueOptions. */
+            interface $Properties {
+
+                /** EnumValueOptions .skypilot_temporal.v1.wireName */
+                ".skypilot_temporal.v1.wireName"?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an EnumValueOptions. */
+            type $Shape = google.protobuf.EnumValueOptions.$Properties;
         }
     }
 }

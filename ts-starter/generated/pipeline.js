@@ -12,7 +12,9 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
           "go_package": "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1",
           "(workflow_type)": "SkyPilotWorkflow",
           "(default_task_queue)": "skypilot-workflow-queue",
-          "(progress_query)": "progress"
+          "(progress_query)": "progress",
+          "(env_name_pattern)": "[A-Za-z_][A-Za-z0-9_]*",
+          "(env_name_max_length)": 128
         },
         "nested": {
           "workflowType": {
@@ -33,11 +35,111 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
             "extend": "google.protobuf.FileOptions",
             "protoName": "progress_query"
           },
+          "envNamePattern": {
+            "type": "string",
+            "id": 51004,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "env_name_pattern"
+          },
+          "envNameMaxLength": {
+            "type": "uint32",
+            "id": 51005,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "env_name_max_length"
+          },
+          "wireName": {
+            "type": "string",
+            "id": 51101,
+            "extend": "google.protobuf.EnumValueOptions",
+            "protoName": "wire_name"
+          },
           "StepKind": {
             "values": {
               "STEP_KIND_UNSPECIFIED": 0,
               "STEP_KIND_LAUNCH": 1,
               "STEP_KIND_EXEC": 2
+            }
+          },
+          "FailureType": {
+            "valuesOptions": {
+              "FAILURE_TYPE_INVALID_INPUT": {
+                "(wire_name)": "InvalidInput"
+              },
+              "FAILURE_TYPE_INVALID_REPO": {
+                "(wire_name)": "InvalidRepo"
+              },
+              "FAILURE_TYPE_INVALID_TASK": {
+                "(wire_name)": "InvalidTask"
+              },
+              "FAILURE_TYPE_JOB_FAILED": {
+                "(wire_name)": "JobFailed"
+              },
+              "FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR": {
+                "(wire_name)": "SkyPilotPermanentError"
+              },
+              "FAILURE_TYPE_ENDPOINT_MISMATCH": {
+                "(wire_name)": "EndpointMismatch"
+              },
+              "FAILURE_TYPE_STEP_TIMED_OUT": {
+                "(wire_name)": "StepTimedOut"
+              },
+              "FAILURE_TYPE_TEARDOWN_FAILED": {
+                "(wire_name)": "TeardownFailed"
+              },
+              "FAILURE_TYPE_WORKER_ERROR": {
+                "(wire_name)": "WorkerError"
+              }
+            },
+            "values": {
+              "FAILURE_TYPE_UNSPECIFIED": 0,
+              "FAILURE_TYPE_INVALID_INPUT": 1,
+              "FAILURE_TYPE_INVALID_REPO": 2,
+              "FAILURE_TYPE_INVALID_TASK": 3,
+              "FAILURE_TYPE_JOB_FAILED": 4,
+              "FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR": 5,
+              "FAILURE_TYPE_ENDPOINT_MISMATCH": 6,
+              "FAILURE_TYPE_STEP_TIMED_OUT": 7,
+              "FAILURE_TYPE_TEARDOWN_FAILED": 8,
+              "FAILURE_TYPE_WORKER_ERROR": 9
+            }
+          },
+          "RunPhase": {
+            "valuesOptions": {
+              "RUN_PHASE_STARTING": {
+                "(wire_name)": "starting"
+              },
+              "RUN_PHASE_CLONE": {
+                "(wire_name)": "clone"
+              },
+              "RUN_PHASE_RUNNING": {
+                "(wire_name)": "running"
+              },
+              "RUN_PHASE_TEARDOWN": {
+                "(wire_name)": "teardown"
+              },
+              "RUN_PHASE_COMPLETED": {
+                "(wire_name)": "completed"
+              },
+              "RUN_PHASE_FAILED": {
+                "(wire_name)": "failed"
+              },
+              "RUN_PHASE_CANCELLED": {
+                "(wire_name)": "cancelled"
+              },
+              "RUN_PHASE_TEARDOWN_FAILED": {
+                "(wire_name)": "teardown_failed"
+              }
+            },
+            "values": {
+              "RUN_PHASE_UNSPECIFIED": 0,
+              "RUN_PHASE_STARTING": 1,
+              "RUN_PHASE_CLONE": 2,
+              "RUN_PHASE_RUNNING": 3,
+              "RUN_PHASE_TEARDOWN": 4,
+              "RUN_PHASE_COMPLETED": 5,
+              "RUN_PHASE_FAILED": 6,
+              "RUN_PHASE_CANCELLED": 7,
+              "RUN_PHASE_TEARDOWN_FAILED": 8
             }
           },
           "PipelineStep": {
@@ -256,6 +358,20 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 38
               ],
               "php_generic_services"
+            ]
+          },
+          "EnumValueOptions": {
+            "edition": "proto2",
+            "fields": {},
+            "extensions": [
+              [
+                990,
+                998
+              ],
+              [
+                1000,
+                536870911
+              ]
             ]
           }
         }

@@ -7,10 +7,13 @@ go through temporalio.envconfig unchanged.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from dotenv.parser import parse_stream
 
 from skypilot_temporal.contract import DEFAULT_TASK_QUEUE
 from skypilot_temporal.secrets import SecretAllowlist
@@ -23,22 +26,22 @@ class ConfigError(ValueError):
 
 
 def parse_env_file(text: str) -> dict[str, str]:
-    """KEY=VALUE lines; `export`, comments and matching quotes allowed."""
+    """KEY=VALUE lines as python-dotenv reads them: `export`, quotes, escapes, and
+    `# comments`, after a value too. A line it cannot parse is an error, where
+    dotenv_values would only log and skip it: the worker must not start on half its
+    settings."""
     values: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("export "):
-            line = line[len("export ") :].lstrip()
-        key, sep, value = line.partition("=")
-        key = key.strip()
-        if not sep or not key.replace("_", "").isalnum():
+    for binding in parse_stream(io.StringIO(text)):
+        # A binding's original text starts with the blank lines before it.
+        source = binding.original.string
+        number = binding.original.line + source[: len(source) - len(source.lstrip())].count("\n")
+        if binding.error or (binding.key is not None and binding.value is None):
             raise ConfigError(f".env line {number}: expected KEY=VALUE")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key] = value
+        if binding.key is None:
+            continue  # a comment or a blank line
+        if not binding.key.replace("_", "").isalnum():
+            raise ConfigError(f".env line {number}: {binding.key!r} is not a variable name")
+        values[binding.key] = binding.value
     return values
 
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from temporalio.client import Client
-from temporalio.envconfig import ClientConfig
+from temporalio.envconfig import ClientConfig, ClientConnectConfig
 
 from skypilot_temporal.contract import data_converter
 
 
-async def connect(environ: Mapping[str, str] | None = None) -> Client:
+def connect_config(environ: Mapping[str, str] | None = None) -> ClientConnectConfig:
     """TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
-    TEMPORAL_PROFILE and temporal.toml, as every Temporal SDK and the CLI read them."""
+    TEMPORAL_PROFILE and temporal.toml, as every Temporal SDK and the CLI read them;
+    the arguments of Client.connect, with the address always set."""
     config = ClientConfig.load_client_connect_config(
         override_env_vars=dict(environ) if environ is not None else None
     )
     config.setdefault("target_host", "localhost:7233")
-    return await Client.connect(**config, data_converter=data_converter)
+    return config
+
+
+async def connect(environ: Mapping[str, str] | None = None) -> Client:
+    return await Client.connect(**connect_config(environ), data_converter=data_converter)

@@ -1,14 +1,18 @@
 """The cross-language contract: names read from the proto, and the payload converter.
 
-Every name a client needs is a file option in proto/skypilot_temporal/v1/pipeline.proto;
-this module reads them from the generated descriptor so they are never typed twice.
+Every name a client needs, the rule for environment variable names, and the strings a
+run reports (failure types, phases) are options in
+proto/skypilot_temporal/v1/pipeline.proto; this module reads them from the generated
+descriptor so they are never typed twice.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from google.protobuf import json_format, message
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import (
     BinaryNullPayloadConverter,
@@ -28,7 +32,47 @@ WORKFLOW_TYPE: str = _OPTIONS.Extensions[pipeline_pb2.workflow_type]
 DEFAULT_TASK_QUEUE: str = _OPTIONS.Extensions[pipeline_pb2.default_task_queue]
 PROGRESS_QUERY: str = _OPTIONS.Extensions[pipeline_pb2.progress_query]
 
-INVALID_INPUT = "InvalidInput"
+ENV_NAME_PATTERN: str = _OPTIONS.Extensions[pipeline_pb2.env_name_pattern]
+ENV_NAME_MAX_LENGTH: int = _OPTIONS.Extensions[pipeline_pb2.env_name_max_length]
+_ENV_NAME = re.compile(ENV_NAME_PATTERN)
+
+
+def is_env_name(name: str) -> bool:
+    """Whether `name` may be an environment variable name (an --env KEY, a secret name)."""
+    return len(name) <= ENV_NAME_MAX_LENGTH and _ENV_NAME.fullmatch(name) is not None
+
+
+def wire_name(enum: EnumTypeWrapper, value: int) -> str:
+    """The string a FailureType or RunPhase value travels as (its wire_name option)."""
+    return enum.DESCRIPTOR.values_by_number[value].GetOptions().Extensions[pipeline_pb2.wire_name]
+
+
+def _wire_names(enum: EnumTypeWrapper) -> dict[int, str]:
+    return {v.number: wire_name(enum, v.number) for v in enum.DESCRIPTOR.values if v.number}
+
+
+# ApplicationError types a run fails with (FailureType), by enum value.
+FAILURE_TYPES: dict[int, str] = _wire_names(pipeline_pb2.FailureType)
+INVALID_INPUT = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_INVALID_INPUT]
+INVALID_REPO = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_INVALID_REPO]
+INVALID_TASK = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_INVALID_TASK]
+JOB_FAILED = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_JOB_FAILED]
+SKYPILOT_PERMANENT_ERROR = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR]
+ENDPOINT_MISMATCH = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_ENDPOINT_MISMATCH]
+STEP_TIMED_OUT = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_STEP_TIMED_OUT]
+TEARDOWN_FAILED = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_TEARDOWN_FAILED]
+WORKER_ERROR = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_WORKER_ERROR]
+
+# SkyPilotWorkflowProgress.phase values (RunPhase), by enum value.
+PHASES: dict[int, str] = _wire_names(pipeline_pb2.RunPhase)
+PHASE_STARTING = PHASES[pipeline_pb2.RUN_PHASE_STARTING]
+PHASE_CLONE = PHASES[pipeline_pb2.RUN_PHASE_CLONE]
+PHASE_RUNNING = PHASES[pipeline_pb2.RUN_PHASE_RUNNING]
+PHASE_TEARDOWN = PHASES[pipeline_pb2.RUN_PHASE_TEARDOWN]
+PHASE_COMPLETED = PHASES[pipeline_pb2.RUN_PHASE_COMPLETED]
+PHASE_FAILED = PHASES[pipeline_pb2.RUN_PHASE_FAILED]
+PHASE_CANCELLED = PHASES[pipeline_pb2.RUN_PHASE_CANCELLED]
+PHASE_TEARDOWN_FAILED = PHASES[pipeline_pb2.RUN_PHASE_TEARDOWN_FAILED]
 
 
 def _is_proto_type(type_hint: Any) -> bool:

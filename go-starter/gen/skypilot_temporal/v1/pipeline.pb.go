@@ -1,7 +1,10 @@
 // The one contract between starters (any language) and the SkyPilot worker.
 //
-// Every name a client needs (workflow type, task queue, query) is written here
-// once, as file options, and read from generated code in each language.
+// Every name a client needs (workflow type, task queue, query), the rule for
+// environment variable names, and the strings a run reports (failure types,
+// phases) are written here once, as options, and read from generated code in each
+// language. The starters' command line (flags, help, messages) is the table
+// starter_cli.json beside this file.
 // Evolve compatibly: add fields with new numbers; never renumber; reserve the
 // numbers and names of removed fields.
 
@@ -79,6 +82,159 @@ func (x StepKind) Number() protoreflect.EnumNumber {
 // Deprecated: Use StepKind.Descriptor instead.
 func (StepKind) EnumDescriptor() ([]byte, []int) {
 	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{0}
+}
+
+// The type of the non-retryable ApplicationError a run fails with, for clients to
+// match on. Travels as the value's wire_name (ApplicationError.type is a string).
+type FailureType int32
+
+const (
+	FailureType_FAILURE_TYPE_UNSPECIFIED FailureType = 0
+	// The input breaks a rule of this contract (unknown field, bad name, ...).
+	FailureType_FAILURE_TYPE_INVALID_INPUT FailureType = 1
+	// The repository URL is not allowed, or the repository cannot be cloned.
+	FailureType_FAILURE_TYPE_INVALID_REPO FailureType = 2
+	// A task YAML is invalid, or a secret it needs is missing on the worker.
+	FailureType_FAILURE_TYPE_INVALID_TASK FailureType = 3
+	// The job ran and failed; the message carries its log tail.
+	FailureType_FAILURE_TYPE_JOB_FAILED FailureType = 4
+	// SkyPilot refused the request; retrying cannot help.
+	FailureType_FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR FailureType = 5
+	// The run's api_server_endpoint is not the endpoint this worker serves.
+	FailureType_FAILURE_TYPE_ENDPOINT_MISMATCH FailureType = 6
+	// A step used up its budget (PipelineStep.timeout_seconds).
+	FailureType_FAILURE_TYPE_STEP_TIMED_OUT FailureType = 7
+	// Teardown used up its budget; the message names every cluster still up.
+	FailureType_FAILURE_TYPE_TEARDOWN_FAILED FailureType = 8
+	// An unexpected error in the worker.
+	FailureType_FAILURE_TYPE_WORKER_ERROR FailureType = 9
+)
+
+// Enum value maps for FailureType.
+var (
+	FailureType_name = map[int32]string{
+		0: "FAILURE_TYPE_UNSPECIFIED",
+		1: "FAILURE_TYPE_INVALID_INPUT",
+		2: "FAILURE_TYPE_INVALID_REPO",
+		3: "FAILURE_TYPE_INVALID_TASK",
+		4: "FAILURE_TYPE_JOB_FAILED",
+		5: "FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR",
+		6: "FAILURE_TYPE_ENDPOINT_MISMATCH",
+		7: "FAILURE_TYPE_STEP_TIMED_OUT",
+		8: "FAILURE_TYPE_TEARDOWN_FAILED",
+		9: "FAILURE_TYPE_WORKER_ERROR",
+	}
+	FailureType_value = map[string]int32{
+		"FAILURE_TYPE_UNSPECIFIED":              0,
+		"FAILURE_TYPE_INVALID_INPUT":            1,
+		"FAILURE_TYPE_INVALID_REPO":             2,
+		"FAILURE_TYPE_INVALID_TASK":             3,
+		"FAILURE_TYPE_JOB_FAILED":               4,
+		"FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR": 5,
+		"FAILURE_TYPE_ENDPOINT_MISMATCH":        6,
+		"FAILURE_TYPE_STEP_TIMED_OUT":           7,
+		"FAILURE_TYPE_TEARDOWN_FAILED":          8,
+		"FAILURE_TYPE_WORKER_ERROR":             9,
+	}
+)
+
+func (x FailureType) Enum() *FailureType {
+	p := new(FailureType)
+	*p = x
+	return p
+}
+
+func (x FailureType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (FailureType) Descriptor() protoreflect.EnumDescriptor {
+	return file_skypilot_temporal_v1_pipeline_proto_enumTypes[1].Descriptor()
+}
+
+func (FailureType) Type() protoreflect.EnumType {
+	return &file_skypilot_temporal_v1_pipeline_proto_enumTypes[1]
+}
+
+func (x FailureType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use FailureType.Descriptor instead.
+func (FailureType) EnumDescriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{1}
+}
+
+// Where a run is. Travels as the value's wire_name in SkyPilotWorkflowProgress.phase.
+type RunPhase int32
+
+const (
+	RunPhase_RUN_PHASE_UNSPECIFIED RunPhase = 0
+	RunPhase_RUN_PHASE_STARTING    RunPhase = 1
+	// Cloning the task repository.
+	RunPhase_RUN_PHASE_CLONE RunPhase = 2
+	// Running the steps.
+	RunPhase_RUN_PHASE_RUNNING RunPhase = 3
+	// Downing the run's clusters after a failure or cancellation.
+	RunPhase_RUN_PHASE_TEARDOWN  RunPhase = 4
+	RunPhase_RUN_PHASE_COMPLETED RunPhase = 5
+	RunPhase_RUN_PHASE_FAILED    RunPhase = 6
+	RunPhase_RUN_PHASE_CANCELLED RunPhase = 7
+	// Teardown gave up: clusters_left names the clusters still up.
+	RunPhase_RUN_PHASE_TEARDOWN_FAILED RunPhase = 8
+)
+
+// Enum value maps for RunPhase.
+var (
+	RunPhase_name = map[int32]string{
+		0: "RUN_PHASE_UNSPECIFIED",
+		1: "RUN_PHASE_STARTING",
+		2: "RUN_PHASE_CLONE",
+		3: "RUN_PHASE_RUNNING",
+		4: "RUN_PHASE_TEARDOWN",
+		5: "RUN_PHASE_COMPLETED",
+		6: "RUN_PHASE_FAILED",
+		7: "RUN_PHASE_CANCELLED",
+		8: "RUN_PHASE_TEARDOWN_FAILED",
+	}
+	RunPhase_value = map[string]int32{
+		"RUN_PHASE_UNSPECIFIED":     0,
+		"RUN_PHASE_STARTING":        1,
+		"RUN_PHASE_CLONE":           2,
+		"RUN_PHASE_RUNNING":         3,
+		"RUN_PHASE_TEARDOWN":        4,
+		"RUN_PHASE_COMPLETED":       5,
+		"RUN_PHASE_FAILED":          6,
+		"RUN_PHASE_CANCELLED":       7,
+		"RUN_PHASE_TEARDOWN_FAILED": 8,
+	}
+)
+
+func (x RunPhase) Enum() *RunPhase {
+	p := new(RunPhase)
+	*p = x
+	return p
+}
+
+func (x RunPhase) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RunPhase) Descriptor() protoreflect.EnumDescriptor {
+	return file_skypilot_temporal_v1_pipeline_proto_enumTypes[2].Descriptor()
+}
+
+func (RunPhase) Type() protoreflect.EnumType {
+	return &file_skypilot_temporal_v1_pipeline_proto_enumTypes[2]
+}
+
+func (x RunPhase) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RunPhase.Descriptor instead.
+func (RunPhase) EnumDescriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{2}
 }
 
 // One step of the pipeline: a SkyPilot task YAML from the cloned repository.
@@ -512,8 +668,9 @@ func (x *SkyPilotWorkflowResult) GetCommit() string {
 // Answer of the `progress` query.
 type SkyPilotWorkflowProgress struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// starting, clone, running, teardown, completed, failed, cancelled,
-	// teardown_failed (clusters_left names what is still up).
+	// The wire_name of a RunPhase: starting, clone, running, teardown, completed,
+	// failed, cancelled, teardown_failed (clusters_left names what is still up).
+	// A string, not the enum, so that a reader meets new phases as text.
 	Phase string `protobuf:"bytes,1,opt,name=phase,proto3" json:"phase,omitempty"`
 	// Step now running; empty between steps.
 	CurrentStep string        `protobuf:"bytes,2,opt,name=current_step,json=currentStep,proto3" json:"current_step,omitempty"`
@@ -634,6 +791,30 @@ var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInf
 		Tag:           "bytes,51003,opt,name=progress_query",
 		Filename:      "skypilot_temporal/v1/pipeline.proto",
 	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51004,
+		Name:          "skypilot_temporal.v1.env_name_pattern",
+		Tag:           "bytes,51004,opt,name=env_name_pattern",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*uint32)(nil),
+		Field:         51005,
+		Name:          "skypilot_temporal.v1.env_name_max_length",
+		Tag:           "varint,51005,opt,name=env_name_max_length",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.EnumValueOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51101,
+		Name:          "skypilot_temporal.v1.wire_name",
+		Tag:           "bytes,51101,opt,name=wire_name",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
 }
 
 // Extension fields to descriptorpb.FileOptions.
@@ -650,6 +831,25 @@ var (
 	//
 	// optional string progress_query = 51003;
 	E_ProgressQuery = &file_skypilot_temporal_v1_pipeline_proto_extTypes[2]
+	// An environment variable name, as the starters accept it in --env KEY=VALUE
+	// and --secret-env NAME: a regular expression every name must match whole.
+	//
+	// optional string env_name_pattern = 51004;
+	E_EnvNamePattern = &file_skypilot_temporal_v1_pipeline_proto_extTypes[3]
+	// The longest environment variable name accepted, in characters.
+	//
+	// optional uint32 env_name_max_length = 51005;
+	E_EnvNameMaxLength = &file_skypilot_temporal_v1_pipeline_proto_extTypes[4]
+)
+
+// Extension fields to descriptorpb.EnumValueOptions.
+var (
+	// The exact string this value travels as: an ApplicationError type
+	// (FailureType) or SkyPilotWorkflowProgress.phase (RunPhase). The wire carries
+	// these strings, never the enum numbers.
+	//
+	// optional string wire_name = 51101;
+	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[5]
 )
 
 var File_skypilot_temporal_v1_pipeline_proto protoreflect.FileDescriptor
@@ -706,10 +906,35 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\bStepKind\x12\x19\n" +
 	"\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10STEP_KIND_LAUNCH\x10\x01\x12\x12\n" +
-	"\x0eSTEP_KIND_EXEC\x10\x02:C\n" +
+	"\x0eSTEP_KIND_EXEC\x10\x02*\x83\x04\n" +
+	"\vFailureType\x12\x1c\n" +
+	"\x18FAILURE_TYPE_UNSPECIFIED\x10\x00\x120\n" +
+	"\x1aFAILURE_TYPE_INVALID_INPUT\x10\x01\x1a\x10\xea\xf9\x18\fInvalidInput\x12.\n" +
+	"\x19FAILURE_TYPE_INVALID_REPO\x10\x02\x1a\x0f\xea\xf9\x18\vInvalidRepo\x12.\n" +
+	"\x19FAILURE_TYPE_INVALID_TASK\x10\x03\x1a\x0f\xea\xf9\x18\vInvalidTask\x12*\n" +
+	"\x17FAILURE_TYPE_JOB_FAILED\x10\x04\x1a\r\xea\xf9\x18\tJobFailed\x12E\n" +
+	"%FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR\x10\x05\x1a\x1a\xea\xf9\x18\x16SkyPilotPermanentError\x128\n" +
+	"\x1eFAILURE_TYPE_ENDPOINT_MISMATCH\x10\x06\x1a\x14\xea\xf9\x18\x10EndpointMismatch\x121\n" +
+	"\x1bFAILURE_TYPE_STEP_TIMED_OUT\x10\a\x1a\x10\xea\xf9\x18\fStepTimedOut\x124\n" +
+	"\x1cFAILURE_TYPE_TEARDOWN_FAILED\x10\b\x1a\x12\xea\xf9\x18\x0eTeardownFailed\x12.\n" +
+	"\x19FAILURE_TYPE_WORKER_ERROR\x10\t\x1a\x0f\xea\xf9\x18\vWorkerError*\xdb\x02\n" +
+	"\bRunPhase\x12\x19\n" +
+	"\x15RUN_PHASE_UNSPECIFIED\x10\x00\x12$\n" +
+	"\x12RUN_PHASE_STARTING\x10\x01\x1a\f\xea\xf9\x18\bstarting\x12\x1e\n" +
+	"\x0fRUN_PHASE_CLONE\x10\x02\x1a\t\xea\xf9\x18\x05clone\x12\"\n" +
+	"\x11RUN_PHASE_RUNNING\x10\x03\x1a\v\xea\xf9\x18\arunning\x12$\n" +
+	"\x12RUN_PHASE_TEARDOWN\x10\x04\x1a\f\xea\xf9\x18\bteardown\x12&\n" +
+	"\x13RUN_PHASE_COMPLETED\x10\x05\x1a\r\xea\xf9\x18\tcompleted\x12 \n" +
+	"\x10RUN_PHASE_FAILED\x10\x06\x1a\n" +
+	"\xea\xf9\x18\x06failed\x12&\n" +
+	"\x13RUN_PHASE_CANCELLED\x10\a\x1a\r\xea\xf9\x18\tcancelled\x122\n" +
+	"\x19RUN_PHASE_TEARDOWN_FAILED\x10\b\x1a\x13\xea\xf9\x18\x0fteardown_failed:C\n" +
 	"\rworkflow_type\x12\x1c.google.protobuf.FileOptions\x18\xb9\x8e\x03 \x01(\tR\fworkflowType:L\n" +
 	"\x12default_task_queue\x12\x1c.google.protobuf.FileOptions\x18\xba\x8e\x03 \x01(\tR\x10defaultTaskQueue:E\n" +
-	"\x0eprogress_query\x12\x1c.google.protobuf.FileOptions\x18\xbb\x8e\x03 \x01(\tR\rprogressQueryB\x9a\x01\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogressZ]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
+	"\x0eprogress_query\x12\x1c.google.protobuf.FileOptions\x18\xbb\x8e\x03 \x01(\tR\rprogressQuery:H\n" +
+	"\x10env_name_pattern\x12\x1c.google.protobuf.FileOptions\x18\xbc\x8e\x03 \x01(\tR\x0eenvNamePattern:M\n" +
+	"\x13env_name_max_length\x12\x1c.google.protobuf.FileOptions\x18\xbd\x8e\x03 \x01(\rR\x10envNameMaxLength:@\n" +
+	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\xb9\x01\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
 
 var (
 	file_skypilot_temporal_v1_pipeline_proto_rawDescOnce sync.Once
@@ -723,34 +948,40 @@ func file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP() []byte {
 	return file_skypilot_temporal_v1_pipeline_proto_rawDescData
 }
 
-var file_skypilot_temporal_v1_pipeline_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_skypilot_temporal_v1_pipeline_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_skypilot_temporal_v1_pipeline_proto_goTypes = []any{
-	(StepKind)(0),                    // 0: skypilot_temporal.v1.StepKind
-	(*PipelineStep)(nil),             // 1: skypilot_temporal.v1.PipelineStep
-	(*LaunchOptions)(nil),            // 2: skypilot_temporal.v1.LaunchOptions
-	(*SkyPilotWorkflowInput)(nil),    // 3: skypilot_temporal.v1.SkyPilotWorkflowInput
-	(*StepResult)(nil),               // 4: skypilot_temporal.v1.StepResult
-	(*SkyPilotWorkflowResult)(nil),   // 5: skypilot_temporal.v1.SkyPilotWorkflowResult
-	(*SkyPilotWorkflowProgress)(nil), // 6: skypilot_temporal.v1.SkyPilotWorkflowProgress
-	nil,                              // 7: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
-	(*descriptorpb.FileOptions)(nil), // 8: google.protobuf.FileOptions
+	(StepKind)(0),                         // 0: skypilot_temporal.v1.StepKind
+	(FailureType)(0),                      // 1: skypilot_temporal.v1.FailureType
+	(RunPhase)(0),                         // 2: skypilot_temporal.v1.RunPhase
+	(*PipelineStep)(nil),                  // 3: skypilot_temporal.v1.PipelineStep
+	(*LaunchOptions)(nil),                 // 4: skypilot_temporal.v1.LaunchOptions
+	(*SkyPilotWorkflowInput)(nil),         // 5: skypilot_temporal.v1.SkyPilotWorkflowInput
+	(*StepResult)(nil),                    // 6: skypilot_temporal.v1.StepResult
+	(*SkyPilotWorkflowResult)(nil),        // 7: skypilot_temporal.v1.SkyPilotWorkflowResult
+	(*SkyPilotWorkflowProgress)(nil),      // 8: skypilot_temporal.v1.SkyPilotWorkflowProgress
+	nil,                                   // 9: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	(*descriptorpb.FileOptions)(nil),      // 10: google.protobuf.FileOptions
+	(*descriptorpb.EnumValueOptions)(nil), // 11: google.protobuf.EnumValueOptions
 }
 var file_skypilot_temporal_v1_pipeline_proto_depIdxs = []int32{
 	0,  // 0: skypilot_temporal.v1.PipelineStep.kind:type_name -> skypilot_temporal.v1.StepKind
-	7,  // 1: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
-	1,  // 2: skypilot_temporal.v1.SkyPilotWorkflowInput.steps:type_name -> skypilot_temporal.v1.PipelineStep
-	2,  // 3: skypilot_temporal.v1.SkyPilotWorkflowInput.launch:type_name -> skypilot_temporal.v1.LaunchOptions
+	9,  // 1: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	3,  // 2: skypilot_temporal.v1.SkyPilotWorkflowInput.steps:type_name -> skypilot_temporal.v1.PipelineStep
+	4,  // 3: skypilot_temporal.v1.SkyPilotWorkflowInput.launch:type_name -> skypilot_temporal.v1.LaunchOptions
 	0,  // 4: skypilot_temporal.v1.StepResult.kind:type_name -> skypilot_temporal.v1.StepKind
-	4,  // 5: skypilot_temporal.v1.SkyPilotWorkflowResult.steps:type_name -> skypilot_temporal.v1.StepResult
-	4,  // 6: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
-	8,  // 7: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
-	8,  // 8: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
-	8,  // 9: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
-	10, // [10:10] is the sub-list for method output_type
-	10, // [10:10] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	7,  // [7:10] is the sub-list for extension extendee
+	6,  // 5: skypilot_temporal.v1.SkyPilotWorkflowResult.steps:type_name -> skypilot_temporal.v1.StepResult
+	6,  // 6: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
+	10, // 7: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
+	10, // 8: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
+	10, // 9: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
+	10, // 10: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
+	10, // 11: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
+	11, // 12: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
+	13, // [13:13] is the sub-list for method output_type
+	13, // [13:13] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	7,  // [7:13] is the sub-list for extension extendee
 	0,  // [0:7] is the sub-list for field type_name
 }
 
@@ -764,9 +995,9 @@ func file_skypilot_temporal_v1_pipeline_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_skypilot_temporal_v1_pipeline_proto_rawDesc), len(file_skypilot_temporal_v1_pipeline_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      3,
 			NumMessages:   7,
-			NumExtensions: 3,
+			NumExtensions: 6,
 			NumServices:   0,
 		},
 		GoTypes:           file_skypilot_temporal_v1_pipeline_proto_goTypes,

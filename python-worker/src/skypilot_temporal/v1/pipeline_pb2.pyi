@@ -13,15 +13,65 @@ class StepKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STEP_KIND_UNSPECIFIED: _ClassVar[StepKind]
     STEP_KIND_LAUNCH: _ClassVar[StepKind]
     STEP_KIND_EXEC: _ClassVar[StepKind]
+
+class FailureType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FAILURE_TYPE_UNSPECIFIED: _ClassVar[FailureType]
+    FAILURE_TYPE_INVALID_INPUT: _ClassVar[FailureType]
+    FAILURE_TYPE_INVALID_REPO: _ClassVar[FailureType]
+    FAILURE_TYPE_INVALID_TASK: _ClassVar[FailureType]
+    FAILURE_TYPE_JOB_FAILED: _ClassVar[FailureType]
+    FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR: _ClassVar[FailureType]
+    FAILURE_TYPE_ENDPOINT_MISMATCH: _ClassVar[FailureType]
+    FAILURE_TYPE_STEP_TIMED_OUT: _ClassVar[FailureType]
+    FAILURE_TYPE_TEARDOWN_FAILED: _ClassVar[FailureType]
+    FAILURE_TYPE_WORKER_ERROR: _ClassVar[FailureType]
+
+class RunPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RUN_PHASE_UNSPECIFIED: _ClassVar[RunPhase]
+    RUN_PHASE_STARTING: _ClassVar[RunPhase]
+    RUN_PHASE_CLONE: _ClassVar[RunPhase]
+    RUN_PHASE_RUNNING: _ClassVar[RunPhase]
+    RUN_PHASE_TEARDOWN: _ClassVar[RunPhase]
+    RUN_PHASE_COMPLETED: _ClassVar[RunPhase]
+    RUN_PHASE_FAILED: _ClassVar[RunPhase]
+    RUN_PHASE_CANCELLED: _ClassVar[RunPhase]
+    RUN_PHASE_TEARDOWN_FAILED: _ClassVar[RunPhase]
 STEP_KIND_UNSPECIFIED: StepKind
 STEP_KIND_LAUNCH: StepKind
 STEP_KIND_EXEC: StepKind
+FAILURE_TYPE_UNSPECIFIED: FailureType
+FAILURE_TYPE_INVALID_INPUT: FailureType
+FAILURE_TYPE_INVALID_REPO: FailureType
+FAILURE_TYPE_INVALID_TASK: FailureType
+FAILURE_TYPE_JOB_FAILED: FailureType
+FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR: FailureType
+FAILURE_TYPE_ENDPOINT_MISMATCH: FailureType
+FAILURE_TYPE_STEP_TIMED_OUT: FailureType
+FAILURE_TYPE_TEARDOWN_FAILED: FailureType
+FAILURE_TYPE_WORKER_ERROR: FailureType
+RUN_PHASE_UNSPECIFIED: RunPhase
+RUN_PHASE_STARTING: RunPhase
+RUN_PHASE_CLONE: RunPhase
+RUN_PHASE_RUNNING: RunPhase
+RUN_PHASE_TEARDOWN: RunPhase
+RUN_PHASE_COMPLETED: RunPhase
+RUN_PHASE_FAILED: RunPhase
+RUN_PHASE_CANCELLED: RunPhase
+RUN_PHASE_TEARDOWN_FAILED: RunPhase
 WORKFLOW_TYPE_FIELD_NUMBER: _ClassVar[int]
 workflow_type: _descriptor.FieldDescriptor
 DEFAULT_TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
 default_task_queue: _descriptor.FieldDescriptor
 PROGRESS_QUERY_FIELD_NUMBER: _ClassVar[int]
 progress_query: _descriptor.FieldDescriptor
+ENV_NAME_PATTERN_FIELD_NUMBER: _ClassVar[int]
+env_name_pattern: _descriptor.FieldDescriptor
+ENV_NAME_MAX_LENGTH_FIELD_NUMBER: _ClassVar[int]
+env_name_max_length: _descriptor.FieldDescriptor
+WIRE_NAME_FIELD_NUMBER: _ClassVar[int]
+wire_name: _descriptor.FieldDescriptor
 
 class PipelineStep(_message.Message):
     __slots__ = ("name", "task_yaml", "kind", "cluster", "timeout_seconds", "heartbeat_timeout_seconds")

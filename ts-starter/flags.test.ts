@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { Type } from 'protobufjs';
 import * as protojson from 'protobufjs/ext/protojson';
 import { skypilot_temporal } from './generated/root';
-import { parseCommandLine } from './start';
+import { parseCommandLine } from './flags';
 import pb = skypilot_temporal.v1;
 
 function writeInput(text: string): string {
@@ -83,4 +83,12 @@ test('--input names every unknown field by its path', () => {
   assert.throws(() => parseCommandLine(['--input', path], {}), /timeoutSeconds/);
   path = writeInput('{"repoUrl": ');
   assert.throws(() => parseCommandLine(['--input', path], {}), /not valid JSON/);
+});
+
+test('switches and repeated flags', () => {
+  const opts = parseCommandLine(['--repo', 'a', '--repo', 'b', '--no-wait', '--secret-env', 'A', '--secret-env', 'A'], {});
+  assert.equal(opts?.input.repoUrl, 'b');
+  assert.equal(opts?.noWait, true);
+  assert.deepEqual([...(opts?.input.secretEnvNames ?? [])], ['A']);
+  assert.equal(parseCommandLine(['-h'], {}), undefined);
 });

@@ -1,0 +1,3 @@
+from skypilot_temporal.starter import main
+
+main()

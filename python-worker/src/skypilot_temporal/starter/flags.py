@@ -1,0 +1,104 @@
+"""The command line: flags (after the shared table, proto/skypilot_temporal/v1/starter_cli.json)
+and the workflow input they build."""
+
+from __future__ import annotations
+
+import argparse
+import secrets as random_ids
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import NoReturn
+
+from skypilot_temporal.contract import DEFAULT_TASK_QUEUE, ENV_NAME_MAX_LENGTH, ENV_NAME_PATTERN, is_env_name
+from skypilot_temporal.starter.format import quote
+from skypilot_temporal.starter.input_file import InputFileError, read_input
+from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.v1 import starter_cli as cli
+
+
+class UsageError(Exception):
+    """A problem with the command line or --input (exit status 2)."""
+
+
+@dataclass
+class Options:
+    """What the command line asks for."""
+
+    input: pb.SkyPilotWorkflowInput
+    workflow_id: str
+    task_queue: str
+    no_wait: bool
+
+
+def parse_command_line(argv: Sequence[str], env: Mapping[str, str]) -> Options | None:
+    """The workflow input from the --input file, the environment and the flags, each
+    beating the one before; None for --help."""
+    given = _parse_flags(argv)
+    if given.get(cli.HELP.name):
+        return None
+
+    def last(flag: cli.Flag) -> str:
+        return (given.get(flag.name) or [""])[-1]
+
+    def setting(flag: cli.Flag) -> str:
+        return last(flag) or (env.get(flag.env, "") if flag.env else "")
+
+    inp = pb.SkyPilotWorkflowInput()
+    if path := last(cli.INPUT):
+        try:
+            inp = read_input(path)
+        except InputFileError as err:
+            raise UsageError(cli.input_invalid(path=path, detail=str(err))) from None
+    for flag in cli.FLAGS:
+        if flag.input_field and not flag.repeatable and (value := setting(flag)):
+            setattr(inp, flag.input_field, value)
+    for item in given.get(cli.ENV.name, []):
+        key, sep, value = item.partition("=")
+        if not sep or not is_env_name(key):
+            raise UsageError(cli.env_invalid(value=quote(item), rule=_env_name_rule()))
+        inp.envs_override[key] = value
+    secret_names = given.get(cli.SECRET_ENV.name) or [
+        s.strip() for s in env.get(cli.SECRET_ENV.env, "").split(",") if s.strip()
+    ]
+    for name in secret_names:
+        if not is_env_name(name):
+            raise UsageError(cli.secret_env_invalid(value=quote(name), rule=_env_name_rule()))
+        if name not in inp.secret_env_names:
+            inp.secret_env_names.append(name)
+    if not inp.repo_url:
+        raise UsageError(cli.repo_missing())
+    return Options(
+        input=inp,
+        workflow_id=last(cli.WORKFLOW_ID)
+        or cli.WORKFLOW_ID_PREFIX + random_ids.token_hex(cli.WORKFLOW_ID_RANDOM_BYTES),
+        task_queue=setting(cli.TASK_QUEUE) or DEFAULT_TASK_QUEUE,
+        no_wait=bool(given.get(cli.NO_WAIT.name)),
+    )
+
+
+class _Parser(argparse.ArgumentParser):
+    """Raises a UsageError instead of printing usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _parse_flags(argv: Sequence[str]) -> dict[str, list]:
+    """Every value given to each flag of the table, by flag name; a switch that is on holds True."""
+    parser = _Parser(prog="skypilot-temporal-start", add_help=False, allow_abbrev=False)
+    for flag in cli.FLAGS:
+        names = [f"--{flag.name}", *([f"-{flag.short}"] if flag.short else [])]
+        if flag.arg:
+            parser.add_argument(*names, dest=flag.name, action="append", metavar=flag.arg)
+        else:
+            parser.add_argument(*names, dest=flag.name, action="append_const", const=True)
+    given, rest = parser.parse_known_args(list(argv))
+    for arg in rest:
+        if arg.startswith("-"):
+            raise UsageError(f"unrecognized arguments: {arg}")
+        raise UsageError(cli.unexpected_argument(value=quote(arg)))
+    return {name: values for name, values in vars(given).items() if values}
+
+
+def _env_name_rule() -> str:
+    return cli.env_name_rule(pattern=ENV_NAME_PATTERN, max_length=str(ENV_NAME_MAX_LENGTH))

@@ -1,0 +1,72 @@
+"""The recipe for starting the pipeline from Python: build a SkyPilotWorkflowInput
+(flags.py), connect with the contract's data converter (connect.py), start the
+contract's workflow type, then follow it (follow.py).
+
+    skypilot-temporal-start --repo https://github.com/org/sky-tasks.git
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from skypilot_temporal.contract import WORKFLOW_TYPE
+from skypilot_temporal.starter.connect import ConnectError, connect
+from skypilot_temporal.starter.flags import UsageError, parse_command_line
+from skypilot_temporal.starter.follow import follow
+from skypilot_temporal.starter.format import one_line, ui_link
+from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.v1 import starter_cli as cli
+
+
+async def run(argv: Sequence[str], env: Mapping[str, str]) -> int:
+    """The whole starter: flags -> input -> start -> follow. Returns the exit status:
+    0 success, 1 workflow or connection failure, 2 usage error."""
+    try:
+        opts = parse_command_line(argv, env)
+    except UsageError as err:
+        print(cli.usage_error(message=str(err)), cli.usage_hint(), sep="\n", file=sys.stderr)
+        return 2
+    if opts is None:
+        print(cli.HELP_TEXT, end="")
+        return 0
+    try:
+        client = await connect(env)
+    except ConnectError as err:
+        print(err, file=sys.stderr)
+        return err.exit_status
+    try:
+        handle = await client.start_workflow(
+            WORKFLOW_TYPE, opts.input, id=opts.workflow_id, task_queue=opts.task_queue,
+            result_type=pb.SkyPilotWorkflowResult,
+        )
+    except WorkflowAlreadyStartedError:
+        print(cli.workflow_id_in_use(workflow_id=opts.workflow_id), file=sys.stderr)
+        return 1
+    except Exception as err:  # RPCError and friends: the server refused or went away
+        print(cli.start_failed(detail=one_line(str(err))), file=sys.stderr)
+        return 1
+    print(f"workflow id: {handle.id}")
+    print(f"ui: {ui_link(env, client.namespace, handle.id)}", flush=True)
+    if opts.no_wait:
+        return 0
+    return await follow(handle, opts.task_queue)
+
+
+def main() -> None:
+    try:
+        code = asyncio.run(run(sys.argv[1:], os.environ))
+    except KeyboardInterrupt:
+        code = 130  # follow() has said that the workflow keeps running
+    except Exception as err:  # one line, never a traceback, for whatever was not foreseen
+        print(cli.unexpected_error(detail=one_line(str(err))), file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # A short-lived Temporal client can crash at interpreter exit (temporalio #300)
+    # after printing a correct result; leave before that can change the exit code.
+    os._exit(code)
