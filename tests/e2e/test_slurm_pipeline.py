@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from slurm_helpers import SLURM_DIR, QueueWatcher, requests_on, sky_clusters
 from pipeline_helpers import activity_attempts, history_json, pipeline_input, progress, start, wait_until
-from support import ROOT, WorkerProcess, make_git_repo
+from support import ROOT, VENV_BIN, WorkerProcess, make_git_repo
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import CancelledError
 
@@ -163,11 +164,11 @@ async def test_api_server_restart_during_a_step_is_survived(
     try:
         await wait_until(lambda: any(r["status"] == "RUNNING" for r in watcher.jobs[cluster(watcher, "train")].values()),
                          timeout=RUN_LIMIT, every=1.0)
-        venv = ROOT / ".venv" / "bin"
-        await asyncio.to_thread(subprocess.run, [str(venv / "sky"), "api", "stop"], check=True,
+        await asyncio.to_thread(subprocess.run, [str(VENV_BIN / "sky"), "api", "stop"], check=True,
                                 capture_output=True, timeout=120)
         await asyncio.to_thread(subprocess.run, [str(ROOT / "tests" / "infra" / "slurm" / "up.sh")],
-                                check=True, capture_output=True, timeout=300)
+                                check=True, capture_output=True, timeout=300,
+                                env={**os.environ, "SKY_VENV": str(VENV_BIN.parent)})
         result = await result_of(handle)
     finally:
         await watcher.stop()
