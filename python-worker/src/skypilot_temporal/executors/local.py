@@ -162,7 +162,11 @@ class LocalExecutor:
             )
         workdir = home / "sky_workdir"
         envs = {k: "" if v is None else str(v) for k, v in (task.envs or {}).items()}
-        secrets = {k: str(v) for k, v in (getattr(task, "secrets", None) or {}).items()}
+        # SkyPilot holds secrets as SecretStr, whose str() is '**********'.
+        secrets = {
+            k: v.get_secret_value() if hasattr(v, "get_secret_value") else str(v)
+            for k, v in (getattr(task, "secrets", None) or {}).items()
+        }
         env = {
             "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
             "LANG": os.environ.get("LANG", "C.UTF-8"),
