@@ -465,6 +465,8 @@ async def test_an_allowed_secret_printed_in_any_common_form_is_masked(client, ho
     script = (
         "name: eval\nrun: |\n  set -euo pipefail\n"
         "  test ${#HOSTILE_TOKEN} -ge 16\n"
+        # Nothing of the cluster on disk (its job spec included) holds the value.
+        "  if grep -rqsF -- \"$HOSTILE_TOKEN\" \"$HOME/..\"; then echo 'value on disk'; exit 1; fi\n"
         "  echo \"plain $HOSTILE_TOKEN\"\n"
         "  echo \"b64 $(printf %s \"$HOSTILE_TOKEN\" | base64 -w0)\"\n"
         "  echo \"hex $(printf %s \"$HOSTILE_TOKEN\" | od -An -tx1 | tr -d ' \\n')\"\n"
@@ -480,10 +482,12 @@ async def test_an_allowed_secret_printed_in_any_common_form_is_masked(client, ho
     assert re.search(r"b64 \S*\*\*\*", tail) and re.search(r"hex \*\*\*", tail), tail
     seen = await left_nothing(hostile, handle, log_from)
     assert "plain ***" in seen.log
-    record(TABLE, {"input": "job prints an allowed secret plain, base64, hex, without newline",
+    record(TABLE, {"input": "job prints an allowed secret plain, base64, hex, without newline "
+                            "(and looks for it on disk)",
                    "where refused": "masked (joblog.py, secrets.Redactor)",
                    "message": "(run completed) " + " / ".join(tail.splitlines()[-4:]),
-                   "what ran": what_ran(seen, "value in no history event, result or log line")})
+                   "what ran": what_ran(seen, "value in no history event, result, log line or "
+                                              "file of the cluster")})
 
 
 # -- job output ---------------------------------------------------------------------------
