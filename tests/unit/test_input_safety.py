@@ -203,6 +203,28 @@ def test_job_output_is_plain_bounded_and_masked(caplog):
     assert max(len(r.getMessage()) for r in caplog.records) < MAX_LINE_CHARS + 100
 
 
+def test_invalid_utf8_output_is_bounded_in_bytes(caplog):
+    # Each invalid byte decodes to U+FFFD, 3 bytes in UTF-8: the bounds count bytes.
+    tail = LogTail(max_lines=40, max_bytes=4096)
+    out = StepLog("[t]", Redactor({}), tail)
+    with caplog.at_level(logging.INFO, logger="skypilot_temporal"):
+        out(b"\xff".decode(errors="replace") * 100_000 + "\n")
+        out("x" * 10_000)
+        out.flush()
+    assert max(len(r.getMessage().encode()) for r in caplog.records) < MAX_LINE_CHARS + 100
+    assert len(tail.text().encode()) <= 4096
+
+
+def test_log_tail_smaller_than_a_line_keeps_the_end_of_the_last_line():
+    tail = LogTail(max_lines=40, max_bytes=100)
+    tail.write_line("first")
+    tail.write_line("y" * 500 + " ... [9000 more characters]")
+    assert tail.text().endswith("y ... [9000 more characters]")
+    assert len(tail.text().encode()) <= 100
+    tail.write_line("\u00e9" * 500)  # 2 bytes each
+    assert tail.text() == "\u00e9" * 49 and len(tail.text().encode()) <= 100
+
+
 def test_plain_text_drops_escapes_and_controls():
     assert plain_text("\x1b[1;32m✓\x1b[0m done\x07") == "✓ done"
     assert plain_text("├── a") == "├── a"

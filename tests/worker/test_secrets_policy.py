@@ -7,10 +7,17 @@ from pathlib import Path
 
 import pytest
 from pipeline_helpers import activity_attempts, clusters, history_text, pipeline_input, start
+from records import record
 from support import WorkerProcess, make_git_repo, worker_env
 from temporalio.client import WorkflowFailureError
 
 SECRET = "s3cr3t-value-42"  # SECRET_TOKEN of the local_worker fixture
+
+
+def row(what: str, where: str, message: str, ran: str) -> None:
+    """A row of the hostile-input table in docs/security.md."""
+    record("hostile_input", {"input": what, "where refused": where,
+                             "message": " ".join(message.split()), "what ran": ran})
 
 
 async def refused(client, task_queue, inp) -> tuple[str, object]:
@@ -28,16 +35,19 @@ def checkouts(work_dir: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir()) if root.exists() else []
 
 
-@pytest.mark.parametrize("name,expected", [
+@pytest.mark.parametrize("name,expected,what", [
     # In the worker's environment, but not allowed: a cloud key must not leak to a task.
-    ("HOME", "'HOME' is not allowed by this worker"),
-    ("AWS_SECRET_ACCESS_KEY", "'AWS_SECRET_ACCESS_KEY' is not allowed by this worker"),
+    ("HOME", "'HOME' is not allowed by this worker", "a name outside the allowlist"),
+    ("AWS_SECRET_ACCESS_KEY", "'AWS_SECRET_ACCESS_KEY' is not allowed by this worker",
+     "a cloud key outside the allowlist"),
     # The worker's own credentials: never, whatever the allowlist says.
-    ("TEMPORAL_ADDRESS", "'TEMPORAL_ADDRESS' is one of the worker's own credentials"),
-    ("SKYPILOT_TEMPORAL_TASK_QUEUE", "one of the worker's own credentials"),
+    ("TEMPORAL_ADDRESS", "'TEMPORAL_ADDRESS' is one of the worker's own credentials",
+     "the worker's Temporal credential"),
+    ("SKYPILOT_TEMPORAL_TASK_QUEUE", "one of the worker's own credentials",
+     "the worker's own setting"),
 ])
 async def test_secret_outside_the_allowlist_fails_before_the_clone(
-    client, local_worker, task_queue, example_repo, work_dir, name, expected
+    client, local_worker, task_queue, example_repo, work_dir, name, expected, what
 ):
     message, (handle, cause) = await refused(
         client, task_queue, pipeline_input(example_repo, secret_env_names=[name]))
@@ -47,6 +57,8 @@ async def test_secret_outside_the_allowlist_fails_before_the_clone(
     # One attempt of the clone activity, which refused before git ran; nothing launched.
     assert await activity_attempts(handle) == [("run_git_clone", 1)]
     assert checkouts(work_dir) == [] and clusters(work_dir) == []
+    row(f"secret_env_names: [{name}] ({what})", "clone, before git runs (secrets.py), InvalidInput",
+        message, "run_git_clone x1, refused before git ran; nothing cloned or launched")
 
 
 async def test_secret_value_too_short_to_mask_is_refused(
@@ -62,6 +74,11 @@ async def test_secret_value_too_short_to_mask_is_refused(
         worker.stop()
     assert "value of TINY is shorter than 4 characters" in message
     assert cause.type == "InvalidInput" and clusters(work_dir) == []
+    assert await activity_attempts(handle) == [("run_git_clone", 1)]
+    assert "abc" not in await history_text(handle)
+    row("secret_env_names: [TINY], whose value on the worker is 3 characters",
+        "clone, before git runs (secrets.py), InvalidInput", message,
+        "run_git_clone x1, refused before git ran; nothing cloned or launched")
 
 
 async def test_worker_refuses_to_start_with_an_allowlist_naming_its_credentials(
@@ -72,6 +89,9 @@ async def test_worker_refuses_to_start_with_an_allowlist_naming_its_credentials(
     with pytest.raises(RuntimeError, match="exited with 2") as err:
         WorkerProcess(env, tmp_path / "worker.log").start()
     assert "'SKYPILOT_SERVICE_ACCOUNT_TOKEN' is one of the worker's own credentials" in str(err.value)
+    said = next(line for line in str(err.value).splitlines() if "configuration error" in line)
+    row("operator's SKYPILOT_TEMPORAL_SECRET_ALLOWLIST names SKYPILOT_SERVICE_ACCOUNT_TOKEN",
+        "worker start (config.py)", said, "the worker exits with 2; it never polls")
 
 
 async def test_a_refusal_that_would_quote_a_secret_masks_it(
@@ -83,6 +103,12 @@ async def test_a_refusal_that_would_quote_a_secret_masks_it(
     message, (handle, cause) = await refused(
         client, task_queue, pipeline_input(repo, secret_env_names=["SECRET_TOKEN"]))
     assert "train.yaml: file_mounts[/x]: '***'" in message
+    assert cause.type == "InvalidTask"
     assert SECRET not in await history_text(handle)
     assert SECRET not in local_worker.log()
     assert clusters(work_dir) == []
+    attempts = await activity_attempts(handle)
+    assert attempts == [("run_git_clone", 1)]
+    row("file_mounts: {/x: $SECRET_TOKEN} with SECRET_TOKEN an allowed secret",
+        "clone (task_paths.py; failures.py masks), InvalidTask", message,
+        "run_git_clone x1; nothing launched; the value in no history event or log line")

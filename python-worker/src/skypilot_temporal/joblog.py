@@ -20,7 +20,7 @@ log = logging.getLogger("skypilot_temporal")
 # control characters except tab: logs read as plain text in files and UIs.
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-MAX_LINE_CHARS = 4096
+MAX_LINE_CHARS = 4096  # per line, in UTF-8 bytes
 
 
 def plain_text(line: str) -> str:
@@ -64,9 +64,13 @@ class StepLog:
         dropped = self._dropped
         self._partial, self._partial_len, self._dropped = [], 0, 0
         line = self._redact(plain_text(line))
-        if dropped or len(line) > MAX_LINE_CHARS:
-            more = dropped + max(0, len(line) - MAX_LINE_CHARS)
-            line = f"{line[:MAX_LINE_CHARS]} ... [{more} more characters]"
+        # Cut in UTF-8 bytes: a line of invalid bytes (each replaced by a 3-byte
+        # character) must not make a log line three times the bound.
+        raw = line.encode()
+        if dropped or len(raw) > MAX_LINE_CHARS:
+            kept = raw[:MAX_LINE_CHARS].decode(errors="ignore")
+            more = dropped + len(line) - len(kept)
+            line = f"{kept} ... [{more} more characters]"
         self.last_line = line
         self._tail.write_line(line)
         log.info("%s | %s", self._tag, line)

@@ -88,15 +88,19 @@ class LogTail:
     def __init__(self, max_lines: int = 40, max_bytes: int = 8 * 1024) -> None:
         self._max_lines = max_lines
         self._max_bytes = max_bytes
-        self._lines: deque[str] = deque()
+        self._lines: deque[tuple[str, int]] = deque()  # (line, its UTF-8 bytes + newline)
         self._size = 0
 
     def write_line(self, line: str) -> None:
-        line = line[-self._max_bytes :]
-        self._lines.append(line)
-        self._size += len(line) + 1
+        # Counted in UTF-8 bytes (a replacement character is 3), and a line is cut to
+        # fit with its newline: the last line, the one that matters, is always kept.
+        raw = line.encode()
+        if len(raw) >= self._max_bytes:
+            line = raw[len(raw) - self._max_bytes + 1 :].decode(errors="ignore")
+        self._lines.append((line, len(line.encode()) + 1))
+        self._size += self._lines[-1][1]
         while self._lines and (len(self._lines) > self._max_lines or self._size > self._max_bytes):
-            self._size -= len(self._lines.popleft()) + 1
+            self._size -= self._lines.popleft()[1]
 
     def text(self) -> str:
-        return "\n".join(self._lines)[-self._max_bytes :]
+        return "\n".join(line for line, _ in self._lines)

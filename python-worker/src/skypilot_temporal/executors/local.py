@@ -16,6 +16,7 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,7 @@ class LocalExecutor:
         local_job.write_atomic(job_dir / "status", "PENDING")
         # The name is written last: find_job only sees fully prepared jobs.
         local_job.write_atomic(job_dir / "name", sub.job_name)
-        await self._spawn("run", str(job_dir))
+        await self._spawn("run", str(job_dir), secrets=_secret_values(task))
         checkpoint({"job_id": job_id})
         return job_id
 
@@ -101,7 +102,7 @@ class LocalExecutor:
                 return status
             if status == "PENDING" and _orphaned(job_dir):
                 # The submitting worker died between recording the job and starting it.
-                await self._spawn("run", str(job_dir))
+                await self._spawn("run", str(job_dir), secrets=secrets or {})
             await asyncio.sleep(_POLL_S)
 
     async def cancel(self, cluster_name: str, job_id: int | None, resume: dict[str, Any]) -> None:
@@ -162,7 +163,6 @@ class LocalExecutor:
             )
         workdir = home / "sky_workdir"
         envs = {k: "" if v is None else str(v) for k, v in (task.envs or {}).items()}
-        secrets = {k: str(v) for k, v in (getattr(task, "secrets", None) or {}).items()}
         env = {
             "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
             "LANG": os.environ.get("LANG", "C.UTF-8"),
@@ -174,13 +174,14 @@ class LocalExecutor:
             "SKYPILOT_NUM_NODES": "1",
             "SKYPILOT_NODE_IPS": "127.0.0.1",
             **envs,
-            **secrets,
         }
         return {
             "setup": task.setup,
             "run": task.run if isinstance(task.run, str) else None,
             "cwd": str(workdir if workdir.is_dir() else home),
             "env": env,
+            # Names only: the values reach the supervisor in its environment (_spawn).
+            "secret_names": sorted(_secret_values(task)),
             "argv_prefix": sandbox.bwrap_argv(private) if private else [],
         }
 
@@ -202,10 +203,14 @@ class LocalExecutor:
         else:
             dest.symlink_to(src)
 
-    async def _spawn(self, *args: str) -> None:
+    async def _spawn(self, *args: str, secrets: Mapping[str, str] | None = None) -> None:
+        # Secret values go to the supervisor in its environment, never into a file; it
+        # gets nothing else of the worker's environment.
+        env = {k: os.environ[k] for k in ("PATH", "PYTHONPATH", "LANG") if k in os.environ}
+        env.update(secrets or {})
         # A new session: the job survives the worker, and can be killed as a group.
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "skypilot_temporal.executors.local_job", *args,
+            sys.executable, "-m", "skypilot_temporal.executors.local_job", *args, env=env,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
@@ -214,6 +219,15 @@ class LocalExecutor:
         reaper = asyncio.ensure_future(proc.wait())
         self._reapers.add(reaper)
         reaper.add_done_callback(self._reapers.discard)
+
+
+def _secret_values(task: Any) -> dict[str, str]:
+    # SkyPilot holds secrets as SecretStr, whose str() is '**********'.
+    values = {}
+    for name, value in (getattr(task, "secrets", None) or {}).items():
+        reveal = getattr(value, "get_secret_value", None)
+        values[name] = "" if value is None else str(reveal() if reveal else value)
+    return values
 
 
 def _inside(root: Path, rel: str, what: str) -> Path:

@@ -93,6 +93,8 @@ def run_job(job_dir: Path) -> int:
                 pass
 
     signal.signal(signal.SIGTERM, on_term)
+    # Secret values come in this process's environment (never from a file).
+    env = {**spec["env"], **{n: os.environ.get(n, "") for n in spec.get("secret_names", [])}}
     write_atomic(job_dir / "pid", str(os.getpid()))
     with open(job_dir / "log", "ab", buffering=0) as log:
         for phase, failed_status in (("setup", "FAILED_SETUP"), ("run", "FAILED")):
@@ -102,7 +104,7 @@ def run_job(job_dir: Path) -> int:
             write_atomic(status_file, "SETTING_UP" if phase == "setup" else "RUNNING")
             child = subprocess.Popen(
                 [*spec["argv_prefix"], "bash", "-c", script],
-                cwd=spec["cwd"], env=spec["env"], stdin=subprocess.DEVNULL,
+                cwd=spec["cwd"], env=env, stdin=subprocess.DEVNULL,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
             write_atomic(job_dir / "task.pid", str(child.pid))
