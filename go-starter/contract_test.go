@@ -22,7 +22,8 @@ func wireNames(t *testing.T, enum protoreflect.EnumDescriptor) []string {
 
 func TestFailureTypesAndPhasesComeFromGeneratedCode(t *testing.T) {
 	failureTypes := []string{"InvalidInput", "InvalidRepo", "InvalidTask", "JobFailed", "SkyPilotPermanentError",
-		"EndpointMismatch", "StepTimedOut", "TeardownFailed", "WorkerError"}
+		"EndpointMismatch", "StepTimedOut", "TeardownFailed", "WorkerError",
+		"RepoUnreachable", "SkyPilotUnavailable"}
 	if got := wireNames(t, pb.FailureType(0).Descriptor()); !slices.Equal(got, failureTypes) {
 		t.Errorf("failure types %q", got)
 	}

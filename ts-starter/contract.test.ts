@@ -14,7 +14,8 @@ test('names, failure types and phases come from the generated contract', () => {
   assert.equal(workflowType, 'SkyPilotWorkflow');
   assert.equal(progressQuery, 'progress');
   assert.deepEqual(wireNames('FailureType'), ['InvalidInput', 'InvalidRepo', 'InvalidTask', 'JobFailed',
-    'SkyPilotPermanentError', 'EndpointMismatch', 'StepTimedOut', 'TeardownFailed', 'WorkerError']);
+    'SkyPilotPermanentError', 'EndpointMismatch', 'StepTimedOut', 'TeardownFailed', 'WorkerError',
+    'RepoUnreachable', 'SkyPilotUnavailable']);
   assert.deepEqual(wireNames('RunPhase'), ['starting', 'clone', 'running', 'teardown', 'completed', 'failed',
     'cancelled', 'teardown_failed']);
   assert.equal(teardownFailed, wireName('FailureType', pb.FailureType.FAILURE_TYPE_TEARDOWN_FAILED));

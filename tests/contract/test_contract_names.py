@@ -12,7 +12,8 @@ from skypilot_temporal import contract
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 FAILURE_TYPES = ["InvalidInput", "InvalidRepo", "InvalidTask", "JobFailed", "SkyPilotPermanentError",
-                 "EndpointMismatch", "StepTimedOut", "TeardownFailed", "WorkerError"]
+                 "EndpointMismatch", "StepTimedOut", "TeardownFailed", "WorkerError",
+                 "RepoUnreachable", "SkyPilotUnavailable"]
 PHASES = ["starting", "clone", "running", "teardown", "completed", "failed", "cancelled", "teardown_failed"]
 
 
@@ -20,7 +21,8 @@ def test_failure_types_travel_as_their_wire_names() -> None:
     assert list(contract.FAILURE_TYPES.values()) == FAILURE_TYPES
     assert [contract.INVALID_INPUT, contract.INVALID_REPO, contract.INVALID_TASK, contract.JOB_FAILED,
             contract.SKYPILOT_PERMANENT_ERROR, contract.ENDPOINT_MISMATCH, contract.STEP_TIMED_OUT,
-            contract.TEARDOWN_FAILED, contract.WORKER_ERROR] == FAILURE_TYPES
+            contract.TEARDOWN_FAILED, contract.WORKER_ERROR, contract.REPO_UNREACHABLE,
+            contract.SKYPILOT_UNAVAILABLE] == FAILURE_TYPES
     assert contract.wire_name(pb.FailureType, pb.FAILURE_TYPE_TEARDOWN_FAILED) == "TeardownFailed"
 
 

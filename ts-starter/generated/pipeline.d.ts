@@ -51,7 +51,13 @@ export namespace skypilot_temporal {
             FAILURE_TYPE_TEARDOWN_FAILED = 8,
 
             /** FAILURE_TYPE_WORKER_ERROR value */
-            FAILURE_TYPE_WORKER_ERROR = 9
+            FAILURE_TYPE_WORKER_ERROR = 9,
+
+            /** FAILURE_TYPE_REPO_UNREACHABLE value */
+            FAILURE_TYPE_REPO_UNREACHABLE = 10,
+
+            /** FAILURE_TYPE_SKYPILOT_UNAVAILABLE value */
+            FAILURE_TYPE_SKYPILOT_UNAVAILABLE = 11
         }
 
         /** RunPhase enum. */

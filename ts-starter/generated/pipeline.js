@@ -88,6 +88,12 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               },
               "FAILURE_TYPE_WORKER_ERROR": {
                 "(wire_name)": "WorkerError"
+              },
+              "FAILURE_TYPE_REPO_UNREACHABLE": {
+                "(wire_name)": "RepoUnreachable"
+              },
+              "FAILURE_TYPE_SKYPILOT_UNAVAILABLE": {
+                "(wire_name)": "SkyPilotUnavailable"
               }
             },
             "values": {
@@ -100,7 +106,9 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "FAILURE_TYPE_ENDPOINT_MISMATCH": 6,
               "FAILURE_TYPE_STEP_TIMED_OUT": 7,
               "FAILURE_TYPE_TEARDOWN_FAILED": 8,
-              "FAILURE_TYPE_WORKER_ERROR": 9
+              "FAILURE_TYPE_WORKER_ERROR": 9,
+              "FAILURE_TYPE_REPO_UNREACHABLE": 10,
+              "FAILURE_TYPE_SKYPILOT_UNAVAILABLE": 11
             }
           },
           "RunPhase": {

@@ -30,7 +30,8 @@ from skypilot_temporal.activity_types import (
 )
 from skypilot_temporal.config import Settings
 from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
-from skypilot_temporal.failures import ENDPOINT_MISMATCH, STEP_FAILED, FailureBoundary
+from skypilot_temporal.contract import ENDPOINT_MISMATCH, JOB_FAILED
+from skypilot_temporal.failures import FailureBoundary
 from skypilot_temporal.heartbeat import Heartbeater, previous_checkpoint
 from skypilot_temporal.housekeeping import InUse
 from skypilot_temporal.joblog import StepLog
@@ -148,7 +149,7 @@ class PipelineActivities:
                 raise ApplicationError(
                     f"step {inp.step}: job {job_id} on cluster {inp.cluster_name} ended {status}",
                     outcome,
-                    type=STEP_FAILED,
+                    type=JOB_FAILED,
                     non_retryable=True,
                 )
             return outcome

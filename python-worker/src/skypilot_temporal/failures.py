@@ -16,7 +16,15 @@ from types import TracebackType
 
 from temporalio.exceptions import ApplicationError
 
-from skypilot_temporal.contract import INVALID_INPUT
+from skypilot_temporal.contract import (
+    INVALID_INPUT,
+    INVALID_REPO,
+    INVALID_TASK,
+    REPO_UNREACHABLE,
+    SKYPILOT_PERMANENT_ERROR,
+    SKYPILOT_UNAVAILABLE,
+    WORKER_ERROR,
+)
 from skypilot_temporal.executors.base import PermanentError, TransientError
 from skypilot_temporal.repo import GitFailed, RepoError, RepoUnreachable
 from skypilot_temporal.secrets import MissingSecret, SecretRefused
@@ -25,31 +33,18 @@ from skypilot_temporal.tasks import InvalidTask
 
 log = logging.getLogger("skypilot_temporal")
 
-# Failure types clients can match on (ApplicationError.type).
-STEP_FAILED = "JobFailed"
-BAD_TASK = "InvalidTask"
-BAD_REPO = "InvalidRepo"
-SKYPILOT_REFUSED = "SkyPilotPermanentError"
-ENDPOINT_MISMATCH = "EndpointMismatch"
-STEP_TIMED_OUT = "StepTimedOut"
-TEARDOWN_FAILED = "TeardownFailed"
-WORKER_ERROR = "WorkerError"
-# Retried by the activity's policy; a client sees them only once retries ran out.
-REPO_UNREACHABLE = "RepoUnreachable"
-BACKEND_UNAVAILABLE = "SkyPilotUnavailable"
-
 _PERMANENT: list[tuple[type[BaseException], str]] = [
     (SecretRefused, INVALID_INPUT),
     (MissingSecret, INVALID_INPUT),
-    (RepoError, BAD_REPO),
-    (InvalidTask, BAD_TASK),
-    (PathRefused, BAD_TASK),
-    (PermanentError, SKYPILOT_REFUSED),
+    (RepoError, INVALID_REPO),
+    (InvalidTask, INVALID_TASK),
+    (PathRefused, INVALID_TASK),
+    (PermanentError, SKYPILOT_PERMANENT_ERROR),
 ]
 _TRANSIENT: list[tuple[type[BaseException], str]] = [
     (RepoUnreachable, REPO_UNREACHABLE),
     (GitFailed, REPO_UNREACHABLE),
-    (TransientError, BACKEND_UNAVAILABLE),
+    (TransientError, SKYPILOT_UNAVAILABLE),
 ]
 
 

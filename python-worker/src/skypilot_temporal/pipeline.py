@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from skypilot_temporal.contract import is_env_name
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 LAUNCH = pb.STEP_KIND_LAUNCH
@@ -22,7 +23,6 @@ DEFAULT_TEARDOWN_TIMEOUT_S = 30 * 60
 
 _NAME = re.compile(r"^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$")
 _PREFIX = re.compile(r"^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _MAX_STEPS = 32
 RUN_TAG_LEN = 8
 _MAX_ENV_VALUE = 64 * 1024
@@ -101,7 +101,7 @@ def _check_task_yaml(path: str, where: str) -> None:
 
 def _check_envs(inp: pb.SkyPilotWorkflowInput) -> None:
     for key, value in inp.envs_override.items():
-        if not _ENV_NAME.match(key):
+        if not is_env_name(key):
             raise InvalidInput(
                 f"envs_override: {key!r} is not a valid variable name "
                 "(letters, digits and '_', not starting with a digit)"
@@ -110,7 +110,7 @@ def _check_envs(inp: pb.SkyPilotWorkflowInput) -> None:
             raise InvalidInput(f"envs_override[{key}]: value longer than {_MAX_ENV_VALUE} bytes")
     seen: set[str] = set()
     for name in inp.secret_env_names:
-        if not _ENV_NAME.match(name):
+        if not is_env_name(name):
             raise InvalidInput(
                 f"secret_env_names: {name!r} is not a valid variable name "
                 "(letters, digits and '_', not starting with a digit)"

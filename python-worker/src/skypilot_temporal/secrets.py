@@ -15,6 +15,8 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from skypilot_temporal.contract import is_env_name
+
 ALLOWLIST_SETTING = "SKYPILOT_TEMPORAL_SECRET_ALLOWLIST"
 # The worker's own credentials and settings: never a task's secret.
 RESERVED_PREFIXES = ("TEMPORAL_", "SKYPILOT_")
@@ -22,7 +24,6 @@ RESERVED_PREFIXES = ("TEMPORAL_", "SKYPILOT_")
 MIN_SECRET_LENGTH = 4
 MASK = "***"
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 
 
 class SecretRefused(Exception):
@@ -58,7 +59,7 @@ class SecretAllowlist:
                     f"{ALLOWLIST_SETTING}: '*' alone would hand every variable of the "
                     "worker (cloud keys included) to any run; list names or prefixes"
                 )
-            if not _NAME.match(stem):
+            if not is_env_name(stem):
                 raise ValueError(
                     f"{ALLOWLIST_SETTING}: {entry!r} is not a variable name or a "
                     "prefix ending in '*' (letters, digits and '_')"

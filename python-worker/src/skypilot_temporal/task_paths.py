@@ -36,7 +36,7 @@ def _is_remote(path: str) -> bool:
 def _literal_relative(path: Any) -> bool:
     return (
         isinstance(path, str) and bool(path) and not _is_remote(path)
-        and not path.startswith(("/", "~", "$")) and "$" not in path
+        and not path.startswith(("/", "~", "$", "file://")) and "$" not in path
     )
 
 
@@ -101,19 +101,22 @@ def _inside(root: Path, path: Path) -> bool:
 def check_path(root: Path, field: str, raw: str) -> Path:
     """The resolved path, or PathRefused naming the field and the path."""
     path = raw[len("file://"):] if raw.startswith("file://") else raw
+    # Paths made absolute in the checkout are shown as the repository wrote them: a
+    # refusal need not tell a run where the worker keeps its checkouts.
+    shown = os.path.relpath(raw, root) if raw.startswith(f"{root}{os.sep}") else raw
     expanded = os.path.expanduser(path)
     if not os.path.isabs(expanded):
         raise PathRefused(
-            f"{field}: {raw!r} is relative after variable substitution, so SkyPilot would "
+            f"{field}: {shown!r} is relative after variable substitution, so SkyPilot would "
             "read it from the worker's directory; write it as a literal path in the repository"
         )
     resolved = Path(os.path.realpath(expanded))
     if not _inside(root, resolved):
-        raise PathRefused(f"{field}: {raw!r} resolves to {str(resolved)!r}, outside the repository")
+        raise PathRefused(f"{field}: {shown!r} resolves to {str(resolved)!r}, outside the repository")
     if not resolved.exists():
-        raise PathRefused(f"{field}: {raw!r} does not exist in the repository")
+        raise PathRefused(f"{field}: {shown!r} does not exist in the repository")
     if resolved.is_dir():
-        _check_tree(root, resolved, field, raw)
+        _check_tree(root, resolved, field, shown)
     return resolved
 
 

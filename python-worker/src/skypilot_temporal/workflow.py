@@ -29,8 +29,21 @@ with workflow.unsafe.imports_passed_through():
         StepInput,
         StepOutcome,
     )
-    from skypilot_temporal.contract import INVALID_INPUT, PROGRESS_QUERY, WORKFLOW_TYPE
-    from skypilot_temporal.failures import STEP_TIMED_OUT, TEARDOWN_FAILED
+    from skypilot_temporal.contract import (
+        INVALID_INPUT,
+        PHASE_CANCELLED,
+        PHASE_CLONE,
+        PHASE_COMPLETED,
+        PHASE_FAILED,
+        PHASE_RUNNING,
+        PHASE_STARTING,
+        PHASE_TEARDOWN,
+        PHASE_TEARDOWN_FAILED,
+        PROGRESS_QUERY,
+        STEP_TIMED_OUT,
+        TEARDOWN_FAILED,
+        WORKFLOW_TYPE,
+    )
     from skypilot_temporal.pipeline import LAUNCH, InvalidInput, Plan, PlannedStep, build_plan
     from skypilot_temporal.v1 import pipeline_pb2 as pb
 
@@ -62,7 +75,7 @@ BUDGET_GRACE_S = 60
 @workflow.defn(name=WORKFLOW_TYPE)
 class SkyPilotWorkflow:
     def __init__(self) -> None:
-        self._progress = pb.SkyPilotWorkflowProgress(phase="starting")
+        self._progress = pb.SkyPilotWorkflowProgress(phase=PHASE_STARTING)
         # Clusters this run may have started and not yet downed, in launch order.
         self._up: list[str] = []
         # Downs in flight, by cluster: each cluster is downed by one activity at a time.
@@ -86,7 +99,7 @@ class SkyPilotWorkflow:
         try:
             plan = build_plan(inp, info.workflow_id, info.run_id)
         except InvalidInput as err:
-            self._set_phase("failed")
+            self._set_phase(PHASE_FAILED)
             raise ApplicationError(str(err), type=INVALID_INPUT, non_retryable=True) from None
         self._progress.steps_total = len(plan.steps)
         self._progress.clusters[:] = plan.clusters
@@ -94,11 +107,11 @@ class SkyPilotWorkflow:
         result = pb.SkyPilotWorkflowResult()
 
         try:
-            self._set_phase("clone")
+            self._set_phase(PHASE_CLONE)
             self._current = "clone"
             clone = await self._clone(inp, plan, run_key)
             result.commit = clone.commit
-            self._set_phase("running")
+            self._set_phase(PHASE_RUNNING)
             for index, step in enumerate(plan.steps):
                 outcome = await self._run_step(inp, plan, step, clone.commit, run_key)
                 result.steps.append(outcome)
@@ -113,17 +126,17 @@ class SkyPilotWorkflow:
                 await asyncio.shield(next(iter(self._downing.values())))
         except BaseException as err:
             cancelled = _is_cancellation(err)
-            self._set_phase("teardown")
+            self._set_phase(PHASE_TEARDOWN)
             await self._teardown(plan, result, run_key)
             if self._left:
                 raise self._teardown_failure(result, err) from None
-            self._set_phase("cancelled" if cancelled else "failed")
+            self._set_phase(PHASE_CANCELLED if cancelled else PHASE_FAILED)
             if not cancelled and isinstance(err, ActivityError) and isinstance(err.cause, ApplicationError):
                 raise self._step_failure(err.cause) from err
             raise
         if self._left:
             raise self._teardown_failure(result, None)
-        self._set_phase("completed")
+        self._set_phase(PHASE_COMPLETED)
         return result
 
     async def _clone(self, inp: pb.SkyPilotWorkflowInput, plan: Plan, run_key: str) -> CloneResult:
@@ -166,7 +179,7 @@ class SkyPilotWorkflow:
     def _teardown_failure(
         self, result: pb.SkyPilotWorkflowResult, err: BaseException | None
     ) -> ApplicationError:
-        self._set_phase("teardown_failed")
+        self._set_phase(PHASE_TEARDOWN_FAILED)
         left = "; ".join(f"{c} ({why})" for c, why in self._left.items())
         message = f"teardown failed: clusters still up: {', '.join(self._left)}. Last errors: {left}"
         if err is None:

@@ -90,11 +90,12 @@ type FailureType int32
 
 const (
 	FailureType_FAILURE_TYPE_UNSPECIFIED FailureType = 0
-	// The input breaks a rule of this contract (unknown field, bad name, ...).
+	// The input breaks a rule of this contract (unknown field, bad name, ...), or
+	// names a secret this worker does not hand out (or does not have).
 	FailureType_FAILURE_TYPE_INVALID_INPUT FailureType = 1
 	// The repository URL is not allowed, or the repository cannot be cloned.
 	FailureType_FAILURE_TYPE_INVALID_REPO FailureType = 2
-	// A task YAML is invalid, or a secret it needs is missing on the worker.
+	// A task YAML is invalid, or names a local path outside its checkout.
 	FailureType_FAILURE_TYPE_INVALID_TASK FailureType = 3
 	// The job ran and failed; the message carries its log tail.
 	FailureType_FAILURE_TYPE_JOB_FAILED FailureType = 4
@@ -106,23 +107,30 @@ const (
 	FailureType_FAILURE_TYPE_STEP_TIMED_OUT FailureType = 7
 	// Teardown used up its budget; the message names every cluster still up.
 	FailureType_FAILURE_TYPE_TEARDOWN_FAILED FailureType = 8
-	// An unexpected error in the worker.
+	// An unexpected error in the worker (a bug, a shape it did not expect); not retried.
 	FailureType_FAILURE_TYPE_WORKER_ERROR FailureType = 9
+	// git could not reach the repository; seen by a client once the clone's retries ran out.
+	FailureType_FAILURE_TYPE_REPO_UNREACHABLE FailureType = 10
+	// The SkyPilot API server could not be reached or answered with a server error;
+	// seen by a client once the step's retries ran out.
+	FailureType_FAILURE_TYPE_SKYPILOT_UNAVAILABLE FailureType = 11
 )
 
 // Enum value maps for FailureType.
 var (
 	FailureType_name = map[int32]string{
-		0: "FAILURE_TYPE_UNSPECIFIED",
-		1: "FAILURE_TYPE_INVALID_INPUT",
-		2: "FAILURE_TYPE_INVALID_REPO",
-		3: "FAILURE_TYPE_INVALID_TASK",
-		4: "FAILURE_TYPE_JOB_FAILED",
-		5: "FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR",
-		6: "FAILURE_TYPE_ENDPOINT_MISMATCH",
-		7: "FAILURE_TYPE_STEP_TIMED_OUT",
-		8: "FAILURE_TYPE_TEARDOWN_FAILED",
-		9: "FAILURE_TYPE_WORKER_ERROR",
+		0:  "FAILURE_TYPE_UNSPECIFIED",
+		1:  "FAILURE_TYPE_INVALID_INPUT",
+		2:  "FAILURE_TYPE_INVALID_REPO",
+		3:  "FAILURE_TYPE_INVALID_TASK",
+		4:  "FAILURE_TYPE_JOB_FAILED",
+		5:  "FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR",
+		6:  "FAILURE_TYPE_ENDPOINT_MISMATCH",
+		7:  "FAILURE_TYPE_STEP_TIMED_OUT",
+		8:  "FAILURE_TYPE_TEARDOWN_FAILED",
+		9:  "FAILURE_TYPE_WORKER_ERROR",
+		10: "FAILURE_TYPE_REPO_UNREACHABLE",
+		11: "FAILURE_TYPE_SKYPILOT_UNAVAILABLE",
 	}
 	FailureType_value = map[string]int32{
 		"FAILURE_TYPE_UNSPECIFIED":              0,
@@ -135,6 +143,8 @@ var (
 		"FAILURE_TYPE_STEP_TIMED_OUT":           7,
 		"FAILURE_TYPE_TEARDOWN_FAILED":          8,
 		"FAILURE_TYPE_WORKER_ERROR":             9,
+		"FAILURE_TYPE_REPO_UNREACHABLE":         10,
+		"FAILURE_TYPE_SKYPILOT_UNAVAILABLE":     11,
 	}
 )
 
@@ -906,7 +916,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\bStepKind\x12\x19\n" +
 	"\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10STEP_KIND_LAUNCH\x10\x01\x12\x12\n" +
-	"\x0eSTEP_KIND_EXEC\x10\x02*\x83\x04\n" +
+	"\x0eSTEP_KIND_EXEC\x10\x02*\xfb\x04\n" +
 	"\vFailureType\x12\x1c\n" +
 	"\x18FAILURE_TYPE_UNSPECIFIED\x10\x00\x120\n" +
 	"\x1aFAILURE_TYPE_INVALID_INPUT\x10\x01\x1a\x10\xea\xf9\x18\fInvalidInput\x12.\n" +
@@ -917,7 +927,10 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x1eFAILURE_TYPE_ENDPOINT_MISMATCH\x10\x06\x1a\x14\xea\xf9\x18\x10EndpointMismatch\x121\n" +
 	"\x1bFAILURE_TYPE_STEP_TIMED_OUT\x10\a\x1a\x10\xea\xf9\x18\fStepTimedOut\x124\n" +
 	"\x1cFAILURE_TYPE_TEARDOWN_FAILED\x10\b\x1a\x12\xea\xf9\x18\x0eTeardownFailed\x12.\n" +
-	"\x19FAILURE_TYPE_WORKER_ERROR\x10\t\x1a\x0f\xea\xf9\x18\vWorkerError*\xdb\x02\n" +
+	"\x19FAILURE_TYPE_WORKER_ERROR\x10\t\x1a\x0f\xea\xf9\x18\vWorkerError\x126\n" +
+	"\x1dFAILURE_TYPE_REPO_UNREACHABLE\x10\n" +
+	"\x1a\x13\xea\xf9\x18\x0fRepoUnreachable\x12>\n" +
+	"!FAILURE_TYPE_SKYPILOT_UNAVAILABLE\x10\v\x1a\x17\xea\xf9\x18\x13SkyPilotUnavailable*\xdb\x02\n" +
 	"\bRunPhase\x12\x19\n" +
 	"\x15RUN_PHASE_UNSPECIFIED\x10\x00\x12$\n" +
 	"\x12RUN_PHASE_STARTING\x10\x01\x1a\f\xea\xf9\x18\bstarting\x12\x1e\n" +

@@ -26,6 +26,8 @@ class FailureType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FAILURE_TYPE_STEP_TIMED_OUT: _ClassVar[FailureType]
     FAILURE_TYPE_TEARDOWN_FAILED: _ClassVar[FailureType]
     FAILURE_TYPE_WORKER_ERROR: _ClassVar[FailureType]
+    FAILURE_TYPE_REPO_UNREACHABLE: _ClassVar[FailureType]
+    FAILURE_TYPE_SKYPILOT_UNAVAILABLE: _ClassVar[FailureType]
 
 class RunPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -51,6 +53,8 @@ FAILURE_TYPE_ENDPOINT_MISMATCH: FailureType
 FAILURE_TYPE_STEP_TIMED_OUT: FailureType
 FAILURE_TYPE_TEARDOWN_FAILED: FailureType
 FAILURE_TYPE_WORKER_ERROR: FailureType
+FAILURE_TYPE_REPO_UNREACHABLE: FailureType
+FAILURE_TYPE_SKYPILOT_UNAVAILABLE: FailureType
 RUN_PHASE_UNSPECIFIED: RunPhase
 RUN_PHASE_STARTING: RunPhase
 RUN_PHASE_CLONE: RunPhase
