@@ -244,7 +244,7 @@ PATH_CASES = [
      "eval.yaml: file_mounts[/stolen/passwd]: '/etc/passwd' resolves to '/etc/passwd', outside the repository"),
     ("mount-dotdot", "file_mounts: {/stolen: ../outside}",
      {"eval.yaml": task("file_mounts:\n  /stolen: ../outside\n")}, {}, {},
-     "eval.yaml: file_mounts[/stolen]: '<checkout>/../outside' resolves to '<checkout>/../outside', "
+     "eval.yaml: file_mounts[/stolen]: '../outside' resolves to '<checkout>/../outside', "
      "outside the repository"),
     ("mount-other-runs", "file_mounts: {/stolen: ../..} (every run's checkout)",
      {"eval.yaml": task("file_mounts:\n  /stolen: ../..\n")}, {}, {},
@@ -252,12 +252,12 @@ PATH_CASES = [
     ("symlink", "file_mounts: {/stolen/key: leak}; leak -> ~/.ssh/id_ed25519 committed",
      {"eval.yaml": task("file_mounts:\n  /stolen/key: leak\n")},
      {"leak": "HOME/.ssh/id_ed25519"}, {},
-     "eval.yaml: file_mounts[/stolen/key]: '<checkout>/leak' resolves to "
+     "eval.yaml: file_mounts[/stolen/key]: 'leak' resolves to "
      "'<worker HOME>/.ssh/id_ed25519', outside the repository"),
     ("symlink-in-dir", "workdir: data; data/keys -> ~/.ssh committed",
      {"eval.yaml": task("workdir: data\n", "cat keys/*"), "data/readme.txt": "data\n"},
      {"data/keys": "HOME/.ssh"}, {},
-     "eval.yaml: workdir: '<checkout>/data' holds the symlink 'data/keys', which leads outside the repository"),
+     "eval.yaml: workdir: 'data' holds the symlink 'data/keys', which leads outside the repository"),
     ("storage-string", "storage source ~/.ssh (string, MOUNT)",
      {"eval.yaml": task("file_mounts:\n  /stolen:\n    name: hostile-bkt\n    source: ~/.ssh\n    mode: MOUNT\n")},
      {}, {},
@@ -275,10 +275,10 @@ PATH_CASES = [
                         "    keyfile: ~/.ssh/id_ed25519\n    certfile: ~/.ssh/id_ed25519\n")}, {}, {},
      "eval.yaml: service.tls.keyfile: '~/.ssh/id_ed25519' resolves to '<worker HOME>/.ssh/id_ed25519', "
      "outside the repository"),
-    # Not a URL SkyPilot reads as remote: taken as a path in the checkout, which has none.
+    # Not a URL SkyPilot reads as remote: a local path, judged as one.
     ("file-url", "file_mounts: {/stolen/passwd: file:///etc/passwd}",
      {"eval.yaml": task("file_mounts:\n  /stolen/passwd: file:///etc/passwd\n")}, {}, {},
-     "eval.yaml: file_mounts[/stolen/passwd]: '<checkout>/file:/etc/passwd' does not exist in the repository"),
+     "eval.yaml: file_mounts[/stolen/passwd]: 'file:///etc/passwd' resolves to '/etc/passwd', outside the repository"),
     ("env-mount", "file_mounts: {/stolen: $WHERE}, envs_override WHERE=/etc",
      {"eval.yaml": task("file_mounts:\n  /stolen: $WHERE\n", 'test "$WHERE" = /etc; ls /stolen')},
      {}, {"WHERE": "/etc"},
