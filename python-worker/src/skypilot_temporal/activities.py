@@ -163,7 +163,7 @@ class PipelineActivities:
                     sub = await self._submission(inp, kind, secrets, retry=info.attempt > 1)
                     job_id = await self.executor.submit(sub, hb.checkpoint, resume, sink)
                     log.info("%s job %s submitted", tag, job_id)
-                status = await self.executor.wait_job(inp.cluster_name, job_id, sink)
+                status = await self.executor.wait_job(inp.cluster_name, job_id, sink, secrets)
             except asyncio.CancelledError:
                 if not activity.is_worker_shutdown():
                     # The run was cancelled: stop the request and the job, not just waiting.

@@ -6,7 +6,7 @@ in the activities, the mechanics of one backend in its executor.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -65,8 +65,14 @@ class Executor(Protocol):
         instead of submitting again.
         """
 
-    async def wait_job(self, cluster_name: str, job_id: int, log: LogSink) -> str:
-        """Streams the job's log to `log` until it ends; returns its final status."""
+    async def wait_job(
+        self, cluster_name: str, job_id: int, log: LogSink, secrets: Mapping[str, str]
+    ) -> str:
+        """Streams the job's log to `log` until it ends; returns its final status.
+
+        `secrets` are the job's secret values, as this attempt resolved them: an executor
+        that has to (re)start the job hands them again, since none is kept on disk.
+        """
 
     async def cancel(self, cluster_name: str, job_id: int | None, resume: dict[str, Any]) -> None:
         """Cancels the in-flight request and/or the job. Best effort, never raises."""
