@@ -92,7 +92,7 @@ echo "API KEY MATCHES"
 
 async def submitted_by_a_worker_that_died(root: Path, repo: Path, config: dict) -> int:
     """A job recorded (spec, PENDING, name) long ago whose supervisor never started."""
-    dying = LocalExecutor(root)
+    dying = LocalExecutor(root, hide=(root.parent,))
 
     def dies_before_starting(job_dir: Path, secrets) -> None:
         return None
@@ -115,7 +115,7 @@ async def test_a_job_the_dead_worker_never_started_gets_its_secrets_from_the_nex
     job_id = await submitted_by_a_worker_that_died(root, tmp_path / "repo", config)
     assert files_containing(tmp_path, SECRET.encode()) == []
 
-    restarted = LocalExecutor(root)
+    restarted = LocalExecutor(root, hide=(root.parent,))
     out: list[str] = []
     status = await restarted.wait_job("c1", job_id, out.append, {"API_KEY": SECRET})
     assert status == "SUCCEEDED", "".join(out)
@@ -130,7 +130,7 @@ async def test_a_job_started_without_its_secret_fails_naming_it(tmp_path: Path):
     config = merge_envs({"name": "x", "run": "echo ran"}, {}, {"API_KEY": SECRET})
     job_id = await submitted_by_a_worker_that_died(root, tmp_path / "repo", config)
 
-    restarted = LocalExecutor(root)
+    restarted = LocalExecutor(root, hide=(root.parent,))
     out: list[str] = []
     status = await restarted.wait_job("c1", job_id, out.append, {})
     assert status == "FAILED_DRIVER"

@@ -86,6 +86,9 @@ class Settings:
     heartbeat_throttle_seconds: int
     # Full environment (process over .env): secrets are resolved from it.
     environ: Mapping[str, str]
+    # Local executor: isolated tasks may use the host's network; tasks run unsandboxed.
+    local_task_network: bool = False
+    local_trusted_tasks: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -110,4 +113,6 @@ class Settings:
             max_concurrent_activities=_int(env, "SKYPILOT_TEMPORAL_MAX_CONCURRENT_ACTIVITIES", 200),
             heartbeat_throttle_seconds=_int(env, "SKYPILOT_TEMPORAL_HEARTBEAT_SECONDS", 2),
             environ=env,
+            local_task_network=_flag(env, "SKYPILOT_TEMPORAL_LOCAL_TASK_NETWORK"),
+            local_trusted_tasks=_flag(env, "SKYPILOT_TEMPORAL_LOCAL_TRUSTED_TASKS"),
         )

@@ -1,10 +1,10 @@
 """The local executor: SkyPilot's cluster/job model on the worker's own host.
 
 A cluster is a directory; `exec` reuses it. Jobs run under a detached supervisor
-(local_job.py) and outlive the worker. Bucket mounts (`name:`/`store:`) are backed by
-one local directory per bucket name, so data flows between clusters as through a real
-bucket; absolute mount points are private to the job (sandbox.py). For development and
-tests: tasks run with the worker's privileges.
+(local_job.py) and outlive the worker. Every task runs isolated (sandbox.py): it sees
+the host read-only, writes only its cluster's home, its private /tmp and its mounts
+(local_mounts.py), and reaches no network unless the operator allows it. Where
+isolation cannot be had, tasks are refused unless the operator declares them trusted.
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ import json
 import logging
 import marshal
 import os
-import re
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from skypilot_temporal.executors import local_job, sandbox
+from skypilot_temporal.executors import local_job, local_mounts, sandbox
 from skypilot_temporal.executors.base import (
     CANCELLED,
     TERMINAL,
@@ -34,9 +33,9 @@ from skypilot_temporal.executors.base import (
     PermanentError,
     Submission,
 )
-from skypilot_temporal.repo import RepoError, resolve_inside
+from skypilot_temporal.executors.local_mounts import Mount
 
-_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+log = logging.getLogger("skypilot_temporal.local")
 
 # wait_job polls the job's files: often while a job is young (most steps are short),
 # then less and less, so a long job costs the worker next to nothing.
@@ -51,23 +50,59 @@ _SUPERVISOR = [
     f"import sys; sys.path.append({os.path.dirname(local_job.__file__)!r}); "
     "import local_job; sys.exit(local_job.main(sys.argv[1:]))",
 ]
+TRUSTED_SWITCH = "SKYPILOT_TEMPORAL_LOCAL_TRUSTED_TASKS"
 
 
 class LocalExecutor:
     name = "local"
 
-    def __init__(self, root: Path) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        hide: Sequence[Path] = (),
+        network: bool = False,
+        trusted: bool = False,
+        isolation: sandbox.Isolation | None = None,
+    ) -> None:
+        """`hide`: host directories tasks must not see besides `root` (the worker's
+        work dir and HOME). `network`: isolated tasks share the host's network.
+        `trusted`: tasks run unsandboxed, with the worker's privileges."""
         self.root = root
+        self.network = network
+        self.trusted = trusted
+        self.isolation = isolation or sandbox.probe()
+        self._hidden = tuple(os.path.realpath(p) for p in (root, *hide))
+        # The system's bash: one under a hidden directory (the worker's HOME) would not
+        # be there for an isolated task.
         self._bash = shutil.which("bash", path=os.defpath) or shutil.which("bash") or "/bin/bash"
+        self._refusal = ""
+        if trusted:
+            log.warning(
+                "%s=1: local tasks run unsandboxed, with the worker's privileges "
+                "(they can read and change what the worker can)", TRUSTED_SWITCH,
+            )
+        elif self.isolation.available:
+            log.info(
+                "local tasks run isolated by %s, network %s", self.isolation.bwrap,
+                "shared with the host" if network else "off",
+            )
+        else:
+            self._refusal = (
+                f"the local executor cannot isolate tasks on this worker: "
+                f"{self.isolation.problem}. Install bubblewrap (apt-get install bubblewrap) "
+                "and allow unprivileged user namespaces (sysctl user.max_user_namespaces, "
+                f"kernel.unprivileged_userns_clone), or set {TRUSTED_SWITCH}=1 on the worker "
+                "to run tasks unsandboxed with its privileges"
+            )
+            log.error("every local task will be refused: %s", self._refusal)
 
     # -- layout ---------------------------------------------------------------
     def cluster_dir(self, cluster_name: str) -> Path:
         return self.root / "clusters" / cluster_name
 
     def bucket_dir(self, bucket: str) -> Path:
-        if not _SAFE.match(bucket):
-            raise PermanentError(f"file_mounts: bucket name {bucket!r} is not a valid name")
-        return self.root / "buckets" / bucket
+        return local_mounts.bucket_dir(self.root / "buckets", bucket)
 
     def _jobs(self, cluster_name: str) -> Path:
         return self.cluster_dir(cluster_name) / "jobs"
@@ -82,6 +117,8 @@ class LocalExecutor:
     async def submit(
         self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
     ) -> int:
+        if self._refusal:
+            raise PermanentError(self._refusal)
         # One hop to a thread for the whole submission: it copies files and waits for
         # the supervisor to detach, and the event loop has other runs to serve.
         job_id, provisioned = await asyncio.to_thread(self._submit, sub)
@@ -158,7 +195,7 @@ class LocalExecutor:
         )
         workdir = sub.task.workdir
         if isinstance(workdir, str) and workdir:
-            src = _inside(sub.repo_dir, workdir, "workdir")
+            src = local_mounts.inside(sub.repo_dir, workdir, "workdir")
             shutil.copytree(src, tmp / "home" / "sky_workdir", symlinks=True)
         elif workdir:
             raise PermanentError("workdir: only a local directory is supported by the local executor")
@@ -167,28 +204,12 @@ class LocalExecutor:
     def _job_spec(self, cdir: Path, sub: Submission) -> dict[str, Any]:
         task = sub.task
         home = cdir / "home"
-        private: dict[str, str] = {}
-        for target, source in (task.file_mounts or {}).items():
-            if isinstance(source, str) and "://" in source:
-                bucket = source.split("://", 1)[1].split("/", 1)[0]
-                self._place(home, target, self.bucket_dir(bucket), private, copy=False)
-            else:
-                src = _inside(sub.repo_dir, source, f"file_mounts[{target}]")
-                self._place(home, target, src, private, copy=True)
-        for target, storage in (task.storage_mounts or {}).items():
-            bucket = self.bucket_dir(storage.name)
-            bucket.mkdir(parents=True, exist_ok=True)
-            if isinstance(storage.source, str) and "://" not in storage.source:
-                src = _inside(sub.repo_dir, storage.source, f"file_mounts[{target}].source")
-                shutil.copytree(src, bucket, dirs_exist_ok=True)
-            self._place(home, target, bucket, private, copy=False)
-        bwrap = shutil.which(sandbox.BWRAP)
-        if private and bwrap is None:
-            raise PermanentError(
-                f"file_mounts: mount points {sorted(private)} need bubblewrap on the worker "
-                "(apt-get install bubblewrap)"
+        with local_mounts.bucket_lock(self.root, exclusive=False):
+            mounts = local_mounts.resolve_mounts(
+                task, sub.repo_dir, cdir, self.root / "buckets", self._upload
             )
         workdir = home / "sky_workdir"
+        cwd = str(workdir if workdir.is_dir() else home)
         secret_names = sorted(getattr(task, "secrets", None) or {})
         envs = {k: "" if v is None else str(v) for k, v in (task.envs or {}).items()}
         env = {
@@ -206,33 +227,66 @@ class LocalExecutor:
         for name in secret_names:
             # Secret values never reach the disk: the supervisor gets them on a pipe.
             env.pop(name, None)
-        prefix = [bwrap, *sandbox.bwrap_argv(private)[1:], "--"] if private else []
+        if self.trusted:
+            prefix = self._trusted_argv(home, mounts)
+        else:
+            (cdir / "tmp").mkdir(exist_ok=True)
+            prefix = self._isolated_argv(cdir, home, cwd, mounts)
         return {
             "setup": task.setup if isinstance(task.setup, str) else None,
             "run": task.run if isinstance(task.run, str) else None,
-            "cwd": str(workdir if workdir.is_dir() else home),
+            "cwd": cwd,
             "env": env,
             "secret_names": secret_names,
             "argv": [*prefix, self._bash, "-c"],
         }
 
-    @staticmethod
-    def _place(home: Path, target: str, src: Path, private: dict[str, str], copy: bool) -> None:
-        """Absolute targets become private mounts; `~/x` and relative ones live in HOME."""
-        if target.startswith("/"):
-            private[target] = str(src)
+    def _isolated_argv(self, cdir: Path, home: Path, cwd: str, mounts: list[Mount]) -> list[str]:
+        binds = {_sandbox_path(home, m.target): str(m.source) for m in mounts}
+        box = sandbox.Box(
+            home=str(home), tmp=str(cdir / "tmp"), cwd=cwd, binds=binds,
+            hidden=self._hidden, network=self.network,
+        )
+        try:
+            return [*sandbox.isolated_argv(self.isolation, box), "--"]
+        except ValueError as err:
+            raise PermanentError(f"file_mounts: {err}") from None
+
+    def _trusted_argv(self, home: Path, mounts: list[Mount]) -> list[str]:
+        """Relative mount points are links in HOME; absolute ones need a private mount
+        namespace, so that the host's own /data is neither used nor created."""
+        private: dict[str, str] = {}
+        for m in mounts:
+            if m.target.startswith("/"):
+                private[m.target] = str(m.source)
+                continue
+            dest = Path(_sandbox_path(home, m.target))
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if not os.path.lexists(dest):
+                dest.symlink_to(m.source)
+        if not private:
+            return []
+        if self.isolation.bwrap is None:
+            raise PermanentError(
+                f"file_mounts: mount points {sorted(private)} need bubblewrap on the worker "
+                "(apt-get install bubblewrap)"
+            )
+        try:
+            return [*sandbox.mounts_argv(self.isolation.bwrap, private), "--"]
+        except ValueError as err:
+            raise PermanentError(f"file_mounts: {err}") from None
+
+    def _upload(self, source: Path, bucket: Path) -> None:
+        if self.trusted:
+            shutil.copytree(source, bucket, symlinks=True, dirs_exist_ok=True)
             return
-        dest = home / (target[2:] if target.startswith("~/") else target)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if dest.exists() or dest.is_symlink():
-            return
-        if copy:
-            if src.is_dir():
-                shutil.copytree(src, dest, symlinks=True)
-            else:
-                shutil.copy2(src, dest)
-        else:
-            dest.symlink_to(src)
+        done = subprocess.run(
+            sandbox.upload_argv(self.isolation, str(source), str(bucket)),
+            capture_output=True, stdin=subprocess.DEVNULL,
+        )
+        if done.returncode != 0:
+            detail = done.stderr.decode(errors="replace").strip()[-500:]
+            raise PermanentError(f"file_mounts: copying into bucket {bucket.name} failed: {detail}")
 
     def _start(self, job_dir: Path, secrets: Mapping[str, str]) -> None:
         self._detached("run", str(job_dir), stdin=marshal.dumps(dict(secrets)))
@@ -251,14 +305,23 @@ class LocalExecutor:
             raise RuntimeError(f"local_job.py {args[0]} {args[1]} exited with code {proc.returncode}")
 
 
-def _inside(root: Path, rel: str, what: str) -> Path:
-    try:
-        path = resolve_inside(root, os.path.expanduser(rel), what)
-    except RepoError as err:
-        raise PermanentError(str(err)) from None
-    if not path.exists():
-        raise PermanentError(f"{what}: {rel!r} does not exist in the repository")
+def _sandbox_path(home: Path, target: str) -> str:
+    """Where a mount point is inside the task's view, refusing the ones that would hide
+    what the task needs (/, /tmp, /proc, /dev, its own home) or leave its home."""
+    if target.startswith("/"):
+        path = os.path.normpath(target)
+        if path in ("/", "/tmp") or _under(path, "/proc") or _under(path, "/dev") or _under(str(home), path):
+            raise PermanentError(f"file_mounts: {target!r} cannot be a mount point on the local executor")
+        return path
+    rel = target[2:] if target.startswith("~/") else target
+    path = os.path.normpath(os.path.join(home, rel))
+    if not _under(path, str(home)) or path == str(home):
+        raise PermanentError(f"file_mounts: {target!r} must stay inside the cluster's home")
     return path
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
 
 
 def _secret_values(task: Any) -> dict[str, str]:
