@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from skypilot_temporal.executors import local_job, local_mounts, sandbox
+from skypilot_temporal.executors import local_job, local_mounts, local_prune, sandbox
 from skypilot_temporal.executors.base import (
     CANCELLED,
     TERMINAL,
@@ -164,6 +164,11 @@ class LocalExecutor:
 
     async def down(self, cluster_name: str) -> bool:
         return await asyncio.to_thread(local_job.down_cluster, self.cluster_dir(cluster_name))
+
+    # -- housekeeping -----------------------------------------------------------
+    def prune(self, now: float, max_idle_seconds: float, max_bytes: int) -> dict[str, Any]:
+        """Removes leftovers; see local_prune.prune. Blocking: call it in a thread."""
+        return local_prune.prune(self.root, now, max_idle_seconds, max_bytes)
 
     # -- helpers (run in threads: they copy files and wait for processes) --------
     def _submit(self, sub: Submission) -> tuple[int, bool]:

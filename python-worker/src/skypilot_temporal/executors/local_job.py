@@ -94,6 +94,13 @@ def down_cluster(cluster_dir: str | os.PathLike[str]) -> bool:
     watchdog = os.path.join(cluster_dir, "autodown.pid")
     if read_text(watchdog) != str(os.getpid()):
         _signal_group(watchdog, signal.SIGTERM)
+    # A bucket's idle time (for pruning) counts from the last cluster that used it.
+    buckets = os.path.join(os.path.dirname(os.path.dirname(os.fspath(cluster_dir))), "buckets")
+    for bucket in _listdir(os.path.join(cluster_dir, "uses")):
+        try:
+            os.utime(os.path.join(buckets, bucket))
+        except OSError:
+            pass
     shutil.rmtree(cluster_dir, ignore_errors=True)
     return True
 
