@@ -123,7 +123,8 @@ class LocalExecutor:
         # the supervisor to detach, and the event loop has other runs to serve.
         job_id, provisioned = await asyncio.to_thread(self._submit, sub)
         if provisioned:
-            log(f"provisioned local cluster {sub.cluster_name} at {self.cluster_dir(sub.cluster_name)}\n")
+            cdir = self.cluster_dir(sub.cluster_name)
+            log(f"provisioned local cluster {sub.cluster_name} at {cdir}\n")
         checkpoint({"job_id": job_id})
         return job_id
 
@@ -315,8 +316,11 @@ def _sandbox_path(home: Path, target: str) -> str:
     what the task needs (/, /tmp, /proc, /dev, its own home) or leave its home."""
     if target.startswith("/"):
         path = os.path.normpath(target)
-        if path in ("/", "/tmp") or _under(path, "/proc") or _under(path, "/dev") or _under(str(home), path):
-            raise PermanentError(f"file_mounts: {target!r} cannot be a mount point on the local executor")
+        needed = path in ("/", "/tmp") or _under(path, "/proc") or _under(path, "/dev")
+        if needed or _under(str(home), path):
+            raise PermanentError(
+                f"file_mounts: {target!r} cannot be a mount point on the local executor"
+            )
         return path
     rel = target[2:] if target.startswith("~/") else target
     path = os.path.normpath(os.path.join(home, rel))

@@ -54,7 +54,9 @@ def bucket_lock(root: Path, exclusive: bool) -> Iterator[None]:
         os.close(fd)
 
 
-def resolve_mounts(task: Any, repo_dir: Path, cluster_dir: Path, buckets: Path, upload: Upload) -> list[Mount]:
+def resolve_mounts(
+    task: Any, repo_dir: Path, cluster_dir: Path, buckets: Path, upload: Upload
+) -> list[Mount]:
     """The task's mounts; buckets are recorded as used by the cluster and created.
     Call under `bucket_lock(..., exclusive=False)`."""
     mounts: list[Mount] = []

@@ -90,7 +90,8 @@ def isolated_argv(isolation: Isolation, box: Box) -> list[str]:
     argv += ["--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     # Targets below /tmp or a hidden directory land in a fresh directory already.
     shadowed = ["/tmp", *hidden]
-    _bind_root(argv, {t for t in targets if not _under_any(t, shadowed)}, "--ro-bind", private_tmp=True)
+    in_root = {t for t in targets if not _under_any(t, shadowed)}
+    _bind_root(argv, in_root, "--ro-bind", private_tmp=True)
     argv += ["--proc", "/proc", "--dev", "/dev", "--bind", box.tmp, "/tmp"]
     for path in hidden:
         argv += ["--tmpfs", path]
@@ -157,7 +158,8 @@ def _bind_root(argv: list[str], targets: set[str], bind: str, private_tmp: bool 
 def _visible_hidden(hidden: Iterable[str], targets: set[str]) -> list[str]:
     """Hidden directories that the task would otherwise see, outermost only."""
     out: list[str] = []
-    for path in sorted({os.path.normpath(p) for p in [*hidden, HOST_SOCKETS]}, key=_depth):
+    candidates = {os.path.normpath(p) for p in [*hidden, HOST_SOCKETS]}
+    for path in sorted(candidates, key=lambda p: (_depth(p), p)):
         if path == "/" or _under_any(path, ["/tmp", *out]) or not os.path.isdir(path):
             continue  # not hideable (a HOME of /), private anyway, or nothing to hide
         if any(path == t or path.startswith(t.rstrip("/") + "/") for t in targets):
