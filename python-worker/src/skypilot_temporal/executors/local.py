@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from skypilot_temporal.executors import local_job, local_mounts, local_prune, sandbox
+from skypilot_temporal.executors import local_job, local_mounts, local_prune, local_watch, sandbox
 from skypilot_temporal.executors.base import (
     CANCELLED,
     TERMINAL,
@@ -37,8 +37,9 @@ from skypilot_temporal.executors.local_mounts import Mount
 
 log = logging.getLogger("skypilot_temporal.local")
 
-# wait_job polls the job's files: often while a job is young (most steps are short),
-# then less and less, so a long job costs the worker next to nothing.
+# wait_job wakes at once when the job's status changes (local_watch.py), and otherwise
+# to stream the log: often while a job is young (most steps are short), then less and
+# less, so a long job costs the worker next to nothing. Without inotify, it polls so.
 _POLL_FIRST_S = 0.05
 _POLL_MAX_S = 1.0
 _POLL_GROWTH = 1.5
@@ -76,6 +77,7 @@ class LocalExecutor:
         # The system's bash: one under a hidden directory (the worker's HOME) would not
         # be there for an isolated task.
         self._bash = shutil.which("bash", path=os.defpath) or shutil.which("bash") or "/bin/bash"
+        self._status_watch = local_watch.StatusWatch()
         self._refusal = ""
         if trusted:
             log.warning(
@@ -133,9 +135,12 @@ class LocalExecutor:
     ) -> str:
         job_dir = self._jobs(cluster_name) / str(job_id)
         reader = _LogReader(job_dir / "log")
+        watch = self._status_watch.watch(job_dir)
+        changed = watch[1] if watch else asyncio.Event()
         delay, last = _POLL_FIRST_S, ""
         try:
             while True:
+                changed.clear()  # before reading: a change from now on wakes us
                 if not job_dir.is_dir():
                     raise ClusterGone(f"job {job_id} on cluster {cluster_name} no longer exists")
                 status = local_job.read_text(job_dir / "status", "PENDING")
@@ -150,9 +155,15 @@ class LocalExecutor:
                     await asyncio.to_thread(self._start, job_dir, secrets)
                 delay = _POLL_FIRST_S if status != last else min(delay * _POLL_GROWTH, _POLL_MAX_S)
                 last = status
-                await asyncio.sleep(delay)
+                timer = asyncio.get_running_loop().call_later(delay, changed.set)
+                try:
+                    await changed.wait()
+                finally:
+                    timer.cancel()
         finally:
             reader.close()
+            if watch:
+                self._status_watch.unwatch(watch[0])
 
     async def cancel(self, cluster_name: str, job_id: int | None, resume: dict[str, Any]) -> None:
         if job_id is None:
