@@ -144,16 +144,20 @@ class LocalExecutor:
                 if not job_dir.is_dir():
                     raise ClusterGone(f"job {job_id} on cluster {cluster_name} no longer exists")
                 status = local_job.read_text(job_dir / "status", "PENDING")
-                reader.drain(log)
+                behind = reader.drain(log)
                 if status in TERMINAL:
                     # The status is written after the last output: read the log to its end.
-                    reader.drain(log)
+                    while reader.drain(log):
+                        pass
                     return status
                 if status == "PENDING" and _orphaned(job_dir):
                     # The submitting worker died between recording the job and starting
                     # it: start it here, handing this attempt's secrets.
                     await asyncio.to_thread(self._start, job_dir, secrets)
-                delay = _POLL_FIRST_S if status != last else min(delay * _POLL_GROWTH, _POLL_MAX_S)
+                if status != last or behind:
+                    delay = _POLL_FIRST_S
+                else:
+                    delay = min(delay * _POLL_GROWTH, _POLL_MAX_S)
                 last = status
                 timer = asyncio.get_running_loop().call_later(delay, changed.set)
                 try:
@@ -382,14 +386,18 @@ class _LogReader:
         # A character split across two reads is decoded whole.
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
 
-    def drain(self, sink: LogSink) -> None:
+    def drain(self, sink: LogSink, limit: int = 1 << 20) -> bool:
+        """Hands on what the log gained, up to `limit` bytes (the event loop has other
+        work too); True if it stopped there with more to read."""
         if self._file is None:
             try:
                 self._file = open(self._path, "rb")
             except FileNotFoundError:
-                return
-        while chunk := self._file.read(1 << 20):
+                return False
+        chunk = self._file.read(limit)
+        if chunk:
             sink(self._decoder.decode(chunk))
+        return len(chunk) == limit
 
     def close(self) -> None:
         if self._file is not None:
