@@ -47,15 +47,17 @@ class Isolation:
 
 
 def probe() -> Isolation:
+    """Runs `true` the way tasks will run (less the mounts): it works or says why not."""
     path = shutil.which(BWRAP)
     if path is None:
         return Isolation(None, problem="bubblewrap (bwrap) is not on the worker's PATH")
+    true = shutil.which("true", path=os.defpath) or "/bin/true"
     base = [path, "--unshare-all", "--unshare-user", "--cap-drop", "ALL",
             "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
     error = ""
     for flags in (_HARDENING, ()):
         try:
-            done = subprocess.run([*base, *flags, "true"], capture_output=True, timeout=30)
+            done = subprocess.run([*base, *flags, "--", true], capture_output=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as err:
             return Isolation(path, problem=f"{path} did not run: {err}")
         if done.returncode == 0:
