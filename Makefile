@@ -31,10 +31,10 @@ node_modules/.installed: package.json package-lock.json
 	go mod download
 	mkdir -p .tools && touch $@
 
-# The local executor mounts buckets at absolute paths (/data) in a private namespace.
+# The local executor runs every task in a bubblewrap sandbox (docs/security.md).
 bwrap:
 	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && { apt-get update -qq && apt-get install -y -qq --no-install-recommends bubblewrap; }; } \
-	  || echo "note: bubblewrap not installed; local tasks that mount absolute paths will be refused"
+	  || echo "note: bubblewrap not installed; the local executor will refuse tasks (see docs/security.md)"
 
 ## proto: regenerate Python, Go and TypeScript contract code from proto/ (committed)
 proto: setup

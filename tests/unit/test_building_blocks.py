@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from skypilot_temporal.config import ConfigError, Settings, parse_env_file
-from skypilot_temporal.executors.sandbox import bwrap_argv
 from skypilot_temporal.pipeline import InvalidInput, build_plan, run_tag
 from skypilot_temporal.repo import RepoError, RepoPolicy, check_repo_url
 from skypilot_temporal.secrets import Redactor
@@ -97,23 +96,3 @@ def test_env_file_parsing_and_environment_precedence(tmp_path):
     assert (settings.executor, settings.task_queue) == ("local", "from-env")
     with pytest.raises(ConfigError, match="SKYPILOT_TEMPORAL_EXECUTOR: 'cloud'"):
         Settings.from_env({"SKYPILOT_TEMPORAL_EXECUTOR": "cloud", "SKYPILOT_TEMPORAL_ENV_FILE": "/nonexistent"})
-
-
-def test_sandbox_never_binds_over_a_missing_host_path():
-    argv = bwrap_argv({"/data": "/tmp/bucket"})
-    assert argv[-3:] == ["--bind", "/tmp/bucket", "/data"]
-    # /data is created inside the namespace's own root, never bound from the host.
-    assert "/data" not in [argv[i + 1] for i, a in enumerate(argv) if a in ("--dev-bind", "--dir")]
-    binds = {(argv[i + 1], argv[i + 2]) for i, a in enumerate(argv) if a == "--dev-bind"}
-    assert ("/usr", "/usr") in binds  # the rest of the host is there
-
-
-def test_sandbox_mount_below_an_existing_host_dir_uses_a_fresh_dir(tmp_path):
-    (tmp_path / "keep").mkdir()
-    target = str(tmp_path / "mnt")
-    argv = bwrap_argv({target: "/tmp/bucket"})
-    dirs = [argv[i + 1] for i, a in enumerate(argv) if a == "--dir"]
-    binds = {argv[i + 1] for i, a in enumerate(argv) if a == "--dev-bind"}
-    # Every directory on the way is fresh; its other entries are bound from the host.
-    assert str(tmp_path) in dirs and str(tmp_path / "keep") in binds
-    assert not (tmp_path / "mnt").exists()

@@ -98,6 +98,9 @@ class Settings:
     max_work_dir_bytes: int
     # Full environment (process over .env): secrets are resolved from it.
     environ: Mapping[str, str]
+    # Local executor: isolated tasks may use the host's network; tasks run unsandboxed.
+    local_task_network: bool = False
+    local_trusted_tasks: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -131,4 +134,6 @@ class Settings:
             max_idle_seconds=_int(env, "SKYPILOT_TEMPORAL_MAX_IDLE_SECONDS", 24 * 3600),
             max_work_dir_bytes=_int(env, "SKYPILOT_TEMPORAL_MAX_WORK_DIR_BYTES", 20 * 1024**3),
             environ=env,
+            local_task_network=_flag(env, "SKYPILOT_TEMPORAL_LOCAL_TASK_NETWORK"),
+            local_trusted_tasks=_flag(env, "SKYPILOT_TEMPORAL_LOCAL_TRUSTED_TASKS"),
         )

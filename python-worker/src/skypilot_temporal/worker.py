@@ -9,6 +9,7 @@ import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -29,7 +30,15 @@ def make_executor(settings: Settings) -> tuple[Executor, str]:
     if settings.executor == "local":
         from skypilot_temporal.executors.local import LocalExecutor
 
-        return LocalExecutor(settings.work_dir / "local"), ""
+        # Tasks never see the work dir (other runs' clusters, buckets, checkouts) nor
+        # the worker's HOME (SkyPilot and SSH credentials).
+        executor = LocalExecutor(
+            settings.work_dir / "local",
+            hide=(settings.work_dir, Path.home()),
+            network=settings.local_task_network,
+            trusted=settings.local_trusted_tasks,
+        )
+        return executor, ""
     from sky.server import common as sky_server
 
     from skypilot_temporal.executors.skypilot import SkyPilotExecutor

@@ -75,8 +75,9 @@ class Executor(Protocol):
     ) -> str:
         """Streams the job's log to `log` until it ends; returns its final status.
 
-        `secrets` are the step's secret values, for an executor that has to (re)start
-        a job it finds recorded but never started."""
+        `secrets` are the job's secret values, as this attempt resolved them: an executor
+        that has to (re)start the job hands them again, since none is kept on disk.
+        """
 
     async def cancel(self, cluster_name: str, job_id: int | None, resume: dict[str, Any]) -> None:
         """Cancels the in-flight request and/or the job. Best effort, never raises."""

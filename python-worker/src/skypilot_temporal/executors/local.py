@@ -1,57 +1,111 @@
 """The local executor: SkyPilot's cluster/job model on the worker's own host.
 
 A cluster is a directory; `exec` reuses it. Jobs run under a detached supervisor
-(local_job.py). Bucket mounts (`name:`/`store:`) are backed by one local directory
-per bucket name, so data flows between clusters as through a real bucket; absolute
-mount points are private to the job (sandbox.py). For development and tests: tasks
-run with the worker's privileges.
+(local_job.py) and outlive the worker. Every task runs isolated (sandbox.py): it sees
+the host read-only, writes only its cluster's home, its private /tmp and its mounts
+(local_mounts.py), and reaches no network unless the operator allows it. Where
+isolation cannot be had, tasks are refused unless the operator declares them trusted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import json
+import logging
+import marshal
 import os
-import re
 import shutil
+import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from skypilot_temporal.executors import local_job, sandbox
+from skypilot_temporal.executors import local_job, local_mounts, local_prune, local_watch, sandbox
 from skypilot_temporal.executors.base import (
     CANCELLED,
-    TERMINAL,
     Checkpoint,
     ClusterGone,
     LogSink,
     PermanentError,
     Submission,
+    TERMINAL,
     TransientError,
 )
-from skypilot_temporal.repo import RepoError, resolve_inside
+from skypilot_temporal.executors.local_mounts import Mount
 
-_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_POLL_S = 0.25
+log = logging.getLogger("skypilot_temporal.local")
+
+# wait_job wakes at once when the job's status changes (local_watch.py), and otherwise
+# to stream the log: often while a job is young (most steps are short), then less and
+# less, so a long job costs the worker next to nothing. Without inotify, it polls so.
+_POLL_FIRST_S = 0.05
+_POLL_MAX_S = 1.0
+_POLL_GROWTH = 1.5
+# local_job.py away from site-packages and the worker's environment. Imported rather
+# than run as a script: Python keeps an imported module's bytecode, and compiles a
+# script on every run (a third of the supervisor's start-up).
+_SUPERVISOR = [
+    sys.executable, "-I", "-S", "-c",
+    f"import sys; sys.path.append({os.path.dirname(local_job.__file__)!r}); "
+    "import local_job; sys.exit(local_job.main(sys.argv[1:]))",
+]
+TRUSTED_SWITCH = "SKYPILOT_TEMPORAL_LOCAL_TRUSTED_TASKS"
 
 
 class LocalExecutor:
     name = "local"
 
-    def __init__(self, root: Path) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        hide: Sequence[Path] = (),
+        network: bool = False,
+        trusted: bool = False,
+        isolation: sandbox.Isolation | None = None,
+    ) -> None:
+        """`hide`: host directories tasks must not see besides `root` (the worker's
+        work dir and HOME). `network`: isolated tasks share the host's network.
+        `trusted`: tasks run unsandboxed, with the worker's privileges."""
         self.root = root
-        self._reapers: set[asyncio.Task[Any]] = set()
+        self.network = network
+        self.trusted = trusted
+        self.isolation = isolation or sandbox.probe()
+        self._hidden = tuple(os.path.realpath(p) for p in (root, *hide))
+        # The system's bash: one under a hidden directory (the worker's HOME) would not
+        # be there for an isolated task.
+        self._bash = shutil.which("bash", path=os.defpath) or shutil.which("bash") or "/bin/bash"
+        self._status_watch = local_watch.StatusWatch()
+        self._refusal = ""
+        if trusted:
+            log.warning(
+                "%s=1: local tasks run unsandboxed, with the worker's privileges "
+                "(they can read and change what the worker can)", TRUSTED_SWITCH,
+            )
+        elif self.isolation.available:
+            log.info(
+                "local tasks run isolated by %s, network %s", self.isolation.bwrap,
+                "shared with the host" if network else "off",
+            )
+        else:
+            self._refusal = (
+                f"the local executor cannot isolate tasks on this worker: "
+                f"{self.isolation.problem}. Install bubblewrap (apt-get install bubblewrap) "
+                "and allow unprivileged user namespaces (sysctl user.max_user_namespaces, "
+                f"kernel.unprivileged_userns_clone), or set {TRUSTED_SWITCH}=1 on the worker "
+                "to run tasks unsandboxed with its privileges"
+            )
+            log.error("every local task will be refused: %s", self._refusal)
 
     # -- layout ---------------------------------------------------------------
     def cluster_dir(self, cluster_name: str) -> Path:
         return self.root / "clusters" / cluster_name
 
     def bucket_dir(self, bucket: str) -> Path:
-        if not _SAFE.match(bucket):
-            raise PermanentError(f"file_mounts: bucket name {bucket!r} is not a valid name")
-        return self.root / "buckets" / bucket
+        return local_mounts.bucket_dir(self.root / "buckets", bucket)
 
     def _jobs(self, cluster_name: str) -> Path:
         return self.cluster_dir(cluster_name) / "jobs"
@@ -66,44 +120,55 @@ class LocalExecutor:
     async def submit(
         self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
     ) -> int:
-        cdir = self.cluster_dir(sub.cluster_name)
-        if sub.kind == "exec" and not cdir.is_dir():
-            raise ClusterGone(f"cluster {sub.cluster_name} does not exist")
-        task = sub.task
-        if sub.kind == "launch" and not cdir.is_dir():
-            await asyncio.to_thread(self._provision, cdir, task, sub)
-            if sub.autodown_minutes is not None:
-                await self._spawn("autodown", str(cdir), str(sub.autodown_minutes))
+        if self._refusal:
+            raise PermanentError(self._refusal)
+        # One hop to a thread for the whole submission: it copies files and waits for
+        # the supervisor to detach, and the event loop has other runs to serve.
+        job_id, provisioned = await asyncio.to_thread(self._submit, sub)
+        if provisioned:
+            cdir = self.cluster_dir(sub.cluster_name)
             log(f"provisioned local cluster {sub.cluster_name} at {cdir}\n")
-        spec = await asyncio.to_thread(self._job_spec, cdir, task, sub)
-        job_id, job_dir = _new_job_dir(cdir / "jobs")
-        local_job.write_atomic(job_dir / "spec.json", json.dumps(spec))
-        local_job.write_atomic(job_dir / "status", "PENDING")
-        # The name is written last: find_job only sees fully prepared jobs.
-        local_job.write_atomic(job_dir / "name", sub.job_name)
-        await self._spawn("run", str(job_dir), secrets=_secret_values(task))
         checkpoint({"job_id": job_id})
         return job_id
 
     async def wait_job(
-        self, cluster_name: str, job_id: int, log: LogSink, secrets: Any = None
+        self, cluster_name: str, job_id: int, log: LogSink, secrets: Mapping[str, str]
     ) -> str:
         job_dir = self._jobs(cluster_name) / str(job_id)
-        offset = 0
-        while True:
-            if not job_dir.is_dir():
-                raise ClusterGone(f"job {job_id} on cluster {cluster_name} no longer exists")
-            status = local_job.read_text(job_dir / "status", "PENDING")
-            offset = _drain(job_dir / "log", offset, log)
-            if status in TERMINAL:
-                # The status is written after the last output: read the log to its end.
-                while (new := _drain(job_dir / "log", offset, log)) != offset:
-                    offset = new
-                return status
-            if status == "PENDING" and _orphaned(job_dir):
-                # The submitting worker died between recording the job and starting it.
-                await self._spawn("run", str(job_dir), secrets=secrets or {})
-            await asyncio.sleep(_POLL_S)
+        reader = _LogReader(job_dir / "log")
+        watch = self._status_watch.watch(job_dir)
+        changed = watch[1] if watch else asyncio.Event()
+        delay, last = _POLL_FIRST_S, ""
+        try:
+            while True:
+                changed.clear()  # before reading: a change from now on wakes us
+                if not job_dir.is_dir():
+                    raise ClusterGone(f"job {job_id} on cluster {cluster_name} no longer exists")
+                status = local_job.read_text(job_dir / "status", "PENDING")
+                behind = reader.drain(log)
+                if status in TERMINAL:
+                    # The status is written after the last output: read the log to its end.
+                    while reader.drain(log):
+                        pass
+                    return status
+                if status == "PENDING" and _orphaned(job_dir):
+                    # The submitting worker died between recording the job and starting
+                    # it: start it here, handing this attempt's secrets.
+                    await asyncio.to_thread(self._start, job_dir, secrets)
+                if status != last or behind:
+                    delay = _POLL_FIRST_S
+                else:
+                    delay = min(delay * _POLL_GROWTH, _POLL_MAX_S)
+                last = status
+                timer = asyncio.get_running_loop().call_later(delay, changed.set)
+                try:
+                    await changed.wait()
+                finally:
+                    timer.cancel()
+        finally:
+            reader.close()
+            if watch:
+                self._status_watch.unwatch(watch[0])
 
     async def cancel(self, cluster_name: str, job_id: int | None, resume: dict[str, Any]) -> None:
         if job_id is None:
@@ -122,8 +187,32 @@ class LocalExecutor:
             raise TransientError(f"cluster {cluster_name}: {cdir} could not be removed")
         return existed
 
-    # -- helpers (run in threads: they copy files) ------------------------------
-    def _provision(self, cdir: Path, task: Any, sub: Submission) -> None:
+    # -- housekeeping -----------------------------------------------------------
+    def prune(self, now: float, max_idle_seconds: float, max_bytes: int) -> dict[str, Any]:
+        """Removes leftovers; see local_prune.prune. Blocking: call it in a thread."""
+        return local_prune.prune(self.root, now, max_idle_seconds, max_bytes)
+
+    # -- helpers (run in threads: they copy files and wait for processes) --------
+    def _submit(self, sub: Submission) -> tuple[int, bool]:
+        cdir = self.cluster_dir(sub.cluster_name)
+        provisioned = False
+        if sub.kind == "exec" and not cdir.is_dir():
+            raise ClusterGone(f"cluster {sub.cluster_name} does not exist")
+        if sub.kind == "launch" and not cdir.is_dir():
+            self._provision(cdir, sub)
+            if sub.autodown_minutes is not None:
+                self._detached("autodown", str(cdir), str(sub.autodown_minutes))
+            provisioned = True
+        spec = self._job_spec(cdir, sub)
+        job_id, job_dir = _new_job_dir(cdir / "jobs")
+        local_job.write_atomic(job_dir / "spec", marshal.dumps(spec))
+        local_job.write_atomic(job_dir / "status", "PENDING")
+        # The name is written last: find_job only sees fully prepared jobs.
+        local_job.write_atomic(job_dir / "name", sub.job_name)
+        self._start(job_dir, _secret_values(sub.task))
+        return job_id, provisioned
+
+    def _provision(self, cdir: Path, sub: Submission) -> None:
         tmp = cdir.with_name(cdir.name + ".provisioning")
         shutil.rmtree(tmp, ignore_errors=True)
         (tmp / "home").mkdir(parents=True)
@@ -131,37 +220,24 @@ class LocalExecutor:
         (tmp / "cluster.json").write_text(
             json.dumps({"created": time.time(), "autodown_minutes": sub.autodown_minutes})
         )
-        workdir = task.workdir
+        workdir = sub.task.workdir
         if isinstance(workdir, str) and workdir:
-            src = _inside(sub.repo_dir, workdir, "workdir")
+            src = local_mounts.inside(sub.repo_dir, workdir, "workdir")
             shutil.copytree(src, tmp / "home" / "sky_workdir", symlinks=True)
         elif workdir:
             raise PermanentError("workdir: only a local directory is supported by the local executor")
         tmp.rename(cdir)
 
-    def _job_spec(self, cdir: Path, task: Any, sub: Submission) -> dict[str, Any]:
+    def _job_spec(self, cdir: Path, sub: Submission) -> dict[str, Any]:
+        task = sub.task
         home = cdir / "home"
-        private: dict[str, str] = {}
-        for target, source in (task.file_mounts or {}).items():
-            if isinstance(source, str) and "://" in source:
-                bucket = source.split("://", 1)[1].split("/", 1)[0]
-                self._place(home, target, self.bucket_dir(bucket), private, copy=False)
-            else:
-                src = _inside(sub.repo_dir, source, f"file_mounts[{target}]")
-                self._place(home, target, src, private, copy=True)
-        for target, storage in (task.storage_mounts or {}).items():
-            bucket = self.bucket_dir(storage.name)
-            bucket.mkdir(parents=True, exist_ok=True)
-            if isinstance(storage.source, str) and "://" not in storage.source:
-                src = _inside(sub.repo_dir, storage.source, f"file_mounts[{target}].source")
-                shutil.copytree(src, bucket, dirs_exist_ok=True)
-            self._place(home, target, bucket, private, copy=False)
-        if private and not sandbox.available():
-            raise PermanentError(
-                f"file_mounts: mount points {sorted(private)} need bubblewrap on the worker "
-                "(apt-get install bubblewrap)"
+        with local_mounts.bucket_lock(self.root, exclusive=False):
+            mounts = local_mounts.resolve_mounts(
+                task, sub.repo_dir, cdir, self.root / "buckets", self._upload
             )
         workdir = home / "sky_workdir"
+        cwd = str(workdir if workdir.is_dir() else home)
+        secret_names = sorted(getattr(task, "secrets", None) or {})
         envs = {k: "" if v is None else str(v) for k, v in (task.envs or {}).items()}
         env = {
             "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
@@ -175,69 +251,116 @@ class LocalExecutor:
             "SKYPILOT_NODE_IPS": "127.0.0.1",
             **envs,
         }
+        for name in secret_names:
+            # Secret values never reach the disk: the supervisor gets them on a pipe.
+            env.pop(name, None)
+        if self.trusted:
+            prefix = self._trusted_argv(home, mounts)
+        else:
+            (cdir / "tmp").mkdir(exist_ok=True)
+            prefix = self._isolated_argv(cdir, home, cwd, mounts)
         return {
-            "setup": task.setup,
+            "setup": task.setup if isinstance(task.setup, str) else None,
             "run": task.run if isinstance(task.run, str) else None,
-            "cwd": str(workdir if workdir.is_dir() else home),
+            "cwd": cwd,
             "env": env,
-            # Names only: the values reach the supervisor in its environment (_spawn).
-            "secret_names": sorted(_secret_values(task)),
-            "argv_prefix": sandbox.bwrap_argv(private) if private else [],
+            "secret_names": secret_names,
+            "argv": [*prefix, self._bash, "-c"],
         }
 
-    @staticmethod
-    def _place(home: Path, target: str, src: Path, private: dict[str, str], copy: bool) -> None:
-        """Absolute targets become private mounts; `~/x` and relative ones live in HOME."""
-        if target.startswith("/"):
-            private[target] = str(src)
-            return
-        dest = home / (target[2:] if target.startswith("~/") else target)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if dest.exists() or dest.is_symlink():
-            return
-        if copy:
-            if src.is_dir():
-                shutil.copytree(src, dest, symlinks=True)
-            else:
-                shutil.copy2(src, dest)
-        else:
-            dest.symlink_to(src)
-
-    async def _spawn(self, *args: str, secrets: Mapping[str, str] | None = None) -> None:
-        # Secret values go to the supervisor in its environment, never into a file; it
-        # gets nothing else of the worker's environment.
-        env = {k: os.environ[k] for k in ("PATH", "PYTHONPATH", "LANG") if k in os.environ}
-        env.update(secrets or {})
-        # A new session: the job survives the worker, and can be killed as a group.
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "skypilot_temporal.executors.local_job", *args, env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-            start_new_session=True,
+    def _isolated_argv(self, cdir: Path, home: Path, cwd: str, mounts: list[Mount]) -> list[str]:
+        binds = {_sandbox_path(home, m.target): str(m.source) for m in mounts}
+        box = sandbox.Box(
+            home=str(home), tmp=str(cdir / "tmp"), cwd=cwd, binds=binds,
+            hidden=self._hidden, network=self.network,
         )
-        reaper = asyncio.ensure_future(proc.wait())
-        self._reapers.add(reaper)
-        reaper.add_done_callback(self._reapers.discard)
+        try:
+            return [*sandbox.isolated_argv(self.isolation, box), "--"]
+        except ValueError as err:
+            raise PermanentError(f"file_mounts: {err}") from None
+
+    def _trusted_argv(self, home: Path, mounts: list[Mount]) -> list[str]:
+        """Relative mount points are links in HOME; absolute ones need a private mount
+        namespace, so that the host's own /data is neither used nor created."""
+        private: dict[str, str] = {}
+        for m in mounts:
+            if m.target.startswith("/"):
+                private[m.target] = str(m.source)
+                continue
+            dest = Path(_sandbox_path(home, m.target))
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if not os.path.lexists(dest):
+                dest.symlink_to(m.source)
+        if not private:
+            return []
+        if self.isolation.bwrap is None:
+            raise PermanentError(
+                f"file_mounts: mount points {sorted(private)} need bubblewrap on the worker "
+                "(apt-get install bubblewrap)"
+            )
+        try:
+            return [*sandbox.mounts_argv(self.isolation.bwrap, private), "--"]
+        except ValueError as err:
+            raise PermanentError(f"file_mounts: {err}") from None
+
+    def _upload(self, source: Path, bucket: Path) -> None:
+        if self.trusted:
+            shutil.copytree(source, bucket, symlinks=True, dirs_exist_ok=True)
+            return
+        done = subprocess.run(
+            sandbox.upload_argv(self.isolation, str(source), str(bucket)),
+            capture_output=True, stdin=subprocess.DEVNULL,
+        )
+        if done.returncode != 0:
+            detail = done.stderr.decode(errors="replace").strip()[-500:]
+            raise PermanentError(f"file_mounts: copying into bucket {bucket.name} failed: {detail}")
+
+    def _start(self, job_dir: Path, secrets: Mapping[str, str]) -> None:
+        self._detached("run", str(job_dir), stdin=marshal.dumps(dict(secrets)))
+
+    @staticmethod
+    def _detached(*args: str, stdin: bytes | None = None) -> None:
+        """Starts local_job.py, hands it `stdin`, and waits until it has detached (it
+        leaves at once, so no process of the worker's is left to reap)."""
+        proc = subprocess.Popen(
+            [*_SUPERVISOR, *args],
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={},
+        )
+        proc.communicate(stdin)
+        if proc.returncode != 0:
+            raise RuntimeError(f"local_job.py {args[0]} {args[1]} exited with code {proc.returncode}")
+
+
+def _sandbox_path(home: Path, target: str) -> str:
+    """Where a mount point is inside the task's view, refusing the ones that would hide
+    what the task needs (/, /tmp, /proc, /dev, its own home) or leave its home."""
+    if target.startswith("/"):
+        path = os.path.normpath(target)
+        needed = path in ("/", "/tmp") or _under(path, "/proc") or _under(path, "/dev")
+        if needed or _under(str(home), path):
+            raise PermanentError(
+                f"file_mounts: {target!r} cannot be a mount point on the local executor"
+            )
+        return path
+    rel = target[2:] if target.startswith("~/") else target
+    path = os.path.normpath(os.path.join(home, rel))
+    if not _under(path, str(home)) or path == str(home):
+        raise PermanentError(f"file_mounts: {target!r} must stay inside the cluster's home")
+    return path
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
 
 
 def _secret_values(task: Any) -> dict[str, str]:
-    # SkyPilot holds secrets as SecretStr, whose str() is '**********'.
+    # SkyPilot wraps secret values (pydantic SecretStr); the task needs the value.
     values = {}
     for name, value in (getattr(task, "secrets", None) or {}).items():
         reveal = getattr(value, "get_secret_value", None)
-        values[name] = "" if value is None else str(reveal() if reveal else value)
+        values[name] = reveal() if reveal else "" if value is None else str(value)
     return values
-
-
-def _inside(root: Path, rel: str, what: str) -> Path:
-    try:
-        path = resolve_inside(root, os.path.expanduser(rel), what)
-    except RepoError as err:
-        raise PermanentError(str(err)) from None
-    if not path.exists():
-        raise PermanentError(f"{what}: {rel!r} does not exist in the repository")
-    return path
 
 
 def _new_job_dir(jobs: Path) -> tuple[int, Path]:
@@ -260,13 +383,28 @@ def _orphaned(job_dir: Path, after_s: float = 10.0) -> bool:
         return False
 
 
-def _drain(path: Path, offset: int, log: LogSink) -> int:
-    try:
-        with open(path, "rb") as f:
-            f.seek(offset)
-            chunk = f.read(1 << 20)
-    except FileNotFoundError:
-        return offset
-    if chunk:
-        log(chunk.decode(errors="replace"))
-    return offset + len(chunk)
+class _LogReader:
+    """Follows a job's log from where it left off; the file stays open between polls."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._file: Any = None
+        # A character split across two reads is decoded whole.
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def drain(self, sink: LogSink, limit: int = 1 << 20) -> bool:
+        """Hands on what the log gained, up to `limit` bytes (the event loop has other
+        work too); True if it stopped there with more to read."""
+        if self._file is None:
+            try:
+                self._file = open(self._path, "rb")
+            except FileNotFoundError:
+                return False
+        chunk = self._file.read(limit)
+        if chunk:
+            sink(self._decoder.decode(chunk))
+        return len(chunk) == limit
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()

@@ -1,41 +1,60 @@
-"""Job supervisor and autodown watchdog of the local executor (separate processes).
+"""Job supervisor and autodown watchdog of the local executor (detached processes).
 
 A job outlives the worker that submitted it, as a SkyPilot job outlives its client:
 the supervisor runs `setup` then `run`, appends their output to the job's log and
 records the final status, so a restarted worker re-attaches instead of resubmitting.
 
-    python -m skypilot_temporal.executors.local_job run JOB_DIR
-    python -m skypilot_temporal.executors.local_job autodown CLUSTER_DIR MINUTES
+    local_job.py run JOB_DIR              (secret values on stdin)
+    local_job.py autodown CLUSTER_DIR MINUTES
+
+Both detach at once into a session of their own; the worker only waits for the
+hand-over. The supervisor starts once per job, so it runs with `python -I -S`, away
+from site-packages, and imports only what it needs from the standard library (json
+or signal alone would double its start-up time). The job's spec is therefore marshal
+data, written by the worker with the same interpreter.
+
+Secret values arrive on stdin, stay in the supervisor's memory and reach only the
+task's environment: the job directory holds their names, never their values.
 """
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
-import shutil
-import signal
-import subprocess
+import resource
 import sys
 import time
-from pathlib import Path
 
 RUNNING_STATES = {"PENDING", "SETTING_UP", "RUNNING"}
+_TERMINAL_HERE = {"SUCCEEDED", "FAILED", "FAILED_SETUP", "FAILED_DRIVER", "CANCELLED"}
 
 
-def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+    tmp = f"{os.fspath(path)}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data.encode() if isinstance(data, str) else data)
+    finally:
+        os.close(fd)
     os.replace(tmp, path)
 
 
-def read_text(path: Path, default: str = "") -> str:
+def read_text(path: str | os.PathLike[str], default: str = "") -> str:
     try:
-        return path.read_text().strip()
-    except FileNotFoundError:
+        with open(path) as f:
+            return f.read().strip()
+    except (FileNotFoundError, NotADirectoryError):
         return default
 
 
-def _signal_group(pid_file: Path, sig: int) -> bool:
+def _listdir(path: str | os.PathLike[str]) -> list[str]:
+    try:
+        return os.listdir(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _signal_group(pid_file: str | os.PathLike[str], sig: int) -> bool:
     try:
         pid = int(read_text(pid_file, "0"))
         if pid > 0:
@@ -46,9 +65,12 @@ def _signal_group(pid_file: Path, sig: int) -> bool:
     return False
 
 
-def kill_job(job_dir: Path, grace_s: float = 5.0) -> None:
-    """Stops a job's supervisor and its task process group, SIGKILL after a grace period."""
-    pid_files = [job_dir / "pid", job_dir / "task.pid"]
+def kill_job(job_dir: str | os.PathLike[str], grace_s: float = 5.0) -> None:
+    """Stops a job's supervisor, then its task's process group, SIGKILL after a grace
+    period. The supervisor first: it must not outlive its task to record a failure."""
+    import signal  # only the worker and the watchdog stop jobs
+
+    pid_files = [os.path.join(job_dir, "pid"), os.path.join(job_dir, "task.pid")]
     alive = [p for p in pid_files if _signal_group(p, signal.SIGTERM)]
     deadline = time.monotonic() + grace_s
     while alive and time.monotonic() < deadline:
@@ -58,80 +80,86 @@ def kill_job(job_dir: Path, grace_s: float = 5.0) -> None:
         _signal_group(p, signal.SIGKILL)
 
 
-def down_cluster(cluster_dir: Path) -> bool:
+def down_cluster(cluster_dir: str | os.PathLike[str]) -> bool:
     """Kills every job of the cluster and removes its directory. False if absent."""
-    if not cluster_dir.exists():
+    import shutil
+    import signal
+
+    if not os.path.exists(cluster_dir):
         return False
-    for job_dir in sorted((cluster_dir / "jobs").glob("*")):
-        if read_text(job_dir / "status") in RUNNING_STATES:
-            kill_job(job_dir)
-    watchdog = cluster_dir / "autodown.pid"
+    jobs = os.path.join(cluster_dir, "jobs")
+    for name in sorted(_listdir(jobs)):
+        if read_text(os.path.join(jobs, name, "status")) in RUNNING_STATES:
+            kill_job(os.path.join(jobs, name))
+    watchdog = os.path.join(cluster_dir, "autodown.pid")
     if read_text(watchdog) != str(os.getpid()):
         _signal_group(watchdog, signal.SIGTERM)
+    # A bucket's idle time (for pruning) counts from the last cluster that used it.
+    buckets = os.path.join(os.path.dirname(os.path.dirname(os.fspath(cluster_dir))), "buckets")
+    for bucket in _listdir(os.path.join(cluster_dir, "uses")):
+        try:
+            os.utime(os.path.join(buckets, bucket))
+        except OSError:
+            pass
     shutil.rmtree(cluster_dir, ignore_errors=True)
     return True
 
 
-def run_job(job_dir: Path) -> int:
+def run_job(job_dir: str, secrets: dict[str, str]) -> None:
+    status_file = os.path.join(job_dir, "status")
+    write_atomic(os.path.join(job_dir, "pid"), str(os.getpid()))
+    if read_text(status_file) in _TERMINAL_HERE:
+        return  # cancelled before it started
+    log = os.open(os.path.join(job_dir, "log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+
+    def end(status: str, code: int, message: str = "") -> None:
+        if message:
+            os.write(log, message.encode())
+        write_atomic(os.path.join(job_dir, "exit_code"), str(code))
+        write_atomic(status_file, status)
+
     try:
-        # Exactly one supervisor per job, even if a restarted worker starts another.
-        os.close(os.open(job_dir / "started", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-    except FileExistsError:
-        return 0
-    spec = json.loads((job_dir / "spec.json").read_text())
-    status_file = job_dir / "status"
-    cancelled = False
-    child: subprocess.Popen[bytes] | None = None
-
-    def on_term(signum: int, frame: object) -> None:
-        nonlocal cancelled
-        cancelled = True
-        if child is not None and child.poll() is None:
-            try:
-                os.killpg(child.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-
-    signal.signal(signal.SIGTERM, on_term)
-    # Secret values come in this process's environment (never from a file).
-    env = {**spec["env"], **{n: os.environ.get(n, "") for n in spec.get("secret_names", [])}}
-    write_atomic(job_dir / "pid", str(os.getpid()))
-    with open(job_dir / "log", "ab", buffering=0) as log:
+        with open(os.path.join(job_dir, "spec"), "rb") as f:
+            spec = marshal.load(f)
+        missing = [n for n in spec["secret_names"] if n not in secrets]
+        if missing:
+            end("FAILED_DRIVER", 1, f"secrets {', '.join(missing)} were not handed to the job\n")
+            return
+        env = {**spec["env"], **{n: secrets[n] for n in spec["secret_names"]}}
+        os.chdir(spec["cwd"])
         for phase, failed_status in (("setup", "FAILED_SETUP"), ("run", "FAILED")):
-            script = spec.get(phase)
+            script = spec[phase]
             if not script:
                 continue
             write_atomic(status_file, "SETTING_UP" if phase == "setup" else "RUNNING")
-            child = subprocess.Popen(
-                [*spec["argv_prefix"], "bash", "-c", script],
-                cwd=spec["cwd"], env=env, stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-            write_atomic(job_dir / "task.pid", str(child.pid))
-            code = child.wait()
-            if cancelled:
-                write_atomic(job_dir / "exit_code", str(code))
-                write_atomic(status_file, "CANCELLED")
-                return 0
+            argv = [*spec["argv"], script]
+            # A session of its own: the task's processes can be stopped as one group.
+            pid = os.posix_spawn(argv[0], argv, env, setsid=True, file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, log, 1),
+                (os.POSIX_SPAWN_DUP2, log, 2),
+            ])
+            write_atomic(os.path.join(job_dir, "task.pid"), str(pid))
+            code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
             if code != 0:
-                log.write(f"{phase} exited with code {code}\n".encode())
-                write_atomic(job_dir / "exit_code", str(code))
-                write_atomic(status_file, failed_status)
-                return 0
-    write_atomic(job_dir / "exit_code", "0")
-    write_atomic(status_file, "SUCCEEDED")
-    return 0
+                end(failed_status, code, f"{phase} exited with code {code}\n")
+                return
+    except (OSError, KeyError, ValueError, EOFError, TypeError) as err:
+        end("FAILED_DRIVER", 1, f"the job could not be started: {err}\n")
+        return
+    end("SUCCEEDED", 0)
 
 
-def autodown(cluster_dir: Path, minutes: float, poll_s: float = 10.0) -> int:
+def autodown(cluster_dir: str, minutes: float, poll_s: float = 10.0) -> None:
     """Downs the cluster after `minutes` with no running job: the safety net that holds
     even when every worker is gone."""
-    write_atomic(cluster_dir / "autodown.pid", str(os.getpid()))
+    write_atomic(os.path.join(cluster_dir, "autodown.pid"), str(os.getpid()))
+    jobs = os.path.join(cluster_dir, "jobs")
     idle_since = time.monotonic()
-    while cluster_dir.exists():
+    while os.path.isdir(cluster_dir):
         busy = any(
-            read_text(j / "status", "PENDING") in RUNNING_STATES
-            for j in (cluster_dir / "jobs").glob("*")
+            read_text(os.path.join(jobs, j, "status"), "PENDING") in RUNNING_STATES
+            for j in _listdir(jobs)
         )
         if busy:
             idle_since = time.monotonic()
@@ -139,14 +167,47 @@ def autodown(cluster_dir: Path, minutes: float, poll_s: float = 10.0) -> int:
             down_cluster(cluster_dir)
             break
         time.sleep(poll_s)
-    return 0
+
+
+def _read_secrets() -> dict[str, str]:
+    chunks = []
+    while chunk := os.read(0, 1 << 16):
+        chunks.append(chunk)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    return marshal.loads(b"".join(chunks)) if chunks else {}
+
+
+def _detach() -> None:
+    """Leaves the worker: the parent exits (the worker reaps it at once), the child
+    goes on in a session of its own, so its group can be stopped as one."""
+    if os.fork():
+        os._exit(0)
+    os.setsid()
 
 
 def main(argv: list[str]) -> int:
+    # A core dump would put secret values (in memory, in the task's environment) on
+    # disk; limits are inherited by the task and cannot be raised again.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if len(argv) >= 2 and argv[0] == "run":
-        return run_job(Path(argv[1]))
+        secrets = _read_secrets()
+        started = os.path.join(argv[1], "started")
+        try:
+            # Exactly one supervisor per job, even if a restarted worker starts another.
+            os.close(os.open(started, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return 0
+        try:
+            _detach()
+        except OSError:
+            os.unlink(started)  # not started after all: the next worker may start it
+            raise
+        run_job(argv[1], secrets)
+        return 0
     if len(argv) >= 3 and argv[0] == "autodown":
-        return autodown(Path(argv[1]), float(argv[2]))
+        _detach()
+        autodown(argv[1], float(argv[2]))
+        return 0
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -1,0 +1,128 @@
+"""Housekeeping of the local executor's tree: what piles up when nobody removes it.
+
+- `clusters/*.provisioning`: a launch that died while copying its workdir;
+- `*.tmp`: a write or a staged copy that died half-way (in worker-owned places only,
+  never inside a cluster's home, which belongs to its tasks);
+- buckets no existing cluster uses: after `max_idle_seconds` since their last use, and
+  oldest first while the tree is larger than `max_bytes`.
+
+A bucket a cluster records in `uses/` is never removed, whatever its age or size.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from skypilot_temporal.executors.local_mounts import bucket_lock
+
+
+def prune(root: Path, now: float, max_idle_seconds: float, max_bytes: int) -> dict[str, Any]:
+    """Returns {"removed": [paths relative to root], "bytes_before", "bytes_after"}."""
+    clusters, buckets = root / "clusters", root / "buckets"
+    sizes = _sizes(root, by_bucket_under=root / "buckets")
+    before = sum(sizes.values())
+    removed: list[Path] = []
+    freed = 0
+
+    def remove(path: Path, size: int | None = None) -> None:
+        nonlocal freed
+        if size is None:
+            size = sum(_sizes(path).values())
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path.relative_to(root))
+        freed += size
+
+    def stale(path: Path) -> bool:
+        try:
+            return now - path.lstat().st_mtime > max_idle_seconds
+        except FileNotFoundError:
+            return False
+
+    for path in _entries(clusters):
+        if path.name.endswith(".provisioning") and stale(path):
+            remove(path)
+    for path in _leftover_tmp(root):
+        if stale(path):
+            remove(path)
+
+    with bucket_lock(root, exclusive=True):
+        # Read under the lock: a job being submitted records its buckets under it.
+        used = {m.name for c in _entries(clusters) for m in _entries(c / "uses")}
+        idle = sorted(
+            (b.stat().st_mtime, b) for b in _entries(buckets) if b.is_dir() and b.name not in used
+        )
+        kept = []
+        for mtime, bucket in idle:
+            if now - mtime > max_idle_seconds:
+                remove(bucket, sizes.get(bucket.name, 0))
+            else:
+                kept.append(bucket)
+        for bucket in kept:  # oldest first
+            if before - freed <= max_bytes:
+                break
+            remove(bucket, sizes.get(bucket.name, 0))
+    return {
+        "removed": [str(p) for p in removed],
+        "bytes_before": before,
+        "bytes_after": before - freed,
+    }
+
+
+def _entries(path: Path) -> list[Path]:
+    try:
+        return sorted(path.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _leftover_tmp(root: Path) -> list[Path]:
+    """`*.tmp` where the executor writes: the tree's top, each cluster, its job
+    directories and staged mounts."""
+    places = [root]
+    for cluster in _entries(root / "clusters"):
+        places += [cluster, cluster / "mounts", *_entries(cluster / "jobs")]
+    return [p for place in places for p in _entries(place) if p.name.endswith(".tmp")]
+
+
+def _sizes(root: Path, by_bucket_under: Path | None = None) -> dict[str, int]:
+    """Bytes on disk of `root` and what is under it: by bucket name for what is under
+    `by_bucket_under`, as "" for the rest. Symlinks are not followed; a file linked
+    twice counts once."""
+    sizes: dict[str, int] = {}
+    seen: set[tuple[int, int]] = set()
+    buckets = str(by_bucket_under) + os.sep if by_bucket_under else None
+
+    def walk(path: str, key: str) -> None:
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            name = key
+            if not key and buckets and entry.path.startswith(buckets):
+                name = entry.path[len(buckets):].split(os.sep, 1)[0]
+            sizes[name] = sizes.get(name, 0) + st.st_blocks * 512
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, name)
+
+    try:
+        top = root.lstat()
+    except FileNotFoundError:
+        return sizes
+    sizes[""] = top.st_blocks * 512
+    if root.is_dir() and not root.is_symlink():
+        walk(str(root), "")
+    return sizes
