@@ -157,7 +157,8 @@ def _comparable(stdout: str) -> list[str]:
         # check the clusters lines instead.
         if line.startswith(("workflow id: ", "ui: ", "progress: ", "    ", "clusters: ")):
             continue
-        lines.append(re.sub(r" duration=[0-9.]+s$", " duration=<s>", line))
+        line = re.sub(r" duration=[0-9.]+s$", " duration=<s>", line)
+        lines.append(re.sub(r"\b(parity-[a-z]+)-[0-9a-f]{8}\b", r"\1-<run tag>", line))
     return lines
 
 
@@ -174,11 +175,16 @@ def test_a_full_run_prints_the_same_results(starters, temporal_server, shared_wo
     assert _comparable(go.stdout) == _comparable(procs[1].stdout) == _comparable(procs[2].stdout)
     assert _comparable(go.stdout)[0].startswith("workflow completed: 3 steps, commit ")
     assert _comparable(go.stdout)[1:] == [
-        "step preprocess: cluster=parity-preprocess job_id=1 status=SUCCEEDED duration=<s>",
-        "step train: cluster=parity-train job_id=1 status=SUCCEEDED duration=<s>",
-        "step eval: cluster=parity-train job_id=2 status=SUCCEEDED duration=<s>",
-        "clusters downed: parity-preprocess, parity-train",
+        "step preprocess: cluster=parity-preprocess-<run tag> job_id=1 status=SUCCEEDED duration=<s>",
+        "step train: cluster=parity-train-<run tag> job_id=1 status=SUCCEEDED duration=<s>",
+        "step eval: cluster=parity-train-<run tag> job_id=2 status=SUCCEEDED duration=<s>",
+        "clusters downed: parity-preprocess-<run tag>, parity-train-<run tag>",
     ]
+    # Each starter named its run's own clusters as soon as they were known.
+    for p in procs:
+        named = re.search(r"^clusters: (.+)$", p.stdout, re.M)
+        downed = re.search(r"^clusters downed: (.+)$", p.stdout, re.M)
+        assert named and downed and set(named[1].split(", ")) == set(downed[1].split(", ")), p.stdout
 
 
 def test_a_failed_run_exits_1_with_the_failure_and_its_cause(starters, temporal_server, shared_worker) -> None:

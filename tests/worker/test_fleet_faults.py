@@ -47,8 +47,9 @@ async def test_stalled_worker_resuming_does_not_cancel_the_reattached_job(
         assert running.proc is not None
         os.kill(running.proc.pid, signal.SIGSTOP)
         try:
-            # Past the heartbeat timeout the other worker takes the step over.
-            await wait_until(lambda: "re-attaching to job 1" in other.log(), timeout=60)
+            # Past the heartbeat timeout the other worker takes the step over (attempts
+            # first land on the frozen worker's open polls until those expire).
+            await wait_until(lambda: "re-attaching to job 1" in other.log(), timeout=180)
         finally:
             os.kill(running.proc.pid, signal.SIGCONT)
         result = await handle.result()
@@ -58,7 +59,7 @@ async def test_stalled_worker_resuming_does_not_cancel_the_reattached_job(
     assert [(s.name, s.status, s.job_id) for s in result.steps] == [
         ("preprocess", "SUCCEEDED", 1), ("train", "SUCCEEDED", 1), ("eval", "SUCCEEDED", 2)]
     # The stalled attempt only stopped waiting; it never cancelled the job.
-    assert "cancelling job" not in running.log()
+    assert "cancelling job" not in running.log() and "downing" not in running.log()
     assert "attempt stopped" in running.log()
     launches = [a for a in await activity_attempts(handle) if a[0] == "run_sky_launch"]
-    assert max(attempt for _, attempt in launches) == 2
+    assert max(attempt for _, attempt in launches) >= 2

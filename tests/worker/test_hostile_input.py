@@ -555,25 +555,3 @@ async def test_job_output_is_bounded_plain_text(client, hostile, tmp_path, code)
                                    f"(limit {TAIL_BYTES}); longest worker log line {longest} B; "
                                    f"history {len(history) // 1024} KB"),
     })
-
-
-# -- recorded by the local executor's isolation tests --------------------------------------
-
-# On this branch the local executor runs a task with the worker's own privileges, so
-# these are not refused here. The sandbox of branch local-isolation refuses them, and its
-# tests replace these rows once merged by recording rows with the same "input"
-# (render_tables.py keeps the later row; those files run after this one).
-PENDING = [
-    ("job reads /proc/<worker pid>/environ", "tests/worker/test_local_isolation.py"),
-    ("job writes outside its cluster directory", "tests/worker/test_local_isolation.py"),
-    ("file_mounts target leaving the cluster's home (~/../../x) on the local executor",
-     "tests/worker/test_local_isolation.py (and tests/unit/test_local_sandbox.py)"),
-]
-
-
-def test_rows_left_for_the_local_isolation_tests():
-    for row_input, where in PENDING:
-        record(TABLE, {"input": row_input, "where refused": where,
-                       "message": "(recorded there after the merge of branch local-isolation; "
-                                  "not refused before it: local tasks run with the worker's privileges)",
-                       "what ran": "not measured here"})

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 from pipeline_helpers import activity_attempts, clusters, pipeline_input, start
+from records import record
 from support import VENV_BIN, WorkerProcess, make_git_repo, worker_env
 from temporalio.client import WorkflowFailureError
 
 from skypilot_temporal.v1 import pipeline_pb2 as pb
+
+HOSTILE = "hostile_input"
 
 # Every check prints its marker once it has seen the attempt fail.
 ESCAPES = """name: escapes
@@ -174,6 +177,34 @@ async def test_task_cannot_reach_the_worker_other_runs_or_the_host(
     bucket = work_dir / "local" / "buckets" / "test-bucket"
     assert (bucket / "own-bucket-file").read_text().strip() == mark
     assert clusters(work_dir) == ["another-run-c1"]
+    ran = "the job ran in its sandbox; every attempt failed inside it; host, other cluster and bucket unchanged"
+    record(HOSTILE, {"input": "job reads /proc/<worker pid>/environ",
+                     "where refused": "inside the task (sandbox.py: pid namespace, fresh /proc)",
+                     "message": "(run completed) CHECKED worker environ unreadable; CHECKED no other process visible",
+                     "what ran": ran})
+    record(HOSTILE, {"input": "job writes outside its cluster directory",
+                     "where refused": "inside the task (sandbox.py: host read-only, work dir and HOME hidden, private /tmp)",
+                     "message": "(run completed) CHECKED /etc read-only; CHECKED other cluster unreachable; "
+                                "CHECKED other bucket unreachable; CHECKED host tmp unreachable",
+                     "what ran": ran})
+
+
+async def test_a_mount_point_leaving_the_cluster_home_is_refused(client, tmp_path: Path, worker_factory):
+    worker, task_queue, work_dir = worker_factory("mount-target")
+    repo = make_git_repo(tmp_path / "target", files={
+        "target.yaml": "run: |\n  set -euo pipefail\n  cat ~/../../x\nfile_mounts:\n  ~/../../x: data.txt\n",
+        "data.txt": "x\n"})
+    handle = await start(client, pipeline_input(repo, steps=one_step("target.yaml")), task_queue)
+    with pytest.raises(WorkflowFailureError) as failure:
+        await handle.result()
+    message = failure.value.cause.message
+    assert "file_mounts: '~/../../x' must stay inside the cluster's home" in message, message
+    assert failure.value.cause.type == "SkyPilotPermanentError"
+    assert clusters(work_dir) == []
+    record(HOSTILE, {"input": "file_mounts target leaving the cluster's home (~/../../x) on the local executor",
+                     "where refused": "launch (local executor), SkyPilotPermanentError",
+                     "message": message.splitlines()[0],
+                     "what ran": "run_git_clone, run_sky_launch x1 (refused before the job), run_sky_down; 0 clusters"})
 
 
 async def test_network_is_off_by_default_and_on_with_the_switch(

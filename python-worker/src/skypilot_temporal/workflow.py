@@ -47,11 +47,14 @@ with workflow.unsafe.imports_passed_through():
     from skypilot_temporal.pipeline import LAUNCH, InvalidInput, Plan, PlannedStep, build_plan
     from skypilot_temporal.v1 import pipeline_pb2 as pb
 
+# A step retries for as long as its budget lasts (timeout_seconds), not a number of
+# times: a frozen worker's open polls can swallow several attempts in a row, each lost
+# only after the heartbeat timeout, and that must not fail a healthy job.
 STEP_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
     backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=60),
-    maximum_attempts=5,
+    maximum_interval=timedelta(seconds=15),
+    maximum_attempts=0,
 )
 # A clone fails for good quickly: an unreachable repository is reported in seconds.
 CLONE_RETRY = RetryPolicy(
@@ -64,7 +67,7 @@ CLONE_RETRY = RetryPolicy(
 DOWN_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2),
     backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=60),
+    maximum_interval=timedelta(seconds=30),
     maximum_attempts=0,
 )
 CLONE_TIMEOUT = timedelta(minutes=5)
