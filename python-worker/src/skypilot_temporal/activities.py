@@ -202,6 +202,7 @@ class PipelineActivities:
             autodown_minutes=inp.autodown_minutes,
             retry_until_up=inp.retry_until_up,
             retry=retry,
+            run_key=inp.run_key,
         )
 
     def _check_endpoint(self, requested: str) -> None:

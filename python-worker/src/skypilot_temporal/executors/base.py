@@ -47,6 +47,8 @@ class Submission:
     retry_until_up: bool = False
     # A later attempt of the step: look for work an earlier attempt left in flight.
     retry: bool = False
+    # The run the step belongs to (its data, e.g. a local bucket, is kept while it runs).
+    run_key: str = ""
 
 
 # Called with each chunk of log text as it arrives.
