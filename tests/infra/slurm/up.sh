@@ -221,7 +221,15 @@ start_slurm() {
   if alive "$RUN/slurmctld.pid"; then
     log "slurmctld running (pid $(cat "$RUN/slurmctld.pid"))"
   else
-    /usr/sbin/slurmctld   # daemonizes; writes SlurmctldPidFile
+    # A cold start purges the saved job state (-c): jobs recorded by an earlier
+    # life of this cluster (a killed machine, a stopped session) have no
+    # processes left, yet would hold the only node until slurmd reports them
+    # gone, and the first allocation would wait behind them.
+    if alive "$RUN/slurmd.pid"; then
+      /usr/sbin/slurmctld   # daemonizes; writes SlurmctldPidFile
+    else
+      /usr/sbin/slurmctld -c
+    fi
     started=1
   fi
   if alive "$RUN/slurmd.pid"; then
