@@ -10,6 +10,7 @@ import asyncio
 import logging
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from temporalio import activity
@@ -37,6 +38,8 @@ from skypilot_temporal.housekeeping import InUse
 from skypilot_temporal.joblog import StepLog
 from skypilot_temporal.repo import RepoPolicy, checkout_dir, ensure_checkout, load_task_yaml
 from skypilot_temporal.secrets import Redactor, resolve_secrets
+from skypilot_temporal.task_cache import TaskCache, task_key
+from skypilot_temporal.task_paths import check_task_paths
 from skypilot_temporal.tasks import LogTail, build_task
 
 log = logging.getLogger("skypilot_temporal")
@@ -57,6 +60,8 @@ class PipelineActivities:
             max_yaml_bytes=settings.max_yaml_bytes,
             max_repo_bytes=settings.max_repo_bytes,
         )
+        # What the clone built, for the steps of the same run (never with secrets).
+        self.tasks = TaskCache()
 
     def all(self) -> list[Callable[..., Any]]:
         return [self.run_git_clone, self.run_sky_launch, self.run_sky_exec, self.run_sky_down]
@@ -78,14 +83,14 @@ class PipelineActivities:
                 )
                 names: dict[str, str] = {}
                 for rel in inp.task_yamls:
-                    config = await asyncio.to_thread(load_task_yaml, repo_dir, rel, self.policy)
-                    names[rel] = str(config.get("name") or "")
                     # Every task is built now, exactly as its step will build it (SkyPilot's
                     # parser, the path policy), so a bad YAML of a late step fails the run
                     # before any cluster is launched. CPU work: off the event loop.
-                    await asyncio.to_thread(
-                        build_task, config, repo_dir, rel, inp.envs_override, secrets
+                    config, task = await asyncio.to_thread(
+                        self._build, repo_dir, rel, inp.envs_override, secrets, None
                     )
+                    names[rel] = str(config.get("name") or "")
+                    self.tasks.put(task_key(repo_dir, commit, rel, inp.envs_override, secrets), task)
         log.info("%s cloned %s at %s", tag, inp.repo_url, commit[:12])
         return CloneResult(commit=commit, task_names=names)
 
@@ -188,11 +193,18 @@ class PipelineActivities:
         repo_dir, _ = await ensure_checkout(
             self.settings.work_dir, inp.run_key, inp.repo_url, inp.branch, inp.commit, self.policy
         )
-        config = await asyncio.to_thread(load_task_yaml, repo_dir, inp.task_yaml, self.policy)
-        # A deterministic name: a later attempt finds this job in the cluster's queue.
-        task = await asyncio.to_thread(
-            build_task, config, repo_dir, inp.task_yaml, inp.envs_override, secrets, inp.job_name
-        )
+        key = task_key(repo_dir, inp.commit, inp.task_yaml, inp.envs_override, secrets)
+        task = self.tasks.get(key)
+        if task is not None:
+            # The clone of this run built this very task from this commit; the path
+            # policy is checked again on the checkout as it is now.
+            task.name = inp.job_name
+            check_task_paths(task, repo_dir, inp.task_yaml)
+        else:
+            # A deterministic name: a later attempt finds this job in the cluster's queue.
+            _, task = await asyncio.to_thread(
+                self._build, repo_dir, inp.task_yaml, inp.envs_override, secrets, inp.job_name
+            )
         return Submission(
             kind=kind,
             cluster_name=inp.cluster_name,
@@ -203,6 +215,14 @@ class PipelineActivities:
             retry_until_up=inp.retry_until_up,
             retry=retry,
         )
+
+    def _build(
+        self, repo_dir: Path, rel: str, envs_override: dict[str, str], secrets: dict[str, str],
+        name: str | None,
+    ) -> tuple[dict[str, Any], Any]:
+        """Loads and builds one task (in a thread: YAML and SkyPilot's parser are CPU work)."""
+        config = load_task_yaml(repo_dir, rel, self.policy)
+        return config, build_task(config, repo_dir, rel, envs_override, secrets, name)
 
     def _check_endpoint(self, requested: str) -> None:
         # The SDK resolves its endpoint once per process; switching it per call would
@@ -233,9 +253,9 @@ class PipelineActivities:
                 await down
                 raise
         if inp.release_run_key:
-            await asyncio.to_thread(
-                shutil.rmtree, checkout_dir(self.settings.work_dir, inp.release_run_key).parent, True
-            )
+            checkout = checkout_dir(self.settings.work_dir, inp.release_run_key)
+            self.tasks.forget(checkout)
+            await asyncio.to_thread(shutil.rmtree, checkout.parent, True)
         log.info("%s %s", tag, "downed" if existed else "already gone")
         return DownResult(cluster_name=inp.cluster_name, existed=existed)
 
