@@ -175,8 +175,9 @@ async def ensure_checkout(
     dest = checkout_dir(work_dir, run_key)
     if (dest / ".git").is_dir():
         try:
-            head = await _git("rev-parse", "HEAD", cwd=dest, transport=transport)
+            head = _known_head(dest) or await _git("rev-parse", "HEAD", cwd=dest, transport=transport)
             if not commit or head == commit:
+                _remember_head(dest, head)
                 _touch(dest.parent)
                 return dest, head
         except GitFailed:
@@ -218,8 +219,40 @@ async def ensure_checkout(
         await asyncio.to_thread(shutil.rmtree, tmp, True)
         raise
     tmp.rename(dest)
+    _remember_head(dest, head)
     _touch(dest.parent)
     return dest, head
+
+
+# The commit each checkout this process made or verified is at, with what its
+# .git/HEAD looked like then: a later step of the run asks no git process. Anything
+# that changes the checkout (a new clone, a checkout) writes a new HEAD file.
+_HEADS: dict[Path, tuple[str, tuple[int, int, int]]] = {}
+_MAX_HEADS = 4096
+
+
+def _head_signature(dest: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(dest / ".git" / "HEAD")
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def _known_head(dest: Path) -> str:
+    known = _HEADS.get(dest)
+    if known is None or known[1] != _head_signature(dest):
+        return ""
+    return known[0]
+
+
+def _remember_head(dest: Path, head: str) -> None:
+    signature = _head_signature(dest)
+    if signature is None:
+        return
+    if len(_HEADS) >= _MAX_HEADS:
+        _HEADS.clear()
+    _HEADS[dest] = (head, signature)
 
 
 def _touch(path: Path) -> None:
