@@ -66,6 +66,9 @@ class PipelineActivities:
     def all(self) -> list[Callable[..., Any]]:
         return [self.run_git_clone, self.run_sky_launch, self.run_sky_exec, self.run_sky_down]
 
+    def _heartbeater(self, details: dict[str, Any] | None = None) -> Heartbeater:
+        return Heartbeater(details, every_s=self.settings.heartbeat_throttle_seconds)
+
     def _secrets(self, names: list[str]) -> dict[str, str]:
         return resolve_secrets(names, self.settings.environ, self.settings.secret_allowlist)
 
@@ -73,7 +76,7 @@ class PipelineActivities:
     @activity.defn(name=RUN_GIT_CLONE)
     async def run_git_clone(self, inp: CloneInput) -> CloneResult:
         tag = _tag(activity.info().workflow_id, "clone")
-        async with FailureBoundary(f"clone of {inp.repo_url}") as boundary, Heartbeater():
+        async with FailureBoundary(f"clone of {inp.repo_url}") as boundary, self._heartbeater():
             with self.in_use.hold(inp.run_key):
                 # A secret this worker does not hand out fails the run before git runs.
                 secrets = self._secrets(inp.secret_env_names)
@@ -119,7 +122,7 @@ class PipelineActivities:
             sink = StepLog(tag, redact, tail)
             resume = previous_checkpoint()
             job_id: int | None = resume.get("job_id")
-            hb = Heartbeater(resume)
+            hb = self._heartbeater(resume)
             async with hb:
                 try:
                     if job_id is None and info.attempt > 1:
@@ -240,7 +243,7 @@ class PipelineActivities:
     @activity.defn(name=RUN_SKY_DOWN)
     async def run_sky_down(self, inp: DownInput) -> DownResult:
         tag = _tag(activity.info().workflow_id, "teardown", inp.cluster_name)
-        async with FailureBoundary(f"down of {inp.cluster_name}"), Heartbeater():
+        async with FailureBoundary(f"down of {inp.cluster_name}"), self._heartbeater():
             down = asyncio.ensure_future(self.executor.down(inp.cluster_name))
             try:
                 existed = await asyncio.shield(down)
