@@ -16,8 +16,10 @@ import logging
 import marshal
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -80,6 +82,8 @@ class LocalExecutor:
         self._bash = shutil.which("bash", path=os.defpath) or shutil.which("bash") or "/bin/bash"
         self._status_watch = local_watch.StatusWatch()
         self._refusal = ""
+        self._root_fd_cache: int | None = None
+        self._agent_lock = threading.Lock()
         if trusted:
             log.warning(
                 "%s=1: local tasks run unsandboxed, with the worker's privileges "
@@ -189,7 +193,12 @@ class LocalExecutor:
 
     # -- housekeeping -----------------------------------------------------------
     def prune(self, now: float, max_idle_seconds: float, max_bytes: int) -> dict[str, Any]:
-        """Removes leftovers; see local_prune.prune. Blocking: call it in a thread."""
+        """Removes leftovers (see local_prune.prune) and restarts the agent if clusters
+        need it. Blocking: call it in a thread."""
+        try:
+            self.ensure_agent()
+        except (OSError, ValueError) as err:
+            log.warning("local agent of %s: %s", self.root, err)
         return local_prune.prune(self.root, now, max_idle_seconds, max_bytes)
 
     # -- helpers (run in threads: they copy files and wait for processes) --------
@@ -200,8 +209,6 @@ class LocalExecutor:
             raise ClusterGone(f"cluster {sub.cluster_name} does not exist")
         if sub.kind == "launch" and not cdir.is_dir():
             self._provision(cdir, sub)
-            if sub.autodown_minutes is not None:
-                self._detached("autodown", str(cdir), str(sub.autodown_minutes))
             provisioned = True
         spec = self._job_spec(cdir, sub)
         job_id, job_dir = _new_job_dir(cdir / "jobs")
@@ -209,6 +216,9 @@ class LocalExecutor:
         local_job.write_atomic(job_dir / "status", "PENDING")
         # The name is written last: find_job only sees fully prepared jobs.
         local_job.write_atomic(job_dir / "name", sub.job_name)
+        if provisioned and sub.autodown_minutes is not None and not self._agent_running():
+            # The agent downs idle clusters; without one, the cluster gets its own watchdog.
+            self._detached("autodown", str(cdir), str(sub.autodown_minutes))
         self._start(job_dir, _secret_values(sub.task))
         return job_id, provisioned
 
@@ -316,7 +326,75 @@ class LocalExecutor:
             raise PermanentError(f"file_mounts: copying into bucket {bucket.name} failed: {detail}")
 
     def _start(self, job_dir: Path, secrets: Mapping[str, str]) -> None:
+        """Starts the job's supervisor: forked by the agent, or a process of its own
+        when no agent can be had."""
+        if self._agent_start(job_dir, secrets):
+            return
         self._detached("run", str(job_dir), stdin=marshal.dumps(dict(secrets)))
+
+    # -- the host agent (local_job.py agent) ------------------------------------
+    def _agent_start(self, job_dir: Path, secrets: Mapping[str, str]) -> bool:
+        """Has the agent start the job's supervisor, starting the agent if none runs.
+        False if no agent can be had: the caller starts the job itself."""
+        request = marshal.dumps({"job_dir": str(job_dir), "secrets": dict(secrets)})
+        for attempt in range(2):
+            try:
+                return self._agent_call(request)
+            except (FileNotFoundError, ConnectionRefusedError):
+                if attempt or not self._agent_running():
+                    break
+            except OSError as err:
+                log.warning("local agent of %s: %s; starting the job directly", self.root, err)
+                break
+        return False
+
+    def _agent_call(self, request: bytes) -> bool:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(10)
+            conn.connect(local_job.agent_path(str(self.root), self._root_fd()))
+            conn.sendall(request)
+            conn.shutdown(socket.SHUT_WR)
+            answer = conn.recv(256)
+        if answer in (b"ok", b"started"):
+            return True
+        raise OSError(f"the agent answered {answer.decode(errors='replace')!r}")
+
+    def _agent_running(self, wait_s: float = 5.0) -> bool:
+        """Whether the agent listens, starting it if not (one per root: a second one
+        leaves at once, and this worker starts one at a time)."""
+        path = local_job.agent_path(str(self.root), self._root_fd())
+        if local_job._connectable(path):
+            return True
+        with self._agent_lock:
+            if local_job._connectable(path):
+                return True
+            self._detached("agent", str(self.root))
+            deadline = time.monotonic() + wait_s
+            while time.monotonic() < deadline:
+                if local_job._connectable(path):
+                    return True
+                time.sleep(0.01)
+        log.warning("local agent of %s did not start; jobs start on their own", self.root)
+        return False
+
+    def _root_fd(self) -> int:
+        # An O_PATH descriptor of the root, for a short socket path (see agent_path).
+        if self._root_fd_cache is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._root_fd_cache = os.open(self.root, os.O_PATH | os.O_CLOEXEC)
+        return self._root_fd_cache
+
+    def ensure_agent(self) -> None:
+        """Starts the agent if a cluster with autodown exists and no agent runs (it
+        was killed): housekeeping calls this, so autodown keeps its guarantee."""
+        clusters = self.root / "clusters"
+        wanted = any(
+            not c.name.endswith(".provisioning") and (c / "cluster.json").is_file()
+            and json.loads((c / "cluster.json").read_text()).get("autodown_minutes") is not None
+            for c in (clusters.iterdir() if clusters.is_dir() else ())
+        )
+        if wanted:
+            self._agent_running()
 
     @staticmethod
     def _detached(*args: str, stdin: bytes | None = None) -> None:
