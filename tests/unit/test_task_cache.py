@@ -4,6 +4,7 @@ run, no other commit or inputs, never with secrets, and the path policy still ap
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,16 @@ async def test_a_known_checkout_asks_no_git_until_it_changes(tmp_path, monkeypat
     shutil.copytree(repo, dest)
     assert await ensure_checkout(work, "run-a", str(repo), "", commit, policy) == (dest, commit)
     assert calls and calls[0][0] == "rev-parse"
+
+
+async def test_a_fresh_clone_reads_its_commit_as_git_does(tmp_path):
+    repo = make_git_repo(tmp_path / "tasks")
+    policy = repo_module.RepoPolicy(allow_local=True)
+    dest, commit = await ensure_checkout(tmp_path / "work", "run-a", str(repo), "", "", policy)
+    git = subprocess.run(["git", "rev-parse", "HEAD"], cwd=dest, capture_output=True, text=True)
+    assert commit == git.stdout.strip()
+    assert not (dest / ".git" / "hooks").exists()  # cloned without a template
+    subprocess.run(["git", "pack-refs", "--all"], cwd=dest, check=True)
+    assert repo_module._read_head(dest) == commit
+    (dest / ".git" / "HEAD").write_text("ref: refs/heads/elsewhere\n")
+    assert repo_module._read_head(dest) == ""  # anything unexpected: git is asked
