@@ -130,12 +130,13 @@ class Stack:
 @contextmanager
 def local_stack(keep: bool = False, bare: bool = False, reap: bool = False,
                 worker_env_extra: dict[str, str] | None = None, bare_args: list[str] = (),
-                profile: bool = False):
+                profile: bool = False, worker_options: str = ""):
     """Dev server + worker (local executor) + example repo, all under one temp dir.
     Use it around asyncio.run(...), so that the clients are gone before the stop.
     `bare`: also a plain temporalio worker of bare_workflow.py on its own queue.
     `reap`: the worker runs under reaper.py, which accounts for its detached jobs.
-    `profile`: the worker is profile_worker.py (CPU per activity type)."""
+    `profile`: the worker is profile_worker.py (CPU per activity type).
+    `worker_options`: JSON of temporalio Worker options to override (profile_worker.py)."""
     # SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so the cleanup below runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     tmp = Path(tempfile.mkdtemp(prefix="skypilot-temporal-bench-"))
@@ -150,7 +151,9 @@ def local_stack(keep: bool = False, bare: bool = False, reap: bool = False,
         profiled = tmp / "profile.json" if profile else None
         if profile:
             env["BENCH_PROFILE_OUT"] = str(profiled)
-        argv = ([sys.executable, str(BENCH / "profile_worker.py")] if profile
+        if worker_options:
+            env["BENCH_WORKER_OPTIONS"] = worker_options
+        argv = ([sys.executable, str(BENCH / "profile_worker.py")] if profile or worker_options
                 else [str(VENV_BIN / "skypilot-temporal-worker")])
         reaped = tmp / "reaped.json" if reap else None
         prefix = [sys.executable, str(BENCH / "reaper.py"), "--out", str(reaped), "--"] if reap else []

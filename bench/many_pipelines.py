@@ -68,6 +68,16 @@ async def probe(handles, running: set, query, every: float, rtts: list, errors: 
         await asyncio.sleep(max(0.0, next_tick - time.monotonic()))
 
 
+def agent_cpu(stack) -> tuple[int, float, float]:
+    """(pid, own CPU s, CPU s of the supervisors it reaped) of the local executor's
+    agent (local_job.py agent), which forks the job supervisors; (0, 0, 0) if none."""
+    try:
+        pid = int((stack.tmp / "work" / "local" / "agent.pid").read_text())
+        return pid, cpu_seconds(pid), children_cpu_seconds(pid)
+    except (OSError, ValueError):
+        return 0, 0.0, 0.0
+
+
 class Meter:
     """CPU counters of the processes a batch is measured on, from /proc."""
 
@@ -84,6 +94,8 @@ class Meter:
             "server": cpu_seconds(self.stack.server.proc.pid),
             "host": host_cpu_ticks(),
         }
+        if pid == self.stack.worker_pid:
+            out["agent"] = agent_cpu(self.stack)
         if self.stack.reaped is not None and pid == self.stack.worker_pid:
             out["reaped"] = self.stack.reaped_cpu()
         if self.stack.profiled is not None and pid == self.stack.worker_pid:
@@ -164,6 +176,11 @@ async def batch(stack, client, kind: str, n: int, spf: float, args) -> dict:
         "q_p99": 1000 * percentile(rtts, 99) if rtts else float("nan"),
         "q_max": 1000 * max(rtts) if rtts else float("nan"),
     }
+    if "agent" in after:
+        same = after["agent"][0] == before["agent"][0]
+        if not same:
+            print(f"  note: the agent changed during the batch ({before['agent'][0]} -> {after['agent'][0]})")
+        r["agent"] = [after["agent"][i] - (before["agent"][i] if same else 0.0) for i in (1, 2)]
     if "reaped" in after:
         r["reaped"] = {
             cls: [v - before["reaped"].get(cls, [0, 0.0, 0.0])[i] for i, v in enumerate(vals)]
@@ -222,19 +239,22 @@ def report(results: list[dict], counts: list[int]) -> None:
 
         sup, box, dog = cls("supervisor"), cls("bwrap"), cls("watchdog")
         other = sum(v[1] + v[2] for k, v in reaped.items() if k not in ("supervisor", "bwrap", "watchdog"))
-        jobs = r["children_cpu"] + sum(v[1] + v[2] for v in reaped.values())
+        agent = r.get("agent", [0.0, 0.0])
+        jobs = r["children_cpu"] + sum(v[1] + v[2] for v in reaped.values()) + sum(agent)
         rows.append([n, ms(r["worker_cpu"], n), ms(r["server_cpu"], n), ms(r["children_cpu"], n),
-                     f"{sup[0] / n:.1f}", ms(sup[1], n), ms(sup[2], n), f"{box[0] / n:.1f}", ms(box[1], n),
-                     ms(box[2], n), f"{dog[0] / n:.1f}", ms(dog[1] + dog[2], n), ms(other, n),
-                     ms(jobs, n), ms(r["host_cpu"], n)])
+                     ms(agent[0], n), ms(agent[1], n), f"{sup[0] / n:.1f}", ms(sup[1], n), ms(sup[2], n),
+                     f"{box[0] / n:.1f}", ms(box[1], n), ms(box[2], n), f"{dog[0] / n:.1f}",
+                     ms(dog[1] + dog[2], n), ms(other, n), ms(jobs, n), ms(r["host_cpu"], n)])
     print("CPU per pipeline, ms. worker children: what the worker waited for (git; each "
-          "supervisor's and watchdog's start-up until it detaches). A supervisor (after "
-          "detaching) starts bwrap, whose outer process it reaps; bwrap's init inside the "
-          "sandbox is orphaned and reaps bash and the task's commands. host: all CPU of the "
-          "host over the batch, whoever used it.")
-    print(table(["N", "worker", "server", "worker children", "supervisors/run", "supervisor",
-                 "bwrap outer", "sandboxes/run", "bwrap init", "bash+task", "watchdogs/run",
-                 "watchdog", "other", "all job processes", "host"], rows))
+          "process it started until it detached). agent: the local executor's agent, and the "
+          "supervisors it forked and reaped (with bwrap's outer process each reaps). "
+          "supervisors (when no agent): each one's own CPU after detaching, and bwrap's outer "
+          "process it reaps. bwrap's init inside the sandbox is orphaned (to reaper.py) and "
+          "reaps bash and the task's commands. host: all CPU of the host over the batch, "
+          "whoever used it.")
+    print(table(["N", "worker", "server", "worker children", "agent", "agent's supervisors",
+                 "supervisors/run", "supervisor", "bwrap outer", "sandboxes/run", "bwrap init",
+                 "bash+task", "watchdogs/run", "watchdog", "other", "all job processes", "host"], rows))
 
 
 def report_profile(results: list[dict]) -> None:
@@ -293,12 +313,14 @@ def main() -> None:
     ap.add_argument("--bare-max-concurrent-activities", type=int, default=200)
     ap.add_argument("--profile", action="store_true",
                     help="run the worker as profile_worker.py: CPU per activity type and thread")
+    ap.add_argument("--worker-options", default="", metavar="JSON",
+                    help='temporalio Worker options to try, e.g. \'{"max_concurrent_activity_task_polls": 2}\'')
     ap.add_argument("--keep-logs", action="store_true")
     args = ap.parse_args()
     extra = dict(kv.split("=", 1) for kv in args.worker_env)
     with local_stack(keep=args.keep_logs, bare=True, reap=not args.no_reaper, worker_env_extra=extra,
                      bare_args=["--max-concurrent-activities", str(args.bare_max_concurrent_activities)],
-                     profile=args.profile) as stack:
+                     profile=args.profile, worker_options=args.worker_options) as stack:
         asyncio.run(run(stack, args))
 
 

@@ -1,5 +1,8 @@
 """The worker, with its CPU time accounted per activity type: what many_pipelines.py
---profile runs instead of `skypilot-temporal-worker`.
+--profile runs instead of `skypilot-temporal-worker`. With --worker-options it runs
+the worker with other temporalio Worker options (JSON in $BENCH_WORKER_OPTIONS, e.g.
+{"max_concurrent_workflow_task_polls": 2}; "workflow_runner": "unsandboxed"), with or
+without the accounting.
 
 Every asyncio task's coroutine is wrapped so that each step it runs on the event loop
 (thread CPU time, time.thread_time) is charged to the activity it runs for: the
@@ -173,7 +176,30 @@ def _dump(*_: object) -> None:
     os.replace(out + ".tmp", out)
 
 
+def _worker_options(raw: str) -> None:
+    """Overrides temporalio Worker options for an experiment (measured, not shipped)."""
+    import temporalio.worker
+
+    options = json.loads(raw)
+    if options.get("workflow_runner") == "unsandboxed":
+        options["workflow_runner"] = temporalio.worker.UnsandboxedWorkflowRunner()
+    original = temporalio.worker.Worker.__init__
+
+    def init(self, *args, **kwargs):
+        kwargs.update(options)
+        original(self, *args, **kwargs)
+
+    temporalio.worker.Worker.__init__ = init
+
+
 def main() -> None:
+    if os.environ.get("BENCH_WORKER_OPTIONS"):
+        _worker_options(os.environ["BENCH_WORKER_OPTIONS"])
+    if not os.environ.get("BENCH_PROFILE_OUT"):
+        from skypilot_temporal import worker
+
+        worker.main()
+        return
     _name_os_threads()
     _mark_activities()
     asyncio.BaseEventLoop.run_in_executor = _metered_executor(asyncio.BaseEventLoop.run_in_executor)
