@@ -130,13 +130,14 @@ class Stack:
 @contextmanager
 def local_stack(keep: bool = False, bare: bool = False, reap: bool = False,
                 worker_env_extra: dict[str, str] | None = None, bare_args: list[str] = (),
-                profile: bool = False, worker_options: str = ""):
+                profile: bool = False, worker_options: str = "", sleep_only: bool = False):
     """Dev server + worker (local executor) + example repo, all under one temp dir.
     Use it around asyncio.run(...), so that the clients are gone before the stop.
     `bare`: also a plain temporalio worker of bare_workflow.py on its own queue.
     `reap`: the worker runs under reaper.py, which accounts for its detached jobs.
     `profile`: the worker is profile_worker.py (CPU per activity type).
-    `worker_options`: JSON of temporalio Worker options to override (profile_worker.py)."""
+    `worker_options`: JSON of temporalio Worker options to override (profile_worker.py).
+    `sleep_only`: the example's tasks only sleep (SLEEP_ONLY_TASKS)."""
     # SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so the cleanup below runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     tmp = Path(tempfile.mkdtemp(prefix="skypilot-temporal-bench-"))
@@ -162,7 +163,8 @@ def local_stack(keep: bool = False, bare: bool = False, reap: bool = False,
         if bare:
             bare_queue = f"bare-{uuid.uuid4().hex[:8]}"
             bare_proc = start_bare_worker(server, bare_queue, tmp / "bare-worker.log", list(bare_args))
-        yield Stack(tmp, server, worker, make_git_repo(tmp / "tasks"), queue,
+        repo = make_git_repo(tmp / "tasks", files=SLEEP_ONLY_TASKS if sleep_only else None)
+        yield Stack(tmp, server, worker, repo, queue,
                     bare_proc, bare_queue, reaped, profiled)
     finally:
         print(f"host: load average {load()} at end", file=sys.stderr)
@@ -270,9 +272,32 @@ def host_cpu_ticks() -> tuple[int, int]:
     return sum(values) - idle, sum(values)
 
 
+# The example's three tasks with nothing but a sleep (`--sleep-only`): the same
+# YAML files, bucket mount and steps, so every cost of a pipeline except the
+# tasks' own work (writing, listing and reading files). train sleeps TRAIN_SECONDS.
+_SLEEP_TASK = """name: {name}
+envs:
+  DATA_BUCKET_NAME:
+  DATA_BUCKET_STORE_TYPE: s3
+  TRAIN_SECONDS: 0
+file_mounts:
+  /data:
+    name: $DATA_BUCKET_NAME
+    store: $DATA_BUCKET_STORE_TYPE
+run: exec sleep {seconds}
+"""
+SLEEP_ONLY_TASKS = {
+    "data_preprocessing.yaml": _SLEEP_TASK.format(name="data-preprocessing", seconds="0"),
+    "train.yaml": _SLEEP_TASK.format(name="train", seconds="$TRAIN_SECONDS"),
+    "eval.yaml": _SLEEP_TASK.format(name="eval", seconds="0"),
+}
+
+
 def bench_input(stack: Stack, bucket: str, seconds_per_file: str):
+    train = f"{20 * float(seconds_per_file):g}"
     return pipeline_input(
-        stack.repo, envs_override={"DATA_BUCKET_NAME": bucket, "SECONDS_PER_FILE": seconds_per_file}
+        stack.repo, envs_override={"DATA_BUCKET_NAME": bucket, "SECONDS_PER_FILE": seconds_per_file,
+                                   "TRAIN_SECONDS": train}
     )
 
 

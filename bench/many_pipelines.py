@@ -2,7 +2,8 @@
 
 For each N: N bare workflows (bare_workflow.py: the pipeline's six activities, only
 sleeping as long as its tasks do, on a plain temporalio worker of their own), then N
-pipelines, each batch started at once, on the same dev server. The bare batch is the
+pipelines, each batch started at once, on the same dev server. The pipelines run the
+example's tasks, or with --sleep-only the same three YAMLs doing nothing but sleep. The bare batch is the
 floor: what Temporal, the server and this host need for the same shape of work.
 
 Per batch: wall time (first start to last result), p50/p95 latency, failures,
@@ -313,6 +314,8 @@ def main() -> None:
     ap.add_argument("--bare-max-concurrent-activities", type=int, default=200)
     ap.add_argument("--profile", action="store_true",
                     help="run the worker as profile_worker.py: CPU per activity type and thread")
+    ap.add_argument("--sleep-only", action="store_true",
+                    help="the example's tasks do nothing but sleep (train: 20 x SECONDS_PER_FILE)")
     ap.add_argument("--worker-options", default="", metavar="JSON",
                     help='temporalio Worker options to try, e.g. \'{"max_concurrent_activity_task_polls": 2}\'')
     ap.add_argument("--keep-logs", action="store_true")
@@ -320,7 +323,8 @@ def main() -> None:
     extra = dict(kv.split("=", 1) for kv in args.worker_env)
     with local_stack(keep=args.keep_logs, bare=True, reap=not args.no_reaper, worker_env_extra=extra,
                      bare_args=["--max-concurrent-activities", str(args.bare_max_concurrent_activities)],
-                     profile=args.profile, worker_options=args.worker_options) as stack:
+                     profile=args.profile, worker_options=args.worker_options,
+                     sleep_only=args.sleep_only) as stack:
         asyncio.run(run(stack, args))
 
 
