@@ -62,6 +62,10 @@ class PipelineActivities:
         )
         # What the clone built, for the steps of the same run (never with secrets).
         self.tasks = TaskCache()
+        # Building a task is pure Python under the GIL: threads beyond one or two add
+        # no throughput, only more contenders that keep the event loop (which answers
+        # queries and heartbeats) from the GIL when many runs clone at once.
+        self._builds = asyncio.Semaphore(2)
 
     def all(self) -> list[Callable[..., Any]]:
         return [self.run_git_clone, self.run_sky_launch, self.run_sky_exec, self.run_sky_down]
@@ -89,9 +93,10 @@ class PipelineActivities:
                     # Every task is built now, exactly as its step will build it (SkyPilot's
                     # parser, the path policy), so a bad YAML of a late step fails the run
                     # before any cluster is launched. CPU work: off the event loop.
-                    config, task = await asyncio.to_thread(
-                        self._build, repo_dir, rel, inp.envs_override, secrets, None
-                    )
+                    async with self._builds:
+                        config, task = await asyncio.to_thread(
+                            self._build, repo_dir, rel, inp.envs_override, secrets, None
+                        )
                     names[rel] = str(config.get("name") or "")
                     self.tasks.put(task_key(repo_dir, commit, rel, inp.envs_override, secrets), task)
         log.info("%s cloned %s at %s", tag, inp.repo_url, commit[:12])
@@ -205,9 +210,10 @@ class PipelineActivities:
             check_task_paths(task, repo_dir, inp.task_yaml)
         else:
             # A deterministic name: a later attempt finds this job in the cluster's queue.
-            _, task = await asyncio.to_thread(
-                self._build, repo_dir, inp.task_yaml, inp.envs_override, secrets, inp.job_name
-            )
+            async with self._builds:
+                _, task = await asyncio.to_thread(
+                    self._build, repo_dir, inp.task_yaml, inp.envs_override, secrets, inp.job_name
+                )
         return Submission(
             kind=kind,
             cluster_name=inp.cluster_name,
