@@ -20,6 +20,7 @@ from skypilot_temporal.config import ConfigError, Settings
 from skypilot_temporal.connect import connect
 from skypilot_temporal.executors.base import Executor
 from skypilot_temporal.housekeeping import Housekeeper, InUse
+from skypilot_temporal.branch_workflow import SkyPilotBranchWorkflow
 from skypilot_temporal.workflow import SkyPilotWorkflow
 
 log = logging.getLogger("skypilot_temporal.worker")
@@ -70,7 +71,7 @@ def build_worker(client: Client, settings: Settings) -> tuple[Worker, Housekeepe
     worker = Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[SkyPilotWorkflow],
+        workflows=[SkyPilotWorkflow, SkyPilotBranchWorkflow],
         activities=activities.all(),
         max_concurrent_activities=settings.max_concurrent_activities,
         workflow_runner=workflow_runner(),

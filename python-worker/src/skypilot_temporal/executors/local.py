@@ -30,6 +30,7 @@ from skypilot_temporal.executors.base import (
     ClusterGone,
     LogSink,
     PermanentError,
+    SUCCEEDED,
     Submission,
     TERMINAL,
     TransientError,
@@ -131,6 +132,24 @@ class LocalExecutor:
         checkpoint({"job_id": job_id})
         return job_id
 
+    async def provision(
+        self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
+    ) -> None:
+        """The cluster, and a job that runs only the task's `setup` on it."""
+        if self._refusal:
+            raise PermanentError(self._refusal)
+        job_id = resume.get("job_id")
+        if job_id is None and sub.retry:
+            job_id = await self.find_job(sub.cluster_name, sub.job_name)
+        if job_id is None:
+            job_id, provisioned = await asyncio.to_thread(self._submit, sub)
+            if provisioned:
+                log(f"provisioned local cluster {sub.cluster_name} at {self.cluster_dir(sub.cluster_name)}\n")
+            checkpoint({"job_id": job_id})
+        status = await self.wait_job(sub.cluster_name, job_id, log, _secret_values(sub.task))
+        if status != SUCCEEDED:
+            raise PermanentError(f"setup on cluster {sub.cluster_name} ended {status}")
+
     async def wait_job(
         self, cluster_name: str, job_id: int, log: LogSink, secrets: Mapping[str, str]
     ) -> str:
@@ -198,7 +217,7 @@ class LocalExecutor:
         provisioned = False
         if sub.kind == "exec" and not cdir.is_dir():
             raise ClusterGone(f"cluster {sub.cluster_name} does not exist")
-        if sub.kind == "launch" and not cdir.is_dir():
+        if sub.kind in ("launch", "provision") and not cdir.is_dir():
             self._provision(cdir, sub)
             if sub.autodown_minutes is not None:
                 self._detached("autodown", str(cdir), str(sub.autodown_minutes))
@@ -259,9 +278,11 @@ class LocalExecutor:
         else:
             (cdir / "tmp").mkdir(exist_ok=True)
             prefix = self._isolated_argv(cdir, home, cwd, mounts)
+        # As SkyPilot does: `exec` runs no setup, provisioning runs nothing else.
+        setup = task.setup if isinstance(task.setup, str) and sub.kind != "exec" else None
         return {
-            "setup": task.setup if isinstance(task.setup, str) else None,
-            "run": task.run if isinstance(task.run, str) else None,
+            "setup": setup if not sub.skip_setup else None,
+            "run": task.run if isinstance(task.run, str) and sub.kind != "provision" else None,
             "cwd": cwd,
             "env": env,
             "secret_names": secret_names,

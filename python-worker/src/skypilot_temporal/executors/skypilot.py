@@ -127,6 +127,25 @@ class SkyPilotExecutor:
         checkpoint({"request_id": request_id, "job_id": int(job_id)})
         return int(job_id)
 
+    async def provision(
+        self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log_sink: LogSink
+    ) -> None:
+        # A launch of the task without its `run`: SkyPilot provisions the cluster,
+        # syncs files and runs `setup`; the step's `exec` runs the task later.
+        sub.task.run = None
+        request_id = resume.get("request_id")
+        if not request_id and sub.retry:
+            request_id = await self._inflight_request(sub)
+        if request_id and await self._request_reusable(request_id):
+            log.info("re-attaching to SkyPilot request %s", request_id)
+        else:
+            request_id = await self._send(sub)
+            checkpoint({"request_id": request_id})
+        try:
+            await sky_streams.request_result(request_id, log_sink)
+        except Exception as err:  # noqa: BLE001 - classified
+            classify(err, f"provisioning request {request_id} on {sub.cluster_name}")
+
     async def wait_job(
         self, cluster_name: str, job_id: int, log_sink: LogSink, secrets: Mapping[str, str]
     ) -> str:
@@ -202,7 +221,7 @@ class SkyPilotExecutor:
         except Exception as err:  # noqa: BLE001
             log.warning("listing requests of %s: %s", sub.cluster_name, err)
             return None
-        wanted = "launch" if sub.kind == "launch" else "exec"
+        wanted = "exec" if sub.kind == "exec" else "launch"
         for r in found:
             name = str(getattr(r, "name", ""))
             if name.split(".")[-1] == wanted:
@@ -212,7 +231,7 @@ class SkyPilotExecutor:
     async def _send(self, sub: Submission) -> str:
         task = sub.task
         try:
-            if sub.kind == "launch":
+            if sub.kind in ("launch", "provision"):
                 autodown = sub.autodown_minutes
                 return await self._call(
                     sky.launch,
