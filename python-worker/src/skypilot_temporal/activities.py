@@ -246,6 +246,7 @@ class PipelineActivities:
             retry_until_up=inp.retry_until_up,
             retry=retry,
             skip_setup=inp.skip_setup,
+            run_key=inp.run_key,
         )
 
     def _check_endpoint(self, requested: str) -> None:

@@ -76,7 +76,8 @@ class Housekeeper:
         every_s: float,
         max_idle_s: float,
         max_bytes: int,
-        prune_executor: Callable[[float, float, int], dict[str, Any]] | None = None,
+        prune_executor: Callable[..., dict[str, Any]] | None = None,
+        executor_runs: Callable[[], set[str]] | None = None,
     ) -> None:
         self.root = checkouts_root(work_dir)
         self.client = client
@@ -85,6 +86,7 @@ class Housekeeper:
         self.max_idle_s = max_idle_s
         self.max_bytes = max_bytes
         self.prune_executor = prune_executor
+        self.executor_runs = executor_runs
 
     async def run_forever(self) -> None:
         while True:
@@ -117,8 +119,12 @@ class Housekeeper:
                 total -= c.size
         report: dict[str, Any] = {"checkouts_removed": removed, "checkout_bytes": total}
         if self.prune_executor is not None:
+            # The executor's leftovers of runs still going on (their data between
+            # steps) stay; a run Temporal could not be asked about counts as going on.
+            runs = await asyncio.to_thread(self.executor_runs) if self.executor_runs else set()
+            open_runs = runs - await self._closed_runs(sorted(runs))
             report["executor"] = await asyncio.to_thread(
-                self.prune_executor, now, self.max_idle_s, max(0, self.max_bytes - total)
+                self.prune_executor, now, self.max_idle_s, max(0, self.max_bytes - total), open_runs
             )
         if removed:
             log.info("housekeeping: removed %d checkouts, %d bytes of checkouts left", len(removed), total)

@@ -67,6 +67,7 @@ def build_worker(client: Client, settings: Settings) -> tuple[Worker, Housekeepe
         max_idle_s=settings.max_idle_seconds,
         max_bytes=settings.max_work_dir_bytes,
         prune_executor=getattr(executor, "prune", None),
+        executor_runs=getattr(executor, "run_keys", None),
     )
     worker = Worker(
         client,

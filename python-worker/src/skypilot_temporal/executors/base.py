@@ -49,6 +49,8 @@ class Submission:
     retry: bool = False
     # Run the task without its `setup`: it ran when the cluster was provisioned.
     skip_setup: bool = False
+    # The run the step belongs to (its data, e.g. a local bucket, is kept while it runs).
+    run_key: str = ""
 
 
 # Called with each chunk of log text as it arrives.

@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -207,9 +207,15 @@ class LocalExecutor:
         return existed
 
     # -- housekeeping -----------------------------------------------------------
-    def prune(self, now: float, max_idle_seconds: float, max_bytes: int) -> dict[str, Any]:
+    def prune(
+        self, now: float, max_idle_seconds: float, max_bytes: int, open_runs: Collection[str] = ()
+    ) -> dict[str, Any]:
         """Removes leftovers; see local_prune.prune. Blocking: call it in a thread."""
-        return local_prune.prune(self.root, now, max_idle_seconds, max_bytes)
+        return local_prune.prune(self.root, now, max_idle_seconds, max_bytes, open_runs)
+
+    def run_keys(self) -> set[str]:
+        """Runs whose data (buckets) this executor keeps; blocking."""
+        return local_prune.run_keys(self.root)
 
     # -- helpers (run in threads: they copy files and wait for processes) --------
     def _submit(self, sub: Submission) -> tuple[int, bool]:
@@ -252,7 +258,7 @@ class LocalExecutor:
         home = cdir / "home"
         with local_mounts.bucket_lock(self.root, exclusive=False):
             mounts = local_mounts.resolve_mounts(
-                task, sub.repo_dir, cdir, self.root / "buckets", self._upload
+                task, sub.repo_dir, cdir, self.root / "buckets", self._upload, sub.run_key
             )
         workdir = home / "sky_workdir"
         cwd = str(workdir if workdir.is_dir() else home)
