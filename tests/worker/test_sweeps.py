@@ -86,16 +86,18 @@ async def test_eight_branches_three_at_a_time_select_the_best_and_export_it_alon
     client, local_worker, task_queue, tmp_path, work_dir
 ):
     bucket = f"times-{uuid.uuid4().hex[:6]}"
-    export = (SWEEP / "export.yaml").read_text().replace('echo "exporting', 'sleep 2\n  echo "exporting')
+    export = (SWEEP / "export.yaml").read_text().replace('echo "exporting', 'sleep 15\n  echo "exporting')
     repo = sweep_repo(tmp_path, eight_branches(), **{"export.yaml": export})
     handle = await start(client, pipeline_input(repo, envs_override={"TIMES_BUCKET": bucket}), task_queue)
 
-    # While the winner exports, every losing cluster is already gone.
-    async def exporting() -> bool:
-        return any(s.name == "export" and s.state == "running" for s in (await progress(handle)).steps)
+    # Every losing cluster goes down as soon as the winner is known: while the winner
+    # still exports (15 s), only its cluster is left.
+    async def selected() -> bool:
+        return any(s.name == "best" and s.state == "succeeded" for s in (await progress(handle)).steps)
 
-    await wait_until(exporting, timeout=120)
-    assert len(clusters(work_dir)) == 1
+    await wait_until(selected, timeout=180)
+    await wait_until(lambda: len(clusters(work_dir)) == 1, timeout=12)
+    assert not (await progress(handle)).phase == "completed"
     result = await handle.result()
 
     ran = times(work_dir, bucket)

@@ -80,8 +80,8 @@ async def run_step(
         handle.cancel()
         await settle(handle)
         raise ApplicationError(
-            f"step {inp.step!r} ran out of its budget of {timeout_s} s "
-            "(timeout_seconds, across retries); its job was cancelled",
+            f"ran out of its budget of {timeout_s} s (timeout_seconds, across retries); "
+            "its job was cancelled",
             type=STEP_TIMED_OUT,
             non_retryable=True,
         )
