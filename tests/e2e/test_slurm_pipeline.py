@@ -39,8 +39,8 @@ async def watch(handle) -> tuple[str, QueueWatcher]:
     return default_cluster_prefix(handle.id), QueueWatcher(names).start()
 
 
-async def _has_clusters(handle) -> bool:
-    return len((await progress(handle)).clusters) == 2
+async def _has_clusters(handle, count: int = 2) -> bool:
+    return len((await progress(handle)).clusters) == count
 
 
 def cluster(watcher: QueueWatcher, short: str) -> str:
@@ -222,3 +222,36 @@ async def test_an_allowed_secret_reaches_the_task_with_its_value(
     assert result.steps[0].status == "SUCCEEDED" and "secret ok" in result.steps[0].log_tail
     assert secret not in await history_text(handle) and secret not in worker.log()
     await assert_no_cluster_left(default_cluster_prefix(handle.id), within=0)
+
+
+async def test_a_sweep_trains_and_evaluates_each_branch_on_its_cluster_and_selects(
+    client, sky_worker, task_queue, tmp_path
+):
+    """examples/sweep as written, cut to 3 branches at most 2 at a time and no export."""
+    pipeline = (ROOT / "examples" / "sweep" / "pipeline.yaml").read_text()
+    pipeline = pipeline.replace("BATCH: [32, 64]", "BATCH: [48]").replace("max_parallel: 3", "max_parallel: 2")
+    pipeline = pipeline[: pipeline.index("  - name: export")]
+    repo = make_git_repo(tmp_path / "sweep", source=ROOT / "examples" / "sweep", files={"pipeline.yaml": pipeline})
+    handle = await start(client, pipeline_input(repo, envs_override={"SECONDS_PER_EPOCH": "2"}), task_queue)
+    names = await _branch_clusters(handle)
+    watcher = QueueWatcher(names).start()
+    try:
+        result = await result_of(handle)
+    finally:
+        await watcher.stop()
+    trains = [s for s in result.steps if s.name == "train"]
+    evals = [s for s in result.steps if s.name == "eval"]
+    assert [s.status for s in trains + evals] == ["SUCCEEDED"] * 6
+    # SkyPilot's own queues: on each branch's cluster, train (job 1) then eval (job 2).
+    for cluster in names:
+        jobs = watcher.jobs[cluster]
+        assert sorted(jobs) == [1, 2], (cluster, jobs)
+        assert "-train-" in jobs[1]["job_name"] and "-eval-" in jobs[2]["job_name"]
+    assert next(s for s in result.steps if s.name == "best").branch == "1 (LR=3e-4,BATCH=48)"
+    for cluster in names:
+        assert await sky_clusters(cluster) == []
+
+
+async def _branch_clusters(handle) -> list[str]:
+    await wait_until(lambda: _has_clusters(handle, 3), timeout=120)
+    return list((await progress(handle)).clusters)

@@ -274,3 +274,21 @@ def _processes_with(marker: str) -> list[int]:
             except OSError:
                 continue
     return [p for p in found if p != os.getpid()]
+
+
+@pytest.mark.slow
+async def test_a_500_branch_sweep_stays_under_the_history_limits(client, local_worker, task_queue, tmp_path, work_dir):
+    """No-op branches: the run's own history grows by ~10 events a branch (each branch
+    is a child workflow with a history of its own), far below Temporal's warning
+    limits of 10,240 events and 10 MiB."""
+    values = ", ".join(f'"{i}"' for i in range(500))
+    pipeline = (f"steps:\n  - {{name: train, task_yaml: noop.yaml, sweep: {{matrix: {{I: [{values}]}}}}}}\n"
+                "  - {name: eval, kind: exec, cluster: train, task_yaml: noop.yaml, needs: [train]}\n")
+    repo = make_git_repo(tmp_path / "wide", source=SWEEP, files={
+        "pipeline.yaml": pipeline, "noop.yaml": "run: |\n  set -euo pipefail\n  test -n \"$I\"\n"})
+    handle = await start(client, pipeline_input(repo), task_queue)
+    result = await asyncio.wait_for(handle.result(), 900)
+    assert sum(s.name == "eval" and s.status == "SUCCEEDED" for s in result.steps) == 500
+    history = await handle.fetch_history()
+    assert len(history.events) < 10_240 and sum(e.ByteSize() for e in history.events) < 10 * 1024 * 1024
+    assert clusters(work_dir) == []
