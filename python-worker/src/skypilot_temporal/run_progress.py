@@ -214,7 +214,11 @@ class RunProgress:
             if event.step in state.sweep.lane or event.step in state.sweep.after:
                 state.event(event)
                 if event.outcome is not None:
-                    self._finished.append(self._branch_result(state, event.index, event.outcome))
+                    # Without its log tail: a 500-branch sweep answers a progress
+                    # query every second (the branch's own run has the tail).
+                    r = self._branch_result(state, event.index, event.outcome)
+                    r.log_tail = ""
+                    self._finished.append(r)
                 return
 
     # -- answers ------------------------------------------------------------------
