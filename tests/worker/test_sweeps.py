@@ -124,17 +124,20 @@ async def test_eight_branches_three_at_a_time_select_the_best_and_export_it_alon
     assert len(skipped) == 7
 
 
-@pytest.mark.parametrize("policy,min_ok,outcome", [
-    ("fail_fast", 0, "failed"),
-    ("keep_going", 2, "completed"),
-    ("keep_going", 3, "failed"),
+@pytest.mark.parametrize("policy,min_ok,outcome,lrs", [
+    ("fail_fast", 0, "failed", '["1e-3", "diverge", "1e-4"]'),
+    ("keep_going", 2, "completed", '["1e-3", "diverge", "1e-4"]'),
+    # The failed branch ends last, just before the selection: it waits for no verdict.
+    ("keep_going", 2, "completed", '["1e-3", "1e-4", "diverge"]'),
+    ("keep_going", 3, "failed", '["1e-3", "diverge", "1e-4"]'),
 ])
 async def test_a_failing_branch_under_each_policy(
-    client, local_worker, task_queue, tmp_path, work_dir, policy, min_ok, outcome
+    client, local_worker, task_queue, tmp_path, work_dir, policy, min_ok, outcome, lrs
 ):
     on_failure = f"mode: {policy}" + (f", min_succeeded: {min_ok}" if min_ok else "")
     pipeline = (SWEEP / "pipeline.yaml").read_text()
-    pipeline = pipeline.replace('LR: ["1e-3", "3e-4", "1e-4"]', 'LR: ["1e-3", "diverge", "1e-4"]')
+    pipeline = pipeline.replace('LR: ["1e-3", "3e-4", "1e-4"]', f"LR: {lrs}")
+    diverged = f"{json.loads(lrs).index('diverge')} (LR=diverge,BATCH=32)"
     pipeline = pipeline.replace("BATCH: [32, 64]", "BATCH: [32]")
     pipeline = pipeline.replace(
         "on_failure:\n        mode: keep_going        # a diverged run does not sink the sweep...\n"
@@ -145,22 +148,25 @@ async def test_a_failing_branch_under_each_policy(
                                                                      "SECONDS_PER_EPOCH": "1"}), task_queue)
     if outcome == "completed":
         result = await handle.result()
-        trains = {s.branch: s.status for s in result.steps if s.name == "train"}
-        assert sorted(trains.values()) == ["FAILED", "SUCCEEDED", "SUCCEEDED"]
-        assert next(s for s in result.steps if s.name == "best").branch != "1 (LR=diverge,BATCH=32)"
+        trains = {s.branch: s for s in result.steps if s.name == "train"}
+        assert sorted(s.status for s in trains.values()) == ["FAILED", "SUCCEEDED", "SUCCEEDED"]
+        assert "loss is NaN" in trains[diverged].log_tail  # a failure says why
+        assert next(s for s in result.steps if s.name == "best").branch != diverged
+        # Every branch's cluster was downed, and is listed.
+        assert len(result.clusters_downed) == 3
     else:
         with pytest.raises(WorkflowFailureError) as failure:
             await handle.result()
         message = failure.value.cause.message
         if policy == "fail_fast":
-            assert "failed in branch 1 (LR=diverge,BATCH=32) of sweep 'train' (on_failure: fail fast)" in message
+            assert f"failed in branch {diverged} of sweep 'train' (on_failure: fail fast)" in message
         else:
             assert "sweep 'train': 2 of 3 branches succeeded; at least 3 needed" in message
         assert "loss is NaN" in message or "FAILED" in message
     p = await progress(handle)
     assert p.phase == outcome
     states = {(s.name, s.branch): s.state for s in p.steps}
-    assert states[("train", "1 (LR=diverge,BATCH=32)")] == "failed"
+    assert states[("train", diverged)] == "failed"
     assert clusters(work_dir) == []
 
 

@@ -1829,6 +1829,9 @@ export namespace skypilot_temporal {
             /** StepProgress winner. */
             winner: boolean;
 
+            /** StepProgress kind. */
+            kind: skypilot_temporal.v1.StepKind;
+
             /**
              * Creates a new StepProgress instance using the specified properties.
              * @param [properties] Properties to set
@@ -1930,6 +1933,9 @@ export namespace skypilot_temporal {
 
                 /** StepProgress winner */
                 winner?: (boolean|null);
+
+                /** StepProgress kind */
+                kind?: (skypilot_temporal.v1.StepKind|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -584,6 +584,10 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "winner": {
                 "type": "bool",
                 "id": 6
+              },
+              "kind": {
+                "type": "StepKind",
+                "id": 7
               }
             }
           }

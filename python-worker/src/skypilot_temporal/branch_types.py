@@ -78,3 +78,5 @@ class BranchResult:
     failed_step: str = ""
     outcomes: list[StepOutcome] = field(default_factory=list)
     won: bool = False
+    # The branch's clusters it downed.
+    downed: list[str] = field(default_factory=list)

@@ -86,6 +86,7 @@ class SkyPilotBranchWorkflow:
         await self._clusters.teardown()
         if self._clusters.left:
             raise self._teardown_failure()
+        result.downed = list(self._clusters.downed)
         self._set_phase(PHASE_COMPLETED if result.ok else PHASE_FAILED)
         return result
 

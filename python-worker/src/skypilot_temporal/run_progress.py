@@ -30,6 +30,7 @@ from skypilot_temporal.workflow_steps import Clusters, failure_text
 @dataclass
 class BranchState:
     started: bool = False
+    downed: list[str] = field(default_factory=list)
     # Step name -> (state, outcome) as the branch reported them.
     steps: dict[str, tuple[str, StepOutcome | None]] = field(default_factory=dict)
     lane_done: bool = False
@@ -72,6 +73,7 @@ class SweepState:
             else:
                 b.failed, b.error = True, b.error or failure_text(result)
             return
+        b.downed = list(result.downed)
         for outcome in result.outcomes:
             ok = outcome.status == "SUCCEEDED"
             b.steps[outcome.step] = (STATE_SUCCEEDED if ok else STATE_FAILED, outcome)
@@ -174,6 +176,9 @@ class RunProgress:
     def sweep(self, name: str) -> SweepState:
         return self._sweeps[name]
 
+    def branch_clusters_downed(self) -> list[str]:
+        return [c for s in self._sweeps.values() for _, b in sorted(s.branches.items()) for c in b.downed]
+
     # -- steps outside sweeps ---------------------------------------------------
     def provisioning(self, name: str, cluster: str) -> None:
         self._singles[name].cluster = cluster
@@ -251,8 +256,8 @@ class RunProgress:
                 _, outcome = b.steps.get(st.name, ("", None))
                 if outcome is not None:
                     r = self._branch_result(state, i, outcome)
-                    if i != state.winner:
-                        r.log_tail = ""  # the branch's own run keeps it
+                    if i != state.winner and outcome.status == "SUCCEEDED":
+                        r.log_tail = ""  # the branch's own run keeps it; a failure says why
                     out.append(r)
         return out
 
@@ -282,13 +287,14 @@ class RunProgress:
                 single = self._singles[st.name]
                 if single.state == STATE_RUNNING:
                     running.append(st.name)
-                entry = p.steps.add(name=st.name, state=single.state, cluster_name=single.cluster)
+                entry = p.steps.add(name=st.name, kind=st.kind, state=single.state, cluster_name=single.cluster)
                 if single.result is not None:
                     entry.metrics.update(single.result.metrics)
                 continue
             if st.kind == SELECT:
                 state = next(s for s in self._sweeps.values() if s.sweep.selection and s.sweep.selection.step == st.name)
-                entry = p.steps.add(name=st.name, state=STATE_SUCCEEDED if state.winner is not None else STATE_PENDING)
+                entry = p.steps.add(name=st.name, kind=SELECT,
+                                    state=STATE_SUCCEEDED if state.winner is not None else STATE_PENDING)
                 if state.winner is not None:
                     entry.branch = state.sweep.branches[state.winner].label
                     entry.winner = True
@@ -301,7 +307,7 @@ class RunProgress:
                 if s == STATE_RUNNING and st.name not in running:
                     running.append(st.name)
                 entry = p.steps.add(
-                    name=st.name, branch=branch.label, state=s,
+                    name=st.name, kind=st.kind, branch=branch.label, state=s,
                     cluster_name=self._plan.cluster_name(state.sweep.cluster, branch.index),
                     winner=state.winner == branch.index,
                 )

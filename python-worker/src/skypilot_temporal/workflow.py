@@ -145,7 +145,7 @@ class SkyPilotWorkflow:
         if self._clusters.left:
             raise self._teardown_failure(None)
         self._set_phase(PHASE_COMPLETED)
-        self._result.clusters_downed[:] = self._clusters.downed
+        self._result.clusters_downed[:] = self._clusters.downed + self._progress.branch_clusters_downed()
         self._result.steps.extend(self._progress.results())
         return self._result
 
@@ -336,12 +336,13 @@ class SkyPilotWorkflow:
                     raise StepFailed(state.no_metric(sweep))
                 self._done.add(sweep.selection.step)
                 for i in handles:
-                    if await_verdict and i != winner and i not in results:
-                        await handles[i].signal(VERDICT_SIGNAL, False)
+                    # A branch that failed (or already ended) waits for no verdict.
+                    if await_verdict and i != winner and i not in results and state.lane_ok(i):
+                        await _verdict(handles[i], False)
                 if after:
                     await self._needs({n for st in after for n in st.needs if n not in members})
                     self._started.update(sweep.after)
-                    await handles[winner].signal(VERDICT_SIGNAL, True)
+                    await _verdict(handles[winner], True)
                     await workflow.wait_condition(lambda: winner in results)
                     outcome = results[winner]
                     if isinstance(outcome, BaseException) or not outcome.ok:
@@ -421,6 +422,14 @@ class SkyPilotWorkflow:
     def _set_phase(self, phase: str) -> None:
         self._phase = phase
         workflow.set_current_details(f"phase: {phase}")
+
+
+async def _verdict(handle: workflow.ChildWorkflowHandle, won: bool) -> None:
+    """Tells a branch whether it won; a branch that has meanwhile ended needs no word."""
+    try:
+        await handle.signal(VERDICT_SIGNAL, won)
+    except Exception as err:  # noqa: BLE001 - the branch's own result tells what it did
+        workflow.logger.info("branch %s did not take its verdict: %s", handle.id, err)
 
 
 def _context(inp: pb.SkyPilotWorkflowInput, options, commit: str, run_key: str) -> RunContext:

@@ -1411,7 +1411,9 @@ type StepProgress struct {
 	ClusterName string             `protobuf:"bytes,4,opt,name=cluster_name,json=clusterName,proto3" json:"cluster_name,omitempty"`
 	Metrics     map[string]float64 `protobuf:"bytes,5,rep,name=metrics,proto3" json:"metrics,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"fixed64,2,opt,name=value"`
 	// The branch a SELECT step picked (on each of its steps).
-	Winner        bool `protobuf:"varint,6,opt,name=winner,proto3" json:"winner,omitempty"`
+	Winner bool `protobuf:"varint,6,opt,name=winner,proto3" json:"winner,omitempty"`
+	// A SELECT step's entry has no cluster: it runs nothing.
+	Kind          StepKind `protobuf:"varint,7,opt,name=kind,proto3,enum=skypilot_temporal.v1.StepKind" json:"kind,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1486,6 +1488,13 @@ func (x *StepProgress) GetWinner() bool {
 		return x.Winner
 	}
 	return false
+}
+
+func (x *StepProgress) GetKind() StepKind {
+	if x != nil {
+		return x.Kind
+	}
+	return StepKind_STEP_KIND_UNSPECIFIED
 }
 
 var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInfo{
@@ -1707,14 +1716,15 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"stepsTotal\x12\x1a\n" +
 	"\bclusters\x18\x06 \x03(\tR\bclusters\x12#\n" +
 	"\rclusters_left\x18\a \x03(\tR\fclustersLeft\x128\n" +
-	"\x05steps\x18\b \x03(\v2\".skypilot_temporal.v1.StepProgressR\x05steps\"\x92\x02\n" +
+	"\x05steps\x18\b \x03(\v2\".skypilot_temporal.v1.StepProgressR\x05steps\"\xc6\x02\n" +
 	"\fStepProgress\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06branch\x18\x02 \x01(\tR\x06branch\x12\x14\n" +
 	"\x05state\x18\x03 \x01(\tR\x05state\x12!\n" +
 	"\fcluster_name\x18\x04 \x01(\tR\vclusterName\x12I\n" +
 	"\ametrics\x18\x05 \x03(\v2/.skypilot_temporal.v1.StepProgress.MetricsEntryR\ametrics\x12\x16\n" +
-	"\x06winner\x18\x06 \x01(\bR\x06winner\x1a:\n" +
+	"\x06winner\x18\x06 \x01(\bR\x06winner\x122\n" +
+	"\x04kind\x18\a \x01(\x0e2\x1e.skypilot_temporal.v1.StepKindR\x04kind\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01*e\n" +
@@ -1839,20 +1849,21 @@ var file_skypilot_temporal_v1_pipeline_proto_depIdxs = []int32{
 	15, // 17: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
 	18, // 18: skypilot_temporal.v1.SkyPilotWorkflowProgress.steps:type_name -> skypilot_temporal.v1.StepProgress
 	23, // 19: skypilot_temporal.v1.StepProgress.metrics:type_name -> skypilot_temporal.v1.StepProgress.MetricsEntry
-	24, // 20: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
-	24, // 21: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
-	24, // 22: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
-	24, // 23: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
-	24, // 24: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
-	24, // 25: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
-	24, // 26: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
-	24, // 27: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
-	25, // 28: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
-	29, // [29:29] is the sub-list for method output_type
-	29, // [29:29] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	20, // [20:29] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	0,  // 20: skypilot_temporal.v1.StepProgress.kind:type_name -> skypilot_temporal.v1.StepKind
+	24, // 21: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
+	24, // 22: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
+	24, // 23: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
+	24, // 24: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
+	24, // 25: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
+	24, // 26: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
+	24, // 27: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
+	24, // 28: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
+	25, // 29: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
+	30, // [30:30] is the sub-list for method output_type
+	30, // [30:30] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	21, // [21:30] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_skypilot_temporal_v1_pipeline_proto_init() }
