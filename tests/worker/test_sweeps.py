@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from pipeline_helpers import activity_names, clusters, pipeline_input, progress, start, wait_until
-from support import ROOT, VENV_BIN, WorkerProcess, make_git_repo, worker_env
+from support import ROOT, VENV_BIN, make_git_repo
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import CancelledError
 
