@@ -40,7 +40,8 @@ from skypilot_temporal.heartbeat import Heartbeater, previous_checkpoint
 from skypilot_temporal.housekeeping import InUse
 from skypilot_temporal.joblog import StepLog
 from skypilot_temporal.repo import RepoPolicy, checkout_dir, ensure_checkout, load_task_yaml
-from skypilot_temporal.secrets import Redactor, resolve_secrets
+from skypilot_temporal import telemetry
+from skypilot_temporal.secrets import Redactor, SecretRefused, resolve_secrets
 from skypilot_temporal.tasks import LogTail, build_task
 
 log = logging.getLogger("skypilot_temporal")
@@ -67,7 +68,11 @@ class PipelineActivities:
                 self.run_sky_down]
 
     def _secrets(self, names: list[str]) -> dict[str, str]:
-        return resolve_secrets(names, self.settings.environ, self.settings.secret_allowlist)
+        try:
+            return resolve_secrets(names, self.settings.environ, self.settings.secret_allowlist)
+        except SecretRefused:
+            telemetry.count("secrets_refused", "runs refused a secret by the allowlist")
+            raise
 
     # -- clone ----------------------------------------------------------------
     @activity.defn(name=RUN_GIT_CLONE)

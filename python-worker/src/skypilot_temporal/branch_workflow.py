@@ -37,7 +37,13 @@ with workflow.unsafe.imports_passed_through():
         TEARDOWN_FAILED,
     )
     from skypilot_temporal.v1 import pipeline_pb2 as pb
-    from skypilot_temporal.workflow_steps import Clusters, failure_text, is_cancellation, run_step
+    from skypilot_temporal.workflow_steps import (
+        Clusters,
+        failure_text,
+        is_cancellation,
+        run_step,
+        step_duration,
+    )
 
 # What a branch tells the run about a step: enough for progress and selection.
 _REPORTED_TAIL = 600
@@ -114,6 +120,7 @@ class SkyPilotBranchWorkflow:
                                                     result.error, lane_done=last_before_verdict))
                 return
             assert isinstance(outcome, StepOutcome)
+            step_duration(st.kind, outcome.duration_seconds)
             result.outcomes.append(outcome)
             self._progress.finished.append(_result(outcome, inp.label))
             await self._report(inp, BranchEvent(inp.index, st.name, STATE_SUCCEEDED, _compact(outcome),

@@ -57,7 +57,14 @@ with workflow.unsafe.imports_passed_through():
     from skypilot_temporal.pipeline import InvalidInput, Plan, build_plan, check_input
     from skypilot_temporal.run_progress import RunProgress
     from skypilot_temporal.v1 import pipeline_pb2 as pb
-    from skypilot_temporal.workflow_steps import Clusters, failure_text, is_cancellation, run_step, settle
+    from skypilot_temporal.workflow_steps import (
+        Clusters,
+        failure_text,
+        is_cancellation,
+        run_step,
+        settle,
+        step_duration,
+    )
 
 # A clone fails for good quickly: an unreachable repository is reported in seconds.
 CLONE_RETRY = RetryPolicy(
@@ -102,6 +109,7 @@ class SkyPilotWorkflow:
     async def run(self, inp: pb.SkyPilotWorkflowInput) -> pb.SkyPilotWorkflowResult:
         info = workflow.info()
         run_key = f"{info.workflow_id}-{info.run_id}"
+        _count("runs_started", "runs started")
         try:
             options = check_input(inp, info.workflow_id, info.run_id)
             plan = build_plan(inp, info.workflow_id, info.run_id) if inp.steps else None
@@ -132,6 +140,8 @@ class SkyPilotWorkflow:
             if self._clusters.left:
                 raise self._teardown_failure(err) from None
             self._set_phase(PHASE_CANCELLED if cancelled else PHASE_FAILED)
+            _count("runs_cancelled" if cancelled else "runs_failed", "runs that ended so",
+                   {} if cancelled else _failure_labels(err))
             if isinstance(err, StepFailed):
                 raise err.failure from None
             if isinstance(err, InvalidInput):
@@ -145,6 +155,7 @@ class SkyPilotWorkflow:
         if self._clusters.left:
             raise self._teardown_failure(None)
         self._set_phase(PHASE_COMPLETED)
+        _count("runs_completed", "runs completed")
         self._result.clusters_downed[:] = self._clusters.downed + self._progress.branch_clusters_downed()
         self._result.steps.extend(self._progress.results())
         return self._result
@@ -241,8 +252,9 @@ class SkyPilotWorkflow:
         assert isinstance(outcome, StepOutcome)
         # What provisioning ahead cost: the time the cluster stood ready, unused.
         idle = max(0.0, (needs_done - ready[0]).total_seconds()) if ready else 0.0
-        self._progress.step_done(st.name, outcome, (workflow.now() - needs_done).total_seconds(),
-                                 idle_seconds=idle, kind=st.kind)
+        duration = (workflow.now() - needs_done).total_seconds()
+        self._progress.step_done(st.name, outcome, duration, idle_seconds=idle, kind=st.kind)
+        step_duration(kind, duration)
         self._done.add(st.name)
         self._release(plan, ctx)
 
@@ -405,6 +417,7 @@ class SkyPilotWorkflow:
 
     def _teardown_failure(self, err: BaseException | None) -> ApplicationError:
         self._set_phase(PHASE_TEARDOWN_FAILED)
+        _count("teardown_failures", "runs whose teardown left clusters up", value=len(self._clusters.left))
         left = self._clusters.left
         why = "; ".join(f"{c} ({reason})" for c, reason in left.items())
         message = f"teardown failed: clusters still up: {', '.join(left)}. Last errors: {why}"
@@ -422,6 +435,23 @@ class SkyPilotWorkflow:
     def _set_phase(self, phase: str) -> None:
         self._phase = phase
         workflow.set_current_details(f"phase: {phase}")
+
+
+def _count(name: str, description: str, labels: dict[str, str] | None = None, value: int = 1) -> None:
+    # The workflow's meter records nothing while a history replays: no double counts.
+    counter = workflow.metric_meter().create_counter(f"skypilot_temporal_{name}", description)
+    (counter.with_additional_attributes(labels) if labels else counter).add(value)
+
+
+def _failure_labels(err: BaseException) -> dict[str, str]:
+    failure = err.failure if isinstance(err, StepFailed) else getattr(err, "cause", None) or err
+    kind = failure.type if isinstance(failure, ApplicationError) else type(failure).__name__
+    step = ""
+    if isinstance(err, ActivityError):
+        step = "clone"  # the one activity the run awaits outside its steps
+    elif isinstance(failure, ApplicationError) and failure.message.startswith("step '"):
+        step = failure.message.split("'", 2)[1]
+    return {"failure_type": kind or "", "step": step}
 
 
 async def _verdict(handle: workflow.ChildWorkflowHandle, won: bool) -> None:

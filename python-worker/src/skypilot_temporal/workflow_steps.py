@@ -154,6 +154,13 @@ class Clusters:
             await settle(next(iter(self.downing.values())))
 
 
+def step_duration(kind: str, seconds: float) -> None:
+    """A step's duration, by kind (launch, exec), on the workflow's replay-safe meter."""
+    workflow.metric_meter().create_histogram_float(
+        "skypilot_temporal_step_duration", "step durations", "s"
+    ).with_additional_attributes({"kind": kind}).record(seconds)
+
+
 async def settle(task: asyncio.Future) -> None:
     """Waits until `task` is done, ignoring its outcome and any further cancellation
     of the workflow (a second cancel must not abandon teardown)."""

@@ -213,6 +213,11 @@ class LocalExecutor:
         """Removes leftovers; see local_prune.prune. Blocking: call it in a thread."""
         return local_prune.prune(self.root, now, max_idle_seconds, max_bytes, open_runs)
 
+    async def clusters_up(self) -> int:
+        clusters = self.root / "clusters"
+        names = await asyncio.to_thread(lambda: [p.name for p in clusters.iterdir()] if clusters.is_dir() else [])
+        return sum(1 for n in names if not n.endswith(".provisioning"))
+
     def run_keys(self) -> set[str]:
         """Runs whose data (buckets) this executor keeps; blocking."""
         return local_prune.run_keys(self.root)
