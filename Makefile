@@ -58,10 +58,10 @@ test: setup test-go test-ts test-python
 
 test-python: setup
 ifeq ($(E2E),1)
-	scripts/with-slurm.sh $(PY) -m pytest -q $(PYTEST_ARGS)
+	scripts/with-slurm.sh $(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 else
 	@echo "note: the Slurm end-to-end tests are skipped (E2E=0; they need root on Debian)"
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 endif
 
 test-go: setup
@@ -78,9 +78,10 @@ lint: setup
 	npx tsc --noEmit
 	$(PY) -m compileall -q python-worker/src tests
 
-## e2e: only the pipeline on real SkyPilot and a local Slurm cluster (root, Debian)
+## e2e: every scenario on real SkyPilot and a local Slurm cluster (root, Debian), and
+##      the slow ones on the local executor
 e2e: setup
-	scripts/with-slurm.sh $(PY) -m pytest -q -m slurm tests/e2e
+	scripts/with-slurm.sh $(PY) -m pytest -q -m "slurm or slow" $(PYTEST_ARGS)
 
 slurm-up: setup
 	SKY_VENV=$(abspath $(VENV)) tests/infra/slurm/up.sh

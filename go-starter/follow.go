@@ -19,13 +19,13 @@ const (
 	queryTimeout = 3 * time.Second
 )
 
-// follow prints the run's progress about once a second until it ends, then how
-// it ended; it returns the exit status.
-func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, taskQueue string, stdout, stderr io.Writer) int {
+// follow prints the run's progress (unless quiet) about once a second until it
+// ends, then how it ended; it returns the exit status.
+func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, taskQueue string, quiet bool, stdout, stderr io.Writer) int {
 	var result pb.SkyPilotWorkflowResult
 	done := make(chan error, 1)
 	go func() { done <- wf.Get(ctx, &result) }()
-	view := &progressView{out: stdout, taskQueue: taskQueue}
+	view := newProgressView(stdout, taskQueue, quiet)
 	ticker := time.NewTicker(pollEvery)
 	defer ticker.Stop()
 	for {

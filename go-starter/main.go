@@ -64,10 +64,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, cli.StartFailed(oneLine(err.Error())))
 		return 1
 	}
-	fmt.Fprintln(stdout, "workflow id:", wf.GetID())
-	fmt.Fprintln(stdout, "ui:", uiLink(namespace, wf.GetID()))
+	// Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
+	if !opts.quiet || opts.noWait {
+		fmt.Fprintln(stdout, cli.WorkflowStarted(wf.GetID()))
+	}
+	if !opts.quiet {
+		fmt.Fprintln(stdout, cli.WorkflowUI(uiLink(namespace, wf.GetID())))
+	}
 	if opts.noWait {
 		return 0
 	}
-	return follow(ctx, c, wf, opts.taskQueue, stdout, stderr)
+	return follow(ctx, c, wf, opts.taskQueue, opts.quiet, stdout, stderr)
 }

@@ -109,6 +109,10 @@ func TestInputVectors(t *testing.T) {
 }
 
 type outputVectors struct {
+	Numbers []struct {
+		Value float64
+		Text  string
+	}
 	Cases []struct {
 		Name       string
 		Polls      []json.RawMessage
@@ -118,6 +122,7 @@ type outputVectors struct {
 			Kind, Type, Message string
 			Causes              []string
 		}
+		Quiet          bool
 		Stdout, Stderr []string
 		Exit           int
 	}
@@ -141,7 +146,7 @@ func TestOutputVectors(t *testing.T) {
 	for _, c := range v.Cases {
 		t.Run(c.Name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			view := &progressView{out: &stdout, taskQueue: "q"}
+			view := newProgressView(&stdout, "q", c.Quiet)
 			for _, raw := range c.Polls {
 				if p := progressOf(t, raw); p != nil {
 					view.show(p)
@@ -186,6 +191,19 @@ func TestOutputVectors(t *testing.T) {
 				t.Errorf("stderr\n got %q\nwant %q", got, c.Stderr)
 			}
 		})
+	}
+}
+
+func TestNumberVectors(t *testing.T) {
+	var v outputVectors
+	readVector(t, "output.json", &v)
+	if len(v.Numbers) == 0 {
+		t.Fatal("no numbers")
+	}
+	for _, n := range v.Numbers {
+		if got := number(n.Value); got != n.Text {
+			t.Errorf("number(%v) = %q, want %q", n.Value, got, n.Text)
+		}
 	}
 }
 

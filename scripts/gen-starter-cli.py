@@ -188,7 +188,14 @@ const (
 	UIURLDefault          = {string(table.doc["ui"]["default_url"])}
 	WorkflowIDPrefix      = {string(table.doc["workflow_id"]["prefix"])}
 	WorkflowIDRandomBytes = {int(table.doc["workflow_id"]["random_bytes"])}
+	// BranchLinesMax is the most branches of one step that get a line each when
+	// their state changes; a step with more gets one summary line instead.
+	BranchLinesMax = {int(table.doc["progress"]["branch_lines_max"])}
 )
+
+// StateSummaryOrder is the order of the states (StepState wire names) in a
+// summary line; states not listed follow, as they first appear.
+var StateSummaryOrder = []string{{{", ".join(string(s) for s in table.doc["progress"]["state_summary_order"])}}}
 
 {chr(10).join(funcs)}"""
     return subprocess.run(["gofmt"], input=src, capture_output=True, text=True, check=True).stdout
@@ -237,8 +244,16 @@ export const uiUrlEnv = {string(table.doc["ui"]["url_env"])};
 export const uiUrlDefault = {string(table.doc["ui"]["default_url"])};
 export const workflowIdPrefix = {string(table.doc["workflow_id"]["prefix"])};
 export const workflowIdRandomBytes = {int(table.doc["workflow_id"]["random_bytes"])};
+/** The most branches of one step that get a line each when their state changes; a step with more gets one summary line instead. */
+export const branchLinesMax = {int(table.doc["progress"]["branch_lines_max"])};
+/** The order of the states (StepState wire names) in a summary line; states not listed follow, as they first appear. */
+export const stateSummaryOrder: readonly string[] = [{", ".join(string(s) for s in table.doc["progress"]["state_summary_order"])}];
 
 {chr(10).join(funcs)}"""
+
+
+def python_tuple(items: list[str]) -> str:
+    return "(" + ", ".join(string(i) for i in items) + ("," if len(items) == 1 else "") + ")"
 
 
 def python_source(table: Table) -> str:
@@ -286,6 +301,12 @@ UI_URL_ENV = {string(table.doc["ui"]["url_env"])}
 UI_URL_DEFAULT = {string(table.doc["ui"]["default_url"])}
 WORKFLOW_ID_PREFIX = {string(table.doc["workflow_id"]["prefix"])}
 WORKFLOW_ID_RANDOM_BYTES = {int(table.doc["workflow_id"]["random_bytes"])}
+# The most branches of one step that get a line each when their state changes; a
+# step with more gets one summary line instead.
+BRANCH_LINES_MAX = {int(table.doc["progress"]["branch_lines_max"])}
+# The order of the states (StepState wire names) in a summary line; states not
+# listed follow, as they first appear.
+STATE_SUMMARY_ORDER = {python_tuple(table.doc["progress"]["state_summary_order"])}
 
 
 {(chr(10) * 2).join(funcs)}'''

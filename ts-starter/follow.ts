@@ -13,15 +13,21 @@ import pb = skypilot_temporal.v1;
 const pollEveryMs = 1000;
 const queryTimeoutMs = 3000;
 
-/** Prints the run's progress until it ends, then how it ended; returns the exit status. */
-export async function follow(client: Client, handle: WorkflowHandle, taskQueue: string, output: Output): Promise<number> {
+/** Prints the run's progress (unless quiet) until it ends, then how it ended; returns the exit status. */
+export async function follow(
+  client: Client,
+  handle: WorkflowHandle,
+  taskQueue: string,
+  quiet: boolean,
+  output: Output,
+): Promise<number> {
   const interrupted = () => {
     output.err(cli.interrupted({ workflowId: handle.workflowId }));
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
   try {
-    const view = new ProgressView(output, taskQueue);
+    const view = new ProgressView(output, taskQueue, quiet);
     const result = handle.result() as Promise<pb.SkyPilotWorkflowResult>;
     const settled = result.then(() => true, () => true);
     while (!(await Promise.race([settled, sleep(pollEveryMs, false, { ref: false })]))) {

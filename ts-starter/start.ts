@@ -56,9 +56,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Outpu
         : cli.startFailed({ detail: oneLine((err as Error).message) }));
       return 1;
     }
-    output.out(`workflow id: ${handle.workflowId}`);
-    output.out(`ui: ${uiLink(env, namespace, handle.workflowId)}`);
-    return opts.noWait ? 0 : await follow(client, handle, opts.taskQueue, output);
+    // Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
+    if (!opts.quiet || opts.noWait) output.out(cli.workflowStarted({ workflowId: handle.workflowId }));
+    if (!opts.quiet) output.out(cli.workflowUi({ url: uiLink(env, namespace, handle.workflowId) }));
+    return opts.noWait ? 0 : await follow(client, handle, opts.taskQueue, opts.quiet, output);
   } finally {
     await connection.close();
   }

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from slurm_helpers import SLURM_DIR, QueueWatcher, requests_on, sky_clusters
 from pipeline_helpers import activity_attempts, history_json, pipeline_input, progress, start, wait_until
-from support import ROOT, VENV_BIN, WorkerProcess, make_git_repo
+from support import ROOT, VENV_BIN, WorkerProcess, make_git_repo, worker_env
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import CancelledError
 
 from skypilot_temporal.pipeline import default_cluster_prefix
+from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 pytestmark = pytest.mark.slurm
 RUN_LIMIT = 600  # seconds: bounds a scenario, not a speed target
@@ -38,8 +39,8 @@ async def watch(handle) -> tuple[str, QueueWatcher]:
     return default_cluster_prefix(handle.id), QueueWatcher(names).start()
 
 
-async def _has_clusters(handle) -> bool:
-    return len((await progress(handle)).clusters) == 2
+async def _has_clusters(handle, count: int = 2) -> bool:
+    return len((await progress(handle)).clusters) == count
 
 
 def cluster(watcher: QueueWatcher, short: str) -> str:
@@ -191,3 +192,66 @@ async def test_four_pipelines_at_once_on_one_worker(client, sky_worker, task_que
         events = json.loads(await history_json(handle))["events"]
         assert not [e for e in events if e.get("eventType") == "EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT"]
         await assert_no_cluster_left(default_cluster_prefix(handle.id), within=0)
+
+
+async def test_an_allowed_secret_reaches_the_task_with_its_value(
+    client, temporal_server, task_queue, work_dir, tmp_path
+):
+    import hashlib
+
+    from pipeline_helpers import history_text
+
+    secret = f"sk-{tmp_path.name}-value"
+    env = worker_env(temporal_server, work_dir, task_queue, SKYPILOT_TEMPORAL_EXECUTOR="skypilot",
+                     E2E_TOKEN=secret, SKYPILOT_TEMPORAL_SECRET_ALLOWLIST="E2E_*")
+    worker = WorkerProcess(env, tmp_path / "worker.log").start()
+    repo = make_git_repo(tmp_path / "secret", source=ROOT / "examples" / "slurm", files={"secret.yaml": (
+        "resources:\n  infra: slurm\n  cpus: 1+\n"
+        "run: |\n  set -euo pipefail\n"
+        '  got=$(printf %s "$E2E_TOKEN" | sha256sum | cut -d" " -f1)\n'
+        '  [ "$got" = "$EXPECTED_SHA" ] || { echo "secret mismatch"; exit 1; }\n'
+        "  echo secret ok\n")})
+    steps = [pb.PipelineStep(name="check", task_yaml="secret.yaml", kind=pb.STEP_KIND_LAUNCH)]
+    inp = pipeline_input(repo, steps=steps, secret_env_names=["E2E_TOKEN"],
+                         envs_override={"EXPECTED_SHA": hashlib.sha256(secret.encode()).hexdigest()})
+    try:
+        handle = await start(client, inp, task_queue)
+        result = await result_of(handle)
+    finally:
+        worker.stop()
+    assert result.steps[0].status == "SUCCEEDED" and "secret ok" in result.steps[0].log_tail
+    assert secret not in await history_text(handle) and secret not in worker.log()
+    await assert_no_cluster_left(default_cluster_prefix(handle.id), within=0)
+
+
+async def test_a_sweep_trains_and_evaluates_each_branch_on_its_cluster_and_selects(
+    client, sky_worker, task_queue, tmp_path
+):
+    """examples/sweep as written, cut to 3 branches at most 2 at a time and no export."""
+    pipeline = (ROOT / "examples" / "sweep" / "pipeline.yaml").read_text()
+    pipeline = pipeline.replace("BATCH: [32, 64]", "BATCH: [48]").replace("max_parallel: 3", "max_parallel: 2")
+    pipeline = pipeline[: pipeline.index("  - name: export")]
+    repo = make_git_repo(tmp_path / "sweep", source=ROOT / "examples" / "sweep", files={"pipeline.yaml": pipeline})
+    handle = await start(client, pipeline_input(repo, envs_override={"SECONDS_PER_EPOCH": "2"}), task_queue)
+    names = await _branch_clusters(handle)
+    watcher = QueueWatcher(names).start()
+    try:
+        result = await result_of(handle)
+    finally:
+        await watcher.stop()
+    trains = [s for s in result.steps if s.name == "train"]
+    evals = [s for s in result.steps if s.name == "eval"]
+    assert [s.status for s in trains + evals] == ["SUCCEEDED"] * 6
+    # SkyPilot's own queues: on each branch's cluster, train (job 1) then eval (job 2).
+    for cluster in names:
+        jobs = watcher.jobs[cluster]
+        assert sorted(jobs) == [1, 2], (cluster, jobs)
+        assert "-train-" in jobs[1]["job_name"] and "-eval-" in jobs[2]["job_name"]
+    assert next(s for s in result.steps if s.name == "best").branch == "1 (LR=3e-4,BATCH=48)"
+    for cluster in names:
+        assert await sky_clusters(cluster) == []
+
+
+async def _branch_clusters(handle) -> list[str]:
+    await wait_until(lambda: _has_clusters(handle, 3), timeout=120)
+    return list((await progress(handle)).clusters)

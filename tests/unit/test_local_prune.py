@@ -99,3 +99,19 @@ def test_a_bucket_is_idle_from_when_its_last_cluster_went_down(tmp_path):
 def test_an_empty_or_missing_tree_is_fine(tmp_path):
     report = prune(tmp_path / "local", NOW, max_idle_seconds=DAY, max_bytes=0)
     assert report["removed"] == [] and report["bytes_after"] == report["bytes_before"]
+
+
+def test_a_bucket_of_a_run_still_going_on_stays_between_its_steps(tmp_path):
+    from skypilot_temporal.executors.local_mounts import record_run
+    from skypilot_temporal.executors.local_prune import run_keys
+
+    root = tmp_path / "local"
+    handed_over = bucket(root, "handed-over", MB, age=2 * DAY)  # no cluster mounts it now
+    done = bucket(root, "done", MB, age=2 * DAY)
+    record_run(handed_over, "wf-1-run-a")
+    record_run(done, "wf-2-run-b")
+    assert run_keys(root) == {"wf-1-run-a", "wf-2-run-b"}
+    report = prune(root, NOW, DAY, 0, open_runs={"wf-1-run-a"})
+    assert handed_over.exists() and not done.exists()
+    assert report["removed"] == ["buckets/done"]
+    assert run_keys(root) == {"wf-1-run-a"}  # the ended run's record went with its bucket

@@ -11,6 +11,7 @@ import pytest
 from temporalio.testing import ActivityEnvironment
 
 from skypilot_temporal import activities as activities_module
+from skypilot_temporal import clone_check
 from skypilot_temporal import repo as repo_module
 from skypilot_temporal.activities import PipelineActivities
 from skypilot_temporal.activity_types import CloneInput, StepInput
@@ -47,11 +48,13 @@ def builds(monkeypatch) -> list[str]:
         return real(config, repo_dir, task_yaml, *args, **kwargs)
 
     monkeypatch.setattr(activities_module, "build_task", counting)
+    monkeypatch.setattr(clone_check, "build_task", counting)
     return seen
 
 
 async def clone(acts: PipelineActivities, repo: Path, run_key: str, envs=ENVS, secrets=()) -> str:
-    inp = CloneInput(repo_url=str(repo), branch="", task_yamls=TASKS, run_key=run_key,
+    # No steps named: the default pipeline, whose steps run TASKS.
+    inp = CloneInput(repo_url=str(repo), branch="", steps=None, run_key=run_key,
                      envs_override=dict(envs), secret_env_names=list(secrets))
     return (await ActivityEnvironment().run(acts.run_git_clone, inp)).commit
 

@@ -59,7 +59,8 @@ async def test_stalled_worker_resuming_does_not_cancel_the_reattached_job(
     assert [(s.name, s.status, s.job_id) for s in result.steps] == [
         ("preprocess", "SUCCEEDED", 1), ("train", "SUCCEEDED", 1), ("eval", "SUCCEEDED", 2)]
     # The stalled attempt only stopped waiting; it never cancelled the job.
+    # (Resumed, it finds its attempt superseded and stops, or the job already ended
+    # and its late result is refused by the server; either way it cancels nothing.)
     assert "cancelling job" not in running.log() and "downing" not in running.log()
-    assert "attempt stopped" in running.log()
     launches = [a for a in await activity_attempts(handle) if a[0] == "run_sky_launch"]
     assert max(attempt for _, attempt in launches) >= 2

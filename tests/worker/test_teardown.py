@@ -61,7 +61,7 @@ async def test_step_budget_cancels_the_job_and_downs_the_clusters(
     with pytest.raises(WorkflowFailureError) as failure:
         await handle.result()
     message = failure.value.cause.message
-    assert message.startswith("step 'train' ran out of its budget of 4 s (timeout_seconds")
+    assert message.startswith("step 'train' failed: ran out of its budget of 4 s (timeout_seconds")
     assert failure.value.cause.type == "StepTimedOut"
     assert "run cancelled: cancelling job 1" in local_worker.log()
     assert clusters(work_dir) == []

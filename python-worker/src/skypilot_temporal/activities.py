@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from google.protobuf import json_format
 from temporalio import activity
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.exceptions import ApplicationError
@@ -22,22 +23,26 @@ from skypilot_temporal.activity_types import (
     RUN_SKY_DOWN,
     RUN_SKY_EXEC,
     RUN_SKY_LAUNCH,
+    RUN_SKY_PROVISION,
     CloneInput,
     CloneResult,
     DownInput,
     DownResult,
+    ProvisionOutcome,
     StepInput,
     StepOutcome,
 )
+from skypilot_temporal.clone_check import check_tasks, load_pipeline
 from skypilot_temporal.config import Settings
-from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
 from skypilot_temporal.contract import ENDPOINT_MISMATCH, JOB_FAILED
+from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
 from skypilot_temporal.failures import FailureBoundary
 from skypilot_temporal.heartbeat import Heartbeater, previous_checkpoint
 from skypilot_temporal.housekeeping import InUse
 from skypilot_temporal.joblog import StepLog
 from skypilot_temporal.repo import RepoPolicy, checkout_dir, ensure_checkout, load_task_yaml
-from skypilot_temporal.secrets import Redactor, resolve_secrets
+from skypilot_temporal import telemetry
+from skypilot_temporal.secrets import Redactor, SecretRefused, resolve_secrets
 from skypilot_temporal.task_cache import TaskCache, task_key
 from skypilot_temporal.task_paths import check_task_paths
 from skypilot_temporal.tasks import LogTail, build_task
@@ -68,13 +73,18 @@ class PipelineActivities:
         self._builds = asyncio.Semaphore(2)
 
     def all(self) -> list[Callable[..., Any]]:
-        return [self.run_git_clone, self.run_sky_launch, self.run_sky_exec, self.run_sky_down]
+        return [self.run_git_clone, self.run_sky_launch, self.run_sky_exec, self.run_sky_provision,
+                self.run_sky_down]
 
     def _heartbeater(self, details: dict[str, Any] | None = None) -> Heartbeater:
         return Heartbeater(details, every_s=self.settings.heartbeat_throttle_seconds)
 
     def _secrets(self, names: list[str]) -> dict[str, str]:
-        return resolve_secrets(names, self.settings.environ, self.settings.secret_allowlist)
+        try:
+            return resolve_secrets(names, self.settings.environ, self.settings.secret_allowlist)
+        except SecretRefused:
+            telemetry.count("secrets_refused", "runs refused a secret by the allowlist")
+            raise
 
     # -- clone ----------------------------------------------------------------
     @activity.defn(name=RUN_GIT_CLONE)
@@ -88,19 +98,30 @@ class PipelineActivities:
                 repo_dir, commit = await ensure_checkout(
                     self.settings.work_dir, inp.run_key, inp.repo_url, inp.branch, "", self.policy
                 )
-                names: dict[str, str] = {}
-                for rel in inp.task_yamls:
-                    # Every task is built now, exactly as its step will build it (SkyPilot's
-                    # parser, the path policy), so a bad YAML of a late step fails the run
-                    # before any cluster is launched. CPU work: off the event loop.
-                    async with self._builds:
-                        config, task = await asyncio.to_thread(
-                            self._build, repo_dir, rel, inp.envs_override, secrets, None
-                        )
-                    names[rel] = str(config.get("name") or "")
-                    self.tasks.put(task_key(repo_dir, commit, rel, inp.envs_override, secrets), task)
-        log.info("%s cloned %s at %s", tag, inp.repo_url, commit[:12])
-        return CloneResult(commit=commit, task_names=names)
+                # The pipeline and every task it runs are built now, exactly as the
+                # steps will build them (SkyPilot's parser, the path policy), so a bad
+                # file or YAML of a late step fails the run before any cluster is
+                # launched. CPU work: off the event loop. What is built is kept for the
+                # run's steps (never with secrets).
+                dag, spec, source = await asyncio.to_thread(
+                    load_pipeline, repo_dir, inp.steps, inp.pipeline_file, inp.provision_ahead, self.policy
+                )
+
+                def keep(rel: str, envs: dict[str, str], task: Any) -> None:
+                    self.tasks.put(task_key(repo_dir, commit, rel, envs, secrets), task)
+
+                async with self._builds:
+                    names = await asyncio.to_thread(
+                        check_tasks, repo_dir, dag, inp.envs_override, secrets, self.policy, keep
+                    )
+        log.info("%s cloned %s at %s%s", tag, inp.repo_url, commit[:12],
+                 f" (pipeline {source}: {len(dag.steps)} steps)" if source else "")
+        return CloneResult(
+            commit=commit,
+            task_names=names,
+            pipeline=json_format.MessageToDict(spec, preserving_proto_field_name=True) if spec else None,
+            pipeline_file=source,
+        )
 
     # -- launch / exec ----------------------------------------------------------
     @activity.defn(name=RUN_SKY_LAUNCH)
@@ -110,6 +131,35 @@ class PipelineActivities:
     @activity.defn(name=RUN_SKY_EXEC)
     async def run_sky_exec(self, inp: StepInput) -> StepOutcome:
         return await self._run_step(inp, "exec")
+
+    @activity.defn(name=RUN_SKY_PROVISION)
+    async def run_sky_provision(self, inp: StepInput) -> ProvisionOutcome:
+        """Provisions a step's cluster and runs its task's `setup`, without its `run`:
+        the step's task follows with `exec` once the steps it needs are done."""
+        info = activity.info()
+        tag = _tag(info.workflow_id, inp.step, inp.cluster_name)
+        with self.in_use.hold(inp.run_key):
+            async with FailureBoundary(f"provisioning for step {inp.step} ({inp.task_yaml})") as boundary:
+                self._check_endpoint(inp.api_server_endpoint)
+                secrets = self._secrets(inp.secret_env_names)
+                redact = boundary.redact = Redactor(secrets)
+                tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
+                sink = StepLog(tag, redact, tail)
+                hb = self._heartbeater(previous_checkpoint())
+                async with hb:
+                    log.info("%s provisioning ahead (attempt %s)", tag, info.attempt)
+                    sub = await self._submission(inp, "provision", secrets, retry=info.attempt > 1)
+                    try:
+                        await self.executor.provision(sub, hb.checkpoint, hb.details, sink)
+                    except asyncio.CancelledError:
+                        details = activity.cancellation_details()
+                        if details is not None and details.cancel_requested:
+                            await asyncio.shield(self.executor.cancel(inp.cluster_name, None, hb.details))
+                        raise
+                    finally:
+                        sink.flush()
+                log.info("%s cluster ready", tag)
+                return ProvisionOutcome(cluster_name=inp.cluster_name, log_tail=tail.text())
 
     async def _run_step(self, inp: StepInput, kind: str) -> StepOutcome:
         with self.in_use.hold(inp.run_key):
@@ -155,8 +205,10 @@ class PipelineActivities:
                 status=status,
                 duration_seconds=round(asyncio.get_running_loop().time() - started, 3),
                 log_tail=tail.text(),
+                metrics=dict(sink.metrics),
             )
-            log.info("%s job %s %s", tag, job_id, status)
+            log.info("%s job %s %s%s", tag, job_id, status,
+                     f" metrics {sink.metrics}" if sink.metrics else "")
             if status != SUCCEEDED:
                 # Not retryable: the job ran; a retry would run it again.
                 raise ApplicationError(
@@ -201,7 +253,9 @@ class PipelineActivities:
         repo_dir, _ = await ensure_checkout(
             self.settings.work_dir, inp.run_key, inp.repo_url, inp.branch, inp.commit, self.policy
         )
-        key = task_key(repo_dir, inp.commit, inp.task_yaml, inp.envs_override, secrets)
+        # A deterministic name: a later attempt finds this job in the cluster's queue.
+        envs = {**inp.envs_override, **inp.step_envs}
+        key = task_key(repo_dir, inp.commit, inp.task_yaml, envs, secrets)
         task = self.tasks.get(key)
         if task is not None:
             # The clone of this run built this very task from this commit; the path
@@ -209,10 +263,9 @@ class PipelineActivities:
             task.name = inp.job_name
             check_task_paths(task, repo_dir, inp.task_yaml)
         else:
-            # A deterministic name: a later attempt finds this job in the cluster's queue.
             async with self._builds:
                 _, task = await asyncio.to_thread(
-                    self._build, repo_dir, inp.task_yaml, inp.envs_override, secrets, inp.job_name
+                    self._build, repo_dir, inp.task_yaml, envs, secrets, inp.job_name
                 )
         return Submission(
             kind=kind,
@@ -223,6 +276,8 @@ class PipelineActivities:
             autodown_minutes=inp.autodown_minutes,
             retry_until_up=inp.retry_until_up,
             retry=retry,
+            skip_setup=inp.skip_setup,
+            run_key=inp.run_key,
         )
 
     def _build(

@@ -24,6 +24,7 @@ from typing import Any
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
+from skypilot_temporal import telemetry
 from skypilot_temporal.repo import checkouts_root, tree_bytes
 
 log = logging.getLogger("skypilot_temporal.housekeeping")
@@ -76,7 +77,9 @@ class Housekeeper:
         every_s: float,
         max_idle_s: float,
         max_bytes: int,
-        prune_executor: Callable[[float, float, int], dict[str, Any]] | None = None,
+        prune_executor: Callable[..., dict[str, Any]] | None = None,
+        executor_runs: Callable[[], set[str]] | None = None,
+        clusters_up: Callable[[], Any] | None = None,
     ) -> None:
         self.root = checkouts_root(work_dir)
         self.client = client
@@ -85,6 +88,8 @@ class Housekeeper:
         self.max_idle_s = max_idle_s
         self.max_bytes = max_bytes
         self.prune_executor = prune_executor
+        self.executor_runs = executor_runs
+        self.clusters_up = clusters_up
 
     async def run_forever(self) -> None:
         while True:
@@ -117,9 +122,22 @@ class Housekeeper:
                 total -= c.size
         report: dict[str, Any] = {"checkouts_removed": removed, "checkout_bytes": total}
         if self.prune_executor is not None:
+            # The executor's leftovers of runs still going on (their data between
+            # steps) stay; a run Temporal could not be asked about counts as going on.
+            runs = await asyncio.to_thread(self.executor_runs) if self.executor_runs else set()
+            open_runs = runs - await self._closed_runs(sorted(runs))
             report["executor"] = await asyncio.to_thread(
-                self.prune_executor, now, self.max_idle_s, max(0, self.max_bytes - total)
+                self.prune_executor, now, self.max_idle_s, max(0, self.max_bytes - total), open_runs
             )
+        if self.clusters_up is not None:
+            try:
+                up = await self.clusters_up()
+            except Exception as err:  # noqa: BLE001 - a metric, not a duty
+                log.warning("counting the clusters up: %s", err)
+            else:
+                if up is not None:
+                    telemetry.gauge("clusters_up", "clusters of runs up now (as the executor sees them)", up)
+                    report["clusters_up"] = up
         if removed:
             log.info("housekeeping: removed %d checkouts, %d bytes of checkouts left", len(removed), total)
         return report

@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Callable
 
+from skypilot_temporal.contract import METRIC_MARKER
 from skypilot_temporal.tasks import LogTail
 
 log = logging.getLogger("skypilot_temporal")
@@ -21,6 +22,27 @@ log = logging.getLogger("skypilot_temporal")
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_LINE_CHARS = 4096  # per line, in UTF-8 bytes
+# `SKYPILOT_TEMPORAL_METRIC accuracy=0.91 loss=0.2`, anywhere in a line (SkyPilot
+# prefixes a job's lines with `(task, pid=...)`).
+_METRIC = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]{0,63})=(\S+)")
+MAX_METRICS = 64
+
+
+def parse_metrics(line: str) -> dict[str, float]:
+    """The name=value pairs after the metric marker in a line; values that are not
+    numbers are skipped."""
+    at = line.find(METRIC_MARKER)
+    if at < 0:
+        return {}
+    found: dict[str, float] = {}
+    for name, value in _METRIC.findall(line[at + len(METRIC_MARKER):]):
+        try:
+            number = float(value)
+        except ValueError:
+            continue
+        if number == number and abs(number) != float("inf"):  # not NaN or infinite
+            found[name] = number
+    return found
 
 
 def plain_text(line: str) -> str:
@@ -40,6 +62,8 @@ class StepLog:
         self._redact = redact
         self._tail = tail
         self._partial: list[str] = []
+        # The job's reported metrics, last value of each name.
+        self.metrics: dict[str, float] = {}
         self._partial_len = 0
         self._dropped = 0
 
@@ -64,6 +88,10 @@ class StepLog:
         dropped = self._dropped
         self._partial, self._partial_len, self._dropped = [], 0, 0
         line = self._redact(plain_text(line))
+        if METRIC_MARKER in line:
+            for name, value in parse_metrics(line).items():
+                if name in self.metrics or len(self.metrics) < MAX_METRICS:
+                    self.metrics[name] = value
         # Cut in UTF-8 bytes: a line of invalid bytes (each replaced by a 3-byte
         # character) must not make a log line three times the bound.
         raw = line.encode()

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from skypilot_temporal.executors.base import (
     ClusterGone,
     LogSink,
     PermanentError,
+    SUCCEEDED,
     Submission,
     TERMINAL,
     TransientError,
@@ -135,6 +136,24 @@ class LocalExecutor:
         checkpoint({"job_id": job_id})
         return job_id
 
+    async def provision(
+        self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
+    ) -> None:
+        """The cluster, and a job that runs only the task's `setup` on it."""
+        if self._refusal:
+            raise PermanentError(self._refusal)
+        job_id = resume.get("job_id")
+        if job_id is None and sub.retry:
+            job_id = await self.find_job(sub.cluster_name, sub.job_name)
+        if job_id is None:
+            job_id, provisioned = await asyncio.to_thread(self._submit, sub)
+            if provisioned:
+                log(f"provisioned local cluster {sub.cluster_name} at {self.cluster_dir(sub.cluster_name)}\n")
+            checkpoint({"job_id": job_id})
+        status = await self.wait_job(sub.cluster_name, job_id, log, _secret_values(sub.task))
+        if status != SUCCEEDED:
+            raise PermanentError(f"setup on cluster {sub.cluster_name} ended {status}")
+
     async def wait_job(
         self, cluster_name: str, job_id: int, log: LogSink, secrets: Mapping[str, str]
     ) -> str:
@@ -192,14 +211,25 @@ class LocalExecutor:
         return existed
 
     # -- housekeeping -----------------------------------------------------------
-    def prune(self, now: float, max_idle_seconds: float, max_bytes: int) -> dict[str, Any]:
+    def prune(
+        self, now: float, max_idle_seconds: float, max_bytes: int, open_runs: Collection[str] = ()
+    ) -> dict[str, Any]:
         """Removes leftovers (see local_prune.prune) and restarts the agent if clusters
         need it. Blocking: call it in a thread."""
         try:
             self.ensure_agent()
         except (OSError, ValueError) as err:
             log.warning("local agent of %s: %s", self.root, err)
-        return local_prune.prune(self.root, now, max_idle_seconds, max_bytes)
+        return local_prune.prune(self.root, now, max_idle_seconds, max_bytes, open_runs)
+
+    async def clusters_up(self) -> int:
+        clusters = self.root / "clusters"
+        names = await asyncio.to_thread(lambda: [p.name for p in clusters.iterdir()] if clusters.is_dir() else [])
+        return sum(1 for n in names if not n.endswith(".provisioning"))
+
+    def run_keys(self) -> set[str]:
+        """Runs whose data (buckets) this executor keeps; blocking."""
+        return local_prune.run_keys(self.root)
 
     # -- helpers (run in threads: they copy files and wait for processes) --------
     def _submit(self, sub: Submission) -> tuple[int, bool]:
@@ -207,7 +237,7 @@ class LocalExecutor:
         provisioned = False
         if sub.kind == "exec" and not cdir.is_dir():
             raise ClusterGone(f"cluster {sub.cluster_name} does not exist")
-        if sub.kind == "launch" and not cdir.is_dir():
+        if sub.kind in ("launch", "provision") and not cdir.is_dir():
             self._provision(cdir, sub)
             provisioned = True
         spec = self._job_spec(cdir, sub)
@@ -243,7 +273,7 @@ class LocalExecutor:
         home = cdir / "home"
         with local_mounts.bucket_lock(self.root, exclusive=False):
             mounts = local_mounts.resolve_mounts(
-                task, sub.repo_dir, cdir, self.root / "buckets", self._upload
+                task, sub.repo_dir, cdir, self.root / "buckets", self._upload, sub.run_key
             )
         workdir = home / "sky_workdir"
         cwd = str(workdir if workdir.is_dir() else home)
@@ -269,9 +299,11 @@ class LocalExecutor:
         else:
             (cdir / "tmp").mkdir(exist_ok=True)
             prefix = self._isolated_argv(cdir, home, cwd, mounts)
+        # As SkyPilot does: `exec` runs no setup, provisioning runs nothing else.
+        setup = task.setup if isinstance(task.setup, str) and sub.kind != "exec" else None
         return {
-            "setup": task.setup if isinstance(task.setup, str) else None,
-            "run": task.run if isinstance(task.run, str) else None,
+            "setup": setup if not sub.skip_setup else None,
+            "run": task.run if isinstance(task.run, str) and sub.kind != "provision" else None,
             "cwd": cwd,
             "env": env,
             "secret_names": secret_names,

@@ -55,20 +55,20 @@ def bucket_lock(root: Path, exclusive: bool) -> Iterator[None]:
 
 
 def resolve_mounts(
-    task: Any, repo_dir: Path, cluster_dir: Path, buckets: Path, upload: Upload
+    task: Any, repo_dir: Path, cluster_dir: Path, buckets: Path, upload: Upload, run_key: str = ""
 ) -> list[Mount]:
-    """The task's mounts; buckets are recorded as used by the cluster and created.
-    Call under `bucket_lock(..., exclusive=False)`."""
+    """The task's mounts; buckets are recorded as used by the cluster (and by the
+    run, see `record_run`) and created. Call under `bucket_lock(..., exclusive=False)`."""
     mounts: list[Mount] = []
     for target, source in (task.file_mounts or {}).items():
         if isinstance(source, str) and "://" in source:
             name = source.split("://", 1)[1].split("/", 1)[0]
-            mounts.append(Mount(target, _use_bucket(cluster_dir, bucket_dir(buckets, name))))
+            mounts.append(Mount(target, _use_bucket(cluster_dir, bucket_dir(buckets, name), run_key)))
         else:
             src = inside(repo_dir, source, f"file_mounts[{target}]")
             mounts.append(Mount(target, _staged_copy(cluster_dir, target, src)))
     for target, storage in (task.storage_mounts or {}).items():
-        bucket = _use_bucket(cluster_dir, bucket_dir(buckets, storage.name))
+        bucket = _use_bucket(cluster_dir, bucket_dir(buckets, storage.name), run_key)
         if isinstance(storage.source, str) and "://" not in storage.source:
             upload(inside(repo_dir, storage.source, f"file_mounts[{target}].source"), bucket)
         mounts.append(Mount(target, bucket))
@@ -85,12 +85,29 @@ def inside(root: Path, rel: str, what: str) -> Path:
     return path
 
 
-def _use_bucket(cluster_dir: Path, bucket: Path) -> Path:
+def _use_bucket(cluster_dir: Path, bucket: Path, run_key: str) -> Path:
     (cluster_dir / "uses").mkdir(exist_ok=True)
     (cluster_dir / "uses" / bucket.name).touch()
     bucket.mkdir(parents=True, exist_ok=True)
     os.utime(bucket)  # last used now: pruning counts idle time from here
+    if run_key:
+        record_run(bucket, run_key)
     return bucket
+
+
+def bucket_runs_dir(bucket: Path) -> Path:
+    """Where a bucket's runs are recorded: beside the buckets, not in them (a task
+    writes its buckets)."""
+    return bucket.parent.parent / "bucket-runs" / bucket.name
+
+
+def record_run(bucket: Path, run_key: str) -> None:
+    """A run that mounted the bucket: while that run goes on, the bucket is its data
+    between steps (no cluster may use it between one step's down and the next's
+    launch), so pruning keeps it."""
+    runs = bucket_runs_dir(bucket)
+    runs.mkdir(parents=True, exist_ok=True)
+    (runs / re.sub(r"[^A-Za-z0-9._-]", "_", run_key)).write_text(run_key)
 
 
 def _staged_copy(cluster_dir: Path, target: str, src: Path) -> Path:

@@ -6,21 +6,32 @@
 - buckets no existing cluster uses: after `max_idle_seconds` since their last use, and
   oldest first while the tree is larger than `max_bytes`.
 
-A bucket a cluster records in `uses/` is never removed, whatever its age or size.
+A bucket a cluster records in `uses/`, or a run still going on recorded in
+`bucket-runs/` (its data between steps), is never removed, whatever its age or size.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from skypilot_temporal.executors.local_mounts import bucket_lock
 
 
-def prune(root: Path, now: float, max_idle_seconds: float, max_bytes: int) -> dict[str, Any]:
-    """Returns {"removed": [paths relative to root], "bytes_before", "bytes_after"}."""
+def run_keys(root: Path) -> set[str]:
+    """Every run recorded as having used a bucket."""
+    return {f.read_text() for b in _entries(root / "bucket-runs") for f in _entries(b) if f.is_file()}
+
+
+def prune(
+    root: Path, now: float, max_idle_seconds: float, max_bytes: int, open_runs: Collection[str] = ()
+) -> dict[str, Any]:
+    """Returns {"removed": [paths relative to root], "bytes_before", "bytes_after"}.
+
+    `open_runs`: run keys still going on (or not known to have ended)."""
     clusters, buckets = root / "clusters", root / "buckets"
     sizes = _sizes(root, by_bucket_under=root / "buckets")
     before = sum(sizes.values())
@@ -54,6 +65,12 @@ def prune(root: Path, now: float, max_idle_seconds: float, max_bytes: int) -> di
     with bucket_lock(root, exclusive=True):
         # Read under the lock: a job being submitted records its buckets under it.
         used = {m.name for c in _entries(clusters) for m in _entries(c / "uses")}
+        for records in _entries(root / "bucket-runs"):
+            live = [f for f in _entries(records) if f.is_file() and f.read_text() in open_runs]
+            if live:
+                used.add(records.name)
+            elif not (buckets / records.name).exists():
+                shutil.rmtree(records, ignore_errors=True)
         idle = sorted(
             (b.stat().st_mtime, b) for b in _entries(buckets) if b.is_dir() and b.name not in used
         )
@@ -61,12 +78,14 @@ def prune(root: Path, now: float, max_idle_seconds: float, max_bytes: int) -> di
         for mtime, bucket in idle:
             if now - mtime > max_idle_seconds:
                 remove(bucket, sizes.get(bucket.name, 0))
+                shutil.rmtree(root / "bucket-runs" / bucket.name, ignore_errors=True)
             else:
                 kept.append(bucket)
         for bucket in kept:  # oldest first
             if before - freed <= max_bytes:
                 break
             remove(bucket, sizes.get(bucket.name, 0))
+            shutil.rmtree(root / "bucket-runs" / bucket.name, ignore_errors=True)
     return {
         "removed": [str(p) for p in removed],
         "bytes_before": before,

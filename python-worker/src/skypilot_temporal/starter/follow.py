@@ -19,9 +19,10 @@ POLL_EVERY_SECONDS = 1.0
 QUERY_TIMEOUT = timedelta(seconds=3)
 
 
-async def follow(handle: WorkflowHandle, task_queue: str) -> int:
-    """Prints the run's progress until it ends, then how it ended; returns the exit status."""
-    view = ProgressView(task_queue)
+async def follow(handle: WorkflowHandle, task_queue: str, quiet: bool = False) -> int:
+    """Prints the run's progress (unless quiet) until it ends, then how it ended;
+    returns the exit status."""
+    view = ProgressView(task_queue, quiet)
     result = asyncio.ensure_future(handle.result())
     try:
         while not (await asyncio.wait([result], timeout=POLL_EVERY_SECONDS))[0]:

@@ -50,11 +50,14 @@ async def run(argv: Sequence[str], env: Mapping[str, str]) -> int:
     except Exception as err:  # RPCError and friends: the server refused or went away
         print(cli.start_failed(detail=one_line(str(err))), file=sys.stderr)
         return 1
-    print(f"workflow id: {handle.id}")
-    print(f"ui: {ui_link(env, client.namespace, handle.id)}", flush=True)
+    # Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
+    if not opts.quiet or opts.no_wait:
+        print(cli.workflow_started(workflow_id=handle.id))
+    if not opts.quiet:
+        print(cli.workflow_ui(url=ui_link(env, client.namespace, handle.id)), flush=True)
     if opts.no_wait:
         return 0
-    return await follow(handle, opts.task_queue)
+    return await follow(handle, opts.task_queue, opts.quiet)
 
 
 def main() -> None:
