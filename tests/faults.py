@@ -224,6 +224,10 @@ class Rig:
         cluster downed; returns them as text for the notes."""
         raise NotImplementedError
 
+    def poll_interval(self, phase: str) -> float:
+        # Clone and down are seen in the worker's log: read it often (they may be short).
+        return 0.02 if phase == "clone" or phase.startswith("down") else self.poll_s
+
     def logs(self) -> str:
         return "".join(w.log() for w in {id(w): w for w in self.workers}.values())
 
@@ -468,9 +472,7 @@ async def _wait_phase(rig: Rig, phase: str, handle: WorkflowHandle, ev: Evidence
     async def there() -> bool:
         return await rig.reached(phase, handle, ev, rig.logs())
 
-    # Clone and down are seen in the worker's log: read it often (they may be short).
-    by_log = phase == "clone" or phase.startswith("down")
-    await wait_until(there, timeout=timeout, every=0.02 if by_log else rig.poll_s)
+    await wait_until(there, timeout=timeout, every=rig.poll_interval(phase))
 
 
 async def _wait_log(rig: Rig, pattern: re.Pattern[str], timeout: float) -> float:
