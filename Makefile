@@ -53,8 +53,7 @@ else
 	EXECUTOR=$(EXECUTOR) scripts/demo.sh
 endif
 
-## test: everything (Python on a real dev server, Go, TypeScript, contract vectors);
-##       of the Slurm scenarios only a representative few (the `slow` ones: make e2e)
+## test: everything (Python on a real dev server, Go, TypeScript, contract vectors)
 test: setup test-go test-ts test-python
 
 test-python: setup
@@ -79,10 +78,10 @@ lint: setup
 	npx tsc --noEmit
 	$(PY) -m compileall -q python-worker/src tests
 
-## e2e: every scenario on real SkyPilot and a local Slurm cluster, the fault matrix
-##      included (root, Debian; about an hour)
+## e2e: every scenario on real SkyPilot and a local Slurm cluster (root, Debian), and
+##      the slow ones on the local executor
 e2e: setup
-	scripts/with-slurm.sh $(PY) -m pytest -q -m slurm tests/e2e
+	scripts/with-slurm.sh $(PY) -m pytest -q -m "slurm or slow" $(PYTEST_ARGS)
 
 ## reliability-doc: run every fault scenario (local executor; Slurm too when E2E=1)
 ##      and write the measured tables into docs/reliability.md

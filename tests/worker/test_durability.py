@@ -26,7 +26,13 @@ def rig(client, temporal_server, task_queue, work_dir, tmp_path) -> Iterator[Loc
     r.stop_workers()
 
 
-@pytest.mark.parametrize("phase", PHASES)
+# Clone and down retry after their fixed 30 s heartbeat timeout: minutes in all, so
+# `make e2e` runs them; the steps' (3 s here) are quick.
+SLOW_PHASES = ("clone", "down preprocess", "down train")
+
+
+@pytest.mark.parametrize("phase", [pytest.param(p, marks=pytest.mark.slow) if p in SLOW_PHASES else p
+                                   for p in PHASES])
 async def test_worker_killed_inside_each_activity_restarts_and_completes(rig, phase):
     await kill_worker_during(rig, phase)
 

@@ -136,6 +136,7 @@ async def test_terminate_without_cancel_is_cleaned_up_by_the_running_step(
     assert "the run is closed without teardown" in local_worker.log()
 
 
+@pytest.mark.slow  # an idle minute by design
 async def test_autodown_downs_an_idle_cluster_when_no_worker_is_left(
     client, local_worker, task_queue, tmp_path, work_dir
 ):
