@@ -224,6 +224,11 @@ class Rig:
         cluster downed; returns them as text for the notes."""
         raise NotImplementedError
 
+    async def submissions(self, handle: WorkflowHandle, ev: "Evidence") -> str:
+        """Asserts the executor's records show each step submitted once (beyond the
+        job counts); returns them as text for the notes ("" if it keeps none)."""
+        return ""
+
     def poll_interval(self, phase: str) -> float:
         # Clone and down are seen in the worker's log: read it often (they may be short).
         return 0.02 if phase == "clone" or phase.startswith("down") else self.poll_s
@@ -519,6 +524,7 @@ async def kill_worker_during(rig: Rig, phase: str) -> None:
         await ev.stop()
     labels = await activity_labels(handle)
     left = await rig.clusters_left(handle, within=0)
+    sent = await rig.submissions(handle, ev)
     assert [(s.name, s.status) for s in result.steps] == [(s, "SUCCEEDED") for s in STEPS]
     # The kill landed inside the phase's activity: the attempt that finished it was a later one.
     assert labels[phase]["attempt"] >= 2 and labels[phase]["closed"] == "completed", labels
@@ -526,7 +532,12 @@ async def kill_worker_during(rig: Rig, phase: str) -> None:
     assert left == []
     record_row(rig.table, f"worker SIGKILLed during {phase}, restarted at once", outcome="completed",
                recovered_s=back - fault, recovered=f"{phase}: attempt {labels[phase]['attempt']} on the restarted worker",
-               closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()), notes=retried(labels))
+               closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
+               notes=_notes(retried(labels), sent))
+
+
+def _notes(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
 
 
 def _runner_of(workers: list[WorkerProcess], step_yaml: str) -> WorkerProcess:
@@ -552,13 +563,15 @@ async def kill_one_of_two(rig: Rig) -> None:
         await ev.stop()
     labels = await activity_labels(handle)
     left = await rig.clusters_left(handle, within=0)
+    sent = await rig.submissions(handle, ev)
     assert [s.status for s in result.steps] == ["SUCCEEDED"] * 3
     assert ev.jobs() == ONE_JOB_EACH, ev.jobs()
     assert labels["launch train"]["attempt"] >= 2, labels
     assert left == []
     record_row(rig.table, "two workers: the one training SIGKILLed, not restarted", outcome="completed",
                recovered_s=back - fault, recovered="the other worker re-attached to the training job",
-               closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()), notes=retried(labels))
+               closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
+               notes=_notes(retried(labels), sent))
 
 
 async def freeze_one_of_two(rig: Rig) -> None:
@@ -588,6 +601,7 @@ async def freeze_one_of_two(rig: Rig) -> None:
         await ev.stop()
     labels = await activity_labels(handle)
     left = await rig.clusters_left(handle, within=0)
+    sent = await rig.submissions(handle, ev)
     assert [s.status for s in result.steps] == ["SUCCEEDED"] * 3
     assert "cancelling job" not in rig.logs()
     assert ev.jobs() == ONE_JOB_EACH, ev.jobs()
@@ -597,7 +611,7 @@ async def freeze_one_of_two(rig: Rig) -> None:
     record_row(rig.table, "two workers: the one training SIGSTOPped past the heartbeat timeout, then SIGCONTed",
                outcome="completed", recovered_s=back - fault, recovered="the other worker re-attached to the training job",
                closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
-               notes=f"{retried(labels)}; the thawed attempt only stopped waiting; no job cancelled")
+               notes=_notes(retried(labels), "the thawed attempt only stopped waiting; no job cancelled", sent))
 
 
 class FileBackedServer:
@@ -671,6 +685,7 @@ async def kill_temporal_during_training(rig: Rig, down_s: float = 5.0) -> None:
             await ev.stop()
         labels = await activity_labels(handle)
         left = await rig.clusters_left(handle, within=0)
+        sent = await rig.submissions(handle, ev)
     finally:
         rig.stop_workers()
         own.stop()
@@ -680,7 +695,8 @@ async def kill_temporal_during_training(rig: Rig, down_s: float = 5.0) -> None:
     record_row(rig.table, f"Temporal dev server SIGKILLed during training, restarted after {down_s:g} s",
                outcome="completed", recovered_s=back - fault,
                recovered="the run answers its progress query again (server up, worker polling)",
-               closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()), notes=retried(labels))
+               closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
+               notes=_notes(retried(labels), sent))
 
 
 CANCEL_AT = {

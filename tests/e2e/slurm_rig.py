@@ -124,6 +124,19 @@ class SlurmRig(Rig):
             await asyncio.sleep(3)
         return left
 
+    async def submissions(self, handle, ev):
+        counts = {}
+        for short in ("preprocess", "train"):
+            names = [r["name"] for r in await request_records(ev.cluster(short))]  # type: ignore[attr-defined]
+            counts[short] = {n: names.count(n) for n in ("sky.launch", "sky.exec", "sky.down")}
+        # One launch per cluster, one exec (eval), whatever the faults; downs may repeat.
+        assert counts["preprocess"]["sky.launch"] == counts["train"]["sky.launch"] == 1, counts
+        assert counts["preprocess"]["sky.exec"] == 0 and counts["train"]["sky.exec"] == 1, counts
+        assert counts["preprocess"]["sky.down"] >= 1 and counts["train"]["sky.down"] >= 1, counts
+        return ("SkyPilot requests: " + ", ".join(
+            f"{short} cluster " + " ".join(f"{n.split('.')[1]}×{k}" for n, k in c.items() if k)
+            for short, c in counts.items()))
+
     async def job_stopped(self, handle, ev, step):
         if not ev.statuses(step):
             return None  # no job yet: the launch request is what gets cancelled
