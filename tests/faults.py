@@ -516,6 +516,7 @@ async def kill_worker_during(rig: Rig, phase: str) -> None:
         await _wait_phase(rig, phase, handle, ev, timeout=rig.run_limit)
         worker.kill()
         fault = time.monotonic()
+        mark = len(worker.log())
         await asyncio.to_thread(worker.start)
         back = await _wait_log(rig, attempt_line(handle, phase), timeout=rig.run_limit)
         result = await _result(rig, handle)
@@ -533,11 +534,29 @@ async def kill_worker_during(rig: Rig, phase: str) -> None:
     record_row(rig.table, f"worker SIGKILLed during {phase}, restarted at once", outcome="completed",
                recovered_s=back - fault, recovered=f"{phase}: attempt {labels[phase]['attempt']} on the restarted worker",
                closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
-               notes=_notes(retried(labels), sent))
+               notes=_notes(retried(labels), what_the_retry_did(handle, phase, worker.log()[mark:]), sent))
 
 
 def _notes(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
+
+
+def what_the_retry_did(handle: WorkflowHandle, phase: str, text: str) -> str:
+    """From the worker log after the fault: how the phase's later attempt went on."""
+    wf = re.escape(handle.id)
+    verb, _, what = phase.partition(" ")
+    if verb == "down":
+        m = re.search(rf"\[{wf} teardown [^\]]*-{what}-[^\]]*\] (downed|already gone)", text)
+        return f"the retried down found the cluster {'already gone' if m and m.group(1) == 'already gone' else 'up and downed it'}" if m else ""
+    if verb in ("launch", "exec"):
+        m = re.search(rf"\[{wf} {what} [^\]]*\] (re-attaching to job \d+|(launch|exec) \S+) \(attempt", text)
+        if not m:
+            return ""
+        did = m.group(1) if m.group(1).startswith("re-attaching") else f"{m.group(2)} again"
+        if did.endswith("again") and "re-attaching to SkyPilot request" in text:
+            did = "re-attaching to SkyPilot's request in flight"
+        return f"retry: {did}"
+    return ""
 
 
 def _runner_of(workers: list[WorkerProcess], step_yaml: str) -> WorkerProcess:
