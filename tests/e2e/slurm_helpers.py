@@ -73,7 +73,7 @@ async def request_records(cluster: str) -> list[dict]:
 
     records = await asyncio.to_thread(sky.api_status, None, all_status=True, cluster_name=cluster)
     return [
-        {"name": r.name, "status": str(r.status).split(".")[-1], "created_at": r.created_at,
-         "finished_at": r.finished_at}
+        {"id": r.request_id, "name": r.name, "status": str(r.status).split(".")[-1],
+         "created_at": r.created_at, "finished_at": r.finished_at}
         for r in records if r.cluster_name == cluster
     ]

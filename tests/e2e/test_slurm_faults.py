@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import time
 import urllib.request
@@ -75,46 +76,75 @@ def _api_up() -> bool:
         return False
 
 
-async def test_api_server_stopped_for_a_minute_during_training(slurm_rig):
+def _sky_api(*args: str) -> None:
+    subprocess.run([str(VENV_BIN / "sky"), "api", *args], check=True, capture_output=True, timeout=120)
+
+
+def _up() -> None:
+    subprocess.run([str(ROOT / "tests" / "infra" / "slurm" / "up.sh")], check=True, capture_output=True,
+                   timeout=300, env={**os.environ, "SKY_VENV": str(VENV_BIN.parent)})
+
+
+@pytest.mark.parametrize("during", ["training", "launch"])
+async def test_api_server_stopped_for_a_minute(slurm_rig, during):
     rig = slurm_rig
     worker = await rig.worker()
-    handle = await rig.start(rig.inputs(rig.repo(), slow={"train": 200}))
+    handle = await rig.start(rig.inputs(rig.repo(), slow={"train": 200 if during == "training" else 10}))
     ev = await rig.watch(handle)
+    stopped = False
     try:
-        await wait_until(lambda: ev.status("train") == "RUNNING", timeout=rig.run_limit, every=0.5)
+        if during == "training":
+            await wait_until(lambda: ev.status("train") == "RUNNING", timeout=rig.run_limit, every=0.5)
+        else:
+            await wait_until(lambda: rig.reached("launch preprocess", handle, ev, ""), timeout=rig.run_limit,
+                             every=0.5)
         # No SkyPilot call from this test while the server is down: a client would start one.
         ev.paused = True
         await wait_until(lambda: not ev.scanning, timeout=60)
+        for short in ("preprocess", "train"):
+            await rig.records(ev.cluster(short))  # a restarted API server forgets them
         mark = len(worker.log())
         fault = time.monotonic()
-        await asyncio.to_thread(subprocess.run, [str(VENV_BIN / "sky"), "api", "stop"], check=True,
-                                capture_output=True, timeout=120)
+        stopped = True
+        await asyncio.to_thread(_sky_api, "stop")
         assert not _api_up()
         await asyncio.sleep(60)
-        assert not _api_up(), "something started the API server while it was meant to be down"
-        await asyncio.to_thread(subprocess.run, [str(ROOT / "tests" / "infra" / "slurm" / "up.sh")],
-                                check=True, capture_output=True, timeout=300,
-                                env={**os.environ, "SKY_VENV": str(VENV_BIN.parent)})
+        started_by_someone = _api_up()
+        if started_by_someone:
+            await asyncio.to_thread(_sky_api, "stop")  # up.sh restores the real one
+        await asyncio.to_thread(_up)
+        stopped = False
         up = time.monotonic()
+        assert not started_by_someone, "a SkyPilot API server was started while it was meant to be down"
         ev.paused = False
-        # The worker follows the job again: its output reaches the worker log anew.
-        await wait_until(lambda: "| epoch" in worker.log()[mark:], timeout=rig.run_limit, every=0.5)
+        if during == "training":
+            # The worker follows the job again: its output reaches the worker log anew
+            # ("[run train cluster] | (cluster, pid=N) epoch 1/2: file_3 ...").
+            again = re.compile(r"\] \| .*epoch \d+/\d+")
+        else:
+            # The launch step's next attempt, on the server that is back.
+            again = re.compile(rf"\[{re.escape(handle.id)} preprocess [^\]]*\] .*\(attempt \d+\)")
+        await wait_until(lambda: bool(again.search(worker.log()[mark:])), timeout=rig.run_limit, every=0.5)
         back = time.monotonic()
         result = await asyncio.wait_for(handle.result(), rig.run_limit)
         closed = time.monotonic()
     finally:
+        if stopped:
+            await asyncio.to_thread(_up)
         ev.paused = False
         await ev.stop()
     labels = await activity_labels(handle)
     left = await rig.clusters_left(handle, within=0)
-    sent = await rig.submissions(handle, ev)
+    # A launch request the stopped server was running is gone: the step sends it again.
+    sent = await rig.submissions(handle, ev, launches=(1, 2) if during == "launch" else (1, 1))
     assert [(s.name, s.status) for s in result.steps] == [(s, "SUCCEEDED") for s in STEPS]
     assert ev.jobs() == ONE_JOB_EACH, ev.jobs()
     assert left == []
     reconnects = worker.log()[mark:].count("reconnecting")
-    record_row(rig.table, "SkyPilot API server stopped for 60 s during training (sky api stop; up.sh)",
+    what = "job output streamed again" if during == "training" else "the launch step's next attempt began"
+    record_row(rig.table, f"SkyPilot API server stopped for 60 s during {during} (sky api stop; up.sh)",
                outcome="completed", recovered_s=back - fault,
-               recovered=f"job output streamed again ({back - up:.1f} s after the server was back up)",
+               recovered=f"{what} ({back - up:.1f} s after the server was back up)",
                closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
                notes=f"{retried(labels)}; the worker re-opened the job's log stream {reconnects} times "
                      f"while the server was down; {sent}")
