@@ -89,7 +89,9 @@ class PipelineActivities:
     # -- clone ----------------------------------------------------------------
     @activity.defn(name=RUN_GIT_CLONE)
     async def run_git_clone(self, inp: CloneInput) -> CloneResult:
-        tag = _tag(activity.info().workflow_id, "clone")
+        info = activity.info()
+        tag = _tag(info.workflow_id, "clone")
+        log.info("%s cloning %s (attempt %s)", tag, inp.repo_url, info.attempt)
         async with FailureBoundary(f"clone of {inp.repo_url}") as boundary, self._heartbeater():
             with self.in_use.hold(inp.run_key):
                 # A secret this worker does not hand out fails the run before git runs.
@@ -303,7 +305,9 @@ class PipelineActivities:
     # -- down -----------------------------------------------------------------
     @activity.defn(name=RUN_SKY_DOWN)
     async def run_sky_down(self, inp: DownInput) -> DownResult:
-        tag = _tag(activity.info().workflow_id, "teardown", inp.cluster_name)
+        info = activity.info()
+        tag = _tag(info.workflow_id, "teardown", inp.cluster_name)
+        log.info("%s downing (attempt %s)", tag, info.attempt)
         async with FailureBoundary(f"down of {inp.cluster_name}"), self._heartbeater():
             down = asyncio.ensure_future(self.executor.down(inp.cluster_name))
             try:

@@ -25,6 +25,11 @@ from skypilot_temporal.housekeeping import Housekeeper, InUse
 from skypilot_temporal.workflow import SkyPilotWorkflow
 
 log = logging.getLogger("skypilot_temporal.worker")
+# Running activities get this long to finish when the worker stops; the whole drain
+# gets DRAIN_LIMIT_S. A workflow the SDK cannot evict (temporalio 1.34: a run
+# terminated while its step's activity is still cancelling) would hold the drain forever.
+GRACEFUL_S = 10
+DRAIN_LIMIT_S = GRACEFUL_S + 15
 
 
 def make_executor(settings: Settings) -> tuple[Executor, str]:
@@ -79,7 +84,7 @@ def build_worker(client: Client, settings: Settings) -> tuple[Worker, Housekeepe
         activities=activities.all(),
         max_concurrent_activities=settings.max_concurrent_activities,
         workflow_runner=workflow_runner(),
-        graceful_shutdown_timeout=timedelta(seconds=10),
+        graceful_shutdown_timeout=timedelta(seconds=GRACEFUL_S),
         # Cancellation reaches an activity only with a heartbeat response: send them
         # often (the SDK would otherwise wait up to 0.8 x the heartbeat timeout).
         max_heartbeat_throttle_interval=timedelta(seconds=settings.heartbeat_throttle_seconds),
@@ -112,9 +117,17 @@ async def serve(settings: Settings) -> None:
         sweeper = asyncio.create_task(housekeeper.run_forever())
         await stop.wait()
         sweeper.cancel()
-        # Leaving the block drains: running activities get the grace period; their
-        # SkyPilot jobs keep running and the next worker re-attaches to them.
+        # Draining: running activities get the grace period; their SkyPilot jobs keep
+        # running and the next worker re-attaches to them.
         log.info("stopping: draining the worker")
+        try:
+            await asyncio.wait_for(asyncio.shield(worker.shutdown()), DRAIN_LIMIT_S)
+        except asyncio.TimeoutError:
+            log.error("the worker did not drain within %s s (a workflow it cannot evict); "
+                      "exiting anyway: jobs keep running and the next worker re-attaches",
+                      DRAIN_LIMIT_S)
+            logging.shutdown()
+            os._exit(1)
     log.info("worker stopped")
 
 
