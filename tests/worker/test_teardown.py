@@ -152,13 +152,14 @@ async def test_autodown_downs_an_idle_cluster_when_no_worker_is_left(
     idle_since = time.monotonic()
     assert len(clusters(work_dir)) == 1
     jobs = len(list((work_dir / "local" / "clusters").glob("*-train-*/jobs/*")))
-    # The cluster's own watchdog downs it after one idle minute (it checks every 10 s).
+    # The local agent (it outlives the worker) downs it after one idle minute (it checks
+    # every 10 s).
     await wait_until(lambda: clusters(work_dir) == [], timeout=100, every=0.5)
     gone = time.monotonic()
     assert 55 <= gone - idle_since <= 100
     await handle.terminate("no worker left")
     record_row("reliability", "autodown, idle_minutes_to_autodown=1: worker SIGKILLed while training, never restarted",
-               outcome="cluster downed by its own watchdog; run terminated afterwards",
+               outcome="cluster downed by the local agent; run terminated afterwards",
                recovered_s=gone - killed, recovered="no cluster left",
                clusters_left=len(clusters(work_dir)), jobs=f"train {jobs}",
                notes=f"the job ended {idle_since - killed:.1f} s after the kill; cluster gone {gone - idle_since:.1f} s after it went idle")
