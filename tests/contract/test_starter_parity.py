@@ -273,6 +273,7 @@ ACCURACY = {LOSER: "0.9079", WINNER: "0.946"}
 SWEEP_RESULT = [
     "workflow completed: 7 steps, commit <commit>",
     f"step train [{DIVERGED}]: cluster=parity-train-b0-<run tag> job_id=1 status=FAILED duration=<s>",
+    "    <log tail>",  # a failed branch keeps its tail: why it failed
     f"step train [{LOSER}]: cluster=parity-train-b1-<run tag> job_id=1 status=SUCCEEDED duration=<s>",
     f"step train [{WINNER}]: cluster=parity-train-b2-<run tag> job_id=1 status=SUCCEEDED duration=<s>",
     "    <log tail>",
@@ -284,6 +285,7 @@ SWEEP_RESULT = [
     f"step best: winner {WINNER} cluster=parity-train-b2-<run tag> accuracy={ACCURACY[WINNER]}",
     f"step export [{WINNER}]: cluster=parity-train-b2-<run tag> job_id=3 status=SUCCEEDED duration=<s>",
     "    <log tail>",
+    "clusters downed: parity-train-b0-<run tag>, parity-train-b1-<run tag>, parity-train-b2-<run tag>",
 ]
 STATE_LINE = re.compile(r"^step ([a-z0-9-]+)(?: \[(.+)\])?: (pending|running|succeeded|failed|cancelled|skipped)"
                         r"((?: [A-Za-z_][A-Za-z0-9_.-]*=\S+)*)$")
@@ -311,7 +313,8 @@ def test_a_sweep_shows_its_graph_live_and_its_results_the_same(
 ) -> None:
     """A real sweep through the three programs: while following, a line per change of
     a branch's state, in order, with metrics, and the select's winner; then every
-    branch's result, the winner's log tails only; --quiet prints the result alone."""
+    branch's result, the log tails of the winner and of failed branches only; --quiet
+    prints the result alone."""
     repo = sweep_repo(tmp_path)
     env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=shared_worker.task_queue)
     procs = all_three(starters, "--repo", str(repo), "--cluster-prefix", "parity", env=env, timeout=600)
