@@ -42,7 +42,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	c, namespace, err := connect(ctx)
+	// Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; on, the spans are flushed
+	// before the starter exits, however it exits.
+	tr, err := setupTracing(ctx, os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, cli.TracingFailed(oneLine(err.Error())))
+	}
+	defer tr.shutdown()
+
+	c, namespace, err := connect(ctx, tr.interceptors()...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		if errors.As(err, new(configError)) {

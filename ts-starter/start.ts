@@ -9,15 +9,16 @@
  * (connect.ts), start the contract's workflow type (contract.ts), then follow it
  * (follow.ts). The flags come from the shared table in proto/.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { ConfigError, connect } from './connect';
 import { workflowType } from './contract';
-import { parseCommandLine, UsageError } from './flags';
+import { type Options, parseCommandLine, UsageError } from './flags';
 import { follow } from './follow';
 import { oneLine, uiLink } from './format';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
 import { consoleOutput, type Output } from './output';
+import { setupTracing, type Tracing } from './tracing';
 import pb = skypilot_temporal.v1;
 
 /** The whole starter: flags -> input -> start -> follow. Returns the exit status. */
@@ -35,9 +36,31 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Outpu
     output.out(cli.helpText.trimEnd());
     return 0;
   }
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; on, the spans are flushed before
+  // the starter exits, however it exits.
+  let tracing: Tracing | undefined;
+  try {
+    tracing = setupTracing(env);
+  } catch (err) {
+    output.err(cli.tracingFailed({ detail: oneLine((err as Error).message) }));
+  }
+  try {
+    return await startAndFollow(opts, env, output, tracing ? [tracing.interceptor] : []);
+  } finally {
+    await tracing?.shutdown();
+  }
+}
+
+/** Connect -> start -> follow. Returns the exit status. */
+async function startAndFollow(
+  opts: Options,
+  env: NodeJS.ProcessEnv,
+  output: Output,
+  interceptors: WorkflowClientInterceptor[],
+): Promise<number> {
   let connected;
   try {
-    connected = await connect(env);
+    connected = await connect(env, interceptors);
   } catch (err) {
     output.err((err as Error).message);
     return err instanceof ConfigError ? 2 : 1;

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from opentelemetry import trace
-from temporalio import activity
+from temporalio import activity, client
 from temporalio.common import MetricMeter
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
@@ -63,6 +63,33 @@ def client_interceptors(env: Mapping[str, str]) -> list[Any]:
     from temporalio.contrib.opentelemetry import TracingInterceptor
 
     return [TracingInterceptor()]
+
+
+def starter_interceptors(env: Mapping[str, str]) -> list[Any]:
+    """Temporal's tracing interceptor for a starter: the workflow start only (its span
+    is the root of the run's trace), not the progress polls, a query a second."""
+    if not tracing_enabled(env):
+        return []
+    from temporalio.contrib.opentelemetry import TracingInterceptor
+
+    return [_StartTracing(TracingInterceptor())]
+
+
+class _StartTracing(client.Interceptor):
+    def __init__(self, tracing: client.Interceptor) -> None:
+        self._tracing = tracing
+
+    def intercept_client(self, next: client.OutboundInterceptor) -> client.OutboundInterceptor:
+        return _TracedStart(next, self._tracing.intercept_client(next))
+
+
+class _TracedStart(client.OutboundInterceptor):
+    def __init__(self, next: client.OutboundInterceptor, traced: client.OutboundInterceptor) -> None:
+        super().__init__(next)
+        self._traced = traced
+
+    async def start_workflow(self, input: client.StartWorkflowInput) -> client.WorkflowHandle[Any, Any]:
+        return await self._traced.start_workflow(input)
 
 
 def runtime(env: Mapping[str, str]) -> Runtime | None:
