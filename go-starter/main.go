@@ -42,14 +42,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	// Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; on, the spans are flushed
-	// before the starter exits, however it exits.
-	tr, err := setupTracing(ctx, os.Getenv)
-	if err != nil {
-		fmt.Fprintln(stderr, cli.TracingFailed(oneLine(err.Error())))
-	}
+	// Traced when OTEL_EXPORTER_OTLP_ENDPOINT is set; the spans are flushed at exit.
+	tr := startTracing(ctx, os.Getenv, stderr)
 	defer tr.shutdown()
-
 	c, namespace, err := connect(ctx, tr.interceptors()...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -38,6 +40,17 @@ func tracingEnabled(getenv func(string) string) bool {
 type tracing struct {
 	interceptor interceptor.ClientInterceptor
 	provider    *sdktrace.TracerProvider
+}
+
+// startTracing is setupTracing for the starter: a setting it cannot use is a
+// warning on stderr, and the run goes on untraced (nil).
+func startTracing(ctx context.Context, getenv func(string) string, stderr io.Writer) *tracing {
+	t, err := setupTracing(ctx, getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, cli.TracingFailed(oneLine(err.Error())))
+		return nil
+	}
+	return t
 }
 
 // setupTracing returns nil when tracing is off: no provider, no interceptor.

@@ -18,7 +18,7 @@ import { oneLine, uiLink } from './format';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
 import { consoleOutput, type Output } from './output';
-import { setupTracing, type Tracing } from './tracing';
+import { withTracing } from './tracing';
 import pb = skypilot_temporal.v1;
 
 /** The whole starter: flags -> input -> start -> follow. Returns the exit status. */
@@ -36,19 +36,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Outpu
     output.out(cli.helpText.trimEnd());
     return 0;
   }
-  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; on, the spans are flushed before
-  // the starter exits, however it exits.
-  let tracing: Tracing | undefined;
-  try {
-    tracing = setupTracing(env);
-  } catch (err) {
-    output.err(cli.tracingFailed({ detail: oneLine((err as Error).message) }));
-  }
-  try {
-    return await startAndFollow(opts, env, output, tracing ? [tracing.interceptor] : []);
-  } finally {
-    await tracing?.shutdown();
-  }
+  // Traced when OTEL_EXPORTER_OTLP_ENDPOINT is set; the spans are flushed at exit.
+  return withTracing(env, output, (interceptors) => startAndFollow(opts, env, output, interceptors));
 }
 
 /** Connect -> start -> follow. Returns the exit status. */

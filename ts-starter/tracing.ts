@@ -3,7 +3,9 @@
 // span and hands its W3C trace context to the workflow, so that the run's workflow,
 // activities and SkyPilot calls are one trace with it.
 import type { WorkflowClientInterceptor } from '@temporalio/client';
+import { oneLine } from './format';
 import * as cli from './generated/starter-cli';
+import type { Output } from './output';
 
 /** How long the last spans may take to leave at exit (an unreachable collector must not hold the starter). */
 const flushTimeoutMs = 5000;
@@ -13,6 +15,29 @@ export interface Tracing {
   interceptor: WorkflowClientInterceptor;
   /** Flushes the spans still queued; never rejects. */
   shutdown(): Promise<void>;
+}
+
+/**
+ * Runs `run` with the tracing interceptors (none when tracing is off), then flushes the
+ * spans, however `run` ends. A setting the SDK cannot use is a warning on stderr, and
+ * the run goes on untraced.
+ */
+export async function withTracing<T>(
+  env: NodeJS.ProcessEnv,
+  output: Output,
+  run: (interceptors: WorkflowClientInterceptor[]) => Promise<T>,
+): Promise<T> {
+  let tracing: Tracing | undefined;
+  try {
+    tracing = setupTracing(env);
+  } catch (err) {
+    output.err(cli.tracingFailed({ detail: oneLine((err as Error).message) }));
+  }
+  try {
+    return await run(tracing ? [tracing.interceptor] : []);
+  } finally {
+    await tracing?.shutdown();
+  }
 }
 
 /**

@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from temporalio.client import Interceptor
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from skypilot_temporal import telemetry
 from skypilot_temporal.contract import WORKFLOW_TYPE
 from skypilot_temporal.starter.connect import ConnectError, connect
 from skypilot_temporal.starter.flags import Options, UsageError, parse_command_line
 from skypilot_temporal.starter.follow import follow
 from skypilot_temporal.starter.format import one_line, ui_link
+from skypilot_temporal.starter.tracing import with_tracing
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
@@ -36,19 +36,8 @@ async def run(argv: Sequence[str], env: Mapping[str, str]) -> int:
     if opts is None:
         print(cli.HELP_TEXT, end="")
         return 0
-    # Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; on, the spans are flushed before
-    # the starter exits, however it exits.
-    try:
-        tracer_provider = telemetry.setup_tracing(env, cli.TRACING_SERVICE_NAME)
-    except Exception as err:  # a variable the SDK cannot use: run untraced
-        print(cli.tracing_failed(detail=one_line(str(err))), file=sys.stderr)
-        tracer_provider = None
-    try:
-        interceptors = telemetry.starter_interceptors(env) if tracer_provider is not None else []
-        return await _start_and_follow(opts, env, interceptors)
-    finally:
-        if tracer_provider is not None:
-            tracer_provider.shutdown()
+    # Traced when OTEL_EXPORTER_OTLP_ENDPOINT is set; the spans are flushed at exit.
+    return await with_tracing(env, lambda interceptors: _start_and_follow(opts, env, interceptors))
 
 
 async def _start_and_follow(opts: Options, env: Mapping[str, str], interceptors: Sequence[Interceptor]) -> int:
