@@ -1,5 +1,6 @@
-"""The SkyPilot executor's spans, without an API server: each SDK call is a span named
-after it, with the cluster, the job and the request as attributes."""
+"""Tracing without a collector: when it is on, and the SkyPilot executor's spans without
+an API server (each SDK call a span named after it, with the cluster, the job and the
+request as attributes)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,31 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from skypilot_temporal import telemetry
 from skypilot_temporal.executors import skypilot as sky_executor
+from skypilot_temporal.starter.tracing import with_tracing
+
+ENDPOINT = "http://127.0.0.1:4318"
+
+
+@pytest.mark.parametrize("env,on", [
+    ({}, False),
+    ({"OTEL_SERVICE_NAME": "x"}, False),
+    ({"OTEL_EXPORTER_OTLP_ENDPOINT": ENDPOINT}, True),
+    ({"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": ENDPOINT + "/v1/traces"}, True),
+    ({"OTEL_EXPORTER_OTLP_ENDPOINT": ENDPOINT, "OTEL_SDK_DISABLED": " TRUE "}, False),
+    ({"OTEL_EXPORTER_OTLP_ENDPOINT": ENDPOINT, "OTEL_TRACES_EXPORTER": "none"}, False),
+])
+def test_tracing_is_on_only_with_an_endpoint(env, on) -> None:
+    assert telemetry.tracing_enabled(env) is on
+    assert bool(telemetry.client_interceptors(env)) is on
+    assert bool(telemetry.starter_interceptors(env)) is on
+
+
+async def test_off_the_starter_runs_without_interceptors_or_provider(capsys) -> None:
+    async def run(interceptors) -> int:
+        return len(interceptors)
+
+    assert await with_tracing({}, run) == 0
+    assert capsys.readouterr() == ("", "")
 
 
 @pytest.fixture
