@@ -1,11 +1,13 @@
 """Traces and metrics, each off unless configured, configured the standard way.
 
 - Traces: OpenTelemetry, when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
-  `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set and `OTEL_SDK_DISABLED` is not `true`.
+  `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set, `OTEL_SDK_DISABLED` is not `true` and
+  `OTEL_TRACES_EXPORTER` is not `none` (the starters decide the same way).
   Temporal's own TracingInterceptor puts the workflow and every activity in the trace
   of whoever started the run (W3C trace context in the workflow's headers); inside an
   activity, every SkyPilot SDK call is a span of its own (`sky_call`). Unset, no
   provider is installed and a span costs what the OpenTelemetry API's no-op costs.
+  What a run's trace holds: docs/observability.md.
 - Metrics: Prometheus, when `SKYPILOT_TEMPORAL_METRICS_ADDRESS` (host:port) is set:
   the Temporal SDK's own metrics and the pipeline's, from one endpoint (`/metrics`),
   through the Temporal runtime's meter. Unset, the meter is a no-op.
