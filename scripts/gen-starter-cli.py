@@ -191,6 +191,9 @@ const (
 	// BranchLinesMax is the most branches of one step that get a line each when
 	// their state changes; a step with more gets one summary line instead.
 	BranchLinesMax = {int(table.doc["progress"]["branch_lines_max"])}
+	// TracingServiceName is the service.name of the starter's spans unless
+	// OTEL_SERVICE_NAME says otherwise.
+	TracingServiceName = {string(table.doc["tracing"]["service_name"])}
 )
 
 // StateSummaryOrder is the order of the states (StepState wire names) in a
@@ -242,6 +245,8 @@ export const helpText = `{multiline(table.help_text(table.doc["commands"]["ts"])
 
 export const uiUrlEnv = {string(table.doc["ui"]["url_env"])};
 export const uiUrlDefault = {string(table.doc["ui"]["default_url"])};
+/** The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise. */
+export const tracingServiceName = {string(table.doc["tracing"]["service_name"])};
 export const workflowIdPrefix = {string(table.doc["workflow_id"]["prefix"])};
 export const workflowIdRandomBytes = {int(table.doc["workflow_id"]["random_bytes"])};
 /** The most branches of one step that get a line each when their state changes; a step with more gets one summary line instead. */
@@ -299,6 +304,8 @@ HELP_TEXT = """\\
 
 UI_URL_ENV = {string(table.doc["ui"]["url_env"])}
 UI_URL_DEFAULT = {string(table.doc["ui"]["default_url"])}
+# The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise.
+TRACING_SERVICE_NAME = {string(table.doc["tracing"]["service_name"])}
 WORKFLOW_ID_PREFIX = {string(table.doc["workflow_id"]["prefix"])}
 WORKFLOW_ID_RANDOM_BYTES = {int(table.doc["workflow_id"]["random_bytes"])}
 # The most branches of one step that get a line each when their state changes; a
