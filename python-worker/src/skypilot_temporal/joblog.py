@@ -18,9 +18,10 @@ from skypilot_temporal.tasks import LogTail
 log = logging.getLogger("skypilot_temporal")
 
 # ANSI escape sequences (colours, cursor moves, spinners' line rewrites) and other
-# control characters except tab: logs read as plain text in files and UIs.
+# control characters except tab, C1 ones too (U+009B acts as ESC [ in some
+# terminals): logs read as plain text in files, UIs and the starters' terminals.
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MAX_LINE_CHARS = 4096  # per line, in UTF-8 bytes
 # `SKYPILOT_TEMPORAL_METRIC accuracy=0.91 loss=0.2`, anywhere in a line (SkyPilot
 # prefixes a job's lines with `(task, pid=...)`).
@@ -78,6 +79,15 @@ class StepLog:
         # Only the start of an over-long line is kept; the rest is counted, not held.
         # Twice the bound is held so that masking sees a secret that straddles the cut.
         room = 2 * MAX_LINE_CHARS - self._partial_len
+        if len(piece) > room:
+            # Most often a progress bar redrawing itself with carriage returns for an
+            # hour: start over after the last return that more text follows, so the
+            # line keeps the bar's last state (as plain_text would), not its first.
+            held = piece if self._dropped else "".join(self._partial) + piece
+            restart = held.rstrip("\r").rfind("\r") + 1
+            if restart:
+                self._partial, self._partial_len, self._dropped = [], 0, 0
+                piece, room = held[restart:], 2 * MAX_LINE_CHARS
         if room > 0:
             self._partial.append(piece[:room])
             self._partial_len += min(len(piece), room)
