@@ -273,6 +273,7 @@ ACCURACY = {LOSER: "0.9079", WINNER: "0.946"}
 SWEEP_RESULT = [
     "workflow completed: 7 steps, commit <commit>",
     f"step train [{DIVERGED}]: cluster=parity-train-b0-<run tag> job_id=1 status=FAILED duration=<s>",
+    "    <log tail>",  # a failed branch keeps its tail
     f"step train [{LOSER}]: cluster=parity-train-b1-<run tag> job_id=1 status=SUCCEEDED duration=<s>",
     f"step train [{WINNER}]: cluster=parity-train-b2-<run tag> job_id=1 status=SUCCEEDED duration=<s>",
     "    <log tail>",
@@ -284,6 +285,7 @@ SWEEP_RESULT = [
     f"step best: winner {WINNER} cluster=parity-train-b2-<run tag> accuracy={ACCURACY[WINNER]}",
     f"step export [{WINNER}]: cluster=parity-train-b2-<run tag> job_id=3 status=SUCCEEDED duration=<s>",
     "    <log tail>",
+    "clusters downed: parity-train-b0-<run tag>, parity-train-b1-<run tag>, parity-train-b2-<run tag>",
 ]
 STATE_LINE = re.compile(r"^step ([a-z0-9-]+)(?: \[(.+)\])?: (pending|running|succeeded|failed|cancelled|skipped)"
                         r"((?: [A-Za-z_][A-Za-z0-9_.-]*=\S+)*)$")
