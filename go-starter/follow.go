@@ -31,6 +31,7 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, taskQue
 	if !quiet {
 		live = newLiveLines(c, wf, stdout)
 	}
+	var last *pb.SkyPilotWorkflowProgress
 	ticker := time.NewTicker(pollEvery)
 	defer ticker.Stop()
 	for {
@@ -40,11 +41,12 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, taskQue
 		case <-ticker.C:
 			if p, err := queryProgress(ctx, c, wf); err == nil {
 				view.show(p)
+				last = p
 			} else if ctx.Err() == nil {
 				view.unavailable()
 			}
 			if live != nil {
-				live.show(ctx)
+				live.show(ctx, last)
 			}
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
+	pb "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1"
 	cli "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/startercli"
 )
 
@@ -45,25 +46,27 @@ func newLiveLines(c client.Client, wf client.WorkflowRun, out io.Writer) *liveLi
 	return &liveLines{c: c, wf: wf, out: out, seen: map[string]int{}}
 }
 
-func (l *liveLines) show(ctx context.Context) {
+// show is one poll; progress is the last progress answer (nil: none yet).
+func (l *liveLines) show(ctx context.Context, progress *pb.SkyPilotWorkflowProgress) {
 	outputs, err := l.read(ctx)
 	if err != nil { // no description this time: the next poll tries again
 		return
 	}
-	for _, line := range l.pollLines(outputs) {
+	for _, line := range l.pollLines(outputs, progress) {
 		fmt.Fprintln(l.out, line)
 	}
 }
 
 // pollLines is the lines one poll prints: those of the first cli.LiveStepsMax
-// output entries.
-func (l *liveLines) pollLines(outputs []liveOutput) []string {
+// output entries, labelled by the last progress answer.
+func (l *liveLines) pollLines(outputs []liveOutput, progress *pb.SkyPilotWorkflowProgress) []string {
+	labels := branchLabels(progress)
 	if len(outputs) > cli.LiveStepsMax {
 		outputs = outputs[:cli.LiveStepsMax]
 	}
 	var printed []string
 	for _, o := range outputs {
-		printed = append(printed, l.newLines(o)...)
+		printed = append(printed, l.newLines(o, labels)...)
 	}
 	return printed
 }
@@ -134,8 +137,22 @@ func decodeLiveOutput(raw json.RawMessage) liveOutput {
 	return o
 }
 
-// newLines is the lines to print for one output entry, given those printed before.
-func (l *liveLines) newLines(o liveOutput) []string {
+// branchLabels is a sweep branch's label by step and cluster, from a progress
+// answer: a branch's lines are "train [1 (LR=3e-4)] | ...", as its state lines
+// name it.
+func branchLabels(progress *pb.SkyPilotWorkflowProgress) map[[2]string]string {
+	labels := map[[2]string]string{}
+	for _, s := range progress.GetSteps() {
+		if s.GetBranch() != "" {
+			labels[[2]string{s.GetName(), s.GetClusterName()}] = stepLabel(s.GetName(), s.GetBranch())
+		}
+	}
+	return labels
+}
+
+// newLines is the lines to print for one output entry, given those printed before
+// and the labels of sweep branches (branchLabels).
+func (l *liveLines) newLines(o liveOutput, labels map[[2]string]string) []string {
 	if o.Step == nil || o.Count == nil || o.Lines == nil {
 		return nil
 	}
@@ -146,7 +163,11 @@ func (l *liveLines) newLines(o liveOutput) []string {
 	}
 	l.seen[key] = *o.Count
 	n := min(fresh, len(o.Lines), cli.LiveLinesMax)
-	step := boundedLine(*o.Step)
+	step := *o.Step
+	if cluster, ok := o.Cluster.(string); ok && labels[[2]string{step, cluster}] != "" {
+		step = labels[[2]string{step, cluster}]
+	}
+	step = boundedLine(step)
 	var printed []string
 	if fresh > n {
 		printed = append(printed, cli.LiveSkipped(step, strconv.Itoa(fresh-n)))

@@ -31,13 +31,16 @@ export async function follow(
   try {
     const view = new ProgressView(output, taskQueue, quiet);
     const live = quiet ? undefined : new LiveLines(client, handle, output);
+    let last: pb.SkyPilotWorkflowProgress | undefined;
     const result = handle.result() as Promise<pb.SkyPilotWorkflowResult>;
     const settled = result.then(() => true, () => true);
     while (!(await Promise.race([settled, sleep(pollEveryMs, false, { ref: false })]))) {
       const p = await queryProgress(client, handle);
-      if (p) view.show(p);
-      else view.unavailable();
-      if (live) await live.show();
+      if (p) {
+        view.show(p);
+        last = p;
+      } else view.unavailable();
+      if (live) await live.show(last);
     }
     let value: pb.SkyPilotWorkflowResult | undefined;
     let failure: Error | undefined;

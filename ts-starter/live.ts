@@ -4,8 +4,11 @@
 // The worker masks secret values and bounds the lines before they leave it; this file
 // bounds them again, as the table says (live_output), whatever the details hold.
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { stepLabel } from './format';
+import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
 import type { Output } from './output';
+import pb = skypilot_temporal.v1;
 
 const describeTimeoutMs = 3000;
 
@@ -17,8 +20,17 @@ export function bounded(line: string): string {
   return chars.length <= cli.liveLineCharsMax ? chars.join('') : chars.slice(0, cli.liveLineCharsMax - 3).join('') + '...';
 }
 
-/** The lines to print for one heartbeat's output entry, given what was printed before (`seen`: how many lines of each step attempt, updated). */
-export function newLines(output: unknown, seen: Map<string, number>): string[] {
+/** A sweep branch's label by step and cluster, from a progress answer: a branch's lines are `train [1 (LR=3e-4)] | ...`, as its state lines name it. */
+export function branchLabels(progress: pb.ISkyPilotWorkflowProgress | undefined): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const s of progress?.steps ?? []) {
+    if (s.branch) labels.set(JSON.stringify([s.name ?? '', s.clusterName ?? '']), stepLabel(s.name ?? '', s.branch));
+  }
+  return labels;
+}
+
+/** The lines to print for one heartbeat's output entry, given what was printed before (`seen`: how many lines of each step attempt, updated) and the labels of sweep branches (branchLabels). */
+export function newLines(output: unknown, seen: Map<string, number>, labels: Map<string, string> = new Map()): string[] {
   if (typeof output !== 'object' || output === null) return [];
   const { step, cluster, attempt, count, lines } = output as Record<string, unknown>;
   if (typeof step !== 'string' || !Array.isArray(lines) || !Number.isInteger(count)) return [];
@@ -27,7 +39,7 @@ export function newLines(output: unknown, seen: Map<string, number>): string[] {
   if (fresh <= 0) return [];
   seen.set(key, count as number);
   const n = Math.min(fresh, lines.length, cli.liveLinesMax);
-  const label = bounded(step);
+  const label = bounded((typeof cluster === 'string' && labels.get(JSON.stringify([step, cluster]))) || step);
   const printed = fresh > n ? [cli.liveSkipped({ step: label, count: String(fresh - n) })] : [];
   for (const line of lines.slice(lines.length - n)) {
     printed.push(cli.liveLine({ step: label, line: bounded(typeof line === 'string' ? line : JSON.stringify(line)) }));
@@ -35,9 +47,10 @@ export function newLines(output: unknown, seen: Map<string, number>): string[] {
   return printed;
 }
 
-/** The lines one poll prints: those of the first liveStepsMax output entries. */
-export function pollLines(outputs: unknown[], seen: Map<string, number>): string[] {
-  return outputs.slice(0, cli.liveStepsMax).flatMap((output) => newLines(output, seen));
+/** The lines one poll prints: those of the first liveStepsMax output entries, labelled by the last progress answer. */
+export function pollLines(outputs: unknown[], seen: Map<string, number>, progress?: pb.ISkyPilotWorkflowProgress): string[] {
+  const labels = branchLabels(progress);
+  return outputs.slice(0, cli.liveStepsMax).flatMap((output) => newLines(output, seen, labels));
 }
 
 /** The output entries of a description's pending activities. */
@@ -69,14 +82,15 @@ export class LiveLines {
     private readonly output: Output,
   ) {}
 
-  async show(): Promise<void> {
+  /** One poll; `progress` is the last progress answer (undefined: none yet). */
+  async show(progress: pb.ISkyPilotWorkflowProgress | undefined): Promise<void> {
     let found: unknown[];
     try {
       found = await this.read();
     } catch {
       return; // no description this time: the next poll tries again
     }
-    for (const line of pollLines(found, this.seen)) this.output.out(line);
+    for (const line of pollLines(found, this.seen, progress)) this.output.out(line);
   }
 
   private async read(): Promise<unknown[]> {

@@ -101,6 +101,7 @@ for (const c of output.cases) {
 for (const c of read('live.json').cases) {
   test(`live: ${c.name}`, () => {
     const seen = new Map<string, number>();
-    assert.deepEqual(c.polls.flatMap((poll: unknown[]) => pollLines(poll, seen)), c.stdout);
+    const p = progress(c.progress);
+    assert.deepEqual(c.polls.flatMap((poll: unknown[]) => pollLines(poll, seen, p)), c.stdout);
   });
 }

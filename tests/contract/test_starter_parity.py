@@ -324,6 +324,11 @@ def test_a_sweep_shows_its_graph_live_and_its_results_the_same(
         assert p.stderr == "", (lang, p.stderr)
         following, result = sweep_parts(p.stdout)
         assert result == SWEEP_RESULT, (lang, p.stdout)
+        # The running branches' output lines (as many as the polls caught), labelled by branch.
+        for line in p.stdout.split("workflow completed: ")[0].splitlines():
+            if line.startswith("    "):
+                m = re.match(r"^    [a-z]+ \[(\d+ \([^)]*\))\] \| ", line)
+                assert m and m[1] in BRANCHES, (lang, line)
         assert following[0].startswith("workflow id: ") and following[1].startswith("ui: "), (lang, p.stdout)
         states: dict[str, list[str]] = {}
         winners = []

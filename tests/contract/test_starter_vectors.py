@@ -101,4 +101,5 @@ LIVE = json.loads((VECTORS / "starter" / "live.json").read_text(encoding="utf-8"
 @pytest.mark.parametrize("case", LIVE["cases"], ids=[c["name"] for c in LIVE["cases"]])
 def test_live_lines(case: dict) -> None:
     seen: dict[str, int] = {}
-    assert [line for poll in case["polls"] for line in poll_lines(poll, seen)] == case["stdout"]
+    progress = progress_of(case.get("progress"))
+    assert [line for poll in case["polls"] for line in poll_lines(poll, seen, progress)] == case["stdout"]

@@ -26,6 +26,7 @@ async def follow(client: Client, handle: WorkflowHandle, task_queue: str, quiet:
     until it ends, then how it ended; returns the exit status."""
     view = ProgressView(task_queue, quiet)
     live = None if quiet else LiveLines(client, handle)
+    last: pb.SkyPilotWorkflowProgress | None = None
     result = asyncio.ensure_future(handle.result())
     try:
         while not (await asyncio.wait([result], timeout=POLL_EVERY_SECONDS))[0]:
@@ -34,8 +35,9 @@ async def follow(client: Client, handle: WorkflowHandle, task_queue: str, quiet:
                 view.unavailable()
             else:
                 view.show(progress)
+                last = progress
             if live is not None:
-                await live.show()
+                await live.show(last)
     except asyncio.CancelledError:
         print(cli.interrupted(workflow_id=handle.id), file=sys.stderr)
         raise

@@ -15,6 +15,8 @@ from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
 
+from skypilot_temporal.starter.format import step_label
+from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
 DESCRIBE_TIMEOUT = timedelta(seconds=3)
@@ -29,9 +31,18 @@ def bounded(line: str) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
-def new_lines(output: Any, seen: dict[str, int]) -> list[str]:
+def branch_labels(progress: pb.SkyPilotWorkflowProgress | None) -> dict[tuple[str, str], str]:
+    """A sweep branch's label by step and cluster, from a progress answer: a branch's
+    lines are `train [1 (LR=3e-4)] | ...`, as its state lines name it."""
+    if progress is None:
+        return {}
+    return {(s.name, s.cluster_name): step_label(s.name, s.branch) for s in progress.steps if s.branch}
+
+
+def new_lines(output: Any, seen: dict[str, int], labels: dict[tuple[str, str], str] | None = None) -> list[str]:
     """The lines to print for one heartbeat's output entry, given what was printed
-    before (`seen`: how many lines of each step attempt, updated)."""
+    before (`seen`: how many lines of each step attempt, updated) and the labels of
+    sweep branches (branch_labels)."""
     if not isinstance(output, dict):
         return []
     step, lines, count = output.get("step"), output.get("lines"), output.get("count")
@@ -42,15 +53,21 @@ def new_lines(output: Any, seen: dict[str, int]) -> list[str]:
     if new <= 0:
         return []
     seen[key] = count
+    cluster = output.get("cluster")
+    label = bounded((labels or {}).get((step, cluster), step) if isinstance(cluster, str) else step)
     shown = [line if isinstance(line, str) else json.dumps(line, separators=(",", ":"), ensure_ascii=False)
              for line in lines[-min(new, len(lines), cli.LIVE_LINES_MAX):]] if lines else []
-    printed = [cli.live_skipped(step=bounded(step), count=str(new - len(shown)))] if new > len(shown) else []
-    return printed + [cli.live_line(step=bounded(step), line=bounded(line)) for line in shown]
+    printed = [cli.live_skipped(step=label, count=str(new - len(shown)))] if new > len(shown) else []
+    return printed + [cli.live_line(step=label, line=bounded(line)) for line in shown]
 
 
-def poll_lines(outputs: list[Any], seen: dict[str, int]) -> list[str]:
-    """The lines one poll prints: those of the first LIVE_STEPS_MAX output entries."""
-    return [line for output in outputs[: cli.LIVE_STEPS_MAX] for line in new_lines(output, seen)]
+def poll_lines(
+    outputs: list[Any], seen: dict[str, int], progress: pb.SkyPilotWorkflowProgress | None = None
+) -> list[str]:
+    """The lines one poll prints: those of the first LIVE_STEPS_MAX output entries,
+    labelled by the last progress answer."""
+    labels = branch_labels(progress)
+    return [line for output in outputs[: cli.LIVE_STEPS_MAX] for line in new_lines(output, seen, labels)]
 
 
 def _outputs(description: Any) -> list[Any]:
@@ -76,12 +93,13 @@ class LiveLines:
         self._handle = handle
         self._seen: dict[str, int] = {}
 
-    async def show(self) -> None:
+    async def show(self, progress: pb.SkyPilotWorkflowProgress | None) -> None:
+        """One poll; `progress` is the last progress answer (None: none yet)."""
         try:
             outputs = await self._read()
         except Exception:  # no description this time: the next poll tries again
             return
-        for line in poll_lines(outputs, self._seen):
+        for line in poll_lines(outputs, self._seen, progress):
             print(line, flush=True)
 
     async def _read(self) -> list[Any]:
