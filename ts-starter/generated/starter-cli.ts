@@ -72,6 +72,14 @@ export const workflowIdRandomBytes = 8;
 export const branchLinesMax = 20;
 /** The order of the states (StepState wire names) in a summary line; states not listed follow, as they first appear. */
 export const stateSummaryOrder: readonly string[] = ["running", "succeeded", "failed", "cancelled", "skipped", "pending"];
+/** The key of a running step's latest output in its activity's heartbeat details. */
+export const liveOutputKey = "output";
+/** The most output lines of a step the worker keeps in a heartbeat, and a starter prints per poll. */
+export const liveLinesMax = 5;
+/** Bounds each such line, in characters (code points). */
+export const liveLineCharsMax = 300;
+/** The most running steps (or sweep branches) whose output a starter follows at once. */
+export const liveStepsMax = 4;
 
 /** Says "error: {message}". */
 export function usageError(p: { message: string }): string {
@@ -276,6 +284,16 @@ export function resultSelect(p: { step: string; branch: string; cluster: string;
 /** Says "    {line}". */
 export function logLine(p: { line: string }): string {
   return "    " + p.line;
+}
+
+/** Says "    {step} | {line}". */
+export function liveLine(p: { step: string; line: string }): string {
+  return "    " + p.step + " | " + p.line;
+}
+
+/** Says "    {step} | [lines not shown: {count}]". */
+export function liveSkipped(p: { step: string; count: string }): string {
+  return "    " + p.step + " | [lines not shown: " + p.count + "]";
 }
 
 /** Says "clusters downed: {clusters}". */

@@ -72,6 +72,17 @@ const (
 	// TracingServiceName is the service.name of the starter's spans unless
 	// OTEL_SERVICE_NAME says otherwise.
 	TracingServiceName = "skypilot-temporal-starter"
+	// LiveOutputKey is the key of a running step's latest output in its
+	// activity's heartbeat details.
+	LiveOutputKey = "output"
+	// LiveLinesMax is the most output lines of a step the worker keeps in a
+	// heartbeat, and a starter prints per poll.
+	LiveLinesMax = 5
+	// LiveLineCharsMax bounds each such line, in characters (code points).
+	LiveLineCharsMax = 300
+	// LiveStepsMax is the most running steps (or sweep branches) whose output a
+	// starter follows at once.
+	LiveStepsMax = 4
 )
 
 // StateSummaryOrder is the order of the states (StepState wire names) in a
@@ -281,6 +292,16 @@ func ResultSelect(step, branch, cluster, metrics string) string {
 // LogLine says "    {line}".
 func LogLine(line string) string {
 	return "    " + line
+}
+
+// LiveLine says "    {step} | {line}".
+func LiveLine(step, line string) string {
+	return "    " + step + " | " + line
+}
+
+// LiveSkipped says "    {step} | [lines not shown: {count}]".
+func LiveSkipped(step, count string) string {
+	return "    " + step + " | [lines not shown: " + count + "]"
 }
 
 // ClustersDowned says "clusters downed: {clusters}".

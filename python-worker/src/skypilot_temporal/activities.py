@@ -38,7 +38,7 @@ from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
 from skypilot_temporal.failures import FailureBoundary
 from skypilot_temporal.heartbeat import Heartbeater, previous_checkpoint
 from skypilot_temporal.housekeeping import InUse
-from skypilot_temporal.joblog import StepLog
+from skypilot_temporal.joblog import LiveLines, StepLog
 from skypilot_temporal.repo import RepoPolicy, checkout_dir, ensure_checkout, load_task_yaml
 from skypilot_temporal import telemetry
 from skypilot_temporal.secrets import Redactor, SecretRefused, resolve_secrets
@@ -128,8 +128,10 @@ class PipelineActivities:
                 secrets = self._secrets(inp.secret_env_names)
                 redact = boundary.redact = Redactor(secrets)
                 tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
-                sink = StepLog(tag, redact, tail)
-                hb = Heartbeater(previous_checkpoint())
+                # The step's latest output rides on its heartbeats, masked like the rest.
+                live = LiveLines(inp.step, inp.cluster_name, info.attempt)
+                sink = StepLog(tag, redact, tail, live)
+                hb = Heartbeater(previous_checkpoint(), live.snapshot)
                 async with hb:
                     log.info("%s provisioning ahead (attempt %s)", tag, info.attempt)
                     sub = await self._submission(inp, "provision", secrets, retry=info.attempt > 1)
@@ -158,10 +160,12 @@ class PipelineActivities:
             secrets = self._secrets(inp.secret_env_names)
             redact = boundary.redact = Redactor(secrets)
             tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
-            sink = StepLog(tag, redact, tail)
+            # The step's latest output rides on its heartbeats, masked like the rest.
+            live = LiveLines(inp.step, inp.cluster_name, info.attempt)
+            sink = StepLog(tag, redact, tail, live)
             resume = previous_checkpoint()
             job_id: int | None = resume.get("job_id")
-            hb = Heartbeater(resume)
+            hb = Heartbeater(resume, live.snapshot)
             async with hb:
                 try:
                     if job_id is None and info.attempt > 1:

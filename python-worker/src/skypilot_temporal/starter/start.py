@@ -65,7 +65,7 @@ async def _start_and_follow(opts: Options, env: Mapping[str, str], interceptors:
         print(cli.workflow_ui(url=ui_link(env, client.namespace, handle.id)), flush=True)
     if opts.no_wait:
         return 0
-    return await follow(handle, opts.task_queue, opts.quiet)
+    return await follow(client, handle, opts.task_queue, opts.quiet)
 
 
 def main() -> None:

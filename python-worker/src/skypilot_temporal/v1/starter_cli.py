@@ -77,6 +77,15 @@ BRANCH_LINES_MAX = 20
 # The order of the states (StepState wire names) in a summary line; states not
 # listed follow, as they first appear.
 STATE_SUMMARY_ORDER = ("running", "succeeded", "failed", "cancelled", "skipped", "pending")
+# The key of a running step's latest output in its activity's heartbeat details.
+LIVE_OUTPUT_KEY = "output"
+# The most output lines of a step the worker keeps in a heartbeat, and a starter
+# prints per poll.
+LIVE_LINES_MAX = 5
+# Bounds each such line, in characters (code points).
+LIVE_LINE_CHARS_MAX = 300
+# The most running steps (or sweep branches) whose output a starter follows at once.
+LIVE_STEPS_MAX = 4
 
 
 def usage_error(*, message: str) -> str:
@@ -282,6 +291,16 @@ def result_select(*, step: str, branch: str, cluster: str, metrics: str) -> str:
 def log_line(*, line: str) -> str:
     """Says "    {line}"."""
     return "    " + line
+
+
+def live_line(*, step: str, line: str) -> str:
+    """Says "    {step} | {line}"."""
+    return "    " + step + " | " + line
+
+
+def live_skipped(*, step: str, count: str) -> str:
+    """Says "    {step} | [lines not shown: {count}]"."""
+    return "    " + step + " | [lines not shown: " + count + "]"
 
 
 def clusters_downed(*, clusters: str) -> str:
