@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -84,6 +85,13 @@ class SkyPilotExecutor:
     name = "skypilot"
 
     def __init__(self, threads: int = 64) -> None:
+        # The worker talks to the API server the operator runs. When a local endpoint
+        # does not answer (say, while it restarts), the SDK would start a server of
+        # its own inside the worker's process tree: a second server with its own
+        # requests and state that nobody asked for, which outlives the outage. The
+        # worker waits for the operator's server instead (calls fail and are
+        # retried). An operator who wants the SDK's behaviour sets the variable to 0.
+        os.environ.setdefault("SKYPILOT_DISABLE_LOCAL_API_SERVER", "1")
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="skypilot-sdk")
 
     async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
