@@ -226,8 +226,10 @@ def test_log_tail_smaller_than_a_line_keeps_the_end_of_the_last_line():
 
 
 def test_plain_text_drops_escapes_and_controls():
-    assert plain_text("\x1b[1;32m✓\x1b[0m done\x07") == "✓ done"
-    assert plain_text("├── a") == "├── a"
+    assert plain_text("\x1b[1;32m✓\x1b[0m done\x07") == "ok: done"
+    # SkyPilot's decorations where a line starts with one, rendered in ASCII.
+    assert plain_text("├── a") == "|-- a" and plain_text("  └── b") == "  `-- b"
+    assert plain_text("⚙︎ Launching") == "* Launching" and plain_text("⨯ Failed") == "error: Failed"
     assert os.linesep not in plain_text("a\x1b]0;title\x07b")
 
 

@@ -146,15 +146,15 @@ SKYPILOT_PLAIN = [
     "-----------------------------------------------------------------",
     " INFRA              INSTANCE   vCPUs   Mem(GB)   GPUS   COST ($)   CHOSEN   ",
     " Kubernetes (kind)  -          2       2         -      0.00          ✔     ",
-    "⚙︎ Launching on Kubernetes.",
-    "└── Pod is up.",
-    "✓ Cluster launched: demo-train-3f9a2c.  View logs: sky api logs -l sky-2025-06-01-12-00-00-000000/provision.log",
-    "⚙︎ Job submitted, ID: 1",
-    "├── Waiting for task resources on 1 node.",
-    "└── Job started. Streaming logs... (Ctrl-C to exit log streaming; job will not be killed)",
+    "* Launching on Kubernetes.",
+    "`-- Pod is up.",
+    "ok: Cluster launched: demo-train-3f9a2c.  View logs: sky api logs -l sky-2025-06-01-12-00-00-000000/provision.log",
+    "* Job submitted, ID: 1",
+    "|-- Waiting for task resources on 1 node.",
+    "`-- Job started. Streaming logs... (Ctrl-C to exit log streaming; job will not be killed)",
     "(train, pid=2345) epoch 1/2 token=***",
     "link 31mC1",
-    "✓ Job finished (status: SUCCEEDED).",
+    "ok: Job finished (status: SUCCEEDED).",
 ]
 
 

@@ -49,12 +49,21 @@ def parse_metrics(line: str) -> dict[str, float]:
     return found
 
 
+# SkyPilot's own line decorations (sky/utils/ux_utils.py: spinner, finish, error and
+# retry marks, the tree of a step's sub-lines), rendered in ASCII where a line starts
+# with one; the same characters inside a job's own output are left alone.
+_DECORATION = re.compile("^(\\s*)(├── |└── |⚙\ufe0e? |✓ |⨯ |↺ )")
+_RENDERED = {"├── ": "|-- ", "└── ": "`-- ", "✓ ": "ok: ", "⨯ ": "error: ", "↺ ": "retry: "}
+
+
 def plain_text(line: str) -> str:
-    """A line without terminal escapes; a carriage-return rewrite keeps its last state."""
+    """A line without terminal escapes; a carriage-return rewrite keeps its last state;
+    SkyPilot's decorations rendered as ASCII."""
     line = _ANSI.sub("", line)
     if "\r" in line:
         line = line.rstrip("\r").rsplit("\r", 1)[-1]
-    return _CONTROL.sub("", line)
+    line = _CONTROL.sub("", line)
+    return _DECORATION.sub(lambda m: m.group(1) + _RENDERED.get(m.group(2), "* "), line)
 
 
 def live_line(line: str) -> str:
