@@ -42,7 +42,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	c, namespace, err := connect(ctx)
+	// Traced when OTEL_EXPORTER_OTLP_ENDPOINT is set; the spans are flushed at exit.
+	tr := startTracing(ctx, os.Getenv, stderr)
+	defer tr.shutdown()
+	c, namespace, err := connect(ctx, tr.interceptors()...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		if errors.As(err, new(configError)) {

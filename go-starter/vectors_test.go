@@ -213,3 +213,33 @@ func lines(s string) []string {
 	}
 	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 }
+
+func TestLiveVectors(t *testing.T) {
+	var v struct {
+		Cases []struct {
+			Name     string
+			Progress json.RawMessage
+			Polls    [][]json.RawMessage
+			Stdout   []string
+		}
+	}
+	readVector(t, "live.json", &v)
+	for _, c := range v.Cases {
+		live := newLiveLines(nil, nil, nil)
+		var progress *pb.SkyPilotWorkflowProgress
+		if c.Progress != nil {
+			progress = progressOf(t, c.Progress)
+		}
+		var printed []string
+		for _, poll := range c.Polls {
+			outputs := make([]liveOutput, 0, len(poll))
+			for _, raw := range poll {
+				outputs = append(outputs, decodeLiveOutput(raw))
+			}
+			printed = append(printed, live.pollLines(outputs, progress)...)
+		}
+		if !slices.Equal(printed, c.Stdout) {
+			t.Errorf("%s:\n got %q\nwant %q", c.Name, printed, c.Stdout)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import { isEnvName } from './contract';
 import { number } from './format';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
+import { pollLines } from './live';
 import { finish } from './outcome';
 import type { Output } from './output';
 import { ProgressView } from './progress';
@@ -94,5 +95,13 @@ for (const c of output.cases) {
     assert.equal(finish(output, view, result, failure), c.exit);
     assert.deepEqual(output.stdout, c.stdout);
     assert.deepEqual(output.stderr, c.stderr);
+  });
+}
+
+for (const c of read('live.json').cases) {
+  test(`live: ${c.name}`, () => {
+    const seen = new Map<string, number>();
+    const p = progress(c.progress);
+    assert.deepEqual(c.polls.flatMap((poll: unknown[]) => pollLines(poll, seen, p)), c.stdout);
   });
 }

@@ -13,6 +13,7 @@ from temporalio.exceptions import ApplicationError, CancelledError
 from skypilot_temporal.contract import STEP_STATES, is_env_name
 from skypilot_temporal.starter import run
 from skypilot_temporal.starter.format import number
+from skypilot_temporal.starter.live import poll_lines
 from skypilot_temporal.starter.outcome import finish
 from skypilot_temporal.starter.progress import ProgressView
 from skypilot_temporal.v1 import pipeline_pb2 as pb
@@ -92,3 +93,13 @@ def test_output(case: dict, capsys: pytest.CaptureFixture[str]) -> None:
     out, err = capsys.readouterr()
     assert out.splitlines() == case["stdout"]
     assert err.splitlines() == case["stderr"]
+
+
+LIVE = json.loads((VECTORS / "starter" / "live.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", LIVE["cases"], ids=[c["name"] for c in LIVE["cases"]])
+def test_live_lines(case: dict) -> None:
+    seen: dict[str, int] = {}
+    progress = progress_of(case.get("progress"))
+    assert [line for poll in case["polls"] for line in poll_lines(poll, seen, progress)] == case["stdout"]

@@ -56,18 +56,30 @@ Flags (a flag beats its environment variable, which beats the --input file):
 
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
 TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE. UI links use TEMPORAL_UI_URL (default http://localhost:8233).
+Tracing: OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (OTLP/HTTP),
+OTEL_SERVICE_NAME (default skypilot-temporal-starter), OTEL_SDK_DISABLED; off when unset.
 Exit status: 0 success, 1 workflow or connection failure, 2 usage or invalid input,
 130 interrupted (the workflow keeps running).
 `;
 
 export const uiUrlEnv = "TEMPORAL_UI_URL";
 export const uiUrlDefault = "http://localhost:8233";
+/** The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise. */
+export const tracingServiceName = "skypilot-temporal-starter";
 export const workflowIdPrefix = "skypilot-pipeline-";
 export const workflowIdRandomBytes = 8;
 /** The most branches of one step that get a line each when their state changes; a step with more gets one summary line instead. */
 export const branchLinesMax = 20;
 /** The order of the states (StepState wire names) in a summary line; states not listed follow, as they first appear. */
 export const stateSummaryOrder: readonly string[] = ["running", "succeeded", "failed", "cancelled", "skipped", "pending"];
+/** The key of a running step's latest output in its activity's heartbeat details. */
+export const liveOutputKey = "output";
+/** The most output lines of a step the worker keeps in a heartbeat, and a starter prints per poll. */
+export const liveLinesMax = 5;
+/** Bounds each such line, in characters (code points). */
+export const liveLineCharsMax = 300;
+/** The most running steps (or sweep branches) whose output a starter follows at once. */
+export const liveStepsMax = 4;
 
 /** Says "error: {message}". */
 export function usageError(p: { message: string }): string {
@@ -274,7 +286,22 @@ export function logLine(p: { line: string }): string {
   return "    " + p.line;
 }
 
+/** Says "    {step} | {line}". */
+export function liveLine(p: { step: string; line: string }): string {
+  return "    " + p.step + " | " + p.line;
+}
+
+/** Says "    {step} | [lines not shown: {count}]". */
+export function liveSkipped(p: { step: string; count: string }): string {
+  return "    " + p.step + " | [lines not shown: " + p.count + "]";
+}
+
 /** Says "clusters downed: {clusters}". */
 export function clustersDowned(p: { clusters: string }): string {
   return "clusters downed: " + p.clusters;
+}
+
+/** Says "warning: tracing is off: {detail}". */
+export function tracingFailed(p: { detail: string }): string {
+  return "warning: tracing is off: " + p.detail;
 }

@@ -55,6 +55,8 @@ Flags (a flag beats its environment variable, which beats the --input file):
 
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
 TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE. UI links use TEMPORAL_UI_URL (default http://localhost:8233).
+Tracing: OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (OTLP/HTTP),
+OTEL_SERVICE_NAME (default skypilot-temporal-starter), OTEL_SDK_DISABLED; off when unset.
 Exit status: 0 success, 1 workflow or connection failure, 2 usage or invalid input,
 130 interrupted (the workflow keeps running).
 `
@@ -67,6 +69,20 @@ const (
 	// BranchLinesMax is the most branches of one step that get a line each when
 	// their state changes; a step with more gets one summary line instead.
 	BranchLinesMax = 20
+	// TracingServiceName is the service.name of the starter's spans unless
+	// OTEL_SERVICE_NAME says otherwise.
+	TracingServiceName = "skypilot-temporal-starter"
+	// LiveOutputKey is the key of a running step's latest output in its
+	// activity's heartbeat details.
+	LiveOutputKey = "output"
+	// LiveLinesMax is the most output lines of a step the worker keeps in a
+	// heartbeat, and a starter prints per poll.
+	LiveLinesMax = 5
+	// LiveLineCharsMax bounds each such line, in characters (code points).
+	LiveLineCharsMax = 300
+	// LiveStepsMax is the most running steps (or sweep branches) whose output a
+	// starter follows at once.
+	LiveStepsMax = 4
 )
 
 // StateSummaryOrder is the order of the states (StepState wire names) in a
@@ -278,7 +294,22 @@ func LogLine(line string) string {
 	return "    " + line
 }
 
+// LiveLine says "    {step} | {line}".
+func LiveLine(step, line string) string {
+	return "    " + step + " | " + line
+}
+
+// LiveSkipped says "    {step} | [lines not shown: {count}]".
+func LiveSkipped(step, count string) string {
+	return "    " + step + " | [lines not shown: " + count + "]"
+}
+
 // ClustersDowned says "clusters downed: {clusters}".
 func ClustersDowned(clusters string) string {
 	return "clusters downed: " + clusters
+}
+
+// TracingFailed says "warning: tracing is off: {detail}".
+func TracingFailed(detail string) string {
+	return "warning: tracing is off: " + detail
 }

@@ -39,7 +39,7 @@ from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
 from skypilot_temporal.failures import FailureBoundary
 from skypilot_temporal.heartbeat import Heartbeater, previous_checkpoint
 from skypilot_temporal.housekeeping import InUse
-from skypilot_temporal.joblog import StepLog
+from skypilot_temporal.joblog import LiveLines, StepLog
 from skypilot_temporal.repo import RepoPolicy, checkout_dir, ensure_checkout, load_task_yaml
 from skypilot_temporal import telemetry
 from skypilot_temporal.secrets import Redactor, SecretRefused, resolve_secrets
@@ -76,8 +76,10 @@ class PipelineActivities:
         return [self.run_git_clone, self.run_sky_launch, self.run_sky_exec, self.run_sky_provision,
                 self.run_sky_down]
 
-    def _heartbeater(self, details: dict[str, Any] | None = None) -> Heartbeater:
-        return Heartbeater(details, every_s=self.settings.heartbeat_throttle_seconds)
+    def _heartbeater(
+        self, details: dict[str, Any] | None = None, output: Callable[[], dict[str, Any]] | None = None
+    ) -> Heartbeater:
+        return Heartbeater(details, output, every_s=self.settings.heartbeat_throttle_seconds)
 
     def _secrets(self, names: list[str]) -> dict[str, str]:
         try:
@@ -146,8 +148,10 @@ class PipelineActivities:
                 secrets = self._secrets(inp.secret_env_names)
                 redact = boundary.redact = Redactor(secrets)
                 tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
-                sink = StepLog(tag, redact, tail)
-                hb = self._heartbeater(previous_checkpoint())
+                # The step's latest output rides on its heartbeats, masked like the rest.
+                live = LiveLines(inp.step, inp.cluster_name, info.attempt)
+                sink = StepLog(tag, redact, tail, live)
+                hb = self._heartbeater(previous_checkpoint(), live.snapshot)
                 async with hb:
                     log.info("%s provisioning ahead (attempt %s)", tag, info.attempt)
                     sub = await self._submission(inp, "provision", secrets, retry=info.attempt > 1)
@@ -176,10 +180,12 @@ class PipelineActivities:
             secrets = self._secrets(inp.secret_env_names)
             redact = boundary.redact = Redactor(secrets)
             tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
-            sink = StepLog(tag, redact, tail)
+            # The step's latest output rides on its heartbeats, masked like the rest.
+            live = LiveLines(inp.step, inp.cluster_name, info.attempt)
+            sink = StepLog(tag, redact, tail, live)
             resume = previous_checkpoint()
             job_id: int | None = resume.get("job_id")
-            hb = self._heartbeater(resume)
+            hb = self._heartbeater(resume, live.snapshot)
             async with hb:
                 try:
                     if job_id is None and info.attempt > 1:

@@ -1,11 +1,13 @@
 """Traces and metrics, each off unless configured, configured the standard way.
 
 - Traces: OpenTelemetry, when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
-  `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set and `OTEL_SDK_DISABLED` is not `true`.
+  `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set, `OTEL_SDK_DISABLED` is not `true` and
+  `OTEL_TRACES_EXPORTER` is not `none` (the starters decide the same way).
   Temporal's own TracingInterceptor puts the workflow and every activity in the trace
   of whoever started the run (W3C trace context in the workflow's headers); inside an
   activity, every SkyPilot SDK call is a span of its own (`sky_call`). Unset, no
   provider is installed and a span costs what the OpenTelemetry API's no-op costs.
+  What a run's trace holds: docs/observability.md.
 - Metrics: Prometheus, when `SKYPILOT_TEMPORAL_METRICS_ADDRESS` (host:port) is set:
   the Temporal SDK's own metrics and the pipeline's, from one endpoint (`/metrics`),
   through the Temporal runtime's meter. Unset, the meter is a no-op.
@@ -19,7 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from opentelemetry import trace
-from temporalio import activity
+from temporalio import activity, client
 from temporalio.common import MetricMeter
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
@@ -63,6 +65,33 @@ def client_interceptors(env: Mapping[str, str]) -> list[Any]:
     from temporalio.contrib.opentelemetry import TracingInterceptor
 
     return [TracingInterceptor()]
+
+
+def starter_interceptors(env: Mapping[str, str]) -> list[Any]:
+    """Temporal's tracing interceptor for a starter: the workflow start only (its span
+    is the root of the run's trace), not the progress polls, a query a second."""
+    if not tracing_enabled(env):
+        return []
+    from temporalio.contrib.opentelemetry import TracingInterceptor
+
+    return [_StartTracing(TracingInterceptor())]
+
+
+class _StartTracing(client.Interceptor):
+    def __init__(self, tracing: client.Interceptor) -> None:
+        self._tracing = tracing
+
+    def intercept_client(self, next: client.OutboundInterceptor) -> client.OutboundInterceptor:
+        return _TracedStart(next, self._tracing.intercept_client(next))
+
+
+class _TracedStart(client.OutboundInterceptor):
+    def __init__(self, next: client.OutboundInterceptor, traced: client.OutboundInterceptor) -> None:
+        super().__init__(next)
+        self._traced = traced
+
+    async def start_workflow(self, input: client.StartWorkflowInput) -> client.WorkflowHandle[Any, Any]:
+        return await self._traced.start_workflow(input)
 
 
 def runtime(env: Mapping[str, str]) -> Runtime | None:

@@ -38,6 +38,7 @@ from skypilot_temporal.executors.base import (
     TransientError,
 )
 from skypilot_temporal.executors.local_mounts import Mount
+from skypilot_temporal.telemetry import sky_call
 
 log = logging.getLogger("skypilot_temporal.local")
 
@@ -116,20 +117,25 @@ class LocalExecutor:
         return self.cluster_dir(cluster_name) / "jobs"
 
     # -- port -----------------------------------------------------------------
+    # Each port operation is a span named as the SkyPilot executor's (telemetry.sky_call),
+    # so that a trace on this executor has the same shape.
     async def find_job(self, cluster_name: str, job_name: str) -> int | None:
-        for job_dir in self._jobs(cluster_name).glob("*"):
-            if local_job.read_text(job_dir / "name") == job_name and job_dir.name.isdigit():
-                return int(job_dir.name)
-        return None
+        with sky_call("queue", cluster_name):
+            for job_dir in self._jobs(cluster_name).glob("*"):
+                if local_job.read_text(job_dir / "name") == job_name and job_dir.name.isdigit():
+                    return int(job_dir.name)
+            return None
 
     async def submit(
         self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
     ) -> int:
         if self._refusal:
             raise PermanentError(self._refusal)
-        # One hop to a thread for the whole submission: it copies files and waits for
-        # the supervisor to detach, and the event loop has other runs to serve.
-        job_id, provisioned = await asyncio.to_thread(self._submit, sub)
+        with sky_call(sub.kind, sub.cluster_name) as span:
+            # One hop to a thread for the whole submission: it copies files and waits for
+            # the supervisor to detach, and the event loop has other runs to serve.
+            job_id, provisioned = await asyncio.to_thread(self._submit, sub)
+            span.set_attribute("skypilot.job_id", job_id)
         if provisioned:
             cdir = self.cluster_dir(sub.cluster_name)
             log(f"provisioned local cluster {sub.cluster_name} at {cdir}\n")
@@ -145,16 +151,27 @@ class LocalExecutor:
         job_id = resume.get("job_id")
         if job_id is None and sub.retry:
             job_id = await self.find_job(sub.cluster_name, sub.job_name)
-        if job_id is None:
-            job_id, provisioned = await asyncio.to_thread(self._submit, sub)
-            if provisioned:
-                log(f"provisioned local cluster {sub.cluster_name} at {self.cluster_dir(sub.cluster_name)}\n")
-            checkpoint({"job_id": job_id})
-        status = await self.wait_job(sub.cluster_name, job_id, log, _secret_values(sub.task))
+        with sky_call("provision", sub.cluster_name) as span:
+            if job_id is None:
+                job_id, provisioned = await asyncio.to_thread(self._submit, sub)
+                if provisioned:
+                    log(f"provisioned local cluster {sub.cluster_name} at {self.cluster_dir(sub.cluster_name)}\n")
+                checkpoint({"job_id": job_id})
+            span.set_attribute("skypilot.job_id", job_id)
+            # As SkyPilot's provisioning request does, this span covers the setup.
+            status = await self._wait_job(sub.cluster_name, job_id, log, _secret_values(sub.task))
         if status != SUCCEEDED:
             raise PermanentError(f"setup on cluster {sub.cluster_name} ended {status}")
 
     async def wait_job(
+        self, cluster_name: str, job_id: int, log: LogSink, secrets: Mapping[str, str]
+    ) -> str:
+        with sky_call("tail", cluster_name, job_id=job_id) as span:
+            status = await self._wait_job(cluster_name, job_id, log, secrets)
+            span.set_attribute("skypilot.status", status)
+            return status
+
+    async def _wait_job(
         self, cluster_name: str, job_id: int, log: LogSink, secrets: Mapping[str, str]
     ) -> str:
         job_dir = self._jobs(cluster_name) / str(job_id)
@@ -197,17 +214,20 @@ class LocalExecutor:
         if job_id is None:
             return
         job_dir = self._jobs(cluster_name) / str(job_id)
-        if local_job.read_text(job_dir / "status") in local_job.RUNNING_STATES:
-            await asyncio.to_thread(local_job.kill_job, job_dir)
-            if local_job.read_text(job_dir / "status") not in TERMINAL and job_dir.is_dir():
-                local_job.write_atomic(job_dir / "status", CANCELLED)
+        with sky_call("cancel", cluster_name, job_id=job_id):
+            if local_job.read_text(job_dir / "status") in local_job.RUNNING_STATES:
+                await asyncio.to_thread(local_job.kill_job, job_dir)
+                if local_job.read_text(job_dir / "status") not in TERMINAL and job_dir.is_dir():
+                    local_job.write_atomic(job_dir / "status", CANCELLED)
 
     async def down(self, cluster_name: str) -> bool:
         cdir = self.cluster_dir(cluster_name)
-        existed = await asyncio.to_thread(local_job.down_cluster, cdir)
-        if cdir.exists():
-            # Something keeps it (a busy mount, an immutable file): retried, then reported.
-            raise TransientError(f"cluster {cluster_name}: {cdir} could not be removed")
+        with sky_call("down", cluster_name) as span:
+            existed = await asyncio.to_thread(local_job.down_cluster, cdir)
+            span.set_attribute("skypilot.existed", existed)
+            if cdir.exists():
+                # Something keeps it (a busy mount, an immutable file): retried, then reported.
+                raise TransientError(f"cluster {cluster_name}: {cdir} could not be removed")
         return existed
 
     # -- housekeeping -----------------------------------------------------------
@@ -224,7 +244,8 @@ class LocalExecutor:
 
     async def clusters_up(self) -> int:
         clusters = self.root / "clusters"
-        names = await asyncio.to_thread(lambda: [p.name for p in clusters.iterdir()] if clusters.is_dir() else [])
+        with sky_call("status"):
+            names = await asyncio.to_thread(lambda: [p.name for p in clusters.iterdir()] if clusters.is_dir() else [])
         return sum(1 for n in names if not n.endswith(".provisioning"))
 
     def run_keys(self) -> set[str]:

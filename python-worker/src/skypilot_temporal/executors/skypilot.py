@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -84,6 +85,13 @@ class SkyPilotExecutor:
     name = "skypilot"
 
     def __init__(self, threads: int = 64) -> None:
+        # The worker talks to the API server the operator runs. When a local endpoint
+        # does not answer (say, while it restarts), the SDK would start a server of
+        # its own inside the worker's process tree: a second server with its own
+        # requests and state that nobody asked for, which outlives the outage. The
+        # worker waits for the operator's server instead (calls fail and are
+        # retried). An operator who wants the SDK's behaviour sets the variable to 0.
+        os.environ.setdefault("SKYPILOT_DISABLE_LOCAL_API_SERVER", "1")
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="skypilot-sdk")
 
     async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -92,10 +100,12 @@ class SkyPilotExecutor:
         return await loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
 
     async def _request(
-        self, call: str, cluster: str, what: str, request_fn: Callable[..., str], *args: Any, **kwargs: Any
+        self, call: str, cluster: str, what: str, request_fn: Callable[..., str], *args: Any,
+        span_job_id: int | None = None, **kwargs: Any,
     ) -> Any:
-        """Submits a request on the pool, then waits for its result on the event loop."""
-        with sky_call(call, cluster) as span:
+        """Submits a request on the pool, then waits for its result on the event loop.
+        `span_job_id` is the job the call is about, for its span."""
+        with sky_call(call, cluster, job_id=span_job_id) as span:
             try:
                 request_id = await self._call(request_fn, *args, **kwargs)
                 span.set_attribute("skypilot.request_id", str(request_id))
@@ -198,7 +208,8 @@ class SkyPilotExecutor:
                 )
             if job_id is not None:
                 await self._request(
-                    "cancel", cluster_name, f"cancel of job {job_id}", sky.cancel, cluster_name, job_ids=[job_id]
+                    "cancel", cluster_name, f"cancel of job {job_id}", sky.cancel, cluster_name, job_ids=[job_id],
+                    span_job_id=job_id,
                 )
         except Exception as err:  # noqa: BLE001 - best effort; teardown follows
             log.warning("cancel on %s (job %s, request %s): %s", cluster_name, job_id, request_id, err)
@@ -218,7 +229,8 @@ class SkyPilotExecutor:
     # -- helpers --------------------------------------------------------------
     async def _job_status(self, cluster_name: str, job_id: int) -> str:
         statuses = await self._request(
-            "status", cluster_name, f"status of job {job_id} on {cluster_name}", sky.job_status, cluster_name, [job_id]
+            "status", cluster_name, f"status of job {job_id} on {cluster_name}", sky.job_status, cluster_name, [job_id],
+            span_job_id=job_id,
         )
         status = (statuses or {}).get(job_id)
         if status is None:

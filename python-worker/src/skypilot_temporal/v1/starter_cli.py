@@ -59,12 +59,16 @@ Flags (a flag beats its environment variable, which beats the --input file):
 
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
 TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE. UI links use TEMPORAL_UI_URL (default http://localhost:8233).
+Tracing: OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (OTLP/HTTP),
+OTEL_SERVICE_NAME (default skypilot-temporal-starter), OTEL_SDK_DISABLED; off when unset.
 Exit status: 0 success, 1 workflow or connection failure, 2 usage or invalid input,
 130 interrupted (the workflow keeps running).
 """
 
 UI_URL_ENV = "TEMPORAL_UI_URL"
 UI_URL_DEFAULT = "http://localhost:8233"
+# The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise.
+TRACING_SERVICE_NAME = "skypilot-temporal-starter"
 WORKFLOW_ID_PREFIX = "skypilot-pipeline-"
 WORKFLOW_ID_RANDOM_BYTES = 8
 # The most branches of one step that get a line each when their state changes; a
@@ -73,6 +77,15 @@ BRANCH_LINES_MAX = 20
 # The order of the states (StepState wire names) in a summary line; states not
 # listed follow, as they first appear.
 STATE_SUMMARY_ORDER = ("running", "succeeded", "failed", "cancelled", "skipped", "pending")
+# The key of a running step's latest output in its activity's heartbeat details.
+LIVE_OUTPUT_KEY = "output"
+# The most output lines of a step the worker keeps in a heartbeat, and a starter
+# prints per poll.
+LIVE_LINES_MAX = 5
+# Bounds each such line, in characters (code points).
+LIVE_LINE_CHARS_MAX = 300
+# The most running steps (or sweep branches) whose output a starter follows at once.
+LIVE_STEPS_MAX = 4
 
 
 def usage_error(*, message: str) -> str:
@@ -280,6 +293,21 @@ def log_line(*, line: str) -> str:
     return "    " + line
 
 
+def live_line(*, step: str, line: str) -> str:
+    """Says "    {step} | {line}"."""
+    return "    " + step + " | " + line
+
+
+def live_skipped(*, step: str, count: str) -> str:
+    """Says "    {step} | [lines not shown: {count}]"."""
+    return "    " + step + " | [lines not shown: " + count + "]"
+
+
 def clusters_downed(*, clusters: str) -> str:
     """Says "clusters downed: {clusters}"."""
     return "clusters downed: " + clusters
+
+
+def tracing_failed(*, detail: str) -> str:
+    """Says "warning: tracing is off: {detail}"."""
+    return "warning: tracing is off: " + detail
