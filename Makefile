@@ -12,7 +12,7 @@ ifeq ($(E2E),auto)
   E2E := $(shell [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && echo 1 || echo 0)
 endif
 
-.PHONY: setup proto worker demo test test-python test-go test-ts lint e2e reliability-doc slurm-up slurm-down clean
+.PHONY: setup proto worker demo test test-python test-go test-ts lint e2e bench-e2e reliability-doc slurm-up slurm-down clean
 
 ## setup: Python venv (pinned), npm packages (package-lock.json), Go modules, bubblewrap
 setup: $(STAMP) node_modules/.installed .tools/go-modules bwrap
@@ -82,6 +82,12 @@ lint: setup
 ##      the slow ones on the local executor
 e2e: setup
 	scripts/with-slurm.sh $(PY) -m pytest -q -m "slurm or slow" $(PYTEST_ARGS)
+
+## bench-e2e: the pipeline on real SkyPilot (local Slurm) through the worker, as a
+##      plain script, and with provisioning ahead; how SkyPilot's results are taken
+bench-e2e: setup
+	scripts/with-slurm.sh $(PY) bench/real_skypilot.py $(BENCH_ARGS)
+	scripts/with-slurm.sh $(PY) bench/request_routes.py
 
 ## reliability-doc: run every fault scenario (local executor; Slurm too when E2E=1)
 ##      and write the measured tables into docs/reliability.md

@@ -42,9 +42,11 @@ class SkyQueue(Evidence):
             self.scanning = True
             try:
                 records = await asyncio.to_thread(lambda c=cluster: sky.get(sky.queue(c, all_users=True)))
-            except Exception:  # noqa: BLE001 - not up yet, or already down
+            except (sky.exceptions.ClusterDoesNotExist, sky.exceptions.ClusterNotUpError):
                 if any(c == cluster for c, _ in self.log.jobs):
                     self.gone.add(cluster)  # it had a queue: downed (spare the API server)
+                continue
+            except Exception:  # noqa: BLE001 - a busy or restarting API server: look again
                 continue
             finally:
                 self.scanning = False
