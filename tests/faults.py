@@ -614,10 +614,17 @@ async def freeze_one_of_two(rig: Rig) -> None:
             back = time.monotonic()
         finally:
             os.kill(running.proc.pid, signal.SIGCONT)
+            thawed = len(running.log())
         result = await _result(rig, handle)
         closed = time.monotonic()
-        # The thawed worker's attempt noticed it was superseded and only stopped waiting.
-        await wait_until(lambda: "attempt stopped" in running.log(), timeout=60)
+        # The thawed worker's attempt acts: it learns it was superseded and only stops
+        # waiting, or (when the job ended meanwhile) sees the job's end and its late
+        # result is refused by the server. Either way it cancels nothing (below).
+        ended = re.compile(r"\] (?:attempt stopped|job \d+ [A-Z_]+)")
+        await wait_until(lambda: bool(ended.search(running.log()[thawed:])), timeout=60)
+        thawed_did = ("the thawed attempt only stopped waiting; no job cancelled"
+                      if "attempt stopped" in running.log()[thawed:] else
+                      "the thawed attempt found the job ended (its late result refused); no job cancelled")
     finally:
         await ev.stop()
     labels = await activity_labels(handle)
@@ -632,7 +639,7 @@ async def freeze_one_of_two(rig: Rig) -> None:
     record_row(rig.table, "two workers: the one training SIGSTOPped past the heartbeat timeout, then SIGCONTed",
                outcome="completed", recovered_s=back - fault, recovered="the other worker re-attached to the training job",
                closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
-               notes=_notes(retried(labels), "the thawed attempt only stopped waiting; no job cancelled", sent))
+               notes=_notes(retried(labels), thawed_did, sent))
 
 
 class FileBackedServer:
