@@ -170,7 +170,9 @@ async def test_autodown_downs_the_cluster_when_no_worker_is_left(slurm_rig):
         # after the end, the worker could already have sent its own down).
         worker.kill()
         killed = time.monotonic()
-        await wait_until(lambda: ev.status("train") == "SUCCEEDED", timeout=300, every=0.5)
+        ends = ("SUCCEEDED", "FAILED", "FAILED_SETUP", "FAILED_DRIVER", "CANCELLED")
+        await wait_until(lambda: ev.status("train") in ends, timeout=300, every=0.5)
+        assert ev.status("train") == "SUCCEEDED", ev.statuses("train")
         ended = ev.seen_at("train", "SUCCEEDED")
         assert ended is not None
     finally:
