@@ -158,7 +158,7 @@ SKYPILOT_PLAIN = [
 ]
 
 
-def test_skypilot_output_is_plain_text_with_its_tree_characters(caplog):
+def test_skypilot_output_is_plain_text_with_its_marks_in_ascii(caplog):
     for chunking in ("whole", "lines", "bytes"):
         live = LiveLines("train", "c", 1)
         out, tail = step_log(live, {"HF_TOKEN": SECRET})
