@@ -160,6 +160,7 @@ async def test_autodown_downs_the_cluster_when_no_worker_is_left(slurm_rig):
     # Training data in the run's shared directory (no preprocess step here).
     data_dir = SLURM_DIR / "data" / inp.envs_override["DATA_DIR"].rsplit("/", 1)[1]
     data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o777)  # the job runs as the cluster's user and writes its model there
     for i in range(10):
         (data_dir / f"file_{i}").write_bytes(os.urandom(4096))
     handle = await rig.start(inp)
