@@ -12,7 +12,7 @@ ifeq ($(E2E),auto)
   E2E := $(shell [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && echo 1 || echo 0)
 endif
 
-.PHONY: setup proto worker demo test test-python test-go test-ts lint e2e slurm-up slurm-down clean
+.PHONY: setup proto worker demo test test-python test-go test-ts lint e2e bench-e2e reliability-doc slurm-up slurm-down clean
 
 ## setup: Python venv (pinned), npm packages (package-lock.json), Go modules, bubblewrap
 setup: $(STAMP) node_modules/.installed .tools/go-modules bwrap
@@ -58,10 +58,10 @@ test: setup test-go test-ts test-python
 
 test-python: setup
 ifeq ($(E2E),1)
-	scripts/with-slurm.sh $(PY) -m pytest -q $(PYTEST_ARGS)
+	scripts/with-slurm.sh $(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 else
 	@echo "note: the Slurm end-to-end tests are skipped (E2E=0; they need root on Debian)"
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 endif
 
 test-go: setup
@@ -78,9 +78,29 @@ lint: setup
 	npx tsc --noEmit
 	$(PY) -m compileall -q python-worker/src tests
 
-## e2e: only the pipeline on real SkyPilot and a local Slurm cluster (root, Debian)
+## e2e: every scenario on real SkyPilot and a local Slurm cluster (root, Debian), and
+##      the slow ones on the local executor
 e2e: setup
-	scripts/with-slurm.sh $(PY) -m pytest -q -m slurm tests/e2e
+	scripts/with-slurm.sh $(PY) -m pytest -q -m "slurm or slow" $(PYTEST_ARGS)
+
+## bench-e2e: the pipeline on real SkyPilot (local Slurm) through the worker, as a
+##      plain script, and with provisioning ahead; how SkyPilot's results are taken
+bench-e2e: setup
+	scripts/with-slurm.sh $(PY) bench/real_skypilot.py $(BENCH_ARGS)
+	scripts/with-slurm.sh $(PY) bench/request_routes.py
+
+## reliability-doc: run every fault scenario (local executor; Slurm too when E2E=1)
+##      and write the measured tables into docs/reliability.md
+RECORDS ?= $(CURDIR)/.records
+RELIABILITY_LOCAL := tests/worker/test_durability.py tests/worker/test_fleet_faults.py tests/worker/test_teardown.py
+RELIABILITY_SLURM := tests/e2e/test_slurm_faults.py tests/e2e/test_slurm_pipeline.py::test_cancel_during_training_cancels_the_job_and_leaves_no_cluster
+reliability-doc: setup
+	rm -rf $(RECORDS)
+	SKYPILOT_TEMPORAL_RECORDS_DIR=$(RECORDS) $(PY) -m pytest -q $(RELIABILITY_LOCAL)
+ifeq ($(E2E),1)
+	SKYPILOT_TEMPORAL_RECORDS_DIR=$(RECORDS) scripts/with-slurm.sh $(PY) -m pytest -q -m slurm $(RELIABILITY_SLURM)
+endif
+	$(PY) scripts/render_tables.py $(RECORDS)
 
 slurm-up: setup
 	SKY_VENV=$(abspath $(VENV)) tests/infra/slurm/up.sh
@@ -89,4 +109,4 @@ slurm-down:
 	tests/infra/slurm/down.sh
 
 clean:
-	rm -rf $(VENV) node_modules .tools
+	rm -rf $(VENV) node_modules .tools .records

@@ -6,11 +6,13 @@ everything started is stopped by its PID.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from pipeline_helpers import pipeline_input, start  # noqa: E402
 from support import (  # noqa: E402
+    VENV_BIN,
     DevServer,
     WorkerProcess,
     make_git_repo,
@@ -37,6 +40,34 @@ from temporalio.client import Client, WorkflowHandle  # noqa: E402
 from skypilot_temporal.contract import data_converter  # noqa: E402
 
 
+BENCH = Path(__file__).resolve().parent
+
+
+class WrappedWorker(WorkerProcess):
+    """The worker started under `prefix` (reaper.py, a profiler launcher), or the
+    plain `skypilot-temporal-worker` when `prefix` is empty."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, prefix: list[str], argv: list[str]) -> None:
+        super().__init__(env, log_path)
+        self.argv = [*prefix, *argv]
+
+    def start(self, timeout: float = 60.0) -> "WrappedWorker":
+        self.starts += 1
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, cwd=self.env["SKYPILOT_TEMPORAL_WORK_DIR"],
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.log().count("worker ready") >= self.starts:
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.proc.returncode}:\n{self.log()}")
+            time.sleep(0.1)
+        raise TimeoutError(f"worker not ready after {timeout}s:\n{self.log()}")
+
+
 @dataclass
 class Stack:
     tmp: Path
@@ -44,11 +75,49 @@ class Stack:
     worker: WorkerProcess
     repo: Path
     task_queue: str
+    # The bare temporalio worker (bare_workflow.py) and its queue, when asked for.
+    bare: subprocess.Popen | None = None
+    bare_queue: str = ""
+    # Where reaper.py writes the CPU of the worker's detached descendants, if used.
+    reaped: Path | None = None
+    # Where profile_worker.py writes the worker's CPU per activity type, if used.
+    profiled: Path | None = None
 
     @property
     def worker_pid(self) -> int:
+        """The worker process itself (below reaper.py when the stack uses it)."""
         assert self.worker.proc is not None
-        return self.worker.proc.pid
+        pid = self.worker.proc.pid
+        if self.reaped is None:
+            return pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return int(children[0])
+
+    def reaped_cpu(self, timeout: float = 10.0) -> dict[str, list[float]]:
+        """{class: [processes, own CPU s, reaped-by-them CPU s]} of the worker's orphans
+        so far (reaper.py): supervisors (their sandbox and task under `reaped`), watchdogs."""
+        assert self.reaped is not None and self.worker.proc is not None
+        before = self.reaped.stat().st_mtime_ns if self.reaped.exists() else 0
+        os.kill(self.worker.proc.pid, signal.SIGUSR1)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.reaped.exists() and self.reaped.stat().st_mtime_ns != before:
+                return json.loads(self.reaped.read_text())["classes"]
+            time.sleep(0.02)
+        raise TimeoutError("reaper.py did not write its totals")
+
+    def profile(self, timeout: float = 10.0) -> dict:
+        """profile_worker.py's totals so far: {"labels": {label: [loop CPU s, thread
+        CPU s, steps]}, "threads": {thread name: CPU s}}."""
+        assert self.profiled is not None
+        before = self.profiled.stat().st_mtime_ns if self.profiled.exists() else 0
+        os.kill(self.worker_pid, signal.SIGUSR2)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.profiled.exists() and self.profiled.stat().st_mtime_ns != before:
+                return json.loads(self.profiled.read_text())
+            time.sleep(0.02)
+        raise TimeoutError("profile_worker.py did not write its totals")
 
     def env(self) -> dict[str, str]:
         """Environment for a starter process: this server and task queue."""
@@ -59,23 +128,48 @@ class Stack:
 
 
 @contextmanager
-def local_stack(keep: bool = False):
+def local_stack(keep: bool = False, bare: bool = False, reap: bool = False,
+                worker_env_extra: dict[str, str] | None = None, bare_args: list[str] = (),
+                profile: bool = False, worker_options: str = "", sleep_only: bool = False):
     """Dev server + worker (local executor) + example repo, all under one temp dir.
-    Use it around asyncio.run(...), so that the clients are gone before the stop."""
+    Use it around asyncio.run(...), so that the clients are gone before the stop.
+    `bare`: also a plain temporalio worker of bare_workflow.py on its own queue.
+    `reap`: the worker runs under reaper.py, which accounts for its detached jobs.
+    `profile`: the worker is profile_worker.py (CPU per activity type).
+    `worker_options`: JSON of temporalio Worker options to override (profile_worker.py).
+    `sleep_only`: the example's tasks only sleep (SLEEP_ONLY_TASKS)."""
     # SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so the cleanup below runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     tmp = Path(tempfile.mkdtemp(prefix="skypilot-temporal-bench-"))
     # Other work on the host skews every number here: say how busy it was.
     print(f"host: {os.cpu_count()} CPUs, load average {load()} at start", file=sys.stderr)
     server = start_dev_server(tmp / "server.log")
-    worker = None
+    worker = bare_proc = None
     try:
         queue = f"bench-{uuid.uuid4().hex[:8]}"
         (tmp / "work").mkdir()
-        worker = WorkerProcess(worker_env(server, tmp / "work", queue), tmp / "worker.log").start()
-        yield Stack(tmp, server, worker, make_git_repo(tmp / "tasks"), queue)
+        env = worker_env(server, tmp / "work", queue, **(worker_env_extra or {}))
+        profiled = tmp / "profile.json" if profile else None
+        if profile:
+            env["BENCH_PROFILE_OUT"] = str(profiled)
+        if worker_options:
+            env["BENCH_WORKER_OPTIONS"] = worker_options
+        argv = ([sys.executable, str(BENCH / "profile_worker.py")] if profile or worker_options
+                else [str(VENV_BIN / "skypilot-temporal-worker")])
+        reaped = tmp / "reaped.json" if reap else None
+        prefix = [sys.executable, str(BENCH / "reaper.py"), "--out", str(reaped), "--"] if reap else []
+        worker = WrappedWorker(env, tmp / "worker.log", prefix, argv).start()
+        bare_queue = ""
+        if bare:
+            bare_queue = f"bare-{uuid.uuid4().hex[:8]}"
+            bare_proc = start_bare_worker(server, bare_queue, tmp / "bare-worker.log", list(bare_args))
+        repo = make_git_repo(tmp / "tasks", files=SLEEP_ONLY_TASKS if sleep_only else None)
+        yield Stack(tmp, server, worker, repo, queue,
+                    bare_proc, bare_queue, reaped, profiled)
     finally:
         print(f"host: load average {load()} at end", file=sys.stderr)
+        if bare_proc is not None:
+            stop_process(bare_proc, signal.SIGINT)
         if worker is not None:
             worker.stop()
         stop_process(server.proc)
@@ -86,6 +180,27 @@ def local_stack(keep: bool = False):
             print(f"logs kept in {tmp}", file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def start_bare_worker(server: DevServer, queue: str, log_path: Path, extra: list[str],
+                      timeout: float = 60.0) -> subprocess.Popen:
+    """bare_workflow.py's worker on `queue`, ready to take work."""
+    log = open(log_path, "wb")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(BENCH), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys, bare_workflow; sys.argv[0] = 'bare_workflow.py'; "
+         "bare_workflow.main()", "--address", server.address, "--task-queue", queue, *extra],
+        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if "bare worker ready" in log_path.read_text(errors="replace"):
+            return proc
+        if proc.poll() is not None:
+            raise RuntimeError(f"bare worker exited with {proc.returncode}:\n{log_path.read_text()}")
+        time.sleep(0.1)
+    stop_process(proc)
+    raise TimeoutError(f"bare worker not ready after {timeout}s")
 
 
 def load() -> str:
@@ -142,6 +257,13 @@ def cpu_seconds(pid: int, tid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def children_cpu_seconds(pid: int) -> float:
+    """CPU time of the children a process has waited for (cutime + cstime of
+    /proc/<pid>/stat): for the worker, git and the job supervisors' start-up."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
 def host_cpu_ticks() -> tuple[int, int]:
     """(busy, total) jiffies of all CPUs since boot (/proc/stat; guest time is already
     counted in user time)."""
@@ -150,9 +272,32 @@ def host_cpu_ticks() -> tuple[int, int]:
     return sum(values) - idle, sum(values)
 
 
+# The example's three tasks with nothing but a sleep (`--sleep-only`): the same
+# YAML files, bucket mount and steps, so every cost of a pipeline except the
+# tasks' own work (writing, listing and reading files). train sleeps TRAIN_SECONDS.
+_SLEEP_TASK = """name: {name}
+envs:
+  DATA_BUCKET_NAME:
+  DATA_BUCKET_STORE_TYPE: s3
+  TRAIN_SECONDS: 0
+file_mounts:
+  /data:
+    name: $DATA_BUCKET_NAME
+    store: $DATA_BUCKET_STORE_TYPE
+run: exec sleep {seconds}
+"""
+SLEEP_ONLY_TASKS = {
+    "data_preprocessing.yaml": _SLEEP_TASK.format(name="data-preprocessing", seconds="0"),
+    "train.yaml": _SLEEP_TASK.format(name="train", seconds="$TRAIN_SECONDS"),
+    "eval.yaml": _SLEEP_TASK.format(name="eval", seconds="0"),
+}
+
+
 def bench_input(stack: Stack, bucket: str, seconds_per_file: str):
+    train = f"{20 * float(seconds_per_file):g}"
     return pipeline_input(
-        stack.repo, envs_override={"DATA_BUCKET_NAME": bucket, "SECONDS_PER_FILE": seconds_per_file}
+        stack.repo, envs_override={"DATA_BUCKET_NAME": bucket, "SECONDS_PER_FILE": seconds_per_file,
+                                   "TRAIN_SECONDS": train}
     )
 
 

@@ -23,6 +23,10 @@ var (
 
 	// The ApplicationError type of a run whose teardown gave up on some clusters.
 	teardownFailed = wireName(pb.FailureType_FAILURE_TYPE_TEARDOWN_FAILED)
+
+	// States of a step (or a branch) in the progress query that are not yet finished.
+	statePending = wireName(pb.StepState_STEP_STATE_PENDING)
+	stateRunning = wireName(pb.StepState_STEP_STATE_RUNNING)
 )
 
 func fileOption[T comparable](ext protoreflect.ExtensionType) T {
@@ -33,7 +37,7 @@ func fileOption[T comparable](ext protoreflect.ExtensionType) T {
 	return v
 }
 
-// wireName is the string a FailureType or RunPhase value travels as: its
+// wireName is the string a FailureType, RunPhase or StepState value travels as: its
 // (wire_name) option. The wire never carries the enum numbers.
 func wireName(v protoreflect.Enum) string {
 	return valueWireName(v.Descriptor().Values().ByNumber(v.Number()))

@@ -54,3 +54,21 @@ func TestFlagTableNamesInputFields(t *testing.T) {
 		}
 	}
 }
+
+// The summary line orders every StepState the contract has, by wire name, and
+// nothing else.
+func TestStateSummaryOrderIsTheStepStates(t *testing.T) {
+	states := wireNames(t, pb.StepState(0).Descriptor())
+	if want := []string{"pending", "running", "succeeded", "failed", "cancelled", "skipped"}; !slices.Equal(states, want) {
+		t.Errorf("step states %q", states)
+	}
+	if statePending != "pending" || stateRunning != "running" {
+		t.Errorf("statePending %q, stateRunning %q", statePending, stateRunning)
+	}
+	order := slices.Clone(cli.StateSummaryOrder)
+	slices.Sort(order)
+	slices.Sort(states)
+	if !slices.Equal(order, states) {
+		t.Errorf("state_summary_order %q is not the StepState wire names %q", cli.StateSummaryOrder, states)
+	}
+}

@@ -22,6 +22,7 @@ type options struct {
 	workflowID string
 	taskQueue  string
 	noWait     bool
+	quiet      bool
 }
 
 // usageError marks a problem with the command line or --input (exit status 2).
@@ -93,7 +94,7 @@ func parseArgs(args []string, getenv func(string) string) (*options, error) {
 		return nil, usage(cli.RepoMissing())
 	}
 
-	opts := &options{input: in, workflowID: last(cli.WorkflowID), taskQueue: setting(cli.TaskQueue), noWait: last(cli.NoWait) != ""}
+	opts := &options{input: in, workflowID: last(cli.WorkflowID), taskQueue: setting(cli.TaskQueue), noWait: last(cli.NoWait) != "", quiet: last(cli.Quiet) != ""}
 	if opts.taskQueue == "" {
 		opts.taskQueue = defaultTaskQueue
 	}

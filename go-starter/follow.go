@@ -19,13 +19,19 @@ const (
 	queryTimeout = 3 * time.Second
 )
 
-// follow prints the run's progress about once a second until it ends, then how
-// it ended; it returns the exit status.
-func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, taskQueue string, stdout, stderr io.Writer) int {
+// follow prints the run's progress and its running steps' latest output (live.go)
+// unless quiet, about once a second until it ends, then how it ended; it returns
+// the exit status.
+func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, taskQueue string, quiet bool, stdout, stderr io.Writer) int {
 	var result pb.SkyPilotWorkflowResult
 	done := make(chan error, 1)
 	go func() { done <- wf.Get(ctx, &result) }()
-	view := &progressView{out: stdout, taskQueue: taskQueue}
+	view := newProgressView(stdout, taskQueue, quiet)
+	var live *liveLines
+	if !quiet {
+		live = newLiveLines(c, wf, stdout)
+	}
+	var last *pb.SkyPilotWorkflowProgress
 	ticker := time.NewTicker(pollEvery)
 	defer ticker.Stop()
 	for {
@@ -35,8 +41,12 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, taskQue
 		case <-ticker.C:
 			if p, err := queryProgress(ctx, c, wf); err == nil {
 				view.show(p)
+				last = p
 			} else if ctx.Err() == nil {
 				view.unavailable()
+			}
+			if live != nil {
+				live.show(ctx, last)
 			}
 		}
 	}

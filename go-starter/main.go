@@ -42,7 +42,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	c, namespace, err := connect(ctx)
+	// Traced when OTEL_EXPORTER_OTLP_ENDPOINT is set; the spans are flushed at exit.
+	tr := startTracing(ctx, os.Getenv, stderr)
+	defer tr.shutdown()
+	c, namespace, err := connect(ctx, tr.interceptors()...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		if errors.As(err, new(configError)) {
@@ -64,10 +67,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, cli.StartFailed(oneLine(err.Error())))
 		return 1
 	}
-	fmt.Fprintln(stdout, "workflow id:", wf.GetID())
-	fmt.Fprintln(stdout, "ui:", uiLink(namespace, wf.GetID()))
+	// Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
+	if !opts.quiet || opts.noWait {
+		fmt.Fprintln(stdout, cli.WorkflowStarted(wf.GetID()))
+	}
+	if !opts.quiet {
+		fmt.Fprintln(stdout, cli.WorkflowUI(uiLink(namespace, wf.GetID())))
+	}
 	if opts.noWait {
 		return 0
 	}
-	return follow(ctx, c, wf, opts.taskQueue, stdout, stderr)
+	return follow(ctx, c, wf, opts.taskQueue, opts.quiet, stdout, stderr)
 }

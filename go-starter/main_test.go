@@ -73,8 +73,8 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if opts.taskQueue != "skypilot-workflow-queue" || opts.noWait {
-		t.Errorf("task queue %q, no-wait %v", opts.taskQueue, opts.noWait)
+	if opts.taskQueue != "skypilot-workflow-queue" || opts.noWait || opts.quiet {
+		t.Errorf("task queue %q, no-wait %v, quiet %v", opts.taskQueue, opts.noWait, opts.quiet)
 	}
 	if !strings.HasPrefix(opts.workflowID, "skypilot-pipeline-") || len(opts.workflowID) != len("skypilot-pipeline-")+16 {
 		t.Errorf("workflow id %q", opts.workflowID)
@@ -171,6 +171,12 @@ func TestSwitchesTakeAnExplicitValue(t *testing.T) {
 		opts, err := parseArgs([]string{"--repo", "x", args}, env(nil))
 		if err != nil || opts.noWait != want {
 			t.Errorf("%s: %v, no-wait %v", args, err, opts != nil && opts.noWait)
+		}
+	}
+	for args, want := range map[string]bool{"--quiet": true, "--quiet=true": true, "--quiet=false": false} {
+		opts, err := parseArgs([]string{"--repo", "x", args}, env(nil))
+		if err != nil || opts.quiet != want || opts.noWait {
+			t.Errorf("%s: %v, quiet %v", args, err, opts != nil && opts.quiet)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -32,21 +31,34 @@ func finish(stdout, stderr io.Writer, view *progressView, result *pb.SkyPilotWor
 	return status
 }
 
+// printResult prints each step's result (a swept step's, branch by branch, with
+// the branch), its metrics and log tail; a select step's winner.
 func printResult(w io.Writer, r *pb.SkyPilotWorkflowResult) {
-	fmt.Fprintf(w, "workflow completed: %d steps, commit %s\n", len(r.GetSteps()), orDash(r.GetCommit()))
+	fmt.Fprintln(w, cli.ResultHeader(strconv.Itoa(len(r.GetSteps())), orDash(r.GetCommit())))
 	for _, s := range r.GetSteps() {
-		fmt.Fprintf(w, "step %s: cluster=%s job_id=%d status=%s duration=%ss\n",
-			s.GetName(), orDash(s.GetClusterName()), s.GetJobId(), orDash(s.GetStatus()),
-			strconv.FormatFloat(math.Round(s.GetDurationSeconds()*10)/10, 'f', -1, 64))
+		fmt.Fprintln(w, resultLine(s))
 		if tail := strings.TrimRight(s.GetLogTail(), "\n"); tail != "" {
 			for _, line := range strings.Split(tail, "\n") {
-				fmt.Fprintln(w, "    "+line)
+				fmt.Fprintln(w, cli.LogLine(line))
 			}
 		}
 	}
 	if downed := r.GetClustersDowned(); len(downed) > 0 {
-		fmt.Fprintln(w, "clusters downed:", strings.Join(downed, ", "))
+		fmt.Fprintln(w, cli.ClustersDowned(strings.Join(downed, ", ")))
 	}
+}
+
+func resultLine(s *pb.StepResult) string {
+	metrics := metricsText(s.GetMetrics())
+	if s.GetKind() == pb.StepKind_STEP_KIND_SELECT {
+		return cli.ResultSelect(s.GetName(), orDash(s.GetBranch()), orDash(s.GetClusterName()), metrics)
+	}
+	idle := ""
+	if s.GetIdleClusterSeconds() != 0 {
+		idle = cli.ResultIdle(seconds(s.GetIdleClusterSeconds()))
+	}
+	return cli.ResultStep(stepLabel(s.GetName(), s.GetBranch()), orDash(s.GetClusterName()),
+		strconv.FormatInt(s.GetJobId(), 10), orDash(s.GetStatus()), seconds(s.GetDurationSeconds()), idle, metrics)
 }
 
 // printFailure prints the run's failure and, when it has causes, the innermost

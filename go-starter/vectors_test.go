@@ -109,6 +109,10 @@ func TestInputVectors(t *testing.T) {
 }
 
 type outputVectors struct {
+	Numbers []struct {
+		Value float64
+		Text  string
+	}
 	Cases []struct {
 		Name       string
 		Polls      []json.RawMessage
@@ -118,6 +122,7 @@ type outputVectors struct {
 			Kind, Type, Message string
 			Causes              []string
 		}
+		Quiet          bool
 		Stdout, Stderr []string
 		Exit           int
 	}
@@ -141,7 +146,7 @@ func TestOutputVectors(t *testing.T) {
 	for _, c := range v.Cases {
 		t.Run(c.Name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			view := &progressView{out: &stdout, taskQueue: "q"}
+			view := newProgressView(&stdout, "q", c.Quiet)
 			for _, raw := range c.Polls {
 				if p := progressOf(t, raw); p != nil {
 					view.show(p)
@@ -189,9 +194,52 @@ func TestOutputVectors(t *testing.T) {
 	}
 }
 
+func TestNumberVectors(t *testing.T) {
+	var v outputVectors
+	readVector(t, "output.json", &v)
+	if len(v.Numbers) == 0 {
+		t.Fatal("no numbers")
+	}
+	for _, n := range v.Numbers {
+		if got := number(n.Value); got != n.Text {
+			t.Errorf("number(%v) = %q, want %q", n.Value, got, n.Text)
+		}
+	}
+}
+
 func lines(s string) []string {
 	if s == "" {
 		return []string{}
 	}
 	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+}
+
+func TestLiveVectors(t *testing.T) {
+	var v struct {
+		Cases []struct {
+			Name     string
+			Progress json.RawMessage
+			Polls    [][]json.RawMessage
+			Stdout   []string
+		}
+	}
+	readVector(t, "live.json", &v)
+	for _, c := range v.Cases {
+		live := newLiveLines(nil, nil, nil)
+		var progress *pb.SkyPilotWorkflowProgress
+		if c.Progress != nil {
+			progress = progressOf(t, c.Progress)
+		}
+		var printed []string
+		for _, poll := range c.Polls {
+			outputs := make([]liveOutput, 0, len(poll))
+			for _, raw := range poll {
+				outputs = append(outputs, decodeLiveOutput(raw))
+			}
+			printed = append(printed, live.pollLines(outputs, progress)...)
+		}
+		if !slices.Equal(printed, c.Stdout) {
+			t.Errorf("%s:\n got %q\nwant %q", c.Name, printed, c.Stdout)
+		}
+	}
 }

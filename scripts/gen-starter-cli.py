@@ -157,6 +157,7 @@ def go_source(table: Table) -> str:
         funcs.append(f"// {go_name(name)} says {template(parts)}.\n"
                      f"func {go_name(name)}({args}) string {{\n\treturn {concat(parts, go_param)}\n}}\n")
     help_text = multiline(table.help_text(table.doc["commands"]["go"]), "`")
+    live = table.doc["live_output"]
     src = f"""// {HEADER}
 
 // Package startercli is the starters' command line, shared with the TypeScript and
@@ -188,13 +189,35 @@ const (
 	UIURLDefault          = {string(table.doc["ui"]["default_url"])}
 	WorkflowIDPrefix      = {string(table.doc["workflow_id"]["prefix"])}
 	WorkflowIDRandomBytes = {int(table.doc["workflow_id"]["random_bytes"])}
+	// BranchLinesMax is the most branches of one step that get a line each when
+	// their state changes; a step with more gets one summary line instead.
+	BranchLinesMax = {int(table.doc["progress"]["branch_lines_max"])}
+	// TracingServiceName is the service.name of the starter's spans unless
+	// OTEL_SERVICE_NAME says otherwise.
+	TracingServiceName = {string(table.doc["tracing"]["service_name"])}
+	// LiveOutputKey is the key of a running step's latest output in its
+	// activity's heartbeat details.
+	LiveOutputKey = {string(live["heartbeat_key"])}
+	// LiveLinesMax is the most output lines of a step the worker keeps in a
+	// heartbeat, and a starter prints per poll.
+	LiveLinesMax = {int(live["lines_max"])}
+	// LiveLineCharsMax bounds each such line, in characters (code points).
+	LiveLineCharsMax = {int(live["line_chars_max"])}
+	// LiveStepsMax is the most running steps (or sweep branches) whose output a
+	// starter follows at once.
+	LiveStepsMax = {int(live["steps_max"])}
 )
+
+// StateSummaryOrder is the order of the states (StepState wire names) in a
+// summary line; states not listed follow, as they first appear.
+var StateSummaryOrder = []string{{{", ".join(string(s) for s in table.doc["progress"]["state_summary_order"])}}}
 
 {chr(10).join(funcs)}"""
     return subprocess.run(["gofmt"], input=src, capture_output=True, text=True, check=True).stdout
 
 
 def ts_source(table: Table) -> str:
+    live = table.doc["live_output"]
     flags = "\n".join(
         f"  {camel(f.name)}: {{ name: {string(f.name)}, arg: {string(f.arg)}, short: {string(f.short)}, "
         f"env: {string(f.env)}, inputField: {string(f.input_field)}, repeatable: {str(f.repeatable).lower()} }},"
@@ -235,13 +258,32 @@ export const helpText = `{multiline(table.help_text(table.doc["commands"]["ts"])
 
 export const uiUrlEnv = {string(table.doc["ui"]["url_env"])};
 export const uiUrlDefault = {string(table.doc["ui"]["default_url"])};
+/** The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise. */
+export const tracingServiceName = {string(table.doc["tracing"]["service_name"])};
 export const workflowIdPrefix = {string(table.doc["workflow_id"]["prefix"])};
 export const workflowIdRandomBytes = {int(table.doc["workflow_id"]["random_bytes"])};
+/** The most branches of one step that get a line each when their state changes; a step with more gets one summary line instead. */
+export const branchLinesMax = {int(table.doc["progress"]["branch_lines_max"])};
+/** The order of the states (StepState wire names) in a summary line; states not listed follow, as they first appear. */
+export const stateSummaryOrder: readonly string[] = [{", ".join(string(s) for s in table.doc["progress"]["state_summary_order"])}];
+/** The key of a running step's latest output in its activity's heartbeat details. */
+export const liveOutputKey = {string(live["heartbeat_key"])};
+/** The most output lines of a step the worker keeps in a heartbeat, and a starter prints per poll. */
+export const liveLinesMax = {int(live["lines_max"])};
+/** Bounds each such line, in characters (code points). */
+export const liveLineCharsMax = {int(live["line_chars_max"])};
+/** The most running steps (or sweep branches) whose output a starter follows at once. */
+export const liveStepsMax = {int(live["steps_max"])};
 
 {chr(10).join(funcs)}"""
 
 
+def python_tuple(items: list[str]) -> str:
+    return "(" + ", ".join(string(i) for i in items) + ("," if len(items) == 1 else "") + ")"
+
+
 def python_source(table: Table) -> str:
+    live = table.doc["live_output"]
     flags = "\n".join(
         f"{upper(f.name)} = Flag(name={string(f.name)}, arg={string(f.arg)}, short={string(f.short)}, "
         f"env={string(f.env)}, input_field={string(f.input_field)}, repeatable={f.repeatable})"
@@ -284,8 +326,25 @@ HELP_TEXT = """\\
 
 UI_URL_ENV = {string(table.doc["ui"]["url_env"])}
 UI_URL_DEFAULT = {string(table.doc["ui"]["default_url"])}
+# The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise.
+TRACING_SERVICE_NAME = {string(table.doc["tracing"]["service_name"])}
 WORKFLOW_ID_PREFIX = {string(table.doc["workflow_id"]["prefix"])}
 WORKFLOW_ID_RANDOM_BYTES = {int(table.doc["workflow_id"]["random_bytes"])}
+# The most branches of one step that get a line each when their state changes; a
+# step with more gets one summary line instead.
+BRANCH_LINES_MAX = {int(table.doc["progress"]["branch_lines_max"])}
+# The order of the states (StepState wire names) in a summary line; states not
+# listed follow, as they first appear.
+STATE_SUMMARY_ORDER = {python_tuple(table.doc["progress"]["state_summary_order"])}
+# The key of a running step's latest output in its activity's heartbeat details.
+LIVE_OUTPUT_KEY = {string(live["heartbeat_key"])}
+# The most output lines of a step the worker keeps in a heartbeat, and a starter
+# prints per poll.
+LIVE_LINES_MAX = {int(live["lines_max"])}
+# Bounds each such line, in characters (code points).
+LIVE_LINE_CHARS_MAX = {int(live["line_chars_max"])}
+# The most running steps (or sweep branches) whose output a starter follows at once.
+LIVE_STEPS_MAX = {int(live["steps_max"])}
 
 
 {(chr(10) * 2).join(funcs)}'''

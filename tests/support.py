@@ -56,14 +56,18 @@ class DevServer:
         return f"127.0.0.1:{self.port}"
 
 
-def start_dev_server(log_path: Path) -> DevServer:
-    port, ui = free_port(), free_port()
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [str(VENV_BIN / "temporal"), "server", "start-dev", "--ip", "127.0.0.1",
-         "--port", str(port), "--ui-port", str(ui), "--headless", "--log-level", "error"],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    )
+def start_dev_server(log_path: Path, port: int = 0, db: Path | None = None, extra: tuple[str, ...] = ()) -> DevServer:
+    """A dev server on loopback. With `db`, its state is kept in that file (SQLite), so
+    the same server can be killed and started again on the same `port` and `extra`."""
+    port = port or free_port()
+    log = open(log_path, "ab")
+    argv = [str(VENV_BIN / "temporal"), "server", "start-dev", "--ip", "127.0.0.1",
+            "--port", str(port), "--headless", "--log-level", "error", *extra]
+    if "--ui-port" not in extra:
+        argv += ["--ui-port", str(free_port())]
+    if db is not None:
+        argv += ["--db-filename", str(db)]
+    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         wait_for_port(port)
     except TimeoutError:

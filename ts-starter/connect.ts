@@ -1,6 +1,6 @@
 // The connection, as Temporal's environment configuration says: TEMPORAL_ADDRESS,
 // TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE and the config file.
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { oneLine } from './format';
 import * as cli from './generated/starter-cli';
@@ -14,8 +14,8 @@ export interface Connected {
   namespace: string;
 }
 
-/** Dials Temporal with the contract's payload converter (json/protobuf). */
-export async function connect(env: NodeJS.ProcessEnv): Promise<Connected> {
+/** Dials Temporal with the contract's payload converter (json/protobuf); `interceptors` are the tracing ones, if any. */
+export async function connect(env: NodeJS.ProcessEnv, interceptors: WorkflowClientInterceptor[] = []): Promise<Connected> {
   let config;
   try {
     config = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
@@ -34,6 +34,7 @@ export async function connect(env: NodeJS.ProcessEnv): Promise<Connected> {
     connection,
     namespace,
     dataConverter: { payloadConverterPath: require.resolve('./payload-converter') },
+    interceptors: { workflow: interceptors },
   });
   return { client, connection, namespace };
 }

@@ -1,13 +1,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Type } from 'protobufjs';
-import { envNameMaxLength, envNamePattern, envNameRule, progressQuery, teardownFailed, wireName, workflowType } from './contract';
+import {
+  envNameMaxLength,
+  envNamePattern,
+  envNameRule,
+  progressQuery,
+  statePending,
+  stateRunning,
+  teardownFailed,
+  wireName,
+  workflowType,
+} from './contract';
 import root, { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
 import { uiLink } from './format';
 import pb = skypilot_temporal.v1;
 
-const wireNames = (name: 'FailureType' | 'RunPhase') =>
+const wireNames = (name: 'FailureType' | 'RunPhase' | 'StepState') =>
   Object.values(root.lookupEnum(`skypilot_temporal.v1.${name}`).values).filter((v) => v !== 0).map((v) => wireName(name, v));
 
 test('names, failure types and phases come from the generated contract', () => {
@@ -45,4 +55,11 @@ test('UI links percent-encode the namespace and workflow id', () => {
   assert.equal(uiLink({ TEMPORAL_UI_URL: 'https://cloud.example/ui/' }, 'team ns', 'run/1é'),
     'https://cloud.example/ui/namespaces/team%20ns/workflows/run%2F1%C3%A9');
   assert.equal(uiLink({}, 'default', 'x'), 'http://localhost:8233/namespaces/default/workflows/x');
+});
+
+test('the summary line orders every StepState the contract has, and nothing else', () => {
+  const states = wireNames('StepState');
+  assert.deepEqual(states, ['pending', 'running', 'succeeded', 'failed', 'cancelled', 'skipped']);
+  assert.deepEqual([statePending, stateRunning], ['pending', 'running']);
+  assert.deepEqual([...cli.stateSummaryOrder].sort(), [...states].sort());
 });

@@ -14,6 +14,10 @@ const envName = new RegExp(`^(?:${envNamePattern})$`);
 /** The ApplicationError type of a run whose teardown gave up on some clusters. */
 export const teardownFailed = wireName('FailureType', pb.FailureType.FAILURE_TYPE_TEARDOWN_FAILED);
 
+/** States of a step (or a branch) in the progress query that are not yet finished. */
+export const statePending = wireName('StepState', pb.StepState.STEP_STATE_PENDING);
+export const stateRunning = wireName('StepState', pb.StepState.STEP_STATE_RUNNING);
+
 /** Whether `name` may be an environment variable name: the KEY of --env KEY=VALUE or a --secret-env name. */
 export function isEnvName(name: string): boolean {
   return name.length <= envNameMaxLength && envName.test(name);
@@ -25,10 +29,10 @@ export function envNameRule(): string {
 }
 
 /**
- * The string a FailureType or RunPhase value travels as: its (wire_name) option.
- * The wire never carries the enum numbers.
+ * The string a FailureType, RunPhase or StepState value travels as: its (wire_name)
+ * option. The wire never carries the enum numbers.
  */
-export function wireName(enumName: 'FailureType' | 'RunPhase', value: number): string {
+export function wireName(enumName: 'FailureType' | 'RunPhase' | 'StepState', value: number): string {
   const e = root.lookupEnum(`skypilot_temporal.v1.${enumName}`);
   const name = option(e.valuesOptions?.[e.valuesById[value]], 'wire_name');
   if (typeof name !== 'string' || !name) throw new Error(`${e.name} value ${value} has no wire_name`);

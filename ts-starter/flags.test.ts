@@ -53,6 +53,7 @@ test('defaults', () => {
   assert.ok(opts);
   assert.equal(opts.taskQueue, 'skypilot-workflow-queue');
   assert.equal(opts.noWait, false);
+  assert.equal(opts.quiet, false);
   assert.match(opts.workflowId, /^skypilot-pipeline-[0-9a-f]{16}$/);
   assert.deepEqual([...opts.input.secretEnvNames], ['HF_TOKEN', 'WANDB_API_KEY']);
   assert.notEqual(parseCommandLine(['--repo', 'x'], {})?.workflowId, opts.workflowId);
@@ -89,6 +90,8 @@ test('switches and repeated flags', () => {
   const opts = parseCommandLine(['--repo', 'a', '--repo', 'b', '--no-wait', '--secret-env', 'A', '--secret-env', 'A'], {});
   assert.equal(opts?.input.repoUrl, 'b');
   assert.equal(opts?.noWait, true);
+  assert.equal(opts?.quiet, false);
+  assert.equal(parseCommandLine(['--repo', 'a', '--quiet'], {})?.quiet, true);
   assert.deepEqual([...(opts?.input.secretEnvNames ?? [])], ['A']);
   assert.equal(parseCommandLine(['-h'], {}), undefined);
 });

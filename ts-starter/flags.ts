@@ -18,6 +18,7 @@ export interface Options {
   workflowId: string;
   taskQueue: string;
   noWait: boolean;
+  quiet: boolean;
 }
 
 const table: readonly cli.Flag[] = Object.values(cli.flags);
@@ -68,6 +69,7 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv): Option
     workflowId: last(cli.flags.workflowId) || cli.workflowIdPrefix + randomBytes(cli.workflowIdRandomBytes).toString('hex'),
     taskQueue: setting(cli.flags.taskQueue) || defaultTaskQueue,
     noWait: given.has(cli.flags.noWait.name),
+    quiet: given.has(cli.flags.quiet.name),
   };
 }
 

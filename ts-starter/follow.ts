@@ -1,8 +1,10 @@
-// Following a started run: its progress about once a second, then how it ended.
+// Following a started run: its progress about once a second (and, unless quiet, the
+// running steps' latest output: live.ts), then how it ended.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
 import { progressQuery } from './contract';
 import { oneLine } from './format';
+import { LiveLines } from './live';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
 import { finish } from './outcome';
@@ -13,21 +15,32 @@ import pb = skypilot_temporal.v1;
 const pollEveryMs = 1000;
 const queryTimeoutMs = 3000;
 
-/** Prints the run's progress until it ends, then how it ended; returns the exit status. */
-export async function follow(client: Client, handle: WorkflowHandle, taskQueue: string, output: Output): Promise<number> {
+/** Prints the run's progress and its running steps' latest output (unless quiet) until it ends, then how it ended; returns the exit status. */
+export async function follow(
+  client: Client,
+  handle: WorkflowHandle,
+  taskQueue: string,
+  quiet: boolean,
+  output: Output,
+): Promise<number> {
   const interrupted = () => {
     output.err(cli.interrupted({ workflowId: handle.workflowId }));
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
   try {
-    const view = new ProgressView(output, taskQueue);
+    const view = new ProgressView(output, taskQueue, quiet);
+    const live = quiet ? undefined : new LiveLines(client, handle, output);
+    let last: pb.SkyPilotWorkflowProgress | undefined;
     const result = handle.result() as Promise<pb.SkyPilotWorkflowResult>;
     const settled = result.then(() => true, () => true);
     while (!(await Promise.race([settled, sleep(pollEveryMs, false, { ref: false })]))) {
       const p = await queryProgress(client, handle);
-      if (p) view.show(p);
-      else view.unavailable();
+      if (p) {
+        view.show(p);
+        last = p;
+      } else view.unavailable();
+      if (live) await live.show(last);
     }
     let value: pb.SkyPilotWorkflowResult | undefined;
     let failure: Error | undefined;

@@ -1,6 +1,7 @@
 // How the run ended: its result, or its failure and the clusters teardown left up.
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import { teardownFailed } from './contract';
+import { metricsText, orDash, seconds, stepLabel } from './format';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
 import type { Output } from './output';
@@ -24,16 +25,32 @@ export function finish(
   return failure ? 1 : 0;
 }
 
+/** Each step's result (a swept step's, branch by branch, with the branch), its metrics and log tail; a select step's winner. */
 export function printResult(output: Output, r: pb.SkyPilotWorkflowResult): void {
-  output.out(`workflow completed: ${r.steps.length} steps, commit ${r.commit || '-'}`);
+  output.out(cli.resultHeader({ steps: String(r.steps.length), commit: orDash(r.commit) }));
   // Nested messages arrive as plain objects, without the fields left at their default.
   for (const s of r.steps.map((step) => pb.StepResult.create(step))) {
-    const duration = String(Math.round(s.durationSeconds * 10) / 10);
-    output.out(`step ${s.name}: cluster=${s.clusterName || '-'} job_id=${s.jobId} status=${s.status || '-'} duration=${duration}s`);
+    output.out(resultLine(s));
     const tail = s.logTail.replace(/\n+$/, '');
-    if (tail) for (const line of tail.split('\n')) output.out(`    ${line}`);
+    if (tail) for (const line of tail.split('\n')) output.out(cli.logLine({ line }));
   }
-  if (r.clustersDowned.length > 0) output.out(`clusters downed: ${r.clustersDowned.join(', ')}`);
+  if (r.clustersDowned.length > 0) output.out(cli.clustersDowned({ clusters: r.clustersDowned.join(', ') }));
+}
+
+function resultLine(s: pb.StepResult): string {
+  const metrics = metricsText(s.metrics);
+  if (s.kind === pb.StepKind.STEP_KIND_SELECT) {
+    return cli.resultSelect({ step: s.name, branch: orDash(s.branch), cluster: orDash(s.clusterName), metrics });
+  }
+  return cli.resultStep({
+    step: stepLabel(s.name, s.branch),
+    cluster: orDash(s.clusterName),
+    jobId: String(s.jobId),
+    status: orDash(s.status),
+    duration: seconds(s.durationSeconds),
+    idle: s.idleClusterSeconds ? cli.resultIdle({ seconds: seconds(s.idleClusterSeconds) }) : '',
+    metrics,
+  });
 }
 
 /** Prints the run's failure and, when it has causes, the innermost cause's message. */

@@ -9,15 +9,16 @@
  * (connect.ts), start the contract's workflow type (contract.ts), then follow it
  * (follow.ts). The flags come from the shared table in proto/.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { ConfigError, connect } from './connect';
 import { workflowType } from './contract';
-import { parseCommandLine, UsageError } from './flags';
+import { type Options, parseCommandLine, UsageError } from './flags';
 import { follow } from './follow';
 import { oneLine, uiLink } from './format';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
 import { consoleOutput, type Output } from './output';
+import { withTracing } from './tracing';
 import pb = skypilot_temporal.v1;
 
 /** The whole starter: flags -> input -> start -> follow. Returns the exit status. */
@@ -35,9 +36,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Outpu
     output.out(cli.helpText.trimEnd());
     return 0;
   }
+  // Traced when OTEL_EXPORTER_OTLP_ENDPOINT is set; the spans are flushed at exit.
+  return withTracing(env, output, (interceptors) => startAndFollow(opts, env, output, interceptors));
+}
+
+/** Connect -> start -> follow. Returns the exit status. */
+async function startAndFollow(
+  opts: Options,
+  env: NodeJS.ProcessEnv,
+  output: Output,
+  interceptors: WorkflowClientInterceptor[],
+): Promise<number> {
   let connected;
   try {
-    connected = await connect(env);
+    connected = await connect(env, interceptors);
   } catch (err) {
     output.err((err as Error).message);
     return err instanceof ConfigError ? 2 : 1;
@@ -56,9 +68,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Outpu
         : cli.startFailed({ detail: oneLine((err as Error).message) }));
       return 1;
     }
-    output.out(`workflow id: ${handle.workflowId}`);
-    output.out(`ui: ${uiLink(env, namespace, handle.workflowId)}`);
-    return opts.noWait ? 0 : await follow(client, handle, opts.taskQueue, output);
+    // Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
+    if (!opts.quiet || opts.noWait) output.out(cli.workflowStarted({ workflowId: handle.workflowId }));
+    if (!opts.quiet) output.out(cli.workflowUi({ url: uiLink(env, namespace, handle.workflowId) }));
+    return opts.noWait ? 0 : await follow(client, handle, opts.taskQueue, opts.quiet, output);
   } finally {
     await connection.close();
   }

@@ -8,8 +8,10 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Type } from 'protobufjs';
 import * as protojson from 'protobufjs/ext/protojson';
 import { isEnvName } from './contract';
+import { number } from './format';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
+import { pollLines } from './live';
 import { finish } from './outcome';
 import type { Output } from './output';
 import { ProgressView } from './progress';
@@ -60,10 +62,17 @@ for (const c of inputs.cases) {
 const progress = (json: unknown) =>
   json == null ? undefined : (protojson.fromJson(pb.SkyPilotWorkflowProgress as unknown as Type, json) as unknown as pb.SkyPilotWorkflowProgress);
 
-for (const c of read('output.json').cases) {
+const output = read('output.json');
+
+test('numbers: metrics as String(number) writes them', () => {
+  assert.ok(output.numbers.length > 0);
+  for (const n of output.numbers) assert.equal(number(n.value), n.text, String(n.value));
+});
+
+for (const c of output.cases) {
   test(`output: ${c.name}`, () => {
     const output = capture();
-    const view = new ProgressView(output, 'q');
+    const view = new ProgressView(output, 'q', c.quiet ?? false);
     for (const poll of c.polls) {
       const p = progress(poll);
       if (p) view.show(p);
@@ -86,5 +95,13 @@ for (const c of read('output.json').cases) {
     assert.equal(finish(output, view, result, failure), c.exit);
     assert.deepEqual(output.stdout, c.stdout);
     assert.deepEqual(output.stderr, c.stderr);
+  });
+}
+
+for (const c of read('live.json').cases) {
+  test(`live: ${c.name}`, () => {
+    const seen = new Map<string, number>();
+    const p = progress(c.progress);
+    assert.deepEqual(c.polls.flatMap((poll: unknown[]) => pollLines(poll, seen, p)), c.stdout);
   });
 }

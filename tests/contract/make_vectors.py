@@ -84,6 +84,49 @@ def main() -> None:
                                            clusters_up=["nightly-gpu"], steps_total=3)
     write_message("progress", "SkyPilotWorkflowProgress while the second of three steps runs.", progress)
 
+    sweep = pb.SkyPilotWorkflowInput(
+        repo_url="https://github.com/example-org/sweeps.git",
+        envs_override={"EPOCHS": "3"},
+        launch=pb.LaunchOptions(provision_ahead=True, teardown_timeout_seconds=900),
+        steps=[
+            pb.PipelineStep(name="preprocess", task_yaml="prep.yaml", kind=pb.STEP_KIND_LAUNCH, provision_ahead=False),
+            pb.PipelineStep(
+                name="train", task_yaml="train.yaml", kind=pb.STEP_KIND_LAUNCH, needs=["preprocess"],
+                envs={"OPTIM": "adamw"},
+                sweep=pb.Sweep(
+                    matrix=[pb.SweepAxis(name="LR", values=["1e-3", "3e-4"]),
+                            pb.SweepAxis(name="BATCH", values=["32", "64"])],
+                    include=[pb.BranchEnvs(envs={"LR": "1e-2", "BATCH": "16"})],
+                    max_parallel=2,
+                    on_failure=pb.BranchFailurePolicy(mode=pb.BRANCH_FAILURE_MODE_KEEP_GOING, min_succeeded=3),
+                ),
+            ),
+            pb.PipelineStep(name="eval", task_yaml="eval.yaml", kind=pb.STEP_KIND_EXEC, cluster="train",
+                            needs=["train"]),
+            pb.PipelineStep(name="best", kind=pb.STEP_KIND_SELECT, needs=["eval"],
+                            select=pb.Select(metric="accuracy", goal=pb.SELECT_GOAL_MAXIMIZE, step="eval")),
+        ],
+    )
+    write_message("input-sweep", "SkyPilotWorkflowInput of a graph: needs, per-step envs, a sweep (matrix, "
+                  "include, max_parallel, keep-going policy), a SELECT step, provisioning ahead (run-wide on, "
+                  "explicitly off for one step: an optional bool that is set to false).", sweep)
+
+    live = pb.SkyPilotWorkflowProgress(phase="running", current_step="train, eval", steps_total=4,
+                                       clusters=["sw-preprocess-1a2b3c4d", "sw-train-b0-1a2b3c4d"])
+    live.steps.add(name="preprocess", state="succeeded", cluster_name="sw-preprocess-1a2b3c4d")
+    live.steps.add(name="train", branch="0 (LR=1e-3,BATCH=32)", state="succeeded",
+                   cluster_name="sw-train-b0-1a2b3c4d")
+    ev = live.steps.add(name="eval", branch="0 (LR=1e-3,BATCH=32)", state="succeeded",
+                        cluster_name="sw-train-b0-1a2b3c4d", winner=True)
+    ev.metrics["accuracy"] = 0.9125
+    live.steps.add(name="train", branch="1 (LR=1e-3,BATCH=64)", state="running", cluster_name="sw-train-b1-1a2b3c4d")
+    done = live.finished.add(name="eval", kind=pb.STEP_KIND_EXEC, cluster_name="sw-train-b0-1a2b3c4d", job_id=2,
+                             status="SUCCEEDED", duration_seconds=4.5, branch="0 (LR=1e-3,BATCH=32)",
+                             idle_cluster_seconds=12.25)
+    done.metrics["accuracy"] = 0.9125
+    write_message("progress-sweep", "SkyPilotWorkflowProgress of a sweep: steps per branch with states, "
+                  "metrics and the winner flag; a finished branch step with metrics and idle_cluster_seconds.", live)
+
     # What a client without generated code sends, e.g. `temporal workflow start --input '...'`:
     # the JSON text as written, fields in declaration order (map keys sorted, for a stable file).
     plain = json_format.MessageToDict(inp)

@@ -19,15 +19,17 @@ import uuid
 from pathlib import Path
 
 import pytest
+from support import make_git_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPORAL = Path(sys.executable).parent / "temporal"
 TS_NODE = ROOT / "node_modules" / ".bin" / "ts-node"
 FLAGS = ["--repo", "--branch", "--cluster-prefix", "--env", "--secret-env", "--api-server-endpoint",
-         "--input", "--workflow-id", "--task-queue", "--no-wait", "--help"]
+         "--input", "--workflow-id", "--task-queue", "--no-wait", "--quiet", "--help"]
 LANGS = ("go", "ts", "python")
 VECTORS = ROOT / "tests" / "contract" / "vectors"
 INPUT_VECTORS = json.loads((VECTORS / "starter" / "inputs.json").read_text(encoding="utf-8"))
+SWEEP = ROOT / "examples" / "sweep"
 
 
 @pytest.fixture(scope="module")
@@ -150,16 +152,25 @@ def test_a_reused_running_workflow_id_fails_with_exit_1(starters, temporal_serve
 
 
 def _comparable(stdout: str) -> list[str]:
-    """Output lines without what differs between two runs: ids, durations, log text."""
+    """Output lines without what differs between two runs: ids, durations, log text,
+    and the lines printed while following (which states a poll sees depends on timing;
+    the sweep test below checks them)."""
     lines = []
-    for line in stdout.splitlines():
+    printed = stdout.splitlines()
+    end = next((i for i, line in enumerate(printed) if line.startswith("workflow completed: ")), len(printed))
+    for line in printed[end:]:
         # Cluster names carry a tag unique to the run; the shared output vectors
         # check the clusters lines instead.
         if line.startswith(("workflow id: ", "ui: ", "progress: ", "    ", "clusters: ")):
             continue
         line = re.sub(r" duration=[0-9.]+s$", " duration=<s>", line)
-        lines.append(re.sub(r"\b(parity-[a-z]+)-[0-9a-f]{8}\b", r"\1-<run tag>", line))
+        lines.append(run_tagless(line))
     return lines
+
+
+def run_tagless(line: str) -> str:
+    """Cluster names without the tag unique to the run: parity-train-b1-<run tag>."""
+    return re.sub(r"\b(parity-[a-z]+(?:-b[0-9]+)?)-[0-9a-f]{8}\b", r"\1-<run tag>", line)
 
 
 def test_a_full_run_prints_the_same_results(starters, temporal_server, shared_worker, example_repo) -> None:
@@ -231,3 +242,132 @@ def test_invalid_input_leaves_nothing_running(starters, temporal_server, shared_
         described = temporal_json(temporal_server.address, "workflow", "describe", "--workflow-id", f"refused-{lang}")
         status = json.dumps(described)
         assert "WORKFLOW_EXECUTION_STATUS_FAILED" in status and "WORKFLOW_EXECUTION_STATUS_RUNNING" not in status
+
+
+def replaced(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new)
+
+
+def sweep_repo(tmp_path: Path) -> Path:
+    """examples/sweep/ with short sleeps: three branches, two at a time, keep going past
+    the first, whose training diverges at once (its branch has ended long before the
+    selection); the winner exports for 4 s, long enough for every starter's polls to
+    see the selection."""
+    pipeline = (SWEEP / "pipeline.yaml").read_text()
+    pipeline = replaced(pipeline, 'LR: ["1e-3", "3e-4", "1e-4"]', 'LR: ["diverge", "1e-3", "3e-4"]')
+    pipeline = replaced(pipeline, "BATCH: [32, 64]", "BATCH: [32]")
+    pipeline = replaced(pipeline, "max_parallel: 3", "max_parallel: 2")
+    pipeline = replaced(pipeline, "    task_yaml: train.yaml\n",
+                        '    task_yaml: train.yaml\n    envs: {EPOCHS: "2", SECONDS_PER_EPOCH: "0.75"}\n')
+    train = replaced((SWEEP / "train.yaml").read_text(), "set -euo pipefail\n",
+                     'set -euo pipefail\n  if [ "$LR" = diverge ]; then echo "loss is NaN"; exit 1; fi\n')
+    export = replaced((SWEEP / "export.yaml").read_text(), '  echo "exporting', '  sleep 4\n  echo "exporting')
+    return make_git_repo(tmp_path / "sweep-tasks", source=SWEEP,
+                         files={"pipeline.yaml": pipeline, "train.yaml": train, "export.yaml": export})
+
+
+DIVERGED, LOSER, WINNER = BRANCHES = ["0 (LR=diverge,BATCH=32)", "1 (LR=1e-3,BATCH=32)", "2 (LR=3e-4,BATCH=32)"]
+# 0.95 - 0.08 |log10(LR) + 3.5| - 0.0004 (BATCH - 48)^2 / 48, as eval.yaml prints it (%.4f).
+ACCURACY = {LOSER: "0.9079", WINNER: "0.946"}
+SWEEP_RESULT = [
+    "workflow completed: 7 steps, commit <commit>",
+    f"step train [{DIVERGED}]: cluster=parity-train-b0-<run tag> job_id=1 status=FAILED duration=<s>",
+    "    <log tail>",  # a failed branch keeps its tail
+    f"step train [{LOSER}]: cluster=parity-train-b1-<run tag> job_id=1 status=SUCCEEDED duration=<s>",
+    f"step train [{WINNER}]: cluster=parity-train-b2-<run tag> job_id=1 status=SUCCEEDED duration=<s>",
+    "    <log tail>",
+    f"step eval [{LOSER}]: cluster=parity-train-b1-<run tag> job_id=2 status=SUCCEEDED duration=<s>"
+    f" accuracy={ACCURACY[LOSER]}",
+    f"step eval [{WINNER}]: cluster=parity-train-b2-<run tag> job_id=2 status=SUCCEEDED duration=<s>"
+    f" accuracy={ACCURACY[WINNER]}",
+    "    <log tail>",
+    f"step best: winner {WINNER} cluster=parity-train-b2-<run tag> accuracy={ACCURACY[WINNER]}",
+    f"step export [{WINNER}]: cluster=parity-train-b2-<run tag> job_id=3 status=SUCCEEDED duration=<s>",
+    "    <log tail>",
+    "clusters downed: parity-train-b0-<run tag>, parity-train-b1-<run tag>, parity-train-b2-<run tag>",
+]
+STATE_LINE = re.compile(r"^step ([a-z0-9-]+)(?: \[(.+)\])?: (pending|running|succeeded|failed|cancelled|skipped)"
+                        r"((?: [A-Za-z_][A-Za-z0-9_.-]*=\S+)*)$")
+ORDER = {"pending": 0, "running": 1, "succeeded": 2, "failed": 2, "cancelled": 2, "skipped": 2}
+
+
+def sweep_parts(stdout: str) -> tuple[list[str], list[str]]:
+    """What a starter printed while following the run (but the running steps' output,
+    whose lines depend on when polls land), and the result: its lines without what
+    differs between runs (ids, durations, run tags, commit, log text)."""
+    lines = stdout.splitlines()
+    end = next(i for i, line in enumerate(lines) if line.startswith("workflow completed: "))
+    result: list[str] = []
+    for line in lines[end:]:
+        if line.startswith("    "):
+            if result[-1] != "    <log tail>":
+                result.append("    <log tail>")
+            continue
+        line = re.sub(r" duration=[0-9.]+s\b", " duration=<s>", run_tagless(line))
+        result.append(re.sub(r"commit [0-9a-f]{40}$", "commit <commit>", line))
+    return [run_tagless(line) for line in lines[:end] if not line.startswith("    ")], result
+
+
+def test_a_sweep_shows_its_graph_live_and_its_results_the_same(
+    starters, temporal_server, shared_worker, tmp_path
+) -> None:
+    """A real sweep through the three programs: while following, a line per change of
+    a branch's state, in order, with metrics, and the select's winner; then every
+    branch's result, the winner's log tails only; --quiet prints the result alone."""
+    repo = sweep_repo(tmp_path)
+    env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=shared_worker.task_queue)
+    procs = all_three(starters, "--repo", str(repo), "--cluster-prefix", "parity", env=env, timeout=600)
+    assert [p.returncode for p in procs] == [0, 0, 0], [p.stderr for p in procs]
+    finals = []
+    for lang, p in zip(LANGS, procs):
+        assert p.stderr == "", (lang, p.stderr)
+        following, result = sweep_parts(p.stdout)
+        assert result == SWEEP_RESULT, (lang, p.stdout)
+        # The running branches' output lines (as many as the polls caught), labelled by branch.
+        for line in p.stdout.split("workflow completed: ")[0].splitlines():
+            if line.startswith("    "):
+                m = re.match(r"^    [a-z]+ \[(\d+ \([^)]*\))\] \| ", line)
+                assert m and m[1] in BRANCHES, (lang, line)
+        assert following[0].startswith("workflow id: ") and following[1].startswith("ui: "), (lang, p.stdout)
+        states: dict[str, list[str]] = {}
+        winners = []
+        for line in following[2:]:
+            if line.startswith(("progress: ", "clusters: ")):
+                assert not line.startswith("progress: phase=running") or re.search(r" finished=\d+/10$", line), line
+                continue
+            if line.startswith("step best: winner "):
+                winners.append(line)
+                continue
+            m = STATE_LINE.match(line)
+            assert m, (lang, line)
+            name, branch, state, metrics = m.groups()
+            assert branch in BRANCHES, (lang, line)
+            label = f"{name} [{branch}]"
+            seen = states.setdefault(label, [])
+            # Forward only: pending -> running -> one end state; a poll may miss a state.
+            assert not seen or ORDER[state] > ORDER[seen[-1]], (lang, label, seen, state)
+            seen.append(state)
+            if state == "succeeded" and name == "eval":
+                assert metrics == f" accuracy={ACCURACY[branch]}", (lang, line)
+            else:
+                assert metrics == "", (lang, line)
+        assert winners == [f"step best: winner {WINNER} accuracy={ACCURACY[WINNER]}"], (lang, p.stdout)
+        final = {label: seen[-1] for label, seen in states.items()}
+        # Every end state outlasts several polls but the winner's export (the run's last step).
+        final.pop(f"export [{WINNER}]", None)
+        assert final == {
+            f"train [{DIVERGED}]": "failed", f"train [{LOSER}]": "succeeded", f"train [{WINNER}]": "succeeded",
+            f"eval [{DIVERGED}]": "skipped", f"eval [{LOSER}]": "succeeded", f"eval [{WINNER}]": "succeeded",
+            f"export [{DIVERGED}]": "skipped", f"export [{LOSER}]": "skipped",
+        }, (lang, p.stdout)
+        finals.append(final)
+    assert finals[0] == finals[1] == finals[2]
+    results = [sweep_parts(p.stdout)[1] for p in procs]
+    assert results[0] == results[1] == results[2]
+
+    quiet = all_three(starters, "--repo", str(repo), "--cluster-prefix", "parity", "--quiet", env=env, timeout=600)
+    for lang, p, full in zip(LANGS, quiet, procs):
+        assert (p.returncode, p.stderr) == (0, ""), (lang, p.stderr)
+        assert p.stdout.startswith("workflow completed: 7 steps, commit "), (lang, p.stdout)
+        assert sweep_parts(p.stdout) == ([], sweep_parts(full.stdout)[1]), (lang, p.stdout)

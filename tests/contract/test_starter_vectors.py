@@ -10,8 +10,10 @@ import pytest
 from google.protobuf import json_format
 from temporalio.exceptions import ApplicationError, CancelledError
 
-from skypilot_temporal.contract import is_env_name
+from skypilot_temporal.contract import STEP_STATES, is_env_name
 from skypilot_temporal.starter import run
+from skypilot_temporal.starter.format import number
+from skypilot_temporal.starter.live import poll_lines
 from skypilot_temporal.starter.outcome import finish
 from skypilot_temporal.starter.progress import ProgressView
 from skypilot_temporal.v1 import pipeline_pb2 as pb
@@ -45,6 +47,15 @@ async def test_input(case: dict, capsys: pytest.CaptureFixture[str], tmp_path: P
         assert len(lines) == 1 and lines[0].startswith("error: ") and not out
 
 
+@pytest.mark.parametrize("n", OUTPUT["numbers"], ids=[n["text"] for n in OUTPUT["numbers"]])
+def test_number(n: dict) -> None:
+    assert number(float(n["value"])) == n["text"]
+
+
+def test_state_summary_order_is_every_step_state() -> None:
+    assert sorted(cli.STATE_SUMMARY_ORDER) == sorted(STEP_STATES.values())
+
+
 def failure_of(spec: dict | None) -> BaseException | None:
     if spec is None:
         return None
@@ -65,7 +76,7 @@ def progress_of(doc: dict | None) -> pb.SkyPilotWorkflowProgress | None:
 
 @pytest.mark.parametrize("case", OUTPUT["cases"], ids=[c["name"] for c in OUTPUT["cases"]])
 def test_output(case: dict, capsys: pytest.CaptureFixture[str]) -> None:
-    view = ProgressView("q")
+    view = ProgressView("q", quiet=case.get("quiet", False))
     for poll in case["polls"]:
         progress = progress_of(poll)
         if progress is None:
@@ -82,3 +93,13 @@ def test_output(case: dict, capsys: pytest.CaptureFixture[str]) -> None:
     out, err = capsys.readouterr()
     assert out.splitlines() == case["stdout"]
     assert err.splitlines() == case["stderr"]
+
+
+LIVE = json.loads((VECTORS / "starter" / "live.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", LIVE["cases"], ids=[c["name"] for c in LIVE["cases"]])
+def test_live_lines(case: dict) -> None:
+    seen: dict[str, int] = {}
+    progress = progress_of(case.get("progress"))
+    assert [line for poll in case["polls"] for line in poll_lines(poll, seen, progress)] == case["stdout"]

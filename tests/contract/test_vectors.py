@@ -115,9 +115,42 @@ def test_the_worker_decodes_both_input_encodings(name: str) -> None:
     check_input_full(value)
 
 
+def test_input_sweep() -> None:
+    inp = round_trip("input-sweep.json", pb.SkyPilotWorkflowInput)
+    assert inp.launch.provision_ahead is True and inp.launch.teardown_timeout_seconds == 900
+    pre, train, ev, best = inp.steps
+    # An optional bool set to false travels (unset would mean "the run's default").
+    assert pre.HasField("provision_ahead") and pre.provision_ahead is False
+    assert not train.HasField("provision_ahead")
+    assert list(train.needs) == ["preprocess"] and dict(train.envs) == {"OPTIM": "adamw"}
+    assert [(a.name, list(a.values)) for a in train.sweep.matrix] == [("LR", ["1e-3", "3e-4"]), ("BATCH", ["32", "64"])]
+    assert [dict(b.envs) for b in train.sweep.include] == [{"LR": "1e-2", "BATCH": "16"}]
+    assert train.sweep.max_parallel == 2
+    assert train.sweep.on_failure.mode == pb.BRANCH_FAILURE_MODE_KEEP_GOING
+    assert train.sweep.on_failure.min_succeeded == 3
+    assert (ev.kind, ev.cluster, list(ev.needs)) == (pb.STEP_KIND_EXEC, "train", ["train"])
+    assert (best.kind, best.select.metric, best.select.goal, best.select.step) == (
+        pb.STEP_KIND_SELECT, "accuracy", pb.SELECT_GOAL_MAXIMIZE, "eval")
+
+
+def test_progress_sweep() -> None:
+    p = round_trip("progress-sweep.json", pb.SkyPilotWorkflowProgress)
+    assert (p.phase, p.current_step, p.steps_total) == ("running", "train, eval", 4)
+    assert [(s.name, s.branch, s.state, s.winner) for s in p.steps] == [
+        ("preprocess", "", "succeeded", False),
+        ("train", "0 (LR=1e-3,BATCH=32)", "succeeded", False),
+        ("eval", "0 (LR=1e-3,BATCH=32)", "succeeded", True),
+        ("train", "1 (LR=1e-3,BATCH=64)", "running", False),
+    ]
+    assert dict(p.steps[2].metrics) == {"accuracy": 0.9125}
+    [done] = p.finished
+    assert (done.branch, dict(done.metrics), done.idle_cluster_seconds) == ("0 (LR=1e-3,BATCH=32)", {"accuracy": 0.9125}, 12.25)
+
+
 def test_every_vector_is_covered() -> None:
     assert sorted(p.name for p in VECTORS.glob("*.json")) == [
-        "input-full.json", "input-plain.json", "progress.json", "result-full.json",
+        "input-full.json", "input-plain.json", "input-sweep.json", "progress-sweep.json", "progress.json",
+        "result-full.json",
     ]
 
 

@@ -100,8 +100,45 @@ test('input-plain.json is the same message as input-full.json', () => {
   assert.deepEqual(protojson.toJson(type, plain), protojson.toJson(type, full));
 });
 
+test('input-sweep.json', () => {
+  const inp = roundTrip<pb.SkyPilotWorkflowInput>('input-sweep.json', pb.SkyPilotWorkflowInput);
+  assert.equal(inp.launch?.provisionAhead, true);
+  assert.equal(inp.launch?.teardownTimeoutSeconds, 900);
+  const [pre, train, ev, best] = inp.steps;
+  // An optional bool set to false travels (unset would mean "the run's default").
+  assert.equal(pre.provisionAhead, false);
+  assert.equal(train.provisionAhead ?? null, null);
+  assert.deepEqual([...(train.needs ?? [])], ['preprocess']);
+  assert.deepEqual({ ...train.envs }, { OPTIM: 'adamw' });
+  assert.deepEqual((train.sweep?.matrix ?? []).map((a) => [a.name, [...(a.values ?? [])]]),
+    [['LR', ['1e-3', '3e-4']], ['BATCH', ['32', '64']]]);
+  assert.deepEqual((train.sweep?.include ?? []).map((b) => ({ ...b.envs })), [{ LR: '1e-2', BATCH: '16' }]);
+  assert.equal(train.sweep?.maxParallel, 2);
+  assert.equal(train.sweep?.onFailure?.mode, pb.BranchFailureMode.BRANCH_FAILURE_MODE_KEEP_GOING);
+  assert.equal(train.sweep?.onFailure?.minSucceeded, 3);
+  assert.deepEqual([ev.kind, ev.cluster, [...(ev.needs ?? [])]], [pb.StepKind.STEP_KIND_EXEC, 'train', ['train']]);
+  assert.deepEqual([best.kind, best.select?.metric, best.select?.goal, best.select?.step],
+    [pb.StepKind.STEP_KIND_SELECT, 'accuracy', pb.SelectGoal.SELECT_GOAL_MAXIMIZE, 'eval']);
+});
+
+test('progress-sweep.json', () => {
+  const p = roundTrip<pb.SkyPilotWorkflowProgress>('progress-sweep.json', pb.SkyPilotWorkflowProgress);
+  assert.deepEqual([p.phase, p.currentStep, p.stepsTotal], ['running', 'train, eval', 4]);
+  assert.deepEqual(p.steps.map((s) => [s.name, s.branch ?? '', s.state, s.winner ?? false]), [
+    ['preprocess', '', 'succeeded', false],
+    ['train', '0 (LR=1e-3,BATCH=32)', 'succeeded', false],
+    ['eval', '0 (LR=1e-3,BATCH=32)', 'succeeded', true],
+    ['train', '1 (LR=1e-3,BATCH=64)', 'running', false],
+  ]);
+  assert.deepEqual({ ...p.steps[2].metrics }, { accuracy: 0.9125 });
+  const [done] = p.finished;
+  assert.deepEqual([done.branch, { ...done.metrics }, done.idleClusterSeconds],
+    ['0 (LR=1e-3,BATCH=32)', { accuracy: 0.9125 }, 12.25]);
+});
+
 test('every vector is covered', () => {
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.json')).sort(), [
-    'input-full.json', 'input-plain.json', 'progress.json', 'result-full.json',
+    'input-full.json', 'input-plain.json', 'input-sweep.json', 'progress-sweep.json', 'progress.json',
+    'result-full.json',
   ]);
 });

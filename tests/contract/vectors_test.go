@@ -6,6 +6,7 @@ package contract_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -170,6 +171,71 @@ func TestProgress(t *testing.T) {
 	}
 	if got := p.GetClustersUp(); !reflect.DeepEqual(got, []string{"nightly-gpu"}) {
 		t.Errorf("clusters_up = %v", got)
+	}
+}
+
+func TestInputSweep(t *testing.T) {
+	var in pb.SkyPilotWorkflowInput
+	roundTrip(t, "input-sweep.json", &in)
+	if !in.GetLaunch().GetProvisionAhead() || in.GetLaunch().GetTeardownTimeoutSeconds() != 900 {
+		t.Errorf("launch = %v", in.GetLaunch())
+	}
+	steps := in.GetSteps()
+	if len(steps) != 4 {
+		t.Fatalf("%d steps", len(steps))
+	}
+	pre, train, ev, best := steps[0], steps[1], steps[2], steps[3]
+	// An optional bool set to false travels (unset would mean "the run's default").
+	if pre.ProvisionAhead == nil || pre.GetProvisionAhead() || train.ProvisionAhead != nil {
+		t.Errorf("provision_ahead: preprocess %v, train %v", pre.ProvisionAhead, train.ProvisionAhead)
+	}
+	if !reflect.DeepEqual(train.GetNeeds(), []string{"preprocess"}) || !reflect.DeepEqual(train.GetEnvs(), map[string]string{"OPTIM": "adamw"}) {
+		t.Errorf("train needs/envs = %v/%v", train.GetNeeds(), train.GetEnvs())
+	}
+	sw := train.GetSweep()
+	var axes [][]string
+	for _, a := range sw.GetMatrix() {
+		axes = append(axes, append([]string{a.GetName()}, a.GetValues()...))
+	}
+	if !reflect.DeepEqual(axes, [][]string{{"LR", "1e-3", "3e-4"}, {"BATCH", "32", "64"}}) {
+		t.Errorf("matrix = %v", axes)
+	}
+	if len(sw.GetInclude()) != 1 || !reflect.DeepEqual(sw.GetInclude()[0].GetEnvs(), map[string]string{"LR": "1e-2", "BATCH": "16"}) {
+		t.Errorf("include = %v", sw.GetInclude())
+	}
+	if sw.GetMaxParallel() != 2 || sw.GetOnFailure().GetMode() != pb.BranchFailureMode_BRANCH_FAILURE_MODE_KEEP_GOING || sw.GetOnFailure().GetMinSucceeded() != 3 {
+		t.Errorf("sweep = %v", sw)
+	}
+	if ev.GetKind() != pb.StepKind_STEP_KIND_EXEC || ev.GetCluster() != "train" || !reflect.DeepEqual(ev.GetNeeds(), []string{"train"}) {
+		t.Errorf("eval = %v", ev)
+	}
+	sel := best.GetSelect()
+	if best.GetKind() != pb.StepKind_STEP_KIND_SELECT || sel.GetMetric() != "accuracy" || sel.GetGoal() != pb.SelectGoal_SELECT_GOAL_MAXIMIZE || sel.GetStep() != "eval" {
+		t.Errorf("best = %v", best)
+	}
+}
+
+func TestProgressSweep(t *testing.T) {
+	var p pb.SkyPilotWorkflowProgress
+	roundTrip(t, "progress-sweep.json", &p)
+	if p.GetPhase() != "running" || p.GetCurrentStep() != "train, eval" || p.GetStepsTotal() != 4 {
+		t.Errorf("phase/current_step/steps_total = %q/%q/%d", p.GetPhase(), p.GetCurrentStep(), p.GetStepsTotal())
+	}
+	var rows []string
+	for _, s := range p.GetSteps() {
+		rows = append(rows, fmt.Sprintf("%s|%s|%s|%v", s.GetName(), s.GetBranch(), s.GetState(), s.GetWinner()))
+	}
+	want := []string{"preprocess||succeeded|false", "train|0 (LR=1e-3,BATCH=32)|succeeded|false",
+		"eval|0 (LR=1e-3,BATCH=32)|succeeded|true", "train|1 (LR=1e-3,BATCH=64)|running|false"}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("steps = %v", rows)
+	}
+	if !reflect.DeepEqual(p.GetSteps()[2].GetMetrics(), map[string]float64{"accuracy": 0.9125}) {
+		t.Errorf("metrics = %v", p.GetSteps()[2].GetMetrics())
+	}
+	done := p.GetFinished()[0]
+	if done.GetBranch() != "0 (LR=1e-3,BATCH=32)" || done.GetIdleClusterSeconds() != 12.25 || done.GetMetrics()["accuracy"] != 0.9125 {
+		t.Errorf("finished = %v", done)
 	}
 }
 

@@ -43,3 +43,13 @@ def sky_worker(temporal_server, task_queue, work_dir: Path, tmp_path: Path) -> I
     worker = WorkerProcess(env, tmp_path / "worker.log").start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def slurm_rig(client, temporal_server, task_queue, work_dir: Path, tmp_path: Path):
+    """The fault scenarios' view of this executor (tests/faults.py, slurm_rig.py)."""
+    from slurm_rig import SlurmRig
+
+    rig = SlurmRig(client, temporal_server, task_queue, work_dir, tmp_path, SKYPILOT_TEMPORAL_EXECUTOR="skypilot")
+    yield rig
+    rig.stop_workers()

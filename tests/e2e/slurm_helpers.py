@@ -65,3 +65,15 @@ async def requests_on(cluster: str) -> list[tuple[str, str]]:
 
     records = await asyncio.to_thread(sky.api_status, None, all_status=True, cluster_name=cluster)
     return [(r.name, str(r.status)) for r in records if r.cluster_name == cluster]
+
+
+async def request_records(cluster: str) -> list[dict]:
+    """Like requests_on, with times: name, status, created_at, finished_at (epoch s)."""
+    import sky
+
+    records = await asyncio.to_thread(sky.api_status, None, all_status=True, cluster_name=cluster)
+    return [
+        {"id": r.request_id, "name": r.name, "status": str(r.status).split(".")[-1],
+         "created_at": r.created_at, "finished_at": r.finished_at}
+        for r in records if r.cluster_name == cluster
+    ]

@@ -30,12 +30,14 @@ def test_local_urls_only_when_allowed():
 def test_default_plan_is_the_seed_and_downs_each_cluster_after_its_last_step():
     plan = build_plan(pb.SkyPilotWorkflowInput(repo_url="https://h/r.git", cluster_prefix="exp"), "wf", "run-1234567")
     tag = run_tag("wf", "run-1234567")
-    assert [(s.name, s.cluster_name) for s in plan.steps] == [
+    assert [(s.name, plan.cluster_name(s.cluster)) for s in plan.steps] == [
         ("preprocess", f"exp-preprocess-{tag}"), ("train", f"exp-train-{tag}"), ("eval", f"exp-train-{tag}")]
-    assert plan.release_after == {0: [f"exp-preprocess-{tag}"], 2: [f"exp-train-{tag}"]}
-    assert plan.steps[0].job_name == f"exp-preprocess-{tag}"
+    # A plain list runs in order; a cluster goes down after the last step on it.
+    assert [s.needs for s in plan.steps] == [(), ("preprocess",), ("train",)]
+    assert plan.dag.users("preprocess") == ["preprocess"] and plan.dag.users("train") == ["train", "eval"]
+    assert plan.job_name("preprocess") == f"exp-preprocess-{tag}"
     assert plan.clusters == [f"exp-preprocess-{tag}", f"exp-train-{tag}"]
-    assert plan.autodown_minutes == 30
+    assert plan.options.autodown_minutes == 30
 
 
 def test_two_runs_with_one_prefix_share_no_cluster_and_no_job_name():
@@ -44,19 +46,19 @@ def test_two_runs_with_one_prefix_share_no_cluster_and_no_job_name():
     a = build_plan(inp, "wf-a", "019abcde-0000-7000-8000-000000000001")
     b = build_plan(inp, "wf-b", "019abcde-0000-7000-8000-000000000002")
     c = build_plan(inp, "wf-a", "019abcde-0000-7000-8000-000000000002")
-    names = [{s.cluster_name for s in p.steps} | {s.job_name for s in p.steps} for p in (a, b, c)]
+    names = [set(p.clusters) | {p.job_name(s.name) for s in p.steps} for p in (a, b, c)]
     assert not (names[0] & names[1]) and not (names[0] & names[2]) and not (names[1] & names[2])
 
 
 def test_plan_is_deterministic_and_prefix_differs_per_workflow():
     inp = pb.SkyPilotWorkflowInput(repo_url="https://h/r.git")
-    assert build_plan(inp, "a", "r").cluster_prefix == build_plan(inp, "a", "r").cluster_prefix
-    assert build_plan(inp, "a", "r").cluster_prefix != build_plan(inp, "b", "r").cluster_prefix
+    assert build_plan(inp, "a", "r").options.cluster_prefix == build_plan(inp, "a", "r").options.cluster_prefix
+    assert build_plan(inp, "a", "r").options.cluster_prefix != build_plan(inp, "b", "r").options.cluster_prefix
 
 
 def test_negative_autodown_disables_it():
     inp = pb.SkyPilotWorkflowInput(repo_url="https://h/r.git", launch=pb.LaunchOptions(idle_minutes_to_autodown=-1))
-    assert build_plan(inp, "w", "r").autodown_minutes is None
+    assert build_plan(inp, "w", "r").options.autodown_minutes is None
 
 
 def test_secret_cannot_also_be_an_override():

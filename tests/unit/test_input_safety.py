@@ -226,6 +226,31 @@ def test_log_tail_smaller_than_a_line_keeps_the_end_of_the_last_line():
 
 
 def test_plain_text_drops_escapes_and_controls():
-    assert plain_text("\x1b[1;32m✓\x1b[0m done\x07") == "✓ done"
-    assert plain_text("├── a") == "├── a"
+    assert plain_text("\x1b[1;32m✓\x1b[0m done\x07") == "ok: done"
+    # SkyPilot's decorations where a line starts with one, rendered in ASCII.
+    assert plain_text("├── a") == "|-- a" and plain_text("  └── b") == "  `-- b"
+    assert plain_text("⚙︎ Launching") == "* Launching" and plain_text("⨯ Failed") == "error: Failed"
     assert os.linesep not in plain_text("a\x1b]0;title\x07b")
+
+
+def test_a_progress_bar_redrawn_for_long_keeps_its_last_state():
+    """tqdm redraws its line with a carriage return many times a second, with no
+    newline until it ends: the line keeps the bar's last state, not a stale one cut."""
+    tail = LogTail(max_lines=100, max_bytes=64 * 1024)
+    out = StepLog("[t]", Redactor({}), tail)
+    total = 20_000
+    for i in range(total + 1):
+        out(f"\r{100 * i // total:3d}%|{'#' * (10 * i // total):10s}| {i}/{total} [00:10<00:00, 2000it/s]")
+    out("\n")
+    assert tail.text().splitlines() == [f"100%|##########| {total}/{total} [00:10<00:00, 2000it/s]"]
+    # As one chunk too, and with colours around the bar.
+    out("".join(f"\x1b[32m\r{i}/{total}\x1b[0m" for i in range(total + 1)) + "\n")
+    assert tail.text().splitlines()[-1] == f"{total}/{total}"
+    # A line ending in carriage returns is not started over.
+    out("done\r\r\n")
+    assert tail.text().splitlines()[-1] == "done"
+
+
+def test_plain_text_drops_c1_controls_and_keeps_other_text():
+    assert plain_text("a\u009b31mb\u0085c") == "a31mbc"
+    assert plain_text("tab\tkept, ünïcödé ├── └── ✓ kept") == "tab\tkept, ünïcödé ├── └── ✓ kept"

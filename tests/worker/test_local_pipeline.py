@@ -6,18 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
-from pipeline_helpers import activity_attempts, activity_names, clusters, pipeline_input, progress, start
+from pipeline_helpers import activity_attempts, activity_names, clusters, history_json, pipeline_input, progress, start
 from support import make_git_repo
 from temporalio.client import WorkflowFailureError
 
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
-# preprocess's cluster goes down while train's launches: both are scheduled together.
 SEED_ORDER = [
     "run_git_clone",
-    "run_sky_launch",
     "run_sky_launch", "run_sky_down",
-    "run_sky_exec", "run_sky_down",
+    "run_sky_launch", "run_sky_exec", "run_sky_down",
 ]
 
 
@@ -35,6 +33,11 @@ async def test_default_pipeline_runs_seed_steps_and_downs_every_cluster(
     assert (train.job_id, evaluation.job_id) == (1, 2)
     assert result.clusters_downed == [preprocess.cluster_name, train.cluster_name]
     assert await activity_names(handle) == SEED_ORDER
+    # preprocess's cluster goes down while train's launches: one workflow task
+    # scheduled both.
+    scheduled = [e["activityTaskScheduledEventAttributes"] for e in
+                 json.loads(await history_json(handle))["events"] if "activityTaskScheduledEventAttributes" in e]
+    assert scheduled[2]["workflowTaskCompletedEventId"] == scheduled[3]["workflowTaskCompletedEventId"]
     assert clusters(work_dir) == []
 
     # Data handed over through the bucket: preprocess -> train -> eval.

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from faults import record_row
 from pipeline_helpers import clusters, pipeline_input, progress, start, wait_until
 from support import make_git_repo
 from temporalio.client import WorkflowFailureError
-from temporalio.exceptions import CancelledError
 
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
@@ -61,7 +61,7 @@ async def test_step_budget_cancels_the_job_and_downs_the_clusters(
     with pytest.raises(WorkflowFailureError) as failure:
         await handle.result()
     message = failure.value.cause.message
-    assert message.startswith("step 'train' ran out of its budget of 4 s (timeout_seconds")
+    assert message.startswith("step 'train' failed: ran out of its budget of 4 s (timeout_seconds")
     assert failure.value.cause.type == "StepTimedOut"
     assert "run cancelled: cancelling job 1" in local_worker.log()
     assert clusters(work_dir) == []
@@ -102,25 +102,25 @@ async def test_teardown_that_cannot_finish_fails_the_run_naming_the_cluster(
             shutil.rmtree(cluster_dir, ignore_errors=True)  # its watchdog exits with it
 
 
-async def test_second_cancel_and_terminate_during_teardown_still_leave_no_cluster(
+async def test_terminate_right_after_cancel_still_leaves_no_cluster(
     client, local_worker, task_queue, tmp_path, work_dir
 ):
+    # (A second cancel during teardown: tests/worker/test_durability.py, "double".)
     repo = make_git_repo(tmp_path / "slow", files={"train.yaml": SLOW_TRAIN})
-    for finish in ("cancel", "terminate"):
-        handle = await start(client, pipeline_input(repo), task_queue)
-        await wait_until(lambda: job_status(work_dir, "train") == "RUNNING", timeout=60)
-        await handle.cancel()
-        if finish == "cancel":
-            await handle.cancel()
-            with pytest.raises(WorkflowFailureError) as failure:
-                await handle.result()
-            assert isinstance(failure.value.cause, CancelledError)
-        else:
-            await handle.terminate("operator gave up")
-        deadline = time.monotonic() + 30
-        while clusters(work_dir) and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)
-        assert clusters(work_dir) == [], finish
+    handle = await start(client, pipeline_input(repo), task_queue)
+    await wait_until(lambda: job_status(work_dir, "train") == "RUNNING", timeout=60)
+    await handle.cancel()
+    await handle.terminate("operator gave up")
+    deadline = time.monotonic() + 30
+    while clusters(work_dir) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    assert clusters(work_dir) == []
+    # The SDK (temporalio 1.34) cannot evict a run terminated while its step's activity
+    # is still cancelling; the worker still stops when asked, within its drain limit.
+    started = time.monotonic()
+    await asyncio.to_thread(local_worker.stop)
+    assert local_worker.proc is not None and local_worker.proc.returncode in (0, 1)
+    assert time.monotonic() - started < 29, local_worker.log()[-2000:]
 
 
 async def test_terminate_without_cancel_is_cleaned_up_by_the_running_step(
@@ -136,6 +136,7 @@ async def test_terminate_without_cancel_is_cleaned_up_by_the_running_step(
     assert "the run is closed without teardown" in local_worker.log()
 
 
+@pytest.mark.slow  # an idle minute by design
 async def test_autodown_downs_an_idle_cluster_when_no_worker_is_left(
     client, local_worker, task_queue, tmp_path, work_dir
 ):
@@ -146,10 +147,19 @@ async def test_autodown_downs_an_idle_cluster_when_no_worker_is_left(
     handle = await start(client, inp, task_queue)
     await wait_until(lambda: job_status(work_dir, "train") == "RUNNING", timeout=60)
     local_worker.kill()  # and no worker comes back
+    killed = time.monotonic()
     await wait_until(lambda: job_status(work_dir, "train") == "SUCCEEDED", timeout=30)
     idle_since = time.monotonic()
     assert len(clusters(work_dir)) == 1
-    # The cluster's own watchdog downs it after one idle minute (it checks every 10 s).
-    await wait_until(lambda: clusters(work_dir) == [], timeout=100, every=1.0)
-    assert 55 <= time.monotonic() - idle_since <= 100
+    jobs = len(list((work_dir / "local" / "clusters").glob("*-train-*/jobs/*")))
+    # The local agent (it outlives the worker) downs it after one idle minute (it checks
+    # every 10 s).
+    await wait_until(lambda: clusters(work_dir) == [], timeout=100, every=0.5)
+    gone = time.monotonic()
+    assert 55 <= gone - idle_since <= 100
     await handle.terminate("no worker left")
+    record_row("reliability", "autodown, idle_minutes_to_autodown=1: worker SIGKILLed while training, never restarted",
+               outcome="cluster downed by the local agent; run terminated afterwards",
+               recovered_s=gone - killed, recovered="no cluster left",
+               clusters_left=len(clusters(work_dir)), jobs=f"train {jobs}",
+               notes=f"the job ended {idle_since - killed:.1f} s after the kill; cluster gone {gone - idle_since:.1f} s after it went idle")

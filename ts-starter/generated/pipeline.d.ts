@@ -17,7 +17,61 @@ export namespace skypilot_temporal {
             STEP_KIND_LAUNCH = 1,
 
             /** STEP_KIND_EXEC value */
-            STEP_KIND_EXEC = 2
+            STEP_KIND_EXEC = 2,
+
+            /** STEP_KIND_SELECT value */
+            STEP_KIND_SELECT = 3
+        }
+
+        /** BranchFailureMode enum. */
+        enum BranchFailureMode {
+
+            /** BRANCH_FAILURE_MODE_UNSPECIFIED value */
+            BRANCH_FAILURE_MODE_UNSPECIFIED = 0,
+
+            /** BRANCH_FAILURE_MODE_FAIL_FAST value */
+            BRANCH_FAILURE_MODE_FAIL_FAST = 1,
+
+            /** BRANCH_FAILURE_MODE_KEEP_GOING value */
+            BRANCH_FAILURE_MODE_KEEP_GOING = 2
+        }
+
+        /** SelectGoal enum. */
+        enum SelectGoal {
+
+            /** SELECT_GOAL_UNSPECIFIED value */
+            SELECT_GOAL_UNSPECIFIED = 0,
+
+            /** SELECT_GOAL_MAXIMIZE value */
+            SELECT_GOAL_MAXIMIZE = 1,
+
+            /** SELECT_GOAL_MINIMIZE value */
+            SELECT_GOAL_MINIMIZE = 2
+        }
+
+        /** StepState enum. */
+        enum StepState {
+
+            /** STEP_STATE_UNSPECIFIED value */
+            STEP_STATE_UNSPECIFIED = 0,
+
+            /** STEP_STATE_PENDING value */
+            STEP_STATE_PENDING = 1,
+
+            /** STEP_STATE_RUNNING value */
+            STEP_STATE_RUNNING = 2,
+
+            /** STEP_STATE_SUCCEEDED value */
+            STEP_STATE_SUCCEEDED = 3,
+
+            /** STEP_STATE_FAILED value */
+            STEP_STATE_FAILED = 4,
+
+            /** STEP_STATE_CANCELLED value */
+            STEP_STATE_CANCELLED = 5,
+
+            /** STEP_STATE_SKIPPED value */
+            STEP_STATE_SKIPPED = 6
         }
 
         /** FailureType enum. */
@@ -125,6 +179,21 @@ export namespace skypilot_temporal {
             /** PipelineStep heartbeatTimeoutSeconds. */
             heartbeatTimeoutSeconds: number;
 
+            /** PipelineStep needs. */
+            needs: string[];
+
+            /** PipelineStep envs. */
+            envs: { [k: string]: string };
+
+            /** PipelineStep sweep. */
+            sweep?: (skypilot_temporal.v1.Sweep|null);
+
+            /** PipelineStep select. */
+            select?: (skypilot_temporal.v1.Select|null);
+
+            /** PipelineStep provisionAhead. */
+            provisionAhead?: (boolean|null);
+
             /**
              * Creates a new PipelineStep instance using the specified properties.
              * @param [properties] Properties to set
@@ -227,12 +296,759 @@ export namespace skypilot_temporal {
                 /** PipelineStep heartbeatTimeoutSeconds */
                 heartbeatTimeoutSeconds?: (number|null);
 
+                /** PipelineStep needs */
+                needs?: (string[]|null);
+
+                /** PipelineStep envs */
+                envs?: ({ [k: string]: string }|null);
+
+                /** PipelineStep sweep */
+                sweep?: (skypilot_temporal.v1.Sweep|null);
+
+                /** PipelineStep select */
+                select?: (skypilot_temporal.v1.Select|null);
+
+                /** PipelineStep provisionAhead */
+                provisionAhead?: (boolean|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a PipelineStep. */
             type $Shape = skypilot_temporal.v1.PipelineStep.$Properties;
+        }
+
+        /**
+         * Properties of a Sweep.
+         * @deprecated Use skypilot_temporal.v1.Sweep.$Properties instead.
+         */
+        interface ISweep extends skypilot_temporal.v1.Sweep.$Properties {
+        }
+
+        /** Represents a Sweep. */
+        class Sweep {
+
+            /** Reflection-backed declarations are not constructable. Use Sweep.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Sweep matrix. */
+            matrix: skypilot_temporal.v1.SweepAxis[];
+
+            /** Sweep include. */
+            include: skypilot_temporal.v1.BranchEnvs[];
+
+            /** Sweep maxParallel. */
+            maxParallel: number;
+
+            /** Sweep onFailure. */
+            onFailure?: (skypilot_temporal.v1.BranchFailurePolicy|null);
+
+            /**
+             * Creates a new Sweep instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Sweep instance
+             */
+            static create(properties: skypilot_temporal.v1.Sweep.$Shape): skypilot_temporal.v1.Sweep & skypilot_temporal.v1.Sweep.$Shape;
+            static create(properties?: skypilot_temporal.v1.Sweep.$Properties): skypilot_temporal.v1.Sweep;
+
+            /**
+             * Encodes the specified Sweep message. Does not implicitly {@link skypilot_temporal.v1.Sweep.verify|verify} messages.
+             * @param message Sweep message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.Sweep, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified Sweep message, length delimited. Does not implicitly {@link skypilot_temporal.v1.Sweep.verify|verify} messages.
+             * @param message Sweep message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.Sweep, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Sweep message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.Sweep & skypilot_temporal.v1.Sweep.$Shape} Sweep
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.Sweep & skypilot_temporal.v1.Sweep.$Shape;
+
+            /**
+             * Decodes a Sweep message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.Sweep & skypilot_temporal.v1.Sweep.$Shape} Sweep
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.Sweep & skypilot_temporal.v1.Sweep.$Shape;
+
+            /**
+             * Verifies a Sweep message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a Sweep message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Sweep
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.Sweep;
+
+            /**
+             * Creates a plain object from a Sweep message. Also converts values to other types if specified.
+             * @param message Sweep
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.Sweep, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Sweep to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for Sweep
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Sweep {
+
+            /** Properties of a Sweep. */
+            interface $Properties {
+
+                /** Sweep matrix */
+                matrix?: (skypilot_temporal.v1.SweepAxis[]|null);
+
+                /** Sweep include */
+                include?: (skypilot_temporal.v1.BranchEnvs[]|null);
+
+                /** Sweep maxParallel */
+                maxParallel?: (number|null);
+
+                /** Sweep onFailure */
+                onFailure?: (skypilot_temporal.v1.BranchFailurePolicy|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Sweep. */
+            type $Shape = skypilot_temporal.v1.Sweep.$Properties;
+        }
+
+        /**
+         * Properties of a SweepAxis.
+         * @deprecated Use skypilot_temporal.v1.SweepAxis.$Properties instead.
+         */
+        interface ISweepAxis extends skypilot_temporal.v1.SweepAxis.$Properties {
+        }
+
+        /** Represents a SweepAxis. */
+        class SweepAxis {
+
+            /** Reflection-backed declarations are not constructable. Use SweepAxis.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** SweepAxis name. */
+            name: string;
+
+            /** SweepAxis values. */
+            values: string[];
+
+            /**
+             * Creates a new SweepAxis instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns SweepAxis instance
+             */
+            static create(properties: skypilot_temporal.v1.SweepAxis.$Shape): skypilot_temporal.v1.SweepAxis & skypilot_temporal.v1.SweepAxis.$Shape;
+            static create(properties?: skypilot_temporal.v1.SweepAxis.$Properties): skypilot_temporal.v1.SweepAxis;
+
+            /**
+             * Encodes the specified SweepAxis message. Does not implicitly {@link skypilot_temporal.v1.SweepAxis.verify|verify} messages.
+             * @param message SweepAxis message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.SweepAxis, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified SweepAxis message, length delimited. Does not implicitly {@link skypilot_temporal.v1.SweepAxis.verify|verify} messages.
+             * @param message SweepAxis message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.SweepAxis, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a SweepAxis message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.SweepAxis & skypilot_temporal.v1.SweepAxis.$Shape} SweepAxis
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.SweepAxis & skypilot_temporal.v1.SweepAxis.$Shape;
+
+            /**
+             * Decodes a SweepAxis message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.SweepAxis & skypilot_temporal.v1.SweepAxis.$Shape} SweepAxis
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.SweepAxis & skypilot_temporal.v1.SweepAxis.$Shape;
+
+            /**
+             * Verifies a SweepAxis message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a SweepAxis message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns SweepAxis
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.SweepAxis;
+
+            /**
+             * Creates a plain object from a SweepAxis message. Also converts values to other types if specified.
+             * @param message SweepAxis
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.SweepAxis, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this SweepAxis to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for SweepAxis
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace SweepAxis {
+
+            /** Properties of a SweepAxis. */
+            interface $Properties {
+
+                /** SweepAxis name */
+                name?: (string|null);
+
+                /** SweepAxis values */
+                values?: (string[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a SweepAxis. */
+            type $Shape = skypilot_temporal.v1.SweepAxis.$Properties;
+        }
+
+        /**
+         * Properties of a BranchEnvs.
+         * @deprecated Use skypilot_temporal.v1.BranchEnvs.$Properties instead.
+         */
+        interface IBranchEnvs extends skypilot_temporal.v1.BranchEnvs.$Properties {
+        }
+
+        /** Represents a BranchEnvs. */
+        class BranchEnvs {
+
+            /** Reflection-backed declarations are not constructable. Use BranchEnvs.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** BranchEnvs envs. */
+            envs: { [k: string]: string };
+
+            /**
+             * Creates a new BranchEnvs instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns BranchEnvs instance
+             */
+            static create(properties: skypilot_temporal.v1.BranchEnvs.$Shape): skypilot_temporal.v1.BranchEnvs & skypilot_temporal.v1.BranchEnvs.$Shape;
+            static create(properties?: skypilot_temporal.v1.BranchEnvs.$Properties): skypilot_temporal.v1.BranchEnvs;
+
+            /**
+             * Encodes the specified BranchEnvs message. Does not implicitly {@link skypilot_temporal.v1.BranchEnvs.verify|verify} messages.
+             * @param message BranchEnvs message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.BranchEnvs, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified BranchEnvs message, length delimited. Does not implicitly {@link skypilot_temporal.v1.BranchEnvs.verify|verify} messages.
+             * @param message BranchEnvs message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.BranchEnvs, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a BranchEnvs message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.BranchEnvs & skypilot_temporal.v1.BranchEnvs.$Shape} BranchEnvs
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.BranchEnvs & skypilot_temporal.v1.BranchEnvs.$Shape;
+
+            /**
+             * Decodes a BranchEnvs message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.BranchEnvs & skypilot_temporal.v1.BranchEnvs.$Shape} BranchEnvs
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.BranchEnvs & skypilot_temporal.v1.BranchEnvs.$Shape;
+
+            /**
+             * Verifies a BranchEnvs message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a BranchEnvs message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns BranchEnvs
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.BranchEnvs;
+
+            /**
+             * Creates a plain object from a BranchEnvs message. Also converts values to other types if specified.
+             * @param message BranchEnvs
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.BranchEnvs, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this BranchEnvs to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for BranchEnvs
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace BranchEnvs {
+
+            /** Properties of a BranchEnvs. */
+            interface $Properties {
+
+                /** BranchEnvs envs */
+                envs?: ({ [k: string]: string }|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a BranchEnvs. */
+            type $Shape = skypilot_temporal.v1.BranchEnvs.$Properties;
+        }
+
+        /**
+         * Properties of a BranchFailurePolicy.
+         * @deprecated Use skypilot_temporal.v1.BranchFailurePolicy.$Properties instead.
+         */
+        interface IBranchFailurePolicy extends skypilot_temporal.v1.BranchFailurePolicy.$Properties {
+        }
+
+        /** Represents a BranchFailurePolicy. */
+        class BranchFailurePolicy {
+
+            /** Reflection-backed declarations are not constructable. Use BranchFailurePolicy.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** BranchFailurePolicy mode. */
+            mode: skypilot_temporal.v1.BranchFailureMode;
+
+            /** BranchFailurePolicy minSucceeded. */
+            minSucceeded: number;
+
+            /** BranchFailurePolicy minSucceededFraction. */
+            minSucceededFraction: number;
+
+            /**
+             * Creates a new BranchFailurePolicy instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns BranchFailurePolicy instance
+             */
+            static create(properties: skypilot_temporal.v1.BranchFailurePolicy.$Shape): skypilot_temporal.v1.BranchFailurePolicy & skypilot_temporal.v1.BranchFailurePolicy.$Shape;
+            static create(properties?: skypilot_temporal.v1.BranchFailurePolicy.$Properties): skypilot_temporal.v1.BranchFailurePolicy;
+
+            /**
+             * Encodes the specified BranchFailurePolicy message. Does not implicitly {@link skypilot_temporal.v1.BranchFailurePolicy.verify|verify} messages.
+             * @param message BranchFailurePolicy message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.BranchFailurePolicy, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified BranchFailurePolicy message, length delimited. Does not implicitly {@link skypilot_temporal.v1.BranchFailurePolicy.verify|verify} messages.
+             * @param message BranchFailurePolicy message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.BranchFailurePolicy, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a BranchFailurePolicy message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.BranchFailurePolicy & skypilot_temporal.v1.BranchFailurePolicy.$Shape} BranchFailurePolicy
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.BranchFailurePolicy & skypilot_temporal.v1.BranchFailurePolicy.$Shape;
+
+            /**
+             * Decodes a BranchFailurePolicy message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.BranchFailurePolicy & skypilot_temporal.v1.BranchFailurePolicy.$Shape} BranchFailurePolicy
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.BranchFailurePolicy & skypilot_temporal.v1.BranchFailurePolicy.$Shape;
+
+            /**
+             * Verifies a BranchFailurePolicy message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a BranchFailurePolicy message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns BranchFailurePolicy
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.BranchFailurePolicy;
+
+            /**
+             * Creates a plain object from a BranchFailurePolicy message. Also converts values to other types if specified.
+             * @param message BranchFailurePolicy
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.BranchFailurePolicy, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this BranchFailurePolicy to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for BranchFailurePolicy
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace BranchFailurePolicy {
+
+            /** Properties of a BranchFailurePolicy. */
+            interface $Properties {
+
+                /** BranchFailurePolicy mode */
+                mode?: (skypilot_temporal.v1.BranchFailureMode|null);
+
+                /** BranchFailurePolicy minSucceeded */
+                minSucceeded?: (number|null);
+
+                /** BranchFailurePolicy minSucceededFraction */
+                minSucceededFraction?: (number|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a BranchFailurePolicy. */
+            type $Shape = skypilot_temporal.v1.BranchFailurePolicy.$Properties;
+        }
+
+        /**
+         * Properties of a Select.
+         * @deprecated Use skypilot_temporal.v1.Select.$Properties instead.
+         */
+        interface ISelect extends skypilot_temporal.v1.Select.$Properties {
+        }
+
+        /** Represents a Select. */
+        class Select {
+
+            /** Reflection-backed declarations are not constructable. Use Select.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Select metric. */
+            metric: string;
+
+            /** Select goal. */
+            goal: skypilot_temporal.v1.SelectGoal;
+
+            /** Select step. */
+            step: string;
+
+            /**
+             * Creates a new Select instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Select instance
+             */
+            static create(properties: skypilot_temporal.v1.Select.$Shape): skypilot_temporal.v1.Select & skypilot_temporal.v1.Select.$Shape;
+            static create(properties?: skypilot_temporal.v1.Select.$Properties): skypilot_temporal.v1.Select;
+
+            /**
+             * Encodes the specified Select message. Does not implicitly {@link skypilot_temporal.v1.Select.verify|verify} messages.
+             * @param message Select message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.Select, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified Select message, length delimited. Does not implicitly {@link skypilot_temporal.v1.Select.verify|verify} messages.
+             * @param message Select message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.Select, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Select message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.Select & skypilot_temporal.v1.Select.$Shape} Select
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.Select & skypilot_temporal.v1.Select.$Shape;
+
+            /**
+             * Decodes a Select message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.Select & skypilot_temporal.v1.Select.$Shape} Select
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.Select & skypilot_temporal.v1.Select.$Shape;
+
+            /**
+             * Verifies a Select message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a Select message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Select
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.Select;
+
+            /**
+             * Creates a plain object from a Select message. Also converts values to other types if specified.
+             * @param message Select
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.Select, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Select to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for Select
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace Select {
+
+            /** Properties of a Select. */
+            interface $Properties {
+
+                /** Select metric */
+                metric?: (string|null);
+
+                /** Select goal */
+                goal?: (skypilot_temporal.v1.SelectGoal|null);
+
+                /** Select step */
+                step?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Select. */
+            type $Shape = skypilot_temporal.v1.Select.$Properties;
+        }
+
+        /**
+         * Properties of a PipelineSpec.
+         * @deprecated Use skypilot_temporal.v1.PipelineSpec.$Properties instead.
+         */
+        interface IPipelineSpec extends skypilot_temporal.v1.PipelineSpec.$Properties {
+        }
+
+        /** Represents a PipelineSpec. */
+        class PipelineSpec {
+
+            /** Reflection-backed declarations are not constructable. Use PipelineSpec.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PipelineSpec steps. */
+            steps: skypilot_temporal.v1.PipelineStep[];
+
+            /**
+             * Creates a new PipelineSpec instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns PipelineSpec instance
+             */
+            static create(properties: skypilot_temporal.v1.PipelineSpec.$Shape): skypilot_temporal.v1.PipelineSpec & skypilot_temporal.v1.PipelineSpec.$Shape;
+            static create(properties?: skypilot_temporal.v1.PipelineSpec.$Properties): skypilot_temporal.v1.PipelineSpec;
+
+            /**
+             * Encodes the specified PipelineSpec message. Does not implicitly {@link skypilot_temporal.v1.PipelineSpec.verify|verify} messages.
+             * @param message PipelineSpec message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.PipelineSpec, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified PipelineSpec message, length delimited. Does not implicitly {@link skypilot_temporal.v1.PipelineSpec.verify|verify} messages.
+             * @param message PipelineSpec message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.PipelineSpec, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PipelineSpec message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.PipelineSpec & skypilot_temporal.v1.PipelineSpec.$Shape} PipelineSpec
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.PipelineSpec & skypilot_temporal.v1.PipelineSpec.$Shape;
+
+            /**
+             * Decodes a PipelineSpec message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.PipelineSpec & skypilot_temporal.v1.PipelineSpec.$Shape} PipelineSpec
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.PipelineSpec & skypilot_temporal.v1.PipelineSpec.$Shape;
+
+            /**
+             * Verifies a PipelineSpec message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a PipelineSpec message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns PipelineSpec
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.PipelineSpec;
+
+            /**
+             * Creates a plain object from a PipelineSpec message. Also converts values to other types if specified.
+             * @param message PipelineSpec
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.PipelineSpec, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this PipelineSpec to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for PipelineSpec
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace PipelineSpec {
+
+            /** Properties of a PipelineSpec. */
+            interface $Properties {
+
+                /** PipelineSpec steps */
+                steps?: (skypilot_temporal.v1.PipelineStep[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PipelineSpec. */
+            type $Shape = skypilot_temporal.v1.PipelineSpec.$Properties;
         }
 
         /**
@@ -259,6 +1075,9 @@ export namespace skypilot_temporal {
 
             /** LaunchOptions teardownTimeoutSeconds. */
             teardownTimeoutSeconds: number;
+
+            /** LaunchOptions provisionAhead. */
+            provisionAhead: boolean;
 
             /**
              * Creates a new LaunchOptions instance using the specified properties.
@@ -353,6 +1172,9 @@ export namespace skypilot_temporal {
                 /** LaunchOptions teardownTimeoutSeconds */
                 teardownTimeoutSeconds?: (number|null);
 
+                /** LaunchOptions provisionAhead */
+                provisionAhead?: (boolean|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -400,6 +1222,9 @@ export namespace skypilot_temporal {
 
             /** SkyPilotWorkflowInput launch. */
             launch?: (skypilot_temporal.v1.LaunchOptions|null);
+
+            /** SkyPilotWorkflowInput pipelineFile. */
+            pipelineFile: string;
 
             /**
              * Creates a new SkyPilotWorkflowInput instance using the specified properties.
@@ -509,6 +1334,9 @@ export namespace skypilot_temporal {
                 /** SkyPilotWorkflowInput launch */
                 launch?: (skypilot_temporal.v1.LaunchOptions|null);
 
+                /** SkyPilotWorkflowInput pipelineFile */
+                pipelineFile?: (string|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -553,6 +1381,15 @@ export namespace skypilot_temporal {
 
             /** StepResult logTail. */
             logTail: string;
+
+            /** StepResult branch. */
+            branch: string;
+
+            /** StepResult metrics. */
+            metrics: { [k: string]: number };
+
+            /** StepResult idleClusterSeconds. */
+            idleClusterSeconds: number;
 
             /**
              * Creates a new StepResult instance using the specified properties.
@@ -658,6 +1495,15 @@ export namespace skypilot_temporal {
 
                 /** StepResult logTail */
                 logTail?: (string|null);
+
+                /** StepResult branch */
+                branch?: (string|null);
+
+                /** StepResult metrics */
+                metrics?: ({ [k: string]: number }|null);
+
+                /** StepResult idleClusterSeconds */
+                idleClusterSeconds?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -830,6 +1676,9 @@ export namespace skypilot_temporal {
             /** SkyPilotWorkflowProgress clustersLeft. */
             clustersLeft: string[];
 
+            /** SkyPilotWorkflowProgress steps. */
+            steps: skypilot_temporal.v1.StepProgress[];
+
             /**
              * Creates a new SkyPilotWorkflowProgress instance using the specified properties.
              * @param [properties] Properties to set
@@ -935,12 +1784,165 @@ export namespace skypilot_temporal {
                 /** SkyPilotWorkflowProgress clustersLeft */
                 clustersLeft?: (string[]|null);
 
+                /** SkyPilotWorkflowProgress steps */
+                steps?: (skypilot_temporal.v1.StepProgress[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a SkyPilotWorkflowProgress. */
             type $Shape = skypilot_temporal.v1.SkyPilotWorkflowProgress.$Properties;
+        }
+
+        /**
+         * Properties of a StepProgress.
+         * @deprecated Use skypilot_temporal.v1.StepProgress.$Properties instead.
+         */
+        interface IStepProgress extends skypilot_temporal.v1.StepProgress.$Properties {
+        }
+
+        /** Represents a StepProgress. */
+        class StepProgress {
+
+            /** Reflection-backed declarations are not constructable. Use StepProgress.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** StepProgress name. */
+            name: string;
+
+            /** StepProgress branch. */
+            branch: string;
+
+            /** StepProgress state. */
+            state: string;
+
+            /** StepProgress clusterName. */
+            clusterName: string;
+
+            /** StepProgress metrics. */
+            metrics: { [k: string]: number };
+
+            /** StepProgress winner. */
+            winner: boolean;
+
+            /** StepProgress kind. */
+            kind: skypilot_temporal.v1.StepKind;
+
+            /**
+             * Creates a new StepProgress instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns StepProgress instance
+             */
+            static create(properties: skypilot_temporal.v1.StepProgress.$Shape): skypilot_temporal.v1.StepProgress & skypilot_temporal.v1.StepProgress.$Shape;
+            static create(properties?: skypilot_temporal.v1.StepProgress.$Properties): skypilot_temporal.v1.StepProgress;
+
+            /**
+             * Encodes the specified StepProgress message. Does not implicitly {@link skypilot_temporal.v1.StepProgress.verify|verify} messages.
+             * @param message StepProgress message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.StepProgress, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified StepProgress message, length delimited. Does not implicitly {@link skypilot_temporal.v1.StepProgress.verify|verify} messages.
+             * @param message StepProgress message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.StepProgress, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a StepProgress message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.StepProgress & skypilot_temporal.v1.StepProgress.$Shape} StepProgress
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.StepProgress & skypilot_temporal.v1.StepProgress.$Shape;
+
+            /**
+             * Decodes a StepProgress message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.StepProgress & skypilot_temporal.v1.StepProgress.$Shape} StepProgress
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.StepProgress & skypilot_temporal.v1.StepProgress.$Shape;
+
+            /**
+             * Verifies a StepProgress message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a StepProgress message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns StepProgress
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.StepProgress;
+
+            /**
+             * Creates a plain object from a StepProgress message. Also converts values to other types if specified.
+             * @param message StepProgress
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.StepProgress, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this StepProgress to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for StepProgress
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace StepProgress {
+
+            /** Properties of a StepProgress. */
+            interface $Properties {
+
+                /** StepProgress name */
+                name?: (string|null);
+
+                /** StepProgress branch */
+                branch?: (string|null);
+
+                /** StepProgress state */
+                state?: (string|null);
+
+                /** StepProgress clusterName */
+                clusterName?: (string|null);
+
+                /** StepProgress metrics */
+                metrics?: ({ [k: string]: number }|null);
+
+                /** StepProgress winner */
+                winner?: (boolean|null);
+
+                /** StepProgress kind */
+                kind?: (skypilot_temporal.v1.StepKind|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a StepProgress. */
+            type $Shape = skypilot_temporal.v1.StepProgress.$Properties;
         }
     }
 }
@@ -972,6 +1974,15 @@ export namespace google {
 
             /** FileOptions .skypilot_temporal.v1.progressQuery */
             ".skypilot_temporal.v1.progressQuery": string;
+
+            /** FileOptions .skypilot_temporal.v1.branchWorkflowType */
+            ".skypilot_temporal.v1.branchWorkflowType": string;
+
+            /** FileOptions .skypilot_temporal.v1.defaultPipelineFile */
+            ".skypilot_temporal.v1.defaultPipelineFile": string;
+
+            /** FileOptions .skypilot_temporal.v1.metricMarker */
+            ".skypilot_temporal.v1.metricMarker": string;
 
             /** FileOptions .skypilot_temporal.v1.envNamePattern */
             ".skypilot_temporal.v1.envNamePattern": string;
@@ -1074,6 +2085,15 @@ export namespace google {
 
                 /** FileOptions .skypilot_temporal.v1.progressQuery */
                 ".skypilot_temporal.v1.progressQuery"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.branchWorkflowType */
+                ".skypilot_temporal.v1.branchWorkflowType"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.defaultPipelineFile */
+                ".skypilot_temporal.v1.defaultPipelineFile"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.metricMarker */
+                ".skypilot_temporal.v1.metricMarker"?: (string|null);
 
                 /** FileOptions .skypilot_temporal.v1.envNamePattern */
                 ".skypilot_temporal.v1.envNamePattern"?: (string|null);

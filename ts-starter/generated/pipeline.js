@@ -13,6 +13,9 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
           "(workflow_type)": "SkyPilotWorkflow",
           "(default_task_queue)": "skypilot-workflow-queue",
           "(progress_query)": "progress",
+          "(branch_workflow_type)": "SkyPilotBranchWorkflow",
+          "(default_pipeline_file)": "pipeline.yaml",
+          "(metric_marker)": "SKYPILOT_TEMPORAL_METRIC",
           "(env_name_pattern)": "[A-Za-z_][A-Za-z0-9_]*",
           "(env_name_max_length)": 128
         },
@@ -34,6 +37,24 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
             "id": 51003,
             "extend": "google.protobuf.FileOptions",
             "protoName": "progress_query"
+          },
+          "branchWorkflowType": {
+            "type": "string",
+            "id": 51006,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "branch_workflow_type"
+          },
+          "defaultPipelineFile": {
+            "type": "string",
+            "id": 51007,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "default_pipeline_file"
+          },
+          "metricMarker": {
+            "type": "string",
+            "id": 51008,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "metric_marker"
           },
           "envNamePattern": {
             "type": "string",
@@ -57,7 +78,53 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
             "values": {
               "STEP_KIND_UNSPECIFIED": 0,
               "STEP_KIND_LAUNCH": 1,
-              "STEP_KIND_EXEC": 2
+              "STEP_KIND_EXEC": 2,
+              "STEP_KIND_SELECT": 3
+            }
+          },
+          "BranchFailureMode": {
+            "values": {
+              "BRANCH_FAILURE_MODE_UNSPECIFIED": 0,
+              "BRANCH_FAILURE_MODE_FAIL_FAST": 1,
+              "BRANCH_FAILURE_MODE_KEEP_GOING": 2
+            }
+          },
+          "SelectGoal": {
+            "values": {
+              "SELECT_GOAL_UNSPECIFIED": 0,
+              "SELECT_GOAL_MAXIMIZE": 1,
+              "SELECT_GOAL_MINIMIZE": 2
+            }
+          },
+          "StepState": {
+            "valuesOptions": {
+              "STEP_STATE_PENDING": {
+                "(wire_name)": "pending"
+              },
+              "STEP_STATE_RUNNING": {
+                "(wire_name)": "running"
+              },
+              "STEP_STATE_SUCCEEDED": {
+                "(wire_name)": "succeeded"
+              },
+              "STEP_STATE_FAILED": {
+                "(wire_name)": "failed"
+              },
+              "STEP_STATE_CANCELLED": {
+                "(wire_name)": "cancelled"
+              },
+              "STEP_STATE_SKIPPED": {
+                "(wire_name)": "skipped"
+              }
+            },
+            "values": {
+              "STEP_STATE_UNSPECIFIED": 0,
+              "STEP_STATE_PENDING": 1,
+              "STEP_STATE_RUNNING": 2,
+              "STEP_STATE_SUCCEEDED": 3,
+              "STEP_STATE_FAILED": 4,
+              "STEP_STATE_CANCELLED": 5,
+              "STEP_STATE_SKIPPED": 6
             }
           },
           "FailureType": {
@@ -151,6 +218,13 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
             }
           },
           "PipelineStep": {
+            "oneofs": {
+              "_provisionAhead": {
+                "oneof": [
+                  "provisionAhead"
+                ]
+              }
+            },
             "fields": {
               "name": {
                 "type": "string",
@@ -178,6 +252,121 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "type": "uint32",
                 "id": 6,
                 "protoName": "heartbeat_timeout_seconds"
+              },
+              "needs": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 7
+              },
+              "envs": {
+                "keyType": "string",
+                "type": "string",
+                "id": 8
+              },
+              "sweep": {
+                "type": "Sweep",
+                "id": 9
+              },
+              "select": {
+                "type": "Select",
+                "id": 10
+              },
+              "provisionAhead": {
+                "type": "bool",
+                "id": 11,
+                "protoName": "provision_ahead",
+                "options": {
+                  "proto3_optional": true
+                }
+              }
+            }
+          },
+          "Sweep": {
+            "fields": {
+              "matrix": {
+                "rule": "repeated",
+                "type": "SweepAxis",
+                "id": 1
+              },
+              "include": {
+                "rule": "repeated",
+                "type": "BranchEnvs",
+                "id": 2
+              },
+              "maxParallel": {
+                "type": "uint32",
+                "id": 3,
+                "protoName": "max_parallel"
+              },
+              "onFailure": {
+                "type": "BranchFailurePolicy",
+                "id": 4,
+                "protoName": "on_failure"
+              }
+            }
+          },
+          "SweepAxis": {
+            "fields": {
+              "name": {
+                "type": "string",
+                "id": 1
+              },
+              "values": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 2
+              }
+            }
+          },
+          "BranchEnvs": {
+            "fields": {
+              "envs": {
+                "keyType": "string",
+                "type": "string",
+                "id": 1
+              }
+            }
+          },
+          "BranchFailurePolicy": {
+            "fields": {
+              "mode": {
+                "type": "BranchFailureMode",
+                "id": 1
+              },
+              "minSucceeded": {
+                "type": "uint32",
+                "id": 2,
+                "protoName": "min_succeeded"
+              },
+              "minSucceededFraction": {
+                "type": "double",
+                "id": 3,
+                "protoName": "min_succeeded_fraction"
+              }
+            }
+          },
+          "Select": {
+            "fields": {
+              "metric": {
+                "type": "string",
+                "id": 1
+              },
+              "goal": {
+                "type": "SelectGoal",
+                "id": 2
+              },
+              "step": {
+                "type": "string",
+                "id": 3
+              }
+            }
+          },
+          "PipelineSpec": {
+            "fields": {
+              "steps": {
+                "rule": "repeated",
+                "type": "PipelineStep",
+                "id": 1
               }
             }
           },
@@ -197,6 +386,11 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "type": "uint32",
                 "id": 3,
                 "protoName": "teardown_timeout_seconds"
+              },
+              "provisionAhead": {
+                "type": "bool",
+                "id": 4,
+                "protoName": "provision_ahead"
               }
             }
           },
@@ -241,6 +435,11 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "launch": {
                 "type": "LaunchOptions",
                 "id": 8
+              },
+              "pipelineFile": {
+                "type": "string",
+                "id": 9,
+                "protoName": "pipeline_file"
               }
             }
           },
@@ -277,6 +476,20 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "type": "string",
                 "id": 7,
                 "protoName": "log_tail"
+              },
+              "branch": {
+                "type": "string",
+                "id": 8
+              },
+              "metrics": {
+                "keyType": "string",
+                "type": "double",
+                "id": 9
+              },
+              "idleClusterSeconds": {
+                "type": "double",
+                "id": 10,
+                "protoName": "idle_cluster_seconds"
               }
             }
           },
@@ -336,6 +549,45 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "type": "string",
                 "id": 7,
                 "protoName": "clusters_left"
+              },
+              "steps": {
+                "rule": "repeated",
+                "type": "StepProgress",
+                "id": 8
+              }
+            }
+          },
+          "StepProgress": {
+            "fields": {
+              "name": {
+                "type": "string",
+                "id": 1
+              },
+              "branch": {
+                "type": "string",
+                "id": 2
+              },
+              "state": {
+                "type": "string",
+                "id": 3
+              },
+              "clusterName": {
+                "type": "string",
+                "id": 4,
+                "protoName": "cluster_name"
+              },
+              "metrics": {
+                "keyType": "string",
+                "type": "double",
+                "id": 5
+              },
+              "winner": {
+                "type": "bool",
+                "id": 6
+              },
+              "kind": {
+                "type": "StepKind",
+                "id": 7
               }
             }
           }

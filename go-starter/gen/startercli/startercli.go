@@ -25,11 +25,12 @@ var (
 	WorkflowID        = Flag{Name: "workflow-id", Arg: "ID", Short: "", Env: "", InputField: "", Repeatable: false}
 	TaskQueue         = Flag{Name: "task-queue", Arg: "QUEUE", Short: "", Env: "SKYPILOT_TEMPORAL_TASK_QUEUE", InputField: "", Repeatable: false}
 	NoWait            = Flag{Name: "no-wait", Arg: "", Short: "", Env: "", InputField: "", Repeatable: false}
+	Quiet             = Flag{Name: "quiet", Arg: "", Short: "", Env: "", InputField: "", Repeatable: false}
 	Help              = Flag{Name: "help", Arg: "", Short: "h", Env: "", InputField: "", Repeatable: false}
 )
 
 // Flags lists every flag in the order of the help.
-var Flags = []Flag{Repo, Branch, ClusterPrefix, Env, SecretEnv, APIServerEndpoint, Input, WorkflowID, TaskQueue, NoWait, Help}
+var Flags = []Flag{Repo, Branch, ClusterPrefix, Env, SecretEnv, APIServerEndpoint, Input, WorkflowID, TaskQueue, NoWait, Quiet, Help}
 
 // HelpText is what --help prints.
 const HelpText = `Start the SkyPilot pipeline workflow, follow its progress and print each step's result.
@@ -49,10 +50,13 @@ Flags (a flag beats its environment variable, which beats the --input file):
   --workflow-id ID            default: skypilot-pipeline-<random hex>
   --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)
   --no-wait                   start the workflow, print its id and exit
+  --quiet                     print only how the run ended: the result, or the failure
   --help                      show this help
 
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
 TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE. UI links use TEMPORAL_UI_URL (default http://localhost:8233).
+Tracing: OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (OTLP/HTTP),
+OTEL_SERVICE_NAME (default skypilot-temporal-starter), OTEL_SDK_DISABLED; off when unset.
 Exit status: 0 success, 1 workflow or connection failure, 2 usage or invalid input,
 130 interrupted (the workflow keeps running).
 `
@@ -62,7 +66,28 @@ const (
 	UIURLDefault          = "http://localhost:8233"
 	WorkflowIDPrefix      = "skypilot-pipeline-"
 	WorkflowIDRandomBytes = 8
+	// BranchLinesMax is the most branches of one step that get a line each when
+	// their state changes; a step with more gets one summary line instead.
+	BranchLinesMax = 20
+	// TracingServiceName is the service.name of the starter's spans unless
+	// OTEL_SERVICE_NAME says otherwise.
+	TracingServiceName = "skypilot-temporal-starter"
+	// LiveOutputKey is the key of a running step's latest output in its
+	// activity's heartbeat details.
+	LiveOutputKey = "output"
+	// LiveLinesMax is the most output lines of a step the worker keeps in a
+	// heartbeat, and a starter prints per poll.
+	LiveLinesMax = 5
+	// LiveLineCharsMax bounds each such line, in characters (code points).
+	LiveLineCharsMax = 300
+	// LiveStepsMax is the most running steps (or sweep branches) whose output a
+	// starter follows at once.
+	LiveStepsMax = 4
 )
+
+// StateSummaryOrder is the order of the states (StepState wire names) in a
+// summary line; states not listed follow, as they first appear.
+var StateSummaryOrder = []string{"running", "succeeded", "failed", "cancelled", "skipped", "pending"}
 
 // UsageError says "error: {message}".
 func UsageError(message string) string {
@@ -187,4 +212,104 @@ func WorkflowTimedOut() string {
 // Interrupted says "interrupted; workflow {workflow_id} keeps running".
 func Interrupted(workflowID string) string {
 	return "interrupted; workflow " + workflowID + " keeps running"
+}
+
+// WorkflowStarted says "workflow id: {workflow_id}".
+func WorkflowStarted(workflowID string) string {
+	return "workflow id: " + workflowID
+}
+
+// WorkflowUI says "ui: {url}".
+func WorkflowUI(url string) string {
+	return "ui: " + url
+}
+
+// Progress says "progress: phase={phase} step={step} finished={finished}{steps}".
+func Progress(phase, step, finished, steps string) string {
+	return "progress: phase=" + phase + " step=" + step + " finished=" + finished + steps
+}
+
+// ProgressOfTotal says "{finished}/{total}".
+func ProgressOfTotal(finished, total string) string {
+	return finished + "/" + total
+}
+
+// ProgressStep says " {name}:{status}".
+func ProgressStep(name, status string) string {
+	return " " + name + ":" + status
+}
+
+// StepLabel says "{name} [{branch}]".
+func StepLabel(name, branch string) string {
+	return name + " [" + branch + "]"
+}
+
+// StepState says "step {step}: {state}{metrics}".
+func StepState(step, state, metrics string) string {
+	return "step " + step + ": " + state + metrics
+}
+
+// StepWinner says "step {step}: winner {branch}{metrics}".
+func StepWinner(step, branch, metrics string) string {
+	return "step " + step + ": winner " + branch + metrics
+}
+
+// StepSummary says "step {step}: {counts}".
+func StepSummary(step, counts string) string {
+	return "step " + step + ": " + counts
+}
+
+// StateCount says "{count} {state}".
+func StateCount(count, state string) string {
+	return count + " " + state
+}
+
+// Metric says " {name}={value}".
+func Metric(name, value string) string {
+	return " " + name + "=" + value
+}
+
+// ResultHeader says "workflow completed: {steps} steps, commit {commit}".
+func ResultHeader(steps, commit string) string {
+	return "workflow completed: " + steps + " steps, commit " + commit
+}
+
+// ResultStep says "step {step}: cluster={cluster} job_id={job_id} status={status} duration={duration}s{idle}{metrics}".
+func ResultStep(step, cluster, jobID, status, duration, idle, metrics string) string {
+	return "step " + step + ": cluster=" + cluster + " job_id=" + jobID + " status=" + status + " duration=" + duration + "s" + idle + metrics
+}
+
+// ResultIdle says " idle_cluster={seconds}s".
+func ResultIdle(seconds string) string {
+	return " idle_cluster=" + seconds + "s"
+}
+
+// ResultSelect says "step {step}: winner {branch} cluster={cluster}{metrics}".
+func ResultSelect(step, branch, cluster, metrics string) string {
+	return "step " + step + ": winner " + branch + " cluster=" + cluster + metrics
+}
+
+// LogLine says "    {line}".
+func LogLine(line string) string {
+	return "    " + line
+}
+
+// LiveLine says "    {step} | {line}".
+func LiveLine(step, line string) string {
+	return "    " + step + " | " + line
+}
+
+// LiveSkipped says "    {step} | [lines not shown: {count}]".
+func LiveSkipped(step, count string) string {
+	return "    " + step + " | [lines not shown: " + count + "]"
+}
+
+// ClustersDowned says "clusters downed: {clusters}".
+func ClustersDowned(clusters string) string {
+	return "clusters downed: " + clusters
+}
+
+// TracingFailed says "warning: tracing is off: {detail}".
+func TracingFailed(detail string) string {
+	return "warning: tracing is off: " + detail
 }

@@ -10,8 +10,10 @@ import asyncio
 import logging
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from google.protobuf import json_format
 from temporalio import activity
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.exceptions import ApplicationError
@@ -21,22 +23,28 @@ from skypilot_temporal.activity_types import (
     RUN_SKY_DOWN,
     RUN_SKY_EXEC,
     RUN_SKY_LAUNCH,
+    RUN_SKY_PROVISION,
     CloneInput,
     CloneResult,
     DownInput,
     DownResult,
+    ProvisionOutcome,
     StepInput,
     StepOutcome,
 )
+from skypilot_temporal.clone_check import check_tasks, load_pipeline
 from skypilot_temporal.config import Settings
-from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
 from skypilot_temporal.contract import ENDPOINT_MISMATCH, JOB_FAILED
+from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
 from skypilot_temporal.failures import FailureBoundary
 from skypilot_temporal.heartbeat import Heartbeater, previous_checkpoint
 from skypilot_temporal.housekeeping import InUse
-from skypilot_temporal.joblog import StepLog
+from skypilot_temporal.joblog import LiveLines, StepLog
 from skypilot_temporal.repo import RepoPolicy, checkout_dir, ensure_checkout, load_task_yaml
-from skypilot_temporal.secrets import Redactor, resolve_secrets
+from skypilot_temporal import telemetry
+from skypilot_temporal.secrets import Redactor, SecretRefused, resolve_secrets
+from skypilot_temporal.task_cache import TaskCache, task_key
+from skypilot_temporal.task_paths import check_task_paths
 from skypilot_temporal.tasks import LogTail, build_task
 
 log = logging.getLogger("skypilot_temporal")
@@ -57,18 +65,36 @@ class PipelineActivities:
             max_yaml_bytes=settings.max_yaml_bytes,
             max_repo_bytes=settings.max_repo_bytes,
         )
+        # What the clone built, for the steps of the same run (never with secrets).
+        self.tasks = TaskCache()
+        # Building a task is pure Python under the GIL: threads beyond one or two add
+        # no throughput, only more contenders that keep the event loop (which answers
+        # queries and heartbeats) from the GIL when many runs clone at once.
+        self._builds = asyncio.Semaphore(2)
 
     def all(self) -> list[Callable[..., Any]]:
-        return [self.run_git_clone, self.run_sky_launch, self.run_sky_exec, self.run_sky_down]
+        return [self.run_git_clone, self.run_sky_launch, self.run_sky_exec, self.run_sky_provision,
+                self.run_sky_down]
+
+    def _heartbeater(
+        self, details: dict[str, Any] | None = None, output: Callable[[], dict[str, Any]] | None = None
+    ) -> Heartbeater:
+        return Heartbeater(details, output, every_s=self.settings.heartbeat_throttle_seconds)
 
     def _secrets(self, names: list[str]) -> dict[str, str]:
-        return resolve_secrets(names, self.settings.environ, self.settings.secret_allowlist)
+        try:
+            return resolve_secrets(names, self.settings.environ, self.settings.secret_allowlist)
+        except SecretRefused:
+            telemetry.count("secrets_refused", "runs refused a secret by the allowlist")
+            raise
 
     # -- clone ----------------------------------------------------------------
     @activity.defn(name=RUN_GIT_CLONE)
     async def run_git_clone(self, inp: CloneInput) -> CloneResult:
-        tag = _tag(activity.info().workflow_id, "clone")
-        async with FailureBoundary(f"clone of {inp.repo_url}") as boundary, Heartbeater():
+        info = activity.info()
+        tag = _tag(info.workflow_id, "clone")
+        log.info("%s cloning %s (attempt %s)", tag, inp.repo_url, info.attempt)
+        async with FailureBoundary(f"clone of {inp.repo_url}") as boundary, self._heartbeater():
             with self.in_use.hold(inp.run_key):
                 # A secret this worker does not hand out fails the run before git runs.
                 secrets = self._secrets(inp.secret_env_names)
@@ -76,18 +102,30 @@ class PipelineActivities:
                 repo_dir, commit = await ensure_checkout(
                     self.settings.work_dir, inp.run_key, inp.repo_url, inp.branch, "", self.policy
                 )
-                names: dict[str, str] = {}
-                for rel in inp.task_yamls:
-                    config = await asyncio.to_thread(load_task_yaml, repo_dir, rel, self.policy)
-                    names[rel] = str(config.get("name") or "")
-                    # Every task is built now, exactly as its step will build it (SkyPilot's
-                    # parser, the path policy), so a bad YAML of a late step fails the run
-                    # before any cluster is launched. CPU work: off the event loop.
-                    await asyncio.to_thread(
-                        build_task, config, repo_dir, rel, inp.envs_override, secrets
+                # The pipeline and every task it runs are built now, exactly as the
+                # steps will build them (SkyPilot's parser, the path policy), so a bad
+                # file or YAML of a late step fails the run before any cluster is
+                # launched. CPU work: off the event loop. What is built is kept for the
+                # run's steps (never with secrets).
+                dag, spec, source = await asyncio.to_thread(
+                    load_pipeline, repo_dir, inp.steps, inp.pipeline_file, inp.provision_ahead, self.policy
+                )
+
+                def keep(rel: str, envs: dict[str, str], task: Any) -> None:
+                    self.tasks.put(task_key(repo_dir, commit, rel, envs, secrets), task)
+
+                async with self._builds:
+                    names = await asyncio.to_thread(
+                        check_tasks, repo_dir, dag, inp.envs_override, secrets, self.policy, keep
                     )
-        log.info("%s cloned %s at %s", tag, inp.repo_url, commit[:12])
-        return CloneResult(commit=commit, task_names=names)
+        log.info("%s cloned %s at %s%s", tag, inp.repo_url, commit[:12],
+                 f" (pipeline {source}: {len(dag.steps)} steps)" if source else "")
+        return CloneResult(
+            commit=commit,
+            task_names=names,
+            pipeline=json_format.MessageToDict(spec, preserving_proto_field_name=True) if spec else None,
+            pipeline_file=source,
+        )
 
     # -- launch / exec ----------------------------------------------------------
     @activity.defn(name=RUN_SKY_LAUNCH)
@@ -97,6 +135,37 @@ class PipelineActivities:
     @activity.defn(name=RUN_SKY_EXEC)
     async def run_sky_exec(self, inp: StepInput) -> StepOutcome:
         return await self._run_step(inp, "exec")
+
+    @activity.defn(name=RUN_SKY_PROVISION)
+    async def run_sky_provision(self, inp: StepInput) -> ProvisionOutcome:
+        """Provisions a step's cluster and runs its task's `setup`, without its `run`:
+        the step's task follows with `exec` once the steps it needs are done."""
+        info = activity.info()
+        tag = _tag(info.workflow_id, inp.step, inp.cluster_name)
+        with self.in_use.hold(inp.run_key):
+            async with FailureBoundary(f"provisioning for step {inp.step} ({inp.task_yaml})") as boundary:
+                self._check_endpoint(inp.api_server_endpoint)
+                secrets = self._secrets(inp.secret_env_names)
+                redact = boundary.redact = Redactor(secrets)
+                tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
+                # The step's latest output rides on its heartbeats, masked like the rest.
+                live = LiveLines(inp.step, inp.cluster_name, info.attempt)
+                sink = StepLog(tag, redact, tail, live)
+                hb = self._heartbeater(previous_checkpoint(), live.snapshot)
+                async with hb:
+                    log.info("%s provisioning ahead (attempt %s)", tag, info.attempt)
+                    sub = await self._submission(inp, "provision", secrets, retry=info.attempt > 1)
+                    try:
+                        await self.executor.provision(sub, hb.checkpoint, hb.details, sink)
+                    except asyncio.CancelledError:
+                        details = activity.cancellation_details()
+                        if details is not None and details.cancel_requested:
+                            await asyncio.shield(self.executor.cancel(inp.cluster_name, None, hb.details))
+                        raise
+                    finally:
+                        sink.flush()
+                log.info("%s cluster ready", tag)
+                return ProvisionOutcome(cluster_name=inp.cluster_name, log_tail=tail.text())
 
     async def _run_step(self, inp: StepInput, kind: str) -> StepOutcome:
         with self.in_use.hold(inp.run_key):
@@ -111,10 +180,12 @@ class PipelineActivities:
             secrets = self._secrets(inp.secret_env_names)
             redact = boundary.redact = Redactor(secrets)
             tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
-            sink = StepLog(tag, redact, tail)
+            # The step's latest output rides on its heartbeats, masked like the rest.
+            live = LiveLines(inp.step, inp.cluster_name, info.attempt)
+            sink = StepLog(tag, redact, tail, live)
             resume = previous_checkpoint()
             job_id: int | None = resume.get("job_id")
-            hb = Heartbeater(resume)
+            hb = self._heartbeater(resume, live.snapshot)
             async with hb:
                 try:
                     if job_id is None and info.attempt > 1:
@@ -142,8 +213,10 @@ class PipelineActivities:
                 status=status,
                 duration_seconds=round(asyncio.get_running_loop().time() - started, 3),
                 log_tail=tail.text(),
+                metrics=dict(sink.metrics),
             )
-            log.info("%s job %s %s", tag, job_id, status)
+            log.info("%s job %s %s%s", tag, job_id, status,
+                     f" metrics {sink.metrics}" if sink.metrics else "")
             if status != SUCCEEDED:
                 # Not retryable: the job ran; a retry would run it again.
                 raise ApplicationError(
@@ -188,11 +261,20 @@ class PipelineActivities:
         repo_dir, _ = await ensure_checkout(
             self.settings.work_dir, inp.run_key, inp.repo_url, inp.branch, inp.commit, self.policy
         )
-        config = await asyncio.to_thread(load_task_yaml, repo_dir, inp.task_yaml, self.policy)
         # A deterministic name: a later attempt finds this job in the cluster's queue.
-        task = await asyncio.to_thread(
-            build_task, config, repo_dir, inp.task_yaml, inp.envs_override, secrets, inp.job_name
-        )
+        envs = {**inp.envs_override, **inp.step_envs}
+        key = task_key(repo_dir, inp.commit, inp.task_yaml, envs, secrets)
+        task = self.tasks.get(key)
+        if task is not None:
+            # The clone of this run built this very task from this commit; the path
+            # policy is checked again on the checkout as it is now.
+            task.name = inp.job_name
+            check_task_paths(task, repo_dir, inp.task_yaml)
+        else:
+            async with self._builds:
+                _, task = await asyncio.to_thread(
+                    self._build, repo_dir, inp.task_yaml, envs, secrets, inp.job_name
+                )
         return Submission(
             kind=kind,
             cluster_name=inp.cluster_name,
@@ -202,8 +284,17 @@ class PipelineActivities:
             autodown_minutes=inp.autodown_minutes,
             retry_until_up=inp.retry_until_up,
             retry=retry,
+            skip_setup=inp.skip_setup,
             run_key=inp.run_key,
         )
+
+    def _build(
+        self, repo_dir: Path, rel: str, envs_override: dict[str, str], secrets: dict[str, str],
+        name: str | None,
+    ) -> tuple[dict[str, Any], Any]:
+        """Loads and builds one task (in a thread: YAML and SkyPilot's parser are CPU work)."""
+        config = load_task_yaml(repo_dir, rel, self.policy)
+        return config, build_task(config, repo_dir, rel, envs_override, secrets, name)
 
     def _check_endpoint(self, requested: str) -> None:
         # The SDK resolves its endpoint once per process; switching it per call would
@@ -220,8 +311,10 @@ class PipelineActivities:
     # -- down -----------------------------------------------------------------
     @activity.defn(name=RUN_SKY_DOWN)
     async def run_sky_down(self, inp: DownInput) -> DownResult:
-        tag = _tag(activity.info().workflow_id, "teardown", inp.cluster_name)
-        async with FailureBoundary(f"down of {inp.cluster_name}"), Heartbeater():
+        info = activity.info()
+        tag = _tag(info.workflow_id, "teardown", inp.cluster_name)
+        log.info("%s downing (attempt %s)", tag, info.attempt)
+        async with FailureBoundary(f"down of {inp.cluster_name}"), self._heartbeater():
             down = asyncio.ensure_future(self.executor.down(inp.cluster_name))
             try:
                 existed = await asyncio.shield(down)
@@ -234,9 +327,9 @@ class PipelineActivities:
                 await down
                 raise
         if inp.release_run_key:
-            await asyncio.to_thread(
-                shutil.rmtree, checkout_dir(self.settings.work_dir, inp.release_run_key).parent, True
-            )
+            checkout = checkout_dir(self.settings.work_dir, inp.release_run_key)
+            self.tasks.forget(checkout)
+            await asyncio.to_thread(shutil.rmtree, checkout.parent, True)
         log.info("%s %s", tag, "downed" if existed else "already gone")
         return DownResult(cluster_name=inp.cluster_name, existed=existed)
 

@@ -12,18 +12,24 @@ RUN_GIT_CLONE = "run_git_clone"
 RUN_SKY_LAUNCH = "run_sky_launch"
 RUN_SKY_EXEC = "run_sky_exec"
 RUN_SKY_DOWN = "run_sky_down"
+RUN_SKY_PROVISION = "run_sky_provision"
 
 
 @dataclass
 class CloneInput:
     repo_url: str
     branch: str
-    task_yamls: list[str]
+    # The run's steps (proto JSON of PipelineSpec) when its input named them; else
+    # the steps come from the repository's pipeline file, or are the default ones.
+    steps: dict | None
     # Names the private checkout directory of this run.
     run_key: str
     # For validating every task YAML before anything launches (secret names only).
     envs_override: dict[str, str] = field(default_factory=dict)
     secret_env_names: list[str] = field(default_factory=list)
+    # Path of the pipeline file; "" = the default name, used only if it exists.
+    pipeline_file: str = ""
+    provision_ahead: bool = False
 
 
 @dataclass
@@ -31,6 +37,10 @@ class CloneResult:
     commit: str
     # Task name declared in each YAML (may be empty), for summaries.
     task_names: dict[str, str] = field(default_factory=dict)
+    # The steps of the repository's pipeline file (proto JSON of PipelineSpec), and
+    # the file; None when the run uses its own steps or the default pipeline.
+    pipeline: dict | None = None
+    pipeline_file: str = ""
 
 
 @dataclass
@@ -51,6 +61,10 @@ class StepInput:
     api_server_endpoint: str = ""
     autodown_minutes: int | None = None
     retry_until_up: bool = False
+    # This step's own envs (and its branch's), over envs_override.
+    step_envs: dict[str, str] = field(default_factory=dict)
+    # The task runs without its `setup` (the cluster was provisioned ahead).
+    skip_setup: bool = False
 
 
 @dataclass
@@ -61,6 +75,15 @@ class StepOutcome:
     status: str
     duration_seconds: float
     log_tail: str
+    # Reported by the job (metric marker lines), last value of each name.
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class ProvisionOutcome:
+    cluster_name: str
+    # The request's log tail (provisioning and setup output).
+    log_tail: str = ""
 
 
 @dataclass

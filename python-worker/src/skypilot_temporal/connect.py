@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.envconfig import ClientConfig, ClientConnectConfig
+from temporalio.runtime import Runtime
 
 from skypilot_temporal.contract import data_converter
 
@@ -21,5 +22,12 @@ def connect_config(environ: Mapping[str, str] | None = None) -> ClientConnectCon
     return config
 
 
-async def connect(environ: Mapping[str, str] | None = None) -> Client:
-    return await Client.connect(**connect_config(environ), data_converter=data_converter)
+async def connect(
+    environ: Mapping[str, str] | None = None,
+    interceptors: Sequence[Interceptor] = (),
+    runtime: Runtime | None = None,
+) -> Client:
+    return await Client.connect(
+        **connect_config(environ), data_converter=data_converter,
+        interceptors=interceptors, runtime=runtime,
+    )

@@ -31,6 +31,9 @@ _OPTIONS = pipeline_pb2.DESCRIPTOR.GetOptions()
 WORKFLOW_TYPE: str = _OPTIONS.Extensions[pipeline_pb2.workflow_type]
 DEFAULT_TASK_QUEUE: str = _OPTIONS.Extensions[pipeline_pb2.default_task_queue]
 PROGRESS_QUERY: str = _OPTIONS.Extensions[pipeline_pb2.progress_query]
+BRANCH_WORKFLOW_TYPE: str = _OPTIONS.Extensions[pipeline_pb2.branch_workflow_type]
+DEFAULT_PIPELINE_FILE: str = _OPTIONS.Extensions[pipeline_pb2.default_pipeline_file]
+METRIC_MARKER: str = _OPTIONS.Extensions[pipeline_pb2.metric_marker]
 
 ENV_NAME_PATTERN: str = _OPTIONS.Extensions[pipeline_pb2.env_name_pattern]
 ENV_NAME_MAX_LENGTH: int = _OPTIONS.Extensions[pipeline_pb2.env_name_max_length]
@@ -75,6 +78,15 @@ PHASE_COMPLETED = PHASES[pipeline_pb2.RUN_PHASE_COMPLETED]
 PHASE_FAILED = PHASES[pipeline_pb2.RUN_PHASE_FAILED]
 PHASE_CANCELLED = PHASES[pipeline_pb2.RUN_PHASE_CANCELLED]
 PHASE_TEARDOWN_FAILED = PHASES[pipeline_pb2.RUN_PHASE_TEARDOWN_FAILED]
+
+# StepProgress.state values (StepState), by enum value.
+STEP_STATES: dict[int, str] = _wire_names(pipeline_pb2.StepState)
+STATE_PENDING = STEP_STATES[pipeline_pb2.STEP_STATE_PENDING]
+STATE_RUNNING = STEP_STATES[pipeline_pb2.STEP_STATE_RUNNING]
+STATE_SUCCEEDED = STEP_STATES[pipeline_pb2.STEP_STATE_SUCCEEDED]
+STATE_FAILED = STEP_STATES[pipeline_pb2.STEP_STATE_FAILED]
+STATE_CANCELLED = STEP_STATES[pipeline_pb2.STEP_STATE_CANCELLED]
+STATE_SKIPPED = STEP_STATES[pipeline_pb2.STEP_STATE_SKIPPED]
 
 
 def _is_proto_type(type_hint: Any) -> bool:

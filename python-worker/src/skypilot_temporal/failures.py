@@ -25,6 +25,7 @@ from skypilot_temporal.contract import (
     SKYPILOT_UNAVAILABLE,
     WORKER_ERROR,
 )
+from skypilot_temporal.dag import InvalidInput
 from skypilot_temporal.executors.base import PermanentError, TransientError
 from skypilot_temporal.repo import GitFailed, RepoError, RepoUnreachable
 from skypilot_temporal.secrets import MissingSecret, SecretRefused
@@ -34,6 +35,7 @@ from skypilot_temporal.tasks import InvalidTask
 log = logging.getLogger("skypilot_temporal")
 
 _PERMANENT: list[tuple[type[BaseException], str]] = [
+    (InvalidInput, INVALID_INPUT),
     (SecretRefused, INVALID_INPUT),
     (MissingSecret, INVALID_INPUT),
     (RepoError, INVALID_REPO),

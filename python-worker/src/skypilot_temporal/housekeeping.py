@@ -24,6 +24,7 @@ from typing import Any
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
+from skypilot_temporal import telemetry
 from skypilot_temporal.repo import checkouts_root, tree_bytes
 
 log = logging.getLogger("skypilot_temporal.housekeeping")
@@ -78,6 +79,7 @@ class Housekeeper:
         max_bytes: int,
         prune_executor: Callable[..., dict[str, Any]] | None = None,
         executor_runs: Callable[[], set[str]] | None = None,
+        clusters_up: Callable[[], Any] | None = None,
     ) -> None:
         self.root = checkouts_root(work_dir)
         self.client = client
@@ -87,6 +89,7 @@ class Housekeeper:
         self.max_bytes = max_bytes
         self.prune_executor = prune_executor
         self.executor_runs = executor_runs
+        self.clusters_up = clusters_up
 
     async def run_forever(self) -> None:
         while True:
@@ -126,6 +129,15 @@ class Housekeeper:
             report["executor"] = await asyncio.to_thread(
                 self.prune_executor, now, self.max_idle_s, max(0, self.max_bytes - total), open_runs
             )
+        if self.clusters_up is not None:
+            try:
+                up = await self.clusters_up()
+            except Exception as err:  # noqa: BLE001 - a metric, not a duty
+                log.warning("counting the clusters up: %s", err)
+            else:
+                if up is not None:
+                    telemetry.gauge("clusters_up", "clusters of runs up now (as the executor sees them)", up)
+                    report["clusters_up"] = up
         if removed:
             log.info("housekeeping: removed %d checkouts, %d bytes of checkouts left", len(removed), total)
         return report

@@ -175,8 +175,9 @@ async def ensure_checkout(
     dest = checkout_dir(work_dir, run_key)
     if (dest / ".git").is_dir():
         try:
-            head = await _git("rev-parse", "HEAD", cwd=dest, transport=transport)
+            head = _known_head(dest) or await _git("rev-parse", "HEAD", cwd=dest, transport=transport)
             if not commit or head == commit:
+                _remember_head(dest, head)
                 _touch(dest.parent)
                 return dest, head
         except GitFailed:
@@ -186,14 +187,16 @@ async def ensure_checkout(
     await asyncio.to_thread(shutil.rmtree, dest, True)
     tmp.parent.mkdir(parents=True, exist_ok=True)
     (tmp.parent / "run_key").write_text(run_key)
-    clone = ["clone", "--depth", "1", "--no-tags", "--single-branch"]
+    # No template: no sample hooks or other files to write now and delete at the end
+    # (nor hooks from a template directory the host's git config may name).
+    clone = ["clone", "--template=", "--depth", "1", "--no-tags", "--single-branch"]
     if branch:
         clone += ["--branch", branch]
     where = f"repo_url {url!r} branch {branch or '(default)'}"
     limit = policy.max_repo_bytes
     try:
         await _git(*clone, "--", url, str(tmp), transport=transport, watch=tmp, max_bytes=limit)
-        head = await _git("rev-parse", "HEAD", cwd=tmp, transport=transport)
+        head = _read_head(tmp) or await _git("rev-parse", "HEAD", cwd=tmp, transport=transport)
         if commit and head != commit:
             # The branch moved since the run began: fetch exactly the commit the run uses.
             await _git("fetch", "--depth", "1", "origin", commit, cwd=tmp, transport=transport,
@@ -218,8 +221,63 @@ async def ensure_checkout(
         await asyncio.to_thread(shutil.rmtree, tmp, True)
         raise
     tmp.rename(dest)
+    _remember_head(dest, head)
     _touch(dest.parent)
     return dest, head
+
+
+# The commit each checkout this process made or verified is at, with what its
+# .git/HEAD looked like then: a later step of the run asks no git process. Anything
+# that changes the checkout (a new clone, a checkout) writes a new HEAD file.
+_HEADS: dict[Path, tuple[str, tuple[int, int, int]]] = {}
+_MAX_HEADS = 4096
+
+
+_SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+
+
+def _read_head(checkout: Path) -> str:
+    """HEAD's commit as a fresh clone records it (a branch ref, loose or packed, or a
+    detached commit), read without starting git; "" when it is anything else."""
+    git = checkout / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if head.startswith("ref: refs/"):
+            ref = head[5:]
+            loose = git / ref
+            if loose.is_file():
+                head = loose.read_text().strip()
+            else:
+                packed = (git / "packed-refs").read_text().splitlines()
+                head = next((line.split()[0] for line in packed
+                             if not line.startswith(("#", "^")) and line.split()[1:] == [ref]), "")
+    except (OSError, IndexError):
+        return ""
+    return head if _SHA.match(head) else ""
+
+
+def _head_signature(dest: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(dest / ".git" / "HEAD")
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def _known_head(dest: Path) -> str:
+    known = _HEADS.get(dest)
+    if known is None or known[1] != _head_signature(dest):
+        return ""
+    return known[0]
+
+
+def _remember_head(dest: Path, head: str) -> None:
+    signature = _head_signature(dest)
+    if signature is None:
+        return
+    if len(_HEADS) >= _MAX_HEADS:
+        _HEADS.clear()
+    _HEADS[dest] = (head, signature)
 
 
 def _touch(path: Path) -> None:

@@ -19,10 +19,17 @@ from skypilot_temporal.activities import PipelineActivities
 from skypilot_temporal.config import ConfigError, Settings
 from skypilot_temporal.connect import connect
 from skypilot_temporal.executors.base import Executor
+from skypilot_temporal import telemetry
+from skypilot_temporal.branch_workflow import SkyPilotBranchWorkflow
 from skypilot_temporal.housekeeping import Housekeeper, InUse
 from skypilot_temporal.workflow import SkyPilotWorkflow
 
 log = logging.getLogger("skypilot_temporal.worker")
+# Running activities get this long to finish when the worker stops; the whole drain
+# gets DRAIN_LIMIT_S. A workflow the SDK cannot evict (temporalio 1.34: a run
+# terminated while its step's activity is still cancelling) would hold the drain forever.
+GRACEFUL_S = 10
+DRAIN_LIMIT_S = GRACEFUL_S + 15
 
 
 def make_executor(settings: Settings) -> tuple[Executor, str]:
@@ -49,9 +56,10 @@ def make_executor(settings: Settings) -> tuple[Executor, str]:
 def workflow_runner() -> SandboxedWorkflowRunner:
     # Generated proto modules are deterministic; share them with the sandbox so the
     # proto symbol database (used to decode json/protobuf) is the worker's own.
+    # OpenTelemetry's context must be the worker's too, for the tracing interceptor.
     return SandboxedWorkflowRunner(
         restrictions=SandboxRestrictions.default.with_passthrough_modules(
-            "skypilot_temporal.v1", "google.protobuf"
+            "skypilot_temporal.v1", "google.protobuf", "opentelemetry"
         )
     )
 
@@ -67,15 +75,16 @@ def build_worker(client: Client, settings: Settings) -> tuple[Worker, Housekeepe
         max_bytes=settings.max_work_dir_bytes,
         prune_executor=getattr(executor, "prune", None),
         executor_runs=getattr(executor, "run_keys", None),
+        clusters_up=getattr(executor, "clusters_up", None),
     )
     worker = Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[SkyPilotWorkflow],
+        workflows=[SkyPilotWorkflow, SkyPilotBranchWorkflow],
         activities=activities.all(),
         max_concurrent_activities=settings.max_concurrent_activities,
         workflow_runner=workflow_runner(),
-        graceful_shutdown_timeout=timedelta(seconds=10),
+        graceful_shutdown_timeout=timedelta(seconds=GRACEFUL_S),
         # Cancellation reaches an activity only with a heartbeat response: send them
         # often (the SDK would otherwise wait up to 0.8 x the heartbeat timeout).
         max_heartbeat_throttle_interval=timedelta(seconds=settings.heartbeat_throttle_seconds),
@@ -88,22 +97,37 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     # asyncio.to_thread (file copies, YAML reads) must not queue behind a small pool.
     loop.set_default_executor(ThreadPoolExecutor(max_workers=settings.sdk_threads))
-    client = await connect(settings.environ)
+    client = await connect(
+        settings.environ,
+        interceptors=telemetry.client_interceptors(settings.environ),
+        runtime=telemetry.runtime(settings.environ),
+    )
     worker, housekeeper = build_worker(client, settings)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     log.info(
-        "worker ready: task queue %s, executor %s, namespace %s",
+        "worker ready: task queue %s, executor %s, namespace %s%s%s",
         settings.task_queue, settings.executor, client.namespace,
+        ", tracing on" if telemetry.tracing_enabled(settings.environ) else "",
+        f", metrics on http://{settings.environ[telemetry.METRICS_ADDRESS]}/metrics"
+        if settings.environ.get(telemetry.METRICS_ADDRESS) else "",
     )
     async with worker:
         sweeper = asyncio.create_task(housekeeper.run_forever())
         await stop.wait()
         sweeper.cancel()
-        # Leaving the block drains: running activities get the grace period; their
-        # SkyPilot jobs keep running and the next worker re-attaches to them.
+        # Draining: running activities get the grace period; their SkyPilot jobs keep
+        # running and the next worker re-attaches to them.
         log.info("stopping: draining the worker")
+        try:
+            await asyncio.wait_for(asyncio.shield(worker.shutdown()), DRAIN_LIMIT_S)
+        except asyncio.TimeoutError:
+            log.error("the worker did not drain within %s s (a workflow it cannot evict); "
+                      "exiting anyway: jobs keep running and the next worker re-attaches",
+                      DRAIN_LIMIT_S)
+            logging.shutdown()
+            os._exit(1)
     log.info("worker stopped")
 
 
@@ -122,7 +146,10 @@ def main() -> None:
     # token). Done once, before any thread exists; never changed afterwards.
     for key, value in settings.environ.items():
         os.environ.setdefault(key, value)
+    tracer_provider = telemetry.setup_tracing(settings.environ, "skypilot-temporal-worker")
     asyncio.run(serve(settings))
+    if tracer_provider is not None:
+        tracer_provider.shutdown()  # flushes the spans still queued
     logging.shutdown()
     # SDK calls still blocked in threads (a log stream, a long request) would hold the
     # interpreter at exit; their jobs keep running and the next worker re-attaches.

@@ -1,10 +1,13 @@
-"""SkyPilotWorkflow: the pipeline's steps as activities, with guaranteed teardown.
+"""SkyPilotWorkflow: a pipeline of steps as a graph of activities, with guaranteed
+teardown.
 
 Deterministic: no I/O, clock or randomness here; every effect is an activity.
-A cluster is downed as soon as no later step needs it (while the next step already
-launches); on failure or cancellation every cluster the run may have started is
-downed, shielded from the cancellation. A teardown that runs out of its budget fails
-the run, naming every cluster still up: it never gives up silently.
+Steps whose needs are met run at once. A swept step runs as one child workflow per
+branch (branch_workflow.py), so a sweep's history stays bounded. A cluster is downed
+as soon as no step left needs it (while the next step already launches); on failure
+or cancellation every cluster the run may have started is downed, shielded from the
+cancellation, and a teardown that runs out of its budget fails the run naming every
+cluster still up.
 """
 
 from __future__ import annotations
@@ -12,25 +15,32 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from google.protobuf import json_format
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
+from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
     from skypilot_temporal.activity_types import (
         RUN_GIT_CLONE,
-        RUN_SKY_DOWN,
-        RUN_SKY_EXEC,
-        RUN_SKY_LAUNCH,
         CloneInput,
         CloneResult,
-        DownInput,
-        DownResult,
         StepInput,
         StepOutcome,
     )
+    from skypilot_temporal.branch_types import (
+        BRANCH_EVENT_SIGNAL,
+        VERDICT_SIGNAL,
+        BranchEvent,
+        BranchInput,
+        BranchResult,
+        BranchStep,
+        RunContext,
+    )
     from skypilot_temporal.contract import (
+        BRANCH_WORKFLOW_TYPE,
         INVALID_INPUT,
+        JOB_FAILED,
         PHASE_CANCELLED,
         PHASE_CLONE,
         PHASE_COMPLETED,
@@ -40,22 +50,22 @@ with workflow.unsafe.imports_passed_through():
         PHASE_TEARDOWN,
         PHASE_TEARDOWN_FAILED,
         PROGRESS_QUERY,
-        STEP_TIMED_OUT,
         TEARDOWN_FAILED,
         WORKFLOW_TYPE,
     )
-    from skypilot_temporal.pipeline import LAUNCH, InvalidInput, Plan, PlannedStep, build_plan
+    from skypilot_temporal.dag import LAUNCH, SELECT, Step, Sweep
+    from skypilot_temporal.pipeline import InvalidInput, Plan, build_plan, check_input
+    from skypilot_temporal.run_progress import RunProgress
     from skypilot_temporal.v1 import pipeline_pb2 as pb
+    from skypilot_temporal.workflow_steps import (
+        Clusters,
+        failure_text,
+        is_cancellation,
+        run_step,
+        settle,
+        step_duration,
+    )
 
-# A step retries for as long as its budget lasts (timeout_seconds), not a number of
-# times: a frozen worker's open polls can swallow several attempts in a row, each lost
-# only after the heartbeat timeout, and that must not fail a healthy job.
-STEP_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=15),
-    maximum_attempts=0,
-)
 # A clone fails for good quickly: an unreachable repository is reported in seconds.
 CLONE_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -63,95 +73,108 @@ CLONE_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=10),
     maximum_attempts=4,
 )
-# Teardown keeps trying for its whole budget: a leaked cluster costs money.
-DOWN_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-    maximum_attempts=0,
-)
 CLONE_TIMEOUT = timedelta(minutes=5)
 SHORT_HEARTBEAT = timedelta(seconds=30)
-BUDGET_GRACE_S = 60
+
+
+class StepFailed(Exception):
+    """A step of the run failed; carries the failure a client sees."""
+
+    def __init__(self, failure: ApplicationError) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
 
 
 @workflow.defn(name=WORKFLOW_TYPE)
 class SkyPilotWorkflow:
     def __init__(self) -> None:
-        self._progress = pb.SkyPilotWorkflowProgress(phase=PHASE_STARTING)
-        # Clusters this run may have started and not yet downed, in launch order.
-        self._up: list[str] = []
-        # Downs in flight, by cluster: each cluster is downed by one activity at a time.
-        self._downing: dict[str, asyncio.Task[None]] = {}
-        # Clusters whose down ran out of budget, with the last error.
-        self._left: dict[str, str] = {}
-        # The step whose activity is running, named in a failure.
-        self._current = ""
+        self._phase = PHASE_STARTING
+        self._clusters = Clusters("", 0)
+        self._progress = RunProgress()
+        # Step names done (a swept step: every branch), started, and branch events.
+        self._done: set[str] = set()
+        self._started: set[str] = set()
+        self._events: dict[str, list[BranchEvent]] = {}
+        self._result = pb.SkyPilotWorkflowResult()
 
     @workflow.query(name=PROGRESS_QUERY)
     def progress(self) -> pb.SkyPilotWorkflowProgress:
-        p = pb.SkyPilotWorkflowProgress()
-        p.CopyFrom(self._progress)
-        p.clusters_up[:] = self._up
-        p.clusters_left[:] = list(self._left)
-        return p
+        return self._progress.render(self._phase, self._clusters)
+
+    @workflow.signal(name=BRANCH_EVENT_SIGNAL)
+    def branch_event(self, event: BranchEvent) -> None:
+        self._progress.branch_event(event)
 
     @workflow.run
     async def run(self, inp: pb.SkyPilotWorkflowInput) -> pb.SkyPilotWorkflowResult:
         info = workflow.info()
+        run_key = f"{info.workflow_id}-{info.run_id}"
+        _count("runs_started", "runs started")
         try:
-            plan = build_plan(inp, info.workflow_id, info.run_id)
+            options = check_input(inp, info.workflow_id, info.run_id)
+            plan = build_plan(inp, info.workflow_id, info.run_id) if inp.steps else None
         except InvalidInput as err:
             self._set_phase(PHASE_FAILED)
             raise ApplicationError(str(err), type=INVALID_INPUT, non_retryable=True) from None
-        self._progress.steps_total = len(plan.steps)
-        self._progress.clusters[:] = plan.clusters
-        run_key = f"{info.workflow_id}-{info.run_id}"
-        result = pb.SkyPilotWorkflowResult()
-
+        self._clusters = Clusters(options.api_server_endpoint, options.teardown_timeout_s)
+        if plan is not None:
+            self._progress.planned(plan)
         try:
             self._set_phase(PHASE_CLONE)
-            self._current = "clone"
-            clone = await self._clone(inp, plan, run_key)
-            result.commit = clone.commit
+            clone = await self._clone(inp, run_key)
+            self._result.commit = clone.commit
+            if plan is None:
+                steps = None
+                if clone.pipeline is not None:
+                    steps = list(json_format.ParseDict(clone.pipeline, pb.PipelineSpec()).steps)
+                plan = build_plan(inp, info.workflow_id, info.run_id, steps, clone.pipeline_file)
+                self._progress.planned(plan)
             self._set_phase(PHASE_RUNNING)
-            for index, step in enumerate(plan.steps):
-                outcome = await self._run_step(inp, plan, step, clone.commit, run_key)
-                result.steps.append(outcome)
-                self._progress.finished.append(outcome)
-                self._progress.current_step = ""
-                last = index == len(plan.steps) - 1
-                for cluster in plan.release_after.get(index, []):
-                    # Not awaited: the next step launches while this cluster goes down.
-                    self._start_down(cluster, plan, result, run_key if last else "")
-            # Shielded: a cancel arriving now goes to teardown, which waits for these.
-            while self._downing:
-                await asyncio.shield(next(iter(self._downing.values())))
+            ctx = _context(inp, options, clone.commit, run_key)
+            await self._run_graph(plan, ctx)
+            await self._clusters.wait()
         except BaseException as err:
-            cancelled = _is_cancellation(err)
+            cancelled = is_cancellation(err)
             self._set_phase(PHASE_TEARDOWN)
-            await self._teardown(plan, result, run_key)
-            if self._left:
-                raise self._teardown_failure(result, err) from None
+            await self._clusters.teardown(run_key)
+            if self._clusters.left:
+                raise self._teardown_failure(err) from None
             self._set_phase(PHASE_CANCELLED if cancelled else PHASE_FAILED)
+            _count("runs_cancelled" if cancelled else "runs_failed", "runs that ended so",
+                   {} if cancelled else _failure_labels(err))
+            if isinstance(err, StepFailed):
+                raise err.failure from None
+            if isinstance(err, InvalidInput):
+                raise ApplicationError(str(err), type=INVALID_INPUT, non_retryable=True) from None
             if not cancelled and isinstance(err, ActivityError) and isinstance(err.cause, ApplicationError):
-                raise self._step_failure(err.cause) from err
+                # The clone failed.
+                raise ApplicationError(
+                    f"step 'clone' failed: {err.cause.message}", type=err.cause.type, non_retryable=True
+                ) from err
             raise
-        if self._left:
-            raise self._teardown_failure(result, None)
+        if self._clusters.left:
+            raise self._teardown_failure(None)
         self._set_phase(PHASE_COMPLETED)
-        return result
+        _count("runs_completed", "runs completed")
+        self._result.clusters_downed[:] = self._clusters.downed + self._progress.branch_clusters_downed()
+        self._result.steps.extend(self._progress.results())
+        return self._result
 
-    async def _clone(self, inp: pb.SkyPilotWorkflowInput, plan: Plan, run_key: str) -> CloneResult:
+    async def _clone(self, inp: pb.SkyPilotWorkflowInput, run_key: str) -> CloneResult:
+        steps = None
+        if inp.steps:
+            steps = json_format.MessageToDict(pb.PipelineSpec(steps=inp.steps), preserving_proto_field_name=True)
         return await workflow.execute_activity(
             RUN_GIT_CLONE,
             CloneInput(
                 repo_url=inp.repo_url,
                 branch=inp.branch,
-                task_yamls=plan.task_yamls,
+                steps=steps,
                 run_key=run_key,
                 envs_override=dict(inp.envs_override),
                 secret_env_names=list(inp.secret_env_names),
+                pipeline_file=inp.pipeline_file,
+                provision_ahead=inp.launch.provision_ahead,
             ),
             result_type=CloneResult,
             start_to_close_timeout=CLONE_TIMEOUT,
@@ -160,163 +183,295 @@ class SkyPilotWorkflow:
             summary=f"clone {inp.repo_url} {inp.branch}".strip(),
         )
 
-    def _step_failure(self, cause: ApplicationError) -> ApplicationError:
-        """The failure a client sees: names the step, carries the job's log tail."""
-        message = f"step {self._current!r} failed: {cause.message}"
-        outcome = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
-        if outcome:
-            self._progress.finished.append(
-                pb.StepResult(
-                    name=self._current,
-                    cluster_name=str(outcome.get("cluster_name", "")),
-                    job_id=int(outcome.get("job_id") or 0),
-                    status=str(outcome.get("status", "")),
-                    duration_seconds=float(outcome.get("duration_seconds") or 0),
-                    log_tail=str(outcome.get("log_tail", "")),
-                )
-            )
-            if outcome.get("log_tail"):
-                message += "\n--- log tail ---\n" + str(outcome["log_tail"])
-        return ApplicationError(message, type=cause.type, non_retryable=True)
+    # -- the graph ----------------------------------------------------------------
+    async def _run_graph(self, plan: Plan, ctx: RunContext) -> None:
+        """Runs every step as soon as its needs are done; the first failure cancels
+        the rest (which cancel their jobs) and is raised."""
+        units = [self._step_unit(plan, st, ctx) for st in plan.steps if not st.sweep and st.kind != SELECT]
+        units += [self._sweep_unit(plan, sw, ctx) for sw in plan.dag.sweeps.values()]
+        tasks = [asyncio.ensure_future(u) for u in units]
+        try:
+            pending = tasks
+            while pending:
+                done, pending = await workflow.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
+                failed = next((t for t in done if t.exception() is not None), None)
+                if failed is not None:
+                    raise failed.exception()  # type: ignore[misc]
+        except BaseException:
+            for t in tasks:
+                t.cancel()
+            for t in tasks:
+                await settle(t)
+            raise
 
-    def _teardown_failure(
-        self, result: pb.SkyPilotWorkflowResult, err: BaseException | None
-    ) -> ApplicationError:
+    async def _needs(self, names: tuple[str, ...] | set[str], started: bool = False) -> None:
+        have = self._started | self._done if started else self._done
+        if not all(n in have for n in names):
+            await workflow.wait_condition(
+                lambda: all(n in (self._started | self._done if started else self._done) for n in names)
+            )
+
+    async def _step_unit(self, plan: Plan, st: Step, ctx: RunContext) -> None:
+        cluster = plan.cluster_name(st.cluster)
+        ahead: asyncio.Task | None = None
+        ready: list = []  # when a cluster provisioned ahead stood ready
+        if st.kind == LAUNCH and st.provision_ahead and st.needs:
+            # The cluster comes up (setup included) while the steps it waits for run.
+            await self._needs(st.needs, started=True)
+            self._clusters.started(cluster)
+            self._progress.provisioning(st.name, cluster)
+
+            async def provision() -> None:
+                await run_step(self._input(plan, st, ctx), "provision", st.timeout_s, st.heartbeat_timeout_s,
+                               f"{st.name}: provision {cluster} ahead ({st.task_yaml}, setup only)")
+                ready.append(workflow.now())
+
+            ahead = asyncio.ensure_future(provision())
+        try:
+            await self._needs(st.needs)
+            self._started.add(st.name)
+            needs_done = workflow.now()
+            self._progress.step_running(st.name, cluster)
+            if ahead is not None:
+                await ahead
+            elif st.kind == LAUNCH:
+                self._clusters.started(cluster)
+            kind = "launch" if st.kind == LAUNCH and ahead is None else "exec"
+            inp = self._input(plan, st, ctx)
+            inp.skip_setup = ahead is not None
+            outcome = await run_step(inp, kind, st.timeout_s, st.heartbeat_timeout_s,
+                                     f"{st.name}: {kind} {st.task_yaml} on {cluster}")
+        except (ActivityError, ApplicationError) as err:
+            if is_cancellation(err):
+                raise
+            raise StepFailed(self._step_failure(st.name, cluster, err)) from None
+        finally:
+            if ahead is not None and not ahead.done():
+                ahead.cancel()
+                await settle(ahead)
+        assert isinstance(outcome, StepOutcome)
+        # What provisioning ahead cost: the time the cluster stood ready, unused.
+        idle = max(0.0, (needs_done - ready[0]).total_seconds()) if ready else 0.0
+        duration = (workflow.now() - needs_done).total_seconds()
+        self._progress.step_done(st.name, outcome, duration, idle_seconds=idle, kind=st.kind)
+        step_duration(kind, duration)
+        self._done.add(st.name)
+        self._release(plan, ctx)
+
+    def _release(self, plan: Plan, ctx: RunContext) -> None:
+        """Downs every cluster (outside sweeps) whose steps are all done."""
+        everything_done = all(s.name in self._done for s in plan.steps)
+        for st in plan.steps:
+            if st.kind != LAUNCH or st.sweep:
+                continue
+            cluster = plan.cluster_name(st.cluster)
+            if all(u in self._done for u in plan.dag.users(st.cluster)):
+                self._clusters.down(cluster, ctx.run_key if everything_done else "")
+
+    def _input(self, plan: Plan, st: Step, ctx: RunContext) -> StepInput:
+        return StepInput(
+            step=st.name,
+            cluster_name=plan.cluster_name(st.cluster),
+            job_name=plan.job_name(st.name),
+            task_yaml=st.task_yaml,
+            repo_url=ctx.repo_url,
+            branch=ctx.branch,
+            commit=ctx.commit,
+            run_key=ctx.run_key,
+            envs_override=dict(ctx.envs_override),
+            secret_env_names=list(ctx.secret_env_names),
+            api_server_endpoint=ctx.api_server_endpoint,
+            autodown_minutes=ctx.autodown_minutes if st.kind == LAUNCH else None,
+            retry_until_up=ctx.retry_until_up,
+            step_envs=dict(st.envs),
+        )
+
+    # -- sweeps -----------------------------------------------------------------
+    async def _sweep_unit(self, plan: Plan, sweep: Sweep, ctx: RunContext) -> None:
+        lane = [plan.dag.step(n) for n in sweep.lane]
+        after = [plan.dag.step(n) for n in sweep.after]
+        members = set(sweep.lane) | set(sweep.after)
+        if sweep.selection is not None:
+            members.add(sweep.selection.step)
+        await self._needs({n for st in lane for n in st.needs if n not in members})
+        self._started.update(sweep.lane)
+        await_verdict = bool(after)
+        handles: dict[int, workflow.ChildWorkflowHandle] = {}
+        results: dict[int, BranchResult | BaseException] = {}
+        state = self._progress.sweep(sweep.step)
+
+        def lane_finished(i: int) -> bool:
+            return i in results or state.lane_done(i)
+
+        def stop_early() -> bool:
+            return not sweep.keep_going and state.any_failed()
+
+        async def follow(i: int, handle: workflow.ChildWorkflowHandle) -> None:
+            try:
+                results[i] = await handle
+            except ChildWorkflowError as err:
+                results[i] = err
+            state.child_finished(i, results[i])
+
+        watchers: list[asyncio.Task] = []
+        try:
+            for branch in sweep.branches:
+                await workflow.wait_condition(
+                    lambda: stop_early() or sum(1 for j in handles if not lane_finished(j)) < sweep.max_parallel
+                )
+                if stop_early():
+                    break
+                handle = await workflow.start_child_workflow(
+                    BRANCH_WORKFLOW_TYPE,
+                    self._branch_input(plan, sweep, branch.index, ctx, lane, after, await_verdict),
+                    id=f"{workflow.info().workflow_id}-{plan.options.run_tag}-{sweep.step}-b{branch.index}",
+                    result_type=BranchResult,
+                    parent_close_policy=workflow.ParentClosePolicy.REQUEST_CANCEL,
+                    cancellation_type=workflow.ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+                    static_summary=f"{sweep.step} [{branch.label}] on {plan.cluster_name(sweep.cluster, branch.index)}",
+                )
+                handles[branch.index] = handle
+                state.child_started(branch.index)
+                watchers.append(asyncio.ensure_future(follow(branch.index, handle)))
+            await workflow.wait_condition(
+                lambda: stop_early() or all(lane_finished(i) for i in handles)
+            )
+            if stop_early():
+                raise StepFailed(state.failure(sweep))
+            succeeded = [i for i in handles if state.lane_ok(i) and not isinstance(results.get(i), BaseException)]
+            if len(succeeded) < sweep.min_succeeded:
+                raise StepFailed(state.too_few(sweep, len(succeeded)))
+            self._done.update(sweep.lane)
+            if sweep.selection is not None:
+                winner = state.select(sweep, succeeded)
+                if winner is None:
+                    raise StepFailed(state.no_metric(sweep))
+                self._done.add(sweep.selection.step)
+                for i in handles:
+                    # A branch that failed (or already ended) waits for no verdict.
+                    if await_verdict and i != winner and i not in results and state.lane_ok(i):
+                        await _verdict(handles[i], False)
+                if after:
+                    await self._needs({n for st in after for n in st.needs if n not in members})
+                    self._started.update(sweep.after)
+                    await _verdict(handles[winner], True)
+                    await workflow.wait_condition(lambda: winner in results)
+                    outcome = results[winner]
+                    if isinstance(outcome, BaseException) or not outcome.ok:
+                        raise StepFailed(state.winner_failed(sweep, winner, outcome))
+                    self._done.update(sweep.after)
+            for w in watchers:
+                await settle(w)
+        except BaseException:
+            for i, handle in handles.items():
+                if i not in results:
+                    handle.cancel()
+            for w in watchers:
+                await settle(w)
+            raise
+
+    def _branch_input(
+        self, plan: Plan, sweep: Sweep, index: int, ctx: RunContext, lane: list[Step], after: list[Step],
+        await_verdict: bool,
+    ) -> BranchInput:
+        branch = sweep.branches[index]
+        info = workflow.info()
+
+        def step(st: Step) -> BranchStep:
+            return BranchStep(
+                name=st.name,
+                kind="launch" if st.kind == LAUNCH else "exec",
+                task_yaml=st.task_yaml,
+                job_name=plan.job_name(st.name, index),
+                timeout_s=st.timeout_s,
+                heartbeat_timeout_s=st.heartbeat_timeout_s,
+                envs={**st.envs, **branch.envs},
+            )
+
+        return BranchInput(
+            parent_workflow_id=info.workflow_id,
+            parent_run_id=info.run_id,
+            sweep=sweep.step,
+            index=index,
+            label=branch.label,
+            cluster_name=plan.cluster_name(sweep.cluster, index),
+            run=ctx,
+            steps=[step(st) for st in lane],
+            after=[step(st) for st in after],
+            await_verdict=await_verdict,
+        )
+
+    # -- failures -----------------------------------------------------------------
+    def _step_failure(self, name: str, cluster: str, err: BaseException) -> ApplicationError:
+        """The failure a client sees: names the step, carries the job's log tail."""
+        cause = err.cause if isinstance(err, ActivityError) else err
+        text = failure_text(err)
+        kind = cause.type if isinstance(cause, ApplicationError) else JOB_FAILED
+        message = f"step {name!r} failed: {text}"
+        details = cause.details[0] if isinstance(cause, ApplicationError) and cause.details else None
+        outcome = details if isinstance(details, dict) else {}
+        self._progress.step_failed(name, cluster, outcome)
+        if outcome.get("log_tail"):
+            message += "\n--- log tail ---\n" + str(outcome["log_tail"])
+        return ApplicationError(message, type=kind, non_retryable=True)
+
+    def _teardown_failure(self, err: BaseException | None) -> ApplicationError:
         self._set_phase(PHASE_TEARDOWN_FAILED)
-        left = "; ".join(f"{c} ({why})" for c, why in self._left.items())
-        message = f"teardown failed: clusters still up: {', '.join(self._left)}. Last errors: {left}"
+        _count("teardown_failures", "runs whose teardown left clusters up", value=len(self._clusters.left))
+        left = self._clusters.left
+        why = "; ".join(f"{c} ({reason})" for c, reason in left.items())
+        message = f"teardown failed: clusters still up: {', '.join(left)}. Last errors: {why}"
         if err is None:
-            done = ", ".join(f"{s.name} {s.status}" for s in result.steps)
+            done = ", ".join(f"{s.name} {s.status}" for s in self._progress.results())
             message += f". The steps themselves completed: {done}"
-        elif _is_cancellation(err):
+        elif is_cancellation(err):
             message += ". The run had been cancelled"
+        elif isinstance(err, StepFailed):
+            message += f". The run had failed: {err.failure.message}"
         else:
-            cause = err.cause if isinstance(err, ActivityError) else err
-            text = cause.message if isinstance(cause, ApplicationError) else str(cause)
-            message += f". The run had failed in step {self._current!r}: {text}"
+            message += f". The run had failed: {failure_text(err)}"
         return ApplicationError(message, type=TEARDOWN_FAILED, non_retryable=True)
 
-    async def _run_step(
-        self, inp: pb.SkyPilotWorkflowInput, plan: Plan, step: PlannedStep, commit: str, run_key: str
-    ) -> pb.StepResult:
-        self._progress.current_step = step.name
-        self._current = step.name
-        launch = step.kind == LAUNCH
-        if launch and step.cluster_name not in self._up:
-            # Recorded before the launch: a launch that fails midway may leave it up.
-            self._up.append(step.cluster_name)
-        started = workflow.now()
-        verb = "launch" if launch else "exec"
-        handle = workflow.start_activity(
-            RUN_SKY_LAUNCH if launch else RUN_SKY_EXEC,
-            StepInput(
-                step=step.name,
-                cluster_name=step.cluster_name,
-                job_name=step.job_name,
-                task_yaml=step.task_yaml,
-                repo_url=inp.repo_url,
-                branch=inp.branch,
-                commit=commit,
-                run_key=run_key,
-                envs_override=dict(inp.envs_override),
-                secret_env_names=list(inp.secret_env_names),
-                api_server_endpoint=inp.api_server_endpoint,
-                autodown_minutes=plan.autodown_minutes if launch else None,
-                retry_until_up=plan.retry_until_up,
-            ),
-            result_type=StepOutcome,
-            # Longer than the budget: the budget's timer below must win, so that the
-            # activity sees the run's cancel and cancels its job.
-            start_to_close_timeout=timedelta(seconds=step.timeout_s + BUDGET_GRACE_S),
-            heartbeat_timeout=timedelta(seconds=step.heartbeat_timeout_s),
-            retry_policy=STEP_RETRY,
-            # Wait for the activity to cancel its SkyPilot request/job before teardown.
-            cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-            summary=f"{step.name}: {verb} {step.task_yaml} on {step.cluster_name}",
-        )
-        try:
-            # The budget spans every attempt: a timer here, not a per-attempt timeout.
-            done, _ = await workflow.wait([handle], timeout=step.timeout_s)
-        except asyncio.CancelledError:
-            handle.cancel()
-            await _settle(handle)
-            raise
-        if not done:
-            handle.cancel()
-            await _settle(handle)
-            raise ApplicationError(
-                f"step {step.name!r} ran out of its budget of {step.timeout_s} s "
-                "(timeout_seconds, across retries); its job was cancelled",
-                type=STEP_TIMED_OUT,
-                non_retryable=True,
-            )
-        outcome: StepOutcome = handle.result()
-        return pb.StepResult(
-            name=outcome.step,
-            kind=step.kind,
-            cluster_name=outcome.cluster_name,
-            job_id=outcome.job_id,
-            status=outcome.status,
-            duration_seconds=round((workflow.now() - started).total_seconds(), 3),
-            log_tail=outcome.log_tail,
-        )
-
-    def _start_down(self, cluster: str, plan: Plan, result: pb.SkyPilotWorkflowResult, release: str) -> None:
-        if cluster not in self._downing:
-            self._downing[cluster] = asyncio.ensure_future(self._down(cluster, plan, result, release))
-
-    async def _down(self, cluster: str, plan: Plan, result: pb.SkyPilotWorkflowResult, release: str) -> None:
-        budget = timedelta(seconds=plan.teardown_timeout_s)
-        try:
-            await workflow.execute_activity(
-                RUN_SKY_DOWN,
-                DownInput(cluster_name=cluster, api_server_endpoint=plan.api_server_endpoint,
-                          release_run_key=release),
-                result_type=DownResult,
-                start_to_close_timeout=budget,
-                schedule_to_close_timeout=budget,
-                heartbeat_timeout=SHORT_HEARTBEAT,
-                retry_policy=DOWN_RETRY,
-                summary=f"down {cluster}",
-            )
-        except ActivityError as err:
-            cause = err.cause
-            why = cause.message if isinstance(cause, ApplicationError) else str(cause or err)
-            workflow.logger.error("teardown of %s gave up: %s", cluster, why)
-            self._left[cluster] = why or type(cause).__name__
-            return
-        finally:
-            self._downing.pop(cluster, None)
-        self._up.remove(cluster)
-        result.clusters_downed.append(cluster)
-
-    async def _teardown(self, plan: Plan, result: pb.SkyPilotWorkflowResult, run_key: str) -> None:
-        """Downs every cluster still up, all at once, even while the run is cancelled."""
-        pending = [c for c in reversed(self._up) if c not in self._left]
-        for i, cluster in enumerate(pending):
-            self._start_down(cluster, plan, result, run_key if i == len(pending) - 1 else "")
-        # Through repeated cancellation of the run: teardown is never abandoned.
-        while self._downing:
-            await _settle(next(iter(self._downing.values())))
-
     def _set_phase(self, phase: str) -> None:
-        self._progress.phase = phase
+        self._phase = phase
         workflow.set_current_details(f"phase: {phase}")
 
 
-async def _settle(task: asyncio.Task) -> None:
-    """Waits until `task` is done, ignoring its outcome and any further cancellation
-    of the run (a second cancel must not abandon teardown)."""
-    while not task.done():
-        try:
-            await asyncio.shield(task)
-        except asyncio.CancelledError:
-            continue
-        except Exception:  # noqa: BLE001 - the caller reads the task's outcome
-            break
+def _count(name: str, description: str, labels: dict[str, str] | None = None, value: int = 1) -> None:
+    # The workflow's meter records nothing while a history replays: no double counts.
+    counter = workflow.metric_meter().create_counter(f"skypilot_temporal_{name}", description)
+    (counter.with_additional_attributes(labels) if labels else counter).add(value)
 
 
-def _is_cancellation(err: BaseException) -> bool:
-    return isinstance(err, (asyncio.CancelledError, CancelledError)) or (
-        isinstance(err, ActivityError) and isinstance(err.cause, CancelledError)
+def _failure_labels(err: BaseException) -> dict[str, str]:
+    failure = err.failure if isinstance(err, StepFailed) else getattr(err, "cause", None) or err
+    kind = failure.type if isinstance(failure, ApplicationError) else type(failure).__name__
+    step = ""
+    if isinstance(err, ActivityError):
+        step = "clone"  # the one activity the run awaits outside its steps
+    elif isinstance(failure, ApplicationError) and failure.message.startswith("step '"):
+        step = failure.message.split("'", 2)[1]
+    return {"failure_type": kind or "", "step": step}
+
+
+async def _verdict(handle: workflow.ChildWorkflowHandle, won: bool) -> None:
+    """Tells a branch whether it won; a branch that has meanwhile ended needs no word."""
+    try:
+        await handle.signal(VERDICT_SIGNAL, won)
+    except Exception as err:  # noqa: BLE001 - the branch's own result tells what it did
+        workflow.logger.info("branch %s did not take its verdict: %s", handle.id, err)
+
+
+def _context(inp: pb.SkyPilotWorkflowInput, options, commit: str, run_key: str) -> RunContext:
+    return RunContext(
+        repo_url=inp.repo_url,
+        branch=inp.branch,
+        commit=commit,
+        run_key=run_key,
+        envs_override=dict(inp.envs_override),
+        secret_env_names=list(inp.secret_env_names),
+        api_server_endpoint=options.api_server_endpoint,
+        autodown_minutes=options.autodown_minutes,
+        retry_until_up=options.retry_until_up,
+        teardown_timeout_s=options.teardown_timeout_s,
     )

@@ -39,8 +39,12 @@ const (
 	StepKind_STEP_KIND_UNSPECIFIED StepKind = 0
 	// `sky launch`: provision cluster `{cluster_prefix}-{cluster}` and run the task.
 	StepKind_STEP_KIND_LAUNCH StepKind = 1
-	// `sky exec`: run the task on the cluster an earlier LAUNCH step of this run made.
+	// `sky exec`: run the task on the cluster a LAUNCH step it needs (directly or
+	// not) made. On the cluster of a sweep: once per branch, on the branch's cluster.
 	StepKind_STEP_KIND_EXEC StepKind = 2
+	// No task: picks one branch of a sweep by a metric its jobs reported. Steps
+	// that need it and exec on the sweep's cluster run on the winner only.
+	StepKind_STEP_KIND_SELECT StepKind = 3
 )
 
 // Enum value maps for StepKind.
@@ -49,11 +53,13 @@ var (
 		0: "STEP_KIND_UNSPECIFIED",
 		1: "STEP_KIND_LAUNCH",
 		2: "STEP_KIND_EXEC",
+		3: "STEP_KIND_SELECT",
 	}
 	StepKind_value = map[string]int32{
 		"STEP_KIND_UNSPECIFIED": 0,
 		"STEP_KIND_LAUNCH":      1,
 		"STEP_KIND_EXEC":        2,
+		"STEP_KIND_SELECT":      3,
 	}
 )
 
@@ -82,6 +88,172 @@ func (x StepKind) Number() protoreflect.EnumNumber {
 // Deprecated: Use StepKind.Descriptor instead.
 func (StepKind) EnumDescriptor() ([]byte, []int) {
 	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{0}
+}
+
+// What a failed branch of a sweep does.
+type BranchFailureMode int32
+
+const (
+	// Same as FAIL_FAST.
+	BranchFailureMode_BRANCH_FAILURE_MODE_UNSPECIFIED BranchFailureMode = 0
+	// The first failed branch cancels the others and fails the run.
+	BranchFailureMode_BRANCH_FAILURE_MODE_FAIL_FAST BranchFailureMode = 1
+	// The other branches go on; the run fails only if too few succeed.
+	BranchFailureMode_BRANCH_FAILURE_MODE_KEEP_GOING BranchFailureMode = 2
+)
+
+// Enum value maps for BranchFailureMode.
+var (
+	BranchFailureMode_name = map[int32]string{
+		0: "BRANCH_FAILURE_MODE_UNSPECIFIED",
+		1: "BRANCH_FAILURE_MODE_FAIL_FAST",
+		2: "BRANCH_FAILURE_MODE_KEEP_GOING",
+	}
+	BranchFailureMode_value = map[string]int32{
+		"BRANCH_FAILURE_MODE_UNSPECIFIED": 0,
+		"BRANCH_FAILURE_MODE_FAIL_FAST":   1,
+		"BRANCH_FAILURE_MODE_KEEP_GOING":  2,
+	}
+)
+
+func (x BranchFailureMode) Enum() *BranchFailureMode {
+	p := new(BranchFailureMode)
+	*p = x
+	return p
+}
+
+func (x BranchFailureMode) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (BranchFailureMode) Descriptor() protoreflect.EnumDescriptor {
+	return file_skypilot_temporal_v1_pipeline_proto_enumTypes[1].Descriptor()
+}
+
+func (BranchFailureMode) Type() protoreflect.EnumType {
+	return &file_skypilot_temporal_v1_pipeline_proto_enumTypes[1]
+}
+
+func (x BranchFailureMode) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use BranchFailureMode.Descriptor instead.
+func (BranchFailureMode) EnumDescriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{1}
+}
+
+type SelectGoal int32
+
+const (
+	SelectGoal_SELECT_GOAL_UNSPECIFIED SelectGoal = 0
+	SelectGoal_SELECT_GOAL_MAXIMIZE    SelectGoal = 1
+	SelectGoal_SELECT_GOAL_MINIMIZE    SelectGoal = 2
+)
+
+// Enum value maps for SelectGoal.
+var (
+	SelectGoal_name = map[int32]string{
+		0: "SELECT_GOAL_UNSPECIFIED",
+		1: "SELECT_GOAL_MAXIMIZE",
+		2: "SELECT_GOAL_MINIMIZE",
+	}
+	SelectGoal_value = map[string]int32{
+		"SELECT_GOAL_UNSPECIFIED": 0,
+		"SELECT_GOAL_MAXIMIZE":    1,
+		"SELECT_GOAL_MINIMIZE":    2,
+	}
+)
+
+func (x SelectGoal) Enum() *SelectGoal {
+	p := new(SelectGoal)
+	*p = x
+	return p
+}
+
+func (x SelectGoal) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SelectGoal) Descriptor() protoreflect.EnumDescriptor {
+	return file_skypilot_temporal_v1_pipeline_proto_enumTypes[2].Descriptor()
+}
+
+func (SelectGoal) Type() protoreflect.EnumType {
+	return &file_skypilot_temporal_v1_pipeline_proto_enumTypes[2]
+}
+
+func (x SelectGoal) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SelectGoal.Descriptor instead.
+func (SelectGoal) EnumDescriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{2}
+}
+
+// Where one step (or one branch of a swept step) is, in the progress query.
+// Travels as the value's wire_name.
+type StepState int32
+
+const (
+	StepState_STEP_STATE_UNSPECIFIED StepState = 0
+	StepState_STEP_STATE_PENDING     StepState = 1
+	StepState_STEP_STATE_RUNNING     StepState = 2
+	StepState_STEP_STATE_SUCCEEDED   StepState = 3
+	StepState_STEP_STATE_FAILED      StepState = 4
+	StepState_STEP_STATE_CANCELLED   StepState = 5
+	// Will not run: its branch lost the selection, or failed before it.
+	StepState_STEP_STATE_SKIPPED StepState = 6
+)
+
+// Enum value maps for StepState.
+var (
+	StepState_name = map[int32]string{
+		0: "STEP_STATE_UNSPECIFIED",
+		1: "STEP_STATE_PENDING",
+		2: "STEP_STATE_RUNNING",
+		3: "STEP_STATE_SUCCEEDED",
+		4: "STEP_STATE_FAILED",
+		5: "STEP_STATE_CANCELLED",
+		6: "STEP_STATE_SKIPPED",
+	}
+	StepState_value = map[string]int32{
+		"STEP_STATE_UNSPECIFIED": 0,
+		"STEP_STATE_PENDING":     1,
+		"STEP_STATE_RUNNING":     2,
+		"STEP_STATE_SUCCEEDED":   3,
+		"STEP_STATE_FAILED":      4,
+		"STEP_STATE_CANCELLED":   5,
+		"STEP_STATE_SKIPPED":     6,
+	}
+)
+
+func (x StepState) Enum() *StepState {
+	p := new(StepState)
+	*p = x
+	return p
+}
+
+func (x StepState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (StepState) Descriptor() protoreflect.EnumDescriptor {
+	return file_skypilot_temporal_v1_pipeline_proto_enumTypes[3].Descriptor()
+}
+
+func (StepState) Type() protoreflect.EnumType {
+	return &file_skypilot_temporal_v1_pipeline_proto_enumTypes[3]
+}
+
+func (x StepState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use StepState.Descriptor instead.
+func (StepState) EnumDescriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{3}
 }
 
 // The type of the non-retryable ApplicationError a run fails with, for clients to
@@ -159,11 +331,11 @@ func (x FailureType) String() string {
 }
 
 func (FailureType) Descriptor() protoreflect.EnumDescriptor {
-	return file_skypilot_temporal_v1_pipeline_proto_enumTypes[1].Descriptor()
+	return file_skypilot_temporal_v1_pipeline_proto_enumTypes[4].Descriptor()
 }
 
 func (FailureType) Type() protoreflect.EnumType {
-	return &file_skypilot_temporal_v1_pipeline_proto_enumTypes[1]
+	return &file_skypilot_temporal_v1_pipeline_proto_enumTypes[4]
 }
 
 func (x FailureType) Number() protoreflect.EnumNumber {
@@ -172,7 +344,7 @@ func (x FailureType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use FailureType.Descriptor instead.
 func (FailureType) EnumDescriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{1}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{4}
 }
 
 // Where a run is. Travels as the value's wire_name in SkyPilotWorkflowProgress.phase.
@@ -231,11 +403,11 @@ func (x RunPhase) String() string {
 }
 
 func (RunPhase) Descriptor() protoreflect.EnumDescriptor {
-	return file_skypilot_temporal_v1_pipeline_proto_enumTypes[2].Descriptor()
+	return file_skypilot_temporal_v1_pipeline_proto_enumTypes[5].Descriptor()
 }
 
 func (RunPhase) Type() protoreflect.EnumType {
-	return &file_skypilot_temporal_v1_pipeline_proto_enumTypes[2]
+	return &file_skypilot_temporal_v1_pipeline_proto_enumTypes[5]
 }
 
 func (x RunPhase) Number() protoreflect.EnumNumber {
@@ -244,7 +416,7 @@ func (x RunPhase) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RunPhase.Descriptor instead.
 func (RunPhase) EnumDescriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{2}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{5}
 }
 
 // One step of the pipeline: a SkyPilot task YAML from the cloned repository.
@@ -266,8 +438,23 @@ type PipelineStep struct {
 	// A worker that stops heartbeating this long is presumed dead and the step
 	// is retried on another worker, re-attaching to the running job. 0 = 60 s.
 	HeartbeatTimeoutSeconds uint32 `protobuf:"varint,6,opt,name=heartbeat_timeout_seconds,json=heartbeatTimeoutSeconds,proto3" json:"heartbeat_timeout_seconds,omitempty"`
-	unknownFields           protoimpl.UnknownFields
-	sizeCache               protoimpl.SizeCache
+	// Steps that must finish first; steps whose needs are met run at the same time.
+	// When no step of a pipeline names any, the steps run one after another in
+	// the order given (so a plain list keeps working).
+	Needs []string `protobuf:"bytes,7,rep,name=needs,proto3" json:"needs,omitempty"`
+	// Environment variables for this step's task, over envs_override.
+	Envs map[string]string `protobuf:"bytes,8,rep,name=envs,proto3" json:"envs,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// LAUNCH steps only: one branch per combination of env values, each on a
+	// cluster of its own.
+	Sweep *Sweep `protobuf:"bytes,9,opt,name=sweep,proto3" json:"sweep,omitempty"`
+	// SELECT steps only.
+	Select *Select `protobuf:"bytes,10,opt,name=select,proto3" json:"select,omitempty"`
+	// LAUNCH steps only: provision the cluster and run the task's `setup` while
+	// the steps it needs run, then run the task with `exec` once they are done.
+	// Unset = LaunchOptions.provision_ahead of the run.
+	ProvisionAhead *bool `protobuf:"varint,11,opt,name=provision_ahead,json=provisionAhead,proto3,oneof" json:"provision_ahead,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *PipelineStep) Reset() {
@@ -342,6 +529,382 @@ func (x *PipelineStep) GetHeartbeatTimeoutSeconds() uint32 {
 	return 0
 }
 
+func (x *PipelineStep) GetNeeds() []string {
+	if x != nil {
+		return x.Needs
+	}
+	return nil
+}
+
+func (x *PipelineStep) GetEnvs() map[string]string {
+	if x != nil {
+		return x.Envs
+	}
+	return nil
+}
+
+func (x *PipelineStep) GetSweep() *Sweep {
+	if x != nil {
+		return x.Sweep
+	}
+	return nil
+}
+
+func (x *PipelineStep) GetSelect() *Select {
+	if x != nil {
+		return x.Select
+	}
+	return nil
+}
+
+func (x *PipelineStep) GetProvisionAhead() bool {
+	if x != nil && x.ProvisionAhead != nil {
+		return *x.ProvisionAhead
+	}
+	return false
+}
+
+// A hyperparameter sweep: the branches of a LAUNCH step.
+type Sweep struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Env values combined into one branch per combination (a cartesian product).
+	Matrix []*SweepAxis `protobuf:"bytes,1,rep,name=matrix,proto3" json:"matrix,omitempty"`
+	// More branches, each a full set of env values.
+	Include []*BranchEnvs `protobuf:"bytes,2,rep,name=include,proto3" json:"include,omitempty"`
+	// At most this many branches run at once. 0 = all.
+	MaxParallel   uint32               `protobuf:"varint,3,opt,name=max_parallel,json=maxParallel,proto3" json:"max_parallel,omitempty"`
+	OnFailure     *BranchFailurePolicy `protobuf:"bytes,4,opt,name=on_failure,json=onFailure,proto3" json:"on_failure,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Sweep) Reset() {
+	*x = Sweep{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Sweep) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Sweep) ProtoMessage() {}
+
+func (x *Sweep) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Sweep.ProtoReflect.Descriptor instead.
+func (*Sweep) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Sweep) GetMatrix() []*SweepAxis {
+	if x != nil {
+		return x.Matrix
+	}
+	return nil
+}
+
+func (x *Sweep) GetInclude() []*BranchEnvs {
+	if x != nil {
+		return x.Include
+	}
+	return nil
+}
+
+func (x *Sweep) GetMaxParallel() uint32 {
+	if x != nil {
+		return x.MaxParallel
+	}
+	return 0
+}
+
+func (x *Sweep) GetOnFailure() *BranchFailurePolicy {
+	if x != nil {
+		return x.OnFailure
+	}
+	return nil
+}
+
+type SweepAxis struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// An environment variable name.
+	Name          string   `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Values        []string `protobuf:"bytes,2,rep,name=values,proto3" json:"values,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SweepAxis) Reset() {
+	*x = SweepAxis{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SweepAxis) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SweepAxis) ProtoMessage() {}
+
+func (x *SweepAxis) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SweepAxis.ProtoReflect.Descriptor instead.
+func (*SweepAxis) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SweepAxis) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SweepAxis) GetValues() []string {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+type BranchEnvs struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Envs          map[string]string      `protobuf:"bytes,1,rep,name=envs,proto3" json:"envs,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BranchEnvs) Reset() {
+	*x = BranchEnvs{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BranchEnvs) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BranchEnvs) ProtoMessage() {}
+
+func (x *BranchEnvs) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BranchEnvs.ProtoReflect.Descriptor instead.
+func (*BranchEnvs) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *BranchEnvs) GetEnvs() map[string]string {
+	if x != nil {
+		return x.Envs
+	}
+	return nil
+}
+
+type BranchFailurePolicy struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Mode  BranchFailureMode      `protobuf:"varint,1,opt,name=mode,proto3,enum=skypilot_temporal.v1.BranchFailureMode" json:"mode,omitempty"`
+	// KEEP_GOING: the run fails unless at least this many branches succeed.
+	// 0 = 1 (or min_succeeded_fraction, when set).
+	MinSucceeded uint32 `protobuf:"varint,2,opt,name=min_succeeded,json=minSucceeded,proto3" json:"min_succeeded,omitempty"`
+	// KEEP_GOING: ... or at least this fraction of all branches (0 to 1).
+	MinSucceededFraction float64 `protobuf:"fixed64,3,opt,name=min_succeeded_fraction,json=minSucceededFraction,proto3" json:"min_succeeded_fraction,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *BranchFailurePolicy) Reset() {
+	*x = BranchFailurePolicy{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BranchFailurePolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BranchFailurePolicy) ProtoMessage() {}
+
+func (x *BranchFailurePolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BranchFailurePolicy.ProtoReflect.Descriptor instead.
+func (*BranchFailurePolicy) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *BranchFailurePolicy) GetMode() BranchFailureMode {
+	if x != nil {
+		return x.Mode
+	}
+	return BranchFailureMode_BRANCH_FAILURE_MODE_UNSPECIFIED
+}
+
+func (x *BranchFailurePolicy) GetMinSucceeded() uint32 {
+	if x != nil {
+		return x.MinSucceeded
+	}
+	return 0
+}
+
+func (x *BranchFailurePolicy) GetMinSucceededFraction() float64 {
+	if x != nil {
+		return x.MinSucceededFraction
+	}
+	return 0
+}
+
+// Picks the branch whose jobs reported the best value of a metric.
+type Select struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A metric name the jobs report (see the metric_marker option).
+	Metric string     `protobuf:"bytes,1,opt,name=metric,proto3" json:"metric,omitempty"`
+	Goal   SelectGoal `protobuf:"varint,2,opt,name=goal,proto3,enum=skypilot_temporal.v1.SelectGoal" json:"goal,omitempty"`
+	// The step (of the sweep's branches) whose reported metric counts. Empty =
+	// the one step this select needs.
+	Step          string `protobuf:"bytes,3,opt,name=step,proto3" json:"step,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Select) Reset() {
+	*x = Select{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Select) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Select) ProtoMessage() {}
+
+func (x *Select) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Select.ProtoReflect.Descriptor instead.
+func (*Select) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *Select) GetMetric() string {
+	if x != nil {
+		return x.Metric
+	}
+	return ""
+}
+
+func (x *Select) GetGoal() SelectGoal {
+	if x != nil {
+		return x.Goal
+	}
+	return SelectGoal_SELECT_GOAL_UNSPECIFIED
+}
+
+func (x *Select) GetStep() string {
+	if x != nil {
+		return x.Step
+	}
+	return ""
+}
+
+// What a pipeline file (pipeline.yaml in the task repository) declares.
+type PipelineSpec struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Steps         []*PipelineStep        `protobuf:"bytes,1,rep,name=steps,proto3" json:"steps,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PipelineSpec) Reset() {
+	*x = PipelineSpec{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PipelineSpec) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PipelineSpec) ProtoMessage() {}
+
+func (x *PipelineSpec) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PipelineSpec.ProtoReflect.Descriptor instead.
+func (*PipelineSpec) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *PipelineSpec) GetSteps() []*PipelineStep {
+	if x != nil {
+		return x.Steps
+	}
+	return nil
+}
+
 type LaunchOptions struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Safety net: SkyPilot downs a launched cluster after this many idle minutes,
@@ -352,13 +915,15 @@ type LaunchOptions struct {
 	// Budget for tearing down one cluster, across retries. When it runs out the
 	// run fails with TeardownFailed naming every cluster still up. 0 = 30 minutes.
 	TeardownTimeoutSeconds uint32 `protobuf:"varint,3,opt,name=teardown_timeout_seconds,json=teardownTimeoutSeconds,proto3" json:"teardown_timeout_seconds,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	// Default of PipelineStep.provision_ahead for every LAUNCH step.
+	ProvisionAhead bool `protobuf:"varint,4,opt,name=provision_ahead,json=provisionAhead,proto3" json:"provision_ahead,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *LaunchOptions) Reset() {
 	*x = LaunchOptions{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[1]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -370,7 +935,7 @@ func (x *LaunchOptions) String() string {
 func (*LaunchOptions) ProtoMessage() {}
 
 func (x *LaunchOptions) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[1]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -383,7 +948,7 @@ func (x *LaunchOptions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchOptions.ProtoReflect.Descriptor instead.
 func (*LaunchOptions) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{1}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *LaunchOptions) GetIdleMinutesToAutodown() int32 {
@@ -407,6 +972,13 @@ func (x *LaunchOptions) GetTeardownTimeoutSeconds() uint32 {
 	return 0
 }
 
+func (x *LaunchOptions) GetProvisionAhead() bool {
+	if x != nil {
+		return x.ProvisionAhead
+	}
+	return false
+}
+
 type SkyPilotWorkflowInput struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Clusters are named `{cluster_prefix}-{step cluster}-{run tag}`. Empty =
@@ -424,16 +996,21 @@ type SkyPilotWorkflowInput struct {
 	SecretEnvNames []string `protobuf:"bytes,5,rep,name=secret_env_names,json=secretEnvNames,proto3" json:"secret_env_names,omitempty"`
 	// SkyPilot API server endpoint. Empty = the worker's configured endpoint.
 	ApiServerEndpoint string `protobuf:"bytes,6,opt,name=api_server_endpoint,json=apiServerEndpoint,proto3" json:"api_server_endpoint,omitempty"`
-	// Empty = the default pipeline: preprocess, train, eval on the train cluster.
-	Steps         []*PipelineStep `protobuf:"bytes,7,rep,name=steps,proto3" json:"steps,omitempty"`
-	Launch        *LaunchOptions  `protobuf:"bytes,8,opt,name=launch,proto3" json:"launch,omitempty"`
+	// The pipeline's steps. Given here, they win over any pipeline file. Empty =
+	// the task repository's pipeline file, else the default pipeline: preprocess,
+	// train, eval on the train cluster.
+	Steps  []*PipelineStep `protobuf:"bytes,7,rep,name=steps,proto3" json:"steps,omitempty"`
+	Launch *LaunchOptions  `protobuf:"bytes,8,opt,name=launch,proto3" json:"launch,omitempty"`
+	// Path of the pipeline file in the task repository. Empty = pipeline.yaml
+	// (the default_pipeline_file option) when the repository has one.
+	PipelineFile  string `protobuf:"bytes,9,opt,name=pipeline_file,json=pipelineFile,proto3" json:"pipeline_file,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SkyPilotWorkflowInput) Reset() {
 	*x = SkyPilotWorkflowInput{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[2]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -445,7 +1022,7 @@ func (x *SkyPilotWorkflowInput) String() string {
 func (*SkyPilotWorkflowInput) ProtoMessage() {}
 
 func (x *SkyPilotWorkflowInput) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[2]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -458,7 +1035,7 @@ func (x *SkyPilotWorkflowInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkyPilotWorkflowInput.ProtoReflect.Descriptor instead.
 func (*SkyPilotWorkflowInput) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{2}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *SkyPilotWorkflowInput) GetClusterPrefix() string {
@@ -517,6 +1094,13 @@ func (x *SkyPilotWorkflowInput) GetLaunch() *LaunchOptions {
 	return nil
 }
 
+func (x *SkyPilotWorkflowInput) GetPipelineFile() string {
+	if x != nil {
+		return x.PipelineFile
+	}
+	return ""
+}
+
 // Outcome of one step.
 type StepResult struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -528,15 +1112,24 @@ type StepResult struct {
 	// SkyPilot job status: SUCCEEDED, FAILED, FAILED_SETUP, CANCELLED, ...
 	Status          string  `protobuf:"bytes,5,opt,name=status,proto3" json:"status,omitempty"`
 	DurationSeconds float64 `protobuf:"fixed64,6,opt,name=duration_seconds,json=durationSeconds,proto3" json:"duration_seconds,omitempty"`
-	// The last lines of the job's log, bounded in size.
-	LogTail       string `protobuf:"bytes,7,opt,name=log_tail,json=logTail,proto3" json:"log_tail,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The last lines of the job's log, bounded in size. Empty for branches of a
+	// sweep other than the winner's: each branch's own run has it.
+	LogTail string `protobuf:"bytes,7,opt,name=log_tail,json=logTail,proto3" json:"log_tail,omitempty"`
+	// The branch of a sweep that ran it, e.g. `3 (LR=3e-4,BATCH=64)`; empty
+	// outside sweeps. On a SELECT step: the winner.
+	Branch string `protobuf:"bytes,8,opt,name=branch,proto3" json:"branch,omitempty"`
+	// Metrics the job reported (the metric_marker option); on a SELECT step, the
+	// winner's.
+	Metrics map[string]float64 `protobuf:"bytes,9,rep,name=metrics,proto3" json:"metrics,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"fixed64,2,opt,name=value"`
+	// Provisioning ahead: seconds the cluster stood ready before its task started.
+	IdleClusterSeconds float64 `protobuf:"fixed64,10,opt,name=idle_cluster_seconds,json=idleClusterSeconds,proto3" json:"idle_cluster_seconds,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *StepResult) Reset() {
 	*x = StepResult{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[3]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -548,7 +1141,7 @@ func (x *StepResult) String() string {
 func (*StepResult) ProtoMessage() {}
 
 func (x *StepResult) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[3]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -561,7 +1154,7 @@ func (x *StepResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepResult.ProtoReflect.Descriptor instead.
 func (*StepResult) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{3}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *StepResult) GetName() string {
@@ -613,6 +1206,27 @@ func (x *StepResult) GetLogTail() string {
 	return ""
 }
 
+func (x *StepResult) GetBranch() string {
+	if x != nil {
+		return x.Branch
+	}
+	return ""
+}
+
+func (x *StepResult) GetMetrics() map[string]float64 {
+	if x != nil {
+		return x.Metrics
+	}
+	return nil
+}
+
+func (x *StepResult) GetIdleClusterSeconds() float64 {
+	if x != nil {
+		return x.IdleClusterSeconds
+	}
+	return 0
+}
+
 type SkyPilotWorkflowResult struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Steps []*StepResult          `protobuf:"bytes,1,rep,name=steps,proto3" json:"steps,omitempty"`
@@ -626,7 +1240,7 @@ type SkyPilotWorkflowResult struct {
 
 func (x *SkyPilotWorkflowResult) Reset() {
 	*x = SkyPilotWorkflowResult{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[4]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -638,7 +1252,7 @@ func (x *SkyPilotWorkflowResult) String() string {
 func (*SkyPilotWorkflowResult) ProtoMessage() {}
 
 func (x *SkyPilotWorkflowResult) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[4]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -651,7 +1265,7 @@ func (x *SkyPilotWorkflowResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkyPilotWorkflowResult.ProtoReflect.Descriptor instead.
 func (*SkyPilotWorkflowResult) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{4}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *SkyPilotWorkflowResult) GetSteps() []*StepResult {
@@ -692,14 +1306,16 @@ type SkyPilotWorkflowProgress struct {
 	// input is validated: the names to look for in `sky status`.
 	Clusters []string `protobuf:"bytes,6,rep,name=clusters,proto3" json:"clusters,omitempty"`
 	// Clusters whose teardown ran out of budget: still up, an operator must act.
-	ClustersLeft  []string `protobuf:"bytes,7,rep,name=clusters_left,json=clustersLeft,proto3" json:"clusters_left,omitempty"`
+	ClustersLeft []string `protobuf:"bytes,7,rep,name=clusters_left,json=clustersLeft,proto3" json:"clusters_left,omitempty"`
+	// Every step of the pipeline, and every branch of a swept step, in order.
+	Steps         []*StepProgress `protobuf:"bytes,8,rep,name=steps,proto3" json:"steps,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SkyPilotWorkflowProgress) Reset() {
 	*x = SkyPilotWorkflowProgress{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[5]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -711,7 +1327,7 @@ func (x *SkyPilotWorkflowProgress) String() string {
 func (*SkyPilotWorkflowProgress) ProtoMessage() {}
 
 func (x *SkyPilotWorkflowProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[5]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -724,7 +1340,7 @@ func (x *SkyPilotWorkflowProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkyPilotWorkflowProgress.ProtoReflect.Descriptor instead.
 func (*SkyPilotWorkflowProgress) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{5}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *SkyPilotWorkflowProgress) GetPhase() string {
@@ -776,6 +1392,111 @@ func (x *SkyPilotWorkflowProgress) GetClustersLeft() []string {
 	return nil
 }
 
+func (x *SkyPilotWorkflowProgress) GetSteps() []*StepProgress {
+	if x != nil {
+		return x.Steps
+	}
+	return nil
+}
+
+// One step, or one branch of a swept step, in the progress query.
+type StepProgress struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Empty outside sweeps; else the branch's index and env values.
+	Branch string `protobuf:"bytes,2,opt,name=branch,proto3" json:"branch,omitempty"`
+	// The wire_name of a StepState: pending, running, succeeded, failed,
+	// cancelled, skipped.
+	State       string             `protobuf:"bytes,3,opt,name=state,proto3" json:"state,omitempty"`
+	ClusterName string             `protobuf:"bytes,4,opt,name=cluster_name,json=clusterName,proto3" json:"cluster_name,omitempty"`
+	Metrics     map[string]float64 `protobuf:"bytes,5,rep,name=metrics,proto3" json:"metrics,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"fixed64,2,opt,name=value"`
+	// The branch a SELECT step picked (on each of its steps).
+	Winner bool `protobuf:"varint,6,opt,name=winner,proto3" json:"winner,omitempty"`
+	// A SELECT step's entry has no cluster: it runs nothing.
+	Kind          StepKind `protobuf:"varint,7,opt,name=kind,proto3,enum=skypilot_temporal.v1.StepKind" json:"kind,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StepProgress) Reset() {
+	*x = StepProgress{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StepProgress) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StepProgress) ProtoMessage() {}
+
+func (x *StepProgress) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StepProgress.ProtoReflect.Descriptor instead.
+func (*StepProgress) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *StepProgress) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *StepProgress) GetBranch() string {
+	if x != nil {
+		return x.Branch
+	}
+	return ""
+}
+
+func (x *StepProgress) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+func (x *StepProgress) GetClusterName() string {
+	if x != nil {
+		return x.ClusterName
+	}
+	return ""
+}
+
+func (x *StepProgress) GetMetrics() map[string]float64 {
+	if x != nil {
+		return x.Metrics
+	}
+	return nil
+}
+
+func (x *StepProgress) GetWinner() bool {
+	if x != nil {
+		return x.Winner
+	}
+	return false
+}
+
+func (x *StepProgress) GetKind() StepKind {
+	if x != nil {
+		return x.Kind
+	}
+	return StepKind_STEP_KIND_UNSPECIFIED
+}
+
 var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInfo{
 	{
 		ExtendedType:  (*descriptorpb.FileOptions)(nil),
@@ -799,6 +1520,30 @@ var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInf
 		Field:         51003,
 		Name:          "skypilot_temporal.v1.progress_query",
 		Tag:           "bytes,51003,opt,name=progress_query",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51006,
+		Name:          "skypilot_temporal.v1.branch_workflow_type",
+		Tag:           "bytes,51006,opt,name=branch_workflow_type",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51007,
+		Name:          "skypilot_temporal.v1.default_pipeline_file",
+		Tag:           "bytes,51007,opt,name=default_pipeline_file",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51008,
+		Name:          "skypilot_temporal.v1.metric_marker",
+		Tag:           "bytes,51008,opt,name=metric_marker",
 		Filename:      "skypilot_temporal/v1/pipeline.proto",
 	},
 	{
@@ -841,15 +1586,29 @@ var (
 	//
 	// optional string progress_query = 51003;
 	E_ProgressQuery = &file_skypilot_temporal_v1_pipeline_proto_extTypes[2]
+	// Workflow type of one branch of a sweep: a child of the pipeline's run.
+	//
+	// optional string branch_workflow_type = 51006;
+	E_BranchWorkflowType = &file_skypilot_temporal_v1_pipeline_proto_extTypes[3]
+	// File in the task repository that declares the pipeline, unless the run names
+	// another (SkyPilotWorkflowInput.pipeline_file).
+	//
+	// optional string default_pipeline_file = 51007;
+	E_DefaultPipelineFile = &file_skypilot_temporal_v1_pipeline_proto_extTypes[4]
+	// A line of a job's output that reports metrics: this marker, then name=value
+	// pairs (`SKYPILOT_TEMPORAL_METRIC accuracy=0.91 loss=0.2`).
+	//
+	// optional string metric_marker = 51008;
+	E_MetricMarker = &file_skypilot_temporal_v1_pipeline_proto_extTypes[5]
 	// An environment variable name, as the starters accept it in --env KEY=VALUE
 	// and --secret-env NAME: a regular expression every name must match whole.
 	//
 	// optional string env_name_pattern = 51004;
-	E_EnvNamePattern = &file_skypilot_temporal_v1_pipeline_proto_extTypes[3]
+	E_EnvNamePattern = &file_skypilot_temporal_v1_pipeline_proto_extTypes[6]
 	// The longest environment variable name accepted, in characters.
 	//
 	// optional uint32 env_name_max_length = 51005;
-	E_EnvNameMaxLength = &file_skypilot_temporal_v1_pipeline_proto_extTypes[4]
+	E_EnvNameMaxLength = &file_skypilot_temporal_v1_pipeline_proto_extTypes[7]
 )
 
 // Extension fields to descriptorpb.EnumValueOptions.
@@ -859,25 +1618,61 @@ var (
 	// these strings, never the enum numbers.
 	//
 	// optional string wire_name = 51101;
-	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[5]
+	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[8]
 )
 
 var File_skypilot_temporal_v1_pipeline_proto protoreflect.FileDescriptor
 
 const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\n" +
-	"#skypilot_temporal/v1/pipeline.proto\x12\x14skypilot_temporal.v1\x1a google/protobuf/descriptor.proto\"\xf2\x01\n" +
+	"#skypilot_temporal/v1/pipeline.proto\x12\x14skypilot_temporal.v1\x1a google/protobuf/descriptor.proto\"\xae\x04\n" +
 	"\fPipelineStep\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n" +
 	"\ttask_yaml\x18\x02 \x01(\tR\btaskYaml\x122\n" +
 	"\x04kind\x18\x03 \x01(\x0e2\x1e.skypilot_temporal.v1.StepKindR\x04kind\x12\x18\n" +
 	"\acluster\x18\x04 \x01(\tR\acluster\x12'\n" +
 	"\x0ftimeout_seconds\x18\x05 \x01(\rR\x0etimeoutSeconds\x12:\n" +
-	"\x19heartbeat_timeout_seconds\x18\x06 \x01(\rR\x17heartbeatTimeoutSeconds\"\xa8\x01\n" +
+	"\x19heartbeat_timeout_seconds\x18\x06 \x01(\rR\x17heartbeatTimeoutSeconds\x12\x14\n" +
+	"\x05needs\x18\a \x03(\tR\x05needs\x12@\n" +
+	"\x04envs\x18\b \x03(\v2,.skypilot_temporal.v1.PipelineStep.EnvsEntryR\x04envs\x121\n" +
+	"\x05sweep\x18\t \x01(\v2\x1b.skypilot_temporal.v1.SweepR\x05sweep\x124\n" +
+	"\x06select\x18\n" +
+	" \x01(\v2\x1c.skypilot_temporal.v1.SelectR\x06select\x12,\n" +
+	"\x0fprovision_ahead\x18\v \x01(\bH\x00R\x0eprovisionAhead\x88\x01\x01\x1a7\n" +
+	"\tEnvsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\x12\n" +
+	"\x10_provision_ahead\"\xe9\x01\n" +
+	"\x05Sweep\x127\n" +
+	"\x06matrix\x18\x01 \x03(\v2\x1f.skypilot_temporal.v1.SweepAxisR\x06matrix\x12:\n" +
+	"\ainclude\x18\x02 \x03(\v2 .skypilot_temporal.v1.BranchEnvsR\ainclude\x12!\n" +
+	"\fmax_parallel\x18\x03 \x01(\rR\vmaxParallel\x12H\n" +
+	"\n" +
+	"on_failure\x18\x04 \x01(\v2).skypilot_temporal.v1.BranchFailurePolicyR\tonFailure\"7\n" +
+	"\tSweepAxis\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06values\x18\x02 \x03(\tR\x06values\"\x85\x01\n" +
+	"\n" +
+	"BranchEnvs\x12>\n" +
+	"\x04envs\x18\x01 \x03(\v2*.skypilot_temporal.v1.BranchEnvs.EnvsEntryR\x04envs\x1a7\n" +
+	"\tEnvsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xad\x01\n" +
+	"\x13BranchFailurePolicy\x12;\n" +
+	"\x04mode\x18\x01 \x01(\x0e2'.skypilot_temporal.v1.BranchFailureModeR\x04mode\x12#\n" +
+	"\rmin_succeeded\x18\x02 \x01(\rR\fminSucceeded\x124\n" +
+	"\x16min_succeeded_fraction\x18\x03 \x01(\x01R\x14minSucceededFraction\"j\n" +
+	"\x06Select\x12\x16\n" +
+	"\x06metric\x18\x01 \x01(\tR\x06metric\x124\n" +
+	"\x04goal\x18\x02 \x01(\x0e2 .skypilot_temporal.v1.SelectGoalR\x04goal\x12\x12\n" +
+	"\x04step\x18\x03 \x01(\tR\x04step\"H\n" +
+	"\fPipelineSpec\x128\n" +
+	"\x05steps\x18\x01 \x03(\v2\".skypilot_temporal.v1.PipelineStepR\x05steps\"\xd1\x01\n" +
 	"\rLaunchOptions\x127\n" +
 	"\x18idle_minutes_to_autodown\x18\x01 \x01(\x05R\x15idleMinutesToAutodown\x12$\n" +
 	"\x0eretry_until_up\x18\x02 \x01(\bR\fretryUntilUp\x128\n" +
-	"\x18teardown_timeout_seconds\x18\x03 \x01(\rR\x16teardownTimeoutSeconds\"\xe7\x03\n" +
+	"\x18teardown_timeout_seconds\x18\x03 \x01(\rR\x16teardownTimeoutSeconds\x12'\n" +
+	"\x0fprovision_ahead\x18\x04 \x01(\bR\x0eprovisionAhead\"\x8c\x04\n" +
 	"\x15SkyPilotWorkflowInput\x12%\n" +
 	"\x0ecluster_prefix\x18\x01 \x01(\tR\rclusterPrefix\x12\x19\n" +
 	"\brepo_url\x18\x02 \x01(\tR\arepoUrl\x12\x16\n" +
@@ -886,10 +1681,11 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x10secret_env_names\x18\x05 \x03(\tR\x0esecretEnvNames\x12.\n" +
 	"\x13api_server_endpoint\x18\x06 \x01(\tR\x11apiServerEndpoint\x128\n" +
 	"\x05steps\x18\a \x03(\v2\".skypilot_temporal.v1.PipelineStepR\x05steps\x12;\n" +
-	"\x06launch\x18\b \x01(\v2#.skypilot_temporal.v1.LaunchOptionsR\x06launch\x1a?\n" +
+	"\x06launch\x18\b \x01(\v2#.skypilot_temporal.v1.LaunchOptionsR\x06launch\x12#\n" +
+	"\rpipeline_file\x18\t \x01(\tR\fpipelineFile\x1a?\n" +
 	"\x11EnvsOverrideEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xec\x01\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xbb\x03\n" +
 	"\n" +
 	"StepResult\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x122\n" +
@@ -898,11 +1694,18 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x06job_id\x18\x04 \x01(\x03R\x05jobId\x12\x16\n" +
 	"\x06status\x18\x05 \x01(\tR\x06status\x12)\n" +
 	"\x10duration_seconds\x18\x06 \x01(\x01R\x0fdurationSeconds\x12\x19\n" +
-	"\blog_tail\x18\a \x01(\tR\alogTail\"\x91\x01\n" +
+	"\blog_tail\x18\a \x01(\tR\alogTail\x12\x16\n" +
+	"\x06branch\x18\b \x01(\tR\x06branch\x12G\n" +
+	"\ametrics\x18\t \x03(\v2-.skypilot_temporal.v1.StepResult.MetricsEntryR\ametrics\x120\n" +
+	"\x14idle_cluster_seconds\x18\n" +
+	" \x01(\x01R\x12idleClusterSeconds\x1a:\n" +
+	"\fMetricsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01\"\x91\x01\n" +
 	"\x16SkyPilotWorkflowResult\x126\n" +
 	"\x05steps\x18\x01 \x03(\v2 .skypilot_temporal.v1.StepResultR\x05steps\x12'\n" +
 	"\x0fclusters_downed\x18\x02 \x03(\tR\x0eclustersDowned\x12\x16\n" +
-	"\x06commit\x18\x03 \x01(\tR\x06commit\"\x94\x02\n" +
+	"\x06commit\x18\x03 \x01(\tR\x06commit\"\xce\x02\n" +
 	"\x18SkyPilotWorkflowProgress\x12\x14\n" +
 	"\x05phase\x18\x01 \x01(\tR\x05phase\x12!\n" +
 	"\fcurrent_step\x18\x02 \x01(\tR\vcurrentStep\x12<\n" +
@@ -912,11 +1715,42 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\vsteps_total\x18\x05 \x01(\x05R\n" +
 	"stepsTotal\x12\x1a\n" +
 	"\bclusters\x18\x06 \x03(\tR\bclusters\x12#\n" +
-	"\rclusters_left\x18\a \x03(\tR\fclustersLeft*O\n" +
+	"\rclusters_left\x18\a \x03(\tR\fclustersLeft\x128\n" +
+	"\x05steps\x18\b \x03(\v2\".skypilot_temporal.v1.StepProgressR\x05steps\"\xc6\x02\n" +
+	"\fStepProgress\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06branch\x18\x02 \x01(\tR\x06branch\x12\x14\n" +
+	"\x05state\x18\x03 \x01(\tR\x05state\x12!\n" +
+	"\fcluster_name\x18\x04 \x01(\tR\vclusterName\x12I\n" +
+	"\ametrics\x18\x05 \x03(\v2/.skypilot_temporal.v1.StepProgress.MetricsEntryR\ametrics\x12\x16\n" +
+	"\x06winner\x18\x06 \x01(\bR\x06winner\x122\n" +
+	"\x04kind\x18\a \x01(\x0e2\x1e.skypilot_temporal.v1.StepKindR\x04kind\x1a:\n" +
+	"\fMetricsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01*e\n" +
 	"\bStepKind\x12\x19\n" +
 	"\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10STEP_KIND_LAUNCH\x10\x01\x12\x12\n" +
-	"\x0eSTEP_KIND_EXEC\x10\x02*\xfb\x04\n" +
+	"\x0eSTEP_KIND_EXEC\x10\x02\x12\x14\n" +
+	"\x10STEP_KIND_SELECT\x10\x03*\x7f\n" +
+	"\x11BranchFailureMode\x12#\n" +
+	"\x1fBRANCH_FAILURE_MODE_UNSPECIFIED\x10\x00\x12!\n" +
+	"\x1dBRANCH_FAILURE_MODE_FAIL_FAST\x10\x01\x12\"\n" +
+	"\x1eBRANCH_FAILURE_MODE_KEEP_GOING\x10\x02*]\n" +
+	"\n" +
+	"SelectGoal\x12\x1b\n" +
+	"\x17SELECT_GOAL_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14SELECT_GOAL_MAXIMIZE\x10\x01\x12\x18\n" +
+	"\x14SELECT_GOAL_MINIMIZE\x10\x02*\x8b\x02\n" +
+	"\tStepState\x12\x1a\n" +
+	"\x16STEP_STATE_UNSPECIFIED\x10\x00\x12#\n" +
+	"\x12STEP_STATE_PENDING\x10\x01\x1a\v\xea\xf9\x18\apending\x12#\n" +
+	"\x12STEP_STATE_RUNNING\x10\x02\x1a\v\xea\xf9\x18\arunning\x12'\n" +
+	"\x14STEP_STATE_SUCCEEDED\x10\x03\x1a\r\xea\xf9\x18\tsucceeded\x12!\n" +
+	"\x11STEP_STATE_FAILED\x10\x04\x1a\n" +
+	"\xea\xf9\x18\x06failed\x12'\n" +
+	"\x14STEP_STATE_CANCELLED\x10\x05\x1a\r\xea\xf9\x18\tcancelled\x12#\n" +
+	"\x12STEP_STATE_SKIPPED\x10\x06\x1a\v\xea\xf9\x18\askipped*\xfb\x04\n" +
 	"\vFailureType\x12\x1c\n" +
 	"\x18FAILURE_TYPE_UNSPECIFIED\x10\x00\x120\n" +
 	"\x1aFAILURE_TYPE_INVALID_INPUT\x10\x01\x1a\x10\xea\xf9\x18\fInvalidInput\x12.\n" +
@@ -944,10 +1778,13 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x19RUN_PHASE_TEARDOWN_FAILED\x10\b\x1a\x13\xea\xf9\x18\x0fteardown_failed:C\n" +
 	"\rworkflow_type\x12\x1c.google.protobuf.FileOptions\x18\xb9\x8e\x03 \x01(\tR\fworkflowType:L\n" +
 	"\x12default_task_queue\x12\x1c.google.protobuf.FileOptions\x18\xba\x8e\x03 \x01(\tR\x10defaultTaskQueue:E\n" +
-	"\x0eprogress_query\x12\x1c.google.protobuf.FileOptions\x18\xbb\x8e\x03 \x01(\tR\rprogressQuery:H\n" +
+	"\x0eprogress_query\x12\x1c.google.protobuf.FileOptions\x18\xbb\x8e\x03 \x01(\tR\rprogressQuery:P\n" +
+	"\x14branch_workflow_type\x12\x1c.google.protobuf.FileOptions\x18\xbe\x8e\x03 \x01(\tR\x12branchWorkflowType:R\n" +
+	"\x15default_pipeline_file\x12\x1c.google.protobuf.FileOptions\x18\xbf\x8e\x03 \x01(\tR\x13defaultPipelineFile:C\n" +
+	"\rmetric_marker\x12\x1c.google.protobuf.FileOptions\x18\xc0\x8e\x03 \x01(\tR\fmetricMarker:H\n" +
 	"\x10env_name_pattern\x12\x1c.google.protobuf.FileOptions\x18\xbc\x8e\x03 \x01(\tR\x0eenvNamePattern:M\n" +
 	"\x13env_name_max_length\x12\x1c.google.protobuf.FileOptions\x18\xbd\x8e\x03 \x01(\rR\x10envNameMaxLength:@\n" +
-	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\xb9\x01\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
+	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\x80\x02\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\xf2\xf3\x18\x16SkyPilotBranchWorkflow\xfa\xf3\x18\rpipeline.yaml\x82\xf4\x18\x18SKYPILOT_TEMPORAL_METRICZ]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
 
 var (
 	file_skypilot_temporal_v1_pipeline_proto_rawDescOnce sync.Once
@@ -961,41 +1798,72 @@ func file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP() []byte {
 	return file_skypilot_temporal_v1_pipeline_proto_rawDescData
 }
 
-var file_skypilot_temporal_v1_pipeline_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_skypilot_temporal_v1_pipeline_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_skypilot_temporal_v1_pipeline_proto_goTypes = []any{
 	(StepKind)(0),                         // 0: skypilot_temporal.v1.StepKind
-	(FailureType)(0),                      // 1: skypilot_temporal.v1.FailureType
-	(RunPhase)(0),                         // 2: skypilot_temporal.v1.RunPhase
-	(*PipelineStep)(nil),                  // 3: skypilot_temporal.v1.PipelineStep
-	(*LaunchOptions)(nil),                 // 4: skypilot_temporal.v1.LaunchOptions
-	(*SkyPilotWorkflowInput)(nil),         // 5: skypilot_temporal.v1.SkyPilotWorkflowInput
-	(*StepResult)(nil),                    // 6: skypilot_temporal.v1.StepResult
-	(*SkyPilotWorkflowResult)(nil),        // 7: skypilot_temporal.v1.SkyPilotWorkflowResult
-	(*SkyPilotWorkflowProgress)(nil),      // 8: skypilot_temporal.v1.SkyPilotWorkflowProgress
-	nil,                                   // 9: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
-	(*descriptorpb.FileOptions)(nil),      // 10: google.protobuf.FileOptions
-	(*descriptorpb.EnumValueOptions)(nil), // 11: google.protobuf.EnumValueOptions
+	(BranchFailureMode)(0),                // 1: skypilot_temporal.v1.BranchFailureMode
+	(SelectGoal)(0),                       // 2: skypilot_temporal.v1.SelectGoal
+	(StepState)(0),                        // 3: skypilot_temporal.v1.StepState
+	(FailureType)(0),                      // 4: skypilot_temporal.v1.FailureType
+	(RunPhase)(0),                         // 5: skypilot_temporal.v1.RunPhase
+	(*PipelineStep)(nil),                  // 6: skypilot_temporal.v1.PipelineStep
+	(*Sweep)(nil),                         // 7: skypilot_temporal.v1.Sweep
+	(*SweepAxis)(nil),                     // 8: skypilot_temporal.v1.SweepAxis
+	(*BranchEnvs)(nil),                    // 9: skypilot_temporal.v1.BranchEnvs
+	(*BranchFailurePolicy)(nil),           // 10: skypilot_temporal.v1.BranchFailurePolicy
+	(*Select)(nil),                        // 11: skypilot_temporal.v1.Select
+	(*PipelineSpec)(nil),                  // 12: skypilot_temporal.v1.PipelineSpec
+	(*LaunchOptions)(nil),                 // 13: skypilot_temporal.v1.LaunchOptions
+	(*SkyPilotWorkflowInput)(nil),         // 14: skypilot_temporal.v1.SkyPilotWorkflowInput
+	(*StepResult)(nil),                    // 15: skypilot_temporal.v1.StepResult
+	(*SkyPilotWorkflowResult)(nil),        // 16: skypilot_temporal.v1.SkyPilotWorkflowResult
+	(*SkyPilotWorkflowProgress)(nil),      // 17: skypilot_temporal.v1.SkyPilotWorkflowProgress
+	(*StepProgress)(nil),                  // 18: skypilot_temporal.v1.StepProgress
+	nil,                                   // 19: skypilot_temporal.v1.PipelineStep.EnvsEntry
+	nil,                                   // 20: skypilot_temporal.v1.BranchEnvs.EnvsEntry
+	nil,                                   // 21: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	nil,                                   // 22: skypilot_temporal.v1.StepResult.MetricsEntry
+	nil,                                   // 23: skypilot_temporal.v1.StepProgress.MetricsEntry
+	(*descriptorpb.FileOptions)(nil),      // 24: google.protobuf.FileOptions
+	(*descriptorpb.EnumValueOptions)(nil), // 25: google.protobuf.EnumValueOptions
 }
 var file_skypilot_temporal_v1_pipeline_proto_depIdxs = []int32{
 	0,  // 0: skypilot_temporal.v1.PipelineStep.kind:type_name -> skypilot_temporal.v1.StepKind
-	9,  // 1: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
-	3,  // 2: skypilot_temporal.v1.SkyPilotWorkflowInput.steps:type_name -> skypilot_temporal.v1.PipelineStep
-	4,  // 3: skypilot_temporal.v1.SkyPilotWorkflowInput.launch:type_name -> skypilot_temporal.v1.LaunchOptions
-	0,  // 4: skypilot_temporal.v1.StepResult.kind:type_name -> skypilot_temporal.v1.StepKind
-	6,  // 5: skypilot_temporal.v1.SkyPilotWorkflowResult.steps:type_name -> skypilot_temporal.v1.StepResult
-	6,  // 6: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
-	10, // 7: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
-	10, // 8: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
-	10, // 9: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
-	10, // 10: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
-	10, // 11: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
-	11, // 12: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
-	13, // [13:13] is the sub-list for method output_type
-	13, // [13:13] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	7,  // [7:13] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	19, // 1: skypilot_temporal.v1.PipelineStep.envs:type_name -> skypilot_temporal.v1.PipelineStep.EnvsEntry
+	7,  // 2: skypilot_temporal.v1.PipelineStep.sweep:type_name -> skypilot_temporal.v1.Sweep
+	11, // 3: skypilot_temporal.v1.PipelineStep.select:type_name -> skypilot_temporal.v1.Select
+	8,  // 4: skypilot_temporal.v1.Sweep.matrix:type_name -> skypilot_temporal.v1.SweepAxis
+	9,  // 5: skypilot_temporal.v1.Sweep.include:type_name -> skypilot_temporal.v1.BranchEnvs
+	10, // 6: skypilot_temporal.v1.Sweep.on_failure:type_name -> skypilot_temporal.v1.BranchFailurePolicy
+	20, // 7: skypilot_temporal.v1.BranchEnvs.envs:type_name -> skypilot_temporal.v1.BranchEnvs.EnvsEntry
+	1,  // 8: skypilot_temporal.v1.BranchFailurePolicy.mode:type_name -> skypilot_temporal.v1.BranchFailureMode
+	2,  // 9: skypilot_temporal.v1.Select.goal:type_name -> skypilot_temporal.v1.SelectGoal
+	6,  // 10: skypilot_temporal.v1.PipelineSpec.steps:type_name -> skypilot_temporal.v1.PipelineStep
+	21, // 11: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	6,  // 12: skypilot_temporal.v1.SkyPilotWorkflowInput.steps:type_name -> skypilot_temporal.v1.PipelineStep
+	13, // 13: skypilot_temporal.v1.SkyPilotWorkflowInput.launch:type_name -> skypilot_temporal.v1.LaunchOptions
+	0,  // 14: skypilot_temporal.v1.StepResult.kind:type_name -> skypilot_temporal.v1.StepKind
+	22, // 15: skypilot_temporal.v1.StepResult.metrics:type_name -> skypilot_temporal.v1.StepResult.MetricsEntry
+	15, // 16: skypilot_temporal.v1.SkyPilotWorkflowResult.steps:type_name -> skypilot_temporal.v1.StepResult
+	15, // 17: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
+	18, // 18: skypilot_temporal.v1.SkyPilotWorkflowProgress.steps:type_name -> skypilot_temporal.v1.StepProgress
+	23, // 19: skypilot_temporal.v1.StepProgress.metrics:type_name -> skypilot_temporal.v1.StepProgress.MetricsEntry
+	0,  // 20: skypilot_temporal.v1.StepProgress.kind:type_name -> skypilot_temporal.v1.StepKind
+	24, // 21: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
+	24, // 22: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
+	24, // 23: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
+	24, // 24: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
+	24, // 25: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
+	24, // 26: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
+	24, // 27: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
+	24, // 28: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
+	25, // 29: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
+	30, // [30:30] is the sub-list for method output_type
+	30, // [30:30] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	21, // [21:30] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_skypilot_temporal_v1_pipeline_proto_init() }
@@ -1003,14 +1871,15 @@ func file_skypilot_temporal_v1_pipeline_proto_init() {
 	if File_skypilot_temporal_v1_pipeline_proto != nil {
 		return
 	}
+	file_skypilot_temporal_v1_pipeline_proto_msgTypes[0].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_skypilot_temporal_v1_pipeline_proto_rawDesc), len(file_skypilot_temporal_v1_pipeline_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   7,
-			NumExtensions: 6,
+			NumEnums:      6,
+			NumMessages:   18,
+			NumExtensions: 9,
 			NumServices:   0,
 		},
 		GoTypes:           file_skypilot_temporal_v1_pipeline_proto_goTypes,

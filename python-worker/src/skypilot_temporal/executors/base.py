@@ -47,6 +47,8 @@ class Submission:
     retry_until_up: bool = False
     # A later attempt of the step: look for work an earlier attempt left in flight.
     retry: bool = False
+    # Run the task without its `setup`: it ran when the cluster was provisioned.
+    skip_setup: bool = False
     # The run the step belongs to (its data, e.g. a local bucket, is kept while it runs).
     run_key: str = ""
 
@@ -71,6 +73,12 @@ class Executor(Protocol):
         `resume` is the last checkpoint of an earlier attempt: re-attach to its request
         instead of submitting again.
         """
+
+    async def provision(
+        self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
+    ) -> None:
+        """Makes the cluster and runs the task's `setup` only (no `run`), for a task
+        that follows with exec. `resume` as for submit."""
 
     async def wait_job(
         self, cluster_name: str, job_id: int, log: LogSink, secrets: Mapping[str, str]

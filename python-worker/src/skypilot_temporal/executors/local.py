@@ -16,8 +16,10 @@ import logging
 import marshal
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
@@ -30,11 +32,13 @@ from skypilot_temporal.executors.base import (
     ClusterGone,
     LogSink,
     PermanentError,
+    SUCCEEDED,
     Submission,
     TERMINAL,
     TransientError,
 )
 from skypilot_temporal.executors.local_mounts import Mount
+from skypilot_temporal.telemetry import sky_call
 
 log = logging.getLogger("skypilot_temporal.local")
 
@@ -80,6 +84,8 @@ class LocalExecutor:
         self._bash = shutil.which("bash", path=os.defpath) or shutil.which("bash") or "/bin/bash"
         self._status_watch = local_watch.StatusWatch()
         self._refusal = ""
+        self._root_fd_cache: int | None = None
+        self._agent_lock = threading.Lock()
         if trusted:
             log.warning(
                 "%s=1: local tasks run unsandboxed, with the worker's privileges "
@@ -111,27 +117,61 @@ class LocalExecutor:
         return self.cluster_dir(cluster_name) / "jobs"
 
     # -- port -----------------------------------------------------------------
+    # Each port operation is a span named as the SkyPilot executor's (telemetry.sky_call),
+    # so that a trace on this executor has the same shape.
     async def find_job(self, cluster_name: str, job_name: str) -> int | None:
-        for job_dir in self._jobs(cluster_name).glob("*"):
-            if local_job.read_text(job_dir / "name") == job_name and job_dir.name.isdigit():
-                return int(job_dir.name)
-        return None
+        with sky_call("queue", cluster_name):
+            for job_dir in self._jobs(cluster_name).glob("*"):
+                if local_job.read_text(job_dir / "name") == job_name and job_dir.name.isdigit():
+                    return int(job_dir.name)
+            return None
 
     async def submit(
         self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
     ) -> int:
         if self._refusal:
             raise PermanentError(self._refusal)
-        # One hop to a thread for the whole submission: it copies files and waits for
-        # the supervisor to detach, and the event loop has other runs to serve.
-        job_id, provisioned = await asyncio.to_thread(self._submit, sub)
+        with sky_call(sub.kind, sub.cluster_name) as span:
+            # One hop to a thread for the whole submission: it copies files and waits for
+            # the supervisor to detach, and the event loop has other runs to serve.
+            job_id, provisioned = await asyncio.to_thread(self._submit, sub)
+            span.set_attribute("skypilot.job_id", job_id)
         if provisioned:
             cdir = self.cluster_dir(sub.cluster_name)
             log(f"provisioned local cluster {sub.cluster_name} at {cdir}\n")
         checkpoint({"job_id": job_id})
         return job_id
 
+    async def provision(
+        self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
+    ) -> None:
+        """The cluster, and a job that runs only the task's `setup` on it."""
+        if self._refusal:
+            raise PermanentError(self._refusal)
+        job_id = resume.get("job_id")
+        if job_id is None and sub.retry:
+            job_id = await self.find_job(sub.cluster_name, sub.job_name)
+        with sky_call("provision", sub.cluster_name) as span:
+            if job_id is None:
+                job_id, provisioned = await asyncio.to_thread(self._submit, sub)
+                if provisioned:
+                    log(f"provisioned local cluster {sub.cluster_name} at {self.cluster_dir(sub.cluster_name)}\n")
+                checkpoint({"job_id": job_id})
+            span.set_attribute("skypilot.job_id", job_id)
+            # As SkyPilot's provisioning request does, this span covers the setup.
+            status = await self._wait_job(sub.cluster_name, job_id, log, _secret_values(sub.task))
+        if status != SUCCEEDED:
+            raise PermanentError(f"setup on cluster {sub.cluster_name} ended {status}")
+
     async def wait_job(
+        self, cluster_name: str, job_id: int, log: LogSink, secrets: Mapping[str, str]
+    ) -> str:
+        with sky_call("tail", cluster_name, job_id=job_id) as span:
+            status = await self._wait_job(cluster_name, job_id, log, secrets)
+            span.set_attribute("skypilot.status", status)
+            return status
+
+    async def _wait_job(
         self, cluster_name: str, job_id: int, log: LogSink, secrets: Mapping[str, str]
     ) -> str:
         job_dir = self._jobs(cluster_name) / str(job_id)
@@ -174,25 +214,39 @@ class LocalExecutor:
         if job_id is None:
             return
         job_dir = self._jobs(cluster_name) / str(job_id)
-        if local_job.read_text(job_dir / "status") in local_job.RUNNING_STATES:
-            await asyncio.to_thread(local_job.kill_job, job_dir)
-            if local_job.read_text(job_dir / "status") not in TERMINAL and job_dir.is_dir():
-                local_job.write_atomic(job_dir / "status", CANCELLED)
+        with sky_call("cancel", cluster_name, job_id=job_id):
+            if local_job.read_text(job_dir / "status") in local_job.RUNNING_STATES:
+                await asyncio.to_thread(local_job.kill_job, job_dir)
+                if local_job.read_text(job_dir / "status") not in TERMINAL and job_dir.is_dir():
+                    local_job.write_atomic(job_dir / "status", CANCELLED)
 
     async def down(self, cluster_name: str) -> bool:
         cdir = self.cluster_dir(cluster_name)
-        existed = await asyncio.to_thread(local_job.down_cluster, cdir)
-        if cdir.exists():
-            # Something keeps it (a busy mount, an immutable file): retried, then reported.
-            raise TransientError(f"cluster {cluster_name}: {cdir} could not be removed")
+        with sky_call("down", cluster_name) as span:
+            existed = await asyncio.to_thread(local_job.down_cluster, cdir)
+            span.set_attribute("skypilot.existed", existed)
+            if cdir.exists():
+                # Something keeps it (a busy mount, an immutable file): retried, then reported.
+                raise TransientError(f"cluster {cluster_name}: {cdir} could not be removed")
         return existed
 
     # -- housekeeping -----------------------------------------------------------
     def prune(
         self, now: float, max_idle_seconds: float, max_bytes: int, open_runs: Collection[str] = ()
     ) -> dict[str, Any]:
-        """Removes leftovers; see local_prune.prune. Blocking: call it in a thread."""
+        """Removes leftovers (see local_prune.prune) and restarts the agent if clusters
+        need it. Blocking: call it in a thread."""
+        try:
+            self.ensure_agent()
+        except (OSError, ValueError) as err:
+            log.warning("local agent of %s: %s", self.root, err)
         return local_prune.prune(self.root, now, max_idle_seconds, max_bytes, open_runs)
+
+    async def clusters_up(self) -> int:
+        clusters = self.root / "clusters"
+        with sky_call("status"):
+            names = await asyncio.to_thread(lambda: [p.name for p in clusters.iterdir()] if clusters.is_dir() else [])
+        return sum(1 for n in names if not n.endswith(".provisioning"))
 
     def run_keys(self) -> set[str]:
         """Runs whose data (buckets) this executor keeps; blocking."""
@@ -204,10 +258,8 @@ class LocalExecutor:
         provisioned = False
         if sub.kind == "exec" and not cdir.is_dir():
             raise ClusterGone(f"cluster {sub.cluster_name} does not exist")
-        if sub.kind == "launch" and not cdir.is_dir():
+        if sub.kind in ("launch", "provision") and not cdir.is_dir():
             self._provision(cdir, sub)
-            if sub.autodown_minutes is not None:
-                self._detached("autodown", str(cdir), str(sub.autodown_minutes))
             provisioned = True
         spec = self._job_spec(cdir, sub)
         job_id, job_dir = _new_job_dir(cdir / "jobs")
@@ -215,6 +267,9 @@ class LocalExecutor:
         local_job.write_atomic(job_dir / "status", "PENDING")
         # The name is written last: find_job only sees fully prepared jobs.
         local_job.write_atomic(job_dir / "name", sub.job_name)
+        if provisioned and sub.autodown_minutes is not None and not self._agent_running():
+            # The agent downs idle clusters; without one, the cluster gets its own watchdog.
+            self._detached("autodown", str(cdir), str(sub.autodown_minutes))
         self._start(job_dir, _secret_values(sub.task))
         return job_id, provisioned
 
@@ -265,9 +320,11 @@ class LocalExecutor:
         else:
             (cdir / "tmp").mkdir(exist_ok=True)
             prefix = self._isolated_argv(cdir, home, cwd, mounts)
+        # As SkyPilot does: `exec` runs no setup, provisioning runs nothing else.
+        setup = task.setup if isinstance(task.setup, str) and sub.kind != "exec" else None
         return {
-            "setup": task.setup if isinstance(task.setup, str) else None,
-            "run": task.run if isinstance(task.run, str) else None,
+            "setup": setup if not sub.skip_setup else None,
+            "run": task.run if isinstance(task.run, str) and sub.kind != "provision" else None,
             "cwd": cwd,
             "env": env,
             "secret_names": secret_names,
@@ -322,7 +379,75 @@ class LocalExecutor:
             raise PermanentError(f"file_mounts: copying into bucket {bucket.name} failed: {detail}")
 
     def _start(self, job_dir: Path, secrets: Mapping[str, str]) -> None:
+        """Starts the job's supervisor: forked by the agent, or a process of its own
+        when no agent can be had."""
+        if self._agent_start(job_dir, secrets):
+            return
         self._detached("run", str(job_dir), stdin=marshal.dumps(dict(secrets)))
+
+    # -- the host agent (local_job.py agent) ------------------------------------
+    def _agent_start(self, job_dir: Path, secrets: Mapping[str, str]) -> bool:
+        """Has the agent start the job's supervisor, starting the agent if none runs.
+        False if no agent can be had: the caller starts the job itself."""
+        request = marshal.dumps({"job_dir": str(job_dir), "secrets": dict(secrets)})
+        for attempt in range(2):
+            try:
+                return self._agent_call(request)
+            except (FileNotFoundError, ConnectionRefusedError):
+                if attempt or not self._agent_running():
+                    break
+            except OSError as err:
+                log.warning("local agent of %s: %s; starting the job directly", self.root, err)
+                break
+        return False
+
+    def _agent_call(self, request: bytes) -> bool:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(10)
+            conn.connect(local_job.agent_path(str(self.root), self._root_fd()))
+            conn.sendall(request)
+            conn.shutdown(socket.SHUT_WR)
+            answer = conn.recv(256)
+        if answer in (b"ok", b"started"):
+            return True
+        raise OSError(f"the agent answered {answer.decode(errors='replace')!r}")
+
+    def _agent_running(self, wait_s: float = 5.0) -> bool:
+        """Whether the agent listens, starting it if not (one per root: a second one
+        leaves at once, and this worker starts one at a time)."""
+        path = local_job.agent_path(str(self.root), self._root_fd())
+        if local_job._connectable(path):
+            return True
+        with self._agent_lock:
+            if local_job._connectable(path):
+                return True
+            self._detached("agent", str(self.root))
+            deadline = time.monotonic() + wait_s
+            while time.monotonic() < deadline:
+                if local_job._connectable(path):
+                    return True
+                time.sleep(0.01)
+        log.warning("local agent of %s did not start; jobs start on their own", self.root)
+        return False
+
+    def _root_fd(self) -> int:
+        # An O_PATH descriptor of the root, for a short socket path (see agent_path).
+        if self._root_fd_cache is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._root_fd_cache = os.open(self.root, os.O_PATH | os.O_CLOEXEC)
+        return self._root_fd_cache
+
+    def ensure_agent(self) -> None:
+        """Starts the agent if a cluster with autodown exists and no agent runs (it
+        was killed): housekeeping calls this, so autodown keeps its guarantee."""
+        clusters = self.root / "clusters"
+        wanted = any(
+            not c.name.endswith(".provisioning") and (c / "cluster.json").is_file()
+            and json.loads((c / "cluster.json").read_text()).get("autodown_minutes") is not None
+            for c in (clusters.iterdir() if clusters.is_dir() else ())
+        )
+        if wanted:
+            self._agent_running()
 
     @staticmethod
     def _detached(*args: str, stdin: bytes | None = None) -> None:

@@ -1,20 +1,31 @@
-"""Job supervisor and autodown watchdog of the local executor (detached processes).
+"""Job supervisor, host agent and autodown watchdog of the local executor (detached
+processes).
 
 A job outlives the worker that submitted it, as a SkyPilot job outlives its client:
 the supervisor runs `setup` then `run`, appends their output to the job's log and
 records the final status, so a restarted worker re-attaches instead of resubmitting.
 
+    local_job.py agent ROOT               (one per executor root: starts supervisors,
+                                           downs idle clusters)
     local_job.py run JOB_DIR              (secret values on stdin)
     local_job.py autodown CLUSTER_DIR MINUTES
 
-Both detach at once into a session of their own; the worker only waits for the
-hand-over. The supervisor starts once per job, so it runs with `python -I -S`, away
-from site-packages, and imports only what it needs from the standard library (json
-or signal alone would double its start-up time). The job's spec is therefore marshal
-data, written by the worker with the same interpreter.
+All three detach at once into a session of their own; the worker only waits for the
+hand-over. Workers start jobs through the agent: it forks a supervisor per job (no
+interpreter start-up per job) and is the autodown watchdog of every cluster of its
+root. The agent outlives the workers, so clusters are downed when no worker is left;
+it leaves once its root has had no cluster and no request for a while, and the next
+job starts it again. `run` and `autodown` are what a worker falls back to when the
+agent cannot be had: one process per job, one watchdog per cluster.
 
-Secret values arrive on stdin, stay in the supervisor's memory and reach only the
-task's environment: the job directory holds their names, never their values.
+A supervisor runs with `python -I -S`, away from site-packages, and imports only
+what it needs from the standard library (json or signal alone would double the
+start-up time of a `run`). The job's spec is therefore marshal data, written by the
+worker with the same interpreter.
+
+Secret values arrive on stdin (`run`) or with the agent's request, stay in memory
+and reach only the task's environment: the job directory holds their names, never
+their values.
 """
 
 from __future__ import annotations
@@ -27,6 +38,13 @@ import time
 
 RUNNING_STATES = {"PENDING", "SETTING_UP", "RUNNING"}
 _TERMINAL_HERE = {"SUCCEEDED", "FAILED", "FAILED_SETUP", "FAILED_DRIVER", "CANCELLED"}
+# In the executor's root (the worker's work dir, hidden from every task).
+AGENT_SOCKET = "agent.sock"
+AGENT_LOCK = "agent.lock"
+AGENT_PID = "agent.pid"
+# How often the agent looks for idle clusters, and how long it stays without work.
+AGENT_POLL_S = 10.0
+AGENT_IDLE_EXIT_S = 60.0
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
@@ -169,6 +187,183 @@ def autodown(cluster_dir: str, minutes: float, poll_s: float = 10.0) -> None:
         time.sleep(poll_s)
 
 
+def autodown_due(cluster_dir: str, now: float) -> bool:
+    """Whether the cluster has been idle past its autodown (cluster.json), counted from
+    its last job's end (the mtime of its status) or its creation: the same answer
+    whoever asks and whenever, so a restarted agent keeps the clock."""
+    import json
+
+    try:
+        with open(os.path.join(cluster_dir, "cluster.json")) as f:
+            meta = json.load(f)
+        minutes = meta.get("autodown_minutes")
+        if minutes is None:
+            return False
+        last = float(meta.get("created", 0))
+        jobs = os.path.join(cluster_dir, "jobs")
+        for name in _listdir(jobs):
+            status = os.path.join(jobs, name, "status")
+            if read_text(status, "PENDING") in RUNNING_STATES:
+                return False
+            try:
+                last = max(last, os.stat(status).st_mtime)
+            except OSError:
+                pass
+    except (OSError, ValueError, TypeError, AttributeError):
+        return False
+    return now - last >= float(minutes) * 60
+
+
+def agent_path(root: str, root_fd: int | None = None) -> str:
+    """The agent's socket; through /proc/self/fd when `root_fd` is given (an O_PATH
+    descriptor of root): a socket path must be short, a work dir need not be."""
+    if root_fd is not None:
+        return f"/proc/self/fd/{root_fd}/{AGENT_SOCKET}"
+    return os.path.join(root, AGENT_SOCKET)
+
+
+def _connectable(path: str) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        try:
+            s.connect(path)
+            return True
+        except OSError:
+            return False
+
+
+def agent(root: str, poll_s: float = AGENT_POLL_S, idle_exit_s: float = AGENT_IDLE_EXIT_S) -> None:
+    """Serves job starts on ROOT/agent.sock and downs idle clusters of ROOT, until ROOT
+    has had no cluster and no request for `idle_exit_s`. One agent per root (a lock):
+    a second one leaves at once."""
+    import fcntl
+    import select
+    import signal
+    import socket
+
+    root = os.path.realpath(root)
+    root_fd = os.open(root, os.O_PATH)
+    path = agent_path(root, root_fd)
+    lock = os.open(os.path.join(root, AGENT_LOCK), os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + 5.0
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            # Another agent holds it: it serves, or it is leaving and we take over.
+            if _connectable(path) or time.monotonic() > deadline:
+                return
+            time.sleep(0.02)
+    clusters = os.path.join(root, "clusters")
+
+    def reap(*_: object) -> None:
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0] > 0:
+                pass
+        except ChildProcessError:
+            pass
+
+    # Supervisors are the agent's children: reaped at once, so that nobody waits on
+    # a zombie (kill_job checks whether the supervisor is still there).
+    signal.signal(signal.SIGCHLD, reap)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    umask = os.umask(0o177)
+    try:
+        server.bind(path)
+    finally:
+        os.umask(umask)
+    server.listen(256)
+    write_atomic(os.path.join(root, AGENT_PID), str(os.getpid()))
+    last_work = time.monotonic()
+    next_scan = 0.0
+    while True:
+        now = time.monotonic()
+        ready, _, _ = select.select([server], [], [], max(0.0, min(next_scan - now, poll_s)))
+        if ready:
+            conn, _ = server.accept()
+            with conn:
+                try:
+                    _serve(conn, clusters, (server, lock, root_fd))
+                except OSError:
+                    pass  # the asker went away (or only checked that we listen)
+            last_work = time.monotonic()
+        now = time.monotonic()
+        if now >= next_scan:
+            next_scan = now + poll_s
+            names = _listdir(clusters)
+            for name in names:
+                cdir = os.path.join(clusters, name)
+                if not name.endswith(".provisioning") and autodown_due(cdir, time.time()):
+                    down_cluster(cdir)
+            if names:
+                last_work = now
+            elif now - last_work >= idle_exit_s:
+                # Gone from the path before the lock is let go: a worker that finds no
+                # agent starts one, which takes over once this one has left.
+                os.unlink(path)
+                server.close()
+                return
+
+
+def _serve(conn, clusters: str, inherited: tuple) -> None:
+    """One request: {"job_dir": ..., "secrets": {...}} (marshal); answers b"ok" once
+    the job's supervisor is forked, b"started" if one already was."""
+    import signal
+
+    conn.settimeout(10)
+    chunks = []
+    while chunk := conn.recv(1 << 16):
+        chunks.append(chunk)
+    if not chunks:
+        return  # a check that the agent listens
+    try:
+        request = marshal.loads(b"".join(chunks))
+        job_dir = os.path.realpath(request["job_dir"])
+        secrets = dict(request["secrets"])
+    except (EOFError, ValueError, TypeError, KeyError):
+        conn.sendall(b"bad request")
+        return
+    jobs = os.path.dirname(job_dir)
+    if os.path.basename(jobs) != "jobs" or os.path.dirname(os.path.dirname(jobs)) != clusters:
+        conn.sendall(b"bad request")
+        return
+    started = os.path.join(job_dir, "started")
+    try:
+        # Exactly one supervisor per job, even if a restarted worker asks again.
+        os.close(os.open(started, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        conn.sendall(b"started")
+        return
+    except OSError as err:
+        conn.sendall(f"error {err}".encode())
+        return
+    try:
+        pid = os.fork()
+    except OSError as err:
+        os.unlink(started)  # not started after all: the next worker may start it
+        conn.sendall(f"error {err}".encode())
+        return
+    if pid == 0:
+        try:
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            conn.close()
+            inherited[0].close()
+            os.close(inherited[1])
+            os.close(inherited[2])
+            os.setsid()
+            run_job(job_dir, secrets)
+        finally:
+            os._exit(0)
+    del secrets, request
+    conn.sendall(b"ok")
+
+
 def _read_secrets() -> dict[str, str]:
     chunks = []
     while chunk := os.read(0, 1 << 16):
@@ -207,6 +402,10 @@ def main(argv: list[str]) -> int:
     if len(argv) >= 3 and argv[0] == "autodown":
         _detach()
         autodown(argv[1], float(argv[2]))
+        return 0
+    if len(argv) >= 2 and argv[0] == "agent":
+        _detach()
+        agent(argv[1], *(float(a) for a in argv[2:4]))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

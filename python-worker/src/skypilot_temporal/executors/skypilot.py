@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn, TypeVar
@@ -19,6 +21,7 @@ import sky
 from sky import exceptions as sky_exc
 
 from skypilot_temporal.executors import sky_streams
+from skypilot_temporal.telemetry import sky_call
 from skypilot_temporal.executors.base import (
     CANCELLED,
     SUCCEEDED,
@@ -66,6 +69,7 @@ _RECONNECT_S = 3.0
 # sky.exceptions.JobExitCode values that name the final status on their own.
 _EXIT_STATUS = {0: SUCCEEDED, 103: CANCELLED}
 _EXIT_NOT_FOUND = 102
+_RUN_TAGGED = re.compile(r"-[0-9a-f]{8}$")
 
 
 def classify(err: BaseException, what: str) -> NoReturn:
@@ -81,6 +85,13 @@ class SkyPilotExecutor:
     name = "skypilot"
 
     def __init__(self, threads: int = 64) -> None:
+        # The worker talks to the API server the operator runs. When a local endpoint
+        # does not answer (say, while it restarts), the SDK would start a server of
+        # its own inside the worker's process tree: a second server with its own
+        # requests and state that nobody asked for, which outlives the outage. The
+        # worker waits for the operator's server instead (calls fail and are
+        # retried). An operator who wants the SDK's behaviour sets the variable to 0.
+        os.environ.setdefault("SKYPILOT_DISABLE_LOCAL_API_SERVER", "1")
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="skypilot-sdk")
 
     async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -88,20 +99,28 @@ class SkyPilotExecutor:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
 
-    async def _request(self, what: str, request_fn: Callable[..., str], *args: Any, **kwargs: Any) -> Any:
-        """Submits a request on the pool, then waits for its result on the event loop."""
-        try:
-            request_id = await self._call(request_fn, *args, **kwargs)
-            return await sky_streams.request_get(request_id)
-        except (PermanentError, TransientError):
-            raise
-        except Exception as err:  # noqa: BLE001 - classified
-            classify(err, what)
+    async def _request(
+        self, call: str, cluster: str, what: str, request_fn: Callable[..., str], *args: Any,
+        span_job_id: int | None = None, **kwargs: Any,
+    ) -> Any:
+        """Submits a request on the pool, then waits for its result on the event loop.
+        `span_job_id` is the job the call is about, for its span."""
+        with sky_call(call, cluster, job_id=span_job_id) as span:
+            try:
+                request_id = await self._call(request_fn, *args, **kwargs)
+                span.set_attribute("skypilot.request_id", str(request_id))
+                return await sky_streams.request_get(request_id)
+            except (PermanentError, TransientError):
+                raise
+            except Exception as err:  # noqa: BLE001 - classified
+                classify(err, what)
 
     # -- port -----------------------------------------------------------------
     async def find_job(self, cluster_name: str, job_name: str) -> int | None:
         try:
-            records = await self._request(f"queue of {cluster_name}", sky.queue, cluster_name, all_users=True)
+            records = await self._request(
+                "queue", cluster_name, f"queue of {cluster_name}", sky.queue, cluster_name, all_users=True
+            )
         except ClusterGone:
             return None
         ids = [int(r["job_id"]) for r in records or [] if r.get("job_name") == job_name]
@@ -110,22 +129,44 @@ class SkyPilotExecutor:
     async def submit(
         self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log_sink: LogSink
     ) -> int:
+        with sky_call(sub.kind, sub.cluster_name) as span:
+            request_id = await self._send_or_reattach(sub, checkpoint, resume)
+            span.set_attribute("skypilot.request_id", request_id)
+            try:
+                job_id, _handle = await sky_streams.request_result(request_id, log_sink)
+            except Exception as err:  # noqa: BLE001 - classified
+                classify(err, f"{sub.kind} request {request_id} on {sub.cluster_name}")
+            if job_id is None:
+                raise PermanentError(f"SkyPilot request {request_id} returned no job id")
+            span.set_attribute("skypilot.job_id", int(job_id))
+        checkpoint({"request_id": request_id, "job_id": int(job_id)})
+        return int(job_id)
+
+    async def _send_or_reattach(self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any]) -> str:
+        """The request of this step: an earlier attempt's, if still usable, else a new one."""
         request_id = resume.get("request_id")
         if not request_id and sub.retry:
             request_id = await self._inflight_request(sub)
         if request_id and await self._request_reusable(request_id):
             log.info("re-attaching to SkyPilot request %s", request_id)
-        else:
-            request_id = await self._send(sub)
-            checkpoint({"request_id": request_id})
-        try:
-            job_id, _handle = await sky_streams.request_result(request_id, log_sink)
-        except Exception as err:  # noqa: BLE001 - classified
-            classify(err, f"{sub.kind} request {request_id} on {sub.cluster_name}")
-        if job_id is None:
-            raise PermanentError(f"SkyPilot request {request_id} returned no job id")
-        checkpoint({"request_id": request_id, "job_id": int(job_id)})
-        return int(job_id)
+            return str(request_id)
+        request_id = await self._send(sub)
+        checkpoint({"request_id": request_id})
+        return request_id
+
+    async def provision(
+        self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log_sink: LogSink
+    ) -> None:
+        # A launch of the task without its `run`: SkyPilot provisions the cluster,
+        # syncs files and runs `setup`; the step's `exec` runs the task later.
+        sub.task.run = None
+        with sky_call("provision", sub.cluster_name) as span:
+            request_id = await self._send_or_reattach(sub, checkpoint, resume)
+            span.set_attribute("skypilot.request_id", request_id)
+            try:
+                await sky_streams.request_result(request_id, log_sink)
+            except Exception as err:  # noqa: BLE001 - classified
+                classify(err, f"provisioning request {request_id} on {sub.cluster_name}")
 
     async def wait_job(
         self, cluster_name: str, job_id: int, log_sink: LogSink, secrets: Mapping[str, str]
@@ -134,7 +175,9 @@ class SkyPilotExecutor:
         while True:
             stream = sky_streams.LineStream(log_sink, skip=seen)
             try:
-                code = await sky_streams.tail_job(cluster_name, job_id, stream)
+                with sky_call("tail", cluster_name, job_id=job_id) as span:
+                    code = await sky_streams.tail_job(cluster_name, job_id, stream)
+                    span.set_attribute("skypilot.exit_code", code)
             except _GONE as err:
                 raise ClusterGone(f"cluster {cluster_name}: {err}") from None
             except _PERMANENT as err:
@@ -160,23 +203,34 @@ class SkyPilotExecutor:
         request_id = resume.get("request_id")
         try:
             if request_id and job_id is None:
-                await self._request(f"cancel of request {request_id}", sky.api_cancel, [request_id])
+                await self._request(
+                    "cancel", cluster_name, f"cancel of request {request_id}", sky.api_cancel, [request_id]
+                )
             if job_id is not None:
-                await self._request(f"cancel of job {job_id}", sky.cancel, cluster_name, job_ids=[job_id])
+                await self._request(
+                    "cancel", cluster_name, f"cancel of job {job_id}", sky.cancel, cluster_name, job_ids=[job_id],
+                    span_job_id=job_id,
+                )
         except Exception as err:  # noqa: BLE001 - best effort; teardown follows
             log.warning("cancel on %s (job %s, request %s): %s", cluster_name, job_id, request_id, err)
 
     async def down(self, cluster_name: str) -> bool:
         try:
-            await self._request(f"down of {cluster_name}", sky.down, cluster_name)
+            await self._request("down", cluster_name, f"down of {cluster_name}", sky.down, cluster_name)
         except ClusterGone:
             return False
         return True
 
+    async def clusters_up(self) -> int:
+        """Clusters of runs (names ending in a run tag) the API server knows, any user's."""
+        records = await self._request("status", "", "cluster status", sky.status, all_users=True)
+        return sum(1 for r in records or [] if _RUN_TAGGED.search(str(r.get("name", ""))))
+
     # -- helpers --------------------------------------------------------------
     async def _job_status(self, cluster_name: str, job_id: int) -> str:
         statuses = await self._request(
-            f"status of job {job_id} on {cluster_name}", sky.job_status, cluster_name, [job_id]
+            "status", cluster_name, f"status of job {job_id} on {cluster_name}", sky.job_status, cluster_name, [job_id],
+            span_job_id=job_id,
         )
         status = (statuses or {}).get(job_id)
         if status is None:
@@ -202,7 +256,7 @@ class SkyPilotExecutor:
         except Exception as err:  # noqa: BLE001
             log.warning("listing requests of %s: %s", sub.cluster_name, err)
             return None
-        wanted = "launch" if sub.kind == "launch" else "exec"
+        wanted = "exec" if sub.kind == "exec" else "launch"
         for r in found:
             name = str(getattr(r, "name", ""))
             if name.split(".")[-1] == wanted:
@@ -212,7 +266,7 @@ class SkyPilotExecutor:
     async def _send(self, sub: Submission) -> str:
         task = sub.task
         try:
-            if sub.kind == "launch":
+            if sub.kind in ("launch", "provision"):
                 autodown = sub.autodown_minutes
                 return await self._call(
                     sky.launch,

@@ -3,9 +3,9 @@ TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE, temporal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 
 from skypilot_temporal.connect import connect_config
 from skypilot_temporal.contract import data_converter
@@ -25,13 +25,14 @@ class ConfigError(ConnectError):
     exit_status = 2
 
 
-async def connect(env: Mapping[str, str]) -> Client:
-    """A client with the contract's data converter (json/protobuf)."""
+async def connect(env: Mapping[str, str], interceptors: Sequence[Interceptor] = ()) -> Client:
+    """A client with the contract's data converter (json/protobuf); `interceptors` are
+    the tracing ones, if any."""
     try:
         config = connect_config(env)
     except Exception as err:  # the SDK raises several types for a bad file or variable
         raise ConfigError(cli.config_invalid(detail=one_line(str(err)))) from None
     try:
-        return await Client.connect(**config, data_converter=data_converter)
+        return await Client.connect(**config, data_converter=data_converter, interceptors=interceptors)
     except Exception as err:  # RuntimeError from the SDK's core, or a TLS/setting error
         raise ConnectError(cli.connect_failed(address=config["target_host"], detail=one_line(str(err)))) from None

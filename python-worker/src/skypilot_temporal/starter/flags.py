@@ -28,6 +28,7 @@ class Options:
     workflow_id: str
     task_queue: str
     no_wait: bool
+    quiet: bool
 
 
 def parse_command_line(argv: Sequence[str], env: Mapping[str, str]) -> Options | None:
@@ -73,6 +74,7 @@ def parse_command_line(argv: Sequence[str], env: Mapping[str, str]) -> Options |
         or cli.WORKFLOW_ID_PREFIX + random_ids.token_hex(cli.WORKFLOW_ID_RANDOM_BYTES),
         task_queue=setting(cli.TASK_QUEUE) or DEFAULT_TASK_QUEUE,
         no_wait=bool(given.get(cli.NO_WAIT.name)),
+        quiet=bool(given.get(cli.QUIET.name)),
     )
 
 

@@ -1,4 +1,5 @@
-"""Following a started run: its progress about once a second, then how it ended."""
+"""Following a started run: its progress about once a second (and, unless quiet, the
+running steps' latest output: live.py), then how it ended."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import asyncio
 import sys
 from datetime import timedelta
 
-from temporalio.client import WorkflowFailureError, WorkflowHandle
+from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 
 from skypilot_temporal.contract import PROGRESS_QUERY
 from skypilot_temporal.starter.format import one_line
+from skypilot_temporal.starter.live import LiveLines
 from skypilot_temporal.starter.outcome import finish
 from skypilot_temporal.starter.progress import ProgressView
 from skypilot_temporal.v1 import pipeline_pb2 as pb
@@ -19,9 +21,12 @@ POLL_EVERY_SECONDS = 1.0
 QUERY_TIMEOUT = timedelta(seconds=3)
 
 
-async def follow(handle: WorkflowHandle, task_queue: str) -> int:
-    """Prints the run's progress until it ends, then how it ended; returns the exit status."""
-    view = ProgressView(task_queue)
+async def follow(client: Client, handle: WorkflowHandle, task_queue: str, quiet: bool = False) -> int:
+    """Prints the run's progress and its running steps' latest output (unless quiet)
+    until it ends, then how it ended; returns the exit status."""
+    view = ProgressView(task_queue, quiet)
+    live = None if quiet else LiveLines(client, handle)
+    last: pb.SkyPilotWorkflowProgress | None = None
     result = asyncio.ensure_future(handle.result())
     try:
         while not (await asyncio.wait([result], timeout=POLL_EVERY_SECONDS))[0]:
@@ -30,6 +35,9 @@ async def follow(handle: WorkflowHandle, task_queue: str) -> int:
                 view.unavailable()
             else:
                 view.show(progress)
+                last = progress
+            if live is not None:
+                await live.show(last)
     except asyncio.CancelledError:
         print(cli.interrupted(workflow_id=handle.id), file=sys.stderr)
         raise

@@ -9,7 +9,7 @@ from temporalio.exceptions import ApplicationError, CancelledError, TerminatedEr
 from temporalio.exceptions import TimeoutError as WorkflowTimedOut
 
 from skypilot_temporal.contract import TEARDOWN_FAILED
-from skypilot_temporal.starter.format import or_dash, seconds
+from skypilot_temporal.starter.format import metrics_text, or_dash, seconds, step_label
 from skypilot_temporal.starter.progress import ProgressView
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
@@ -32,14 +32,24 @@ def finish(view: ProgressView, result: pb.SkyPilotWorkflowResult | None, failure
 
 
 def print_result(r: pb.SkyPilotWorkflowResult) -> None:
-    print(f"workflow completed: {len(r.steps)} steps, commit {or_dash(r.commit)}")
+    """Each step's result (a swept step's, branch by branch, with the branch), its
+    metrics and log tail; a select step's winner."""
+    print(cli.result_header(steps=str(len(r.steps)), commit=or_dash(r.commit)))
     for s in r.steps:
-        print(f"step {s.name}: cluster={or_dash(s.cluster_name)} job_id={s.job_id} "
-              f"status={or_dash(s.status)} duration={seconds(s.duration_seconds)}s")
+        print(result_line(s))
         for line in s.log_tail.rstrip("\n").splitlines():
-            print(f"    {line}")
+            print(cli.log_line(line=line))
     if r.clusters_downed:
-        print(f"clusters downed: {', '.join(r.clusters_downed)}")
+        print(cli.clusters_downed(clusters=", ".join(r.clusters_downed)))
+
+
+def result_line(s: pb.StepResult) -> str:
+    metrics = metrics_text(s.metrics)
+    if s.kind == pb.STEP_KIND_SELECT:
+        return cli.result_select(step=s.name, branch=or_dash(s.branch), cluster=or_dash(s.cluster_name), metrics=metrics)
+    idle = cli.result_idle(seconds=seconds(s.idle_cluster_seconds)) if s.idle_cluster_seconds else ""
+    return cli.result_step(step=step_label(s.name, s.branch), cluster=or_dash(s.cluster_name), job_id=str(s.job_id),
+                           status=or_dash(s.status), duration=seconds(s.duration_seconds), idle=idle, metrics=metrics)
 
 
 def print_failure(failure: BaseException) -> None:

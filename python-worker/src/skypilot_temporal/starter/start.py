@@ -12,13 +12,15 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 
+from temporalio.client import Interceptor
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from skypilot_temporal.contract import WORKFLOW_TYPE
 from skypilot_temporal.starter.connect import ConnectError, connect
-from skypilot_temporal.starter.flags import UsageError, parse_command_line
+from skypilot_temporal.starter.flags import Options, UsageError, parse_command_line
 from skypilot_temporal.starter.follow import follow
 from skypilot_temporal.starter.format import one_line, ui_link
+from skypilot_temporal.starter.tracing import with_tracing
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
@@ -34,8 +36,14 @@ async def run(argv: Sequence[str], env: Mapping[str, str]) -> int:
     if opts is None:
         print(cli.HELP_TEXT, end="")
         return 0
+    # Traced when OTEL_EXPORTER_OTLP_ENDPOINT is set; the spans are flushed at exit.
+    return await with_tracing(env, lambda interceptors: _start_and_follow(opts, env, interceptors))
+
+
+async def _start_and_follow(opts: Options, env: Mapping[str, str], interceptors: Sequence[Interceptor]) -> int:
+    """Connect -> start -> follow. Returns the exit status."""
     try:
-        client = await connect(env)
+        client = await connect(env, interceptors)
     except ConnectError as err:
         print(err, file=sys.stderr)
         return err.exit_status
@@ -50,11 +58,14 @@ async def run(argv: Sequence[str], env: Mapping[str, str]) -> int:
     except Exception as err:  # RPCError and friends: the server refused or went away
         print(cli.start_failed(detail=one_line(str(err))), file=sys.stderr)
         return 1
-    print(f"workflow id: {handle.id}")
-    print(f"ui: {ui_link(env, client.namespace, handle.id)}", flush=True)
+    # Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
+    if not opts.quiet or opts.no_wait:
+        print(cli.workflow_started(workflow_id=handle.id))
+    if not opts.quiet:
+        print(cli.workflow_ui(url=ui_link(env, client.namespace, handle.id)), flush=True)
     if opts.no_wait:
         return 0
-    return await follow(handle, opts.task_queue)
+    return await follow(client, handle, opts.task_queue, opts.quiet)
 
 
 def main() -> None:

@@ -25,14 +25,26 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#skypilot_temporal/v1/pipeline.proto\x12\x14skypilot_temporal.v1\x1a google/protobuf/descriptor.proto\"\xaa\x01\n\x0cPipelineStep\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\ttask_yaml\x18\x02 \x01(\t\x12,\n\x04kind\x18\x03 \x01(\x0e\x32\x1e.skypilot_temporal.v1.StepKind\x12\x0f\n\x07\x63luster\x18\x04 \x01(\t\x12\x17\n\x0ftimeout_seconds\x18\x05 \x01(\r\x12!\n\x19heartbeat_timeout_seconds\x18\x06 \x01(\r\"k\n\rLaunchOptions\x12 \n\x18idle_minutes_to_autodown\x18\x01 \x01(\x05\x12\x16\n\x0eretry_until_up\x18\x02 \x01(\x08\x12 \n\x18teardown_timeout_seconds\x18\x03 \x01(\r\"\xfb\x02\n\x15SkyPilotWorkflowInput\x12\x16\n\x0e\x63luster_prefix\x18\x01 \x01(\t\x12\x10\n\x08repo_url\x18\x02 \x01(\t\x12\x0e\n\x06\x62ranch\x18\x03 \x01(\t\x12T\n\renvs_override\x18\x04 \x03(\x0b\x32=.skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry\x12\x18\n\x10secret_env_names\x18\x05 \x03(\t\x12\x1b\n\x13\x61pi_server_endpoint\x18\x06 \x01(\t\x12\x31\n\x05steps\x18\x07 \x03(\x0b\x32\".skypilot_temporal.v1.PipelineStep\x12\x33\n\x06launch\x18\x08 \x01(\x0b\x32#.skypilot_temporal.v1.LaunchOptions\x1a\x33\n\x11\x45nvsOverrideEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xaa\x01\n\nStepResult\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x04kind\x18\x02 \x01(\x0e\x32\x1e.skypilot_temporal.v1.StepKind\x12\x14\n\x0c\x63luster_name\x18\x03 \x01(\t\x12\x0e\n\x06job_id\x18\x04 \x01(\x03\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x06 \x01(\x01\x12\x10\n\x08log_tail\x18\x07 \x01(\t\"r\n\x16SkyPilotWorkflowResult\x12/\n\x05steps\x18\x01 \x03(\x0b\x32 .skypilot_temporal.v1.StepResult\x12\x17\n\x0f\x63lusters_downed\x18\x02 \x03(\t\x12\x0e\n\x06\x63ommit\x18\x03 \x01(\t\"\xc6\x01\n\x18SkyPilotWorkflowProgress\x12\r\n\x05phase\x18\x01 \x01(\t\x12\x14\n\x0c\x63urrent_step\x18\x02 \x01(\t\x12\x32\n\x08\x66inished\x18\x03 \x03(\x0b\x32 .skypilot_temporal.v1.StepResult\x12\x13\n\x0b\x63lusters_up\x18\x04 \x03(\t\x12\x13\n\x0bsteps_total\x18\x05 \x01(\x05\x12\x10\n\x08\x63lusters\x18\x06 \x03(\t\x12\x15\n\rclusters_left\x18\x07 \x03(\t*O\n\x08StepKind\x12\x19\n\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10STEP_KIND_LAUNCH\x10\x01\x12\x12\n\x0eSTEP_KIND_EXEC\x10\x02*\xfb\x04\n\x0b\x46\x61ilureType\x12\x1c\n\x18\x46\x41ILURE_TYPE_UNSPECIFIED\x10\x00\x12\x30\n\x1a\x46\x41ILURE_TYPE_INVALID_INPUT\x10\x01\x1a\x10\xea\xf9\x18\x0cInvalidInput\x12.\n\x19\x46\x41ILURE_TYPE_INVALID_REPO\x10\x02\x1a\x0f\xea\xf9\x18\x0bInvalidRepo\x12.\n\x19\x46\x41ILURE_TYPE_INVALID_TASK\x10\x03\x1a\x0f\xea\xf9\x18\x0bInvalidTask\x12*\n\x17\x46\x41ILURE_TYPE_JOB_FAILED\x10\x04\x1a\r\xea\xf9\x18\tJobFailed\x12\x45\n%FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR\x10\x05\x1a\x1a\xea\xf9\x18\x16SkyPilotPermanentError\x12\x38\n\x1e\x46\x41ILURE_TYPE_ENDPOINT_MISMATCH\x10\x06\x1a\x14\xea\xf9\x18\x10\x45ndpointMismatch\x12\x31\n\x1b\x46\x41ILURE_TYPE_STEP_TIMED_OUT\x10\x07\x1a\x10\xea\xf9\x18\x0cStepTimedOut\x12\x34\n\x1c\x46\x41ILURE_TYPE_TEARDOWN_FAILED\x10\x08\x1a\x12\xea\xf9\x18\x0eTeardownFailed\x12.\n\x19\x46\x41ILURE_TYPE_WORKER_ERROR\x10\t\x1a\x0f\xea\xf9\x18\x0bWorkerError\x12\x36\n\x1d\x46\x41ILURE_TYPE_REPO_UNREACHABLE\x10\n\x1a\x13\xea\xf9\x18\x0fRepoUnreachable\x12>\n!FAILURE_TYPE_SKYPILOT_UNAVAILABLE\x10\x0b\x1a\x17\xea\xf9\x18\x13SkyPilotUnavailable*\xdb\x02\n\x08RunPhase\x12\x19\n\x15RUN_PHASE_UNSPECIFIED\x10\x00\x12$\n\x12RUN_PHASE_STARTING\x10\x01\x1a\x0c\xea\xf9\x18\x08starting\x12\x1e\n\x0fRUN_PHASE_CLONE\x10\x02\x1a\t\xea\xf9\x18\x05\x63lone\x12\"\n\x11RUN_PHASE_RUNNING\x10\x03\x1a\x0b\xea\xf9\x18\x07running\x12$\n\x12RUN_PHASE_TEARDOWN\x10\x04\x1a\x0c\xea\xf9\x18\x08teardown\x12&\n\x13RUN_PHASE_COMPLETED\x10\x05\x1a\r\xea\xf9\x18\tcompleted\x12 \n\x10RUN_PHASE_FAILED\x10\x06\x1a\n\xea\xf9\x18\x06\x66\x61iled\x12&\n\x13RUN_PHASE_CANCELLED\x10\x07\x1a\r\xea\xf9\x18\tcancelled\x12\x32\n\x19RUN_PHASE_TEARDOWN_FAILED\x10\x08\x1a\x13\xea\xf9\x18\x0fteardown_failed:5\n\rworkflow_type\x12\x1c.google.protobuf.FileOptions\x18\xb9\x8e\x03 \x01(\t::\n\x12\x64\x65\x66\x61ult_task_queue\x12\x1c.google.protobuf.FileOptions\x18\xba\x8e\x03 \x01(\t:6\n\x0eprogress_query\x12\x1c.google.protobuf.FileOptions\x18\xbb\x8e\x03 \x01(\t:8\n\x10\x65nv_name_pattern\x12\x1c.google.protobuf.FileOptions\x18\xbc\x8e\x03 \x01(\t:;\n\x13\x65nv_name_max_length\x12\x1c.google.protobuf.FileOptions\x18\xbd\x8e\x03 \x01(\r:6\n\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tB\xb9\x01Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\x08progress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#skypilot_temporal/v1/pipeline.proto\x12\x14skypilot_temporal.v1\x1a google/protobuf/descriptor.proto\"\xae\x03\n\x0cPipelineStep\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\ttask_yaml\x18\x02 \x01(\t\x12,\n\x04kind\x18\x03 \x01(\x0e\x32\x1e.skypilot_temporal.v1.StepKind\x12\x0f\n\x07\x63luster\x18\x04 \x01(\t\x12\x17\n\x0ftimeout_seconds\x18\x05 \x01(\r\x12!\n\x19heartbeat_timeout_seconds\x18\x06 \x01(\r\x12\r\n\x05needs\x18\x07 \x03(\t\x12:\n\x04\x65nvs\x18\x08 \x03(\x0b\x32,.skypilot_temporal.v1.PipelineStep.EnvsEntry\x12*\n\x05sweep\x18\t \x01(\x0b\x32\x1b.skypilot_temporal.v1.Sweep\x12,\n\x06select\x18\n \x01(\x0b\x32\x1c.skypilot_temporal.v1.Select\x12\x1c\n\x0fprovision_ahead\x18\x0b \x01(\x08H\x00\x88\x01\x01\x1a+\n\tEnvsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\x12\n\x10_provision_ahead\"\xc0\x01\n\x05Sweep\x12/\n\x06matrix\x18\x01 \x03(\x0b\x32\x1f.skypilot_temporal.v1.SweepAxis\x12\x31\n\x07include\x18\x02 \x03(\x0b\x32 .skypilot_temporal.v1.BranchEnvs\x12\x14\n\x0cmax_parallel\x18\x03 \x01(\r\x12=\n\non_failure\x18\x04 \x01(\x0b\x32).skypilot_temporal.v1.BranchFailurePolicy\")\n\tSweepAxis\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06values\x18\x02 \x03(\t\"s\n\nBranchEnvs\x12\x38\n\x04\x65nvs\x18\x01 \x03(\x0b\x32*.skypilot_temporal.v1.BranchEnvs.EnvsEntry\x1a+\n\tEnvsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x83\x01\n\x13\x42ranchFailurePolicy\x12\x35\n\x04mode\x18\x01 \x01(\x0e\x32\'.skypilot_temporal.v1.BranchFailureMode\x12\x15\n\rmin_succeeded\x18\x02 \x01(\r\x12\x1e\n\x16min_succeeded_fraction\x18\x03 \x01(\x01\"V\n\x06Select\x12\x0e\n\x06metric\x18\x01 \x01(\t\x12.\n\x04goal\x18\x02 \x01(\x0e\x32 .skypilot_temporal.v1.SelectGoal\x12\x0c\n\x04step\x18\x03 \x01(\t\"A\n\x0cPipelineSpec\x12\x31\n\x05steps\x18\x01 \x03(\x0b\x32\".skypilot_temporal.v1.PipelineStep\"\x84\x01\n\rLaunchOptions\x12 \n\x18idle_minutes_to_autodown\x18\x01 \x01(\x05\x12\x16\n\x0eretry_until_up\x18\x02 \x01(\x08\x12 \n\x18teardown_timeout_seconds\x18\x03 \x01(\r\x12\x17\n\x0fprovision_ahead\x18\x04 \x01(\x08\"\x92\x03\n\x15SkyPilotWorkflowInput\x12\x16\n\x0e\x63luster_prefix\x18\x01 \x01(\t\x12\x10\n\x08repo_url\x18\x02 \x01(\t\x12\x0e\n\x06\x62ranch\x18\x03 \x01(\t\x12T\n\renvs_override\x18\x04 \x03(\x0b\x32=.skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry\x12\x18\n\x10secret_env_names\x18\x05 \x03(\t\x12\x1b\n\x13\x61pi_server_endpoint\x18\x06 \x01(\t\x12\x31\n\x05steps\x18\x07 \x03(\x0b\x32\".skypilot_temporal.v1.PipelineStep\x12\x33\n\x06launch\x18\x08 \x01(\x0b\x32#.skypilot_temporal.v1.LaunchOptions\x12\x15\n\rpipeline_file\x18\t \x01(\t\x1a\x33\n\x11\x45nvsOverrideEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xc8\x02\n\nStepResult\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x04kind\x18\x02 \x01(\x0e\x32\x1e.skypilot_temporal.v1.StepKind\x12\x14\n\x0c\x63luster_name\x18\x03 \x01(\t\x12\x0e\n\x06job_id\x18\x04 \x01(\x03\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x18\n\x10\x64uration_seconds\x18\x06 \x01(\x01\x12\x10\n\x08log_tail\x18\x07 \x01(\t\x12\x0e\n\x06\x62ranch\x18\x08 \x01(\t\x12>\n\x07metrics\x18\t \x03(\x0b\x32-.skypilot_temporal.v1.StepResult.MetricsEntry\x12\x1c\n\x14idle_cluster_seconds\x18\n \x01(\x01\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"r\n\x16SkyPilotWorkflowResult\x12/\n\x05steps\x18\x01 \x03(\x0b\x32 .skypilot_temporal.v1.StepResult\x12\x17\n\x0f\x63lusters_downed\x18\x02 \x03(\t\x12\x0e\n\x06\x63ommit\x18\x03 \x01(\t\"\xf9\x01\n\x18SkyPilotWorkflowProgress\x12\r\n\x05phase\x18\x01 \x01(\t\x12\x14\n\x0c\x63urrent_step\x18\x02 \x01(\t\x12\x32\n\x08\x66inished\x18\x03 \x03(\x0b\x32 .skypilot_temporal.v1.StepResult\x12\x13\n\x0b\x63lusters_up\x18\x04 \x03(\t\x12\x13\n\x0bsteps_total\x18\x05 \x01(\x05\x12\x10\n\x08\x63lusters\x18\x06 \x03(\t\x12\x15\n\rclusters_left\x18\x07 \x03(\t\x12\x31\n\x05steps\x18\x08 \x03(\x0b\x32\".skypilot_temporal.v1.StepProgress\"\x81\x02\n\x0cStepProgress\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x62ranch\x18\x02 \x01(\t\x12\r\n\x05state\x18\x03 \x01(\t\x12\x14\n\x0c\x63luster_name\x18\x04 \x01(\t\x12@\n\x07metrics\x18\x05 \x03(\x0b\x32/.skypilot_temporal.v1.StepProgress.MetricsEntry\x12\x0e\n\x06winner\x18\x06 \x01(\x08\x12,\n\x04kind\x18\x07 \x01(\x0e\x32\x1e.skypilot_temporal.v1.StepKind\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01*e\n\x08StepKind\x12\x19\n\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10STEP_KIND_LAUNCH\x10\x01\x12\x12\n\x0eSTEP_KIND_EXEC\x10\x02\x12\x14\n\x10STEP_KIND_SELECT\x10\x03*\x7f\n\x11\x42ranchFailureMode\x12#\n\x1f\x42RANCH_FAILURE_MODE_UNSPECIFIED\x10\x00\x12!\n\x1d\x42RANCH_FAILURE_MODE_FAIL_FAST\x10\x01\x12\"\n\x1e\x42RANCH_FAILURE_MODE_KEEP_GOING\x10\x02*]\n\nSelectGoal\x12\x1b\n\x17SELECT_GOAL_UNSPECIFIED\x10\x00\x12\x18\n\x14SELECT_GOAL_MAXIMIZE\x10\x01\x12\x18\n\x14SELECT_GOAL_MINIMIZE\x10\x02*\x8b\x02\n\tStepState\x12\x1a\n\x16STEP_STATE_UNSPECIFIED\x10\x00\x12#\n\x12STEP_STATE_PENDING\x10\x01\x1a\x0b\xea\xf9\x18\x07pending\x12#\n\x12STEP_STATE_RUNNING\x10\x02\x1a\x0b\xea\xf9\x18\x07running\x12\'\n\x14STEP_STATE_SUCCEEDED\x10\x03\x1a\r\xea\xf9\x18\tsucceeded\x12!\n\x11STEP_STATE_FAILED\x10\x04\x1a\n\xea\xf9\x18\x06\x66\x61iled\x12\'\n\x14STEP_STATE_CANCELLED\x10\x05\x1a\r\xea\xf9\x18\tcancelled\x12#\n\x12STEP_STATE_SKIPPED\x10\x06\x1a\x0b\xea\xf9\x18\x07skipped*\xfb\x04\n\x0b\x46\x61ilureType\x12\x1c\n\x18\x46\x41ILURE_TYPE_UNSPECIFIED\x10\x00\x12\x30\n\x1a\x46\x41ILURE_TYPE_INVALID_INPUT\x10\x01\x1a\x10\xea\xf9\x18\x0cInvalidInput\x12.\n\x19\x46\x41ILURE_TYPE_INVALID_REPO\x10\x02\x1a\x0f\xea\xf9\x18\x0bInvalidRepo\x12.\n\x19\x46\x41ILURE_TYPE_INVALID_TASK\x10\x03\x1a\x0f\xea\xf9\x18\x0bInvalidTask\x12*\n\x17\x46\x41ILURE_TYPE_JOB_FAILED\x10\x04\x1a\r\xea\xf9\x18\tJobFailed\x12\x45\n%FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR\x10\x05\x1a\x1a\xea\xf9\x18\x16SkyPilotPermanentError\x12\x38\n\x1e\x46\x41ILURE_TYPE_ENDPOINT_MISMATCH\x10\x06\x1a\x14\xea\xf9\x18\x10\x45ndpointMismatch\x12\x31\n\x1b\x46\x41ILURE_TYPE_STEP_TIMED_OUT\x10\x07\x1a\x10\xea\xf9\x18\x0cStepTimedOut\x12\x34\n\x1c\x46\x41ILURE_TYPE_TEARDOWN_FAILED\x10\x08\x1a\x12\xea\xf9\x18\x0eTeardownFailed\x12.\n\x19\x46\x41ILURE_TYPE_WORKER_ERROR\x10\t\x1a\x0f\xea\xf9\x18\x0bWorkerError\x12\x36\n\x1d\x46\x41ILURE_TYPE_REPO_UNREACHABLE\x10\n\x1a\x13\xea\xf9\x18\x0fRepoUnreachable\x12>\n!FAILURE_TYPE_SKYPILOT_UNAVAILABLE\x10\x0b\x1a\x17\xea\xf9\x18\x13SkyPilotUnavailable*\xdb\x02\n\x08RunPhase\x12\x19\n\x15RUN_PHASE_UNSPECIFIED\x10\x00\x12$\n\x12RUN_PHASE_STARTING\x10\x01\x1a\x0c\xea\xf9\x18\x08starting\x12\x1e\n\x0fRUN_PHASE_CLONE\x10\x02\x1a\t\xea\xf9\x18\x05\x63lone\x12\"\n\x11RUN_PHASE_RUNNING\x10\x03\x1a\x0b\xea\xf9\x18\x07running\x12$\n\x12RUN_PHASE_TEARDOWN\x10\x04\x1a\x0c\xea\xf9\x18\x08teardown\x12&\n\x13RUN_PHASE_COMPLETED\x10\x05\x1a\r\xea\xf9\x18\tcompleted\x12 \n\x10RUN_PHASE_FAILED\x10\x06\x1a\n\xea\xf9\x18\x06\x66\x61iled\x12&\n\x13RUN_PHASE_CANCELLED\x10\x07\x1a\r\xea\xf9\x18\tcancelled\x12\x32\n\x19RUN_PHASE_TEARDOWN_FAILED\x10\x08\x1a\x13\xea\xf9\x18\x0fteardown_failed:5\n\rworkflow_type\x12\x1c.google.protobuf.FileOptions\x18\xb9\x8e\x03 \x01(\t::\n\x12\x64\x65\x66\x61ult_task_queue\x12\x1c.google.protobuf.FileOptions\x18\xba\x8e\x03 \x01(\t:6\n\x0eprogress_query\x12\x1c.google.protobuf.FileOptions\x18\xbb\x8e\x03 \x01(\t:<\n\x14\x62ranch_workflow_type\x12\x1c.google.protobuf.FileOptions\x18\xbe\x8e\x03 \x01(\t:=\n\x15\x64\x65\x66\x61ult_pipeline_file\x12\x1c.google.protobuf.FileOptions\x18\xbf\x8e\x03 \x01(\t:5\n\rmetric_marker\x12\x1c.google.protobuf.FileOptions\x18\xc0\x8e\x03 \x01(\t:8\n\x10\x65nv_name_pattern\x12\x1c.google.protobuf.FileOptions\x18\xbc\x8e\x03 \x01(\t:;\n\x13\x65nv_name_max_length\x12\x1c.google.protobuf.FileOptions\x18\xbd\x8e\x03 \x01(\r:6\n\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tB\x80\x02Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\x08progress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\xf2\xf3\x18\x16SkyPilotBranchWorkflow\xfa\xf3\x18\rpipeline.yaml\x82\xf4\x18\x18SKYPILOT_TEMPORAL_METRICb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'skypilot_temporal.v1.pipeline_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
-  _globals['DESCRIPTOR']._serialized_options = b'Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1\312\363\030\020SkyPilotWorkflow\322\363\030\027skypilot-workflow-queue\332\363\030\010progress\342\363\030\026[A-Za-z_][A-Za-z0-9_]*\350\363\030\200\001'
+  _globals['DESCRIPTOR']._serialized_options = b'Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1\312\363\030\020SkyPilotWorkflow\322\363\030\027skypilot-workflow-queue\332\363\030\010progress\342\363\030\026[A-Za-z_][A-Za-z0-9_]*\350\363\030\200\001\362\363\030\026SkyPilotBranchWorkflow\372\363\030\rpipeline.yaml\202\364\030\030SKYPILOT_TEMPORAL_METRIC'
+  _globals['_STEPSTATE'].values_by_name["STEP_STATE_PENDING"]._loaded_options = None
+  _globals['_STEPSTATE'].values_by_name["STEP_STATE_PENDING"]._serialized_options = b'\352\371\030\007pending'
+  _globals['_STEPSTATE'].values_by_name["STEP_STATE_RUNNING"]._loaded_options = None
+  _globals['_STEPSTATE'].values_by_name["STEP_STATE_RUNNING"]._serialized_options = b'\352\371\030\007running'
+  _globals['_STEPSTATE'].values_by_name["STEP_STATE_SUCCEEDED"]._loaded_options = None
+  _globals['_STEPSTATE'].values_by_name["STEP_STATE_SUCCEEDED"]._serialized_options = b'\352\371\030\tsucceeded'
+  _globals['_STEPSTATE'].values_by_name["STEP_STATE_FAILED"]._loaded_options = None
+  _globals['_STEPSTATE'].values_by_name["STEP_STATE_FAILED"]._serialized_options = b'\352\371\030\006failed'
+  _globals['_STEPSTATE'].values_by_name["STEP_STATE_CANCELLED"]._loaded_options = None
+  _globals['_STEPSTATE'].values_by_name["STEP_STATE_CANCELLED"]._serialized_options = b'\352\371\030\tcancelled'
+  _globals['_STEPSTATE'].values_by_name["STEP_STATE_SKIPPED"]._loaded_options = None
+  _globals['_STEPSTATE'].values_by_name["STEP_STATE_SKIPPED"]._serialized_options = b'\352\371\030\007skipped'
   _globals['_FAILURETYPE'].values_by_name["FAILURE_TYPE_INVALID_INPUT"]._loaded_options = None
   _globals['_FAILURETYPE'].values_by_name["FAILURE_TYPE_INVALID_INPUT"]._serialized_options = b'\352\371\030\014InvalidInput'
   _globals['_FAILURETYPE'].values_by_name["FAILURE_TYPE_INVALID_REPO"]._loaded_options = None
@@ -71,26 +83,62 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RUNPHASE'].values_by_name["RUN_PHASE_CANCELLED"]._serialized_options = b'\352\371\030\tcancelled'
   _globals['_RUNPHASE'].values_by_name["RUN_PHASE_TEARDOWN_FAILED"]._loaded_options = None
   _globals['_RUNPHASE'].values_by_name["RUN_PHASE_TEARDOWN_FAILED"]._serialized_options = b'\352\371\030\017teardown_failed'
+  _globals['_PIPELINESTEP_ENVSENTRY']._loaded_options = None
+  _globals['_PIPELINESTEP_ENVSENTRY']._serialized_options = b'8\001'
+  _globals['_BRANCHENVS_ENVSENTRY']._loaded_options = None
+  _globals['_BRANCHENVS_ENVSENTRY']._serialized_options = b'8\001'
   _globals['_SKYPILOTWORKFLOWINPUT_ENVSOVERRIDEENTRY']._loaded_options = None
   _globals['_SKYPILOTWORKFLOWINPUT_ENVSOVERRIDEENTRY']._serialized_options = b'8\001'
-  _globals['_STEPKIND']._serialized_start=1249
-  _globals['_STEPKIND']._serialized_end=1328
-  _globals['_FAILURETYPE']._serialized_start=1331
-  _globals['_FAILURETYPE']._serialized_end=1966
-  _globals['_RUNPHASE']._serialized_start=1969
-  _globals['_RUNPHASE']._serialized_end=2316
+  _globals['_STEPRESULT_METRICSENTRY']._loaded_options = None
+  _globals['_STEPRESULT_METRICSENTRY']._serialized_options = b'8\001'
+  _globals['_STEPPROGRESS_METRICSENTRY']._loaded_options = None
+  _globals['_STEPPROGRESS_METRICSENTRY']._serialized_options = b'8\001'
+  _globals['_STEPKIND']._serialized_start=2671
+  _globals['_STEPKIND']._serialized_end=2772
+  _globals['_BRANCHFAILUREMODE']._serialized_start=2774
+  _globals['_BRANCHFAILUREMODE']._serialized_end=2901
+  _globals['_SELECTGOAL']._serialized_start=2903
+  _globals['_SELECTGOAL']._serialized_end=2996
+  _globals['_STEPSTATE']._serialized_start=2999
+  _globals['_STEPSTATE']._serialized_end=3266
+  _globals['_FAILURETYPE']._serialized_start=3269
+  _globals['_FAILURETYPE']._serialized_end=3904
+  _globals['_RUNPHASE']._serialized_start=3907
+  _globals['_RUNPHASE']._serialized_end=4254
   _globals['_PIPELINESTEP']._serialized_start=96
-  _globals['_PIPELINESTEP']._serialized_end=266
-  _globals['_LAUNCHOPTIONS']._serialized_start=268
-  _globals['_LAUNCHOPTIONS']._serialized_end=375
-  _globals['_SKYPILOTWORKFLOWINPUT']._serialized_start=378
-  _globals['_SKYPILOTWORKFLOWINPUT']._serialized_end=757
-  _globals['_SKYPILOTWORKFLOWINPUT_ENVSOVERRIDEENTRY']._serialized_start=706
-  _globals['_SKYPILOTWORKFLOWINPUT_ENVSOVERRIDEENTRY']._serialized_end=757
-  _globals['_STEPRESULT']._serialized_start=760
-  _globals['_STEPRESULT']._serialized_end=930
-  _globals['_SKYPILOTWORKFLOWRESULT']._serialized_start=932
-  _globals['_SKYPILOTWORKFLOWRESULT']._serialized_end=1046
-  _globals['_SKYPILOTWORKFLOWPROGRESS']._serialized_start=1049
-  _globals['_SKYPILOTWORKFLOWPROGRESS']._serialized_end=1247
+  _globals['_PIPELINESTEP']._serialized_end=526
+  _globals['_PIPELINESTEP_ENVSENTRY']._serialized_start=463
+  _globals['_PIPELINESTEP_ENVSENTRY']._serialized_end=506
+  _globals['_SWEEP']._serialized_start=529
+  _globals['_SWEEP']._serialized_end=721
+  _globals['_SWEEPAXIS']._serialized_start=723
+  _globals['_SWEEPAXIS']._serialized_end=764
+  _globals['_BRANCHENVS']._serialized_start=766
+  _globals['_BRANCHENVS']._serialized_end=881
+  _globals['_BRANCHENVS_ENVSENTRY']._serialized_start=463
+  _globals['_BRANCHENVS_ENVSENTRY']._serialized_end=506
+  _globals['_BRANCHFAILUREPOLICY']._serialized_start=884
+  _globals['_BRANCHFAILUREPOLICY']._serialized_end=1015
+  _globals['_SELECT']._serialized_start=1017
+  _globals['_SELECT']._serialized_end=1103
+  _globals['_PIPELINESPEC']._serialized_start=1105
+  _globals['_PIPELINESPEC']._serialized_end=1170
+  _globals['_LAUNCHOPTIONS']._serialized_start=1173
+  _globals['_LAUNCHOPTIONS']._serialized_end=1305
+  _globals['_SKYPILOTWORKFLOWINPUT']._serialized_start=1308
+  _globals['_SKYPILOTWORKFLOWINPUT']._serialized_end=1710
+  _globals['_SKYPILOTWORKFLOWINPUT_ENVSOVERRIDEENTRY']._serialized_start=1659
+  _globals['_SKYPILOTWORKFLOWINPUT_ENVSOVERRIDEENTRY']._serialized_end=1710
+  _globals['_STEPRESULT']._serialized_start=1713
+  _globals['_STEPRESULT']._serialized_end=2041
+  _globals['_STEPRESULT_METRICSENTRY']._serialized_start=1995
+  _globals['_STEPRESULT_METRICSENTRY']._serialized_end=2041
+  _globals['_SKYPILOTWORKFLOWRESULT']._serialized_start=2043
+  _globals['_SKYPILOTWORKFLOWRESULT']._serialized_end=2157
+  _globals['_SKYPILOTWORKFLOWPROGRESS']._serialized_start=2160
+  _globals['_SKYPILOTWORKFLOWPROGRESS']._serialized_end=2409
+  _globals['_STEPPROGRESS']._serialized_start=2412
+  _globals['_STEPPROGRESS']._serialized_end=2669
+  _globals['_STEPPROGRESS_METRICSENTRY']._serialized_start=1995
+  _globals['_STEPPROGRESS_METRICSENTRY']._serialized_end=2041
 # @@protoc_insertion_point(module_scope)

@@ -13,6 +13,29 @@ class StepKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STEP_KIND_UNSPECIFIED: _ClassVar[StepKind]
     STEP_KIND_LAUNCH: _ClassVar[StepKind]
     STEP_KIND_EXEC: _ClassVar[StepKind]
+    STEP_KIND_SELECT: _ClassVar[StepKind]
+
+class BranchFailureMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    BRANCH_FAILURE_MODE_UNSPECIFIED: _ClassVar[BranchFailureMode]
+    BRANCH_FAILURE_MODE_FAIL_FAST: _ClassVar[BranchFailureMode]
+    BRANCH_FAILURE_MODE_KEEP_GOING: _ClassVar[BranchFailureMode]
+
+class SelectGoal(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SELECT_GOAL_UNSPECIFIED: _ClassVar[SelectGoal]
+    SELECT_GOAL_MAXIMIZE: _ClassVar[SelectGoal]
+    SELECT_GOAL_MINIMIZE: _ClassVar[SelectGoal]
+
+class StepState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    STEP_STATE_UNSPECIFIED: _ClassVar[StepState]
+    STEP_STATE_PENDING: _ClassVar[StepState]
+    STEP_STATE_RUNNING: _ClassVar[StepState]
+    STEP_STATE_SUCCEEDED: _ClassVar[StepState]
+    STEP_STATE_FAILED: _ClassVar[StepState]
+    STEP_STATE_CANCELLED: _ClassVar[StepState]
+    STEP_STATE_SKIPPED: _ClassVar[StepState]
 
 class FailureType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -43,6 +66,20 @@ class RunPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
 STEP_KIND_UNSPECIFIED: StepKind
 STEP_KIND_LAUNCH: StepKind
 STEP_KIND_EXEC: StepKind
+STEP_KIND_SELECT: StepKind
+BRANCH_FAILURE_MODE_UNSPECIFIED: BranchFailureMode
+BRANCH_FAILURE_MODE_FAIL_FAST: BranchFailureMode
+BRANCH_FAILURE_MODE_KEEP_GOING: BranchFailureMode
+SELECT_GOAL_UNSPECIFIED: SelectGoal
+SELECT_GOAL_MAXIMIZE: SelectGoal
+SELECT_GOAL_MINIMIZE: SelectGoal
+STEP_STATE_UNSPECIFIED: StepState
+STEP_STATE_PENDING: StepState
+STEP_STATE_RUNNING: StepState
+STEP_STATE_SUCCEEDED: StepState
+STEP_STATE_FAILED: StepState
+STEP_STATE_CANCELLED: StepState
+STEP_STATE_SKIPPED: StepState
 FAILURE_TYPE_UNSPECIFIED: FailureType
 FAILURE_TYPE_INVALID_INPUT: FailureType
 FAILURE_TYPE_INVALID_REPO: FailureType
@@ -70,6 +107,12 @@ DEFAULT_TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
 default_task_queue: _descriptor.FieldDescriptor
 PROGRESS_QUERY_FIELD_NUMBER: _ClassVar[int]
 progress_query: _descriptor.FieldDescriptor
+BRANCH_WORKFLOW_TYPE_FIELD_NUMBER: _ClassVar[int]
+branch_workflow_type: _descriptor.FieldDescriptor
+DEFAULT_PIPELINE_FILE_FIELD_NUMBER: _ClassVar[int]
+default_pipeline_file: _descriptor.FieldDescriptor
+METRIC_MARKER_FIELD_NUMBER: _ClassVar[int]
+metric_marker: _descriptor.FieldDescriptor
 ENV_NAME_PATTERN_FIELD_NUMBER: _ClassVar[int]
 env_name_pattern: _descriptor.FieldDescriptor
 ENV_NAME_MAX_LENGTH_FIELD_NUMBER: _ClassVar[int]
@@ -78,33 +121,111 @@ WIRE_NAME_FIELD_NUMBER: _ClassVar[int]
 wire_name: _descriptor.FieldDescriptor
 
 class PipelineStep(_message.Message):
-    __slots__ = ("name", "task_yaml", "kind", "cluster", "timeout_seconds", "heartbeat_timeout_seconds")
+    __slots__ = ("name", "task_yaml", "kind", "cluster", "timeout_seconds", "heartbeat_timeout_seconds", "needs", "envs", "sweep", "select", "provision_ahead")
+    class EnvsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     NAME_FIELD_NUMBER: _ClassVar[int]
     TASK_YAML_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     CLUSTER_FIELD_NUMBER: _ClassVar[int]
     TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
     HEARTBEAT_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_FIELD_NUMBER: _ClassVar[int]
+    ENVS_FIELD_NUMBER: _ClassVar[int]
+    SWEEP_FIELD_NUMBER: _ClassVar[int]
+    SELECT_FIELD_NUMBER: _ClassVar[int]
+    PROVISION_AHEAD_FIELD_NUMBER: _ClassVar[int]
     name: str
     task_yaml: str
     kind: StepKind
     cluster: str
     timeout_seconds: int
     heartbeat_timeout_seconds: int
-    def __init__(self, name: _Optional[str] = ..., task_yaml: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster: _Optional[str] = ..., timeout_seconds: _Optional[int] = ..., heartbeat_timeout_seconds: _Optional[int] = ...) -> None: ...
+    needs: _containers.RepeatedScalarFieldContainer[str]
+    envs: _containers.ScalarMap[str, str]
+    sweep: Sweep
+    select: Select
+    provision_ahead: bool
+    def __init__(self, name: _Optional[str] = ..., task_yaml: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster: _Optional[str] = ..., timeout_seconds: _Optional[int] = ..., heartbeat_timeout_seconds: _Optional[int] = ..., needs: _Optional[_Iterable[str]] = ..., envs: _Optional[_Mapping[str, str]] = ..., sweep: _Optional[_Union[Sweep, _Mapping]] = ..., select: _Optional[_Union[Select, _Mapping]] = ..., provision_ahead: _Optional[bool] = ...) -> None: ...
+
+class Sweep(_message.Message):
+    __slots__ = ("matrix", "include", "max_parallel", "on_failure")
+    MATRIX_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_FIELD_NUMBER: _ClassVar[int]
+    MAX_PARALLEL_FIELD_NUMBER: _ClassVar[int]
+    ON_FAILURE_FIELD_NUMBER: _ClassVar[int]
+    matrix: _containers.RepeatedCompositeFieldContainer[SweepAxis]
+    include: _containers.RepeatedCompositeFieldContainer[BranchEnvs]
+    max_parallel: int
+    on_failure: BranchFailurePolicy
+    def __init__(self, matrix: _Optional[_Iterable[_Union[SweepAxis, _Mapping]]] = ..., include: _Optional[_Iterable[_Union[BranchEnvs, _Mapping]]] = ..., max_parallel: _Optional[int] = ..., on_failure: _Optional[_Union[BranchFailurePolicy, _Mapping]] = ...) -> None: ...
+
+class SweepAxis(_message.Message):
+    __slots__ = ("name", "values")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    values: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., values: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class BranchEnvs(_message.Message):
+    __slots__ = ("envs",)
+    class EnvsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    ENVS_FIELD_NUMBER: _ClassVar[int]
+    envs: _containers.ScalarMap[str, str]
+    def __init__(self, envs: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class BranchFailurePolicy(_message.Message):
+    __slots__ = ("mode", "min_succeeded", "min_succeeded_fraction")
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    MIN_SUCCEEDED_FIELD_NUMBER: _ClassVar[int]
+    MIN_SUCCEEDED_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    mode: BranchFailureMode
+    min_succeeded: int
+    min_succeeded_fraction: float
+    def __init__(self, mode: _Optional[_Union[BranchFailureMode, str]] = ..., min_succeeded: _Optional[int] = ..., min_succeeded_fraction: _Optional[float] = ...) -> None: ...
+
+class Select(_message.Message):
+    __slots__ = ("metric", "goal", "step")
+    METRIC_FIELD_NUMBER: _ClassVar[int]
+    GOAL_FIELD_NUMBER: _ClassVar[int]
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    metric: str
+    goal: SelectGoal
+    step: str
+    def __init__(self, metric: _Optional[str] = ..., goal: _Optional[_Union[SelectGoal, str]] = ..., step: _Optional[str] = ...) -> None: ...
+
+class PipelineSpec(_message.Message):
+    __slots__ = ("steps",)
+    STEPS_FIELD_NUMBER: _ClassVar[int]
+    steps: _containers.RepeatedCompositeFieldContainer[PipelineStep]
+    def __init__(self, steps: _Optional[_Iterable[_Union[PipelineStep, _Mapping]]] = ...) -> None: ...
 
 class LaunchOptions(_message.Message):
-    __slots__ = ("idle_minutes_to_autodown", "retry_until_up", "teardown_timeout_seconds")
+    __slots__ = ("idle_minutes_to_autodown", "retry_until_up", "teardown_timeout_seconds", "provision_ahead")
     IDLE_MINUTES_TO_AUTODOWN_FIELD_NUMBER: _ClassVar[int]
     RETRY_UNTIL_UP_FIELD_NUMBER: _ClassVar[int]
     TEARDOWN_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    PROVISION_AHEAD_FIELD_NUMBER: _ClassVar[int]
     idle_minutes_to_autodown: int
     retry_until_up: bool
     teardown_timeout_seconds: int
-    def __init__(self, idle_minutes_to_autodown: _Optional[int] = ..., retry_until_up: _Optional[bool] = ..., teardown_timeout_seconds: _Optional[int] = ...) -> None: ...
+    provision_ahead: bool
+    def __init__(self, idle_minutes_to_autodown: _Optional[int] = ..., retry_until_up: _Optional[bool] = ..., teardown_timeout_seconds: _Optional[int] = ..., provision_ahead: _Optional[bool] = ...) -> None: ...
 
 class SkyPilotWorkflowInput(_message.Message):
-    __slots__ = ("cluster_prefix", "repo_url", "branch", "envs_override", "secret_env_names", "api_server_endpoint", "steps", "launch")
+    __slots__ = ("cluster_prefix", "repo_url", "branch", "envs_override", "secret_env_names", "api_server_endpoint", "steps", "launch", "pipeline_file")
     class EnvsOverrideEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -120,6 +241,7 @@ class SkyPilotWorkflowInput(_message.Message):
     API_SERVER_ENDPOINT_FIELD_NUMBER: _ClassVar[int]
     STEPS_FIELD_NUMBER: _ClassVar[int]
     LAUNCH_FIELD_NUMBER: _ClassVar[int]
+    PIPELINE_FILE_FIELD_NUMBER: _ClassVar[int]
     cluster_prefix: str
     repo_url: str
     branch: str
@@ -128,10 +250,18 @@ class SkyPilotWorkflowInput(_message.Message):
     api_server_endpoint: str
     steps: _containers.RepeatedCompositeFieldContainer[PipelineStep]
     launch: LaunchOptions
-    def __init__(self, cluster_prefix: _Optional[str] = ..., repo_url: _Optional[str] = ..., branch: _Optional[str] = ..., envs_override: _Optional[_Mapping[str, str]] = ..., secret_env_names: _Optional[_Iterable[str]] = ..., api_server_endpoint: _Optional[str] = ..., steps: _Optional[_Iterable[_Union[PipelineStep, _Mapping]]] = ..., launch: _Optional[_Union[LaunchOptions, _Mapping]] = ...) -> None: ...
+    pipeline_file: str
+    def __init__(self, cluster_prefix: _Optional[str] = ..., repo_url: _Optional[str] = ..., branch: _Optional[str] = ..., envs_override: _Optional[_Mapping[str, str]] = ..., secret_env_names: _Optional[_Iterable[str]] = ..., api_server_endpoint: _Optional[str] = ..., steps: _Optional[_Iterable[_Union[PipelineStep, _Mapping]]] = ..., launch: _Optional[_Union[LaunchOptions, _Mapping]] = ..., pipeline_file: _Optional[str] = ...) -> None: ...
 
 class StepResult(_message.Message):
-    __slots__ = ("name", "kind", "cluster_name", "job_id", "status", "duration_seconds", "log_tail")
+    __slots__ = ("name", "kind", "cluster_name", "job_id", "status", "duration_seconds", "log_tail", "branch", "metrics", "idle_cluster_seconds")
+    class MetricsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
     NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     CLUSTER_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -139,6 +269,9 @@ class StepResult(_message.Message):
     STATUS_FIELD_NUMBER: _ClassVar[int]
     DURATION_SECONDS_FIELD_NUMBER: _ClassVar[int]
     LOG_TAIL_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    IDLE_CLUSTER_SECONDS_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: StepKind
     cluster_name: str
@@ -146,7 +279,10 @@ class StepResult(_message.Message):
     status: str
     duration_seconds: float
     log_tail: str
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster_name: _Optional[str] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., duration_seconds: _Optional[float] = ..., log_tail: _Optional[str] = ...) -> None: ...
+    branch: str
+    metrics: _containers.ScalarMap[str, float]
+    idle_cluster_seconds: float
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster_name: _Optional[str] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., duration_seconds: _Optional[float] = ..., log_tail: _Optional[str] = ..., branch: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., idle_cluster_seconds: _Optional[float] = ...) -> None: ...
 
 class SkyPilotWorkflowResult(_message.Message):
     __slots__ = ("steps", "clusters_downed", "commit")
@@ -159,7 +295,7 @@ class SkyPilotWorkflowResult(_message.Message):
     def __init__(self, steps: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_downed: _Optional[_Iterable[str]] = ..., commit: _Optional[str] = ...) -> None: ...
 
 class SkyPilotWorkflowProgress(_message.Message):
-    __slots__ = ("phase", "current_step", "finished", "clusters_up", "steps_total", "clusters", "clusters_left")
+    __slots__ = ("phase", "current_step", "finished", "clusters_up", "steps_total", "clusters", "clusters_left", "steps")
     PHASE_FIELD_NUMBER: _ClassVar[int]
     CURRENT_STEP_FIELD_NUMBER: _ClassVar[int]
     FINISHED_FIELD_NUMBER: _ClassVar[int]
@@ -167,6 +303,7 @@ class SkyPilotWorkflowProgress(_message.Message):
     STEPS_TOTAL_FIELD_NUMBER: _ClassVar[int]
     CLUSTERS_FIELD_NUMBER: _ClassVar[int]
     CLUSTERS_LEFT_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
     phase: str
     current_step: str
     finished: _containers.RepeatedCompositeFieldContainer[StepResult]
@@ -174,4 +311,30 @@ class SkyPilotWorkflowProgress(_message.Message):
     steps_total: int
     clusters: _containers.RepeatedScalarFieldContainer[str]
     clusters_left: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, phase: _Optional[str] = ..., current_step: _Optional[str] = ..., finished: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_up: _Optional[_Iterable[str]] = ..., steps_total: _Optional[int] = ..., clusters: _Optional[_Iterable[str]] = ..., clusters_left: _Optional[_Iterable[str]] = ...) -> None: ...
+    steps: _containers.RepeatedCompositeFieldContainer[StepProgress]
+    def __init__(self, phase: _Optional[str] = ..., current_step: _Optional[str] = ..., finished: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_up: _Optional[_Iterable[str]] = ..., steps_total: _Optional[int] = ..., clusters: _Optional[_Iterable[str]] = ..., clusters_left: _Optional[_Iterable[str]] = ..., steps: _Optional[_Iterable[_Union[StepProgress, _Mapping]]] = ...) -> None: ...
+
+class StepProgress(_message.Message):
+    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind")
+    class MetricsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CLUSTER_NAME_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    WINNER_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    branch: str
+    state: str
+    cluster_name: str
+    metrics: _containers.ScalarMap[str, float]
+    winner: bool
+    kind: StepKind
+    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ...) -> None: ...

@@ -29,10 +29,11 @@ INPUT = Flag(name="input", arg="FILE", short="", env="", input_field="", repeata
 WORKFLOW_ID = Flag(name="workflow-id", arg="ID", short="", env="", input_field="", repeatable=False)
 TASK_QUEUE = Flag(name="task-queue", arg="QUEUE", short="", env="SKYPILOT_TEMPORAL_TASK_QUEUE", input_field="", repeatable=False)
 NO_WAIT = Flag(name="no-wait", arg="", short="", env="", input_field="", repeatable=False)
+QUIET = Flag(name="quiet", arg="", short="", env="", input_field="", repeatable=False)
 HELP = Flag(name="help", arg="", short="h", env="", input_field="", repeatable=False)
 
 # Every flag, in the order of the help.
-FLAGS = (REPO, BRANCH, CLUSTER_PREFIX, ENV, SECRET_ENV, API_SERVER_ENDPOINT, INPUT, WORKFLOW_ID, TASK_QUEUE, NO_WAIT, HELP)
+FLAGS = (REPO, BRANCH, CLUSTER_PREFIX, ENV, SECRET_ENV, API_SERVER_ENDPOINT, INPUT, WORKFLOW_ID, TASK_QUEUE, NO_WAIT, QUIET, HELP)
 
 # What --help prints.
 HELP_TEXT = """\
@@ -53,18 +54,38 @@ Flags (a flag beats its environment variable, which beats the --input file):
   --workflow-id ID            default: skypilot-pipeline-<random hex>
   --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)
   --no-wait                   start the workflow, print its id and exit
+  --quiet                     print only how the run ended: the result, or the failure
   --help                      show this help
 
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
 TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE. UI links use TEMPORAL_UI_URL (default http://localhost:8233).
+Tracing: OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (OTLP/HTTP),
+OTEL_SERVICE_NAME (default skypilot-temporal-starter), OTEL_SDK_DISABLED; off when unset.
 Exit status: 0 success, 1 workflow or connection failure, 2 usage or invalid input,
 130 interrupted (the workflow keeps running).
 """
 
 UI_URL_ENV = "TEMPORAL_UI_URL"
 UI_URL_DEFAULT = "http://localhost:8233"
+# The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise.
+TRACING_SERVICE_NAME = "skypilot-temporal-starter"
 WORKFLOW_ID_PREFIX = "skypilot-pipeline-"
 WORKFLOW_ID_RANDOM_BYTES = 8
+# The most branches of one step that get a line each when their state changes; a
+# step with more gets one summary line instead.
+BRANCH_LINES_MAX = 20
+# The order of the states (StepState wire names) in a summary line; states not
+# listed follow, as they first appear.
+STATE_SUMMARY_ORDER = ("running", "succeeded", "failed", "cancelled", "skipped", "pending")
+# The key of a running step's latest output in its activity's heartbeat details.
+LIVE_OUTPUT_KEY = "output"
+# The most output lines of a step the worker keeps in a heartbeat, and a starter
+# prints per poll.
+LIVE_LINES_MAX = 5
+# Bounds each such line, in characters (code points).
+LIVE_LINE_CHARS_MAX = 300
+# The most running steps (or sweep branches) whose output a starter follows at once.
+LIVE_STEPS_MAX = 4
 
 
 def usage_error(*, message: str) -> str:
@@ -190,3 +211,103 @@ def workflow_timed_out() -> str:
 def interrupted(*, workflow_id: str) -> str:
     """Says "interrupted; workflow {workflow_id} keeps running"."""
     return "interrupted; workflow " + workflow_id + " keeps running"
+
+
+def workflow_started(*, workflow_id: str) -> str:
+    """Says "workflow id: {workflow_id}"."""
+    return "workflow id: " + workflow_id
+
+
+def workflow_ui(*, url: str) -> str:
+    """Says "ui: {url}"."""
+    return "ui: " + url
+
+
+def progress(*, phase: str, step: str, finished: str, steps: str) -> str:
+    """Says "progress: phase={phase} step={step} finished={finished}{steps}"."""
+    return "progress: phase=" + phase + " step=" + step + " finished=" + finished + steps
+
+
+def progress_of_total(*, finished: str, total: str) -> str:
+    """Says "{finished}/{total}"."""
+    return finished + "/" + total
+
+
+def progress_step(*, name: str, status: str) -> str:
+    """Says " {name}:{status}"."""
+    return " " + name + ":" + status
+
+
+def step_label(*, name: str, branch: str) -> str:
+    """Says "{name} [{branch}]"."""
+    return name + " [" + branch + "]"
+
+
+def step_state(*, step: str, state: str, metrics: str) -> str:
+    """Says "step {step}: {state}{metrics}"."""
+    return "step " + step + ": " + state + metrics
+
+
+def step_winner(*, step: str, branch: str, metrics: str) -> str:
+    """Says "step {step}: winner {branch}{metrics}"."""
+    return "step " + step + ": winner " + branch + metrics
+
+
+def step_summary(*, step: str, counts: str) -> str:
+    """Says "step {step}: {counts}"."""
+    return "step " + step + ": " + counts
+
+
+def state_count(*, count: str, state: str) -> str:
+    """Says "{count} {state}"."""
+    return count + " " + state
+
+
+def metric(*, name: str, value: str) -> str:
+    """Says " {name}={value}"."""
+    return " " + name + "=" + value
+
+
+def result_header(*, steps: str, commit: str) -> str:
+    """Says "workflow completed: {steps} steps, commit {commit}"."""
+    return "workflow completed: " + steps + " steps, commit " + commit
+
+
+def result_step(*, step: str, cluster: str, job_id: str, status: str, duration: str, idle: str, metrics: str) -> str:
+    """Says "step {step}: cluster={cluster} job_id={job_id} status={status} duration={duration}s{idle}{metrics}"."""
+    return "step " + step + ": cluster=" + cluster + " job_id=" + job_id + " status=" + status + " duration=" + duration + "s" + idle + metrics
+
+
+def result_idle(*, seconds: str) -> str:
+    """Says " idle_cluster={seconds}s"."""
+    return " idle_cluster=" + seconds + "s"
+
+
+def result_select(*, step: str, branch: str, cluster: str, metrics: str) -> str:
+    """Says "step {step}: winner {branch} cluster={cluster}{metrics}"."""
+    return "step " + step + ": winner " + branch + " cluster=" + cluster + metrics
+
+
+def log_line(*, line: str) -> str:
+    """Says "    {line}"."""
+    return "    " + line
+
+
+def live_line(*, step: str, line: str) -> str:
+    """Says "    {step} | {line}"."""
+    return "    " + step + " | " + line
+
+
+def live_skipped(*, step: str, count: str) -> str:
+    """Says "    {step} | [lines not shown: {count}]"."""
+    return "    " + step + " | [lines not shown: " + count + "]"
+
+
+def clusters_downed(*, clusters: str) -> str:
+    """Says "clusters downed: {clusters}"."""
+    return "clusters downed: " + clusters
+
+
+def tracing_failed(*, detail: str) -> str:
+    """Says "warning: tracing is off: {detail}"."""
+    return "warning: tracing is off: " + detail

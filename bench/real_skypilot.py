@@ -1,0 +1,190 @@
+"""The default pipeline on real SkyPilot (the local Slurm cluster), three ways, alternated:
+
+- `worker`: through a worker (skypilot executor) and a dev server, as users run it;
+- `direct`: one plain Python script making the same SkyPilot calls in a row, no
+  Temporal, no heartbeats: launch + follow the job, down, launch + follow, exec +
+  follow, down — the floor of a sequential pipeline;
+- `ahead`: through the worker with `launch.provision_ahead` (train's cluster comes up
+  while preprocess runs).
+
+Task YAMLs shaped like the reference's (preprocess writes 3 files, train 2 epochs x 3
+files x 10 s, eval) are in bench/real_skypilot_tasks/. Reports per-step and wall
+times, ratios to `direct`, the per-step overhead over the direct calls, and the idle
+cluster-seconds provisioning ahead cost.
+
+    make slurm-up
+    .venv/bin/python bench/real_skypilot.py [--rounds 3] [--modes worker,direct,ahead]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from common import ROOT, load, table
+
+sys.path.insert(0, str(ROOT / "tests"))
+from pipeline_helpers import pipeline_input, start  # noqa: E402
+from support import WorkerProcess, make_git_repo, start_dev_server, stop_process, worker_env  # noqa: E402
+from temporalio.client import Client  # noqa: E402
+
+from skypilot_temporal.contract import data_converter  # noqa: E402
+from skypilot_temporal.v1 import pipeline_pb2 as pb  # noqa: E402
+
+TASKS = Path(__file__).parent / "real_skypilot_tasks"
+DATA = Path(os.environ.get("LOCAL_SLURM_DIR", "/tmp/skypilot-temporal-slurm")) / "data"
+STEPS = ["preprocess", "down preprocess", "train", "eval", "down train"]
+
+
+def direct(run: str) -> dict[str, float]:
+    """The same SkyPilot calls as the pipeline, one after another."""
+    import sky
+
+    data_dir = str(DATA / f"bench-direct-{run}")
+    times: dict[str, float] = {}
+
+    def task(name: str) -> sky.Task:
+        t = sky.Task.from_yaml(str(TASKS / name))
+        t.update_envs({"DATA_DIR": data_dir})
+        return t
+
+    def timed(label: str, fn) -> None:
+        t0 = time.monotonic()
+        fn()
+        times[label] = time.monotonic() - t0
+
+    def follow(cluster: str, request_id: str) -> None:
+        job_id, _ = sky.stream_and_get(request_id, output_stream=io.StringIO())
+        code = sky.tail_logs(cluster, job_id, follow=True, output_stream=io.StringIO())
+        if code != 0:
+            raise RuntimeError(f"job {job_id} on {cluster} exited {code}")
+
+    pre, train = f"bd-{run}-pre", f"bd-{run}-train"
+    t0 = time.monotonic()
+    launch = dict(idle_minutes_to_autostop=30, down=True)
+    timed("preprocess", lambda: follow(pre, sky.launch(task("data_preprocessing.yaml"), cluster_name=pre, **launch)))
+    timed("down preprocess", lambda: sky.get(sky.down(pre)))
+    timed("train", lambda: follow(train, sky.launch(task("train.yaml"), cluster_name=train, **launch)))
+    timed("eval", lambda: follow(train, sky.exec(task("eval.yaml"), cluster_name=train)))
+    timed("down train", lambda: sky.get(sky.down(train)))
+    times["wall"] = time.monotonic() - t0
+    return times
+
+
+async def through_worker(client: Client, queue: str, tmp: Path, run: str, ahead: bool) -> dict[str, float]:
+    repo = make_git_repo(tmp / f"tasks-{run}", source=TASKS)
+    inp = pipeline_input(repo, envs_override={"DATA_DIR": str(DATA / f"bench-worker-{run}")},
+                         launch=pb.LaunchOptions(provision_ahead=ahead))
+    t0 = time.monotonic()
+    handle = await start(client, inp, queue)
+    result = await handle.result()
+    times = {"wall": time.monotonic() - t0}
+    for s in result.steps:
+        times[s.name] = s.duration_seconds
+        times[f"idle {s.name}"] = s.idle_cluster_seconds
+    # Downs from the history: scheduled to completed, by cluster.
+    events = json.loads((await handle.fetch_history()).to_json())["events"]
+    scheduled: dict[str, tuple[str, float]] = {}
+    for e in events:
+        t = _seconds(e["eventTime"])
+        attrs = e.get("activityTaskScheduledEventAttributes")
+        if attrs and attrs["activityType"]["name"] == "run_sky_down":
+            cluster = json.loads(_payload(attrs["input"]))["cluster_name"]
+            scheduled[e["eventId"]] = ("down preprocess" if "-preprocess-" in cluster else "down train", t)
+        done = e.get("activityTaskCompletedEventAttributes")
+        if done and done["scheduledEventId"] in scheduled:
+            label, t_sched = scheduled[done["scheduledEventId"]]
+            times[label] = t - t_sched
+    return times
+
+
+def _seconds(stamp: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+def _payload(payloads: dict) -> str:
+    import base64
+
+    return base64.b64decode(payloads["payloads"][0]["data"]).decode()
+
+
+async def run(args: argparse.Namespace, tmp: Path, server) -> dict[str, list[dict[str, float]]]:
+    queue = f"bench-sky-{uuid.uuid4().hex[:6]}"
+    env = worker_env(server, tmp / "work", queue, SKYPILOT_TEMPORAL_EXECUTOR="skypilot")
+    (tmp / "work").mkdir()
+    worker = WorkerProcess(env, tmp / "worker.log").start()
+    client = await Client.connect(server.address, data_converter=data_converter)
+    modes = args.modes.split(",")
+    out: dict[str, list[dict[str, float]]] = {m: [] for m in modes}
+    try:
+        for r in range(args.rounds):
+            for m in modes if r % 2 == 0 else list(reversed(modes)):
+                run_id = f"{r}{m[0]}{uuid.uuid4().hex[:4]}"
+                if m == "direct":
+                    times = await asyncio.to_thread(direct, run_id)
+                else:
+                    times = await through_worker(client, queue, tmp, run_id, ahead=m == "ahead")
+                out[m].append(times)
+                print(f"round {r + 1} {m}: {times['wall']:.1f}s (load {load()})", flush=True)
+    finally:
+        worker.stop()
+    return out
+
+
+def report(out: dict[str, list[dict[str, float]]]) -> None:
+    def med(mode: str, key: str) -> float:
+        values = [t[key] for t in out.get(mode, []) if key in t]
+        return statistics.median(values) if values else float("nan")
+
+    modes = list(out)
+    rows = [[step] + [f"{med(m, step):.1f}" for m in modes] for step in STEPS + ["wall"]]
+    print(table(["median s"] + modes, rows))
+    if "direct" in out:
+        base = med("direct", "wall")
+        print()
+        print(table(["mode", "wall s (each round)", "median", "vs direct"], [
+            [m, " ".join(f"{t['wall']:.1f}" for t in out[m]), f"{med(m, 'wall'):.1f}", f"{med(m, 'wall') / base:.2f}x"]
+            for m in modes]))
+        if "worker" in out:
+            print()
+            print(table(["step", "worker - direct s (median)"],
+                        [[s, f"{med('worker', s) - med('direct', s):+.2f}"] for s in STEPS]))
+    if "ahead" in out:
+        idle = " ".join(f"{t.get('idle train', 0):.1f}" for t in out["ahead"])
+        print(f"\nidle cluster-seconds with provisioning ahead (train): {idle}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--modes", default="worker,direct,ahead")
+    ap.add_argument("--json", help="also write the raw times here")
+    args = ap.parse_args()
+    os.environ.setdefault("SKYPILOT_DISABLE_USAGE_COLLECTION", "1")
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="skypilot-temporal-bench-sky-"))
+    print(f"host: {os.cpu_count()} CPUs, load average {load()} at start", file=sys.stderr)
+    server = start_dev_server(tmp / "server.log")
+    try:
+        out = asyncio.run(run(args, tmp, server))
+    finally:
+        stop_process(server.proc)
+    print(f"host: load average {load()} at end", file=sys.stderr)
+    report(out)
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

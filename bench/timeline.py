@@ -1,0 +1,124 @@
+"""Where one pipeline's time goes, from its workflow history, beside the bare workflow.
+
+Runs `--runs` pipelines one after the other (tasks that only sleep, `--seconds-per-file`
+0 by default: instant tasks), then as many bare workflows of six activities that do
+nothing (bare_workflow.py), and prints the median of: wall (start call to result), each
+activity's time from scheduled to started (the queue and the poll), from started to
+completed (the activity's own work), and the rest (workflow tasks between activities,
+the start and the result).
+
+    .venv/bin/python bench/timeline.py [--runs 10] [--seconds-per-file 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+import uuid
+
+from bare_workflow import WORKFLOW as BARE_WORKFLOW
+from common import local_stack, start_pipeline, table
+from temporalio.api.enums.v1 import EventType
+
+E = EventType
+
+
+def ts(event) -> float:
+    return event.event_time.seconds + event.event_time.nanos / 1e9
+
+
+async def breakdown(handle) -> tuple[list[tuple], float, int]:
+    """([(activity, scheduled->started s, started->completed s, scheduled at, completed at)],
+    first event to last s, workflow tasks completed)."""
+    history = await handle.fetch_history()
+    events = list(history.events)
+    scheduled: dict[int, tuple[str, float]] = {}
+    started: dict[int, float] = {}
+    acts = []
+    for ev in events:
+        if ev.event_type == E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            a = ev.activity_task_scheduled_event_attributes
+            scheduled[ev.event_id] = (a.activity_type.name, ts(ev))
+        elif ev.event_type == E.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+            started[ev.activity_task_started_event_attributes.scheduled_event_id] = ts(ev)
+        elif ev.event_type == E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+            sid = ev.activity_task_completed_event_attributes.scheduled_event_id
+            name, t_s = scheduled[sid]
+            acts.append((name, started[sid] - t_s, ts(ev) - started[sid], t_s, ts(ev)))
+    wft = sum(1 for ev in events if ev.event_type == E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+    return acts, ts(events[-1]) - ts(events[0]), wft
+
+
+async def one(client, stack, kind: str, spf: float) -> tuple[float, list, float, int]:
+    t0 = time.monotonic()
+    if kind == "pipeline":
+        handle = await start_pipeline(client, stack, f"t-{uuid.uuid4().hex[:8]}", str(spf))
+    else:
+        handle = await client.start_workflow(BARE_WORKFLOW, [0.0] * 6, id=f"bare-{uuid.uuid4().hex[:10]}",
+                                             task_queue=stack.bare_queue)
+    result = await handle.result()
+    wall = time.monotonic() - t0
+    if kind == "pipeline":
+        statuses = [s.status for s in result.steps]
+        assert len(statuses) == 3 and set(statuses) == {"SUCCEEDED"}, statuses
+    else:
+        assert result == 6, result
+    acts, span, wft = await breakdown(handle)
+    return wall, acts, span, wft
+
+
+def critical(acts) -> float:
+    """Time covered by at least one activity (scheduled to completed)."""
+    spans = sorted((a[3], a[4]) for a in acts)
+    covered, end = 0.0, float("-inf")
+    for s, e in spans:
+        if s > end:
+            covered += e - s
+            end = e
+        elif e > end:
+            covered += e - end
+            end = e
+    return covered
+
+
+async def run(stack, args) -> None:
+    client = await stack.client()
+    await one(client, stack, "pipeline", args.seconds_per_file)  # warm-up
+    await one(client, stack, "bare", 0.0)
+    for kind in ("pipeline", "bare"):
+        walls, spans, covered, wfts = [], [], [], []
+        per: dict[str, list[tuple[float, float]]] = {}
+        for _ in range(args.runs):
+            wall, acts, span, wft = await one(client, stack, kind, args.seconds_per_file)
+            walls.append(wall)
+            spans.append(span)
+            covered.append(critical(acts))
+            wfts.append(wft)
+            seen: dict[str, int] = {}
+            for name, queued, work, *_ in acts:
+                seen[name] = seen.get(name, 0) + 1
+                per.setdefault(f"{name}#{seen[name]}", []).append((queued, work))
+        med = statistics.median
+        print(f"{kind}: {args.runs} runs one after the other; median wall {med(walls):.3f} s "
+              f"(history first to last event {med(spans):.3f} s; covered by activities "
+              f"{med(covered):.3f} s; the rest, workflow tasks and hand-offs between them: "
+              f"{med(spans) - med(covered):.3f} s; {med(wfts):.0f} workflow tasks)")
+        rows = [[k, f"{1000 * med(q for q, _ in v):.0f}", f"{1000 * med(w for _, w in v):.0f}"]
+                for k, v in per.items()]
+        print(table(["activity", "scheduled->started ms", "started->completed ms"], rows))
+        print()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--seconds-per-file", type=float, default=0.0)
+    args = ap.parse_args()
+    with local_stack(bare=True, sleep_only=True) as stack:
+        asyncio.run(run(stack, args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+)
+
+func TestTracingIsOnOnlyWithAnEndpoint(t *testing.T) {
+	cases := []struct {
+		vars map[string]string
+		on   bool
+	}{
+		{map[string]string{}, false},
+		{map[string]string{"OTEL_SERVICE_NAME": "x"}, false},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}, true},
+		{map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://127.0.0.1:4318/v1/traces"}, true},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_SDK_DISABLED": " TRUE "}, false},
+		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_TRACES_EXPORTER": "none"}, false},
+	}
+	for _, c := range cases {
+		if got := tracingEnabled(env(c.vars)); got != c.on {
+			t.Errorf("tracingEnabled(%v) = %v, want %v", c.vars, got, c.on)
+		}
+	}
+}
+
+func TestTracingOffHasNoInterceptorAndNothingToFlush(t *testing.T) {
+	var stderr bytes.Buffer
+	tr := startTracing(context.Background(), env(map[string]string{}), &stderr)
+	if tr != nil || tr.interceptors() != nil || stderr.Len() != 0 {
+		t.Fatalf("tracing off: got %v, interceptors %v, stderr %q", tr, tr.interceptors(), stderr.String())
+	}
+	tr.shutdown() // a no-op, as main defers it
+}

@@ -1,0 +1,82 @@
+"""What a run and the branches of its sweeps tell each other. Internal to the worker
+(Python to Python), so plain dataclasses; only the run's input, result and progress
+cross languages (proto/)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from skypilot_temporal.activity_types import StepOutcome
+
+# Branch -> run: a step of the branch finished. Run -> branch: won or lost.
+BRANCH_EVENT_SIGNAL = "branch_event"
+VERDICT_SIGNAL = "branch_verdict"
+
+
+@dataclass
+class BranchStep:
+    name: str
+    kind: str  # "launch" or "exec"
+    task_yaml: str
+    job_name: str
+    timeout_s: int
+    heartbeat_timeout_s: int
+    # The step's envs with the branch's values over them.
+    envs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RunContext:
+    """What every step of the run shares: where the tasks come from, how to launch."""
+
+    repo_url: str
+    branch: str
+    commit: str
+    run_key: str
+    envs_override: dict[str, str]
+    secret_env_names: list[str]
+    api_server_endpoint: str
+    autodown_minutes: int | None
+    retry_until_up: bool
+    teardown_timeout_s: int
+
+
+@dataclass
+class BranchInput:
+    parent_workflow_id: str
+    parent_run_id: str
+    sweep: str
+    index: int
+    label: str
+    cluster_name: str
+    run: RunContext
+    # Before the sweep's SELECT (or all of the branch when it has none).
+    steps: list[BranchStep]
+    # After the SELECT, on the winner only.
+    after: list[BranchStep] = field(default_factory=list)
+    # Wait for the run's verdict once `steps` are done (the sweep has `after` steps).
+    await_verdict: bool = False
+
+
+@dataclass
+class BranchEvent:
+    index: int
+    step: str
+    # succeeded or failed (StepState wire names).
+    state: str
+    outcome: StepOutcome | None = None
+    error: str = ""
+    # The branch's steps before the SELECT are all done (or it failed).
+    lane_done: bool = False
+
+
+@dataclass
+class BranchResult:
+    index: int
+    ok: bool
+    error: str = ""
+    failed_step: str = ""
+    outcomes: list[StepOutcome] = field(default_factory=list)
+    won: bool = False
+    # The branch's clusters it downed.
+    downed: list[str] = field(default_factory=list)

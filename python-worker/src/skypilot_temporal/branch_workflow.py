@@ -1,0 +1,213 @@
+"""SkyPilotBranchWorkflow: one branch of a sweep, a child of the run.
+
+The branch owns its cluster for its whole life: it launches it, runs its steps on it
+one after another, reports each to the run, waits for the run's verdict when steps
+follow the sweep's SELECT, and downs the cluster — also when it is cancelled (the
+run was cancelled, failed fast, or was terminated: a child is cancelled when its
+parent closes). A failed step ends the branch, not the run: the run decides by the
+sweep's failure policy.
+"""
+
+from __future__ import annotations
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from skypilot_temporal.activity_types import StepInput, StepOutcome
+    from skypilot_temporal.branch_types import (
+        BRANCH_EVENT_SIGNAL,
+        VERDICT_SIGNAL,
+        BranchEvent,
+        BranchInput,
+        BranchResult,
+        BranchStep,
+    )
+    from skypilot_temporal.contract import (
+        BRANCH_WORKFLOW_TYPE,
+        PHASE_CANCELLED,
+        PHASE_COMPLETED,
+        PHASE_FAILED,
+        PHASE_RUNNING,
+        PHASE_TEARDOWN,
+        PHASE_TEARDOWN_FAILED,
+        PROGRESS_QUERY,
+        STATE_FAILED,
+        STATE_SUCCEEDED,
+        TEARDOWN_FAILED,
+    )
+    from skypilot_temporal.v1 import pipeline_pb2 as pb
+    from skypilot_temporal.workflow_steps import (
+        Clusters,
+        failure_text,
+        is_cancellation,
+        run_step,
+        step_duration,
+    )
+
+# What a branch tells the run about a step: enough for progress and selection.
+_REPORTED_TAIL = 600
+
+
+@workflow.defn(name=BRANCH_WORKFLOW_TYPE)
+class SkyPilotBranchWorkflow:
+    def __init__(self) -> None:
+        self._verdict: bool | None = None
+        self._progress = pb.SkyPilotWorkflowProgress(phase=PHASE_RUNNING)
+        self._clusters = Clusters("", 0)
+
+    @workflow.signal(name=VERDICT_SIGNAL)
+    def verdict(self, won: bool) -> None:
+        self._verdict = won
+
+    @workflow.query(name=PROGRESS_QUERY)
+    def progress(self) -> pb.SkyPilotWorkflowProgress:
+        p = pb.SkyPilotWorkflowProgress()
+        p.CopyFrom(self._progress)
+        p.clusters_up[:] = self._clusters.up
+        p.clusters_left[:] = list(self._clusters.left)
+        return p
+
+    @workflow.run
+    async def run(self, inp: BranchInput) -> BranchResult:
+        self._clusters = Clusters(inp.run.api_server_endpoint, inp.run.teardown_timeout_s)
+        self._progress.clusters[:] = [inp.cluster_name]
+        self._progress.steps_total = len(inp.steps) + len(inp.after)
+        result = BranchResult(index=inp.index, ok=True)
+        try:
+            await self._steps(inp, inp.steps, result, last_before_verdict=True)
+            if result.ok and inp.await_verdict:
+                await workflow.wait_condition(lambda: self._verdict is not None)
+                result.won = bool(self._verdict)
+                if result.won:
+                    await self._steps(inp, inp.after, result, last_before_verdict=False)
+        except BaseException as err:
+            self._set_phase(PHASE_TEARDOWN)
+            await self._clusters.teardown()
+            if self._clusters.left:
+                raise self._teardown_failure() from None
+            self._set_phase(PHASE_CANCELLED if is_cancellation(err) else PHASE_FAILED)
+            raise
+        self._set_phase(PHASE_TEARDOWN)
+        await self._clusters.teardown()
+        if self._clusters.left:
+            raise self._teardown_failure()
+        result.downed = list(self._clusters.downed)
+        self._set_phase(PHASE_COMPLETED if result.ok else PHASE_FAILED)
+        return result
+
+    async def _steps(
+        self, inp: BranchInput, steps: list[BranchStep], result: BranchResult, last_before_verdict: bool
+    ) -> None:
+        for i, st in enumerate(steps):
+            self._progress.current_step = st.name
+            lane_done = last_before_verdict and i == len(steps) - 1
+            if st.kind == "launch":
+                self._clusters.started(inp.cluster_name)
+            try:
+                outcome = await run_step(
+                    _step_input(inp, st), st.kind, st.timeout_s, st.heartbeat_timeout_s,
+                    f"{st.name} [{inp.label}]: {st.kind} {st.task_yaml} on {inp.cluster_name}",
+                )
+            except (ActivityError, ApplicationError) as err:
+                if is_cancellation(err):
+                    raise
+                outcome = _failed_outcome(err, st, inp)
+                result.ok, result.failed_step, result.error = False, st.name, failure_text(err)
+                result.outcomes.append(outcome)
+                self._progress.finished.append(_result(outcome, inp.label))
+                await self._report(inp, BranchEvent(inp.index, st.name, STATE_FAILED, _compact(outcome),
+                                                    result.error, lane_done=last_before_verdict))
+                return
+            assert isinstance(outcome, StepOutcome)
+            step_duration(st.kind, outcome.duration_seconds)
+            result.outcomes.append(outcome)
+            self._progress.finished.append(_result(outcome, inp.label))
+            await self._report(inp, BranchEvent(inp.index, st.name, STATE_SUCCEEDED, _compact(outcome),
+                                                lane_done=lane_done))
+        self._progress.current_step = ""
+
+    async def _report(self, inp: BranchInput, event: BranchEvent) -> None:
+        parent = workflow.get_external_workflow_handle(inp.parent_workflow_id, run_id=inp.parent_run_id)
+        try:
+            await parent.signal(BRANCH_EVENT_SIGNAL, event)
+        except Exception as err:  # noqa: BLE001 - a closed run cancels this branch anyway
+            workflow.logger.warning("branch %s could not report to its run: %s", inp.index, err)
+
+    def _teardown_failure(self) -> ApplicationError:
+        self._set_phase(PHASE_TEARDOWN_FAILED)
+        left = "; ".join(f"{c} ({why})" for c, why in self._clusters.left.items())
+        return ApplicationError(
+            f"teardown failed: clusters still up: {', '.join(self._clusters.left)}. Last errors: {left}",
+            type=TEARDOWN_FAILED,
+            non_retryable=True,
+        )
+
+    def _set_phase(self, phase: str) -> None:
+        self._progress.phase = phase
+        workflow.set_current_details(f"phase: {phase}")
+
+
+def _step_input(inp: BranchInput, st: BranchStep) -> StepInput:
+    run = inp.run
+    return StepInput(
+        step=st.name,
+        cluster_name=inp.cluster_name,
+        job_name=st.job_name,
+        task_yaml=st.task_yaml,
+        repo_url=run.repo_url,
+        branch=run.branch,
+        commit=run.commit,
+        run_key=run.run_key,
+        envs_override=dict(run.envs_override),
+        secret_env_names=list(run.secret_env_names),
+        api_server_endpoint=run.api_server_endpoint,
+        autodown_minutes=run.autodown_minutes if st.kind == "launch" else None,
+        retry_until_up=run.retry_until_up,
+        step_envs=dict(st.envs),
+    )
+
+
+def _failed_outcome(err: BaseException, st: BranchStep, inp: BranchInput) -> StepOutcome:
+    cause = getattr(err, "cause", None) or err
+    details = cause.details[0] if isinstance(cause, ApplicationError) and cause.details else None
+    if isinstance(details, dict):
+        return StepOutcome(
+            step=st.name,
+            cluster_name=inp.cluster_name,
+            job_id=int(details.get("job_id") or 0),
+            status=str(details.get("status", "")),
+            duration_seconds=float(details.get("duration_seconds") or 0),
+            log_tail=str(details.get("log_tail", "")),
+            metrics={k: float(v) for k, v in (details.get("metrics") or {}).items()},
+        )
+    return StepOutcome(st.name, inp.cluster_name, 0, "", 0.0, failure_text(err))
+
+
+def _compact(outcome: StepOutcome) -> StepOutcome:
+    """The outcome as the run keeps it: a 500-branch sweep must stay far below the
+    history's limits, so only the end of the log tail travels."""
+    return StepOutcome(
+        step=outcome.step,
+        cluster_name=outcome.cluster_name,
+        job_id=outcome.job_id,
+        status=outcome.status,
+        duration_seconds=outcome.duration_seconds,
+        log_tail=outcome.log_tail[-_REPORTED_TAIL:],
+        metrics=dict(outcome.metrics),
+    )
+
+
+def _result(outcome: StepOutcome, label: str) -> pb.StepResult:
+    r = pb.StepResult(
+        name=outcome.step,
+        kind=pb.STEP_KIND_UNSPECIFIED,
+        cluster_name=outcome.cluster_name,
+        job_id=outcome.job_id,
+        status=outcome.status,
+        duration_seconds=outcome.duration_seconds,
+        log_tail=outcome.log_tail,
+        branch=label,
+    )
+    r.metrics.update(outcome.metrics)
+    return r

@@ -1,0 +1,92 @@
+"""What the clone activity checks in the fresh checkout before anything launches:
+the pipeline (the input's steps, the repository's pipeline file, or the default) and
+every task YAML it runs, built exactly as its steps will build them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from google.protobuf import json_format
+
+from skypilot_temporal.contract import DEFAULT_PIPELINE_FILE
+from skypilot_temporal.dag import Dag, build_dag
+from skypilot_temporal.pipeline import default_steps
+from skypilot_temporal.pipeline_file import parse_pipeline
+from skypilot_temporal.repo import RepoError, RepoPolicy, load_task_yaml, resolve_inside, safe_yaml
+from skypilot_temporal.tasks import build_task
+from skypilot_temporal.v1 import pipeline_pb2 as pb
+
+_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def load_pipeline(
+    repo_dir: Path, steps: dict | None, pipeline_file: str, provision_ahead: bool, policy: RepoPolicy
+) -> tuple[Dag, pb.PipelineSpec | None, str]:
+    """(the dag, the spec read from a file or None, that file). Raises InvalidInput
+    (the pipeline) or RepoError (the file)."""
+    if steps is not None:
+        spec = json_format.ParseDict(steps, pb.PipelineSpec())
+        return build_dag(list(spec.steps), "", provision_ahead), None, ""
+    rel = pipeline_file or DEFAULT_PIPELINE_FILE
+    path = resolve_inside(repo_dir, rel, "pipeline_file")
+    if not path.is_file():
+        if pipeline_file:
+            raise RepoError(f"pipeline_file: {rel!r} is not a file in the repository")
+        return build_dag(default_steps(), "", provision_ahead), None, ""
+    size = path.stat().st_size
+    if size > policy.max_yaml_bytes:
+        raise RepoError(
+            f"pipeline_file: {rel!r} is {size} bytes; the limit is {policy.max_yaml_bytes} "
+            "(SKYPILOT_TEMPORAL_MAX_YAML_BYTES)"
+        )
+    doc = safe_yaml(path.read_text(encoding="utf-8", errors="replace"), rel)
+    spec = parse_pipeline(doc, rel)
+    return build_dag(list(spec.steps), rel, provision_ahead), spec, rel
+
+
+def check_tasks(
+    repo_dir: Path,
+    dag: Dag,
+    envs_override: Mapping[str, str],
+    secrets: Mapping[str, str],
+    policy: RepoPolicy,
+    built: Callable[[str, dict[str, str], Any], None] | None = None,
+) -> dict[str, str]:
+    """Builds every step's task with the envs it will get (every branch's, where a
+    branch's values can change a local path); returns each YAML's task name.
+    `built(task_yaml, envs, task)` is told of every task built."""
+    configs: dict[str, dict[str, Any]] = {}
+    for st in dag.steps:
+        if not st.task_yaml:
+            continue
+        if st.task_yaml not in configs:
+            configs[st.task_yaml] = load_task_yaml(repo_dir, st.task_yaml, policy)
+        config = configs[st.task_yaml]
+        base = {**envs_override, **st.envs}
+        sweep = dag.sweeps.get(st.sweep) if st.sweep else None
+        branches = sweep.branches if sweep else []
+        envs = {**base, **(branches[0].envs if branches else {})}
+        task = build_task(config, repo_dir, st.task_yaml, envs, secrets)
+        if built:
+            built(st.task_yaml, envs, task)
+        # SkyPilot substitutes variables into local paths: a branch whose values reach
+        # one is built too (every other branch builds to the same paths).
+        in_paths = _path_variables(config)
+        first = branches[0].envs if branches else {}
+        for branch in branches[1:]:
+            if any(branch.envs.get(v) != first.get(v) for v in in_paths):
+                envs = {**base, **branch.envs}
+                task = build_task(config, repo_dir, st.task_yaml, envs, secrets)
+                if built:
+                    built(st.task_yaml, envs, task)
+    return {rel: str(config.get("name") or "") for rel, config in configs.items()}
+
+
+def _path_variables(config: Mapping[str, Any]) -> set[str]:
+    """Variables named in the fields that hold local paths."""
+    text = repr([config.get("workdir"), config.get("file_mounts"), config.get("service")])
+    return set(_VAR.findall(text))

@@ -1,0 +1,440 @@
+"""The pipeline's steps as a validated graph, with sweeps expanded. Pure and deterministic.
+
+Runs inside the workflow (and, for a pipeline file, in the clone activity first, so a
+bad file fails before anything launches). Every refusal names where it was found
+(`pipeline.yaml: steps[2] (eval).cluster: ...` or `steps[2].cluster: ...`) and what is
+allowed.
+
+The model:
+- A LAUNCH step makes a cluster; an EXEC step runs on the cluster of a LAUNCH step it
+  needs (directly or through other steps); a SELECT step runs no task and picks one
+  branch of a sweep.
+- A LAUNCH step with a sweep runs once per branch, each on its own cluster. The EXEC
+  steps on that cluster are its *lane*: they run once per branch, on the branch's
+  cluster. Lane steps that need the sweep's SELECT run on the winner only.
+- A step outside the lane that needs a lane step waits for every branch (fan-in).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass, field
+
+from skypilot_temporal.contract import is_env_name
+from skypilot_temporal.v1 import pipeline_pb2 as pb
+
+LAUNCH = pb.STEP_KIND_LAUNCH
+EXEC = pb.STEP_KIND_EXEC
+SELECT = pb.STEP_KIND_SELECT
+
+DEFAULT_STEP_TIMEOUT_S = 60 * 60
+DEFAULT_HEARTBEAT_TIMEOUT_S = 60
+MAX_STEPS = 64
+MAX_BRANCHES = 1000
+MAX_ENV_VALUE = 64 * 1024
+
+_NAME = re.compile(r"^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$")
+_NAME_RULE = "1-20 of lower-case letters, digits and '-', starting with a letter"
+
+
+class InvalidInput(ValueError):
+    """The input breaks a rule; the message names the field and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Branch:
+    index: int
+    envs: dict[str, str]
+
+    @property
+    def label(self) -> str:
+        """`3 (LR=3e-4,BATCH=64)`: what progress lines and results show."""
+        pairs = ",".join(f"{k}={v}" for k, v in self.envs.items())
+        return f"{self.index} ({pairs})" if pairs else str(self.index)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    kind: int
+    task_yaml: str
+    # LAUNCH: the cluster it makes; EXEC: the cluster it runs on (short names).
+    cluster: str
+    needs: tuple[str, ...]
+    envs: dict[str, str]
+    timeout_s: int
+    heartbeat_timeout_s: int
+    provision_ahead: bool
+    # The swept LAUNCH step whose lane this step is in ("" = runs once).
+    sweep: str = ""
+    # A lane step that runs on the winner only (it needs the sweep's SELECT).
+    after_select: bool = False
+
+
+@dataclass(frozen=True)
+class Selection:
+    step: str  # the SELECT step
+    metric: str
+    maximize: bool
+    metric_step: str  # the lane step whose reported metric counts
+
+
+@dataclass
+class Sweep:
+    step: str  # the swept LAUNCH step
+    cluster: str
+    branches: list[Branch]
+    max_parallel: int
+    keep_going: bool
+    min_succeeded: int
+    # Lane steps in the order a branch runs them: before the select, and after it.
+    lane: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+    selection: Selection | None = None
+
+
+@dataclass
+class Dag:
+    # In an order where every step comes after the steps it needs.
+    steps: list[Step]
+    sweeps: dict[str, Sweep]
+
+    def step(self, name: str) -> Step:
+        return next(s for s in self.steps if s.name == name)
+
+    @property
+    def task_yamls(self) -> list[str]:
+        return sorted({s.task_yaml for s in self.steps if s.task_yaml})
+
+    def users(self, cluster: str) -> list[str]:
+        """Steps that run on a cluster outside any sweep: it goes down after the last."""
+        return [s.name for s in self.steps if s.cluster == cluster and not s.sweep]
+
+
+def build_dag(raw: list[pb.PipelineStep], source: str = "", provision_ahead: bool = False) -> Dag:
+    """Validates `raw` (the input's steps, or a pipeline file's) into a Dag.
+
+    `source` names the pipeline file in messages ("" for the input's steps).
+    """
+    where = _Where(source)
+    if not raw:
+        raise InvalidInput(f"{where.top('steps')}: at least one step is required")
+    if len(raw) > MAX_STEPS:
+        raise InvalidInput(f"{where.top('steps')}: at most {MAX_STEPS} steps, got {len(raw)}")
+    names: dict[str, int] = {}
+    for i, s in enumerate(raw):
+        if not _NAME.match(s.name):
+            raise InvalidInput(f"{where.at(i, s.name, 'name')}: {s.name!r} must be {_NAME_RULE}")
+        if s.name in names:
+            raise InvalidInput(f"{where.at(i, s.name, 'name')}: {s.name!r} is used by steps[{names[s.name]}]")
+        names[s.name] = i
+    # A plain list (no step names `needs`) runs in the order given.
+    sequential = not any(s.needs for s in raw)
+    needs: dict[str, tuple[str, ...]] = {}
+    for i, s in enumerate(raw):
+        if sequential:
+            needs[s.name] = (raw[i - 1].name,) if i else ()
+            continue
+        seen: set[str] = set()
+        for n in s.needs:
+            if n not in names:
+                raise InvalidInput(
+                    f"{where.at(i, s.name, 'needs')}: {n!r} is not a step (steps: {', '.join(names)})"
+                )
+            if n == s.name:
+                raise InvalidInput(f"{where.at(i, s.name, 'needs')}: a step cannot need itself")
+            if n in seen:
+                raise InvalidInput(f"{where.at(i, s.name, 'needs')}: {n!r} is listed twice")
+            seen.add(n)
+        needs[s.name] = tuple(s.needs)
+    order = _topological(raw, needs, where)
+    ancestors = _ancestors(order, needs)
+
+    launches: dict[str, str] = {}  # cluster -> launching step
+    steps: dict[str, Step] = {}
+    sweeps: dict[str, Sweep] = {}
+    for name in order:
+        i = names[name]
+        s = raw[i]
+        steps[name] = _step(s, i, where, needs[name], launches, ancestors, provision_ahead)
+        if s.kind == LAUNCH and s.HasField("sweep"):
+            sweeps[name] = _sweep(s, i, where, steps[name].cluster)
+        elif s.HasField("sweep"):
+            raise InvalidInput(f"{where.at(i, name, 'sweep')}: only a LAUNCH step can be swept")
+    _assign_lanes(raw, names, order, steps, sweeps, launches, ancestors, where)
+    return Dag(steps=[steps[n] for n in order], sweeps=sweeps)
+
+
+class _Where:
+    """Where a refusal points: the file and step, or the input field."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def top(self, fieldname: str) -> str:
+        return f"{self.source}: {fieldname}" if self.source else fieldname
+
+    def at(self, index: int, name: str, fieldname: str) -> str:
+        if self.source:
+            return f"{self.source}: steps[{index}] ({name}).{fieldname}"
+        return f"steps[{index}].{fieldname}"
+
+
+def _topological(raw: list[pb.PipelineStep], needs: dict[str, tuple[str, ...]], where: _Where) -> list[str]:
+    """Kahn's algorithm, stable in the order given; a cycle is named."""
+    remaining = {s.name: set(needs[s.name]) for s in raw}
+    order: list[str] = []
+    while remaining:
+        ready = [s.name for s in raw if s.name in remaining and not remaining[s.name]]
+        if not ready:
+            cycle = _a_cycle(remaining)
+            raise InvalidInput(f"{where.top('steps')}: the needs form a cycle: {' -> '.join(cycle)}")
+        for name in ready:
+            order.append(name)
+            del remaining[name]
+        for deps in remaining.values():
+            deps.difference_update(ready)
+    return order
+
+
+def _a_cycle(remaining: dict[str, set[str]]) -> list[str]:
+    start = next(iter(remaining))
+    path = [start]
+    while True:
+        nxt = sorted(remaining[path[-1]])[0]
+        if nxt in path:
+            return path[path.index(nxt):] + [nxt]
+        path.append(nxt)
+
+
+def _ancestors(order: list[str], needs: dict[str, tuple[str, ...]]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for name in order:
+        found[name] = set(needs[name]).union(*(found[n] for n in needs[name]))
+    return found
+
+
+def _check_task_yaml(path: str, where: str) -> None:
+    if not path:
+        raise InvalidInput(f"{where}: required (a path inside the repository)")
+    parts = path.replace("\\", "/").split("/")
+    if path.startswith(("/", "~")) or ".." in parts or "\x00" in path:
+        raise InvalidInput(f"{where}: {path!r} must be a relative path inside the repository")
+    if not path.endswith((".yaml", ".yml")):
+        raise InvalidInput(f"{where}: {path!r} must end in .yaml or .yml")
+
+
+def _check_envs(envs: dict[str, str], where: str) -> None:
+    for key, value in envs.items():
+        if not is_env_name(key):
+            raise InvalidInput(
+                f"{where}: {key!r} is not a valid variable name "
+                "(letters, digits and '_', not starting with a digit)"
+            )
+        if len(value) > MAX_ENV_VALUE:
+            raise InvalidInput(f"{where}[{key}]: value longer than {MAX_ENV_VALUE} bytes")
+
+
+def _step(
+    s: pb.PipelineStep,
+    i: int,
+    where: _Where,
+    needs: tuple[str, ...],
+    launches: dict[str, str],
+    ancestors: dict[str, set[str]],
+    provision_default: bool,
+) -> Step:
+    envs = dict(s.envs)
+    _check_envs(envs, where.at(i, s.name, "envs"))
+    if s.kind == SELECT:
+        for fieldname in ("task_yaml", "cluster"):
+            if getattr(s, fieldname):
+                raise InvalidInput(f"{where.at(i, s.name, fieldname)}: a SELECT step runs no task")
+        if s.HasField("provision_ahead") or envs:
+            raise InvalidInput(f"{where.at(i, s.name, 'kind')}: a SELECT step runs no task")
+        if not s.HasField("select") or not s.select.metric:
+            raise InvalidInput(f"{where.at(i, s.name, 'select.metric')}: required on a SELECT step")
+        if not needs:
+            raise InvalidInput(f"{where.at(i, s.name, 'needs')}: a SELECT step needs the steps of a sweep")
+        return Step(s.name, SELECT, "", "", needs, {}, 0, 0, False)
+    if s.HasField("select"):
+        raise InvalidInput(f"{where.at(i, s.name, 'select')}: only a SELECT step selects")
+    _check_task_yaml(s.task_yaml, where.at(i, s.name, "task_yaml"))
+    if s.kind == LAUNCH:
+        short = s.cluster or s.name
+        if short in launches:
+            raise InvalidInput(
+                f"{where.at(i, s.name, 'cluster')}: {short!r} is launched by step {launches[short]!r}; "
+                "use kind EXEC to run on it"
+            )
+        launches[short] = s.name
+        provision = s.provision_ahead if s.HasField("provision_ahead") else provision_default
+    elif s.kind == EXEC:
+        short = s.cluster
+        launcher = launches.get(short)
+        if launcher is None or launcher not in ancestors[s.name]:
+            known = sorted(c for c, st in launches.items() if st in ancestors[s.name])
+            raise InvalidInput(
+                f"{where.at(i, s.name, 'cluster')}: {short!r} must be the cluster of a LAUNCH step "
+                f"this step needs (directly or not); known: {known or 'none'}"
+            )
+        if s.HasField("provision_ahead"):
+            raise InvalidInput(
+                f"{where.at(i, s.name, 'provision_ahead')}: only a LAUNCH step provisions a cluster"
+            )
+        provision = False
+    else:
+        raise InvalidInput(
+            f"{where.at(i, s.name, 'kind')}: must be STEP_KIND_LAUNCH, STEP_KIND_EXEC or STEP_KIND_SELECT"
+        )
+    if not _NAME.match(short):
+        raise InvalidInput(f"{where.at(i, s.name, 'cluster')}: {short!r} must be {_NAME_RULE}")
+    return Step(
+        name=s.name,
+        kind=s.kind,
+        task_yaml=s.task_yaml,
+        cluster=short,
+        needs=needs,
+        envs=envs,
+        timeout_s=s.timeout_seconds or DEFAULT_STEP_TIMEOUT_S,
+        heartbeat_timeout_s=s.heartbeat_timeout_seconds or DEFAULT_HEARTBEAT_TIMEOUT_S,
+        provision_ahead=provision,
+    )
+
+
+def _sweep(s: pb.PipelineStep, i: int, where: _Where, cluster: str) -> Sweep:
+    sw = s.sweep
+    axes: list[tuple[str, list[str]]] = []
+    for a, axis in enumerate(sw.matrix):
+        at = where.at(i, s.name, f"sweep.matrix[{a}]")
+        if not is_env_name(axis.name):
+            raise InvalidInput(f"{at}.name: {axis.name!r} is not a valid variable name")
+        if any(axis.name == n for n, _ in axes):
+            raise InvalidInput(f"{at}.name: {axis.name!r} is listed twice")
+        if not axis.values:
+            raise InvalidInput(f"{at}.values: at least one value is required")
+        axes.append((axis.name, list(axis.values)))
+    size = 1
+    for _, values in axes:
+        size *= len(values)
+    total = (size if axes else 0) + len(sw.include)
+    if total == 0:
+        raise InvalidInput(f"{where.at(i, s.name, 'sweep')}: a sweep needs a matrix or include")
+    if total > MAX_BRANCHES:
+        raise InvalidInput(
+            f"{where.at(i, s.name, 'sweep')}: {total} branches; at most {MAX_BRANCHES} per sweep"
+        )
+    branches: list[Branch] = []
+    if axes:
+        for combo in itertools.product(*(values for _, values in axes)):
+            branches.append(Branch(len(branches), dict(zip((n for n, _ in axes), combo))))
+    for j, extra in enumerate(sw.include):
+        envs = dict(extra.envs)
+        if not envs:
+            raise InvalidInput(f"{where.at(i, s.name, f'sweep.include[{j}]')}: an empty branch")
+        _check_envs(envs, where.at(i, s.name, f"sweep.include[{j}].envs"))
+        branches.append(Branch(len(branches), envs))
+    policy = sw.on_failure
+    keep_going = policy.mode == pb.BRANCH_FAILURE_MODE_KEEP_GOING
+    at = where.at(i, s.name, "sweep.on_failure")
+    if not keep_going and (policy.min_succeeded or policy.min_succeeded_fraction):
+        raise InvalidInput(f"{at}: min_succeeded needs mode KEEP_GOING (FAIL_FAST fails at the first)")
+    if not 0 <= policy.min_succeeded_fraction <= 1:
+        raise InvalidInput(f"{at}.min_succeeded_fraction: must be between 0 and 1")
+    if policy.min_succeeded > total:
+        raise InvalidInput(f"{at}.min_succeeded: {policy.min_succeeded} is more than the {total} branches")
+    needed = max(policy.min_succeeded, math.ceil(policy.min_succeeded_fraction * total - 1e-9), 1)
+    return Sweep(
+        step=s.name,
+        cluster=cluster,
+        branches=branches,
+        max_parallel=sw.max_parallel or total,
+        keep_going=keep_going,
+        min_succeeded=min(needed, total) if keep_going else total,
+    )
+
+
+def _assign_lanes(
+    raw: list[pb.PipelineStep],
+    names: dict[str, int],
+    order: list[str],
+    steps: dict[str, Step],
+    sweeps: dict[str, Sweep],
+    launches: dict[str, str],
+    ancestors: dict[str, set[str]],
+    where: _Where,
+) -> None:
+    """Puts every EXEC step on a swept cluster in that sweep's lane, attaches SELECT
+    steps to their sweep, and refuses what would cross sweeps."""
+    swept_clusters = {sw.cluster: sw.step for sw in sweeps.values()}
+    lane_of: dict[str, str] = {sw.step: sw.step for sw in sweeps.values()}
+    for name in order:
+        st = steps[name]
+        if st.kind == EXEC and st.cluster in swept_clusters:
+            lane_of[name] = swept_clusters[st.cluster]
+    selects: dict[str, str] = {}  # select step -> sweep
+    for name in order:
+        st = steps[name]
+        if st.kind != SELECT:
+            continue
+        i = names[name]
+        targets = {lane_of.get(n) for n in st.needs}
+        if None in targets or len(targets) != 1:
+            raise InvalidInput(
+                f"{where.at(i, name, 'needs')}: a SELECT step needs steps of exactly one sweep "
+                f"(the swept LAUNCH step or steps that exec on its cluster)"
+            )
+        sweep = sweeps[targets.pop()]  # type: ignore[index]
+        if sweep.selection is not None:
+            raise InvalidInput(
+                f"{where.at(i, name, 'kind')}: sweep {sweep.step!r} already has the SELECT step "
+                f"{sweep.selection.step!r}"
+            )
+        sel = raw[i].select
+        metric_step = sel.step or (st.needs[0] if len(st.needs) == 1 else "")
+        if not metric_step:
+            raise InvalidInput(
+                f"{where.at(i, name, 'select.step')}: required when the step needs several steps "
+                "(the step whose reported metric counts)"
+            )
+        if lane_of.get(metric_step) != sweep.step or metric_step not in ancestors[name]:
+            raise InvalidInput(
+                f"{where.at(i, name, 'select.step')}: {metric_step!r} must be a step of sweep "
+                f"{sweep.step!r} that this step needs"
+            )
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}", sel.metric):
+            raise InvalidInput(
+                f"{where.at(i, name, 'select.metric')}: {sel.metric!r} must be a metric name "
+                "(letters, digits, '_', '.', '-')"
+            )
+        sweep.selection = Selection(
+            step=name,
+            metric=sel.metric,
+            maximize=sel.goal != pb.SELECT_GOAL_MINIMIZE,
+            metric_step=metric_step,
+        )
+        selects[name] = sweep.step
+    for name in order:
+        st = steps[name]
+        i = names[name]
+        mine = lane_of.get(name)
+        if mine is not None:
+            # Branch by branch pairing only works within one sweep; another sweep is
+            # reached through a step outside any sweep (which waits for all its
+            # branches) or its SELECT step.
+            for n in st.needs:
+                theirs = lane_of.get(n)
+                if theirs and theirs != mine:
+                    raise InvalidInput(
+                        f"{where.at(i, name, 'needs')}: {n!r} belongs to sweep {theirs!r}; a step "
+                        f"of sweep {mine!r} can only need steps of its own sweep, a SELECT step, "
+                        "or steps outside any sweep"
+                    )
+        if mine is None:
+            continue
+        sweep = sweeps[mine]
+        after = sweep.selection is not None and sweep.selection.step in ancestors[name]
+        steps[name] = Step(**{**st.__dict__, "sweep": mine, "after_select": after})
+        (sweep.after if after else sweep.lane).append(name)

@@ -1,0 +1,337 @@
+"""Where a run is, step by step and branch by branch: what the progress query answers,
+what selects a sweep's winner, and what the result lists. Deterministic (workflow
+code): fed by the workflow and by its branches' signals, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from temporalio.exceptions import ApplicationError
+
+from skypilot_temporal.activity_types import StepOutcome
+from skypilot_temporal.branch_types import BranchEvent, BranchResult
+from skypilot_temporal.contract import (
+    JOB_FAILED,
+    METRIC_MARKER,
+    STATE_CANCELLED,
+    STATE_FAILED,
+    STATE_PENDING,
+    STATE_RUNNING,
+    STATE_SKIPPED,
+    STATE_SUCCEEDED,
+)
+from skypilot_temporal.dag import SELECT, Sweep
+from skypilot_temporal.pipeline import Plan
+from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.workflow_steps import Clusters, failure_text
+
+
+@dataclass
+class BranchState:
+    started: bool = False
+    downed: list[str] = field(default_factory=list)
+    # Step name -> (state, outcome) as the branch reported them.
+    steps: dict[str, tuple[str, StepOutcome | None]] = field(default_factory=dict)
+    lane_done: bool = False
+    failed: bool = False
+    error: str = ""
+    failed_step: str = ""
+    finished: bool = False
+    cancelled: bool = False
+
+
+@dataclass
+class SweepState:
+    sweep: Sweep
+    kinds: dict[str, int]
+    branches: dict[int, BranchState] = field(default_factory=dict)
+    winner: int | None = None
+
+    def branch(self, i: int) -> BranchState:
+        return self.branches.setdefault(i, BranchState())
+
+    # -- fed by the workflow and the branches' events ---------------------------
+    def child_started(self, i: int) -> None:
+        self.branch(i).started = True
+
+    def event(self, ev: BranchEvent) -> None:
+        b = self.branch(ev.index)
+        b.steps[ev.step] = (ev.state, ev.outcome)
+        if ev.state == STATE_FAILED:
+            b.failed, b.error, b.failed_step = True, ev.error, ev.step
+        if ev.lane_done or ev.state == STATE_FAILED:
+            b.lane_done = True
+
+    def child_finished(self, i: int, result: BranchResult | BaseException) -> None:
+        b = self.branch(i)
+        b.finished = True
+        if isinstance(result, BaseException):
+            cause = getattr(result, "cause", None)
+            if type(cause).__name__ == "CancelledError":
+                b.cancelled = True
+            else:
+                b.failed, b.error = True, b.error or failure_text(result)
+            return
+        b.downed = list(result.downed)
+        for outcome in result.outcomes:
+            ok = outcome.status == "SUCCEEDED"
+            b.steps[outcome.step] = (STATE_SUCCEEDED if ok else STATE_FAILED, outcome)
+        if not result.ok:
+            b.failed, b.error, b.failed_step = True, result.error, result.failed_step
+
+    # -- read by the workflow --------------------------------------------------
+    def lane_done(self, i: int) -> bool:
+        return self.branch(i).lane_done
+
+    def lane_ok(self, i: int) -> bool:
+        b = self.branch(i)
+        return not b.failed and not b.cancelled and all(
+            b.steps.get(s, ("", None))[0] == STATE_SUCCEEDED for s in self.sweep.lane
+        )
+
+    def any_failed(self) -> bool:
+        return any(b.failed for b in self.branches.values())
+
+    def failure(self, sweep: Sweep) -> ApplicationError:
+        i, b = next((i, b) for i, b in sorted(self.branches.items()) if b.failed)
+        label = sweep.branches[i].label
+        return ApplicationError(
+            f"step {b.failed_step or sweep.step!r} failed in branch {label} of sweep {sweep.step!r} "
+            f"(on_failure: fail fast): {b.error}",
+            type=JOB_FAILED,
+            non_retryable=True,
+        )
+
+    def too_few(self, sweep: Sweep, succeeded: int) -> ApplicationError:
+        failed = [f"{sweep.branches[i].label}: {b.error}" for i, b in sorted(self.branches.items()) if b.failed]
+        return ApplicationError(
+            f"sweep {sweep.step!r}: {succeeded} of {len(sweep.branches)} branches succeeded; "
+            f"at least {sweep.min_succeeded} needed (on_failure). Failed: " + "; ".join(failed),
+            type=JOB_FAILED,
+            non_retryable=True,
+        )
+
+    def select(self, sweep: Sweep, candidates: list[int]) -> int | None:
+        """The branch whose metric step reported the best value; None if none did."""
+        sel = sweep.selection
+        assert sel is not None
+        scored = []
+        for i in candidates:
+            _, outcome = self.branch(i).steps.get(sel.metric_step, ("", None))
+            if outcome is not None and sel.metric in outcome.metrics:
+                scored.append((outcome.metrics[sel.metric], i))
+        if not scored:
+            return None
+        # Ties go to the lowest branch index: the same answer on every replay.
+        best = max(scored, key=lambda s: (s[0] if sel.maximize else -s[0], -s[1]))
+        self.winner = best[1]
+        return best[1]
+
+    def no_metric(self, sweep: Sweep) -> ApplicationError:
+        sel = sweep.selection
+        assert sel is not None
+        return ApplicationError(
+            f"step {sel.step!r}: no branch of sweep {sweep.step!r} reported the metric "
+            f"{sel.metric!r} in step {sel.metric_step!r} (a job reports it with a line "
+            f"`{METRIC_MARKER} {sel.metric}=<number>`)",
+            type=JOB_FAILED,
+            non_retryable=True,
+        )
+
+    def winner_failed(self, sweep: Sweep, i: int, outcome: BranchResult | BaseException) -> ApplicationError:
+        b = self.branch(i)
+        error = failure_text(outcome) if isinstance(outcome, BaseException) else b.error
+        return ApplicationError(
+            f"step {b.failed_step or sweep.step!r} failed on the winner ({sweep.branches[i].label}) "
+            f"of sweep {sweep.step!r}: {error}",
+            type=JOB_FAILED,
+            non_retryable=True,
+        )
+
+
+@dataclass
+class _Single:
+    state: str = STATE_PENDING
+    cluster: str = ""
+    result: pb.StepResult | None = None
+
+
+class RunProgress:
+    def __init__(self) -> None:
+        self._plan: Plan | None = None
+        self._singles: dict[str, _Single] = {}
+        self._sweeps: dict[str, SweepState] = {}
+        self._finished: list[pb.StepResult] = []
+
+    def planned(self, plan: Plan) -> None:
+        self._plan = plan
+        kinds = {st.name: st.kind for st in plan.steps}
+        for st in plan.steps:
+            if not st.sweep and st.kind != SELECT:
+                self._singles[st.name] = _Single(cluster=plan.cluster_name(st.cluster))
+        for name, sweep in plan.dag.sweeps.items():
+            self._sweeps[name] = SweepState(sweep, kinds)
+
+    def sweep(self, name: str) -> SweepState:
+        return self._sweeps[name]
+
+    def branch_clusters_downed(self) -> list[str]:
+        return [c for s in self._sweeps.values() for _, b in sorted(s.branches.items()) for c in b.downed]
+
+    # -- steps outside sweeps ---------------------------------------------------
+    def provisioning(self, name: str, cluster: str) -> None:
+        self._singles[name].cluster = cluster
+
+    def step_running(self, name: str, cluster: str) -> None:
+        self._singles[name].state = STATE_RUNNING
+
+    def step_done(self, name: str, outcome: StepOutcome, duration: float, idle_seconds: float, kind: int) -> None:
+        r = pb.StepResult(
+            name=name, kind=kind, cluster_name=outcome.cluster_name, job_id=outcome.job_id,
+            status=outcome.status, duration_seconds=round(duration, 3), log_tail=outcome.log_tail,
+            idle_cluster_seconds=round(idle_seconds, 3),
+        )
+        r.metrics.update(outcome.metrics)
+        self._singles[name].state = STATE_SUCCEEDED
+        self._singles[name].result = r
+        self._finished.append(r)
+
+    def step_failed(self, name: str, cluster: str, outcome: dict) -> None:
+        single = self._singles.get(name)
+        if single is None:
+            return
+        single.state = STATE_FAILED
+        if outcome:
+            r = pb.StepResult(
+                name=name, cluster_name=str(outcome.get("cluster_name", cluster)),
+                job_id=int(outcome.get("job_id") or 0), status=str(outcome.get("status", "")),
+                duration_seconds=float(outcome.get("duration_seconds") or 0),
+                log_tail=str(outcome.get("log_tail", "")),
+            )
+            r.metrics.update({k: float(v) for k, v in (outcome.get("metrics") or {}).items()})
+            single.result = r
+            self._finished.append(r)
+
+    def branch_event(self, event: BranchEvent) -> None:
+        for state in self._sweeps.values():
+            # Branch events name their step; the sweep is the one whose lane has it.
+            if event.step in state.sweep.lane or event.step in state.sweep.after:
+                state.event(event)
+                if event.outcome is not None:
+                    # Without its log tail: a 500-branch sweep answers a progress
+                    # query every second (the branch's own run has the tail).
+                    r = self._branch_result(state, event.index, event.outcome)
+                    r.log_tail = ""
+                    self._finished.append(r)
+                return
+
+    # -- answers ------------------------------------------------------------------
+    def _branch_result(self, state: SweepState, i: int, outcome: StepOutcome) -> pb.StepResult:
+        r = pb.StepResult(
+            name=outcome.step, kind=state.kinds.get(outcome.step, 0), cluster_name=outcome.cluster_name,
+            job_id=outcome.job_id, status=outcome.status, duration_seconds=outcome.duration_seconds,
+            log_tail=outcome.log_tail, branch=state.sweep.branches[i].label,
+        )
+        r.metrics.update(outcome.metrics)
+        return r
+
+    def results(self) -> list[pb.StepResult]:
+        """Every step's result in the plan's order; a swept step's, branch by branch."""
+        out: list[pb.StepResult] = []
+        if self._plan is None:
+            return out
+        for st in self._plan.steps:
+            if st.name in self._singles:
+                if self._singles[st.name].result is not None:
+                    out.append(self._singles[st.name].result)  # type: ignore[arg-type]
+                continue
+            if st.kind == SELECT:
+                state = next(s for s in self._sweeps.values() if s.sweep.selection and s.sweep.selection.step == st.name)
+                if state.winner is not None:
+                    out.append(self._select_result(state))
+                continue
+            state = self._sweeps[st.sweep]
+            for i, b in sorted(state.branches.items()):
+                _, outcome = b.steps.get(st.name, ("", None))
+                if outcome is not None:
+                    r = self._branch_result(state, i, outcome)
+                    if i != state.winner and outcome.status == "SUCCEEDED":
+                        r.log_tail = ""  # the branch's own run keeps it; a failure says why
+                    out.append(r)
+        return out
+
+    def _select_result(self, state: SweepState) -> pb.StepResult:
+        sel = state.sweep.selection
+        assert sel is not None and state.winner is not None
+        r = pb.StepResult(name=sel.step, kind=SELECT, status="SUCCEEDED",
+                          branch=state.sweep.branches[state.winner].label)
+        _, outcome = state.branch(state.winner).steps.get(sel.metric_step, ("", None))
+        if outcome is not None:
+            r.metrics.update(outcome.metrics)
+            r.cluster_name = outcome.cluster_name
+        return r
+
+    def render(self, phase: str, clusters: Clusters) -> pb.SkyPilotWorkflowProgress:
+        p = pb.SkyPilotWorkflowProgress(phase=phase)
+        p.clusters_up[:] = clusters.up
+        p.clusters_left[:] = list(clusters.left)
+        p.finished.extend(self._finished)
+        if self._plan is None:
+            return p
+        p.steps_total = len(self._plan.steps)
+        p.clusters[:] = self._plan.clusters
+        running: list[str] = []
+        for st in self._plan.steps:
+            if st.name in self._singles:
+                single = self._singles[st.name]
+                if single.state == STATE_RUNNING:
+                    running.append(st.name)
+                entry = p.steps.add(name=st.name, kind=st.kind, state=single.state, cluster_name=single.cluster)
+                if single.result is not None:
+                    entry.metrics.update(single.result.metrics)
+                continue
+            if st.kind == SELECT:
+                state = next(s for s in self._sweeps.values() if s.sweep.selection and s.sweep.selection.step == st.name)
+                entry = p.steps.add(name=st.name, kind=SELECT,
+                                    state=STATE_SUCCEEDED if state.winner is not None else STATE_PENDING)
+                if state.winner is not None:
+                    entry.branch = state.sweep.branches[state.winner].label
+                    entry.winner = True
+                    entry.metrics.update(self._select_result(state).metrics)
+                continue
+            state = self._sweeps[st.sweep]
+            for branch in state.sweep.branches:
+                b = state.branches.get(branch.index, BranchState())
+                s = self._branch_step_state(state, b, st.name, branch.index)
+                if s == STATE_RUNNING and st.name not in running:
+                    running.append(st.name)
+                entry = p.steps.add(
+                    name=st.name, kind=st.kind, branch=branch.label, state=s,
+                    cluster_name=self._plan.cluster_name(state.sweep.cluster, branch.index),
+                    winner=state.winner == branch.index,
+                )
+                _, outcome = b.steps.get(st.name, ("", None))
+                if outcome is not None:
+                    entry.metrics.update(outcome.metrics)
+        p.current_step = ", ".join(running)
+        return p
+
+    def _branch_step_state(self, state: SweepState, b: BranchState, name: str, index: int) -> str:
+        if name in b.steps:
+            return b.steps[name][0]
+        if b.cancelled:
+            return STATE_CANCELLED
+        if b.failed or (b.finished and name not in b.steps):
+            return STATE_SKIPPED
+        after = name in state.sweep.after
+        if after and state.winner is not None and state.winner != index:
+            return STATE_SKIPPED
+        if not b.started:
+            return STATE_PENDING
+        order = state.sweep.lane + state.sweep.after
+        first_open = next((s for s in order if s not in b.steps), None)
+        if first_open == name and (not after or state.winner == index):
+            return STATE_RUNNING
+        return STATE_PENDING
+

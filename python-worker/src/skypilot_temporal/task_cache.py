@@ -1,0 +1,76 @@
+"""Tasks the clone built, kept in memory for the steps of the same run on this worker.
+
+The clone loads and builds every task YAML of the run (SkyPilot's parser, the path
+policy) so that a bad late step fails the run before anything launches; each step
+then needs the same task again. Parsing is most of what a step costs the worker, so
+the clone's result is kept and each step gets a copy of it.
+
+What makes an entry the same task: the checkout directory (one per run: no run is
+ever served another run's task), the commit it is at, the YAML's path, and the env
+overrides. Runs with secrets are never cached: a built task holds the secret values
+(in `secrets`, and wherever SkyPilot substituted them), and those must not outlive
+the step that resolved them. Memory only, bounded, and an entry goes when its run
+releases its checkout.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+Key = tuple[str, str, str, tuple[tuple[str, str], ...]]
+
+
+def task_key(
+    repo_dir: Path, commit: str, task_yaml: str, envs_override: Mapping[str, str],
+    secret_names: Iterable[str],
+) -> Key | None:
+    """The cache key of a task, or None when it must not be cached (secrets, or no
+    known commit to pin the checkout's content)."""
+    if any(True for _ in secret_names) or not commit:
+        return None
+    return (str(repo_dir), commit, task_yaml, tuple(sorted(envs_override.items())))
+
+
+class TaskCache:
+    def __init__(self, max_entries: int = 2048) -> None:
+        self._max = max_entries
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        # Built and read from threads (asyncio.to_thread) as well as the loop.
+        self._lock = threading.Lock()
+
+    def put(self, key: Key | None, task: Any) -> None:
+        if key is None:
+            return
+        # A private copy: the caller goes on to use (and executors may change) its own.
+        task = copy.deepcopy(task)
+        with self._lock:
+            self._entries[key] = task
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+
+    def get(self, key: Key | None) -> Any | None:
+        """A copy of the cached task (the caller may change it), or None."""
+        if key is None:
+            return None
+        with self._lock:
+            task = self._entries.get(key)
+            if task is None:
+                return None
+            self._entries.move_to_end(key)
+        return copy.deepcopy(task)
+
+    def forget(self, repo_dir: Path) -> None:
+        """Drops every task of one checkout (its run released it)."""
+        prefix = str(repo_dir)
+        with self._lock:
+            for key in [k for k in self._entries if k[0] == prefix]:
+                del self._entries[key]
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -1,0 +1,185 @@
+"""What both workflows (a run and each branch of a sweep) do with steps and clusters:
+run a step's activity within its budget, and down clusters until none is left.
+
+Deterministic workflow code: every effect is an activity; waits are durable timers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
+
+with workflow.unsafe.imports_passed_through():
+    from skypilot_temporal.activity_types import (
+        RUN_SKY_DOWN,
+        RUN_SKY_EXEC,
+        RUN_SKY_LAUNCH,
+        RUN_SKY_PROVISION,
+        DownInput,
+        DownResult,
+        ProvisionOutcome,
+        StepInput,
+        StepOutcome,
+    )
+    from skypilot_temporal.contract import STEP_TIMED_OUT
+
+# A step retries for as long as its budget lasts (timeout_seconds), not a number of
+# times: a frozen worker's open polls can swallow several attempts in a row, each lost
+# only after the heartbeat timeout, and that must not fail a healthy job.
+STEP_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=15),
+    maximum_attempts=0,
+)
+# Teardown keeps trying for its whole budget: a leaked cluster costs money.
+DOWN_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=30),
+    maximum_attempts=0,
+)
+SHORT_HEARTBEAT = timedelta(seconds=30)
+# The activity's own timeout is longer than the budget: the budget's timer must win,
+# so that the activity sees the run's cancel and cancels its job.
+BUDGET_GRACE_S = 60
+
+
+async def run_step(
+    inp: StepInput, kind: str, timeout_s: int, heartbeat_s: int, summary: str
+) -> StepOutcome | ProvisionOutcome:
+    """Runs a launch, exec or provision activity within the step's whole budget.
+
+    Cancelling the caller cancels the activity and waits for it to cancel its job.
+    A budget that runs out does the same, then raises StepTimedOut.
+    """
+    name = {"launch": RUN_SKY_LAUNCH, "exec": RUN_SKY_EXEC, "provision": RUN_SKY_PROVISION}[kind]
+    handle = workflow.start_activity(
+        name,
+        inp,
+        result_type=ProvisionOutcome if kind == "provision" else StepOutcome,
+        start_to_close_timeout=timedelta(seconds=timeout_s + BUDGET_GRACE_S),
+        heartbeat_timeout=timedelta(seconds=heartbeat_s),
+        retry_policy=STEP_RETRY,
+        cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+        summary=summary,
+    )
+    try:
+        # The budget spans every attempt: a timer here, not a per-attempt timeout.
+        done, _ = await workflow.wait([handle], timeout=timeout_s)
+    except asyncio.CancelledError:
+        handle.cancel()
+        await settle(handle)
+        raise
+    if not done:
+        handle.cancel()
+        await settle(handle)
+        raise ApplicationError(
+            f"ran out of its budget of {timeout_s} s (timeout_seconds, across retries); "
+            "its job was cancelled",
+            type=STEP_TIMED_OUT,
+            non_retryable=True,
+        )
+    return handle.result()
+
+
+class Clusters:
+    """The clusters a workflow may have started and must down: each down runs at most
+    once at a time, runs in the background, and never gives up silently."""
+
+    def __init__(self, endpoint: str, teardown_timeout_s: int) -> None:
+        self.endpoint = endpoint
+        self.budget = timedelta(seconds=teardown_timeout_s)
+        # May be up and not yet downed, in launch order.
+        self.up: list[str] = []
+        # Downs in flight, by cluster.
+        self.downing: dict[str, asyncio.Task[None]] = {}
+        # Clusters whose down ran out of budget, with the last error.
+        self.left: dict[str, str] = {}
+        self.downed: list[str] = []
+        self.on_change: Callable[[], None] = lambda: None
+
+    def started(self, cluster: str) -> None:
+        """Recorded before a launch: a launch that fails midway may leave it up."""
+        if cluster not in self.up:
+            self.up.append(cluster)
+            self.on_change()
+
+    def down(self, cluster: str, release_run_key: str = "") -> None:
+        """Starts the down of `cluster` in the background (once)."""
+        if cluster in self.up and cluster not in self.downing and cluster not in self.left:
+            self.downing[cluster] = asyncio.ensure_future(self._down(cluster, release_run_key))
+
+    async def _down(self, cluster: str, release_run_key: str) -> None:
+        try:
+            await workflow.execute_activity(
+                RUN_SKY_DOWN,
+                DownInput(cluster_name=cluster, api_server_endpoint=self.endpoint,
+                          release_run_key=release_run_key),
+                result_type=DownResult,
+                start_to_close_timeout=self.budget,
+                schedule_to_close_timeout=self.budget,
+                heartbeat_timeout=SHORT_HEARTBEAT,
+                retry_policy=DOWN_RETRY,
+                summary=f"down {cluster}",
+            )
+        except ActivityError as err:
+            cause = err.cause
+            why = cause.message if isinstance(cause, ApplicationError) else str(cause or err)
+            workflow.logger.error("teardown of %s gave up: %s", cluster, why)
+            self.left[cluster] = why or type(cause).__name__
+            return
+        finally:
+            self.downing.pop(cluster, None)
+        self.up.remove(cluster)
+        self.downed.append(cluster)
+        self.on_change()
+
+    async def wait(self) -> None:
+        """Waits for the downs in flight; a cancel of the run goes to the caller."""
+        while self.downing:
+            await asyncio.shield(next(iter(self.downing.values())))
+
+    async def teardown(self, release_run_key: str = "") -> None:
+        """Downs every cluster still up, all at once, through repeated cancellation."""
+        pending = [c for c in reversed(self.up) if c not in self.left]
+        for i, cluster in enumerate(pending):
+            self.down(cluster, release_run_key if i == len(pending) - 1 else "")
+        while self.downing:
+            await settle(next(iter(self.downing.values())))
+
+
+def step_duration(kind: str, seconds: float) -> None:
+    """A step's duration, by kind (launch, exec), on the workflow's replay-safe meter."""
+    workflow.metric_meter().create_histogram_float(
+        "skypilot_temporal_step_duration", "step durations", "s"
+    ).with_additional_attributes({"kind": kind}).record(seconds)
+
+
+async def settle(task: asyncio.Future) -> None:
+    """Waits until `task` is done, ignoring its outcome and any further cancellation
+    of the workflow (a second cancel must not abandon teardown)."""
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            continue
+        except Exception:  # noqa: BLE001 - the caller reads the task's outcome
+            break
+
+
+def is_cancellation(err: BaseException) -> bool:
+    return isinstance(err, (asyncio.CancelledError, CancelledError)) or (
+        isinstance(err, ActivityError) and isinstance(err.cause, CancelledError)
+    ) or (hasattr(err, "cause") and isinstance(getattr(err, "cause", None), CancelledError))
+
+
+def failure_text(err: BaseException) -> str:
+    """The message of an activity's (or child's) failure, without wrapper text."""
+    cause = getattr(err, "cause", None) or err
+    return cause.message if isinstance(cause, ApplicationError) else str(cause)

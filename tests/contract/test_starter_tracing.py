@@ -1,0 +1,185 @@
+"""One trace per run, from the starter's start to every SkyPilot call.
+
+Each starter (Go, TypeScript, Python) starts a short pipeline on the real worker (local
+executor, real dev server), the starter and the worker both exporting OTLP/HTTP
+(protobuf) to a receiver in this process. The trace must hold the starter's start span
+as its root, the workflow under it, every activity under the workflow, and inside each
+activity a span per executor call (launch, exec, tail, down) with the cluster and the
+job id. The starter's spans must have arrived by the time it exits (it flushes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from otlp_receiver import OtlpReceiver, Span, trace_of
+from support import DevServer, WorkerProcess, make_git_repo, worker_env
+
+from skypilot_temporal.activity_types import RUN_GIT_CLONE, RUN_SKY_DOWN, RUN_SKY_EXEC, RUN_SKY_LAUNCH
+from skypilot_temporal.contract import WORKFLOW_TYPE
+
+ROOT = Path(__file__).resolve().parents[2]
+TS_NODE = ROOT / "node_modules" / ".bin" / "ts-node"
+STARTER_SERVICE = "skypilot-temporal-starter"
+WORKER_SERVICE = "skypilot-temporal-worker"
+# The workflow id attribute of Temporal's tracing interceptors: Go and Python spell
+# it one way, TypeScript another.
+WORKFLOW_ID_KEYS = ("temporalWorkflowID", "temporalWorkflowId")
+PIPELINE = {
+    "steps": [
+        {"name": "train", "taskYaml": "train.yaml", "kind": "STEP_KIND_LAUNCH"},
+        {"name": "eval", "taskYaml": "eval.yaml", "kind": "STEP_KIND_EXEC", "cluster": "train"},
+    ],
+}
+TASKS = {"train.yaml": "name: train\nrun: echo trained\n", "eval.yaml": "name: eval\nrun: echo evaluated\n"}
+
+
+def otel_env(endpoint: str) -> dict[str, str]:
+    return {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
+        "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+        # Short export batches: the test waits for the worker's spans.
+        "OTEL_BSP_SCHEDULE_DELAY": "200",
+    }
+
+
+@pytest.fixture(scope="module")
+def receiver() -> Iterator[OtlpReceiver]:
+    with OtlpReceiver() as r:
+        yield r
+
+
+@pytest.fixture(scope="module")
+def traced_worker(
+    temporal_server: DevServer, receiver: OtlpReceiver, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[WorkerProcess, str]]:
+    tmp = tmp_path_factory.mktemp("traced")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    (tmp / "work").mkdir()
+    env = worker_env(temporal_server, tmp / "work", queue, **otel_env(receiver.endpoint))
+    env = {k: v for k, v in env.items() if not k.startswith("OTEL_") or k in otel_env("")}
+    worker = WorkerProcess(env, tmp / "worker.log").start()
+    assert "tracing on" in worker.log()
+    yield worker, queue
+    worker.stop()
+
+
+@pytest.fixture(scope="module")
+def starters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    go_bin = tmp_path_factory.mktemp("go") / "go-starter"
+    subprocess.run(["go", "build", "-o", str(go_bin), "./go-starter"], cwd=ROOT, check=True, timeout=600)
+    if not TS_NODE.exists():
+        pytest.fail("node_modules is missing: run `npm ci` at the repository root")
+    return {"go": [str(go_bin)], "ts": [str(TS_NODE), "ts-starter/start.ts"],
+            "python": [sys.executable, "-m", "skypilot_temporal.starter"]}
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("pipeline")
+    repo = make_git_repo(tmp / "tasks", files=TASKS)
+    input_file = tmp / "input.json"
+    input_file.write_text(json.dumps(PIPELINE))
+    return repo, input_file
+
+
+def starter_env(server: DevServer, queue: str, endpoint: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEMPORAL_", "SKYPILOT_TEMPORAL_", "OTEL_"))}
+    env["TEMPORAL_CONFIG_FILE"] = str(ROOT / "tests" / "contract" / "no-such-temporal.toml")
+    env.update(TEMPORAL_ADDRESS=server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=queue, **otel_env(endpoint))
+    return env
+
+
+def workflow_id_of(span: Span) -> str | None:
+    return next((span.attributes[k] for k in WORKFLOW_ID_KEYS if k in span.attributes), None)
+
+
+def describe(spans: list[Span]) -> str:
+    return "\n".join(f"{s.service} {s.name} {s.span_id} <- {s.parent_id or '-'} {s.attributes}" for s in spans)
+
+
+@pytest.mark.parametrize("lang", ["go", "ts", "python"])
+def test_one_trace_from_the_starter_to_every_skypilot_call(
+    lang, starters, temporal_server, traced_worker, receiver, pipeline
+) -> None:
+    worker, queue = traced_worker
+    repo, input_file = pipeline
+    wid = f"traced-{lang}-{uuid.uuid4().hex[:8]}"
+    proc = subprocess.run(
+        [*starters[lang], "--input", str(input_file), "--repo", str(repo), "--cluster-prefix", "trace",
+         "--workflow-id", wid, "--quiet"],
+        cwd=ROOT, env=starter_env(temporal_server, queue, receiver.endpoint), capture_output=True, text=True,
+        timeout=300, stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0, (proc.stdout, proc.stderr, worker.log()[-3000:])
+    assert proc.stderr == "", proc.stderr
+    assert proc.stdout.startswith("workflow completed: 2 steps, commit "), proc.stdout
+    assert not receiver.errors, receiver.errors
+
+    # The starter flushed before it exited: its start span is here already, the root
+    # of a new trace.
+    started = [s for s in receiver.snapshot() if s.service == STARTER_SERVICE and workflow_id_of(s) == wid]
+    assert len(started) == 1, describe(receiver.snapshot())
+    [start] = started
+    assert start.name == f"StartWorkflow:{WORKFLOW_TYPE}"
+    assert start.parent_id == "" and start.encoding == "protobuf"
+
+    def complete(spans: list[Span]) -> bool:
+        names = [s.name for s in trace_of(spans, start.trace_id)]
+        return f"RunActivity:{RUN_SKY_DOWN}" in names and names.count("skypilot.down") >= 1
+    spans = list(trace_of(receiver.wait_for(complete), start.trace_id))
+    by_id = {s.span_id: s for s in spans}
+    trace = describe(spans)
+
+    # The workflow is the starter span's child, in the worker.
+    [run] = [s for s in spans if s.name == f"RunWorkflow:{WORKFLOW_TYPE}"]
+    assert run.service == WORKER_SERVICE and run.parent_id == start.span_id, trace
+    assert workflow_id_of(run) == wid, trace
+
+    # Every activity of the run is in the trace: scheduled by the workflow (StartActivity,
+    # which Temporal's Python interceptor puts, as it does the workflow's own instant
+    # spans, directly under the context the workflow was started with) and run by the
+    # worker (RunActivity, its child).
+    activities = [s for s in spans if s.name.startswith("RunActivity:")]
+    names = sorted(s.name.split(":", 1)[1] for s in activities)
+    assert names == sorted([RUN_GIT_CLONE, RUN_SKY_LAUNCH, RUN_SKY_EXEC, RUN_SKY_DOWN]), trace
+    for activity in activities:
+        scheduled = by_id[activity.parent_id]
+        assert scheduled.name == "StartActivity:" + activity.name.split(":", 1)[1], trace
+        assert scheduled.parent_id == start.span_id and workflow_id_of(scheduled) == wid, trace
+        assert activity.service == WORKER_SERVICE and workflow_id_of(activity) == wid, trace
+
+    # Inside each activity, a span per executor call, as the activity's children.
+    def calls(activity_type: str) -> list[Span]:
+        [activity] = [s for s in activities if s.name == f"RunActivity:{activity_type}"]
+        children = [s for s in spans if s.parent_id == activity.span_id]
+        return sorted(children, key=lambda s: s.start_ns)
+
+    cluster = next(s.attributes["skypilot.cluster"] for s in spans if s.name == "skypilot.launch")
+    assert cluster.startswith("trace-train-"), trace
+    launch, tail = calls(RUN_SKY_LAUNCH)
+    assert (launch.name, tail.name) == ("skypilot.launch", "skypilot.tail"), trace
+    assert launch.attributes == {"skypilot.call": "launch", "skypilot.cluster": cluster, "skypilot.job_id": 1}
+    assert tail.attributes == {"skypilot.call": "tail", "skypilot.cluster": cluster, "skypilot.job_id": 1,
+                               "skypilot.status": "SUCCEEDED"}
+    exec_, tail = calls(RUN_SKY_EXEC)
+    assert (exec_.name, tail.name) == ("skypilot.exec", "skypilot.tail"), trace
+    assert exec_.attributes == {"skypilot.call": "exec", "skypilot.cluster": cluster, "skypilot.job_id": 2}
+    assert tail.attributes["skypilot.job_id"] == 2 and tail.attributes["skypilot.status"] == "SUCCEEDED"
+    [down] = calls(RUN_SKY_DOWN)
+    assert down.name == "skypilot.down", trace
+    assert down.attributes == {"skypilot.call": "down", "skypilot.cluster": cluster, "skypilot.existed": True}
+    # Calls end within their activity; everything arrived as OTLP/protobuf.
+    for call in (launch, exec_, down):
+        parent = by_id[call.parent_id]
+        assert parent.start_ns <= call.start_ns and call.end_ns <= parent.end_ns, trace
+    assert {s.encoding for s in spans} == {"protobuf"}
+    # The progress polls are not part of the run's trace.
+    assert not [s for s in spans if s.name.startswith("QueryWorkflow:")], trace

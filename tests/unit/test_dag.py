@@ -1,0 +1,141 @@
+"""The pipeline graph and the pipeline file, without a server."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from skypilot_temporal.dag import InvalidInput, build_dag
+from skypilot_temporal.pipeline_file import parse_pipeline
+from skypilot_temporal.v1 import pipeline_pb2 as pb
+
+SWEEP_FILE = """
+steps:
+  - name: preprocess
+    task_yaml: data_preprocessing.yaml
+  - name: train
+    task_yaml: train.yaml
+    needs: [preprocess]
+    sweep:
+      matrix:
+        LR: [1e-3, 3e-4, 1e-4]
+        BATCH: [32, 64]
+      include:
+        - {LR: 1e-2, BATCH: 16}
+      max_parallel: 3
+      on_failure: {mode: keep_going, min_succeeded: 2}
+  - name: eval
+    kind: exec
+    cluster: train
+    task_yaml: eval.yaml
+    needs: [train]
+  - name: best
+    kind: select
+    select: {metric: accuracy, goal: maximize}
+    needs: [eval]
+  - name: export
+    kind: exec
+    cluster: train
+    task_yaml: export.yaml
+    needs: [best]
+  - name: report
+    task_yaml: report.yaml
+    needs: [best]
+"""
+
+
+def dag_of(text: str, source: str = "pipeline.yaml"):
+    return build_dag(list(parse_pipeline(yaml.safe_load(text), source).steps), source)
+
+
+def test_a_sweep_expands_into_branches_and_lanes():
+    dag = dag_of(SWEEP_FILE)
+    sweep = dag.sweeps["train"]
+    assert [b.envs for b in sweep.branches] == [
+        {"LR": "1e-3", "BATCH": "32"}, {"LR": "1e-3", "BATCH": "64"},
+        {"LR": "3e-4", "BATCH": "32"}, {"LR": "3e-4", "BATCH": "64"},
+        {"LR": "1e-4", "BATCH": "32"}, {"LR": "1e-4", "BATCH": "64"},
+        {"LR": "1e-2", "BATCH": "16"},
+    ]
+    assert sweep.branches[2].label == "2 (LR=3e-4,BATCH=32)"
+    assert (sweep.lane, sweep.after) == (["train", "eval"], ["export"])
+    assert (sweep.max_parallel, sweep.keep_going, sweep.min_succeeded) == (3, True, 2)
+    assert sweep.selection is not None and sweep.selection.metric_step == "eval" and sweep.selection.maximize
+    assert dag.step("export").after_select and not dag.step("report").sweep
+    assert dag.task_yamls == ["data_preprocessing.yaml", "eval.yaml", "export.yaml", "report.yaml", "train.yaml"]
+
+
+def test_steps_with_no_needs_at_all_run_in_order_else_as_a_graph():
+    a = pb.PipelineStep(name="a", task_yaml="a.yaml", kind=pb.STEP_KIND_LAUNCH)
+    b = pb.PipelineStep(name="b", task_yaml="b.yaml", kind=pb.STEP_KIND_LAUNCH)
+    c = pb.PipelineStep(name="c", task_yaml="c.yaml", kind=pb.STEP_KIND_LAUNCH, needs=["a", "b"])
+    assert [s.needs for s in build_dag([a, b]).steps] == [(), ("a",)]
+    assert [s.needs for s in build_dag([a, b, c]).steps] == [(), (), ("a", "b")]
+
+
+def test_fraction_policy_rounds_up():
+    dag = dag_of(SWEEP_FILE.replace("min_succeeded: 2", "min_succeeded_fraction: 0.5"))
+    assert dag.sweeps["train"].min_succeeded == 4  # half of 7, rounded up
+
+
+@pytest.mark.parametrize("change,expected", [
+    (("needs: [preprocess]", "needs: [nowhere]"), "steps[1] (train).needs: 'nowhere' is not a step"),
+    (("needs: [preprocess]", "needs: [train]"), "steps[1] (train).needs: a step cannot need itself"),
+    (("    task_yaml: data_preprocessing.yaml", "    task_yaml: data_preprocessing.yaml\n    needs: [report]"),
+     "the needs form a cycle"),
+    (("    cluster: train\n    task_yaml: eval.yaml\n    needs: [train]",
+      "    cluster: preprocess2\n    task_yaml: eval.yaml\n    needs: [train]"),
+     "steps[2] (eval).cluster: 'preprocess2' must be the cluster of a LAUNCH step this step needs"),
+    (("- name: eval", "- name: Eval!"), "steps[2] (Eval!).name: 'Eval!' must be 1-20"),
+    (("max_parallel: 3", "max_parallel: 3\n      colour: red"), "steps[1] (train).sweep: unknown key 'colour' (allowed: "),
+    (("kind: select", "kind: choose"), "steps[3] (best).kind: 'choose' is not one of launch, exec, select"),
+    (("metric: accuracy", "metric: ''"), "steps[3] (best).select.metric: required"),
+    (("LR: [1e-3, 3e-4, 1e-4]", "LR: []"), "steps[1] (train).sweep.matrix.LR: must be a non-empty list"),
+    (("task_yaml: export.yaml", "task_yaml: ../export.yaml"), "steps[4] (export).task_yaml: '../export.yaml' must be a relative path"),
+    (("- name: report", "- name: report\n    nedds: [best]"), "steps[5] (report): unknown key 'nedds'"),
+])
+def test_refusals_name_the_file_the_step_and_the_field(change, expected):
+    with pytest.raises(InvalidInput) as err:
+        dag_of(SWEEP_FILE.replace(*change))
+    assert str(err.value).startswith("pipeline.yaml: ")
+    assert expected in str(err.value)
+
+
+def test_too_many_branches_are_refused():
+    axes = "\n".join(f"        V{i}: [a, b]" for i in range(10))  # 1024 combinations
+    text = f"steps:\n  - name: t\n    task_yaml: t.yaml\n    sweep:\n      matrix:\n{axes}\n"
+    with pytest.raises(InvalidInput, match=r"steps\[0\] \(t\).sweep: 1024 branches; at most 1000"):
+        dag_of(text)
+
+
+def test_a_branch_cannot_pair_with_another_sweeps_branches():
+    text = """
+steps:
+  - {name: a, task_yaml: a.yaml, sweep: {matrix: {X: [1, 2]}}}
+  - {name: b, task_yaml: b.yaml, sweep: {matrix: {Y: [1, 2]}}, needs: [a]}
+"""
+    with pytest.raises(InvalidInput, match="'a' belongs to sweep 'a'; a step of sweep 'b' can only need"):
+        dag_of(text)
+    # Through a step outside any sweep (it waits for every branch), it can.
+    fan_in = text.replace("needs: [a]", "needs: [gather]") + "  - {name: gather, task_yaml: g.yaml, needs: [a]}\n"
+    assert set(dag_of(fan_in).sweeps) == {"a", "b"}
+
+
+def test_select_needs_one_sweep_and_a_metric_step_of_it():
+    text = """
+steps:
+  - {name: prep, task_yaml: p.yaml}
+  - {name: train, task_yaml: t.yaml, needs: [prep], sweep: {matrix: {LR: [1, 2]}}}
+  - {name: pick, kind: select, select: {metric: acc}, needs: [prep]}
+"""
+    with pytest.raises(InvalidInput, match=r"steps\[2\] \(pick\).needs: a SELECT step needs steps of exactly one sweep"):
+        dag_of(text)
+    with pytest.raises(InvalidInput, match=r"select.step: 'prep' must be a step of sweep 'train'"):
+        dag_of(text.replace("needs: [prep]}\n", "needs: [train]}\n").replace("{metric: acc}", "{metric: acc, step: prep}"))
+
+
+def test_the_input_steps_are_checked_the_same_way_naming_the_field():
+    steps = [pb.PipelineStep(name="a", task_yaml="a.yaml", kind=pb.STEP_KIND_LAUNCH,
+                             sweep=pb.Sweep(max_parallel=2))]
+    with pytest.raises(InvalidInput, match=r"^steps\[0\].sweep: a sweep needs a matrix or include"):
+        build_dag(steps)

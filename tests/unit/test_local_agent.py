@@ -1,0 +1,136 @@
+"""The local executor's host agent: one per root, starts each job's supervisor once,
+downs clusters idle past their autodown, leaves when its root has nothing left."""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from skypilot_temporal.executors import local_job
+from skypilot_temporal.executors.local import _SUPERVISOR
+
+
+def agent(root: Path, poll_s: float = 0.2, idle_exit_s: float = 60.0) -> None:
+    """Starts `local_job.py agent` as the executor does, with short periods."""
+    subprocess.run([*_SUPERVISOR, "agent", str(root), str(poll_s), str(idle_exit_s)],
+                   check=True, stdin=subprocess.DEVNULL, env={})
+    wait_for(lambda: local_job._connectable(str(root / local_job.AGENT_SOCKET)))
+
+
+def wait_for(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+def agent_pid(root: Path) -> int:
+    return int((root / local_job.AGENT_PID).read_text())
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is gone for our purpose.
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def ask(root: Path, job_dir: Path, secrets: dict[str, str] | None = None) -> bytes:
+    with socket.socket(socket.AF_UNIX) as conn:
+        conn.connect(str(root / local_job.AGENT_SOCKET))
+        conn.sendall(marshal.dumps({"job_dir": str(job_dir), "secrets": secrets or {}}))
+        conn.shutdown(socket.SHUT_WR)
+        return conn.recv(256)
+
+
+def cluster(root: Path, name: str, autodown_minutes: float | None = None) -> Path:
+    cdir = root / "clusters" / name
+    (cdir / "jobs").mkdir(parents=True)
+    (cdir / "home").mkdir()
+    (cdir / "cluster.json").write_text(
+        json.dumps({"created": time.time(), "autodown_minutes": autodown_minutes}))
+    return cdir
+
+
+def job(cdir: Path, run: str, secret_names: list[str] = ()) -> Path:
+    job_dir = cdir / "jobs" / "1"
+    job_dir.mkdir()
+    spec = {"setup": None, "run": run, "cwd": str(cdir / "home"), "env": {"PATH": os.defpath},
+            "secret_names": list(secret_names), "argv": ["/bin/bash", "-c"]}
+    local_job.write_atomic(job_dir / "spec", marshal.dumps(spec))
+    local_job.write_atomic(job_dir / "status", "PENDING")
+    return job_dir
+
+
+@pytest.fixture
+def root(tmp_path: Path):
+    root = tmp_path / "local"
+    root.mkdir()
+    yield root
+    if (root / local_job.AGENT_PID).exists() and alive(agent_pid(root)):
+        os.kill(agent_pid(root), 9)
+
+
+def test_the_agent_starts_a_job_once_with_its_secrets(root):
+    agent(root)
+    job_dir = job(cluster(root, "c"), 'echo "token=$TOKEN"', secret_names=["TOKEN"])
+    assert ask(root, job_dir, {"TOKEN": "value-123"}) == b"ok"
+    assert ask(root, job_dir, {"TOKEN": "value-123"}) == b"started"  # never twice
+    wait_for(lambda: local_job.read_text(job_dir / "status") == "SUCCEEDED")
+    assert (job_dir / "log").read_text() == "token=value-123\n"
+    # Only the task's own output holds the value: no file the job keeps.
+    assert b"value-123" not in b"".join(p.read_bytes() for p in job_dir.iterdir() if p.name != "log")
+    # The supervisor was reaped: nothing waits on a zombie.
+    wait_for(lambda: not alive(int((job_dir / "pid").read_text())))
+
+
+def test_one_agent_per_root(root):
+    agent(root)
+    first = agent_pid(root)
+    agent(root)  # leaves at once: the first one serves
+    assert agent_pid(root) == first and alive(first)
+
+
+def test_the_agent_refuses_what_is_not_a_job_of_its_root(root, tmp_path):
+    agent(root)
+    elsewhere = tmp_path / "elsewhere" / "clusters" / "c" / "jobs" / "1"
+    elsewhere.mkdir(parents=True)
+    assert ask(root, elsewhere) == b"bad request"
+    assert not (elsewhere / "started").exists()
+
+
+def test_the_agent_downs_a_cluster_idle_past_its_autodown_only(root):
+    agent(root)
+    idle = cluster(root, "idle", autodown_minutes=0.01)  # 0.6 s
+    busy = cluster(root, "busy", autodown_minutes=0.01)
+    kept = cluster(root, "kept", autodown_minutes=None)
+    busy_job = job(busy, "sleep 3")
+    assert ask(root, busy_job) == b"ok"
+    wait_for(lambda: not idle.exists())
+    assert busy.exists() and kept.exists()
+    # Idle from the end of its last job on, then downed.
+    wait_for(lambda: local_job.read_text(busy_job / "status") == "SUCCEEDED")
+    wait_for(lambda: not busy.exists())
+    assert kept.exists()
+
+
+def test_the_agent_leaves_when_its_root_has_nothing_left(root):
+    agent(root, idle_exit_s=0.5)
+    pid = agent_pid(root)
+    cdir = cluster(root, "c")
+    time.sleep(1.0)
+    assert alive(pid)  # a cluster exists
+    local_job.down_cluster(cdir)
+    wait_for(lambda: not alive(pid))
+    assert not (root / local_job.AGENT_SOCKET).exists()
+    agent(root)  # and the next request starts a new one
+    assert alive(agent_pid(root)) and agent_pid(root) != pid

@@ -1,0 +1,78 @@
+"""A running step's latest output in its heartbeat details, as the starters read it
+(DescribeWorkflowExecution, pending activities), on a real worker: the last lines,
+a count of them all, secret values masked there and everywhere in the history."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pipeline_helpers import history_json, pipeline_input, start, wait_until
+from support import make_git_repo
+from temporalio.client import WorkflowHandle
+
+from skypilot_temporal.contract import data_converter
+from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.v1 import starter_cli as cli
+
+SECRET = "s3cr3t-value-42"  # set in the worker's environment by the local_worker fixture
+
+# Prints a few lines, one of them the secret, then holds until the test releases it.
+CHATTY = """name: chatty
+run: |
+  echo "epoch 1"
+  echo "epoch 2"
+  echo "token is $SECRET_TOKEN"
+  echo "epoch 3"
+  for i in $(seq 1 600); do
+    if [ -e "$HOME/release" ]; then echo "released"; exit 0; fi
+    sleep 0.1
+  done
+  echo "never released"; exit 1
+"""
+
+
+async def running_output(handle: WorkflowHandle) -> list[tuple[Any, dict]]:
+    """Each pending activity's heartbeat details payload and its decoded value."""
+    desc = await handle.describe()
+    found = []
+    for act in desc.raw_description.pending_activities:
+        if act.heartbeat_details.payloads:
+            [payload] = act.heartbeat_details.payloads
+            [value] = data_converter.payload_converter.from_payloads([payload])
+            found.append((payload, value))
+    return found
+
+
+async def test_heartbeats_carry_the_steps_latest_lines_masked(client, local_worker, task_queue, tmp_path, work_dir):
+    repo = make_git_repo(tmp_path / "chatty", files={"chatty.yaml": CHATTY})
+    steps = [pb.PipelineStep(name="talk", task_yaml="chatty.yaml", kind=pb.STEP_KIND_LAUNCH)]
+    handle = await start(client, pipeline_input(repo, steps=steps, secret_env_names=["SECRET_TOKEN"],
+                                                cluster_prefix="live"), task_queue)
+    seen: list[tuple[Any, dict]] = []
+
+    async def five_lines() -> bool:
+        seen[:] = await running_output(handle)
+        return any(v.get(cli.LIVE_OUTPUT_KEY, {}).get("count", 0) >= 5 for _, v in seen)
+
+    await wait_until(five_lines, timeout=60, every=0.3)
+    [(payload, details)] = seen
+    assert payload.metadata["encoding"] == b"json/plain"  # what the starters decode
+    assert SECRET.encode() not in payload.data
+    output = details[cli.LIVE_OUTPUT_KEY]
+    cluster = output["cluster"]
+    assert cluster.startswith("live-") and details["job_id"] == 1  # the checkpoint beside it
+    assert output == {
+        "step": "talk", "cluster": cluster, "attempt": 1, "count": 5,
+        # The local executor's line about the cluster, then the job's.
+        "lines": [f"provisioned local cluster {cluster} at {work_dir / 'local' / 'clusters' / cluster}",
+                  "epoch 1", "epoch 2", "token is ***", "epoch 3"],
+    }
+
+    (work_dir / "local" / "clusters" / cluster / "home" / "release").touch()
+    result = await handle.result()
+    assert result.steps[0].status == "SUCCEEDED" and "token is ***" in result.steps[0].log_tail
+    history = await history_json(handle)
+    assert SECRET not in history and SECRET not in json.dumps(details)
+    assert "token is ***" in local_worker.log() and SECRET not in local_worker.log()
