@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from skypilot_temporal.activity_types import StepOutcome
+from skypilot_temporal.activity_types import StepInput, StepOutcome
 
 # Branch -> run: a step of the branch finished. Run -> branch: won or lost.
 BRANCH_EVENT_SIGNAL = "branch_event"
@@ -39,6 +39,26 @@ class RunContext:
     autodown_minutes: int | None
     retry_until_up: bool
     teardown_timeout_s: int
+
+    def step_input(self, step: str, cluster_name: str, job_name: str, task_yaml: str, launch: bool,
+                   step_envs: dict[str, str]) -> StepInput:
+        """A step's activity input: the run's shared settings and the step's own."""
+        return StepInput(
+            step=step,
+            cluster_name=cluster_name,
+            job_name=job_name,
+            task_yaml=task_yaml,
+            repo_url=self.repo_url,
+            branch=self.branch,
+            commit=self.commit,
+            run_key=self.run_key,
+            envs_override=dict(self.envs_override),
+            secret_env_names=list(self.secret_env_names),
+            api_server_endpoint=self.api_server_endpoint,
+            autodown_minutes=self.autodown_minutes if launch else None,
+            retry_until_up=self.retry_until_up,
+            step_envs=dict(step_envs),
+        )
 
 
 @dataclass

@@ -149,23 +149,7 @@ class SkyPilotBranchWorkflow:
 
 
 def _step_input(inp: BranchInput, st: BranchStep) -> StepInput:
-    run = inp.run
-    return StepInput(
-        step=st.name,
-        cluster_name=inp.cluster_name,
-        job_name=st.job_name,
-        task_yaml=st.task_yaml,
-        repo_url=run.repo_url,
-        branch=run.branch,
-        commit=run.commit,
-        run_key=run.run_key,
-        envs_override=dict(run.envs_override),
-        secret_env_names=list(run.secret_env_names),
-        api_server_endpoint=run.api_server_endpoint,
-        autodown_minutes=run.autodown_minutes if st.kind == "launch" else None,
-        retry_until_up=run.retry_until_up,
-        step_envs=dict(st.envs),
-    )
+    return inp.run.step_input(st.name, inp.cluster_name, st.job_name, st.task_yaml, st.kind == "launch", st.envs)
 
 
 def _failed_outcome(err: BaseException, st: BranchStep, inp: BranchInput) -> StepOutcome:

@@ -269,22 +269,8 @@ class SkyPilotWorkflow:
                 self._clusters.down(cluster, ctx.run_key if everything_done else "")
 
     def _input(self, plan: Plan, st: Step, ctx: RunContext) -> StepInput:
-        return StepInput(
-            step=st.name,
-            cluster_name=plan.cluster_name(st.cluster),
-            job_name=plan.job_name(st.name),
-            task_yaml=st.task_yaml,
-            repo_url=ctx.repo_url,
-            branch=ctx.branch,
-            commit=ctx.commit,
-            run_key=ctx.run_key,
-            envs_override=dict(ctx.envs_override),
-            secret_env_names=list(ctx.secret_env_names),
-            api_server_endpoint=ctx.api_server_endpoint,
-            autodown_minutes=ctx.autodown_minutes if st.kind == LAUNCH else None,
-            retry_until_up=ctx.retry_until_up,
-            step_envs=dict(st.envs),
-        )
+        return ctx.step_input(st.name, plan.cluster_name(st.cluster), plan.job_name(st.name), st.task_yaml,
+                              st.kind == LAUNCH, st.envs)
 
     # -- sweeps -----------------------------------------------------------------
     async def _sweep_unit(self, plan: Plan, sweep: Sweep, ctx: RunContext) -> None:
