@@ -29,6 +29,7 @@ PIPELINE = """steps:
 # A line a second, one of them the secret, then held until $HOME/release exists.
 SLOW = """name: slow
 run: |
+  set -euo pipefail
   for i in 1 2 3; do echo "working on part $i"; sleep 1; done
   echo "token is $SECRET_TOKEN"
   for i in $(seq 1 1200); do

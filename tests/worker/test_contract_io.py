@@ -62,7 +62,7 @@ async def test_secret_values_never_enter_history_or_logs(
     client, local_worker, task_queue, tmp_path: Path
 ):
     repo = make_git_repo(tmp_path / "secret", files={
-        "data_preprocessing.yaml": "run: |\n  echo \"token is $SECRET_TOKEN\"\n  mkdir -p /data\n",
+        "data_preprocessing.yaml": "run: |\n  set -euo pipefail\n  echo \"token is $SECRET_TOKEN\"\n  mkdir -p /data\n",
     })
     inp = pipeline_input(repo, secret_env_names=["SECRET_TOKEN"],
                          steps=[pb.PipelineStep(name="show", task_yaml="data_preprocessing.yaml",

@@ -21,6 +21,7 @@ SECRET = "s3cr3t-value-42"  # set in the worker's environment by the local_worke
 # Prints a few lines, one of them the secret, then holds until the test releases it.
 CHATTY = """name: chatty
 run: |
+  set -euo pipefail
   echo "epoch 1"
   echo "epoch 2"
   echo "token is $SECRET_TOKEN"

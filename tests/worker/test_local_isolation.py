@@ -288,6 +288,7 @@ file_mounts:
     source: payload
     store: s3
 run: |
+  set -euo pipefail
   echo "uploaded"
 """
 

@@ -60,7 +60,7 @@ async def test_failing_step_names_it_is_not_retried_and_still_tears_down(
     client, local_worker, task_queue, tmp_path: Path, work_dir: Path
 ):
     repo = make_git_repo(tmp_path / "failing", files={
-        "train.yaml": "name: train\nrun: |\n  echo 'loss exploded at epoch 1'\n  exit 3\n",
+        "train.yaml": "name: train\nrun: |\n  set -euo pipefail\n  echo 'loss exploded at epoch 1'\n  exit 3\n",
     })
     handle = await start(client, pipeline_input(repo), task_queue)
     with pytest.raises(WorkflowFailureError) as failure:
@@ -99,7 +99,7 @@ async def test_history_keeps_only_a_bounded_log_tail(
     client, local_worker, task_queue, tmp_path: Path
 ):
     # ~5 MB of output: far beyond what a result may carry.
-    noisy = "name: noisy\nrun: |\n  seq 1 50000 | sed 's/^/line /; s/$/ " + "x" * 90 + "/'\n"
+    noisy = "name: noisy\nrun: |\n  set -euo pipefail\n  seq 1 50000 | sed 's/^/line /; s/$/ " + "x" * 90 + "/'\n"
     repo = make_git_repo(tmp_path / "noisy", files={"noisy.yaml": noisy})
     steps = [pb.PipelineStep(name="noisy", task_yaml="noisy.yaml", kind=pb.STEP_KIND_LAUNCH)]
     handle = await start(client, pipeline_input(repo, steps=steps), task_queue)
