@@ -56,7 +56,7 @@ export TEMPORAL_ADDRESS="127.0.0.1:$port" TEMPORAL_NAMESPACE=default
 export TEMPORAL_UI_URL="http://127.0.0.1:$ui_port"
 echo "demo: worker with the $executor executor (log: $run/worker.log)"
 # The worker hands a run only the secrets its operator allows: here, the one the demo
-# passes (the task checks it got the value, and no log shows it).
+# passes (the starters name it; no log or history shows its value).
 SKYPILOT_TEMPORAL_EXECUTOR="$executor" SKYPILOT_TEMPORAL_ALLOW_LOCAL_REPOS=1 \
   SKYPILOT_TEMPORAL_WORK_DIR="$run/work" SKYPILOT_DISABLE_USAGE_COLLECTION=1 \
   DEMO_API_TOKEN="demo-secret-value" SKYPILOT_TEMPORAL_SECRET_ALLOWLIST=DEMO_API_TOKEN \
