@@ -61,10 +61,15 @@ async def test_secret_outside_the_allowlist_fails_before_the_clone(
         message, "run_git_clone x1, refused before git ran; nothing cloned or launched")
 
 
+TINY_VALUE = "^~^"
+
+
 async def test_secret_value_too_short_to_mask_is_refused(
     client, temporal_server, task_queue, example_repo, work_dir, tmp_path
 ):
-    env = worker_env(temporal_server, work_dir, task_queue, TINY="abc",
+    # Characters that never occur in history by chance (ids are hex, names are words),
+    # so "not in history" can only fail if the value leaked.
+    env = worker_env(temporal_server, work_dir, task_queue, TINY=TINY_VALUE,
                      SKYPILOT_TEMPORAL_SECRET_ALLOWLIST="TINY")
     worker = WorkerProcess(env, tmp_path / "worker.log").start()
     try:
@@ -75,7 +80,7 @@ async def test_secret_value_too_short_to_mask_is_refused(
     assert "value of TINY is shorter than 4 characters" in message
     assert cause.type == "InvalidInput" and clusters(work_dir) == []
     assert await activity_attempts(handle) == [("run_git_clone", 1)]
-    assert "abc" not in await history_text(handle)
+    assert TINY_VALUE not in await history_text(handle)
     row("secret_env_names: [TINY], whose value on the worker is 3 characters",
         "clone, before git runs (secrets.py), InvalidInput", message,
         "run_git_clone x1, refused before git ran; nothing cloned or launched")
