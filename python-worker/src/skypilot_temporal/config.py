@@ -101,6 +101,8 @@ class Settings:
     # Local executor: isolated tasks may use the host's network; tasks run unsandboxed.
     local_task_network: bool = False
     local_trusted_tasks: bool = False
+    # Run the workflow code in Temporal's sandbox (worker.workflow_runner says why it is off).
+    workflow_sandbox: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -136,4 +138,5 @@ class Settings:
             environ=env,
             local_task_network=_flag(env, "SKYPILOT_TEMPORAL_LOCAL_TASK_NETWORK"),
             local_trusted_tasks=_flag(env, "SKYPILOT_TEMPORAL_LOCAL_TRUSTED_TASKS"),
+            workflow_sandbox=_flag(env, "SKYPILOT_TEMPORAL_WORKFLOW_SANDBOX"),
         )

@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from skypilot_temporal.activities import PipelineActivities
@@ -53,7 +53,16 @@ def make_executor(settings: Settings) -> tuple[Executor, str]:
     return SkyPilotExecutor(settings.sdk_threads), sky_server.get_server_url()
 
 
-def workflow_runner() -> SandboxedWorkflowRunner:
+def workflow_runner(sandboxed: bool = True) -> WorkflowRunner:
+    """Temporal's sandbox guards workflow code against non-deterministic calls. The
+    only workflow code this worker runs is its own (a pipeline is data, never code),
+    and the sandbox costs about 13 ms of worker CPU per pipeline (docs/benchmarks.md,
+    section 6), a sixth of all the worker spends: by default the workflows run
+    unsandboxed, and the tests replay their histories in the sandbox
+    (tests/worker/test_replay.py), so a non-deterministic call still fails CI.
+    SKYPILOT_TEMPORAL_WORKFLOW_SANDBOX=1 turns it on in the worker."""
+    if not sandboxed:
+        return UnsandboxedWorkflowRunner()
     # Generated proto modules are deterministic; share them with the sandbox so the
     # proto symbol database (used to decode json/protobuf) is the worker's own.
     # OpenTelemetry's context must be the worker's too, for the tracing interceptor.
@@ -83,7 +92,7 @@ def build_worker(client: Client, settings: Settings) -> tuple[Worker, Housekeepe
         workflows=[SkyPilotWorkflow, SkyPilotBranchWorkflow],
         activities=activities.all(),
         max_concurrent_activities=settings.max_concurrent_activities,
-        workflow_runner=workflow_runner(),
+        workflow_runner=workflow_runner(settings.workflow_sandbox),
         graceful_shutdown_timeout=timedelta(seconds=GRACEFUL_S),
         # Cancellation reaches an activity only with a heartbeat response: send them
         # often (the SDK would otherwise wait up to 0.8 x the heartbeat timeout).
@@ -107,8 +116,9 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     log.info(
-        "worker ready: task queue %s, executor %s, namespace %s%s%s",
+        "worker ready: task queue %s, executor %s, namespace %s%s%s%s",
         settings.task_queue, settings.executor, client.namespace,
+        ", workflows in Temporal's sandbox" if settings.workflow_sandbox else "",
         ", tracing on" if telemetry.tracing_enabled(settings.environ) else "",
         f", metrics on http://{settings.environ[telemetry.METRICS_ADDRESS]}/metrics"
         if settings.environ.get(telemetry.METRICS_ADDRESS) else "",
