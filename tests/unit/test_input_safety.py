@@ -169,11 +169,27 @@ def test_alias_bomb_is_refused_before_it_is_built(tmp_path):
         load_task_yaml(tmp_path, "bomb.yaml", RepoPolicy())
 
 
-@pytest.mark.parametrize("depth", [100, 5000])
-def test_deep_nesting_is_refused(tmp_path, depth):
-    (tmp_path / "deep.yaml").write_text("envs: " + "[" * depth + "]" * depth + "\n")
+# 100: refused by the shape check; 5000 and the block form: past libyaml's own cap.
+@pytest.mark.parametrize("text", [
+    "envs: " + "[" * 100 + "]" * 100 + "\n",
+    "envs: " + "[" * 5000 + "]" * 5000 + "\n",
+    "".join(" " * i + "a:\n" for i in range(1200)) + " " * 1200 + "b\n",
+], ids=["flow-100", "flow-5000", "block-1200"])
+def test_deep_nesting_is_refused(tmp_path, text):
+    (tmp_path / "deep.yaml").write_text(text)
     with pytest.raises(RepoError, match="deep.yaml is nested more than 64 levels deep"):
         load_task_yaml(tmp_path, "deep.yaml", RepoPolicy())
+
+
+@pytest.mark.parametrize("text, message", [
+    ("\t- x\n", "line 1 column 1: found character '\\t' that cannot start any token"),
+    ("run: *missing\n", "line 1 column 6: found undefined alias 'missing'"),
+    ("a: b: c\n", "line 1 column 5: mapping values are not allowed here"),
+])
+def test_a_syntax_error_names_the_file_the_place_and_the_problem(text, message):
+    with pytest.raises(RepoError) as caught:
+        safe_yaml(text, "t.yaml")
+    assert str(caught.value) == f"task_yaml: t.yaml {message}"
 
 
 def test_ordinary_aliases_still_work():
