@@ -4,7 +4,8 @@ Only the workflow input, result and progress cross languages (proto/); these sta
 Python. Each is one dataclass so fields can be added compatibly.
 """
 
-from __future__ import annotations
+# No postponed annotations (PEP 563): the SDK resolves these hints on every decode, and
+# string hints cost it a compile each time.
 
 from dataclasses import dataclass, field
 

@@ -2,7 +2,8 @@
 (Python to Python), so plain dataclasses; only the run's input, result and progress
 cross languages (proto/)."""
 
-from __future__ import annotations
+# No postponed annotations (PEP 563): the SDK resolves these hints on every decode, and
+# string hints cost it a compile each time.
 
 from dataclasses import dataclass, field
 
