@@ -181,11 +181,19 @@ async def test_a_sweep_trains_and_evaluates_each_branch_on_its_cluster_and_selec
     trains = [s for s in result.steps if s.name == "train"]
     evals = [s for s in result.steps if s.name == "eval"]
     assert [s.status for s in trains + evals] == ["SUCCEEDED"] * 6
-    # SkyPilot's own queues: on each branch's cluster, train (job 1) then eval (job 2).
+    # On each branch's cluster, train (job 1) then eval (job 2), and nothing else.
+    assert sorted((s.cluster_name, s.job_id) for s in trains) == [(c, 1) for c in sorted(names)]
+    assert sorted((s.cluster_name, s.job_id) for s in evals) == [(c, 2) for c in sorted(names)]
     for cluster in names:
+        # SkyPilot's request records (kept after teardown): one launch, one exec.
+        made = [n for n, _ in await requests_on(cluster)]
+        assert made.count("sky.launch") == 1 and made.count("sky.exec") == 1, (cluster, made)
+        # Its queue, polled every few seconds: a short eval on a losing branch, downed
+        # as soon as the selection is made, can run between two polls; whatever the
+        # queue showed must be those two jobs.
         jobs = watcher.jobs[cluster]
-        assert sorted(jobs) == [1, 2], (cluster, jobs)
-        assert "-train-" in jobs[1]["job_name"] and "-eval-" in jobs[2]["job_name"]
+        assert 1 in jobs and set(jobs) <= {1, 2}, (cluster, jobs)
+        assert "-train-" in jobs[1]["job_name"] and "-eval-" in jobs.get(2, {"job_name": "-eval-"})["job_name"]
     assert next(s for s in result.steps if s.name == "best").branch == "1 (LR=3e-4,BATCH=48)"
     for cluster in names:
         assert await sky_clusters(cluster) == []
