@@ -20,7 +20,21 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_local_agent
   echo "demo: stopped what it started; logs kept in $run"
+}
+
+# The local executor's agent, which the worker started for the demo's work dir, leaves
+# by itself a minute after its last cluster. With no cluster left it is stopped now (by
+# its PID file, checked against its command line); with clusters left it stays, as
+# their autodown.
+stop_local_agent() {
+  local dir="$run/work/local" apid
+  [ -f "$dir/agent.pid" ] && [ -z "$(ls -A "$dir/clusters" 2>/dev/null)" ] || return 0
+  apid="$(cat "$dir/agent.pid")"
+  if tr '\0' ' ' <"/proc/$apid/cmdline" 2>/dev/null | grep -q " agent $dir"; then
+    kill "$apid" 2>/dev/null || true
+  fi
 }
 trap cleanup EXIT
 

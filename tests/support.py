@@ -147,3 +147,19 @@ def worker_env(server: DevServer, work_dir: Path, task_queue: str, **extra: str)
     )
     env.update(extra)
     return env
+
+
+def processes_mentioning(markers: list[str]) -> list[str]:
+    """Processes on this host whose command line or working directory names a marker."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            cwd = os.readlink(entry / "cwd")
+        except OSError:
+            continue
+        if any(m in cmdline or m in cwd for m in markers):
+            found.append(f"{entry.name}: {cmdline[:200]} (cwd {cwd})")
+    return found

@@ -11,7 +11,7 @@ import logging
 from temporalio.testing import ActivityEnvironment
 
 from skypilot_temporal.heartbeat import Heartbeater, previous_checkpoint
-from skypilot_temporal.joblog import MAX_LINE_CHARS, LiveLines, StepLog, live_line, plain_text
+from skypilot_temporal.joblog import MAX_LINE_CHARS, LiveLines, StepLog, live_line
 from skypilot_temporal.secrets import Redactor
 from skypilot_temporal.tasks import LogTail
 from skypilot_temporal.v1 import starter_cli as cli

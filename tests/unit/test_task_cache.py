@@ -126,7 +126,7 @@ async def test_runs_with_secrets_are_never_cached(acts, tmp_path, builds):
     assert len(acts.tasks) == 0
     builds.clear()
     sub = await submission(acts, step(repo, "run-a", commit, secrets=["MY_TOKEN"]))
-    assert builds == ["train.yaml"]
+    assert builds == ["train.yaml"] and "MY_TOKEN" in (sub.task.secrets or {})
     assert len(acts.tasks) == 0
     assert "s3cret-value" not in repr(acts.tasks._entries)
 

@@ -8,8 +8,16 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import time
 
-from support import ROOT, free_port
+from support import ROOT, free_port, processes_mentioning
+
+
+def wait_until_sync(predicate, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "still running"
+        time.sleep(0.2)
 
 
 def _listening(port: int) -> bool:
@@ -32,3 +40,6 @@ def test_demo_runs_the_pipeline_from_every_starter_and_stops_what_it_started():
     assert "demo-secret-value" not in out + proc.stderr  # the secret reached the task, not the output
     assert "demo: stopped what it started" in out
     assert not _listening(port) and not _listening(ui_port)
+    # Nothing of the demo keeps running: server, worker, and the local executor's agent.
+    run_dir = out.rsplit("logs kept in ", 1)[1].split()[0]
+    wait_until_sync(lambda: not processes_mentioning([run_dir]), timeout=10)

@@ -32,7 +32,7 @@ from pipeline_helpers import (
     wait_until,
 )
 from records import record
-from support import DevServer, WorkerProcess, free_port, make_git_repo, worker_env
+from support import DevServer, WorkerProcess, free_port, make_git_repo, processes_mentioning, worker_env
 from temporalio.client import WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import ApplicationError
 
@@ -102,22 +102,6 @@ def hostile(temporal_server: DevServer, tmp_path_factory: pytest.TempPathFactory
 
 
 # -- what a run left ------------------------------------------------------------
-
-
-def processes_mentioning(markers: list[str]) -> list[str]:
-    """Processes on this host whose command line or working directory names a marker."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            cwd = os.readlink(entry / "cwd")
-        except OSError:
-            continue
-        if any(m in cmdline or m in cwd for m in markers):
-            found.append(f"{entry.name}: {cmdline[:200]} (cwd {cwd})")
-    return found
 
 
 def children(pid: int) -> list[int]:

@@ -5,7 +5,6 @@ a count of them all, secret values masked there and everywhere in the history.""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from pipeline_helpers import history_json, pipeline_input, start, wait_until
