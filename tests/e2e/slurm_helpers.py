@@ -35,6 +35,15 @@ class QueueWatcher:
                     seen["status"] = status
             await asyncio.sleep(1.0)
 
+    def saw_only(self, cluster: str, expected: dict[int, str]) -> None:
+        """What the queue showed of `cluster` are jobs of `expected` (job id -> a part of
+        its name): a short job may start and end between two polls, but no other job
+        may appear."""
+        jobs = self.jobs[cluster]
+        assert set(jobs) <= set(expected), (cluster, jobs)
+        for job_id, record in jobs.items():
+            assert expected[job_id] in record["job_name"], (cluster, job_id, record)
+
     def statuses_seen(self) -> set[str]:
         return {s for jobs in self.jobs.values() for r in jobs.values() for s in r["statuses"]}
 

@@ -79,10 +79,9 @@ async def test_pipeline_completes_on_slurm(client, sky_worker, task_queue, slurm
         "sky.exec", "sky.launch"]
     # SkyPilot's own queues, polled every second or two before teardown removed them:
     # only those jobs (a short one may end between two polls), never a failed state.
-    train_jobs = watcher.jobs[train]
-    assert set(watcher.jobs[pre]) <= {1} and 1 in train_jobs and set(train_jobs) <= {1, 2}
-    assert f"{prefix}-train-" in train_jobs[1]["job_name"]
-    assert f"{prefix}-eval-" in train_jobs.get(2, {"job_name": f"{prefix}-eval-"})["job_name"]
+    watcher.saw_only(pre, {1: f"{prefix}-preprocess-"})
+    watcher.saw_only(train, {1: f"{prefix}-train-", 2: f"{prefix}-eval-"})
+    assert 1 in watcher.jobs[train]
     assert watcher.statuses_seen() <= OK_STATES, watcher.statuses_seen()
     # Data written by preprocess was read by train and eval.
     assert len(list(data_dir.glob("file_*"))) == 10
@@ -197,9 +196,8 @@ async def test_a_sweep_trains_and_evaluates_each_branch_on_its_cluster_and_selec
         # Its queue, polled every few seconds: a short eval on a losing branch, downed
         # as soon as the selection is made, can run between two polls; whatever the
         # queue showed must be those two jobs.
-        jobs = watcher.jobs[cluster]
-        assert 1 in jobs and set(jobs) <= {1, 2}, (cluster, jobs)
-        assert "-train-" in jobs[1]["job_name"] and "-eval-" in jobs.get(2, {"job_name": "-eval-"})["job_name"]
+        watcher.saw_only(cluster, {1: "-train-", 2: "-eval-"})
+        assert 1 in watcher.jobs[cluster]
     assert next(s for s in result.steps if s.name == "best").branch == "1 (LR=3e-4,BATCH=48)"
     for cluster in names:
         assert await sky_clusters(cluster) == []

@@ -5,19 +5,13 @@ a dev server on 7233."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
-import time
 
+from pipeline_helpers import wait_until
 from support import ROOT, free_port, processes_mentioning
-
-
-def wait_until_sync(predicate, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "still running"
-        time.sleep(0.2)
 
 
 def _listening(port: int) -> bool:
@@ -26,10 +20,11 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_demo_runs_the_pipeline_from_every_starter_and_stops_what_it_started():
+async def test_demo_runs_the_pipeline_from_every_starter_and_stops_what_it_started():
     port, ui_port = free_port(), free_port()
     env = {**os.environ, "DEMO_TEMPORAL_PORT": str(port), "DEMO_UI_PORT": str(ui_port)}
-    proc = subprocess.run(["scripts/demo.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    proc = await asyncio.to_thread(
+        subprocess.run, ["scripts/demo.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     out = proc.stdout
     assert proc.returncode == 0, out[-4000:] + proc.stderr[-4000:]
     assert out.count("workflow completed: ") == 3, out
@@ -42,4 +37,4 @@ def test_demo_runs_the_pipeline_from_every_starter_and_stops_what_it_started():
     assert not _listening(port) and not _listening(ui_port)
     # Nothing of the demo keeps running: server, worker, and the local executor's agent.
     run_dir = out.rsplit("logs kept in ", 1)[1].split()[0]
-    wait_until_sync(lambda: not processes_mentioning([run_dir]), timeout=10)
+    await wait_until(lambda: not processes_mentioning([run_dir]), timeout=10)

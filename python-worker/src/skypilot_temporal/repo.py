@@ -340,9 +340,7 @@ def safe_yaml(text: str, rel: str) -> Any:
             return _load_checked(_FAST_LOADER, text, rel)
         except yaml.YAMLError as err:
             if _TOO_DEEP in str(getattr(err, "problem", "")):
-                raise RepoError(
-                    f"task_yaml: {rel} is nested more than {MAX_YAML_DEPTH} levels deep"
-                ) from None
+                raise _too_deep(rel) from None
     try:
         return _load_checked(yaml.SafeLoader, text, rel)
     except yaml.YAMLError as err:
@@ -351,9 +349,11 @@ def safe_yaml(text: str, rel: str) -> Any:
         problem = getattr(err, "problem", None) or str(err)
         raise RepoError(f"task_yaml: {rel}{where}: {problem}") from None
     except RecursionError:
-        raise RepoError(
-            f"task_yaml: {rel} is nested more than {MAX_YAML_DEPTH} levels deep"
-        ) from None
+        raise _too_deep(rel) from None
+
+
+def _too_deep(rel: str) -> RepoError:
+    return RepoError(f"task_yaml: {rel} is nested more than {MAX_YAML_DEPTH} levels deep")
 
 
 def _load_checked(loader_class: type, text: str, rel: str) -> Any:
@@ -377,7 +377,7 @@ def _check_shape(root: yaml.Node, rel: str) -> None:
     while stack:
         node, depth, expanded = stack.pop()
         if depth > MAX_YAML_DEPTH:
-            raise RepoError(f"task_yaml: {rel} is nested more than {MAX_YAML_DEPTH} levels deep")
+            raise _too_deep(rel)
         if id(node) in sizes:
             continue
         children = _children(node)
