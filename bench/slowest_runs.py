@@ -1,0 +1,102 @@
+"""Where the slowest runs of a batch of pipelines wait, read from their histories.
+
+Starts `--n` pipelines at once on one worker (local executor, tasks that only sleep:
+training 20 x `--seconds-per-file`), waits for all, then prints, for a few median runs
+and the slowest ones, each activity as `name@when+qQUEUED+rRAN` (seconds from the
+run's first event: when it was scheduled, how long until a worker started it, how long
+it ran) and every workflow task that waited over 0.5 s for the worker (`WFTq`).
+
+    .venv/bin/python bench/slowest_runs.py [--n 200] [--seconds-per-file 0.25] [--show 6]
+        [--worker-env KEY=VALUE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+import uuid
+
+from common import local_stack, start_pipeline
+from temporalio.api.enums.v1 import EventType
+
+E = EventType
+
+
+def ts(event) -> float:
+    return event.event_time.seconds + event.event_time.nanos / 1e9
+
+
+def describe(events: list) -> str:
+    start = ts(events[0])
+    scheduled: dict[int, tuple[str, float]] = {}
+    started: dict[int, tuple[float, int]] = {}
+    wft_scheduled: dict[int, float] = {}
+    parts = []
+    for ev in events:
+        kind = ev.event_type
+        if kind == E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            name = ev.activity_task_scheduled_event_attributes.activity_type.name
+            scheduled[ev.event_id] = (name.removeprefix("run_"), ts(ev))
+        elif kind == E.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+            a = ev.activity_task_started_event_attributes
+            started[a.scheduled_event_id] = (ts(ev), a.attempt)
+        elif kind == E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+            sid = ev.activity_task_completed_event_attributes.scheduled_event_id
+            name, at = scheduled[sid]
+            began, attempt = started[sid]
+            again = f"(attempt {attempt})" if attempt > 1 else ""
+            parts.append(f"{name}@{at - start:.1f}+q{began - at:.2f}+r{ts(ev) - began:.2f}{again}")
+        elif kind == E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+            wft_scheduled[ev.event_id] = ts(ev)
+        elif kind == E.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+            at = wft_scheduled[ev.workflow_task_started_event_attributes.scheduled_event_id]
+            if ts(ev) - at > 0.5:
+                parts.append(f"WFTq{ts(ev) - at:.2f}@{at - start:.1f}")
+        elif kind in (E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, E.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+                      E.EVENT_TYPE_ACTIVITY_TASK_FAILED):
+            parts.append(E.Name(kind).removeprefix("EVENT_TYPE_"))
+    return " ".join(parts)
+
+
+async def run(stack, args: argparse.Namespace) -> None:
+    client = await stack.client()
+    spf = str(args.seconds_per_file)
+    await (await start_pipeline(client, stack, "warm-up", spf)).result()
+    t0 = time.monotonic()
+    handles = await asyncio.gather(
+        *[start_pipeline(client, stack, f"s-{uuid.uuid4().hex[:8]}", spf) for _ in range(args.n)])
+    ended: dict[str, float] = {}
+
+    async def follow(handle) -> None:
+        await handle.result()
+        ended[handle.id] = time.monotonic() - t0
+
+    await asyncio.gather(*[follow(h) for h in handles])
+    order = sorted(handles, key=lambda h: ended[h.id])
+    times = sorted(ended.values())
+    print(f"{args.n} runs: last ended {times[-1]:.2f} s, median {statistics.median(times):.2f} s, "
+          f"95 % by {times[int(0.95 * (len(times) - 1))]:.2f} s")
+    mid = len(order) // 2
+    for label, chosen in (("median", order[mid - 1 : mid + 2]), ("slowest", order[-args.show :])):
+        for handle in chosen:
+            events = list((await handle.fetch_history()).events)
+            print(f"{label} {handle.id} ended {ended[handle.id]:.2f}: {describe(events)}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=200)
+    ap.add_argument("--seconds-per-file", type=float, default=0.25)
+    ap.add_argument("--show", type=int, default=6, help="how many of the slowest runs to show")
+    ap.add_argument("--worker-env", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra worker setting, e.g. SKYPILOT_TEMPORAL_MAX_CONCURRENT_ACTIVITIES=400")
+    args = ap.parse_args()
+    extra = dict(kv.split("=", 1) for kv in args.worker_env)
+    with local_stack(sleep_only=True, worker_env_extra=extra) as stack:
+        asyncio.run(run(stack, args))
+
+
+if __name__ == "__main__":
+    main()
