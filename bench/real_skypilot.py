@@ -9,7 +9,8 @@
 
 Task YAMLs shaped like the reference's (preprocess writes 3 files, train 2 epochs x 3
 files x 10 s, eval) are in bench/real_skypilot_tasks/. Reports per-step and wall
-times, ratios to `direct`, the per-step overhead over the direct calls, and the idle
+times, ratios to `direct`, the per-step overhead over the direct calls, the seconds of
+each step outside SkyPilot's own requests (its records: created to finished), and the idle
 cluster-seconds provisioning ahead cost.
 
     make slurm-up
@@ -28,6 +29,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 from common import ROOT, load, table
 
@@ -44,12 +46,46 @@ DATA = Path(os.environ.get("LOCAL_SLURM_DIR", "/tmp/skypilot-temporal-slurm")) /
 STEPS = ["preprocess", "down preprocess", "train", "eval", "down train"]
 
 
+class Window(NamedTuple):
+    """When one step (an activity, or the direct script's calls for it) ran, on what cluster."""
+
+    step: str
+    cluster: str
+    start: float  # epoch seconds
+    end: float
+
+
+def outside_requests(windows: list[Window]) -> dict[str, float]:
+    """For each step, the seconds of its window that no SkyPilot request about its
+    cluster covered (SkyPilot's own records: created to finished). What a step spends
+    outside SkyPilot's requests is the caller's overhead: Temporal's dispatch, the
+    activity's own work, and the client's wait for a result already there. Measured
+    within one run, so it does not carry the run-to-run spread of SkyPilot's steps."""
+    import sky
+
+    records: dict[str, list[tuple[float, float]]] = {}
+    for cluster in {w.cluster for w in windows}:
+        records[cluster] = [(r.created_at, r.finished_at) for r in sky.api_status(
+            None, all_status=True, cluster_name=cluster) if r.cluster_name == cluster and r.finished_at]
+    out = {}
+    for w in windows:
+        spans = sorted((max(a, w.start), min(b, w.end)) for a, b in records[w.cluster] if b > w.start and a < w.end)
+        covered, reach = 0.0, w.start
+        for a, b in spans:
+            if b > reach:
+                covered += b - max(a, reach)
+                reach = b
+        out[f"outside {w.step}"] = (w.end - w.start) - covered
+    return out
+
+
 def direct(run: str) -> dict[str, float]:
     """The same SkyPilot calls as the pipeline, one after another."""
     import sky
 
     data_dir = str(DATA / f"bench-direct-{run}")
     times: dict[str, float] = {}
+    windows: list[Window] = []
 
     def task(name: str) -> sky.Task:
         t = sky.Task.from_yaml(str(TASKS / name))
@@ -57,9 +93,11 @@ def direct(run: str) -> dict[str, float]:
         return t
 
     def timed(label: str, fn) -> None:
-        t0 = time.monotonic()
+        t0, began = time.monotonic(), time.time()
         fn()
         times[label] = time.monotonic() - t0
+        cluster = pre if label.endswith("preprocess") else train
+        windows.append(Window(label, cluster, began, time.time()))
 
     def follow(cluster: str, request_id: str) -> None:
         job_id, _ = sky.stream_and_get(request_id, output_stream=io.StringIO())
@@ -76,6 +114,7 @@ def direct(run: str) -> dict[str, float]:
     timed("eval", lambda: follow(train, sky.exec(task("eval.yaml"), cluster_name=train)))
     timed("down train", lambda: sky.get(sky.down(train)))
     times["wall"] = time.monotonic() - t0
+    times.update(outside_requests(windows))
     return times
 
 
@@ -90,20 +129,36 @@ async def through_worker(client: Client, queue: str, tmp: Path, run: str, ahead:
     for s in result.steps:
         times[s.name] = s.duration_seconds
         times[f"idle {s.name}"] = s.idle_cluster_seconds
-    # Downs from the history: scheduled to completed, by cluster.
+    # Each SkyPilot activity from the history (scheduled to completed) and its cluster;
+    # the downs' times too.
     events = json.loads((await handle.fetch_history()).to_json())["events"]
-    scheduled: dict[str, tuple[str, float]] = {}
+    scheduled: dict[str, tuple[str, str, float]] = {}
+    windows: list[Window] = []
     for e in events:
         t = _seconds(e["eventTime"])
         attrs = e.get("activityTaskScheduledEventAttributes")
-        if attrs and attrs["activityType"]["name"] == "run_sky_down":
-            cluster = json.loads(_payload(attrs["input"]))["cluster_name"]
-            scheduled[e["eventId"]] = ("down preprocess" if "-preprocess-" in cluster else "down train", t)
+        if attrs and attrs["activityType"]["name"] in ACTIVITY_STEPS:
+            inp = json.loads(_payload(attrs["input"]))
+            cluster = inp["cluster_name"]
+            if attrs["activityType"]["name"] == "run_sky_down":
+                label = "down preprocess" if "-preprocess-" in cluster else "down train"
+            else:
+                label = ACTIVITY_STEPS[attrs["activityType"]["name"]] + inp["step"]
+            scheduled[e["eventId"]] = (label, cluster, t)
         done = e.get("activityTaskCompletedEventAttributes")
         if done and done["scheduledEventId"] in scheduled:
-            label, t_sched = scheduled[done["scheduledEventId"]]
-            times[label] = t - t_sched
+            label, cluster, t_sched = scheduled[done["scheduledEventId"]]
+            windows.append(Window(label, cluster, t_sched, t))
+            if label.startswith("down"):
+                times[label] = t - t_sched
+    times.update(await asyncio.to_thread(outside_requests, windows))
     return times
+
+
+# The activities that call SkyPilot, and how their step is named in the report
+# (a step's launch or exec is the step itself; provisioning ahead is its own line).
+ACTIVITY_STEPS = {"run_sky_launch": "", "run_sky_exec": "", "run_sky_provision": "provision ",
+                  "run_sky_down": "down "}
 
 
 def _seconds(stamp: str) -> float:
@@ -159,6 +214,15 @@ def report(out: dict[str, list[dict[str, float]]]) -> None:
             print()
             print(table(["step", "worker - direct s (median)"],
                         [[s, f"{med('worker', s) - med('direct', s):+.2f}"] for s in STEPS]))
+    print()
+    print("Seconds of each step outside SkyPilot's requests (median; each round in brackets):")
+    rows = []
+    for step in STEPS + ["provision train"]:
+        key = f"outside {step}"
+        if any(key in t for m in modes for t in out[m]):
+            rows.append([step] + [f"{med(m, key):.2f} [" + " ".join(f"{t[key]:.2f}" for t in out[m] if key in t) + "]"
+                                  for m in modes])
+    print(table(["step"] + modes, rows))
     if "ahead" in out:
         idle = " ".join(f"{t.get('idle train', 0):.1f}" for t in out["ahead"])
         print(f"\nidle cluster-seconds with provisioning ahead (train): {idle}")
