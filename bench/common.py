@@ -310,6 +310,53 @@ async def workflow_task_timeouts(handle: WorkflowHandle) -> int:
     return sum(e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT for e in history.events)
 
 
+def event_seconds(event) -> float:
+    """A history event's time, epoch seconds."""
+    return event.event_time.seconds + event.event_time.nanos / 1e9
+
+
+@dataclass
+class ActivitySpan:
+    """One completed activity of a history: its type, when it was scheduled, started
+    and completed (epoch seconds), and the attempt that completed it."""
+
+    name: str
+    scheduled: float
+    started: float
+    completed: float
+    attempt: int
+
+
+def activity_spans(events) -> list[ActivitySpan]:
+    """Every completed activity of a history, in completion order."""
+    scheduled: dict[int, tuple[str, float]] = {}
+    started: dict[int, tuple[float, int]] = {}
+    spans = []
+    for ev in events:
+        if ev.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            scheduled[ev.event_id] = (ev.activity_task_scheduled_event_attributes.activity_type.name,
+                                      event_seconds(ev))
+        elif ev.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+            a = ev.activity_task_started_event_attributes
+            started[a.scheduled_event_id] = (event_seconds(ev), a.attempt)
+        elif ev.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+            sid = ev.activity_task_completed_event_attributes.scheduled_event_id
+            name, at = scheduled[sid]
+            began, attempt = started[sid]
+            spans.append(ActivitySpan(name, at, began, event_seconds(ev), attempt))
+    return spans
+
+
+def covered_seconds(spans) -> float:
+    """Seconds covered by at least one of the (start, end) spans."""
+    covered, reach = 0.0, float("-inf")
+    for begin, end in sorted(spans):
+        if end > reach:
+            covered += end - max(begin, reach)
+            reach = end
+    return covered
+
+
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile (p in 0..100)."""
     ordered = sorted(values)

@@ -31,7 +31,7 @@ import uuid
 from pathlib import Path
 from typing import NamedTuple
 
-from common import ROOT, load, table
+from common import ROOT, covered_seconds, load, table
 
 sys.path.insert(0, str(ROOT / "tests"))
 from pipeline_helpers import pipeline_input, start  # noqa: E402
@@ -69,13 +69,8 @@ def outside_requests(windows: list[Window]) -> dict[str, float]:
             None, all_status=True, cluster_name=cluster) if r.cluster_name == cluster and r.finished_at]
     out = {}
     for w in windows:
-        spans = sorted((max(a, w.start), min(b, w.end)) for a, b in records[w.cluster] if b > w.start and a < w.end)
-        covered, reach = 0.0, w.start
-        for a, b in spans:
-            if b > reach:
-                covered += b - max(a, reach)
-                reach = b
-        out[f"outside {w.step}"] = (w.end - w.start) - covered
+        inside = [(max(a, w.start), min(b, w.end)) for a, b in records[w.cluster] if b > w.start and a < w.end]
+        out[f"outside {w.step}"] = (w.end - w.start) - covered_seconds(inside)
     return out
 
 

@@ -4,7 +4,7 @@ Starts `--n` pipelines at once on one worker (local executor, tasks that only sl
 training 20 x `--seconds-per-file`), waits for all, then prints, for a few median runs
 and the slowest ones, each activity as `name@when+qQUEUED+rRAN` (seconds from the
 run's first event: when it was scheduled, how long until a worker started it, how long
-it ran) and every workflow task that waited over 0.5 s for the worker (`WFTq`).
+it ran), then every workflow task that waited over 0.5 s for the worker (`WFTq`).
 
     .venv/bin/python bench/slowest_runs.py [--n 200] [--seconds-per-file 0.25] [--show 6]
         [--worker-env KEY=VALUE ...]
@@ -18,42 +18,28 @@ import statistics
 import time
 import uuid
 
-from common import local_stack, start_pipeline
+from common import activity_spans, event_seconds, local_stack, start_pipeline
 from temporalio.api.enums.v1 import EventType
 
 E = EventType
 
 
-def ts(event) -> float:
-    return event.event_time.seconds + event.event_time.nanos / 1e9
-
-
 def describe(events: list) -> str:
-    start = ts(events[0])
-    scheduled: dict[int, tuple[str, float]] = {}
-    started: dict[int, tuple[float, int]] = {}
+    start = event_seconds(events[0])
+    parts = [
+        f"{a.name.removeprefix('run_')}@{a.scheduled - start:.1f}+q{a.started - a.scheduled:.2f}"
+        f"+r{a.completed - a.started:.2f}" + (f"(attempt {a.attempt})" if a.attempt > 1 else "")
+        for a in activity_spans(events)
+    ]
     wft_scheduled: dict[int, float] = {}
-    parts = []
     for ev in events:
         kind = ev.event_type
-        if kind == E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            name = ev.activity_task_scheduled_event_attributes.activity_type.name
-            scheduled[ev.event_id] = (name.removeprefix("run_"), ts(ev))
-        elif kind == E.EVENT_TYPE_ACTIVITY_TASK_STARTED:
-            a = ev.activity_task_started_event_attributes
-            started[a.scheduled_event_id] = (ts(ev), a.attempt)
-        elif kind == E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
-            sid = ev.activity_task_completed_event_attributes.scheduled_event_id
-            name, at = scheduled[sid]
-            began, attempt = started[sid]
-            again = f"(attempt {attempt})" if attempt > 1 else ""
-            parts.append(f"{name}@{at - start:.1f}+q{began - at:.2f}+r{ts(ev) - began:.2f}{again}")
-        elif kind == E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
-            wft_scheduled[ev.event_id] = ts(ev)
+        if kind == E.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+            wft_scheduled[ev.event_id] = event_seconds(ev)
         elif kind == E.EVENT_TYPE_WORKFLOW_TASK_STARTED:
             at = wft_scheduled[ev.workflow_task_started_event_attributes.scheduled_event_id]
-            if ts(ev) - at > 0.5:
-                parts.append(f"WFTq{ts(ev) - at:.2f}@{at - start:.1f}")
+            if event_seconds(ev) - at > 0.5:
+                parts.append(f"WFTq{event_seconds(ev) - at:.2f}@{at - start:.1f}")
         elif kind in (E.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, E.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
                       E.EVENT_TYPE_ACTIVITY_TASK_FAILED):
             parts.append(E.Name(kind).removeprefix("EVENT_TYPE_"))

@@ -19,36 +19,20 @@ import time
 import uuid
 
 from bare_workflow import WORKFLOW as BARE_WORKFLOW
-from common import local_stack, start_pipeline, table
+from common import activity_spans, covered_seconds, event_seconds, local_stack, start_pipeline, table
 from temporalio.api.enums.v1 import EventType
 
 E = EventType
 
 
-def ts(event) -> float:
-    return event.event_time.seconds + event.event_time.nanos / 1e9
-
-
 async def breakdown(handle) -> tuple[list[tuple], float, int]:
     """([(activity, scheduled->started s, started->completed s, scheduled at, completed at)],
     first event to last s, workflow tasks completed)."""
-    history = await handle.fetch_history()
-    events = list(history.events)
-    scheduled: dict[int, tuple[str, float]] = {}
-    started: dict[int, float] = {}
-    acts = []
-    for ev in events:
-        if ev.event_type == E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            a = ev.activity_task_scheduled_event_attributes
-            scheduled[ev.event_id] = (a.activity_type.name, ts(ev))
-        elif ev.event_type == E.EVENT_TYPE_ACTIVITY_TASK_STARTED:
-            started[ev.activity_task_started_event_attributes.scheduled_event_id] = ts(ev)
-        elif ev.event_type == E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
-            sid = ev.activity_task_completed_event_attributes.scheduled_event_id
-            name, t_s = scheduled[sid]
-            acts.append((name, started[sid] - t_s, ts(ev) - started[sid], t_s, ts(ev)))
+    events = list((await handle.fetch_history()).events)
+    acts = [(a.name, a.started - a.scheduled, a.completed - a.started, a.scheduled, a.completed)
+            for a in activity_spans(events)]
     wft = sum(1 for ev in events if ev.event_type == E.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
-    return acts, ts(events[-1]) - ts(events[0]), wft
+    return acts, event_seconds(events[-1]) - event_seconds(events[0]), wft
 
 
 async def one(client, stack, kind: str, spf: float) -> tuple[float, list, float, int]:
@@ -71,16 +55,7 @@ async def one(client, stack, kind: str, spf: float) -> tuple[float, list, float,
 
 def critical(acts) -> float:
     """Time covered by at least one activity (scheduled to completed)."""
-    spans = sorted((a[3], a[4]) for a in acts)
-    covered, end = 0.0, float("-inf")
-    for s, e in spans:
-        if s > end:
-            covered += e - s
-            end = e
-        elif e > end:
-            covered += e - end
-            end = e
-    return covered
+    return covered_seconds((a[3], a[4]) for a in acts)
 
 
 async def run(stack, args) -> None:
