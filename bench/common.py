@@ -318,32 +318,36 @@ def event_seconds(event) -> float:
 @dataclass
 class ActivitySpan:
     """One completed activity of a history: its type, when it was scheduled, started
-    and completed (epoch seconds), and the attempt that completed it."""
+    and completed (epoch seconds), the attempt that completed it, and its input (the
+    first payload's data)."""
 
     name: str
     scheduled: float
     started: float
     completed: float
     attempt: int
+    input: bytes
 
 
 def activity_spans(events) -> list[ActivitySpan]:
     """Every completed activity of a history, in completion order."""
-    scheduled: dict[int, tuple[str, float]] = {}
+    scheduled: dict[int, tuple[str, float, bytes]] = {}
     started: dict[int, tuple[float, int]] = {}
     spans = []
     for ev in events:
         if ev.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            scheduled[ev.event_id] = (ev.activity_task_scheduled_event_attributes.activity_type.name,
-                                      event_seconds(ev))
+            a = ev.activity_task_scheduled_event_attributes
+            payloads = a.input.payloads
+            scheduled[ev.event_id] = (a.activity_type.name, event_seconds(ev),
+                                      payloads[0].data if payloads else b"")
         elif ev.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
             a = ev.activity_task_started_event_attributes
             started[a.scheduled_event_id] = (event_seconds(ev), a.attempt)
         elif ev.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             sid = ev.activity_task_completed_event_attributes.scheduled_event_id
-            name, at = scheduled[sid]
+            name, at, data = scheduled[sid]
             began, attempt = started[sid]
-            spans.append(ActivitySpan(name, at, began, event_seconds(ev), attempt))
+            spans.append(ActivitySpan(name, at, began, event_seconds(ev), attempt, data))
     return spans
 
 

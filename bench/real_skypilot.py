@@ -31,7 +31,7 @@ import uuid
 from pathlib import Path
 from typing import NamedTuple
 
-from common import ROOT, covered_seconds, load, table
+from common import ROOT, activity_spans, covered_seconds, load, table
 
 sys.path.insert(0, str(ROOT / "tests"))
 from pipeline_helpers import pipeline_input, start  # noqa: E402
@@ -126,46 +126,26 @@ async def through_worker(client: Client, queue: str, tmp: Path, run: str, ahead:
         times[f"idle {s.name}"] = s.idle_cluster_seconds
     # Each SkyPilot activity from the history (scheduled to completed) and its cluster;
     # the downs' times too.
-    events = json.loads((await handle.fetch_history()).to_json())["events"]
-    scheduled: dict[str, tuple[str, str, float]] = {}
     windows: list[Window] = []
-    for e in events:
-        t = _seconds(e["eventTime"])
-        attrs = e.get("activityTaskScheduledEventAttributes")
-        if attrs and attrs["activityType"]["name"] in ACTIVITY_STEPS:
-            inp = json.loads(_payload(attrs["input"]))
-            cluster = inp["cluster_name"]
-            if attrs["activityType"]["name"] == "run_sky_down":
-                label = "down preprocess" if "-preprocess-" in cluster else "down train"
-            else:
-                label = ACTIVITY_STEPS[attrs["activityType"]["name"]] + inp["step"]
-            scheduled[e["eventId"]] = (label, cluster, t)
-        done = e.get("activityTaskCompletedEventAttributes")
-        if done and done["scheduledEventId"] in scheduled:
-            label, cluster, t_sched = scheduled[done["scheduledEventId"]]
-            windows.append(Window(label, cluster, t_sched, t))
-            if label.startswith("down"):
-                times[label] = t - t_sched
+    for span in activity_spans((await handle.fetch_history()).events):
+        if span.name == "run_sky_down":
+            cluster = json.loads(span.input)["cluster_name"]
+            label = "down preprocess" if "-preprocess-" in cluster else "down train"
+            times[label] = span.completed - span.scheduled
+        elif span.name in STEP_ACTIVITIES:
+            step_input = json.loads(span.input)
+            cluster = step_input["cluster_name"]
+            label = STEP_ACTIVITIES[span.name] + step_input["step"]
+        else:
+            continue
+        windows.append(Window(label, cluster, span.scheduled, span.completed))
     times.update(await asyncio.to_thread(outside_requests, windows))
     return times
 
 
-# The activities that call SkyPilot, and how their step is named in the report
-# (a step's launch or exec is the step itself; provisioning ahead is its own line).
-ACTIVITY_STEPS = {"run_sky_launch": "", "run_sky_exec": "", "run_sky_provision": "provision ",
-                  "run_sky_down": "down "}
-
-
-def _seconds(stamp: str) -> float:
-    from datetime import datetime
-
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
-
-
-def _payload(payloads: dict) -> str:
-    import base64
-
-    return base64.b64decode(payloads["payloads"][0]["data"]).decode()
+# The activities that run a step's task, and how the report names them (a step's
+# launch or exec is the step itself; provisioning ahead is a line of its own).
+STEP_ACTIVITIES = {"run_sky_launch": "", "run_sky_exec": "", "run_sky_provision": "provision "}
 
 
 async def run(args: argparse.Namespace, tmp: Path, server) -> dict[str, list[dict[str, float]]]:
