@@ -22,12 +22,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shutil
+import struct
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 from bare_workflow import QUERY as BARE_QUERY
 from bare_workflow import WORKFLOW as BARE_WORKFLOW
 from common import (
+    BENCH,
     children_cpu_seconds,
     cpu_seconds,
     host_cpu_ticks,
@@ -43,6 +49,8 @@ from pipeline_helpers import progress
 # The pipeline: clone, preprocess launch, its down beside the train launch, eval exec,
 # train down. Only training sleeps (20 x SECONDS_PER_FILE); the bare one sleeps as long.
 TRAIN_SLEEPS = 20
+# bench/gc_probe/sitecustomize.py's counters: collections, seconds, longest, per generation.
+GC_LAYOUT = struct.Struct("<3q6d")
 
 
 async def sample_rss(pid: int, peak: list[int], every: float = 0.1) -> None:
@@ -80,10 +88,21 @@ def agent_cpu(stack) -> tuple[int, float, float]:
 
 
 class Meter:
-    """CPU counters of the processes a batch is measured on, from /proc."""
+    """CPU counters of the processes a batch is measured on, from /proc; with `gc_out`,
+    also the garbage collector's counters of the pipeline worker (bench/gc_probe)."""
 
-    def __init__(self, stack, worker_pid: int) -> None:
+    def __init__(self, stack, worker_pid: int, gc_out: Path | None = None) -> None:
         self.stack, self.pid = stack, worker_pid
+        self.gc_file = Path(f"{gc_out}.{worker_pid}") if gc_out and worker_pid == stack.worker_pid else None
+
+    def reset_gc_pauses(self) -> None:
+        """Zeroes the longest pauses, so that the next read has this batch's."""
+        if self.gc_file is not None:
+            fd = os.open(self.gc_file, os.O_WRONLY)
+            try:
+                os.pwrite(fd, b"\0" * 24, GC_LAYOUT.size - 24)
+            finally:
+                os.close(fd)
 
     def read(self) -> dict:
         pid = self.pid
@@ -97,6 +116,8 @@ class Meter:
         }
         if pid == self.stack.worker_pid:
             out["agent"] = agent_cpu(self.stack)
+        if self.gc_file is not None:
+            out["gc"] = GC_LAYOUT.unpack(self.gc_file.read_bytes())
         if self.stack.reaped is not None and pid == self.stack.worker_pid:
             out["reaped"] = self.stack.reaped_cpu()
         if self.stack.profiled is not None and pid == self.stack.worker_pid:
@@ -107,7 +128,8 @@ class Meter:
 async def batch(stack, client, kind: str, n: int, spf: float, args) -> dict:
     pipelines = kind == "pipelines"
     worker_pid = stack.worker_pid if pipelines else stack.bare.pid
-    meter = Meter(stack, worker_pid)
+    meter = Meter(stack, worker_pid, args.gc_out)
+    meter.reset_gc_pauses()
     peak = [0]
     sampler = asyncio.ensure_future(sample_rss(worker_pid, peak))
     before = meter.read()
@@ -182,6 +204,9 @@ async def batch(stack, client, kind: str, n: int, spf: float, args) -> dict:
         if not same:
             print(f"  note: the agent changed during the batch ({before['agent'][0]} -> {after['agent'][0]})")
         r["agent"] = [after["agent"][i] - (before["agent"][i] if same else 0.0) for i in (1, 2)]
+    if "gc" in after:
+        # Collections and seconds over the batch; the longest pauses since the reset.
+        r["gc"] = [after["gc"][i] - before["gc"][i] for i in range(6)] + list(after["gc"][6:])
     if "reaped" in after:
         r["reaped"] = {
             cls: [v - before["reaped"].get(cls, [0, 0.0, 0.0])[i] for i, v in enumerate(vals)]
@@ -258,6 +283,18 @@ def report(results: list[dict], counts: list[int]) -> None:
                  "bash+task", "watchdogs/run", "watchdog", "other", "all job processes", "host"], rows))
 
 
+def report_gc(results: list[dict]) -> None:
+    rows = [[r["n"], *r["gc"][:3], f"{1000 * sum(r['gc'][3:6]) / r['n']:.2f}",
+             *(f"{1000 * v:.1f}" for v in r["gc"][6:])]
+            for r in results if "gc" in r]
+    if rows:
+        print("The pipeline worker's garbage collector over each batch (bench/gc_probe): "
+              "collections per generation, CPU ms per pipeline in them, longest pause per generation.")
+        print(table(["N", "gen0", "gen1", "gen2", "ms/pipeline", "longest gen0 ms", "longest gen1 ms",
+                     "longest gen2 ms"], rows))
+        print()
+
+
 def report_profile(results: list[dict]) -> None:
     for r in results:
         if r["kind"] != "pipelines" or "profile" not in r:
@@ -294,6 +331,7 @@ async def run(stack, args: argparse.Namespace) -> None:
     print()
     report(results, counts)
     print()
+    report_gc(results)
     report_profile(results)
 
 
@@ -318,14 +356,25 @@ def main() -> None:
                     help="the example's tasks do nothing but sleep (train: 20 x SECONDS_PER_FILE)")
     ap.add_argument("--worker-options", default="", metavar="JSON",
                     help='temporalio Worker options to try, e.g. \'{"max_concurrent_activity_task_polls": 2}\'')
+    ap.add_argument("--gc", action="store_true",
+                    help="count the pipeline worker's garbage collections and their pauses (bench/gc_probe)")
     ap.add_argument("--keep-logs", action="store_true")
     args = ap.parse_args()
     extra = dict(kv.split("=", 1) for kv in args.worker_env)
+    args.gc_out = None
+    if args.gc:
+        args.gc_out = Path(tempfile.mkdtemp(prefix="skypilot-temporal-gc-")) / "gc"
+        extra["BENCH_GC_OUT"] = str(args.gc_out)
+        extra["PYTHONPATH"] = os.pathsep.join(p for p in (str(BENCH / "gc_probe"), extra.get("PYTHONPATH", "")) if p)
     with local_stack(keep=args.keep_logs, bare=True, reap=not args.no_reaper, worker_env_extra=extra,
                      bare_args=["--max-concurrent-activities", str(args.bare_max_concurrent_activities)],
                      profile=args.profile, worker_options=args.worker_options,
                      sleep_only=args.sleep_only) as stack:
-        asyncio.run(run(stack, args))
+        try:
+            asyncio.run(run(stack, args))
+        finally:
+            if args.gc_out is not None:
+                shutil.rmtree(args.gc_out.parent, ignore_errors=True)
 
 
 if __name__ == "__main__":
