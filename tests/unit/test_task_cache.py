@@ -152,6 +152,21 @@ async def test_a_released_run_leaves_nothing_cached(acts, tmp_path):
     assert len(acts.tasks) == 3
 
 
+def test_a_kept_task_is_private_to_the_cache():
+    cache = TaskCache()
+    mine = {"run": "echo a"}
+    cache.put(("d", "c", "copied.yaml", ()), mine)
+    mine["run"] = "changed by its caller"
+    assert cache.get(("d", "c", "copied.yaml", ()))["run"] == "echo a"
+    # A task handed over is kept without a copy; every reader still gets its own.
+    handed = {"run": "echo b"}
+    cache.put(("d", "c", "handed.yaml", ()), handed, handed_over=True)
+    first = cache.get(("d", "c", "handed.yaml", ()))
+    first["run"] = "changed by a step"
+    assert first is not handed
+    assert cache.get(("d", "c", "handed.yaml", ()))["run"] == "echo b"
+
+
 def test_the_cache_is_bounded():
     cache = TaskCache(max_entries=2)
     for i in range(3):

@@ -112,7 +112,8 @@ class PipelineActivities:
                 )
 
                 def keep(rel: str, envs: dict[str, str], task: Any) -> None:
-                    self.tasks.put(task_key(repo_dir, commit, rel, envs, secrets), task)
+                    # check_tasks builds each task only to tell of it here.
+                    self.tasks.put(task_key(repo_dir, commit, rel, envs, secrets), task, handed_over=True)
 
                 async with self._builds:
                     names = await asyncio.to_thread(

@@ -58,7 +58,8 @@ def check_tasks(
 ) -> dict[str, str]:
     """Builds every step's task with the envs it will get (every branch's, where a
     branch's values can change a local path); returns each YAML's task name.
-    `built(task_yaml, envs, task)` is told of every task built."""
+    `built(task_yaml, envs, task)` is told of every task built, and handed it: this
+    function never uses that task again."""
     configs: dict[str, dict[str, Any]] = {}
     for st in dag.steps:
         if not st.task_yaml:

@@ -43,11 +43,15 @@ class TaskCache:
         # Built and read from threads (asyncio.to_thread) as well as the loop.
         self._lock = threading.Lock()
 
-    def put(self, key: Key | None, task: Any) -> None:
+    def put(self, key: Key | None, task: Any, handed_over: bool = False) -> None:
+        """Keeps a private copy of `task`; `handed_over`: the caller never uses this
+        task again (the clone's check builds each one only to keep it), so it is kept
+        as it is, without the copy."""
         if key is None:
             return
-        # A private copy: the caller goes on to use (and executors may change) its own.
-        task = copy.deepcopy(task)
+        if not handed_over:
+            # The caller goes on to use (and executors may change) its own.
+            task = copy.deepcopy(task)
         with self._lock:
             self._entries[key] = task
             self._entries.move_to_end(key)
