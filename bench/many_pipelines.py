@@ -24,7 +24,7 @@ import argparse
 import asyncio
 import os
 import shutil
-import struct
+import sys
 import tempfile
 import time
 import uuid
@@ -46,11 +46,12 @@ from common import (
 )
 from pipeline_helpers import progress
 
+sys.path.insert(0, str(BENCH / "gc_probe"))
+import gc_counters  # noqa: E402
+
 # The pipeline: clone, preprocess launch, its down beside the train launch, eval exec,
 # train down. Only training sleeps (20 x SECONDS_PER_FILE); the bare one sleeps as long.
 TRAIN_SLEEPS = 20
-# bench/gc_probe/sitecustomize.py's counters: collections, seconds, longest, per generation.
-GC_LAYOUT = struct.Struct("<3q6d")
 
 
 async def sample_rss(pid: int, peak: list[int], every: float = 0.1) -> None:
@@ -93,16 +94,13 @@ class Meter:
 
     def __init__(self, stack, worker_pid: int, gc_out: Path | None = None) -> None:
         self.stack, self.pid = stack, worker_pid
-        self.gc_file = Path(f"{gc_out}.{worker_pid}") if gc_out and worker_pid == stack.worker_pid else None
+        self.gc_file = (gc_counters.counters_file(gc_out, worker_pid)
+                        if gc_out and worker_pid == stack.worker_pid else None)
 
     def reset_gc_pauses(self) -> None:
         """Zeroes the longest pauses, so that the next read has this batch's."""
         if self.gc_file is not None:
-            fd = os.open(self.gc_file, os.O_WRONLY)
-            try:
-                os.pwrite(fd, b"\0" * 24, GC_LAYOUT.size - 24)
-            finally:
-                os.close(fd)
+            gc_counters.reset_longest(self.gc_file)
 
     def read(self) -> dict:
         pid = self.pid
@@ -117,7 +115,7 @@ class Meter:
         if pid == self.stack.worker_pid:
             out["agent"] = agent_cpu(self.stack)
         if self.gc_file is not None:
-            out["gc"] = GC_LAYOUT.unpack(self.gc_file.read_bytes())
+            out["gc"] = gc_counters.read(self.gc_file)
         if self.stack.reaped is not None and pid == self.stack.worker_pid:
             out["reaped"] = self.stack.reaped_cpu()
         if self.stack.profiled is not None and pid == self.stack.worker_pid:
@@ -289,7 +287,7 @@ def report_gc(results: list[dict]) -> None:
             for r in results if "gc" in r]
     if rows:
         print("The pipeline worker's garbage collector over each batch (bench/gc_probe): "
-              "collections per generation, CPU ms per pipeline in them, longest pause per generation.")
+              "collections per generation, ms per pipeline in them, longest pause per generation.")
         print(table(["N", "gen0", "gen1", "gen2", "ms/pipeline", "longest gen0 ms", "longest gen1 ms",
                      "longest gen2 ms"], rows))
         print()
