@@ -44,6 +44,9 @@ from skypilot_temporal.v1 import pipeline_pb2 as pb  # noqa: E402
 TASKS = Path(__file__).parent / "real_skypilot_tasks"
 DATA = Path(os.environ.get("LOCAL_SLURM_DIR", "/tmp/skypilot-temporal-slurm")) / "data"
 STEPS = ["preprocess", "down preprocess", "train", "eval", "down train"]
+# The activities that run a step's task, and how the report names them (a step's
+# launch or exec is the step itself; provisioning ahead is a line of its own).
+STEP_ACTIVITIES = {"run_sky_launch": "", "run_sky_exec": "", "run_sky_provision": "provision "}
 
 
 class Window(NamedTuple):
@@ -141,11 +144,6 @@ async def through_worker(client: Client, queue: str, tmp: Path, run: str, ahead:
         windows.append(Window(label, cluster, span.scheduled, span.completed))
     times.update(await asyncio.to_thread(outside_requests, windows))
     return times
-
-
-# The activities that run a step's task, and how the report names them (a step's
-# launch or exec is the step itself; provisioning ahead is a line of its own).
-STEP_ACTIVITIES = {"run_sky_launch": "", "run_sky_exec": "", "run_sky_provision": "provision "}
 
 
 async def run(args: argparse.Namespace, tmp: Path, server) -> dict[str, list[dict[str, float]]]:
