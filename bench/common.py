@@ -264,6 +264,20 @@ def children_cpu_seconds(pid: int) -> float:
     return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
 
 
+def parser_cpu_seconds(worker_pid: int) -> float:
+    """CPU time of the worker's parser processes (skypilot_temporal/parser_pool.py),
+    its live children named so: a worker that parses in threads has none."""
+    total = 0.0
+    for task in Path(f"/proc/{worker_pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                if Path(f"/proc/{child}/comm").read_text().strip() == "skypilot-parser":
+                    total += cpu_seconds(int(child))
+            except (OSError, ValueError):
+                pass  # gone meanwhile
+    return total
+
+
 def host_cpu_ticks() -> tuple[int, int]:
     """(busy, total) jiffies of all CPUs since boot (/proc/stat; guest time is already
     counted in user time)."""

@@ -10,7 +10,8 @@ Per batch: wall time (first start to last result), p50/p95 latency, failures,
 WorkflowTaskTimedOut events; the query probe (one query every 100 ms, round-robin over
 the runs still going: `progress` on the pipelines, the bare workflow's own query on
 those) and its p99; CPU of the worker serving the batch (per run, and the share of its
-main thread, which runs the asyncio loop), of the dev server, of everything the
+main thread, which runs the asyncio loop), of its parser processes (SkyPilot's task
+parser, skypilot_temporal/parser_pool.py), of the dev server, of everything the
 pipeline worker started (its children: git, the job supervisors' start-up; and, via
 reaper.py, the detached job supervisors with their sandboxes and tasks, and the
 autodown watchdogs); how busy the host's CPUs were; the worker's peak RSS.
@@ -35,6 +36,7 @@ from bare_workflow import WORKFLOW as BARE_WORKFLOW
 from common import (
     BENCH,
     children_cpu_seconds,
+    parser_cpu_seconds,
     cpu_seconds,
     host_cpu_ticks,
     local_stack,
@@ -109,6 +111,7 @@ class Meter:
             "worker": cpu_seconds(pid),
             "loop": cpu_seconds(pid, pid),
             "children": children_cpu_seconds(pid),
+            "parsers": parser_cpu_seconds(pid),
             "server": cpu_seconds(self.stack.server.proc.pid),
             "host": host_cpu_ticks(),
         }
@@ -187,6 +190,7 @@ async def batch(stack, client, kind: str, n: int, spf: float, args) -> dict:
         "worker_cpu": after["worker"] - before["worker"],
         "loop_cpu": after["loop"] - before["loop"],
         "children_cpu": after["children"] - before["children"],
+        "parser_cpu": after["parsers"] - before["parsers"],
         "server_cpu": after["server"] - before["server"],
         "host_busy": 100 * busy / total,
         # jiffies of both CPUs -> CPU seconds
@@ -244,10 +248,12 @@ def report(results: list[dict], counts: list[int]) -> None:
         if not p or not b:
             continue
         rows.append([n, f"{p['wall']:.2f}", f"{b['wall']:.2f}", f"{p['wall'] / b['wall']:.2f}x",
-                     ms(p["worker_cpu"], n), ms(b["worker_cpu"], n), ms(p["server_cpu"], n),
+                     ms(p["worker_cpu"], n), ms(p["parser_cpu"], n), ms(b["worker_cpu"], n),
+                     ms(p["server_cpu"], n),
                      ms(b["server_cpu"], n), f"{p['q_p99']:.1f}", f"{b['q_p99']:.1f}",
                      f"{p['rss_mib']:.0f}"])
-    print(table(["N", "pipelines s", "bare s", "ratio", "worker ms/pipeline", "bare worker ms/wf",
+    print(table(["N", "pipelines s", "bare s", "ratio", "worker ms/pipeline", "parsers ms/pipeline",
+                 "bare worker ms/wf",
                  "server ms/pipeline", "server ms/bare wf", "q p99 ms pipelines", "q p99 ms bare",
                  "worker max VmRSS MiB"], rows))
     print()
@@ -265,18 +271,20 @@ def report(results: list[dict], counts: list[int]) -> None:
         other = sum(v[1] + v[2] for k, v in reaped.items() if k not in ("supervisor", "bwrap", "watchdog"))
         agent = r.get("agent", [0.0, 0.0])
         jobs = r["children_cpu"] + sum(v[1] + v[2] for v in reaped.values()) + sum(agent)
-        rows.append([n, ms(r["worker_cpu"], n), ms(r["server_cpu"], n), ms(r["children_cpu"], n),
+        rows.append([n, ms(r["worker_cpu"], n), ms(r["parser_cpu"], n), ms(r["server_cpu"], n),
+                     ms(r["children_cpu"], n),
                      ms(agent[0], n), ms(agent[1], n), f"{sup[0] / n:.1f}", ms(sup[1], n), ms(sup[2], n),
                      f"{box[0] / n:.1f}", ms(box[1], n), ms(box[2], n), f"{dog[0] / n:.1f}",
                      ms(dog[1] + dog[2], n), ms(other, n), ms(jobs, n), ms(r["host_cpu"], n)])
-    print("CPU per pipeline, ms. worker children: what the worker waited for (git; each "
+    print("CPU per pipeline, ms. parsers: the worker's parser processes (SkyPilot's task "
+          "parser). worker children: what the worker waited for (git; each "
           "process it started until it detached). agent: the local executor's agent, and the "
-          "supervisors it forked and reaped (with bwrap's outer process each reaps). "
+          "supervisors and downs it forked and reaped (with bwrap's outer process each reaps). "
           "supervisors (when no agent): each one's own CPU after detaching, and bwrap's outer "
           "process it reaps. bwrap's init inside the sandbox is orphaned (to reaper.py) and "
           "reaps bash and the task's commands. host: all CPU of the host over the batch, "
           "whoever used it.")
-    print(table(["N", "worker", "server", "worker children", "agent", "agent's supervisors",
+    print(table(["N", "worker", "parsers", "server", "worker children", "agent", "agent's supervisors",
                  "supervisors/run", "supervisor", "bwrap outer", "sandboxes/run", "bwrap init",
                  "bash+task", "watchdogs/run", "watchdog", "other", "all job processes", "host"], rows))
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from skypilot_temporal.parser_pool import PROCESS_NAME as PARSER_PROCESS_NAME
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 EXAMPLE = ROOT / "examples" / "ml-pipeline"
@@ -147,6 +149,25 @@ def worker_env(server: DevServer, work_dir: Path, task_queue: str, **extra: str)
     )
     env.update(extra)
     return env
+
+
+def children(pid: int) -> list[int]:
+    """A process's live children (of any of its threads)."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def is_parser(pid: int) -> bool:
+    """Whether a process is one of a worker's parser processes (parser_pool.py)."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_bytes().strip() == PARSER_PROCESS_NAME
+    except OSError:
+        return False
 
 
 def processes_mentioning(markers: list[str]) -> list[str]:

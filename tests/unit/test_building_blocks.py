@@ -98,3 +98,21 @@ def test_env_file_parsing_and_environment_precedence(tmp_path):
     assert (settings.executor, settings.task_queue) == ("local", "from-env")
     with pytest.raises(ConfigError, match="SKYPILOT_TEMPORAL_EXECUTOR: 'cloud'"):
         Settings.from_env({"SKYPILOT_TEMPORAL_EXECUTOR": "cloud", "SKYPILOT_TEMPORAL_ENV_FILE": "/nonexistent"})
+
+
+@pytest.mark.parametrize("raw,expected", [("", 1), ("0", 0), ("4", 4)])
+def test_parser_processes_setting(raw, expected):
+    env = {"SKYPILOT_TEMPORAL_PARSER_PROCESSES": raw, "SKYPILOT_TEMPORAL_ENV_FILE": "/nonexistent"}
+    assert Settings.from_env(env).parser_processes == expected
+
+
+@pytest.mark.parametrize("raw,message", [
+    ("-1", "SKYPILOT_TEMPORAL_PARSER_PROCESSES: must be at least 0, got -1"),
+    ("17", "SKYPILOT_TEMPORAL_PARSER_PROCESSES: must be at most 16, got 17"),
+    ("two", "SKYPILOT_TEMPORAL_PARSER_PROCESSES: 'two' is not an integer"),
+])
+def test_parser_processes_out_of_range_is_named(raw, message):
+    env = {"SKYPILOT_TEMPORAL_PARSER_PROCESSES": raw, "SKYPILOT_TEMPORAL_ENV_FILE": "/nonexistent"}
+    with pytest.raises(ConfigError) as err:
+        Settings.from_env(env)
+    assert str(err.value) == message

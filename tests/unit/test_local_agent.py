@@ -52,6 +52,14 @@ def ask(root: Path, job_dir: Path, secrets: dict[str, str] | None = None) -> byt
         return conn.recv(256)
 
 
+def ask_down(root: Path, cdir: Path) -> bytes:
+    with socket.socket(socket.AF_UNIX) as conn:
+        conn.connect(str(root / local_job.AGENT_SOCKET))
+        conn.sendall(marshal.dumps({"down": str(cdir)}))
+        conn.shutdown(socket.SHUT_WR)
+        return conn.recv(256)
+
+
 def cluster(root: Path, name: str, autodown_minutes: float | None = None) -> Path:
     cdir = root / "clusters" / name
     (cdir / "jobs").mkdir(parents=True)
@@ -106,6 +114,36 @@ def test_the_agent_refuses_what_is_not_a_job_of_its_root(root, tmp_path):
     elsewhere.mkdir(parents=True)
     assert ask(root, elsewhere) == b"bad request"
     assert not (elsewhere / "started").exists()
+
+
+def test_the_agent_downs_a_cluster_when_asked_and_answers_once_it_is_gone(root):
+    agent(root)
+    cdir = cluster(root, "c")
+    job_dir = job(cdir, "sleep 300")
+    assert ask(root, job_dir) == b"ok"
+    wait_for(lambda: local_job.read_text(job_dir / "status") == "RUNNING")
+    task_pid = int((job_dir / "pid").read_text())
+    # The answer comes when the job is stopped and the files are gone, not before.
+    assert ask_down(root, cdir) == b"downed"
+    assert not cdir.exists()
+    wait_for(lambda: not alive(task_pid))
+    assert ask_down(root, cdir) == b"absent"
+    # The agent serves on: a job of another cluster still starts.
+    other = job(cluster(root, "d"), "true")
+    assert ask(root, other) == b"ok"
+    wait_for(lambda: local_job.read_text(other / "status") == "SUCCEEDED")
+
+
+def test_the_agent_downs_only_clusters_of_its_root(root, tmp_path):
+    agent(root)
+    elsewhere = tmp_path / "elsewhere" / "clusters" / "c"
+    (elsewhere / "jobs").mkdir(parents=True)
+    provisioning = root / "clusters" / "p.provisioning"
+    provisioning.mkdir(parents=True)
+    for cdir in (elsewhere, provisioning, root / "clusters", root / "clusters" / "c" / "jobs",
+                 root / "clusters" / ".." / "buckets"):
+        assert ask_down(root, cdir) == b"bad request", cdir
+    assert elsewhere.exists() and provisioning.exists()
 
 
 def test_the_agent_downs_a_cluster_idle_past_its_autodown_only(root):

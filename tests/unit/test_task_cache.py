@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from temporalio.testing import ActivityEnvironment
 
-from skypilot_temporal import activities as activities_module
 from skypilot_temporal import clone_check
 from skypilot_temporal import repo as repo_module
+from skypilot_temporal import tasks as tasks_module
 from skypilot_temporal.activities import PipelineActivities
 from skypilot_temporal.activity_types import CloneInput, StepInput
 from skypilot_temporal.config import Settings
@@ -39,15 +39,16 @@ def acts(tmp_path: Path) -> PipelineActivities:
 
 @pytest.fixture
 def builds(monkeypatch) -> list[str]:
-    """The task YAMLs built (parsed by SkyPilot) from here on."""
+    """The task YAMLs built (parsed by SkyPilot) from here on (the activities build in
+    threads here: no parser process, so the counting stands in for the real one)."""
     seen: list[str] = []
-    real = activities_module.build_task
+    real = tasks_module.build_task
 
     def counting(config, repo_dir, task_yaml, *args, **kwargs):
         seen.append(task_yaml)
         return real(config, repo_dir, task_yaml, *args, **kwargs)
 
-    monkeypatch.setattr(activities_module, "build_task", counting)
+    monkeypatch.setattr(tasks_module, "build_task", counting)
     monkeypatch.setattr(clone_check, "build_task", counting)
     return seen
 

@@ -10,7 +10,6 @@ import asyncio
 import logging
 import shutil
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from google.protobuf import json_format
@@ -32,7 +31,7 @@ from skypilot_temporal.activity_types import (
     StepInput,
     StepOutcome,
 )
-from skypilot_temporal.clone_check import check_tasks, load_pipeline
+from skypilot_temporal.clone_check import check_clone
 from skypilot_temporal.config import Settings
 from skypilot_temporal.contract import ENDPOINT_MISMATCH, JOB_FAILED
 from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
@@ -40,19 +39,21 @@ from skypilot_temporal.failures import FailureBoundary
 from skypilot_temporal.heartbeat import Heartbeater, previous_checkpoint
 from skypilot_temporal.housekeeping import InUse
 from skypilot_temporal.joblog import LiveLines, StepLog
-from skypilot_temporal.repo import RepoPolicy, checkout_dir, ensure_checkout, load_task_yaml
+from skypilot_temporal.parser_pool import ParserPool
+from skypilot_temporal.repo import RepoPolicy, checkout_dir, ensure_checkout
 from skypilot_temporal import telemetry
 from skypilot_temporal.secrets import Redactor, SecretRefused, resolve_secrets
 from skypilot_temporal.task_cache import TaskCache, task_key
 from skypilot_temporal.task_paths import check_task_paths
-from skypilot_temporal.tasks import LogTail, build_task
+from skypilot_temporal.tasks import LogTail, load_and_build
 
 log = logging.getLogger("skypilot_temporal")
 
 
 class PipelineActivities:
     def __init__(
-        self, settings: Settings, executor: Executor, endpoint: str = "", in_use: InUse | None = None
+        self, settings: Settings, executor: Executor, endpoint: str = "", in_use: InUse | None = None,
+        parsers: ParserPool | None = None,
     ) -> None:
         self.settings = settings
         self.executor = executor
@@ -67,10 +68,8 @@ class PipelineActivities:
         )
         # What the clone built, for the steps of the same run (never with secrets).
         self.tasks = TaskCache()
-        # Building a task is pure Python under the GIL: threads beyond one or two add
-        # no throughput, only more contenders that keep the event loop (which answers
-        # queries and heartbeats) from the GIL when many runs clone at once.
-        self._builds = asyncio.Semaphore(2)
+        # Where tasks are built: CPU work, kept off the worker's GIL (parser_pool.py).
+        self.parsers = parsers if parsers is not None else ParserPool(0)
 
     def all(self) -> list[Callable[..., Any]]:
         return [self.run_git_clone, self.run_sky_launch, self.run_sky_exec, self.run_sky_provision,
@@ -105,20 +104,15 @@ class PipelineActivities:
                 # The pipeline and every task it runs are built now, exactly as the
                 # steps will build them (SkyPilot's parser, the path policy), so a bad
                 # file or YAML of a late step fails the run before any cluster is
-                # launched. CPU work: off the event loop. What is built is kept for the
-                # run's steps (never with secrets).
-                dag, spec, source = await asyncio.to_thread(
-                    load_pipeline, repo_dir, inp.steps, inp.pipeline_file, inp.provision_ahead, self.policy
+                # launched. CPU work: in a parser process. What is built is kept for
+                # the run's steps (never with secrets).
+                dag, spec, source, names, built = await self.parsers.run(
+                    check_clone, repo_dir, inp.steps, inp.pipeline_file, inp.provision_ahead,
+                    inp.envs_override, secrets, self.policy, not secrets,
                 )
-
-                def keep(rel: str, envs: dict[str, str], task: Any) -> None:
-                    # check_tasks builds each task only to tell of it here.
+                for rel, envs, task in built:
+                    # Unpickled from the parser: nobody else holds these tasks.
                     self.tasks.put(task_key(repo_dir, commit, rel, envs, secrets), task, handed_over=True)
-
-                async with self._builds:
-                    names = await asyncio.to_thread(
-                        check_tasks, repo_dir, dag, inp.envs_override, secrets, self.policy, keep
-                    )
         log.info("%s cloned %s at %s%s", tag, inp.repo_url, commit[:12],
                  f" (pipeline {source}: {len(dag.steps)} steps)" if source else "")
         return CloneResult(
@@ -272,10 +266,9 @@ class PipelineActivities:
             task.name = inp.job_name
             check_task_paths(task, repo_dir, inp.task_yaml)
         else:
-            async with self._builds:
-                _, task = await asyncio.to_thread(
-                    self._build, repo_dir, inp.task_yaml, envs, secrets, inp.job_name
-                )
+            task = await self.parsers.run(
+                load_and_build, repo_dir, inp.task_yaml, self.policy, envs, secrets, inp.job_name
+            )
         return Submission(
             kind=kind,
             cluster_name=inp.cluster_name,
@@ -288,14 +281,6 @@ class PipelineActivities:
             skip_setup=inp.skip_setup,
             run_key=inp.run_key,
         )
-
-    def _build(
-        self, repo_dir: Path, rel: str, envs_override: dict[str, str], secrets: dict[str, str],
-        name: str | None,
-    ) -> tuple[dict[str, Any], Any]:
-        """Loads and builds one task (in a thread: YAML and SkyPilot's parser are CPU work)."""
-        config = load_task_yaml(repo_dir, rel, self.policy)
-        return config, build_task(config, repo_dir, rel, envs_override, secrets, name)
 
     def _check_endpoint(self, requested: str) -> None:
         # The SDK resolves its endpoint once per process; switching it per call would

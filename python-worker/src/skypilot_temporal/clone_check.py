@@ -87,6 +87,26 @@ def check_tasks(
     return {rel: str(config.get("name") or "") for rel, config in configs.items()}
 
 
+def check_clone(
+    repo_dir: Path,
+    steps: dict | None,
+    pipeline_file: str,
+    provision_ahead: bool,
+    envs_override: Mapping[str, str],
+    secrets: Mapping[str, str],
+    policy: RepoPolicy,
+    keep_tasks: bool,
+) -> tuple[Dag, pb.PipelineSpec | None, str, dict[str, str], list[tuple[str, dict[str, str], Any]]]:
+    """The clone's whole check, in one call (a parser process's, see parser_pool.py):
+    load_pipeline then check_tasks. Returns (dag, spec, pipeline file, each YAML's task
+    name, and when `keep_tasks` every task built as (task_yaml, envs, task))."""
+    dag, spec, source = load_pipeline(repo_dir, steps, pipeline_file, provision_ahead, policy)
+    built: list[tuple[str, dict[str, str], Any]] = []
+    names = check_tasks(repo_dir, dag, envs_override, secrets, policy,
+                        (lambda *one: built.append(one)) if keep_tasks else None)
+    return dag, spec, source, names, built
+
+
 def _path_variables(config: Mapping[str, Any]) -> set[str]:
     """Variables named in the fields that hold local paths."""
     text = repr([config.get("workdir"), config.get("file_mounts"), config.get("service")])

@@ -54,7 +54,7 @@ def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]
     return env
 
 
-def _int(env: Mapping[str, str], key: str, default: int, minimum: int = 1) -> int:
+def _int(env: Mapping[str, str], key: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
     raw = env.get(key, "")
     if not raw:
         return default
@@ -64,6 +64,8 @@ def _int(env: Mapping[str, str], key: str, default: int, minimum: int = 1) -> in
         raise ConfigError(f"{key}: {raw!r} is not an integer") from None
     if value < minimum:
         raise ConfigError(f"{key}: must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{key}: must be at most {maximum}, got {value}")
     return value
 
 
@@ -89,6 +91,8 @@ class Settings:
     sdk_threads: int
     max_concurrent_activities: int
     heartbeat_throttle_seconds: int
+    # Processes that build tasks with SkyPilot's parser (parser_pool.py); 0: threads.
+    parser_processes: int
     # Names a run may ask for in secret_env_names (SKYPILOT_TEMPORAL_SECRET_ALLOWLIST).
     secret_allowlist: SecretAllowlist
     # Housekeeping of the work dir: how often, how long a finished run's leftovers
@@ -131,6 +135,7 @@ class Settings:
             sdk_threads=_int(env, "SKYPILOT_TEMPORAL_SDK_THREADS", 64),
             max_concurrent_activities=_int(env, "SKYPILOT_TEMPORAL_MAX_CONCURRENT_ACTIVITIES", 200),
             heartbeat_throttle_seconds=_int(env, "SKYPILOT_TEMPORAL_HEARTBEAT_SECONDS", 2),
+            parser_processes=_int(env, "SKYPILOT_TEMPORAL_PARSER_PROCESSES", 1, minimum=0, maximum=16),
             secret_allowlist=allowlist,
             housekeeping_seconds=_int(env, "SKYPILOT_TEMPORAL_HOUSEKEEPING_SECONDS", 60),
             max_idle_seconds=_int(env, "SKYPILOT_TEMPORAL_MAX_IDLE_SECONDS", 24 * 3600),

@@ -14,6 +14,7 @@ from typing import Any
 
 import sky
 
+from skypilot_temporal.repo import RepoPolicy, load_task_yaml
 from skypilot_temporal.task_paths import absolutize_paths, check_task_paths
 
 
@@ -71,6 +72,15 @@ def build_task(
     task = parse_task(merged, task_yaml)
     check_task_paths(task, repo_dir, task_yaml)
     return task
+
+
+def load_and_build(
+    repo_dir: Path, task_yaml: str, policy: RepoPolicy, envs_override: Mapping[str, str],
+    secrets: Mapping[str, str], name: str | None,
+) -> Any:
+    """Reads one task YAML of the checkout (the repository's policy) and builds it."""
+    config = load_task_yaml(repo_dir, task_yaml, policy)
+    return build_task(config, repo_dir, task_yaml, envs_override, secrets, name)
 
 
 def parse_task(config: dict[str, Any], task_yaml: str = "task") -> Any:

@@ -23,6 +23,7 @@ from skypilot_temporal.executors.base import Executor
 from skypilot_temporal import telemetry
 from skypilot_temporal.branch_workflow import SkyPilotBranchWorkflow
 from skypilot_temporal.housekeeping import Housekeeper, InUse
+from skypilot_temporal.parser_pool import ParserPool
 from skypilot_temporal.workflow import SkyPilotWorkflow
 
 log = logging.getLogger("skypilot_temporal.worker")
@@ -74,10 +75,12 @@ def workflow_runner(sandboxed: bool = True) -> WorkflowRunner:
     )
 
 
-def build_worker(client: Client, settings: Settings) -> tuple[Worker, Housekeeper]:
+def build_worker(
+    client: Client, settings: Settings, parsers: ParserPool | None = None
+) -> tuple[Worker, Housekeeper]:
     executor, endpoint = make_executor(settings)
     in_use = InUse()
-    activities = PipelineActivities(settings, executor, endpoint, in_use)
+    activities = PipelineActivities(settings, executor, endpoint, in_use, parsers)
     housekeeper = Housekeeper(
         settings.work_dir, client, in_use,
         every_s=settings.housekeeping_seconds,
@@ -103,7 +106,7 @@ def build_worker(client: Client, settings: Settings) -> tuple[Worker, Housekeepe
     return worker, housekeeper
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, parsers: ParserPool | None = None) -> None:
     loop = asyncio.get_running_loop()
     # asyncio.to_thread (file copies, YAML reads) must not queue behind a small pool.
     loop.set_default_executor(ThreadPoolExecutor(max_workers=settings.sdk_threads))
@@ -112,7 +115,7 @@ async def serve(settings: Settings) -> None:
         interceptors=telemetry.client_interceptors(settings.environ),
         runtime=telemetry.runtime(settings.environ),
     )
-    worker, housekeeper = build_worker(client, settings)
+    worker, housekeeper = build_worker(client, settings, parsers)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
@@ -161,8 +164,17 @@ def main() -> None:
     # token). Done once, before any thread exists; never changed afterwards.
     for key, value in settings.environ.items():
         os.environ.setdefault(key, value)
+    # Forked now, while the worker has no other thread: they share its SkyPilot.
+    parsers = ParserPool(settings.parser_processes)
+    try:
+        parsers.start()
+    except Exception as err:  # noqa: BLE001 - the worker serves without them
+        log.error("parser processes could not be started (%s): tasks are built in threads", err)
     tracer_provider = telemetry.setup_tracing(settings.environ, "skypilot-temporal-worker")
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings, parsers))
+    finally:
+        parsers.close()
     if tracer_provider is not None:
         tracer_provider.shutdown()  # flushes the spans still queued
     logging.shutdown()

@@ -43,8 +43,10 @@ from skypilot_temporal.telemetry import sky_call
 log = logging.getLogger("skypilot_temporal.local")
 
 # wait_job wakes at once when the job's status changes (local_watch.py), and otherwise
-# to stream the log: often while a job is young (most steps are short), then less and
-# less, so a long job costs the worker next to nothing. Without inotify, it polls so.
+# once a second to stream the log: its lines reach the run's heartbeats, sent every
+# two seconds at most, so reading more often would only cost the worker CPU. Without
+# inotify it polls for the status: often while a job is young (most steps are short),
+# then less and less, so a long job costs the worker next to nothing.
 _POLL_FIRST_S = 0.05
 _POLL_MAX_S = 1.0
 _POLL_GROWTH = 1.5
@@ -57,6 +59,8 @@ _SUPERVISOR = [
     "import local_job; sys.exit(local_job.main(sys.argv[1:]))",
 ]
 TRUSTED_SWITCH = "SKYPILOT_TEMPORAL_LOCAL_TRUSTED_TASKS"
+# A down by the agent that has not answered by then is done by the worker itself.
+_AGENT_DOWN_TIMEOUT_S = 60.0
 
 
 class LocalExecutor:
@@ -195,7 +199,9 @@ class LocalExecutor:
                     # The submitting worker died between recording the job and starting
                     # it: start it here, handing this attempt's secrets.
                     await asyncio.to_thread(self._start, job_dir, secrets)
-                if status != last or behind:
+                if watch:
+                    delay = 0.0 if behind else _POLL_MAX_S
+                elif status != last or behind:
                     delay = _POLL_FIRST_S
                 else:
                     delay = min(delay * _POLL_GROWTH, _POLL_MAX_S)
@@ -223,7 +229,9 @@ class LocalExecutor:
     async def down(self, cluster_name: str) -> bool:
         cdir = self.cluster_dir(cluster_name)
         with sky_call("down", cluster_name) as span:
-            existed = await asyncio.to_thread(local_job.down_cluster, cdir)
+            existed = await self._agent_down(cdir)
+            if existed is None:
+                existed = await asyncio.to_thread(local_job.down_cluster, cdir)
             span.set_attribute("skypilot.existed", existed)
             if cdir.exists():
                 # Something keeps it (a busy mount, an immutable file): retried, then reported.
@@ -400,6 +408,25 @@ class LocalExecutor:
                 log.warning("local agent of %s: %s; starting the job directly", self.root, err)
                 break
         return False
+
+    async def _agent_down(self, cdir: Path) -> bool | None:
+        """Has the agent down the cluster (its files are its CPU, not the worker's):
+        whether it existed, or None if no agent answered (the caller downs it)."""
+        try:
+            path = local_job.agent_path(str(self.root), self._root_fd())
+            reader, writer = await asyncio.open_unix_connection(path)
+        except OSError:
+            return None
+        try:
+            writer.write(marshal.dumps({"down": str(cdir)}))
+            writer.write_eof()
+            # Killing a running job takes its grace period (local_job.kill_job).
+            answer = await asyncio.wait_for(reader.read(256), timeout=_AGENT_DOWN_TIMEOUT_S)
+        except (OSError, asyncio.TimeoutError):
+            return None
+        finally:
+            writer.close()
+        return {b"downed": True, b"absent": False}.get(answer)
 
     def _agent_call(self, request: bytes) -> bool:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:

@@ -239,6 +239,7 @@ def agent(root: str, poll_s: float = AGENT_POLL_S, idle_exit_s: float = AGENT_ID
     a second one leaves at once."""
     import fcntl
     import select
+    import shutil  # noqa: F401 - down_cluster's, imported once: not in each child that downs
     import signal
     import socket
 
@@ -312,8 +313,11 @@ def agent(root: str, poll_s: float = AGENT_POLL_S, idle_exit_s: float = AGENT_ID
 
 
 def _serve(conn, clusters: str, inherited: tuple) -> None:
-    """One request: {"job_dir": ..., "secrets": {...}} (marshal); answers b"ok" once
-    the job's supervisor is forked, b"started" if one already was."""
+    """One request (marshal):
+    - {"job_dir": ..., "secrets": {...}}: answers b"ok" once the job's supervisor is
+      forked, b"started" if one already was;
+    - {"down": CLUSTER_DIR}: a child downs the cluster and answers b"downed", or
+      b"absent" if there was none, on the asker's connection when it is done."""
     import signal
 
     conn.settimeout(10)
@@ -324,6 +328,9 @@ def _serve(conn, clusters: str, inherited: tuple) -> None:
         return  # a check that the agent listens
     try:
         request = marshal.loads(b"".join(chunks))
+        if isinstance(request, dict) and "down" in request:
+            _serve_down(conn, clusters, os.path.realpath(request["down"]), inherited)
+            return
         job_dir = os.path.realpath(request["job_dir"])
         secrets = dict(request["secrets"])
     except (EOFError, ValueError, TypeError, KeyError):
@@ -362,6 +369,27 @@ def _serve(conn, clusters: str, inherited: tuple) -> None:
             os._exit(0)
     del secrets, request
     conn.sendall(b"ok")
+
+
+def _serve_down(conn, clusters: str, cluster_dir: str, inherited: tuple) -> None:
+    """Downs a cluster in a child of the agent, which answers when it is done: the
+    files go without costing the asker (a worker serving many runs) any CPU, and the
+    agent goes on serving while a job it kills takes its grace period to stop."""
+    if os.path.dirname(cluster_dir) != clusters or cluster_dir.endswith(".provisioning"):
+        conn.sendall(b"bad request")
+        return
+    if os.fork() == 0:
+        try:
+            import signal
+
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            inherited[0].close()
+            os.close(inherited[1])
+            os.close(inherited[2])
+            conn.settimeout(None)
+            conn.sendall(b"downed" if down_cluster(cluster_dir) else b"absent")
+        finally:
+            os._exit(0)
 
 
 def _read_secrets() -> dict[str, str]:
