@@ -175,6 +175,13 @@ def test_the_cache_is_bounded():
     assert len(cache) == 2
     assert cache.get(("d", "c", "0.yaml", ())) is None
     assert cache.get(("d", "c", "2.yaml", ())) == {"n": 2}
+    # A checkout whose every entry was pushed out, then released: nothing to drop.
+    cache.put(("e", "c", "e.yaml", ()), {"n": "e"})
+    cache.put(("f", "c", "f.yaml", ()), {"n": "f"})
+    cache.forget(Path("d"))
+    assert len(cache) == 2
+    cache.forget(Path("e"))
+    assert len(cache) == 1 and cache.get(("f", "c", "f.yaml", ())) == {"n": "f"}
 
 
 async def test_a_known_checkout_asks_no_git_until_it_changes(tmp_path, monkeypatch):

@@ -40,6 +40,8 @@ class TaskCache:
     def __init__(self, max_entries: int = 2048) -> None:
         self._max = max_entries
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        # The keys of each checkout: a run's release drops its own, not a scan of all.
+        self._by_checkout: dict[str, set[Key]] = {}
         # Built and read from threads (asyncio.to_thread) as well as the loop.
         self._lock = threading.Lock()
 
@@ -55,8 +57,13 @@ class TaskCache:
         with self._lock:
             self._entries[key] = task
             self._entries.move_to_end(key)
+            self._by_checkout.setdefault(key[0], set()).add(key)
             while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+                old, _ = self._entries.popitem(last=False)
+                keys = self._by_checkout[old[0]]
+                keys.discard(old)
+                if not keys:
+                    del self._by_checkout[old[0]]
 
     def get(self, key: Key | None) -> Any | None:
         """A copy of the cached task (the caller may change it), or None."""
@@ -71,9 +78,8 @@ class TaskCache:
 
     def forget(self, repo_dir: Path) -> None:
         """Drops every task of one checkout (its run released it)."""
-        prefix = str(repo_dir)
         with self._lock:
-            for key in [k for k in self._entries if k[0] == prefix]:
+            for key in self._by_checkout.pop(str(repo_dir), ()):
                 del self._entries[key]
 
     def __len__(self) -> int:
