@@ -17,7 +17,7 @@ from skypilot_temporal.activities import PipelineActivities
 from skypilot_temporal.activity_types import CloneInput, StepInput
 from skypilot_temporal.config import Settings
 from skypilot_temporal.repo import checkout_dir, ensure_checkout
-from skypilot_temporal.task_cache import TaskCache, task_key
+from skypilot_temporal.task_cache import TaskCache, pickled, task_key
 from skypilot_temporal.task_paths import PathRefused
 from support import make_git_repo
 
@@ -156,28 +156,26 @@ async def test_a_released_run_leaves_nothing_cached(acts, tmp_path):
 def test_a_kept_task_is_private_to_the_cache():
     cache = TaskCache()
     mine = {"run": "echo a"}
-    cache.put(("d", "c", "copied.yaml", ()), mine)
-    mine["run"] = "changed by its caller"
-    assert cache.get(("d", "c", "copied.yaml", ()))["run"] == "echo a"
-    # A task handed over is kept without a copy; every reader still gets its own.
-    handed = {"run": "echo b"}
-    cache.put(("d", "c", "handed.yaml", ()), handed, handed_over=True)
-    first = cache.get(("d", "c", "handed.yaml", ()))
+    cache.put(("d", "c", "kept.yaml", ()), pickled(mine))
+    mine["run"] = "changed by its builder"
+    first = cache.get(("d", "c", "kept.yaml", ()))
+    assert first == {"run": "echo a"}
     first["run"] = "changed by a step"
-    assert first is not handed
-    assert cache.get(("d", "c", "handed.yaml", ()))["run"] == "echo b"
+    assert cache.get(("d", "c", "kept.yaml", ()))["run"] == "echo a"
+    # What cannot be pickled is not kept (the steps build it again).
+    assert pickled(lambda: None) is None
 
 
 def test_the_cache_is_bounded():
     cache = TaskCache(max_entries=2)
     for i in range(3):
-        cache.put(("d", "c", f"{i}.yaml", ()), {"n": i})
+        cache.put(("d", "c", f"{i}.yaml", ()), pickled({"n": i}))
     assert len(cache) == 2
     assert cache.get(("d", "c", "0.yaml", ())) is None
     assert cache.get(("d", "c", "2.yaml", ())) == {"n": 2}
     # A checkout whose every entry was pushed out, then released: nothing to drop.
-    cache.put(("e", "c", "e.yaml", ()), {"n": "e"})
-    cache.put(("f", "c", "f.yaml", ()), {"n": "f"})
+    cache.put(("e", "c", "e.yaml", ()), pickled({"n": "e"}))
+    cache.put(("f", "c", "f.yaml", ()), pickled({"n": "f"}))
     cache.forget(Path("d"))
     assert len(cache) == 2
     cache.forget(Path("e"))

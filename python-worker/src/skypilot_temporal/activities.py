@@ -111,8 +111,8 @@ class PipelineActivities:
                     inp.envs_override, secrets, self.policy, not secrets,
                 )
                 for rel, envs, task in built:
-                    # Unpickled from the parser: nobody else holds these tasks.
-                    self.tasks.put(task_key(repo_dir, commit, rel, envs, secrets), task, handed_over=True)
+                    if task is not None:
+                        self.tasks.put(task_key(repo_dir, commit, rel, envs, secrets), task)
         log.info("%s cloned %s at %s%s", tag, inp.repo_url, commit[:12],
                  f" (pipeline {source}: {len(dag.steps)} steps)" if source else "")
         return CloneResult(

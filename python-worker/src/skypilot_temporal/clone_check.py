@@ -17,6 +17,7 @@ from skypilot_temporal.dag import Dag, build_dag
 from skypilot_temporal.pipeline import default_steps
 from skypilot_temporal.pipeline_file import parse_pipeline
 from skypilot_temporal.repo import RepoError, RepoPolicy, load_task_yaml, resolve_inside, safe_yaml
+from skypilot_temporal.task_cache import pickled
 from skypilot_temporal.tasks import build_task
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
@@ -99,11 +100,15 @@ def check_clone(
 ) -> tuple[Dag, pb.PipelineSpec | None, str, dict[str, str], list[tuple[str, dict[str, str], Any]]]:
     """The clone's whole check, in one call (a parser process's, see parser_pool.py):
     load_pipeline then check_tasks. Returns (dag, spec, pipeline file, each YAML's task
-    name, and when `keep_tasks` every task built as (task_yaml, envs, task))."""
+    name, and when `keep_tasks` every task built as (task_yaml, envs, its pickle for the
+    task cache; None if it has none))."""
     dag, spec, source = load_pipeline(repo_dir, steps, pipeline_file, provision_ahead, policy)
-    built: list[tuple[str, dict[str, str], Any]] = []
-    names = check_tasks(repo_dir, dag, envs_override, secrets, policy,
-                        (lambda *one: built.append(one)) if keep_tasks else None)
+    built: list[tuple[str, dict[str, str], bytes | None]] = []
+
+    def keep(rel: str, envs: dict[str, str], task: Any) -> None:
+        built.append((rel, envs, pickled(task)))
+
+    names = check_tasks(repo_dir, dag, envs_override, secrets, policy, keep if keep_tasks else None)
     return dag, spec, source, names, built
 
 

@@ -26,6 +26,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import pickle
 import resource
 import signal
 import threading
@@ -63,6 +64,16 @@ def _child_start(parent: int) -> None:
 
 def _ready() -> int:
     return os.getpid()
+
+
+def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> bytes | None:
+    """fn(*args), pickled here: None if the result cannot leave this process (then the
+    worker builds it in a thread), rather than an error for the run."""
+    result = fn(*args)
+    try:
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - see above
+        return None
 
 
 class ParserPool:
@@ -106,12 +117,16 @@ class ParserPool:
         pool = self._pool
         if pool is not None:
             try:
-                return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+                data = await asyncio.get_running_loop().run_in_executor(pool, _call, fn, args)
             except BrokenProcessPool:
                 self._replace(pool)
             except Exception as err:
                 err.__cause__ = None  # the parser's traceback, as text: not the run's business
                 raise
+            else:
+                if data is not None:
+                    return pickle.loads(data)
+                log.warning("%s: its result cannot be pickled; building it in a thread", fn.__name__)
         async with self._threads:
             return await asyncio.to_thread(fn, *args)
 
