@@ -183,8 +183,11 @@ async def ensure_checkout(
         except GitFailed:
             pass
     tmp = dest.with_name(dest.name + ".partial")
-    await asyncio.to_thread(shutil.rmtree, tmp, True)
-    await asyncio.to_thread(shutil.rmtree, dest, True)
+    # Leftovers of an attempt that died (or a checkout at another commit); a first
+    # clone has none, and costs no hop to a thread for them.
+    for stale in (tmp, dest):
+        if os.path.lexists(stale):
+            await asyncio.to_thread(shutil.rmtree, stale, True)
     tmp.parent.mkdir(parents=True, exist_ok=True)
     (tmp.parent / "run_key").write_text(run_key)
     # No template: no sample hooks or other files to write now and delete at the end
