@@ -29,6 +29,8 @@ from support import (  # noqa: E402
     VENV_BIN,
     DevServer,
     WorkerProcess,
+    children,
+    is_parser,
     make_git_repo,
     start_dev_server,
     stop_process,
@@ -265,16 +267,15 @@ def children_cpu_seconds(pid: int) -> float:
 
 
 def parser_cpu_seconds(worker_pid: int) -> float:
-    """CPU time of the worker's parser processes (skypilot_temporal/parser_pool.py),
-    its live children named so: a worker that parses in threads has none."""
+    """CPU time of the worker's parser processes (skypilot_temporal/parser_pool.py): a
+    worker that parses in threads has none."""
     total = 0.0
-    for task in Path(f"/proc/{worker_pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            try:
-                if Path(f"/proc/{child}/comm").read_text().strip() == "skypilot-parser":
-                    total += cpu_seconds(int(child))
-            except (OSError, ValueError):
-                pass  # gone meanwhile
+    for child in children(worker_pid):
+        try:
+            if is_parser(child):
+                total += cpu_seconds(child)
+        except OSError:
+            pass  # gone meanwhile
     return total
 
 

@@ -97,7 +97,7 @@ def check_clone(
     secrets: Mapping[str, str],
     policy: RepoPolicy,
     keep_tasks: bool,
-) -> tuple[Dag, pb.PipelineSpec | None, str, dict[str, str], list[tuple[str, dict[str, str], Any]]]:
+) -> tuple[Dag, pb.PipelineSpec | None, str, dict[str, str], list[tuple[str, dict[str, str], bytes | None]]]:
     """The clone's whole check, in one call (a parser process's, see parser_pool.py):
     load_pipeline then check_tasks. Returns (dag, spec, pipeline file, each YAML's task
     name, and when `keep_tasks` every task built as (task_yaml, envs, its pickle for the

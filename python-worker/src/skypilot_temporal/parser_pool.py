@@ -14,8 +14,8 @@ own threads). They are forked before the worker starts any thread (`start`), so 
 share the worker's imported SkyPilot instead of importing it again. When one dies,
 the pool is replaced by freshly started processes (a few seconds: they import
 SkyPilot), and builds run in threads meanwhile: no run fails for it. They die with
-the worker, even a SIGKILLed one (PR_SET_PDEATHSIG), and `ps`
-names them skypilot-parser.
+the worker, even a SIGKILLed one (PR_SET_PDEATHSIG), and `ps` names them
+skypilot-parser.
 """
 
 from __future__ import annotations
@@ -111,9 +111,9 @@ class ParserPool:
         return pool, [pool.submit(_ready) for _ in range(self.processes)]
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """fn(*args) in a parser process (a function of a module, its arguments and
-        result picklable), or in a thread when there is none. Its exceptions are
-        raised here without the process's traceback."""
+        """fn(*args) in a parser process (a function of a module, with picklable
+        arguments), or in a thread when there is none or its result cannot be pickled.
+        Its exceptions are raised here without the process's traceback."""
         pool = self._pool
         if pool is not None:
             try:
