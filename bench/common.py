@@ -29,9 +29,8 @@ from support import (  # noqa: E402
     VENV_BIN,
     DevServer,
     WorkerProcess,
-    children,
-    is_parser,
     make_git_repo,
+    parser_processes,
     start_dev_server,
     stop_process,
     worker_env,
@@ -270,10 +269,9 @@ def parser_cpu_seconds(worker_pid: int) -> float:
     """CPU time of the worker's parser processes (skypilot_temporal/parser_pool.py): a
     worker that parses in threads has none."""
     total = 0.0
-    for child in children(worker_pid):
+    for pid in parser_processes(worker_pid):
         try:
-            if is_parser(child):
-                total += cpu_seconds(child)
+            total += cpu_seconds(pid)
         except OSError:
             pass  # gone meanwhile
     return total

@@ -170,6 +170,28 @@ def is_parser(pid: int) -> bool:
         return False
 
 
+def parser_processes(worker_pid: int) -> list[int]:
+    """A worker's live parser processes."""
+    return [c for c in children(worker_pid) if is_parser(c)]
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie is gone for our purpose)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for(predicate, timeout: float = 10.0, every: float = 0.05):
+    """Polls `predicate` until it returns something true, and returns that."""
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()):
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(every)
+    return value
+
+
 def processes_mentioning(markers: list[str]) -> list[str]:
     """Processes on this host whose command line or working directory names a marker."""
     found = []

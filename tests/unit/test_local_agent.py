@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from support import alive, wait_for
+
 from skypilot_temporal.executors import local_job
 from skypilot_temporal.executors.local import _SUPERVISOR
 
@@ -24,24 +26,8 @@ def agent(root: Path, poll_s: float = 0.2, idle_exit_s: float = 60.0) -> None:
     wait_for(lambda: local_job._connectable(str(root / local_job.AGENT_SOCKET)))
 
 
-def wait_for(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
-
-
 def agent_pid(root: Path) -> int:
     return int((root / local_job.AGENT_PID).read_text())
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie is gone for our purpose.
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def ask(root: Path, job_dir: Path, secrets: dict[str, str] | None = None) -> bytes:
