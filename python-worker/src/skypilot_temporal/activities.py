@@ -315,7 +315,9 @@ class PipelineActivities:
         if inp.release_run_key:
             checkout = checkout_dir(self.settings.work_dir, inp.release_run_key)
             self.tasks.forget(checkout)
-            await asyncio.to_thread(shutil.rmtree, checkout.parent, True)
+            # In a parser process: removing a tree from a thread of the worker has the
+            # thread and the event loop pass the GIL to each other at every file.
+            await self.parsers.run(shutil.rmtree, checkout.parent, True)
         log.info("%s %s", tag, "downed" if existed else "already gone")
         return DownResult(cluster_name=inp.cluster_name, existed=existed)
 

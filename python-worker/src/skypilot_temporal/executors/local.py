@@ -283,9 +283,11 @@ class LocalExecutor:
 
     def _provision(self, cdir: Path, sub: Submission) -> None:
         tmp = cdir.with_name(cdir.name + ".provisioning")
-        shutil.rmtree(tmp, ignore_errors=True)
+        if os.path.lexists(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)  # a provisioning that died
         (tmp / "home").mkdir(parents=True)
-        (tmp / "jobs").mkdir()
+        for sub_dir in ("jobs", "tmp"):
+            os.mkdir(tmp / sub_dir)
         (tmp / "cluster.json").write_text(
             json.dumps({"created": time.time(), "autodown_minutes": sub.autodown_minutes})
         )
@@ -326,7 +328,8 @@ class LocalExecutor:
         if self.trusted:
             prefix = self._trusted_argv(home, mounts)
         else:
-            (cdir / "tmp").mkdir(exist_ok=True)
+            if not os.path.isdir(cdir / "tmp"):
+                os.mkdir(cdir / "tmp")  # a cluster made before clusters had it
             prefix = self._isolated_argv(cdir, home, cwd, mounts)
         # As SkyPilot does: `exec` runs no setup, provisioning runs nothing else.
         setup = task.setup if isinstance(task.setup, str) and sub.kind != "exec" else None
@@ -524,7 +527,7 @@ def _secret_values(task: Any) -> dict[str, str]:
 def _new_job_dir(jobs: Path) -> tuple[int, Path]:
     # mkdir is atomic: concurrent submitters never get the same id.
     while True:
-        ids = [int(p.name) for p in jobs.glob("*") if p.name.isdigit()]
+        ids = [int(name) for name in os.listdir(jobs) if name.isdigit()]
         job_id = max(ids, default=0) + 1
         try:
             (jobs / str(job_id)).mkdir()

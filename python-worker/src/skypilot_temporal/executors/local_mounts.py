@@ -45,8 +45,12 @@ def bucket_dir(buckets: Path, name: str) -> Path:
 @contextmanager
 def bucket_lock(root: Path, exclusive: bool) -> Iterator[None]:
     """Mounting holds it shared, pruning exclusively (across workers sharing `root`)."""
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / "buckets.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    lock = os.path.join(root, "buckets.lock")
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    except FileNotFoundError:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
         yield
@@ -86,9 +90,14 @@ def inside(root: Path, rel: str, what: str) -> Path:
 
 
 def _use_bucket(cluster_dir: Path, bucket: Path, run_key: str) -> Path:
-    (cluster_dir / "uses").mkdir(exist_ok=True)
-    (cluster_dir / "uses" / bucket.name).touch()
-    bucket.mkdir(parents=True, exist_ok=True)
+    # Each step of a cluster mounts the same buckets: what is recorded already is
+    # looked at, not written again.
+    uses = os.path.join(cluster_dir, "uses")
+    if not os.path.exists(os.path.join(uses, bucket.name)):
+        os.makedirs(uses, exist_ok=True)
+        (Path(uses) / bucket.name).touch()
+    if not os.path.isdir(bucket):
+        bucket.mkdir(parents=True, exist_ok=True)
     os.utime(bucket)  # last used now: pruning counts idle time from here
     if run_key:
         record_run(bucket, run_key)
@@ -106,8 +115,11 @@ def record_run(bucket: Path, run_key: str) -> None:
     between steps (no cluster may use it between one step's down and the next's
     launch), so pruning keeps it."""
     runs = bucket_runs_dir(bucket)
+    record = runs / re.sub(r"[^A-Za-z0-9._-]", "_", run_key)
+    if os.path.exists(record):
+        return  # an earlier step of the run
     runs.mkdir(parents=True, exist_ok=True)
-    (runs / re.sub(r"[^A-Za-z0-9._-]", "_", run_key)).write_text(run_key)
+    record.write_text(run_key)
 
 
 def _staged_copy(cluster_dir: Path, target: str, src: Path) -> Path:

@@ -134,12 +134,41 @@ def upload_argv(isolation: Isolation, source: str, bucket: str) -> list[str]:
 def _bind_root(argv: list[str], targets: set[str], bind: str, private_tmp: bool = False) -> None:
     """Binds the host's entries into the new root, except /proc, /dev, mount points and
     (with `private_tmp`) /tmp; directories on the way to a mount point are fresh ones."""
-    fresh = (*_FRESH, "/tmp") if private_tmp else _FRESH
+    key = (frozenset(targets), bind, private_tmp)
+    known = _ROOTS.get(key)
+    if known is not None and all(_mtime(d) == m for d, m in known[1]):
+        argv.extend(known[0])
+        return
+    part: list[str] = []
+    listed = _list_root(part, targets, bind, (*_FRESH, "/tmp") if private_tmp else _FRESH)
+    if len(_ROOTS) >= _MAX_ROOTS:
+        _ROOTS.clear()
+    _ROOTS[key] = (tuple(part), listed)
+    argv.extend(part)
+
+
+# Every launch binds the same host entries: what _list_root made, by its targets, and
+# the directories it listed with their mtimes (adding, removing or replacing an entry
+# changes its directory's mtime, and then the list is made again).
+_ROOTS: dict[tuple[frozenset[str], str, bool], tuple[tuple[str, ...], list[tuple[str, int]]]] = {}
+_MAX_ROOTS = 256
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _list_root(argv: list[str], targets: set[str], bind: str, fresh: tuple[str, ...]) -> list[tuple[str, int]]:
+    listed: list[tuple[str, int]] = []
 
     def on_the_way(path: str) -> bool:
         return any(t.startswith(path.rstrip("/") + "/") for t in targets)
 
     def populate(host_dir: str) -> None:
+        listed.append((host_dir, _mtime(host_dir)))
         for entry in sorted(os.listdir(host_dir)):
             path = os.path.join(host_dir, entry)
             if path in fresh or path in targets:
@@ -155,6 +184,7 @@ def _bind_root(argv: list[str], targets: set[str], bind: str, private_tmp: bool 
                 argv.extend([bind, path, path])
 
     populate("/")
+    return listed
 
 
 def _visible_hidden(hidden: Iterable[str], targets: set[str]) -> list[str]:
