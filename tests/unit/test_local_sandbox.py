@@ -163,3 +163,21 @@ def test_isolation_switches_are_read_from_the_environment():
     assert (settings.local_task_network, settings.local_trusted_tasks) == (True, True)
     with pytest.raises(ConfigError, match="SKYPILOT_TEMPORAL_LOCAL_TRUSTED_TASKS"):
         Settings.from_env({**base, "SKYPILOT_TEMPORAL_LOCAL_TRUSTED_TASKS": "maybe"})
+
+
+def test_the_host_root_list_is_kept_and_made_again_when_a_listed_directory_changes(tmp_path, monkeypatch):
+    from skypilot_temporal.executors import sandbox
+
+    target = str(tmp_path / "mnt")
+    first = mounts_argv("bwrap", {target: "/srv/bucket"})
+    listed: list[str] = []
+    real_listdir = os.listdir
+    monkeypatch.setattr(sandbox.os, "listdir", lambda p: listed.append(p) or real_listdir(p))
+    assert mounts_argv("bwrap", {target: "/srv/bucket"}) == first
+    assert listed == []  # nothing changed on the way to the mount point: not listed again
+    (tmp_path / "new-entry").mkdir()
+    again = mounts_argv("bwrap", {target: "/srv/bucket"})
+    new_entry = str(tmp_path / "new-entry")
+    assert (new_entry, new_entry) in pairs(again, "--dev-bind")
+    assert (new_entry, new_entry) not in pairs(first, "--dev-bind")
+    assert "/" in listed and str(tmp_path) in listed
