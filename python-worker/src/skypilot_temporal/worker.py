@@ -106,10 +106,26 @@ def build_worker(
     return worker, housekeeper
 
 
+def _wait_children_on_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Python 3.11 waits for each subprocess the loop starts (git) in a thread of its
+    own; with a pidfd the loop itself learns that it ended. Python 3.12 does this by
+    itself where the kernel has pidfds, as this does only where it has them."""
+    if sys.version_info >= (3, 12) or not hasattr(os, "pidfd_open"):
+        return
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:
+        return  # a kernel before 5.3, or pidfds not allowed here
+    watcher = asyncio.PidfdChildWatcher()
+    watcher.attach_loop(loop)
+    asyncio.get_event_loop_policy().set_child_watcher(watcher)
+
+
 async def serve(settings: Settings, parsers: ParserPool | None = None) -> None:
     loop = asyncio.get_running_loop()
     # asyncio.to_thread (file copies, YAML reads) must not queue behind a small pool.
     loop.set_default_executor(ThreadPoolExecutor(max_workers=settings.sdk_threads))
+    _wait_children_on_loop(loop)
     client = await connect(
         settings.environ,
         interceptors=telemetry.client_interceptors(settings.environ),
@@ -155,6 +171,8 @@ def main() -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         force=True,
     )
+    # The format names no thread or process: records need not look them up.
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     try:
         settings = Settings.from_env()
     except ConfigError as err:
