@@ -183,12 +183,14 @@ class LocalExecutor:
         watch = self._status_watch.watch(job_dir)
         changed = watch[1] if watch else asyncio.Event()
         delay, last = _POLL_FIRST_S, ""
+        # Read at every wake of every running step: plain strings, made once.
+        job_path, status_path = str(job_dir), os.path.join(job_dir, "status")
         try:
             while True:
                 changed.clear()  # before reading: a change from now on wakes us
-                if not job_dir.is_dir():
+                if not os.path.isdir(job_path):
                     raise ClusterGone(f"job {job_id} on cluster {cluster_name} no longer exists")
-                status = local_job.read_text(job_dir / "status", "PENDING")
+                status = local_job.read_text(status_path, "PENDING")
                 behind = reader.drain(log)
                 if status in TERMINAL:
                     # The status is written after the last output: read the log to its end.
