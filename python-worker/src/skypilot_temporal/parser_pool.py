@@ -9,6 +9,9 @@ it does not, and it can use another core. Temporal's advice for CPU-bound work i
 process pool: this is one, and what comes back is small (a built task pickles to about
 3 KB and loads in about 20 microseconds).
 
+A finished run's checkout is removed here too: removing a tree from a thread of the
+worker has that thread and the event loop hand the GIL to each other at every file.
+
 SKYPILOT_TEMPORAL_PARSER_PROCESSES sets how many (default 1; 0 parses in the worker's
 own threads). They are forked before the worker starts any thread (`start`), so they
 share the worker's imported SkyPilot instead of importing it again. When one dies,
