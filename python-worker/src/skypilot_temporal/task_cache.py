@@ -19,9 +19,8 @@ releases its checkout.
 from __future__ import annotations
 
 import pickle
-import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,43 +50,40 @@ def pickled(task: Any) -> bytes | None:
 class TaskCache:
     def __init__(self, max_entries: int = 2048) -> None:
         self._max = max_entries
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        # Used from the event loop only (the parser processes hand their pickles back
+        # to it), so it needs no lock.
+        self._entries: OrderedDict[Key, bytes] = OrderedDict()
         # The keys of each checkout: a run's release drops its own, not a scan of all.
         self._by_checkout: dict[str, set[Key]] = {}
-        # Built and read from threads (asyncio.to_thread) as well as the loop.
-        self._lock = threading.Lock()
 
     def put(self, key: Key | None, task: bytes) -> None:
         """Keeps a task, as its pickle (see `pickled`)."""
         if key is None:
             return
-        with self._lock:
-            self._entries[key] = task
-            self._entries.move_to_end(key)
-            self._by_checkout.setdefault(key[0], set()).add(key)
-            while len(self._entries) > self._max:
-                old, _ = self._entries.popitem(last=False)
-                keys = self._by_checkout[old[0]]
-                keys.discard(old)
-                if not keys:
-                    del self._by_checkout[old[0]]
+        self._entries[key] = task
+        self._entries.move_to_end(key)
+        self._by_checkout.setdefault(key[0], set()).add(key)
+        while len(self._entries) > self._max:
+            old, _ = self._entries.popitem(last=False)
+            keys = self._by_checkout[old[0]]
+            keys.discard(old)
+            if not keys:
+                del self._by_checkout[old[0]]
 
     def get(self, key: Key | None) -> Any | None:
         """A copy of the cached task (the caller may change it), or None."""
         if key is None:
             return None
-        with self._lock:
-            data = self._entries.get(key)
-            if data is None:
-                return None
-            self._entries.move_to_end(key)
+        data = self._entries.get(key)
+        if data is None:
+            return None
+        self._entries.move_to_end(key)
         return pickle.loads(data)
 
     def forget(self, repo_dir: Path) -> None:
         """Drops every task of one checkout (its run released it)."""
-        with self._lock:
-            for key in self._by_checkout.pop(str(repo_dir), ()):
-                del self._entries[key]
+        for key in self._by_checkout.pop(str(repo_dir), ()):
+            del self._entries[key]
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -93,9 +93,10 @@ def _use_bucket(cluster_dir: Path, bucket: Path, run_key: str) -> Path:
     # Each step of a cluster mounts the same buckets: what is recorded already is
     # looked at, not written again.
     uses = os.path.join(cluster_dir, "uses")
-    if not os.path.exists(os.path.join(uses, bucket.name)):
+    mark = os.path.join(uses, bucket.name)
+    if not os.path.exists(mark):
         os.makedirs(uses, exist_ok=True)
-        (Path(uses) / bucket.name).touch()
+        os.close(os.open(mark, os.O_WRONLY | os.O_CREAT, 0o644))
     if not os.path.isdir(bucket):
         bucket.mkdir(parents=True, exist_ok=True)
     os.utime(bucket)  # last used now: pruning counts idle time from here
