@@ -121,6 +121,23 @@ def test_activities_without_output_heartbeat_the_checkpoint_alone():
     assert heartbeats({}, body)[-1] == {"job_id": 1}
 
 
+def test_a_checkpoint_that_is_not_urgent_rides_the_next_periodic_beat():
+    async def body() -> None:
+        async with Heartbeater(every_s=0.2) as hb:
+            hb.checkpoint({"job_id": 3}, urgent=False)
+            assert hb.details == {"job_id": 3}
+            await asyncio.sleep(0.1)
+            assert sent == []  # not sent on its own
+            await asyncio.sleep(0.3)
+
+    sent: list = []
+    env = ActivityEnvironment()
+    env.info = dataclasses.replace(env.info, heartbeat_timeout=None)
+    env.on_heartbeat = lambda *details: sent.append(details[0])
+    asyncio.run(env.run(body))
+    assert sent and sent[0] == {"job_id": 3}
+
+
 # What `sky launch` prints through the API server (SkyPilot 0.10, colours on): a
 # table, rich spinners rewriting their line, tree characters, the job's own lines.
 SKYPILOT_LAUNCH = (

@@ -128,7 +128,7 @@ async def test_without_isolation_tasks_are_refused_naming_the_fix(tmp_path):
     executor = LocalExecutor(tmp_path / "local", isolation=Isolation(None, problem="no bwrap"))
     sub = Submission("launch", "c1", "j1", _Task(), tmp_path)
     with pytest.raises(PermanentError) as refused:
-        await executor.submit(sub, lambda c: None, {}, lambda s: None)
+        await executor.submit(sub, lambda c, urgent=True: None, {}, lambda s: None)
     message = str(refused.value)
     assert "no bwrap" in message and "install bubblewrap" in message.lower()
     assert "SKYPILOT_TEMPORAL_LOCAL_TRUSTED_TASKS=1" in message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 
 from skypilot_temporal.executors.local_job import write_atomic
@@ -17,6 +18,18 @@ async def woken(event: asyncio.Event, within: float = 2.0) -> bool:
         return False
 
 
+async def closed(fd: int, within: float = 5.0) -> bool:
+    deadline = asyncio.get_running_loop().time() + within
+    while asyncio.get_running_loop().time() < deadline:
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}") != "anon_inode:inotify":
+                return True  # the number was closed and already reused
+        except FileNotFoundError:
+            return True
+        await asyncio.sleep(0.01)
+    return False
+
+
 async def test_a_status_written_wakes_every_waiter_of_that_job(tmp_path):
     watch = StatusWatch()
     first, second = watch.watch(tmp_path), watch.watch(tmp_path)
@@ -25,9 +38,12 @@ async def test_a_status_written_wakes_every_waiter_of_that_job(tmp_path):
     assert not await woken(first[1], within=0.2)
     write_atomic(tmp_path / "status", "RUNNING")
     assert await woken(first[1]) and await woken(second[1])
+    fd = watch._fd
     watch.unwatch(first[0])
     watch.unwatch(second[0])
     assert watch._fd == -1  # no inotify instance kept while nothing is waited on
+    # ...and the instance is closed, by a thread (a close waits for the kernel).
+    assert await closed(fd)
 
 
 async def test_a_removed_job_directory_wakes_its_waiter(tmp_path):

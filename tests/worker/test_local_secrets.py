@@ -99,7 +99,7 @@ async def submitted_by_a_worker_that_died(root: Path, repo: Path, config: dict) 
 
     dying._start = dies_before_starting  # type: ignore[method-assign]
     sub = Submission("launch", "c1", "job", parse_task(config), repo)
-    job_id = await dying.submit(sub, lambda c: None, {}, lambda s: None)
+    job_id = await dying.submit(sub, lambda c, urgent=True: None, {}, lambda s: None)
     job = root / "clusters" / "c1" / "jobs" / str(job_id)
     assert (job / "status").read_text() == "PENDING" and not (job / "started").exists()
     old = time.time() - 60

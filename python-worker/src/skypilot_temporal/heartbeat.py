@@ -42,10 +42,12 @@ class Heartbeater:
         self._every_s = every_s
         self._task: asyncio.Task[None] | None = None
 
-    def checkpoint(self, update: dict[str, Any]) -> None:
-        """Records progress and heartbeats it at once."""
+    def checkpoint(self, update: dict[str, Any], *, urgent: bool = True) -> None:
+        """Records progress and heartbeats it at once, or (not urgent) with the next
+        periodic beat."""
         self.details.update(update)
-        self._send()
+        if urgent:
+            self._send()
 
     def _send(self) -> None:
         if self._output is None:

@@ -55,8 +55,15 @@ class Submission:
 
 # Called with each chunk of log text as it arrives.
 LogSink = Callable[[str], None]
-# Called with a checkpoint to heartbeat as soon as it is known (request id, job id).
-Checkpoint = Callable[[dict[str, Any]], None]
+class Checkpoint(Protocol):
+    """Records what a later attempt needs to re-attach (request id, job id).
+
+    Sent at once by default. `urgent=False` leaves it to the next periodic heartbeat:
+    for what a later attempt can also find by itself (a job, by its deterministic
+    name), so that a step that soon ends costs no heartbeat of its own.
+    """
+
+    def __call__(self, update: dict[str, Any], *, urgent: bool = True) -> None: ...
 
 
 class Executor(Protocol):

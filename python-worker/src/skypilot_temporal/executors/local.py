@@ -143,7 +143,9 @@ class LocalExecutor:
         if provisioned:
             cdir = self.cluster_dir(sub.cluster_name)
             log(f"provisioned local cluster {sub.cluster_name} at {cdir}\n")
-        checkpoint({"job_id": job_id})
+        # A later attempt finds this job by its name (find_job) if the worker dies
+        # before the next beat: no heartbeat of its own (one RPC less per step).
+        checkpoint({"job_id": job_id}, urgent=False)
         return job_id
 
     async def provision(
@@ -160,7 +162,7 @@ class LocalExecutor:
                 job_id, provisioned = await asyncio.to_thread(self._submit, sub)
                 if provisioned:
                     log(f"provisioned local cluster {sub.cluster_name} at {self.cluster_dir(sub.cluster_name)}\n")
-                checkpoint({"job_id": job_id})
+                checkpoint({"job_id": job_id}, urgent=False)  # found by name, as for submit
             span.set_attribute("skypilot.job_id", job_id)
             # As SkyPilot's provisioning request does, this span covers the setup.
             status = await self._wait_job(sub.cluster_name, job_id, log, _secret_values(sub.task))
@@ -277,10 +279,11 @@ class LocalExecutor:
         local_job.write_atomic(job_dir / "status", "PENDING")
         # The name is written last: find_job only sees fully prepared jobs.
         local_job.write_atomic(job_dir / "name", sub.job_name)
-        if provisioned and sub.autodown_minutes is not None and not self._agent_running():
-            # The agent downs idle clusters; without one, the cluster gets its own watchdog.
+        by_agent = self._start(job_dir, _secret_values(sub.task))
+        if provisioned and sub.autodown_minutes is not None and not by_agent:
+            # The agent downs idle clusters (its answer just told that it runs); without
+            # one, the cluster gets its own watchdog.
             self._detached("autodown", str(cdir), str(sub.autodown_minutes))
-        self._start(job_dir, _secret_values(sub.task))
         return job_id, provisioned
 
     def _provision(self, cdir: Path, sub: Submission) -> None:
@@ -391,12 +394,13 @@ class LocalExecutor:
             detail = done.stderr.decode(errors="replace").strip()[-500:]
             raise PermanentError(f"file_mounts: copying into bucket {bucket.name} failed: {detail}")
 
-    def _start(self, job_dir: Path, secrets: Mapping[str, str]) -> None:
-        """Starts the job's supervisor: forked by the agent, or a process of its own
-        when no agent can be had."""
+    def _start(self, job_dir: Path, secrets: Mapping[str, str]) -> bool:
+        """Starts the job's supervisor: forked by the agent (True), or a process of its
+        own when no agent can be had (False)."""
         if self._agent_start(job_dir, secrets):
-            return
+            return True
         self._detached("run", str(job_dir), stdin=marshal.dumps(dict(secrets)))
+        return False
 
     # -- the host agent (local_job.py agent) ------------------------------------
     def _agent_start(self, job_dir: Path, secrets: Mapping[str, str]) -> bool:
