@@ -55,6 +55,8 @@ class Submission:
 
 # Called with each chunk of log text as it arrives.
 LogSink = Callable[[str], None]
+
+
 class Checkpoint(Protocol):
     """Records what a later attempt needs to re-attach (request id, job id).
 
