@@ -66,6 +66,7 @@ class WrappedWorker(WorkerProcess):
             if self.proc.poll() is not None:
                 raise RuntimeError(f"worker exited with {self.proc.returncode}:\n{self.log()}")
             time.sleep(0.1)
+        self.stop()  # not left running behind the error
         raise TimeoutError(f"worker not ready after {timeout}s:\n{self.log()}")
 
 

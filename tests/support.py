@@ -116,6 +116,7 @@ class WorkerProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"worker exited with {self.proc.returncode}:\n{self.log()}")
             time.sleep(0.1)
+        self.stop()  # not left running behind the error
         raise TimeoutError(f"worker not ready after {timeout}s:\n{self.log()}")
 
     def log(self) -> str:
