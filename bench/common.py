@@ -52,22 +52,8 @@ class WrappedWorker(WorkerProcess):
         super().__init__(env, log_path)
         self.argv = [*prefix, *argv]
 
-    def start(self, timeout: float = 60.0) -> "WrappedWorker":
-        self.starts += 1
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, cwd=self.env["SKYPILOT_TEMPORAL_WORK_DIR"],
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.log().count("worker ready") >= self.starts:
-                return self
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"worker exited with {self.proc.returncode}:\n{self.log()}")
-            time.sleep(0.1)
-        self.stop()  # not left running behind the error
-        raise TimeoutError(f"worker not ready after {timeout}s:\n{self.log()}")
+    def command(self) -> list[str]:
+        return self.argv
 
 
 @dataclass

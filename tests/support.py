@@ -100,11 +100,14 @@ class WorkerProcess:
     proc: subprocess.Popen | None = None
     starts: int = field(default=0)
 
+    def command(self) -> list[str]:
+        return [str(VENV_BIN / "skypilot-temporal-worker")]
+
     def start(self, timeout: float = 60.0) -> "WorkerProcess":
         self.starts += 1
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [str(VENV_BIN / "skypilot-temporal-worker")],
+            self.command(),
             env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             cwd=self.env.get("SKYPILOT_TEMPORAL_WORK_DIR", str(ROOT)),
         )
