@@ -89,6 +89,43 @@ def test_a_mount_covering_a_hidden_dir_replaces_the_hiding():
     assert ("/srv/bucket", "/root") in pairs(argv, "--bind")
 
 
+def test_the_workers_own_files_are_replaced_by_an_empty_device_where_the_task_would_read_them(tmp_path):
+    # Host files that exist, wherever they are: the worker's .env, a TLS key.
+    dotenv, key, in_bucket = "/etc/hostname", "/etc/passwd", "/srv/bucket-mnt/creds"
+    argv = isolated_argv(BWRAP, box(
+        binds={"/srv/bucket-mnt": "/srv/bucket"},
+        hidden_files=[dotenv, key, key,
+                      "/etc/st-no-such-file",       # gone since the worker started
+                      f"{WORK}/st-work/.env",        # in the hidden work dir already
+                      "/tmp/worker.env",             # behind the private /tmp
+                      in_bucket],                    # the task's own bucket there
+    ))
+    assert [t for s, t in pairs(argv, "--ro-bind") if s == os.devnull] == [dotenv, key]
+    # Before the task's own binds, so none of them ever lands on a task's file.
+    assert argv.index(key) < argv.index("/srv/bucket")
+
+
+def test_the_executor_hides_files_as_files_and_directories_as_directories(tmp_path):
+    secret_file, secret_dir = tmp_path / "worker.env", tmp_path / "keys"
+    secret_file.write_text("HF_TOKEN=x\n")
+    secret_dir.mkdir()
+    ex = LocalExecutor(tmp_path / "work" / "local", hide=[tmp_path / "work", secret_file, secret_dir],
+                       isolation=BWRAP)
+    assert ex._hidden_files == (str(secret_file),)
+    assert set(ex._hidden) == {str(tmp_path / "work" / "local"), str(tmp_path / "work"), str(secret_dir)}
+
+
+def test_paths_to_hide_are_absolute_and_the_env_file_read_is_recorded(tmp_path):
+    dotenv = tmp_path / "worker.env"
+    dotenv.write_text("SKYPILOT_TEMPORAL_LOCAL_HIDE=/srv/keys:~/more:/etc/temporal/client.key\n")
+    settings = Settings.from_env({"SKYPILOT_TEMPORAL_ENV_FILE": str(dotenv)})
+    assert settings.env_file == dotenv
+    assert settings.local_hide == (Path("/srv/keys"), Path.home() / "more", Path("/etc/temporal/client.key"))
+    assert Settings.from_env({"SKYPILOT_TEMPORAL_ENV_FILE": str(tmp_path / "none")}).env_file is None
+    with pytest.raises(ConfigError, match=r"SKYPILOT_TEMPORAL_LOCAL_HIDE: 'keys' is not an absolute path"):
+        Settings.from_env({"SKYPILOT_TEMPORAL_ENV_FILE": "/nonexistent", "SKYPILOT_TEMPORAL_LOCAL_HIDE": "/srv:keys"})
+
+
 def test_trusted_mounts_only_never_bind_over_a_missing_host_path():
     argv = mounts_argv("bwrap", {"/data": "/tmp/bucket"})
     assert argv[-3:] == ["--bind", "/tmp/bucket", "/data"]

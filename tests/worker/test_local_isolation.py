@@ -225,6 +225,62 @@ async def test_network_is_off_by_default_and_on_with_the_switch(
     assert "CONNECTED to the Temporal server" in on.steps[0].log_tail
 
 
+# Prints what it can read of each file it is given.
+READS_FILES = """name: reads
+run: |
+  set -euo pipefail
+  for f in $FILES; do
+    if text=$(cat "$f" 2>/dev/null) && [ -n "$text" ]; then echo "READ $f: $text"; else echo "HIDDEN $f"; fi
+  done
+"""
+
+
+async def test_the_workers_own_settings_and_credential_files_are_hidden(
+    client, tmp_path: Path, worker_factory
+):
+    # Where an operator may keep them: outside HOME, the work dir and /tmp.
+    where = Path(tempfile.mkdtemp(prefix="worker-files-", dir="/var/tmp"))
+    try:
+        canary = f"CANARY-{uuid.uuid4().hex[:12]}"
+        dotenv, key, cert, profile_key = (where / n for n in ("worker.env", "client.key", "client.pem", "profile.key"))
+        dotenv.write_text(f"WANDB_API_KEY={canary}-env\n")
+        for path in (key, cert, profile_key):
+            path.write_text(f"{canary}-{path.name}\n")
+        profile = where / "temporal.toml"
+        profile.write_text(f'[profile.default.tls]\ndisabled = true\nclient_key_path = "{profile_key}"\n')
+        keys = where / "keys"
+        keys.mkdir()
+        (keys / "cloud.json").write_text(f"{canary}-cloud\n")
+        public = where / "public.txt"
+        public.write_text("not a secret\n")
+        _, queue, _ = worker_factory(
+            "files", SKYPILOT_TEMPORAL_ENV_FILE=str(dotenv), TEMPORAL_CONFIG_FILE=str(profile),
+            # TLS off for the dev server; the worker hides what the settings name anyway.
+            TEMPORAL_TLS="false", TEMPORAL_TLS_CLIENT_KEY_PATH=str(key), TEMPORAL_TLS_CLIENT_CERT_PATH=str(cert),
+            SKYPILOT_TEMPORAL_LOCAL_HIDE=str(keys),
+        )
+        hidden = [dotenv, key, cert, profile, profile_key, keys / "cloud.json"]
+        repo = make_git_repo(tmp_path / "reads", files={"reads.yaml": READS_FILES})
+        handle = await start(client, pipeline_input(repo, steps=one_step("reads.yaml"), envs_override={
+            "FILES": " ".join(str(p) for p in [*hidden, public])}), queue)
+        result = await handle.result()
+
+        log_tail = result.steps[0].log_tail
+        for path in hidden:
+            assert f"HIDDEN {path}" in log_tail, log_tail
+        assert f"READ {public}: not a secret" in log_tail, log_tail
+        assert canary not in (await handle.fetch_history()).to_json()
+        # Hidden from the task only: the files are as they were.
+        assert dotenv.read_text() == f"WANDB_API_KEY={canary}-env\n"
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
+    record(HOSTILE, {"input": "job reads the worker's .env, its Temporal TLS key and profile, and a path the operator hides",
+                     "where refused": "inside the task (sandbox.py: each file bound over by an empty device, "
+                                      "SKYPILOT_TEMPORAL_LOCAL_HIDE's directory empty)",
+                     "message": "(run completed) HIDDEN for each; a file beside them still READ",
+                     "what ran": "the job ran in its sandbox; no value of those files in the run's history"})
+
+
 def path_without_bwrap(tmp_path: Path) -> str:
     """A PATH with the worker's tools (python, git, bash, ...) but no bwrap."""
     bin_dir = tmp_path / "bin-without-bwrap"

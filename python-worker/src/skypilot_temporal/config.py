@@ -45,13 +45,32 @@ def parse_env_file(text: str) -> dict[str, str]:
     return values
 
 
+def env_file(environ: Mapping[str, str]) -> Path:
+    """The .env file the worker reads: SKYPILOT_TEMPORAL_ENV_FILE or ./.env."""
+    return Path(environ.get("SKYPILOT_TEMPORAL_ENV_FILE", ".env"))
+
+
 def load_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The process environment over the .env file (SKYPILOT_TEMPORAL_ENV_FILE or ./.env)."""
     env = dict(os.environ if environ is None else environ)
-    path = Path(env.get("SKYPILOT_TEMPORAL_ENV_FILE", ".env"))
+    path = env_file(env)
     if path.is_file():
         return {**parse_env_file(path.read_text()), **env}
     return env
+
+
+def _absolute_paths(env: Mapping[str, str], key: str) -> tuple[Path, ...]:
+    """A list of absolute paths, separated by ':' as in PATH; `~` is expanded."""
+    paths = []
+    for entry in env.get(key, "").split(os.pathsep):
+        entry = entry.strip()
+        if not entry:
+            continue
+        path = Path(entry).expanduser()
+        if not path.is_absolute():
+            raise ConfigError(f"{key}: {entry!r} is not an absolute path (separate paths with ':')")
+        paths.append(path)
+    return tuple(paths)
 
 
 def _int(env: Mapping[str, str], key: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
@@ -105,12 +124,19 @@ class Settings:
     # Local executor: isolated tasks may use the host's network; tasks run unsandboxed.
     local_task_network: bool = False
     local_trusted_tasks: bool = False
+    # Local executor: more host files and directories isolated tasks must not see
+    # (SKYPILOT_TEMPORAL_LOCAL_HIDE), besides the work dir, HOME and credential_files.
+    local_hide: tuple[Path, ...] = ()
+    # The .env file the settings were read from (absolute), if there was one.
+    env_file: Path | None = None
     # Run the workflow code in Temporal's sandbox (worker.workflow_runner says why it is off).
     workflow_sandbox: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         env = load_environment(environ)
+        # The file read: named by the process environment, not by the file itself.
+        dotenv = env_file(os.environ if environ is None else environ)
         executor = env.get("SKYPILOT_TEMPORAL_EXECUTOR", "skypilot") or "skypilot"
         if executor not in EXECUTORS:
             raise ConfigError(
@@ -143,5 +169,7 @@ class Settings:
             environ=env,
             local_task_network=_flag(env, "SKYPILOT_TEMPORAL_LOCAL_TASK_NETWORK"),
             local_trusted_tasks=_flag(env, "SKYPILOT_TEMPORAL_LOCAL_TRUSTED_TASKS"),
+            local_hide=_absolute_paths(env, "SKYPILOT_TEMPORAL_LOCAL_HIDE"),
+            env_file=dotenv.resolve() if dotenv.is_file() else None,
             workflow_sandbox=_flag(env, "SKYPILOT_TEMPORAL_WORKFLOW_SANDBOX"),
         )

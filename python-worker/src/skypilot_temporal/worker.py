@@ -19,6 +19,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from skypilot_temporal.activities import PipelineActivities
 from skypilot_temporal.config import ConfigError, Settings
 from skypilot_temporal.connect import connect
+from skypilot_temporal.credential_files import credential_files
 from skypilot_temporal.executors.base import Executor
 from skypilot_temporal import telemetry
 from skypilot_temporal.branch_workflow import SkyPilotBranchWorkflow
@@ -39,11 +40,16 @@ def make_executor(settings: Settings) -> tuple[Executor, str]:
     if settings.executor == "local":
         from skypilot_temporal.executors.local import LocalExecutor
 
-        # Tasks never see the work dir (other runs' clusters, buckets, checkouts) nor
-        # the worker's HOME (SkyPilot and SSH credentials).
+        # Tasks never see the work dir (other runs' clusters, buckets, checkouts), the
+        # worker's HOME (SkyPilot and SSH credentials), the files holding its own
+        # settings and credentials, nor what the operator names.
+        for path in settings.local_hide:
+            if not os.path.lexists(path):
+                log.warning("SKYPILOT_TEMPORAL_LOCAL_HIDE: %s does not exist (nothing to hide)", path)
         executor = LocalExecutor(
             settings.work_dir / "local",
-            hide=(settings.work_dir, Path.home()),
+            hide=(settings.work_dir, Path.home(), *settings.local_hide,
+                  *credential_files(settings.environ, settings.env_file)),
             network=settings.local_task_network,
             trusted=settings.local_trusted_tasks,
         )

@@ -75,14 +75,19 @@ class LocalExecutor:
         trusted: bool = False,
         isolation: sandbox.Isolation | None = None,
     ) -> None:
-        """`hide`: host directories tasks must not see besides `root` (the worker's
-        work dir and HOME). `network`: isolated tasks share the host's network.
-        `trusted`: tasks run unsandboxed, with the worker's privileges."""
+        """`hide`: host directories and files tasks must not see besides `root` (the
+        worker's work dir and HOME, its credential files). `network`: isolated tasks
+        share the host's network. `trusted`: tasks run unsandboxed, with the worker's
+        privileges."""
         self.root = root
         self.network = network
         self.trusted = trusted
         self.isolation = isolation or sandbox.probe()
-        self._hidden = tuple(os.path.realpath(p) for p in (root, *hide))
+        hidden = [os.path.realpath(p) for p in (root, *hide)]
+        # A directory is replaced by an empty one; a file by an empty device (a path
+        # that does not exist yet is taken for a directory, as the work dir may be).
+        self._hidden_files = tuple(p for p in hidden if os.path.lexists(p) and not os.path.isdir(p))
+        self._hidden = tuple(p for p in hidden if p not in self._hidden_files)
         # The system's bash: one under a hidden directory (the worker's HOME) would not
         # be there for an isolated task.
         self._bash = shutil.which("bash", path=os.defpath) or shutil.which("bash") or "/bin/bash"
@@ -351,7 +356,7 @@ class LocalExecutor:
         binds = {_sandbox_path(home, m.target): str(m.source) for m in mounts}
         box = sandbox.Box(
             home=str(home), tmp=str(cdir / "tmp"), cwd=cwd, binds=binds,
-            hidden=self._hidden, network=self.network,
+            hidden=self._hidden, hidden_files=self._hidden_files, network=self.network,
         )
         try:
             return [*sandbox.isolated_argv(self.isolation, box), "--"]

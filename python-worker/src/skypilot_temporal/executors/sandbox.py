@@ -6,7 +6,8 @@ read-only binds of the host's entries. Writable: the cluster's home, a private /
 (a directory of the cluster) and what the task mounts. Hidden behind empty read-only
 directories: the worker's work dir (other clusters, buckets, checkouts), the worker
 user's HOME (credentials), and /run, whose sockets (D-Bus, container runtimes) a
-read-only mount does not protect.
+read-only mount does not protect. Hidden behind an empty device: the files holding the
+worker's own settings and credentials, wherever they are (credential_files.py).
 
 A mount point such as /data must not touch the host's real /data, nor create an empty
 /data on the host: only directories on the way to a mount point are fresh directories
@@ -77,6 +78,8 @@ class Box:
     binds: Mapping[str, str] = field(default_factory=dict)
     # Host directories the task must not see (replaced by empty read-only directories).
     hidden: Iterable[str] = ()
+    # Host files the task must not read (replaced by an empty device, /dev/null).
+    hidden_files: Iterable[str] = ()
     network: bool = False
 
 
@@ -99,6 +102,9 @@ def isolated_argv(isolation: Isolation, box: Box) -> list[str]:
         argv += ["--tmpfs", path]
     if box.network:
         argv += _resolver_binds(hidden)
+    # Before the task's binds: a file below one of them is the task's own, not the host's.
+    for path in _visible_files(box.hidden_files, [*_FRESH, *shadowed, *targets]):
+        argv += ["--ro-bind", os.devnull, path]
     # Parents before children, so a nested mount point lands inside its parent mount.
     for target in sorted(binds, key=_depth):
         argv += ["--bind", binds[target], target]
@@ -197,6 +203,17 @@ def _visible_hidden(hidden: Iterable[str], targets: set[str]) -> list[str]:
         if any(path == t or path.startswith(t.rstrip("/") + "/") for t in targets):
             continue  # a mount of the task covers it
         out.append(path)
+    return out
+
+
+def _visible_files(files: Iterable[str], covered: list[str]) -> list[str]:
+    """Hidden files the task would otherwise read: not below a directory that is fresh,
+    private, hidden or the task's own, and still there (a bind needs its target)."""
+    out = []
+    for path in files:
+        path = os.path.normpath(path)
+        if not _under_any(path, covered) and os.path.lexists(path) and path not in out:
+            out.append(path)
     return out
 
 
