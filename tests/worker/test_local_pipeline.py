@@ -109,3 +109,17 @@ async def test_history_keeps_only_a_bounded_log_tail(
     assert len(tail.encode()) <= 8 * 1024
     history = await handle.fetch_history()
     assert len(history.to_json()) < 200_000
+
+
+async def test_a_task_asking_for_several_nodes_runs_once_and_says_so(
+    client, local_worker, task_queue, tmp_path: Path, work_dir: Path
+):
+    multi = ("name: multi\nnum_nodes: 3\nrun: |\n  set -euo pipefail\n"
+             "  echo \"node $SKYPILOT_NODE_RANK of $SKYPILOT_NUM_NODES\"\n")
+    repo = make_git_repo(tmp_path / "multi", files={"multi.yaml": multi})
+    steps = [pb.PipelineStep(name="multi", task_yaml="multi.yaml", kind=pb.STEP_KIND_LAUNCH)]
+    result = await (await start(client, pipeline_input(repo, steps=steps), task_queue)).result()
+    tail = result.steps[0].log_tail
+    assert "num_nodes is 3: a local cluster is one node, so the task runs once, as node 0 of 1" in tail, tail
+    assert tail.count("node 0 of 1") == 2, tail  # the note, and the one run of the task
+    assert clusters(work_dir) == []

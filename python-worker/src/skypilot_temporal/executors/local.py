@@ -147,7 +147,7 @@ class LocalExecutor:
             span.set_attribute("skypilot.job_id", job_id)
         if provisioned:
             cdir = self.cluster_dir(sub.cluster_name)
-            log(f"provisioned local cluster {sub.cluster_name} at {cdir}\n")
+            log(f"provisioned local cluster {sub.cluster_name} at {cdir}\n{_one_node_note(sub.task)}")
         # A later attempt finds this job by its name (find_job) if the worker dies
         # before the next beat: no heartbeat of its own (one RPC less per step).
         checkpoint({"job_id": job_id}, urgent=False)
@@ -166,7 +166,8 @@ class LocalExecutor:
             if job_id is None:
                 job_id, provisioned = await asyncio.to_thread(self._submit, sub)
                 if provisioned:
-                    log(f"provisioned local cluster {sub.cluster_name} at {self.cluster_dir(sub.cluster_name)}\n")
+                    cdir = self.cluster_dir(sub.cluster_name)
+                    log(f"provisioned local cluster {sub.cluster_name} at {cdir}\n{_one_node_note(sub.task)}")
                 checkpoint({"job_id": job_id}, urgent=False)  # found by name, as for submit
             span.set_attribute("skypilot.job_id", job_id)
             # As SkyPilot's provisioning request does, this span covers the setup.
@@ -524,6 +525,16 @@ def _sandbox_path(home: Path, target: str) -> str:
 
 def _under(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _one_node_note(task: Any) -> str:
+    """A local cluster is one node: a task that asks for more runs once, as node 0 of 1
+    (SKYPILOT_NUM_NODES=1), and its log says so rather than letting it look distributed."""
+    nodes = getattr(task, "num_nodes", 1) or 1
+    if nodes <= 1:
+        return ""
+    return (f"num_nodes is {nodes}: a local cluster is one node, so the task runs once, "
+            "as node 0 of 1 (SKYPILOT_NUM_NODES=1)\n")
 
 
 def _secret_values(task: Any) -> dict[str, str]:
