@@ -102,8 +102,9 @@ class LocalExecutor:
             )
         elif self.isolation.available:
             log.info(
-                "local tasks run isolated by %s, network %s", self.isolation.bwrap,
+                "local tasks run isolated by %s, network %s%s", self.isolation.bwrap,
                 "shared with the host" if network else "off",
+                f"; files hidden from them: {', '.join(self._hidden_files)}" if self._hidden_files else "",
             )
         else:
             self._refusal = (
