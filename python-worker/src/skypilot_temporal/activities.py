@@ -53,10 +53,12 @@ log = logging.getLogger("skypilot_temporal")
 class PipelineActivities:
     def __init__(
         self, settings: Settings, executor: Executor, endpoint: str = "", in_use: InUse | None = None,
-        parsers: ParserPool | None = None,
+        parsers: ParserPool | None = None, placement_queue: str = "",
     ) -> None:
         self.settings = settings
         self.executor = executor
+        # Where the activities of a run this worker clones go next (placement.py).
+        self.placement_queue = placement_queue
         # Checkouts in use by running activities: housekeeping leaves them alone.
         self.in_use = in_use if in_use is not None else InUse()
         # The SkyPilot endpoint this worker's SDK talks to (fixed for the process).
@@ -120,6 +122,7 @@ class PipelineActivities:
             task_names=names,
             pipeline=json_format.MessageToDict(spec, preserving_proto_field_name=True) if spec else None,
             pipeline_file=source,
+            task_queue=self.placement_queue,
         )
 
     # -- launch / exec ----------------------------------------------------------

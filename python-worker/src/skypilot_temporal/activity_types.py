@@ -42,6 +42,9 @@ class CloneResult:
     # the file; None when the run uses its own steps or the default pipeline.
     pipeline: dict | None = None
     pipeline_file: str = ""
+    # Where the run's later activities go (placement.py): the task queue of the work
+    # dir this worker shares, where a local cluster lives; "" for any worker of the run's.
+    task_queue: str = ""
 
 
 @dataclass

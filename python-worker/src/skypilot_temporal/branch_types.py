@@ -40,6 +40,8 @@ class RunContext:
     autodown_minutes: int | None
     retry_until_up: bool
     teardown_timeout_s: int
+    # Where the run's activities go (the clone's CloneResult.task_queue; "" = the run's).
+    task_queue: str = ""
 
     def step_input(self, step: str, cluster_name: str, job_name: str, task_yaml: str, launch: bool,
                    step_envs: dict[str, str]) -> StepInput:

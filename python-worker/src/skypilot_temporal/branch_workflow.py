@@ -71,6 +71,7 @@ class SkyPilotBranchWorkflow:
     @workflow.run
     async def run(self, inp: BranchInput) -> BranchResult:
         self._clusters = Clusters(inp.run.api_server_endpoint, inp.run.teardown_timeout_s)
+        self._clusters.task_queue = inp.run.task_queue
         self._progress.clusters[:] = [inp.cluster_name]
         self._progress.steps_total = len(inp.steps) + len(inp.after)
         result = BranchResult(index=inp.index, ok=True)
@@ -108,6 +109,7 @@ class SkyPilotBranchWorkflow:
                 outcome = await run_step(
                     _step_input(inp, st), st.kind, st.timeout_s, st.heartbeat_timeout_s,
                     f"{st.name} [{inp.label}]: {st.kind} {st.task_yaml} on {inp.cluster_name}",
+                    inp.run.task_queue,
                 )
             except (ActivityError, ApplicationError) as err:
                 if is_cancellation(err):

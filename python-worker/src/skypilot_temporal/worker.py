@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import os
@@ -25,6 +26,7 @@ from skypilot_temporal import telemetry
 from skypilot_temporal.branch_workflow import SkyPilotBranchWorkflow
 from skypilot_temporal.housekeeping import Housekeeper, InUse
 from skypilot_temporal.parser_pool import ParserPool
+from skypilot_temporal.placement import work_dir_queue
 from skypilot_temporal.workflow import SkyPilotWorkflow
 
 log = logging.getLogger("skypilot_temporal.worker")
@@ -81,12 +83,15 @@ def workflow_runner(sandboxed: bool = True) -> WorkflowRunner:
     )
 
 
-def build_worker(
+def build_workers(
     client: Client, settings: Settings, parsers: ParserPool | None = None
-) -> tuple[Worker, Housekeeper]:
+) -> tuple[list[Worker], Housekeeper]:
+    """The worker of the task queue (workflows and activities) and, on the local
+    executor, one more for the queue of its work dir (activities only; placement.py)."""
     executor, endpoint = make_executor(settings)
     in_use = InUse()
-    activities = PipelineActivities(settings, executor, endpoint, in_use, parsers)
+    placement = work_dir_queue(settings.task_queue, settings.work_dir / "local") if settings.executor == "local" else ""
+    activities = PipelineActivities(settings, executor, endpoint, in_use, parsers, placement)
     housekeeper = Housekeeper(
         settings.work_dir, client, in_use,
         every_s=settings.housekeeping_seconds,
@@ -96,20 +101,27 @@ def build_worker(
         executor_runs=getattr(executor, "run_keys", None),
         clusters_up=getattr(executor, "clusters_up", None),
     )
-    worker = Worker(
-        client,
-        task_queue=settings.task_queue,
-        workflows=[SkyPilotWorkflow, SkyPilotBranchWorkflow],
+    common = dict(
         activities=activities.all(),
         max_concurrent_activities=settings.max_concurrent_activities,
-        workflow_runner=workflow_runner(settings.workflow_sandbox),
         graceful_shutdown_timeout=timedelta(seconds=GRACEFUL_S),
         # Cancellation reaches an activity only with a heartbeat response: send them
         # often (the SDK would otherwise wait up to 0.8 x the heartbeat timeout).
         max_heartbeat_throttle_interval=timedelta(seconds=settings.heartbeat_throttle_seconds),
         default_heartbeat_throttle_interval=timedelta(seconds=settings.heartbeat_throttle_seconds),
     )
-    return worker, housekeeper
+    workers = [Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=[SkyPilotWorkflow, SkyPilotBranchWorkflow],
+        workflow_runner=workflow_runner(settings.workflow_sandbox),
+        **common,
+    )]
+    if placement:
+        # Every activity, not only the ones runs send here: a run that began before
+        # this worker had the queue still finds its activities on the run's queue.
+        workers.append(Worker(client, task_queue=placement, **common))
+    return workers, housekeeper
 
 
 def _wait_children_on_loop(loop: asyncio.AbstractEventLoop) -> None:
@@ -137,19 +149,23 @@ async def serve(settings: Settings, parsers: ParserPool | None = None) -> None:
         interceptors=telemetry.client_interceptors(settings.environ),
         runtime=telemetry.runtime(settings.environ),
     )
-    worker, housekeeper = build_worker(client, settings, parsers)
+    workers, housekeeper = build_workers(client, settings, parsers)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     log.info(
-        "worker ready: task queue %s, executor %s, namespace %s%s%s%s",
-        settings.task_queue, settings.executor, client.namespace,
+        "worker ready: task queue %s%s, executor %s, namespace %s%s%s%s",
+        settings.task_queue,
+        f" (and {workers[1].task_queue} for the runs on its work dir)" if len(workers) > 1 else "",
+        settings.executor, client.namespace,
         ", workflows in Temporal's sandbox" if settings.workflow_sandbox else "",
         ", tracing on" if telemetry.tracing_enabled(settings.environ) else "",
         f", metrics on http://{settings.environ[telemetry.METRICS_ADDRESS]}/metrics"
         if settings.environ.get(telemetry.METRICS_ADDRESS) else "",
     )
-    async with worker:
+    async with contextlib.AsyncExitStack() as running:
+        for worker in workers:
+            await running.enter_async_context(worker)
         # Everything allocated so far (SkyPilot's and the SDK's modules, the worker
         # itself) lives as long as the process: the collector need not scan it again
         # on every full collection (docs/benchmarks.md, section 6).
@@ -161,7 +177,8 @@ async def serve(settings: Settings, parsers: ParserPool | None = None) -> None:
         # running and the next worker re-attaches to them.
         log.info("stopping: draining the worker")
         try:
-            await asyncio.wait_for(asyncio.shield(worker.shutdown()), DRAIN_LIMIT_S)
+            drain = asyncio.gather(*(w.shutdown() for w in workers))
+            await asyncio.wait_for(asyncio.shield(drain), DRAIN_LIMIT_S)
         except asyncio.TimeoutError:
             log.error("the worker did not drain within %s s (a workflow it cannot evict); "
                       "exiting anyway: jobs keep running and the next worker re-attaches",

@@ -123,6 +123,8 @@ class SkyPilotWorkflow:
             self._set_phase(PHASE_CLONE)
             clone = await self._clone(inp, run_key)
             self._result.commit = clone.commit
+            # From now on every activity goes where the run's clusters can live.
+            self._clusters.task_queue = clone.task_queue
             if plan is None:
                 steps = None
                 if clone.pipeline is not None:
@@ -130,7 +132,7 @@ class SkyPilotWorkflow:
                 plan = build_plan(inp, info.workflow_id, info.run_id, steps, clone.pipeline_file)
                 self._progress.planned(plan)
             self._set_phase(PHASE_RUNNING)
-            ctx = _context(inp, options, clone.commit, run_key)
+            ctx = _context(inp, options, clone, run_key)
             await self._run_graph(plan, ctx)
             await self._clusters.wait()
         except BaseException as err:
@@ -223,7 +225,8 @@ class SkyPilotWorkflow:
 
             async def provision() -> None:
                 await run_step(self._input(plan, st, ctx), "provision", st.timeout_s, st.heartbeat_timeout_s,
-                               f"{st.name}: provision {cluster} ahead ({st.task_yaml}, setup only)")
+                               f"{st.name}: provision {cluster} ahead ({st.task_yaml}, setup only)",
+                               ctx.task_queue)
                 ready.append(workflow.now())
 
             ahead = asyncio.ensure_future(provision())
@@ -240,7 +243,7 @@ class SkyPilotWorkflow:
             inp = self._input(plan, st, ctx)
             inp.skip_setup = ahead is not None
             outcome = await run_step(inp, kind, st.timeout_s, st.heartbeat_timeout_s,
-                                     f"{st.name}: {kind} {st.task_yaml} on {cluster}")
+                                     f"{st.name}: {kind} {st.task_yaml} on {cluster}", ctx.task_queue)
         except (ActivityError, ApplicationError) as err:
             if is_cancellation(err):
                 raise
@@ -448,11 +451,11 @@ async def _verdict(handle: workflow.ChildWorkflowHandle, won: bool) -> None:
         workflow.logger.info("branch %s did not take its verdict: %s", handle.id, err)
 
 
-def _context(inp: pb.SkyPilotWorkflowInput, options, commit: str, run_key: str) -> RunContext:
+def _context(inp: pb.SkyPilotWorkflowInput, options, clone: CloneResult, run_key: str) -> RunContext:
     return RunContext(
         repo_url=inp.repo_url,
         branch=inp.branch,
-        commit=commit,
+        commit=clone.commit,
         run_key=run_key,
         envs_override=dict(inp.envs_override),
         secret_env_names=list(inp.secret_env_names),
@@ -460,4 +463,5 @@ def _context(inp: pb.SkyPilotWorkflowInput, options, commit: str, run_key: str) 
         autodown_minutes=options.autodown_minutes,
         retry_until_up=options.retry_until_up,
         teardown_timeout_s=options.teardown_timeout_s,
+        task_queue=clone.task_queue,
     )

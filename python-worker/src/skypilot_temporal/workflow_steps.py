@@ -51,9 +51,10 @@ BUDGET_GRACE_S = 60
 
 
 async def run_step(
-    inp: StepInput, kind: str, timeout_s: int, heartbeat_s: int, summary: str
+    inp: StepInput, kind: str, timeout_s: int, heartbeat_s: int, summary: str, task_queue: str = ""
 ) -> StepOutcome | ProvisionOutcome:
-    """Runs a launch, exec or provision activity within the step's whole budget.
+    """Runs a launch, exec or provision activity within the step's whole budget, on
+    `task_queue` ("": the run's own).
 
     Cancelling the caller cancels the activity and waits for it to cancel its job.
     A budget that runs out does the same, then raises StepTimedOut.
@@ -68,6 +69,7 @@ async def run_step(
         retry_policy=STEP_RETRY,
         cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
         summary=summary,
+        task_queue=task_queue or None,
     )
     try:
         # The budget spans every attempt: a timer here, not a per-attempt timeout.
@@ -103,6 +105,8 @@ class Clusters:
         self.left: dict[str, str] = {}
         self.downed: list[str] = []
         self.on_change: Callable[[], None] = lambda: None
+        # Where the downs go: where the run's clusters live (placement.py); "" = the run's queue.
+        self.task_queue = ""
 
     def started(self, cluster: str) -> None:
         """Recorded before a launch: a launch that fails midway may leave it up."""
@@ -127,6 +131,7 @@ class Clusters:
                 heartbeat_timeout=SHORT_HEARTBEAT,
                 retry_policy=DOWN_RETRY,
                 summary=f"down {cluster}",
+                task_queue=self.task_queue or None,
             )
         except ActivityError as err:
             cause = err.cause
