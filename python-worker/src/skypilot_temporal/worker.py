@@ -90,7 +90,9 @@ def build_workers(
     executor, one more for the queue of its work dir (activities only; placement.py)."""
     executor, endpoint = make_executor(settings)
     in_use = InUse()
-    placement = work_dir_queue(settings.task_queue, settings.work_dir / "local") if settings.executor == "local" else ""
+    placement = ""
+    if settings.executor == "local":
+        placement = work_dir_queue(settings.task_queue, settings.work_dir / "local")
     activities = PipelineActivities(settings, executor, endpoint, in_use, parsers, placement)
     housekeeper = Housekeeper(
         settings.work_dir, client, in_use,
