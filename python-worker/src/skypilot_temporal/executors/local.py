@@ -147,8 +147,7 @@ class LocalExecutor:
             job_id, provisioned = await asyncio.to_thread(self._submit, sub)
             span.set_attribute("skypilot.job_id", job_id)
         if provisioned:
-            cdir = self.cluster_dir(sub.cluster_name)
-            log(f"provisioned local cluster {sub.cluster_name} at {cdir}\n{_one_node_note(sub.task)}")
+            log(self._provisioned_line(sub))
         # A later attempt finds this job by its name (find_job) if the worker dies
         # before the next beat: no heartbeat of its own (one RPC less per step).
         checkpoint({"job_id": job_id}, urgent=False)
@@ -167,8 +166,7 @@ class LocalExecutor:
             if job_id is None:
                 job_id, provisioned = await asyncio.to_thread(self._submit, sub)
                 if provisioned:
-                    cdir = self.cluster_dir(sub.cluster_name)
-                    log(f"provisioned local cluster {sub.cluster_name} at {cdir}\n{_one_node_note(sub.task)}")
+                    log(self._provisioned_line(sub))
                 checkpoint({"job_id": job_id}, urgent=False)  # found by name, as for submit
             span.set_attribute("skypilot.job_id", job_id)
             # As SkyPilot's provisioning request does, this span covers the setup.
@@ -272,6 +270,12 @@ class LocalExecutor:
         return local_prune.run_keys(self.root)
 
     # -- helpers (run in threads: they copy files and wait for processes) --------
+    def _provisioned_line(self, sub: Submission) -> str:
+        """The step's first log line on a new cluster (and, for a task asking for
+        several nodes, that it runs on one)."""
+        return (f"provisioned local cluster {sub.cluster_name} at {self.cluster_dir(sub.cluster_name)}\n"
+                f"{_one_node_note(sub.task)}")
+
     def _submit(self, sub: Submission) -> tuple[int, bool]:
         cdir = self.cluster_dir(sub.cluster_name)
         provisioned = False
