@@ -30,11 +30,11 @@ from pathlib import Path
 from common import SLEEP_ONLY_TASKS, make_git_repo, stop_leftovers
 from temporalio.testing import ActivityEnvironment
 
-from skypilot_temporal.activities import PipelineActivities
-from skypilot_temporal.activity_types import CloneInput, DownInput, StepInput
-from skypilot_temporal.config import Settings
-from skypilot_temporal.housekeeping import InUse
-from skypilot_temporal.parser_pool import ParserPool
+from skypilot_temporal.activities.pipeline_activities import PipelineActivities
+from skypilot_temporal.contract.activity_types import CloneInput, DownInput, StepInput
+from skypilot_temporal.config.settings import Settings
+from skypilot_temporal.tasks.housekeeping import InUse
+from skypilot_temporal.tasks.parser_pool import ParserPool
 from skypilot_temporal.worker import make_executor
 
 

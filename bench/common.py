@@ -38,7 +38,7 @@ from support import (  # noqa: E402
 from temporalio.api.enums.v1 import EventType  # noqa: E402
 from temporalio.client import Client, WorkflowHandle  # noqa: E402
 
-from skypilot_temporal.contract import data_converter  # noqa: E402
+from skypilot_temporal.contract.names import data_converter  # noqa: E402
 
 
 BENCH = Path(__file__).resolve().parent

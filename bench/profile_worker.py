@@ -133,7 +133,7 @@ def _name_os_threads() -> None:
 
 
 def _mark_activities() -> None:
-    from skypilot_temporal.activities import PipelineActivities
+    from skypilot_temporal.activities.pipeline_activities import PipelineActivities
 
     for name in ("run_git_clone", "run_sky_launch", "run_sky_exec", "run_sky_down"):
         original = getattr(PipelineActivities, name)

@@ -38,7 +38,7 @@ from pipeline_helpers import pipeline_input, start  # noqa: E402
 from support import WorkerProcess, make_git_repo, start_dev_server, stop_process, worker_env  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 
-from skypilot_temporal.contract import data_converter  # noqa: E402
+from skypilot_temporal.contract.names import data_converter  # noqa: E402
 from skypilot_temporal.v1 import pipeline_pb2 as pb  # noqa: E402
 
 TASKS = Path(__file__).parent / "real_skypilot_tasks"

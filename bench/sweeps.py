@@ -20,7 +20,7 @@ from common import cpu_seconds, local_stack, proc_status_kib, table
 from pipeline_helpers import pipeline_input, start
 from support import make_git_repo
 
-from skypilot_temporal.contract import BRANCH_WORKFLOW_TYPE
+from skypilot_temporal.contract.names import BRANCH_WORKFLOW_TYPE
 
 # Temporal's defaults: past these the server logs a warning for the workflow.
 WARN_EVENTS = 10_240

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from support import DevServer, WorkerProcess, make_git_repo, start_dev_server, stop_process, worker_env  # noqa: E402
 
-from skypilot_temporal.contract import data_converter  # noqa: E402
+from skypilot_temporal.contract.names import data_converter  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -29,8 +29,8 @@ from support import DevServer, WorkerProcess, free_port, make_git_repo, start_de
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import CancelledError
 
-from skypilot_temporal.contract import data_converter
-from skypilot_temporal.pipeline import default_cluster_prefix
+from skypilot_temporal.contract.names import data_converter
+from skypilot_temporal.pipeline.plan import default_cluster_prefix
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 STEPS = ("preprocess", "train", "eval")

@@ -11,7 +11,7 @@ from typing import Any
 from google.protobuf import json_format
 from temporalio.client import Client, WorkflowHandle
 
-from skypilot_temporal.contract import PROGRESS_QUERY, WORKFLOW_TYPE
+from skypilot_temporal.contract.names import PROGRESS_QUERY, WORKFLOW_TYPE
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 BUCKET_ENV = {"DATA_BUCKET_NAME": "test-bucket"}

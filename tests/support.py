@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skypilot_temporal.parser_pool import PROCESS_NAME as PARSER_PROCESS_NAME
+from skypilot_temporal.tasks.parser_pool import PROCESS_NAME as PARSER_PROCESS_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent

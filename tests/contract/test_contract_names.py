@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from skypilot_temporal import contract
+from skypilot_temporal.contract import names as contract
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 FAILURE_TYPES = ["InvalidInput", "InvalidRepo", "InvalidTask", "JobFailed", "SkyPilotPermanentError",

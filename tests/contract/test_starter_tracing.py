@@ -22,8 +22,8 @@ import pytest
 from otlp_receiver import OtlpReceiver, Span, trace_of
 from support import DevServer, WorkerProcess, make_git_repo, worker_env
 
-from skypilot_temporal.activity_types import RUN_GIT_CLONE, RUN_SKY_DOWN, RUN_SKY_EXEC, RUN_SKY_LAUNCH
-from skypilot_temporal.contract import WORKFLOW_TYPE
+from skypilot_temporal.contract.activity_types import RUN_GIT_CLONE, RUN_SKY_DOWN, RUN_SKY_EXEC, RUN_SKY_LAUNCH
+from skypilot_temporal.contract.names import WORKFLOW_TYPE
 
 ROOT = Path(__file__).resolve().parents[2]
 TS_NODE = ROOT / "node_modules" / ".bin" / "ts-node"

@@ -10,7 +10,7 @@ import pytest
 from google.protobuf import json_format
 from temporalio.exceptions import ApplicationError, CancelledError
 
-from skypilot_temporal.contract import STEP_STATES, is_env_name
+from skypilot_temporal.contract.names import STEP_STATES, is_env_name
 from skypilot_temporal.starter import run
 from skypilot_temporal.starter.format import number
 from skypilot_temporal.starter.live import poll_lines

@@ -109,7 +109,7 @@ def test_input_plain_is_the_same_message_as_input_full() -> None:
 @pytest.mark.parametrize("name", ["input-full.json", "input-plain.json"])
 def test_the_worker_decodes_both_input_encodings(name: str) -> None:
     """The worker's own payload converter accepts json/protobuf and json/plain input."""
-    contract = pytest.importorskip("skypilot_temporal.contract")
+    contract = pytest.importorskip("skypilot_temporal.contract.names")
     _, payload = load(name)
     [value] = contract.data_converter.payload_converter.from_payloads([payload], [pb.SkyPilotWorkflowInput])
     check_input_full(value)
@@ -156,7 +156,7 @@ def test_every_vector_is_covered() -> None:
 
 def test_the_cli_example_in_the_docs_is_a_valid_input() -> None:
     """docs/contract.md's `temporal workflow start --input '...'` parses as the worker parses it."""
-    contract = pytest.importorskip("skypilot_temporal.contract")
+    contract = pytest.importorskip("skypilot_temporal.contract.names")
     docs = (Path(__file__).resolve().parents[2] / "docs" / "contract.md").read_text(encoding="utf-8")
     [text] = re.findall(r"--input '(\{.*\})'", docs)
     payload = Payload(metadata={"encoding": b"json/plain"}, data=text.encode())

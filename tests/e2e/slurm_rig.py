@@ -13,7 +13,7 @@ from pipeline_helpers import pipeline_input, progress, seed_steps, wait_until
 from slurm_helpers import SLURM_DIR, request_records, sky_clusters
 from support import ROOT, make_git_repo
 
-from skypilot_temporal.pipeline import default_cluster_prefix
+from skypilot_temporal.pipeline.plan import default_cluster_prefix
 
 GIT = ["git", "-c", "user.email=tests@localhost", "-c", "user.name=tests"]
 

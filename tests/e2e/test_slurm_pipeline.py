@@ -19,7 +19,7 @@ from pipeline_helpers import activity_attempts, history_json, pipeline_input, pr
 from support import ROOT, WorkerProcess, make_git_repo, worker_env
 from temporalio.client import WorkflowFailureError
 
-from skypilot_temporal.pipeline import default_cluster_prefix
+from skypilot_temporal.pipeline.plan import default_cluster_prefix
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 pytestmark = pytest.mark.slurm

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from skypilot_temporal.config import ConfigError, Settings, parse_env_file
-from skypilot_temporal.pipeline import InvalidInput, build_plan, run_tag
-from skypilot_temporal.repo import RepoError, RepoPolicy, check_repo_url
-from skypilot_temporal.secrets import Redactor
-from skypilot_temporal.tasks import LogTail, merge_envs
+from skypilot_temporal.config.settings import ConfigError, Settings, parse_env_file
+from skypilot_temporal.pipeline.plan import InvalidInput, build_plan, run_tag
+from skypilot_temporal.tasks.repo import RepoError, RepoPolicy, check_repo_url
+from skypilot_temporal.config.secret_policy import Redactor
+from skypilot_temporal.tasks.build import LogTail, merge_envs
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skypilot_temporal.credential_files import credential_files, temporal_config_file
+from skypilot_temporal.config.credential_files import credential_files, temporal_config_file
 
 
 def files(tmp_path: Path, *names: str) -> list[Path]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from skypilot_temporal.dag import InvalidInput, build_dag
-from skypilot_temporal.pipeline_file import parse_pipeline
+from skypilot_temporal.pipeline.dag import InvalidInput, build_dag
+from skypilot_temporal.pipeline.pipeline_file import parse_pipeline
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 SWEEP_FILE = """

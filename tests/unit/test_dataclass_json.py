@@ -7,9 +7,9 @@ import pytest
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import DataConverter
 
-from skypilot_temporal.activity_types import CloneInput, CloneResult, DownInput, StepInput, StepOutcome
-from skypilot_temporal.branch_types import BranchEvent, BranchInput, BranchResult, BranchStep, RunContext
-from skypilot_temporal.contract import data_converter
+from skypilot_temporal.contract.activity_types import CloneInput, CloneResult, DownInput, StepInput, StepOutcome
+from skypilot_temporal.contract.branch_types import BranchEvent, BranchInput, BranchResult, BranchStep, RunContext
+from skypilot_temporal.contract.names import data_converter
 
 SDK = DataConverter.default.payload_converter
 OURS = data_converter.payload_converter
@@ -64,6 +64,6 @@ def test_same_error_as_the_sdk_naming_the_field(data: bytes) -> None:
 def test_unknown_fields_are_ignored_as_the_sdk_does() -> None:
     data = b'{"cluster_name":"c","existed":true,"added_later":1}'
     payload = Payload(metadata={"encoding": b"json/plain"}, data=data)
-    from skypilot_temporal.activity_types import DownResult
+    from skypilot_temporal.contract.activity_types import DownResult
 
     assert OURS.from_payloads([payload], [DownResult])[0] == DownResult(cluster_name="c", existed=True)

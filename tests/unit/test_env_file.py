@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skypilot_temporal.config import ConfigError, load_environment, parse_env_file
+from skypilot_temporal.config.settings import ConfigError, load_environment, parse_env_file
 
 
 def test_comments_after_a_value_are_not_part_of_it() -> None:

@@ -10,10 +10,10 @@ import logging
 
 from temporalio.testing import ActivityEnvironment
 
-from skypilot_temporal.heartbeat import Heartbeater, previous_checkpoint
-from skypilot_temporal.joblog import MAX_LINE_CHARS, LiveLines, StepLog, live_line
-from skypilot_temporal.secrets import Redactor
-from skypilot_temporal.tasks import LogTail
+from skypilot_temporal.activities.heartbeat import Heartbeater, previous_checkpoint
+from skypilot_temporal.activities.joblog import MAX_LINE_CHARS, LiveLines, StepLog, live_line
+from skypilot_temporal.config.secret_policy import Redactor
+from skypilot_temporal.tasks.build import LogTail
 from skypilot_temporal.v1 import starter_cli as cli
 
 SECRET = "hunter2-secret-value"

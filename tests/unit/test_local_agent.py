@@ -15,8 +15,8 @@ import pytest
 
 from support import alive, wait_for
 
-from skypilot_temporal.executors import local_job
-from skypilot_temporal.executors.local import _SUPERVISOR
+from skypilot_temporal.executors.local import job as local_job
+from skypilot_temporal.executors.local.executor import _SUPERVISOR
 
 
 def agent(root: Path, poll_s: float = 0.2, idle_exit_s: float = 60.0) -> None:

@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from skypilot_temporal.executors import local_job
-from skypilot_temporal.executors.local_prune import prune
+from skypilot_temporal.executors.local import job as local_job
+from skypilot_temporal.executors.local.prune import prune
 
 MB = 1024 * 1024
 DAY = 86400.0
@@ -102,8 +102,8 @@ def test_an_empty_or_missing_tree_is_fine(tmp_path):
 
 
 def test_a_bucket_of_a_run_still_going_on_stays_between_its_steps(tmp_path):
-    from skypilot_temporal.executors.local_mounts import record_run
-    from skypilot_temporal.executors.local_prune import run_keys
+    from skypilot_temporal.executors.local.mounts import record_run
+    from skypilot_temporal.executors.local.prune import run_keys
 
     root = tmp_path / "local"
     handed_over = bucket(root, "handed-over", MB, age=2 * DAY)  # no cluster mounts it now

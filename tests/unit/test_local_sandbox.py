@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from skypilot_temporal.config import ConfigError, Settings
+from skypilot_temporal.config.settings import ConfigError, Settings
 from skypilot_temporal.executors.base import PermanentError, Submission
-from skypilot_temporal.executors.local import LocalExecutor
-from skypilot_temporal.executors.sandbox import Box, Isolation, isolated_argv, mounts_argv, probe
+from skypilot_temporal.executors.local.executor import LocalExecutor
+from skypilot_temporal.executors.local.sandbox import Box, Isolation, isolated_argv, mounts_argv, probe
 
 BWRAP = Isolation("/usr/bin/bwrap", ("--disable-userns",))
 # Stands for the worker's work dir: a directory every host has, only named in argv.
@@ -174,14 +174,14 @@ async def test_without_isolation_tasks_are_refused_naming_the_fix(tmp_path):
 
 @pytest.mark.parametrize("target", ["/", "/tmp", "/proc/x", "/dev/shm", "~/../../etc", "../x"])
 def test_mount_points_that_would_hide_what_a_task_needs_are_refused(tmp_path, target):
-    from skypilot_temporal.executors.local import _sandbox_path
+    from skypilot_temporal.executors.local.executor import _sandbox_path
 
     with pytest.raises(PermanentError, match="file_mounts"):
         _sandbox_path(tmp_path / "home", target)
 
 
 def test_mount_points_inside_home_or_elsewhere_are_kept(tmp_path):
-    from skypilot_temporal.executors.local import _sandbox_path
+    from skypilot_temporal.executors.local.executor import _sandbox_path
 
     home = tmp_path / "home"
     assert _sandbox_path(home, "~/data") == str(home / "data")
@@ -203,7 +203,7 @@ def test_isolation_switches_are_read_from_the_environment():
 
 
 def test_the_host_root_list_is_kept_and_made_again_when_a_listed_directory_changes(tmp_path, monkeypatch):
-    from skypilot_temporal.executors import sandbox
+    from skypilot_temporal.executors.local import sandbox
 
     target = str(tmp_path / "mnt")
     first = mounts_argv("bwrap", {target: "/srv/bucket"})

@@ -6,8 +6,8 @@ import asyncio
 import os
 import shutil
 
-from skypilot_temporal.executors.local_job import write_atomic
-from skypilot_temporal.executors.local_watch import StatusWatch
+from skypilot_temporal.executors.local.job import write_atomic
+from skypilot_temporal.executors.local.watch import StatusWatch
 
 
 async def woken(event: asyncio.Event, within: float = 2.0) -> bool:

@@ -9,8 +9,8 @@ import threading
 
 import pytest
 
-from skypilot_temporal.parser_pool import ParserPool
-from skypilot_temporal.repo import RepoError
+from skypilot_temporal.tasks.parser_pool import ParserPool
+from skypilot_temporal.tasks.repo import RepoError
 
 
 def where(tag: str) -> tuple[str, int]:

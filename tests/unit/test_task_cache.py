@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from temporalio.testing import ActivityEnvironment
 
-from skypilot_temporal import clone_check
-from skypilot_temporal import repo as repo_module
-from skypilot_temporal import tasks as tasks_module
-from skypilot_temporal.activities import PipelineActivities
-from skypilot_temporal.activity_types import CloneInput, StepInput
-from skypilot_temporal.config import Settings
-from skypilot_temporal.repo import checkout_dir, ensure_checkout
-from skypilot_temporal.task_cache import TaskCache, pickled, task_key
-from skypilot_temporal.task_paths import PathRefused
+from skypilot_temporal.activities import clone_check
+from skypilot_temporal.tasks import repo as repo_module
+from skypilot_temporal.tasks import build as tasks_module
+from skypilot_temporal.activities.pipeline_activities import PipelineActivities
+from skypilot_temporal.contract.activity_types import CloneInput, StepInput
+from skypilot_temporal.config.settings import Settings
+from skypilot_temporal.tasks.repo import checkout_dir, ensure_checkout
+from skypilot_temporal.tasks.task_cache import TaskCache, pickled, task_key
+from skypilot_temporal.tasks.task_paths import PathRefused
 from support import make_git_repo
 
 TASKS = ["data_preprocessing.yaml", "train.yaml", "eval.yaml"]

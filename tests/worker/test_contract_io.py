@@ -12,7 +12,7 @@ from pipeline_helpers import BUCKET_ENV, history_text, pipeline_input, start
 from support import VENV_BIN, make_git_repo
 from temporalio.client import WorkflowFailureError
 
-from skypilot_temporal.contract import WORKFLOW_TYPE
+from skypilot_temporal.contract.names import WORKFLOW_TYPE
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 SECRET = "s3cr3t-value-42"  # set in the worker's environment by the local_worker fixture

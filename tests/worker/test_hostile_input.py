@@ -38,7 +38,7 @@ from support import (
 from temporalio.client import WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import ApplicationError
 
-from skypilot_temporal.repo import checkout_dir, checkouts_root
+from skypilot_temporal.tasks.repo import checkout_dir, checkouts_root
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 TABLE = "hostile_input"

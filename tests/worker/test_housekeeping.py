@@ -9,7 +9,7 @@ from pathlib import Path
 from pipeline_helpers import pipeline_input, start, wait_until
 from support import WorkerProcess, make_git_repo, worker_env
 
-from skypilot_temporal.repo import tree_bytes
+from skypilot_temporal.tasks.repo import tree_bytes
 
 BOUND = 6 * 1024 * 1024  # each run leaves a 2.5 MB bucket behind
 

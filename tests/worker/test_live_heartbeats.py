@@ -11,7 +11,7 @@ from pipeline_helpers import history_json, pipeline_input, start, wait_until
 from support import make_git_repo
 from temporalio.client import WorkflowHandle
 
-from skypilot_temporal.contract import data_converter
+from skypilot_temporal.contract.names import data_converter
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 

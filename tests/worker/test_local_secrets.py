@@ -12,8 +12,8 @@ from pipeline_helpers import pipeline_input, start, wait_until
 from support import make_git_repo
 
 from skypilot_temporal.executors.base import Submission
-from skypilot_temporal.executors.local import LocalExecutor
-from skypilot_temporal.tasks import merge_envs, parse_task
+from skypilot_temporal.executors.local.executor import LocalExecutor
+from skypilot_temporal.tasks.build import merge_envs, parse_task
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 SECRET = "s3cr3t-value-42"  # set in the worker's environment by the local_worker fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline_helpers import clusters, history_json, pipeline_input, start
 from support import WorkerProcess, make_git_repo, worker_env
 
-from skypilot_temporal.placement import ID_FILE, work_dir_queue
+from skypilot_temporal.activities.placement import ID_FILE, work_dir_queue
 
 RUNS = 8
 

@@ -15,7 +15,7 @@ from support import ROOT, VENV_BIN, make_git_repo
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import CancelledError
 
-from skypilot_temporal.contract import DEFAULT_TASK_QUEUE, WORKFLOW_TYPE
+from skypilot_temporal.contract.names import DEFAULT_TASK_QUEUE, WORKFLOW_TYPE
 
 SWEEP = ROOT / "examples" / "sweep"
 

@@ -17,17 +17,17 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from skypilot_temporal.activities import PipelineActivities
-from skypilot_temporal.config import ConfigError, Settings
-from skypilot_temporal.connect import connect
-from skypilot_temporal.credential_files import credential_files
+from skypilot_temporal.activities.pipeline_activities import PipelineActivities
+from skypilot_temporal.config.settings import ConfigError, Settings
+from skypilot_temporal.config.temporal_connection import connect
+from skypilot_temporal.config.credential_files import credential_files
 from skypilot_temporal.executors.base import Executor
-from skypilot_temporal import telemetry
-from skypilot_temporal.branch_workflow import SkyPilotBranchWorkflow
-from skypilot_temporal.housekeeping import Housekeeper, InUse
-from skypilot_temporal.parser_pool import ParserPool
-from skypilot_temporal.placement import work_dir_queue
-from skypilot_temporal.workflow import SkyPilotWorkflow
+from skypilot_temporal.ops import telemetry
+from skypilot_temporal.workflows.branch import SkyPilotBranchWorkflow
+from skypilot_temporal.tasks.housekeeping import Housekeeper, InUse
+from skypilot_temporal.tasks.parser_pool import ParserPool
+from skypilot_temporal.activities.placement import work_dir_queue
+from skypilot_temporal.workflows.run import SkyPilotWorkflow
 
 log = logging.getLogger("skypilot_temporal.worker")
 # Running activities get this long to finish when the worker stops; the whole drain
@@ -40,7 +40,7 @@ DRAIN_LIMIT_S = GRACEFUL_S + 15
 def make_executor(settings: Settings) -> tuple[Executor, str]:
     """The executor and the SkyPilot endpoint it talks to ("" for local)."""
     if settings.executor == "local":
-        from skypilot_temporal.executors.local import LocalExecutor
+        from skypilot_temporal.executors.local.executor import LocalExecutor
 
         # Tasks never see the work dir (other runs' clusters, buckets, checkouts), the
         # worker's HOME (SkyPilot and SSH credentials), the files holding its own
@@ -58,7 +58,7 @@ def make_executor(settings: Settings) -> tuple[Executor, str]:
         return executor, ""
     from sky.server import common as sky_server
 
-    from skypilot_temporal.executors.skypilot import SkyPilotExecutor
+    from skypilot_temporal.executors.skypilot.executor import SkyPilotExecutor
 
     return SkyPilotExecutor(settings.sdk_threads), sky_server.get_server_url()
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from temporalio.client import Client, Interceptor
 
-from skypilot_temporal.connect import connect_config
-from skypilot_temporal.contract import data_converter
+from skypilot_temporal.config.temporal_connection import connect_config
+from skypilot_temporal.contract.names import data_converter
 from skypilot_temporal.starter.format import one_line
 from skypilot_temporal.v1 import starter_cli as cli
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 
-from skypilot_temporal.contract import PROGRESS_QUERY
+from skypilot_temporal.contract.names import PROGRESS_QUERY
 from skypilot_temporal.starter.format import one_line
 from skypilot_temporal.starter.live import LiveLines
 from skypilot_temporal.starter.outcome import finish

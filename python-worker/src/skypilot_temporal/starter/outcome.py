@@ -8,7 +8,7 @@ import sys
 from temporalio.exceptions import ApplicationError, CancelledError, TerminatedError
 from temporalio.exceptions import TimeoutError as WorkflowTimedOut
 
-from skypilot_temporal.contract import TEARDOWN_FAILED
+from skypilot_temporal.contract.names import TEARDOWN_FAILED
 from skypilot_temporal.starter.format import metrics_text, or_dash, seconds, step_label
 from skypilot_temporal.starter.progress import ProgressView
 from skypilot_temporal.v1 import pipeline_pb2 as pb

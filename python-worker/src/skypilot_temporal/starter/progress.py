@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from skypilot_temporal.contract import STATE_PENDING, STATE_RUNNING
+from skypilot_temporal.contract.names import STATE_PENDING, STATE_RUNNING
 from skypilot_temporal.starter.format import metrics_text, or_dash, quote, step_label
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from temporalio.client import Interceptor
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from skypilot_temporal.contract import WORKFLOW_TYPE
+from skypilot_temporal.contract.names import WORKFLOW_TYPE
 from skypilot_temporal.starter.connect import ConnectError, connect
 from skypilot_temporal.starter.flags import Options, UsageError, parse_command_line
 from skypilot_temporal.starter.follow import follow

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from temporalio.client import Interceptor
 
-from skypilot_temporal import telemetry
+from skypilot_temporal.ops import telemetry
 from skypilot_temporal.starter.format import one_line
 from skypilot_temporal.v1 import starter_cli as cli
 

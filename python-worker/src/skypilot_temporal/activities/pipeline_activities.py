@@ -17,7 +17,7 @@ from temporalio import activity
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.exceptions import ApplicationError
 
-from skypilot_temporal.activity_types import (
+from skypilot_temporal.contract.activity_types import (
     RUN_GIT_CLONE,
     RUN_SKY_DOWN,
     RUN_SKY_EXEC,
@@ -31,21 +31,21 @@ from skypilot_temporal.activity_types import (
     StepInput,
     StepOutcome,
 )
-from skypilot_temporal.clone_check import check_clone
-from skypilot_temporal.config import Settings
-from skypilot_temporal.contract import ENDPOINT_MISMATCH, JOB_FAILED
+from skypilot_temporal.activities.clone_check import check_clone
+from skypilot_temporal.config.settings import Settings
+from skypilot_temporal.contract.names import ENDPOINT_MISMATCH, JOB_FAILED
 from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
-from skypilot_temporal.failures import FailureBoundary
-from skypilot_temporal.heartbeat import Heartbeater, previous_checkpoint
-from skypilot_temporal.housekeeping import InUse
-from skypilot_temporal.joblog import LiveLines, StepLog
-from skypilot_temporal.parser_pool import ParserPool
-from skypilot_temporal.repo import RepoPolicy, checkout_dir, ensure_checkout
-from skypilot_temporal import telemetry
-from skypilot_temporal.secrets import Redactor, SecretRefused, resolve_secrets
-from skypilot_temporal.task_cache import TaskCache, task_key
-from skypilot_temporal.task_paths import check_task_paths
-from skypilot_temporal.tasks import LogTail, load_and_build
+from skypilot_temporal.activities.failures import FailureBoundary
+from skypilot_temporal.activities.heartbeat import Heartbeater, previous_checkpoint
+from skypilot_temporal.tasks.housekeeping import InUse
+from skypilot_temporal.activities.joblog import LiveLines, StepLog
+from skypilot_temporal.tasks.parser_pool import ParserPool
+from skypilot_temporal.tasks.repo import RepoPolicy, checkout_dir, ensure_checkout
+from skypilot_temporal.ops import telemetry
+from skypilot_temporal.config.secret_policy import Redactor, SecretRefused, resolve_secrets
+from skypilot_temporal.tasks.task_cache import TaskCache, task_key
+from skypilot_temporal.tasks.task_paths import check_task_paths
+from skypilot_temporal.tasks.build import LogTail, load_and_build
 
 log = logging.getLogger("skypilot_temporal")
 

@@ -18,7 +18,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from skypilot_temporal.executors.local_mounts import bucket_lock
+from skypilot_temporal.executors.local.mounts import bucket_lock
 
 
 def run_keys(root: Path) -> set[str]:

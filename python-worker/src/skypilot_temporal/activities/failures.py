@@ -16,7 +16,7 @@ from types import TracebackType
 
 from temporalio.exceptions import ApplicationError
 
-from skypilot_temporal.contract import (
+from skypilot_temporal.contract.names import (
     INVALID_INPUT,
     INVALID_REPO,
     INVALID_TASK,
@@ -25,12 +25,12 @@ from skypilot_temporal.contract import (
     SKYPILOT_UNAVAILABLE,
     WORKER_ERROR,
 )
-from skypilot_temporal.dag import InvalidInput
+from skypilot_temporal.pipeline.dag import InvalidInput
 from skypilot_temporal.executors.base import PermanentError, TransientError
-from skypilot_temporal.repo import GitFailed, RepoError, RepoUnreachable
-from skypilot_temporal.secrets import MissingSecret, SecretRefused
-from skypilot_temporal.task_paths import PathRefused
-from skypilot_temporal.tasks import InvalidTask
+from skypilot_temporal.tasks.repo import GitFailed, RepoError, RepoUnreachable
+from skypilot_temporal.config.secret_policy import MissingSecret, SecretRefused
+from skypilot_temporal.tasks.task_paths import PathRefused
+from skypilot_temporal.tasks.build import InvalidTask
 
 log = logging.getLogger("skypilot_temporal")
 

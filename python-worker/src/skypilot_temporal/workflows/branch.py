@@ -14,8 +14,8 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from skypilot_temporal.activity_types import StepInput, StepOutcome
-    from skypilot_temporal.branch_types import (
+    from skypilot_temporal.contract.activity_types import StepInput, StepOutcome
+    from skypilot_temporal.contract.branch_types import (
         BRANCH_EVENT_SIGNAL,
         VERDICT_SIGNAL,
         BranchEvent,
@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
         BranchResult,
         BranchStep,
     )
-    from skypilot_temporal.contract import (
+    from skypilot_temporal.contract.names import (
         BRANCH_WORKFLOW_TYPE,
         PHASE_CANCELLED,
         PHASE_COMPLETED,
@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
         TEARDOWN_FAILED,
     )
     from skypilot_temporal.v1 import pipeline_pb2 as pb
-    from skypilot_temporal.workflow_steps import (
+    from skypilot_temporal.workflows.steps import (
         Clusters,
         failure_text,
         is_cancellation,

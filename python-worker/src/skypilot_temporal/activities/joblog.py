@@ -14,8 +14,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from skypilot_temporal.contract import METRIC_MARKER
-from skypilot_temporal.tasks import LogTail
+from skypilot_temporal.contract.names import METRIC_MARKER
+from skypilot_temporal.tasks.build import LogTail
 from skypilot_temporal.v1 import starter_cli as cli
 
 log = logging.getLogger("skypilot_temporal")

@@ -8,7 +8,7 @@ from temporalio.client import Client, Interceptor
 from temporalio.envconfig import ClientConfig, ClientConnectConfig
 from temporalio.runtime import Runtime
 
-from skypilot_temporal.contract import data_converter
+from skypilot_temporal.contract.names import data_converter
 
 
 def connect_config(environ: Mapping[str, str] | None = None) -> ClientConnectConfig:

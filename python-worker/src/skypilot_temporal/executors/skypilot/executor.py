@@ -20,8 +20,8 @@ from typing import Any, NoReturn, TypeVar
 import sky
 from sky import exceptions as sky_exc
 
-from skypilot_temporal.executors import sky_streams
-from skypilot_temporal.telemetry import sky_call
+from skypilot_temporal.executors.skypilot import streams as sky_streams
+from skypilot_temporal.ops.telemetry import sky_call
 from skypilot_temporal.executors.base import (
     CANCELLED,
     SUCCEEDED,

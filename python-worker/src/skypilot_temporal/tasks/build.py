@@ -14,8 +14,8 @@ from typing import Any
 
 import sky
 
-from skypilot_temporal.repo import RepoPolicy, load_task_yaml
-from skypilot_temporal.task_paths import absolutize_paths, check_task_paths
+from skypilot_temporal.tasks.repo import RepoPolicy, load_task_yaml
+from skypilot_temporal.tasks.task_paths import absolutize_paths, check_task_paths
 
 
 class InvalidTask(Exception):

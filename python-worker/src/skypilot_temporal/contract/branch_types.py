@@ -7,7 +7,7 @@ cross languages (proto/)."""
 
 from dataclasses import dataclass, field
 
-from skypilot_temporal.activity_types import StepInput, StepOutcome
+from skypilot_temporal.contract.activity_types import StepInput, StepOutcome
 
 # Branch -> run: a step of the branch finished. Run -> branch: won or lost.
 BRANCH_EVENT_SIGNAL = "branch_event"

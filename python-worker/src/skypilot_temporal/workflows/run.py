@@ -21,14 +21,14 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
-    from skypilot_temporal.activity_types import (
+    from skypilot_temporal.contract.activity_types import (
         RUN_GIT_CLONE,
         CloneInput,
         CloneResult,
         StepInput,
         StepOutcome,
     )
-    from skypilot_temporal.branch_types import (
+    from skypilot_temporal.contract.branch_types import (
         BRANCH_EVENT_SIGNAL,
         VERDICT_SIGNAL,
         BranchEvent,
@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
         BranchStep,
         RunContext,
     )
-    from skypilot_temporal.contract import (
+    from skypilot_temporal.contract.names import (
         BRANCH_WORKFLOW_TYPE,
         INVALID_INPUT,
         JOB_FAILED,
@@ -53,11 +53,11 @@ with workflow.unsafe.imports_passed_through():
         TEARDOWN_FAILED,
         WORKFLOW_TYPE,
     )
-    from skypilot_temporal.dag import LAUNCH, SELECT, Step, Sweep
-    from skypilot_temporal.pipeline import InvalidInput, Plan, build_plan, check_input
-    from skypilot_temporal.run_progress import RunProgress
+    from skypilot_temporal.pipeline.dag import LAUNCH, SELECT, Step, Sweep
+    from skypilot_temporal.pipeline.plan import InvalidInput, Plan, build_plan, check_input
+    from skypilot_temporal.workflows.progress import RunProgress
     from skypilot_temporal.v1 import pipeline_pb2 as pb
-    from skypilot_temporal.workflow_steps import (
+    from skypilot_temporal.workflows.steps import (
         Clusters,
         failure_text,
         is_cancellation,

@@ -13,7 +13,7 @@ from typing import Any
 
 from google.protobuf import json_format
 
-from skypilot_temporal.dag import InvalidInput
+from skypilot_temporal.pipeline.dag import InvalidInput
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 _STEP_KEYS = (

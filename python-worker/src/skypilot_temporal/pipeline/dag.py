@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from skypilot_temporal.contract import is_env_name
+from skypilot_temporal.contract.names import is_env_name
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 LAUNCH = pb.STEP_KIND_LAUNCH

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from skypilot_temporal.executors.base import PermanentError
-from skypilot_temporal.repo import RepoError, resolve_inside
+from skypilot_temporal.tasks.repo import RepoError, resolve_inside
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 

@@ -12,8 +12,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from skypilot_temporal.contract import is_env_name
-from skypilot_temporal.dag import (
+from skypilot_temporal.contract.names import is_env_name
+from skypilot_temporal.pipeline.dag import (
     EXEC,
     LAUNCH,
     MAX_ENV_VALUE,

@@ -15,7 +15,7 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from skypilot_temporal.contract import is_env_name
+from skypilot_temporal.contract.names import is_env_name
 
 ALLOWLIST_SETTING = "SKYPILOT_TEMPORAL_SECRET_ALLOWLIST"
 # The worker's own credentials and settings: never a task's secret.

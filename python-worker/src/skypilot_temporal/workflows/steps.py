@@ -15,7 +15,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
 
 with workflow.unsafe.imports_passed_through():
-    from skypilot_temporal.activity_types import (
+    from skypilot_temporal.contract.activity_types import (
         RUN_SKY_DOWN,
         RUN_SKY_EXEC,
         RUN_SKY_LAUNCH,
@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
         StepInput,
         StepOutcome,
     )
-    from skypilot_temporal.contract import STEP_TIMED_OUT
+    from skypilot_temporal.contract.names import STEP_TIMED_OUT
 
 # A step retries for as long as its budget lasts (timeout_seconds), not a number of
 # times: a frozen worker's open polls can swallow several attempts in a row, each lost

@@ -25,7 +25,7 @@ from temporalio.converter import (
 )
 from temporalio.exceptions import ApplicationError
 
-from skypilot_temporal.dataclass_json import DataclassDecoder, DataclassEncoder
+from skypilot_temporal.contract.dataclass_json import DataclassDecoder, DataclassEncoder
 from skypilot_temporal.v1 import pipeline_pb2
 
 _OPTIONS = pipeline_pb2.DESCRIPTOR.GetOptions()

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from temporalio.exceptions import ApplicationError
 
-from skypilot_temporal.activity_types import StepOutcome
-from skypilot_temporal.branch_types import BranchEvent, BranchResult
-from skypilot_temporal.contract import (
+from skypilot_temporal.contract.activity_types import StepOutcome
+from skypilot_temporal.contract.branch_types import BranchEvent, BranchResult
+from skypilot_temporal.contract.names import (
     JOB_FAILED,
     METRIC_MARKER,
     STATE_CANCELLED,
@@ -21,10 +21,10 @@ from skypilot_temporal.contract import (
     STATE_SKIPPED,
     STATE_SUCCEEDED,
 )
-from skypilot_temporal.dag import SELECT, Sweep
-from skypilot_temporal.pipeline import Plan
+from skypilot_temporal.pipeline.dag import SELECT, Sweep
+from skypilot_temporal.pipeline.plan import Plan
 from skypilot_temporal.v1 import pipeline_pb2 as pb
-from skypilot_temporal.workflow_steps import Clusters, failure_text
+from skypilot_temporal.workflows.steps import Clusters, failure_text
 
 
 @dataclass

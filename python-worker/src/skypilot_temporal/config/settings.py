@@ -15,8 +15,8 @@ from pathlib import Path
 
 from dotenv.parser import parse_stream
 
-from skypilot_temporal.contract import DEFAULT_TASK_QUEUE
-from skypilot_temporal.secrets import SecretAllowlist
+from skypilot_temporal.contract.names import DEFAULT_TASK_QUEUE
+from skypilot_temporal.config.secret_policy import SecretAllowlist
 
 EXECUTORS = ("skypilot", "local")
 

@@ -24,10 +24,10 @@ from typing import Any
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
-from skypilot_temporal import telemetry
-from skypilot_temporal.repo import checkouts_root, tree_bytes
+from skypilot_temporal.ops import telemetry
+from skypilot_temporal.tasks.repo import checkouts_root, tree_bytes
 
-log = logging.getLogger("skypilot_temporal.housekeeping")
+log = logging.getLogger("skypilot_temporal.tasks.housekeeping")
 
 # run_key = "<workflow id>-<run id>"; run ids are UUIDs.
 _RUN_KEY = re.compile(r"^(?P<wf>.+)-(?P<run>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")

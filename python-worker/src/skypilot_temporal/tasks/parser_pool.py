@@ -38,7 +38,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-log = logging.getLogger("skypilot_temporal.parser_pool")
+log = logging.getLogger("skypilot_temporal.tasks.parser_pool")
 
 T = TypeVar("T")
 _PR_SET_NAME = 15

@@ -25,7 +25,7 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from skypilot_temporal.executors import local_job, local_mounts, local_prune, local_watch, sandbox
+from skypilot_temporal.executors.local import job as local_job, mounts as local_mounts, prune as local_prune, watch as local_watch, sandbox
 from skypilot_temporal.executors.base import (
     CANCELLED,
     Checkpoint,
@@ -37,8 +37,8 @@ from skypilot_temporal.executors.base import (
     TERMINAL,
     TransientError,
 )
-from skypilot_temporal.executors.local_mounts import Mount
-from skypilot_temporal.telemetry import sky_call
+from skypilot_temporal.executors.local.mounts import Mount
+from skypilot_temporal.ops.telemetry import sky_call
 
 log = logging.getLogger("skypilot_temporal.local")
 
@@ -56,7 +56,7 @@ _POLL_GROWTH = 1.5
 _SUPERVISOR = [
     sys.executable, "-I", "-S", "-c",
     f"import sys; sys.path.append({os.path.dirname(local_job.__file__)!r}); "
-    "import local_job; sys.exit(local_job.main(sys.argv[1:]))",
+    "import job; sys.exit(job.main(sys.argv[1:]))",
 ]
 TRUSTED_SWITCH = "SKYPILOT_TEMPORAL_LOCAL_TRUSTED_TASKS"
 # A down by the agent that has not answered by then is done by the worker itself.
