@@ -53,8 +53,8 @@ else
 	EXECUTOR=$(EXECUTOR) scripts/demo.sh
 endif
 
-## test: everything (Python on a real dev server, Go, TypeScript, contract vectors)
-test: setup test-go test-ts test-python
+## test: lint, then everything (Python on a real dev server, Go, TypeScript, contract vectors)
+test: setup lint test-go test-ts test-python
 
 test-python: setup
 ifeq ($(E2E),1)
@@ -72,11 +72,14 @@ test-ts: setup
 	npx tsc --noEmit
 	npm test --silent
 
-## lint: go vet, tsc --noEmit, and a byte-compile of the worker
+## lint: ruff (worker, tests, scripts, bench), mypy and the import layers of the worker
+##       package (import-linter; docs/architecture.md), go vet, tsc --noEmit
 lint: setup
+	$(VENV)/bin/ruff check --config python-worker/pyproject.toml python-worker/src tests scripts bench
+	cd python-worker && $(abspath $(VENV))/bin/mypy
+	$(VENV)/bin/lint-imports --no-logo --config python-worker/pyproject.toml
 	go vet ./...
 	npx tsc --noEmit
-	$(PY) -m compileall -q python-worker/src tests
 
 ## e2e: every scenario on real SkyPilot and a local Slurm cluster (root, Debian), and
 ##      the slow ones on the local executor

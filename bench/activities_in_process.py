@@ -14,25 +14,21 @@ and the loop thread's CPU per activity type.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import os
-import shutil
-import sys
-import tempfile
 import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import SLEEP_ONLY_TASKS, make_git_repo, stop_leftovers
+from common import SLEEP_ONLY_TASKS, bench_dir, bench_parser, make_git_repo, parse_args
 from temporalio.testing import ActivityEnvironment
 
 from skypilot_temporal.activities.pipeline_activities import PipelineActivities
-from skypilot_temporal.contract.activity_types import CloneInput, DownInput, StepInput
 from skypilot_temporal.config.settings import Settings
+from skypilot_temporal.contract.activity_types import CloneInput, DownInput, StepInput
 from skypilot_temporal.tasks.housekeeping import InUse
 from skypilot_temporal.tasks.parser_pool import ParserPool
 from skypilot_temporal.worker import make_executor
@@ -90,32 +86,29 @@ async def measure(pipeline: Pipeline, runs: int) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--runs", type=int, default=20)
-    args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="skypilot-temporal-bench-"))
-    # The activities log as in the worker (INFO, its format), to a file.
-    logging.basicConfig(level=logging.INFO, filename=tmp / "activities.log", force=True,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    parsers = ParserPool(2)
-    try:
-        (tmp / "work").mkdir()
-        repo = make_git_repo(tmp / "tasks", files=SLEEP_ONLY_TASKS)
-        settings = Settings.from_env({
-            **os.environ, "SKYPILOT_TEMPORAL_EXECUTOR": "local",
-            "SKYPILOT_TEMPORAL_WORK_DIR": str(tmp / "work"), "SKYPILOT_TEMPORAL_ALLOW_LOCAL_REPOS": "1",
-        })
-        # Forked now, while this process has one thread, as the worker does.
-        parsers.start()
-        executor, endpoint = make_executor(settings)
-        acts = PipelineActivities(settings, executor, endpoint, InUse(), parsers)
-        asyncio.run(measure(Pipeline(acts, repo), args.runs))
-    finally:
-        parsers.close()
-        leaked = stop_leftovers(tmp)  # the local agent, which would idle a minute
-        if leaked:
-            print(f"note: stopped {leaked} leftover process(es) under {tmp}", file=sys.stderr)
-        shutil.rmtree(tmp, ignore_errors=True)
+    args = parse_args(ap, worker_env=False)
+    # bench_dir stops what is left under it at the end: the local agent, which would idle a minute.
+    with bench_dir(args.keep_logs) as tmp:
+        # The activities log as in the worker (INFO, its format), to a file.
+        logging.basicConfig(level=logging.INFO, filename=tmp / "activities.log", force=True,
+                            format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        parsers = ParserPool(2)
+        try:
+            (tmp / "work").mkdir()
+            repo = make_git_repo(tmp / "tasks", files=SLEEP_ONLY_TASKS)
+            settings = Settings.from_env({
+                **os.environ, "SKYPILOT_TEMPORAL_EXECUTOR": "local",
+                "SKYPILOT_TEMPORAL_WORK_DIR": str(tmp / "work"), "SKYPILOT_TEMPORAL_ALLOW_LOCAL_REPOS": "1",
+            })
+            # Forked now, while this process has one thread, as the worker does.
+            parsers.start()
+            executor, endpoint = make_executor(settings)
+            acts = PipelineActivities(settings, executor, endpoint, InUse(), parsers)
+            asyncio.run(measure(Pipeline(acts, repo), args.runs))
+        finally:
+            parsers.close()
 
 
 if __name__ == "__main__":

@@ -19,26 +19,17 @@ import asyncio
 import time
 import uuid
 
-from common import local_stack, median, start_pipeline, table
-from pipeline_helpers import progress
-
-
-async def wait_for(predicate, timeout: float, every: float = 0.05) -> float:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if await predicate():
-            return time.monotonic()
-        await asyncio.sleep(every)
-    raise TimeoutError
+from common import add_seconds_per_file, bench_parser, median, parse_args, run_on_stack, start_pipeline, table
+from pipeline_helpers import progress, wait_until
 
 
 async def one_probe(client, stack, args) -> tuple[float, float]:
-    handle = await start_pipeline(client, stack, f"c-{uuid.uuid4().hex[:8]}", str(args.probe_seconds_per_file))
+    handle = await start_pipeline(client, stack, f"c-{uuid.uuid4().hex[:8]}", args.probe_seconds_per_file)
 
     async def training() -> bool:
         return (await progress(handle)).current_step == "train"
 
-    await wait_for(training, args.timeout)
+    await wait_until(training, args.timeout, every=0.05)
     await asyncio.sleep(args.settle)
     t0 = time.monotonic()
     await handle.cancel()
@@ -46,7 +37,8 @@ async def one_probe(client, stack, args) -> tuple[float, float]:
     async def tearing_down() -> bool:
         return (await progress(handle)).phase in ("teardown", "cancelled", "failed")
 
-    t1 = await wait_for(tearing_down, args.timeout)
+    await wait_until(tearing_down, args.timeout, every=0.05)
+    t1 = time.monotonic()
     try:
         await asyncio.wait_for(handle.result(), args.timeout)
     except Exception:  # noqa: BLE001 - a cancelled run ends with an error
@@ -56,7 +48,7 @@ async def one_probe(client, stack, args) -> tuple[float, float]:
 
 async def phase(client, stack, args, n: int) -> list[object]:
     load = [asyncio.ensure_future(
-        start_pipeline(client, stack, f"l-{uuid.uuid4().hex[:8]}", str(args.seconds_per_file)))
+        start_pipeline(client, stack, f"l-{uuid.uuid4().hex[:8]}", args.seconds_per_file))
         for _ in range(n)]
     handles = await asyncio.gather(*load)
     results = [await one_probe(client, stack, args) for _ in range(args.probes)]
@@ -69,7 +61,7 @@ async def phase(client, stack, args, n: int) -> list[object]:
 
 async def run(stack, args: argparse.Namespace) -> None:
     client = await stack.client()
-    await (await start_pipeline(client, stack, "warm-up", "0.01")).result()
+    await (await start_pipeline(client, stack, "warm-up", 0.01)).result()
     rows = []
     for n in (0, args.n):
         rows.append(await phase(client, stack, args, n))
@@ -80,22 +72,15 @@ async def run(stack, args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--probes", type=int, default=5, help="cancelled pipelines per phase")
     ap.add_argument("--n", type=int, default=100, help="pipelines running beside the probes")
-    ap.add_argument("--seconds-per-file", default="1.0",
-                    help="SECONDS_PER_FILE of those pipelines (1.0: 20 s of training)")
-    ap.add_argument("--probe-seconds-per-file", type=float, default=3.0,
-                    help="SECONDS_PER_FILE of the probes (3.0: 60 s of training)")
+    add_seconds_per_file(ap, 1.0, " of the pipelines beside the probes")
+    add_seconds_per_file(ap, 3.0, " of the probes", flag="--probe-seconds-per-file")
     ap.add_argument("--settle", type=float, default=3.0,
                     help="seconds the probe's train step runs before the cancel")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per wait")
-    ap.add_argument("--worker-env", action="append", default=[], metavar="KEY=VALUE")
-    ap.add_argument("--keep-logs", action="store_true")
-    args = ap.parse_args()
-    extra = dict(kv.split("=", 1) for kv in args.worker_env)
-    with local_stack(keep=args.keep_logs, worker_env_extra=extra) as stack:
-        asyncio.run(run(stack, args))
+    run_on_stack(run, parse_args(ap))
 
 
 if __name__ == "__main__":

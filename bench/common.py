@@ -6,6 +6,8 @@ everything started is stopped by its PID.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
 import math
 import os
@@ -17,6 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from bare_workflow import WORKFLOW as BARE_WORKFLOW  # noqa: E402
 from pipeline_helpers import pipeline_input, start  # noqa: E402
 from support import (  # noqa: E402
     VENV_BIN,
@@ -39,7 +43,6 @@ from temporalio.api.enums.v1 import EventType  # noqa: E402
 from temporalio.client import Client, WorkflowHandle  # noqa: E402
 
 from skypilot_temporal.contract.names import data_converter  # noqa: E402
-
 
 BENCH = Path(__file__).resolve().parent
 
@@ -112,7 +115,52 @@ class Stack:
         return {**self.worker.env, "TEMPORAL_UI_URL": "http://127.0.0.1:0"}
 
     async def client(self) -> Client:
-        return await Client.connect(self.server.address, data_converter=data_converter)
+        return await connect(self.server)
+
+
+async def connect(server: DevServer) -> Client:
+    return await Client.connect(server.address, data_converter=data_converter)
+
+
+@contextmanager
+def host_load_reported():
+    """Other work on the host skews every number here: says how busy it was at the
+    start and at the end."""
+    print(f"host: {os.cpu_count()} CPUs, load average {load()} at start", file=sys.stderr)
+    try:
+        yield
+    finally:
+        print(f"host: load average {load()} at end", file=sys.stderr)
+
+
+@contextmanager
+def bench_dir(keep: bool = False, prefix: str = "skypilot-temporal-bench-"):
+    """A temp directory for one run of a script, removed at the end (`keep`: kept and
+    named), with every process still naming it stopped by PID."""
+    # SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so the cleanup below runs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        with host_load_reported():
+            yield tmp
+    finally:
+        leaked = stop_leftovers(tmp)
+        if leaked:
+            print(f"note: stopped {leaked} leftover process(es) under {tmp}", file=sys.stderr)
+        if keep:
+            print(f"logs kept in {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def dev_server(tmp: Path):
+    """A Temporal dev server logging to `tmp`/server.log, stopped at the end."""
+    server = start_dev_server(tmp / "server.log")
+    try:
+        yield server
+    finally:
+        stop_process(server.proc)
 
 
 @contextmanager
@@ -126,48 +174,96 @@ def local_stack(keep: bool = False, bare: bool = False, reap: bool = False,
     `profile`: the worker is profile_worker.py (CPU per activity type).
     `worker_options`: JSON of temporalio Worker options to override (profile_worker.py).
     `sleep_only`: the example's tasks only sleep (SLEEP_ONLY_TASKS)."""
-    # SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so the cleanup below runs.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    tmp = Path(tempfile.mkdtemp(prefix="skypilot-temporal-bench-"))
-    # Other work on the host skews every number here: say how busy it was.
-    print(f"host: {os.cpu_count()} CPUs, load average {load()} at start", file=sys.stderr)
-    server = start_dev_server(tmp / "server.log")
-    worker = bare_proc = None
+    with bench_dir(keep) as tmp, dev_server(tmp) as server:
+        worker = bare_proc = None
+        try:
+            queue = f"bench-{uuid.uuid4().hex[:8]}"
+            (tmp / "work").mkdir()
+            env = worker_env(server, tmp / "work", queue, **(worker_env_extra or {}))
+            profiled = tmp / "profile.json" if profile else None
+            if profile:
+                env["BENCH_PROFILE_OUT"] = str(profiled)
+            if worker_options:
+                env["BENCH_WORKER_OPTIONS"] = worker_options
+            argv = ([sys.executable, str(BENCH / "profile_worker.py")] if profile or worker_options
+                    else [str(VENV_BIN / "skypilot-temporal-worker")])
+            reaped = tmp / "reaped.json" if reap else None
+            prefix = [sys.executable, str(BENCH / "reaper.py"), "--out", str(reaped), "--"] if reap else []
+            worker = WrappedWorker(env, tmp / "worker.log", prefix, argv).start()
+            bare_queue = ""
+            if bare:
+                bare_queue = f"bare-{uuid.uuid4().hex[:8]}"
+                bare_proc = start_bare_worker(server, bare_queue, tmp / "bare-worker.log", list(bare_args))
+            repo = make_git_repo(tmp / "tasks", files=SLEEP_ONLY_TASKS if sleep_only else None)
+            yield Stack(tmp, server, worker, repo, queue,
+                        bare_proc, bare_queue, reaped, profiled)
+        finally:
+            if bare_proc is not None:
+                stop_process(bare_proc, signal.SIGINT)
+            if worker is not None:
+                worker.stop()
+
+
+def bench_parser(doc: str) -> argparse.ArgumentParser:
+    """A script's command line, its docstring as the help text."""
+    return argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def parse_args(ap: argparse.ArgumentParser, worker_env: bool = True) -> argparse.Namespace:
+    """Parses a script's command line with, after its own options, those that every
+    script working in a temp directory (bench_dir) shares: --keep-logs; and
+    --worker-env for one run on local_stack()."""
+    ap.add_argument("--keep-logs", action="store_true",
+                    help="keep the temp directory, with the server and worker logs")
+    if worker_env:
+        ap.add_argument("--worker-env", action="append", default=[], type=key_value, metavar="KEY=VALUE",
+                        help="extra worker setting (repeatable), e.g. SKYPILOT_TEMPORAL_HEARTBEAT_SECONDS=2")
+    return ap.parse_args()
+
+
+def add_seconds_per_file(ap: argparse.ArgumentParser, default: float, note: str = "",
+                         flag: str = "--seconds-per-file") -> None:
+    """The example's SECONDS_PER_FILE for the pipelines a script runs."""
+    ap.add_argument(flag, type=seconds, default=default,
+                    help=f"train.yaml SECONDS_PER_FILE{note}; training sleeps it 20 times")
+
+
+def run_on_stack(run, args: argparse.Namespace, **stack_options) -> None:
+    """asyncio.run(run(stack, args)) on a local_stack() made from the options
+    parse_args() added (and `stack_options`, which win)."""
+    options = {"keep": args.keep_logs, "worker_env_extra": dict(args.worker_env), **stack_options}
+    with local_stack(**options) as stack:
+        asyncio.run(run(stack, args))
+
+
+def key_value(text: str) -> tuple[str, str]:
+    """`KEY=VALUE` (argparse type)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"want KEY=VALUE, got {text!r}")
+    return key, value
+
+
+def counts(text: str) -> list[int]:
+    """`1,4,8`: comma-separated counts of 1 or more (argparse type)."""
     try:
-        queue = f"bench-{uuid.uuid4().hex[:8]}"
-        (tmp / "work").mkdir()
-        env = worker_env(server, tmp / "work", queue, **(worker_env_extra or {}))
-        profiled = tmp / "profile.json" if profile else None
-        if profile:
-            env["BENCH_PROFILE_OUT"] = str(profiled)
-        if worker_options:
-            env["BENCH_WORKER_OPTIONS"] = worker_options
-        argv = ([sys.executable, str(BENCH / "profile_worker.py")] if profile or worker_options
-                else [str(VENV_BIN / "skypilot-temporal-worker")])
-        reaped = tmp / "reaped.json" if reap else None
-        prefix = [sys.executable, str(BENCH / "reaper.py"), "--out", str(reaped), "--"] if reap else []
-        worker = WrappedWorker(env, tmp / "worker.log", prefix, argv).start()
-        bare_queue = ""
-        if bare:
-            bare_queue = f"bare-{uuid.uuid4().hex[:8]}"
-            bare_proc = start_bare_worker(server, bare_queue, tmp / "bare-worker.log", list(bare_args))
-        repo = make_git_repo(tmp / "tasks", files=SLEEP_ONLY_TASKS if sleep_only else None)
-        yield Stack(tmp, server, worker, repo, queue,
-                    bare_proc, bare_queue, reaped, profiled)
-    finally:
-        print(f"host: load average {load()} at end", file=sys.stderr)
-        if bare_proc is not None:
-            stop_process(bare_proc, signal.SIGINT)
-        if worker is not None:
-            worker.stop()
-        stop_process(server.proc)
-        leaked = stop_leftovers(tmp)
-        if leaked:
-            print(f"note: stopped {leaked} leftover process(es) under {tmp}", file=sys.stderr)
-        if keep:
-            print(f"logs kept in {tmp}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        values = [int(x) for x in text.split(",")]
+    except ValueError:
+        values = []
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"want comma-separated whole numbers of 1 or more, e.g. 1,4,8; got {text!r}")
+    return values
+
+
+def seconds(text: str) -> float:
+    """A number of seconds, 0 or more (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"want a number of seconds, 0 or more; got {text!r}")
+    return value
 
 
 def start_bare_worker(server: DevServer, queue: str, log_path: Path, extra: list[str],
@@ -293,16 +389,55 @@ SLEEP_ONLY_TASKS = {
 }
 
 
-def bench_input(stack: Stack, bucket: str, seconds_per_file: str):
-    train = f"{20 * float(seconds_per_file):g}"
+def bench_input(stack: Stack, bucket: str, seconds_per_file: float):
     return pipeline_input(
-        stack.repo, envs_override={"DATA_BUCKET_NAME": bucket, "SECONDS_PER_FILE": seconds_per_file,
-                                   "TRAIN_SECONDS": train}
+        stack.repo, envs_override={"DATA_BUCKET_NAME": bucket, "SECONDS_PER_FILE": f"{seconds_per_file:g}",
+                                   "TRAIN_SECONDS": f"{20 * seconds_per_file:g}"}
     )
 
 
-async def start_pipeline(client: Client, stack: Stack, bucket: str, seconds_per_file: str) -> WorkflowHandle:
+async def start_pipeline(client: Client, stack: Stack, bucket: str, seconds_per_file: float) -> WorkflowHandle:
     return await start(client, bench_input(stack, bucket, seconds_per_file), stack.task_queue)
+
+
+def succeeded(result) -> bool:
+    """Whether a pipeline's result is the default pipeline's three steps, all succeeded."""
+    return len(result.steps) == 3 and all(s.status == "SUCCEEDED" for s in result.steps)
+
+
+async def start_bare(client: Client, stack: Stack, sleeps: list[float]) -> WorkflowHandle:
+    """A bare workflow (bare_workflow.py) on the stack's bare worker; `sleeps`: its six
+    activities' seconds."""
+    return await client.start_workflow(BARE_WORKFLOW, sleeps, id=f"bare-{uuid.uuid4().hex[:10]}",
+                                       task_queue=stack.bare_queue)
+
+
+async def sample_rss(pid: int, peak: list[int], every: float = 0.1) -> None:
+    """Keeps peak[0] at the highest VmRSS (KiB) of `pid` seen, sampled every `every` s."""
+    while True:
+        peak[0] = max(peak[0], proc_status_kib(pid, "VmRSS"))
+        await asyncio.sleep(every)
+
+
+async def probe(handles, running: set, query, every: float, rtts: list, errors: list[str]) -> None:
+    """Sends `query(handle)` every `every` seconds, round-robin over the handles whose
+    ids are still in `running`, until none is; appends (seconds since the probe started,
+    round trip seconds) to `rtts` per answer, and each failure to `errors`."""
+    i = 0
+    start = next_tick = time.monotonic()
+    while running:
+        handle = handles[i % len(handles)]
+        i += 1
+        if handle.id not in running:
+            continue
+        t0 = time.monotonic()
+        try:
+            await asyncio.wait_for(query(handle), timeout=10)
+            rtts.append((t0 - start, time.monotonic() - t0))
+        except Exception as err:  # noqa: BLE001 - a failed query is a result
+            errors.append(f"{type(err).__name__}: {err}")
+        next_tick += every
+        await asyncio.sleep(max(0.0, next_tick - time.monotonic()))
 
 
 async def workflow_task_timeouts(handle: WorkflowHandle) -> int:
@@ -362,19 +497,21 @@ def covered_seconds(spans) -> float:
 
 
 def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100)."""
+    """Nearest-rank percentile (p in 0..100); NaN for no values."""
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     rank = max(1, math.ceil(p / 100 * len(ordered)))
     return ordered[rank - 1]
 
 
-def median(values: list[float]) -> float:
+def median(values: Iterable[float]) -> float:
     return statistics.median(values)
 
 
 def table(headers: list[str], rows: list[list[object]]) -> str:
     cells = [headers] + [[str(c) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -17,36 +17,35 @@ import time
 import uuid
 
 from common import (
+    add_seconds_per_file,
+    bench_parser,
+    counts,
     cpu_seconds,
     host_cpu_ticks,
-    local_stack,
+    parse_args,
     percentile,
     proc_status_kib,
+    run_on_stack,
+    sample_rss,
     start_pipeline,
+    succeeded,
     table,
     workflow_task_timeouts,
 )
 
 
-async def sample_rss(pid: int, peak: list[int], every: float = 0.1) -> None:
-    while True:
-        peak[0] = max(peak[0], proc_status_kib(pid, "VmRSS"))
-        await asyncio.sleep(every)
-
-
-async def one(client, stack, spf: str) -> tuple[float, bool, object]:
+async def one(client, stack, spf: float) -> tuple[float, bool, object]:
     t0 = time.monotonic()
     handle = await start_pipeline(client, stack, f"b-{uuid.uuid4().hex[:8]}", spf)
     try:
-        result = await handle.result()
-        ok = len(result.steps) == 3 and all(s.status == "SUCCEEDED" for s in result.steps)
-    except Exception as err:  # a failed pipeline is a result to report, not a crash
+        ok = succeeded(await handle.result())
+    except Exception as err:  # noqa: BLE001 - a failed pipeline is a result to report, not a crash
         print(f"  {handle.id} failed: {err}")
         ok = False
     return time.monotonic() - t0, ok, handle
 
 
-async def batch(client, stack, n: int, spf: str, timeout: float) -> dict:
+async def batch(client, stack, n: int, spf: float, timeout: float) -> dict:
     peak = [0]
     sampler = asyncio.ensure_future(sample_rss(stack.worker_pid, peak))
     server_pid = stack.server.proc.pid
@@ -64,8 +63,8 @@ async def batch(client, stack, n: int, spf: str, timeout: float) -> dict:
     latencies = [lat for lat, _, _ in runs]
     return {
         "wall": wall,
-        "p50": percentile(latencies, 50) if latencies else float("nan"),
-        "p95": percentile(latencies, 95) if latencies else float("nan"),
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
         "failed": sum(not ok for _, ok, _ in runs) + len(pending),
         "wft_timeouts": timeouts,
         "worker_cpu": cpu1 - cpu0,
@@ -77,14 +76,13 @@ async def batch(client, stack, n: int, spf: str, timeout: float) -> dict:
 
 
 async def run(stack, args: argparse.Namespace) -> None:
-    counts = [int(x) for x in args.n.split(",")]
     client = await stack.client()
     warm, ok, _ = await one(client, stack, args.seconds_per_file)
     idle_hwm = proc_status_kib(stack.worker_pid, "VmHWM") / 1024
     print(f"worker pid {stack.worker_pid}; warm-up pipeline {warm:.2f}s ok={ok}; "
           f"VmHWM after warm-up {idle_hwm:.0f} MiB")
     rows, base = [], None
-    for n in counts:
+    for n in args.n:
         r = await batch(client, stack, n, args.seconds_per_file, args.timeout)
         base = base or r["wall"]
         rows.append([n, f"{r['wall']:.2f}", f"{r['wall'] / base:.2f}x", f"{r['p50']:.2f}",
@@ -93,20 +91,16 @@ async def run(stack, args: argparse.Namespace) -> None:
                      f"{r['hwm_mib']:.0f}"])
         print(f"  N={n} done in {r['wall']:.2f}s", flush=True)
     print()
-    print(table(["N", "wall s", f"vs N={counts[0]}", "p50 s", "p95 s", "failed", "WFT timeouts",
+    print(table(["N", "wall s", f"vs N={args.n[0]}", "p50 s", "p95 s", "failed", "WFT timeouts",
                  "worker CPU s", "server CPU s", "host CPU %", "max VmRSS MiB", "VmHWM MiB"], rows))
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", default="1,4,8,16", help="comma-separated pipeline counts")
-    ap.add_argument("--seconds-per-file", default="0.2",
-                    help="train.yaml SECONDS_PER_FILE (20 sleeps per run)")
+    ap = bench_parser(__doc__)
+    ap.add_argument("--n", type=counts, default="1,4,8,16", help="comma-separated pipeline counts")
+    add_seconds_per_file(ap, 0.2)
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds allowed per batch")
-    ap.add_argument("--keep-logs", action="store_true")
-    args = ap.parse_args()
-    with local_stack(keep=args.keep_logs) as stack:
-        asyncio.run(run(stack, args))
+    run_on_stack(run, parse_args(ap))
 
 
 if __name__ == "__main__":

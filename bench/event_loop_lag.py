@@ -18,27 +18,19 @@ import asyncio
 import time
 import uuid
 
-from common import cpu_seconds, local_stack, percentile, start_pipeline, table, workflow_task_timeouts
+from common import (
+    add_seconds_per_file,
+    bench_parser,
+    cpu_seconds,
+    parse_args,
+    percentile,
+    probe,
+    run_on_stack,
+    start_pipeline,
+    table,
+    workflow_task_timeouts,
+)
 from pipeline_helpers import progress
-
-
-async def probe(handles, running: set, every: float, rtts: list, errors: list[str]) -> None:
-    """Appends (seconds since the phase started, round trip seconds) per answered query."""
-    i = 0
-    start = next_tick = time.monotonic()
-    while running:
-        handle = handles[i % len(handles)]
-        i += 1
-        if handle.id not in running:
-            continue
-        t0 = time.monotonic()
-        try:
-            await asyncio.wait_for(progress(handle), timeout=10)
-            rtts.append((t0 - start, time.monotonic() - t0))
-        except Exception as err:
-            errors.append(f"{type(err).__name__}: {err}")
-        next_tick += every
-        await asyncio.sleep(max(0.0, next_tick - time.monotonic()))
 
 
 async def cpu_shares(pid: int, running: set, every: float, shares: list) -> None:
@@ -53,7 +45,7 @@ async def cpu_shares(pid: int, running: set, every: float, shares: list) -> None
         last = now
 
 
-async def phase(client, stack, n: int, spf: str, every: float, timeout: float) -> list[object]:
+async def phase(client, stack, n: int, spf: float, every: float, timeout: float) -> list[object]:
     handles = [await start_pipeline(client, stack, f"b-{uuid.uuid4().hex[:8]}", spf) for _ in range(n)]
     running = {h.id for h in handles}
     rtts: list[tuple[float, float]] = []
@@ -66,7 +58,7 @@ async def phase(client, stack, n: int, spf: str, every: float, timeout: float) -
             running.discard(handle.id)
 
     shares: list[tuple[float, float]] = []
-    prober = asyncio.ensure_future(probe(handles, running, every, rtts, errors))
+    prober = asyncio.ensure_future(probe(handles, running, progress, every, rtts, errors))
     busy = asyncio.ensure_future(cpu_shares(stack.worker_pid, running, every, shares))
     results = await asyncio.wait_for(
         asyncio.gather(*(wait(h) for h in handles), return_exceptions=True), timeout)
@@ -99,17 +91,12 @@ async def run(stack, args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--n", type=int, default=8, help="pipelines running at once under load")
-    ap.add_argument("--seconds-per-file", default="0.5",
-                    help="train.yaml SECONDS_PER_FILE (0.5: ~11 s per run, >100 samples)")
+    add_seconds_per_file(ap, 0.5, " (0.5: ~11 s per run, >100 samples)")
     ap.add_argument("--every", type=float, default=0.1, help="probe interval, seconds")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds allowed per phase")
-    ap.add_argument("--keep-logs", action="store_true")
-    args = ap.parse_args()
-
-    with local_stack(keep=args.keep_logs) as stack:
-        asyncio.run(run(stack, args))
+    run_on_stack(run, parse_args(ap))
 
 
 if __name__ == "__main__":

@@ -32,52 +32,34 @@ import uuid
 from pathlib import Path
 
 from bare_workflow import QUERY as BARE_QUERY
-from bare_workflow import WORKFLOW as BARE_WORKFLOW
 from common import (
     BENCH,
+    add_seconds_per_file,
+    bench_parser,
     children_cpu_seconds,
-    parser_cpu_seconds,
+    counts,
     cpu_seconds,
     host_cpu_ticks,
-    local_stack,
+    parse_args,
+    parser_cpu_seconds,
     percentile,
-    proc_status_kib,
+    probe,
+    run_on_stack,
+    sample_rss,
+    start_bare,
     start_pipeline,
+    succeeded,
     table,
     workflow_task_timeouts,
 )
 from pipeline_helpers import progress
 
 sys.path.insert(0, str(BENCH / "gc_probe"))
-import gc_counters  # noqa: E402
+import gc_counters
 
 # The pipeline: clone, preprocess launch, its down beside the train launch, eval exec,
 # train down. Only training sleeps (20 x SECONDS_PER_FILE); the bare one sleeps as long.
 TRAIN_SLEEPS = 20
-
-
-async def sample_rss(pid: int, peak: list[int], every: float = 0.1) -> None:
-    while True:
-        peak[0] = max(peak[0], proc_status_kib(pid, "VmRSS"))
-        await asyncio.sleep(every)
-
-
-async def probe(handles, running: set, query, every: float, rtts: list, errors: list) -> None:
-    i = 0
-    next_tick = time.monotonic()
-    while running:
-        handle = handles[i % len(handles)]
-        i += 1
-        if handle.id not in running:
-            continue
-        t0 = time.monotonic()
-        try:
-            await asyncio.wait_for(query(handle), timeout=10)
-            rtts.append(time.monotonic() - t0)
-        except Exception as err:  # noqa: BLE001 - a failed query is a result
-            errors.append(f"{type(err).__name__}: {err}")
-        next_tick += every
-        await asyncio.sleep(max(0.0, next_tick - time.monotonic()))
 
 
 def agent_cpu(stack) -> tuple[int, float, float]:
@@ -137,10 +119,8 @@ async def batch(stack, client, kind: str, n: int, spf: float, args) -> dict:
 
     async def start_one():
         if pipelines:
-            return await start_pipeline(client, stack, f"b-{uuid.uuid4().hex[:8]}", str(spf))
-        sleeps = [0.0, 0.0, 0.0, TRAIN_SLEEPS * spf, 0.0, 0.0]
-        return await client.start_workflow(
-            BARE_WORKFLOW, sleeps, id=f"bare-{uuid.uuid4().hex[:10]}", task_queue=stack.bare_queue)
+            return await start_pipeline(client, stack, f"b-{uuid.uuid4().hex[:8]}", spf)
+        return await start_bare(client, stack, [0.0, 0.0, 0.0, TRAIN_SLEEPS * spf, 0.0, 0.0])
 
     running: set[str] = set()
     t0 = time.monotonic()
@@ -152,16 +132,15 @@ async def batch(stack, client, kind: str, n: int, spf: float, args) -> dict:
     async def follow(handle):
         try:
             result = await handle.result()
-            ok = (len(result.steps) == 3 and all(s.status == "SUCCEEDED" for s in result.steps)
-                  if pipelines else result == 6)
-        except Exception as err:  # noqa: BLE001
+            ok = succeeded(result) if pipelines else result == 6
+        except Exception as err:  # noqa: BLE001 - a failed run is a result
             print(f"  {handle.id} failed: {err}")
             ok = False
         finally:
             running.discard(handle.id)
         return time.monotonic() - t0, ok
 
-    rtts: list[float] = []
+    rtts: list[tuple[float, float]] = []
     errors: list[str] = []
     query = progress if pipelines else (lambda h: h.query(BARE_QUERY))
     prober = asyncio.ensure_future(probe(handles, running, query, args.every, rtts, errors))
@@ -177,14 +156,15 @@ async def batch(stack, client, kind: str, n: int, spf: float, args) -> dict:
     runs = [t.result() for t in done]
     timeouts = sum([await workflow_task_timeouts(h) for h in handles])
     latencies = [lat for lat, _ in runs]
+    rtts_ms = [1000 * rtt for _, rtt in rtts]
     for e in sorted(set(errors))[:3]:
         print(f"  query error: {e}")
     busy = after["host"][0] - before["host"][0]
     total = max(1, after["host"][1] - before["host"][1])
     r = {
         "kind": kind, "n": n, "wall": wall,
-        "p50": percentile(latencies, 50) if latencies else float("nan"),
-        "p95": percentile(latencies, 95) if latencies else float("nan"),
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
         "failed": sum(not ok for _, ok in runs) + len(pending),
         "wft_timeouts": timeouts,
         "worker_cpu": after["worker"] - before["worker"],
@@ -197,9 +177,9 @@ async def batch(stack, client, kind: str, n: int, spf: float, args) -> dict:
         "host_cpu": busy / total * 2 * wall if total else 0.0,
         "rss_mib": peak[0] / 1024,
         "q_n": len(rtts), "q_errors": len(errors),
-        "q_p50": 1000 * percentile(rtts, 50) if rtts else float("nan"),
-        "q_p99": 1000 * percentile(rtts, 99) if rtts else float("nan"),
-        "q_max": 1000 * max(rtts) if rtts else float("nan"),
+        "q_p50": percentile(rtts_ms, 50),
+        "q_p99": percentile(rtts_ms, 99),
+        "q_max": percentile(rtts_ms, 100),
     }
     if "agent" in after:
         same = after["agent"][0] == before["agent"][0]
@@ -263,11 +243,7 @@ def report(results: list[dict], counts: list[int]) -> None:
             continue
         n = r["n"]
         reaped = r.get("reaped", {})
-
-        def cls(name: str) -> list[float]:
-            return reaped.get(name, [0, 0.0, 0.0])
-
-        sup, box, dog = cls("supervisor"), cls("bwrap"), cls("watchdog")
+        sup, box, dog = (reaped.get(name, [0, 0.0, 0.0]) for name in ("supervisor", "bwrap", "watchdog"))
         other = sum(v[1] + v[2] for k, v in reaped.items() if k not in ("supervisor", "bwrap", "watchdog"))
         agent = r.get("agent", [0.0, 0.0])
         jobs = r["children_cpu"] + sum(v[1] + v[2] for v in reaped.values()) + sum(agent)
@@ -318,16 +294,14 @@ def report_profile(results: list[dict]) -> None:
 
 async def run(stack, args: argparse.Namespace) -> None:
     client = await stack.client()
-    counts = [int(x) for x in args.n.split(",")]
     # One unmeasured run of each first: imports, caches and connections are warm.
-    warm = await start_pipeline(client, stack, "warm-up", str(args.seconds_per_file))
+    warm = await start_pipeline(client, stack, "warm-up", args.seconds_per_file)
     await warm.result()
-    await (await client.start_workflow(BARE_WORKFLOW, [0.0] * 6, id=f"bare-warm-{uuid.uuid4().hex[:6]}",
-                                       task_queue=stack.bare_queue)).result()
+    await (await start_bare(client, stack, [0.0] * 6)).result()
     print(f"worker pid {stack.worker_pid}, bare worker pid {stack.bare.pid}, "
           f"server pid {stack.server.proc.pid}", flush=True)
     results = []
-    for n in counts:
+    for n in args.n:
         for kind in args.order.split(","):
             r = await batch(stack, client, kind, n, args.seconds_per_file, args)
             results.append(r)
@@ -335,17 +309,16 @@ async def run(stack, args: argparse.Namespace) -> None:
                   f"failed {r['failed']}", flush=True)
             await asyncio.sleep(args.pause)
     print()
-    report(results, counts)
+    report(results, args.n)
     print()
     report_gc(results)
     report_profile(results)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", default="1,50,100,200", help="comma-separated run counts")
-    ap.add_argument("--seconds-per-file", type=float, default=0.25,
-                    help="train.yaml SECONDS_PER_FILE; 20 sleeps per run (0.25: 5 s)")
+    ap = bench_parser(__doc__)
+    ap.add_argument("--n", type=counts, default="1,50,100,200", help="comma-separated run counts")
+    add_seconds_per_file(ap, 0.25, " (0.25: 5 s per run)")
     ap.add_argument("--order", default="bare,pipelines", help="batches per N, in this order")
     ap.add_argument("--every", type=float, default=0.1, help="query probe interval, seconds")
     ap.add_argument("--pause", type=float, default=2.0,
@@ -353,8 +326,6 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per batch")
     ap.add_argument("--no-reaper", action="store_true",
                     help="run the worker without reaper.py (no CPU of detached job processes)")
-    ap.add_argument("--worker-env", action="append", default=[], metavar="KEY=VALUE",
-                    help="extra worker setting, e.g. SKYPILOT_TEMPORAL_HEARTBEAT_SECONDS=2")
     ap.add_argument("--bare-max-concurrent-activities", type=int, default=200)
     ap.add_argument("--profile", action="store_true",
                     help="run the worker as profile_worker.py: CPU per activity type and thread")
@@ -364,23 +335,20 @@ def main() -> None:
                     help='temporalio Worker options to try, e.g. \'{"max_concurrent_activity_task_polls": 2}\'')
     ap.add_argument("--gc", action="store_true",
                     help="count the pipeline worker's garbage collections and their pauses (bench/gc_probe)")
-    ap.add_argument("--keep-logs", action="store_true")
-    args = ap.parse_args()
-    extra = dict(kv.split("=", 1) for kv in args.worker_env)
+    args = parse_args(ap)
+    extra = dict(args.worker_env)
     args.gc_out = None
     if args.gc:
         args.gc_out = Path(tempfile.mkdtemp(prefix="skypilot-temporal-gc-")) / "gc"
         extra["BENCH_GC_OUT"] = str(args.gc_out)
         extra["PYTHONPATH"] = os.pathsep.join(p for p in (str(BENCH / "gc_probe"), extra.get("PYTHONPATH", "")) if p)
-    with local_stack(keep=args.keep_logs, bare=True, reap=not args.no_reaper, worker_env_extra=extra,
+    try:
+        run_on_stack(run, args, bare=True, reap=not args.no_reaper, worker_env_extra=extra,
                      bare_args=["--max-concurrent-activities", str(args.bare_max_concurrent_activities)],
-                     profile=args.profile, worker_options=args.worker_options,
-                     sleep_only=args.sleep_only) as stack:
-        try:
-            asyncio.run(run(stack, args))
-        finally:
-            if args.gc_out is not None:
-                shutil.rmtree(args.gc_out.parent, ignore_errors=True)
+                     profile=args.profile, worker_options=args.worker_options, sleep_only=args.sleep_only)
+    finally:
+        if args.gc_out is not None:
+            shutil.rmtree(args.gc_out.parent, ignore_errors=True)
 
 
 if __name__ == "__main__":

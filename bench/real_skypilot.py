@@ -24,22 +24,28 @@ import asyncio
 import io
 import json
 import os
-import statistics
-import sys
 import time
 import uuid
 from pathlib import Path
 from typing import NamedTuple
 
-from common import ROOT, activity_spans, covered_seconds, load, table
+from common import (
+    activity_spans,
+    bench_dir,
+    bench_parser,
+    connect,
+    covered_seconds,
+    dev_server,
+    load,
+    median,
+    parse_args,
+    table,
+)
+from pipeline_helpers import pipeline_input, start
+from support import WorkerProcess, make_git_repo, worker_env
+from temporalio.client import Client
 
-sys.path.insert(0, str(ROOT / "tests"))
-from pipeline_helpers import pipeline_input, start  # noqa: E402
-from support import WorkerProcess, make_git_repo, start_dev_server, stop_process, worker_env  # noqa: E402
-from temporalio.client import Client  # noqa: E402
-
-from skypilot_temporal.contract.names import data_converter  # noqa: E402
-from skypilot_temporal.v1 import pipeline_pb2 as pb  # noqa: E402
+from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 TASKS = Path(__file__).parent / "real_skypilot_tasks"
 DATA = Path(os.environ.get("LOCAL_SLURM_DIR", "/tmp/skypilot-temporal-slurm")) / "data"
@@ -151,7 +157,7 @@ async def run(args: argparse.Namespace, tmp: Path, server) -> dict[str, list[dic
     env = worker_env(server, tmp / "work", queue, SKYPILOT_TEMPORAL_EXECUTOR="skypilot")
     (tmp / "work").mkdir()
     worker = WorkerProcess(env, tmp / "worker.log").start()
-    client = await Client.connect(server.address, data_converter=data_converter)
+    client = await connect(server)
     modes = args.modes.split(",")
     out: dict[str, list[dict[str, float]]] = {m: [] for m in modes}
     try:
@@ -172,7 +178,7 @@ async def run(args: argparse.Namespace, tmp: Path, server) -> dict[str, list[dic
 def report(out: dict[str, list[dict[str, float]]]) -> None:
     def med(mode: str, key: str) -> float:
         values = [t[key] for t in out.get(mode, []) if key in t]
-        return statistics.median(values) if values else float("nan")
+        return median(values) if values else float("nan")
 
     modes = list(out)
     rows = [[step] + [f"{med(m, step):.1f}" for m in modes] for step in STEPS + ["wall"]]
@@ -202,22 +208,14 @@ def report(out: dict[str, list[dict[str, float]]]) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--modes", default="worker,direct,ahead")
     ap.add_argument("--json", help="also write the raw times here")
-    args = ap.parse_args()
+    args = parse_args(ap, worker_env=False)
     os.environ.setdefault("SKYPILOT_DISABLE_USAGE_COLLECTION", "1")
-    import tempfile
-
-    tmp = Path(tempfile.mkdtemp(prefix="skypilot-temporal-bench-sky-"))
-    print(f"host: {os.cpu_count()} CPUs, load average {load()} at start", file=sys.stderr)
-    server = start_dev_server(tmp / "server.log")
-    try:
+    with bench_dir(args.keep_logs, prefix="skypilot-temporal-bench-sky-") as tmp, dev_server(tmp) as server:
         out = asyncio.run(run(args, tmp, server))
-    finally:
-        stop_process(server.proc)
-    print(f"host: load average {load()} at end", file=sys.stderr)
     report(out)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=1))

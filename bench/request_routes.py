@@ -17,12 +17,11 @@ alternated, each `--rounds` times; reports median and p90 from submission to res
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import io
 import time
 
-from common import load, median, percentile, table
+from common import bench_parser, host_load_reported, median, percentile, table
 
 
 def submit() -> str:
@@ -51,8 +50,7 @@ async def route(name: str) -> float:
 ROUTES = ["sync get", "sync stream_and_get", "async get", "async stream_and_get"]
 
 
-async def main(rounds: int) -> None:
-    print(f"host load average {load()} at start")
+async def measure(rounds: int) -> None:
     await route("sync get")  # warm up: imports, connection
     times: dict[str, list[float]] = {r: [] for r in ROUTES}
     for i in range(rounds):
@@ -60,10 +58,15 @@ async def main(rounds: int) -> None:
             times[r].append(await route(r))
     rows = [[r, f"{median(v) * 1000:.0f}", f"{percentile(v, 90) * 1000:.0f}", len(v)] for r, v in times.items()]
     print(table(["route", "median ms", "p90 ms", "n"], rows))
-    print(f"host load average {load()} at end")
+
+
+def main() -> None:
+    ap = bench_parser(__doc__)
+    ap.add_argument("--rounds", type=int, default=20)
+    rounds = ap.parse_args().rounds
+    with host_load_reported():
+        asyncio.run(measure(rounds))
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rounds", type=int, default=20)
-    asyncio.run(main(ap.parse_args().rounds))
+    main()

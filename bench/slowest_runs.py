@@ -14,11 +14,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import time
 import uuid
 
-from common import activity_spans, event_seconds, local_stack, start_pipeline
+from common import (
+    activity_spans,
+    add_seconds_per_file,
+    bench_parser,
+    event_seconds,
+    median,
+    parse_args,
+    run_on_stack,
+    start_pipeline,
+)
 from temporalio.api.enums.v1 import EventType
 
 E = EventType
@@ -48,7 +56,7 @@ def describe(events: list) -> str:
 
 async def run(stack, args: argparse.Namespace) -> None:
     client = await stack.client()
-    spf = str(args.seconds_per_file)
+    spf = args.seconds_per_file
     await (await start_pipeline(client, stack, "warm-up", spf)).result()
     t0 = time.monotonic()
     handles = await asyncio.gather(
@@ -62,7 +70,7 @@ async def run(stack, args: argparse.Namespace) -> None:
     await asyncio.gather(*[follow(h) for h in handles])
     order = sorted(handles, key=lambda h: ended[h.id])
     times = sorted(ended.values())
-    print(f"{args.n} runs: last ended {times[-1]:.2f} s, median {statistics.median(times):.2f} s, "
+    print(f"{args.n} runs: last ended {times[-1]:.2f} s, median {median(times):.2f} s, "
           f"95 % by {times[int(0.95 * (len(times) - 1))]:.2f} s")
     mid = len(order) // 2
     for label, chosen in (("median", order[mid - 1 : mid + 2]), ("slowest", order[-args.show :])):
@@ -72,16 +80,11 @@ async def run(stack, args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--n", type=int, default=200)
-    ap.add_argument("--seconds-per-file", type=float, default=0.25)
+    add_seconds_per_file(ap, 0.25)
     ap.add_argument("--show", type=int, default=6, help="how many of the slowest runs to show")
-    ap.add_argument("--worker-env", action="append", default=[], metavar="KEY=VALUE",
-                    help="extra worker setting, e.g. SKYPILOT_TEMPORAL_MAX_CONCURRENT_ACTIVITIES=400")
-    args = ap.parse_args()
-    extra = dict(kv.split("=", 1) for kv in args.worker_env)
-    with local_stack(sleep_only=True, worker_env_extra=extra) as stack:
-        asyncio.run(run(stack, args))
+    run_on_stack(run, parse_args(ap), sleep_only=True)
 
 
 if __name__ == "__main__":

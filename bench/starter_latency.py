@@ -19,9 +19,7 @@ import subprocess
 import time
 import uuid
 
-from common import ROOT, local_stack, median, table
-
-VENV_BIN = ROOT / ".venv" / "bin"
+from common import ROOT, VENV_BIN, add_seconds_per_file, bench_parser, median, parse_args, run_on_stack, table
 
 
 def starters(go_binary: str) -> dict[str, list[str]]:
@@ -54,7 +52,7 @@ async def workflow_seconds(client, workflow_id: str, timeout: float) -> float:
     handle = client.get_workflow_handle(workflow_id)
     try:
         await asyncio.wait_for(handle.result(), timeout)
-    except Exception as err:  # reported, then the next run goes on
+    except Exception as err:  # noqa: BLE001 - reported, then the next run goes on
         print(f"  {workflow_id}: {type(err).__name__}: {err}")
         return float("nan")
     d = await handle.describe()
@@ -78,7 +76,7 @@ async def run(stack, args: argparse.Namespace) -> None:
                 key = (name, mode)
                 cmd = argv + ["--repo", str(stack.repo),
                               "--env", f"DATA_BUCKET_NAME=b-{uuid.uuid4().hex[:8]}",
-                              "--env", f"SECONDS_PER_FILE={args.seconds_per_file}"]
+                              "--env", f"SECONDS_PER_FILE={args.seconds_per_file:g}"]
                 cmd += ["--no-wait"] if mode == "no-wait" else []
                 wall, code, out = run_starter(cmd, env, args.timeout)
                 ok = code == 0 and (mode == "no-wait" or full_result(out))
@@ -110,15 +108,11 @@ async def run(stack, args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--repeat", type=int, default=3, help="measured runs per starter and mode")
-    ap.add_argument("--seconds-per-file", default="0.2", help="train.yaml SECONDS_PER_FILE")
+    add_seconds_per_file(ap, 0.2)
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per run")
-    ap.add_argument("--keep-logs", action="store_true")
-    args = ap.parse_args()
-
-    with local_stack(keep=args.keep_logs) as stack:
-        asyncio.run(run(stack, args))
+    run_on_stack(run, parse_args(ap))
 
 
 if __name__ == "__main__":

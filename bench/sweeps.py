@@ -16,7 +16,7 @@ import asyncio
 import time
 import uuid
 
-from common import cpu_seconds, local_stack, proc_status_kib, table
+from common import bench_parser, counts, cpu_seconds, parse_args, proc_status_kib, run_on_stack, seconds, table
 from pipeline_helpers import pipeline_input, start
 from support import make_git_repo
 
@@ -60,13 +60,14 @@ async def events_of(client, workflow_id: str, run_id: str | None = None) -> tupl
     return len(history.events), sum(e.ByteSize() for e in history.events)
 
 
-async def one_sweep(client, stack, n: int, sleep: str, timeout: float) -> dict:
+async def one_sweep(client, stack, n: int, sleep: float, timeout: float) -> dict:
     repo = make_git_repo(stack.tmp / f"sweep-{n}-{uuid.uuid4().hex[:6]}",
                          files={"pipeline.yaml": pipeline(n), "train.yaml": TRAIN, "eval.yaml": EVAL})
     server_pid = stack.server.proc.pid
     cpu0, srv0 = cpu_seconds(stack.worker_pid), cpu_seconds(server_pid)
     t0 = time.monotonic()
-    handle = await start(client, pipeline_input(repo, envs_override={"SLEEP": sleep, "N": str(n)}), stack.task_queue)
+    inp = pipeline_input(repo, envs_override={"SLEEP": f"{sleep:g}", "N": str(n)})
+    handle = await start(client, inp, stack.task_queue)
     result = await asyncio.wait_for(handle.result(), timeout)
     wall = time.monotonic() - t0
     cpu1, srv1 = cpu_seconds(stack.worker_pid), cpu_seconds(server_pid)
@@ -84,9 +85,8 @@ async def one_sweep(client, stack, n: int, sleep: str, timeout: float) -> dict:
 
 async def run(stack, args: argparse.Namespace) -> None:
     client = await stack.client()
-    counts = [int(x) for x in args.n.split(",")]
     rows, base = [], None
-    for n in counts:
+    for n in args.n:
         r = await one_sweep(client, stack, n, args.sleep, args.timeout)
         base = base or r["wall"]
         rss = proc_status_kib(stack.worker_pid, "VmHWM") / 1024
@@ -106,14 +106,11 @@ async def run(stack, args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", default="1,8,64,500", help="comma-separated branch counts")
-    ap.add_argument("--sleep", default="1.0", help="seconds each branch's training sleeps")
+    ap = bench_parser(__doc__)
+    ap.add_argument("--n", type=counts, default="1,8,64,500", help="comma-separated branch counts")
+    ap.add_argument("--sleep", type=seconds, default=1.0, help="seconds each branch's training sleeps")
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds allowed per sweep")
-    ap.add_argument("--keep-logs", action="store_true")
-    args = ap.parse_args()
-    with local_stack(keep=args.keep_logs) as stack:
-        asyncio.run(run(stack, args))
+    run_on_stack(run, parse_args(ap))
 
 
 if __name__ == "__main__":

@@ -13,13 +13,23 @@ the start and the result).
 from __future__ import annotations
 
 import argparse
-import asyncio
-import statistics
 import time
 import uuid
 
-from bare_workflow import WORKFLOW as BARE_WORKFLOW
-from common import activity_spans, covered_seconds, event_seconds, local_stack, start_pipeline, table
+from common import (
+    activity_spans,
+    add_seconds_per_file,
+    bench_parser,
+    covered_seconds,
+    event_seconds,
+    median,
+    parse_args,
+    run_on_stack,
+    start_bare,
+    start_pipeline,
+    succeeded,
+    table,
+)
 from temporalio.api.enums.v1 import EventType
 
 E = EventType
@@ -38,17 +48,12 @@ async def breakdown(handle) -> tuple[list[tuple], float, int]:
 async def one(client, stack, kind: str, spf: float) -> tuple[float, list, float, int]:
     t0 = time.monotonic()
     if kind == "pipeline":
-        handle = await start_pipeline(client, stack, f"t-{uuid.uuid4().hex[:8]}", str(spf))
+        handle = await start_pipeline(client, stack, f"t-{uuid.uuid4().hex[:8]}", spf)
     else:
-        handle = await client.start_workflow(BARE_WORKFLOW, [0.0] * 6, id=f"bare-{uuid.uuid4().hex[:10]}",
-                                             task_queue=stack.bare_queue)
+        handle = await start_bare(client, stack, [0.0] * 6)
     result = await handle.result()
     wall = time.monotonic() - t0
-    if kind == "pipeline":
-        statuses = [s.status for s in result.steps]
-        assert len(statuses) == 3 and set(statuses) == {"SUCCEEDED"}, statuses
-    else:
-        assert result == 6, result
+    assert succeeded(result) if kind == "pipeline" else result == 6, result
     acts, span, wft = await breakdown(handle)
     return wall, acts, span, wft
 
@@ -58,7 +63,7 @@ def critical(acts) -> float:
     return covered_seconds((a[3], a[4]) for a in acts)
 
 
-async def run(stack, args) -> None:
+async def run(stack, args: argparse.Namespace) -> None:
     client = await stack.client()
     await one(client, stack, "pipeline", args.seconds_per_file)  # warm-up
     await one(client, stack, "bare", 0.0)
@@ -75,24 +80,21 @@ async def run(stack, args) -> None:
             for name, queued, work, *_ in acts:
                 seen[name] = seen.get(name, 0) + 1
                 per.setdefault(f"{name}#{seen[name]}", []).append((queued, work))
-        med = statistics.median
-        print(f"{kind}: {args.runs} runs one after the other; median wall {med(walls):.3f} s "
-              f"(history first to last event {med(spans):.3f} s; covered by activities "
-              f"{med(covered):.3f} s; the rest, workflow tasks and hand-offs between them: "
-              f"{med(spans) - med(covered):.3f} s; {med(wfts):.0f} workflow tasks)")
-        rows = [[k, f"{1000 * med(q for q, _ in v):.0f}", f"{1000 * med(w for _, w in v):.0f}"]
+        print(f"{kind}: {args.runs} runs one after the other; median wall {median(walls):.3f} s "
+              f"(history first to last event {median(spans):.3f} s; covered by activities "
+              f"{median(covered):.3f} s; the rest, workflow tasks and hand-offs between them: "
+              f"{median(spans) - median(covered):.3f} s; {median(wfts):.0f} workflow tasks)")
+        rows = [[k, f"{1000 * median(q for q, _ in v):.0f}", f"{1000 * median(w for _, w in v):.0f}"]
                 for k, v in per.items()]
         print(table(["activity", "scheduled->started ms", "started->completed ms"], rows))
         print()
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = bench_parser(__doc__)
     ap.add_argument("--runs", type=int, default=10)
-    ap.add_argument("--seconds-per-file", type=float, default=0.0)
-    args = ap.parse_args()
-    with local_stack(bare=True, sleep_only=True) as stack:
-        asyncio.run(run(stack, args))
+    add_seconds_per_file(ap, 0.0)
+    run_on_stack(run, parse_args(ap), bare=True, sleep_only=True)
 
 
 if __name__ == "__main__":

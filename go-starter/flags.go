@@ -1,15 +1,20 @@
 package main
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	pb "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1"
@@ -18,62 +23,49 @@ import (
 
 // options is what the command line asks for.
 type options struct {
-	input      *pb.SkyPilotWorkflowInput
-	workflowID string
-	taskQueue  string
-	noWait     bool
-	quiet      bool
+	input                 *pb.SkyPilotWorkflowInput
+	workflowID, taskQueue string
+	noWait, quiet         bool
 }
-
-// usageError marks a problem with the command line or --input (exit status 2).
-type usageError struct{ error }
-
-func usage(message string) error { return usageError{errors.New(message)} }
 
 // parseArgs builds the workflow input from the --input file, the environment and
 // the flags, each beating the one before. The flags are the shared table's
-// (proto/skypilot_temporal/v1/starter_cli.json); --help returns flag.ErrHelp.
+// (proto/skypilot_temporal/v1/starter_cli.json). Its errors are usage errors
+// (exit status 2), but for flag.ErrHelp: --help.
 func parseArgs(args []string, getenv func(string) string) (*options, error) {
 	given, err := parseFlags(args)
 	if err != nil {
 		return nil, err
 	}
-	last := func(f cli.Flag) string {
-		if v := given[f.Name]; len(v) > 0 {
+	setting := func(f cli.Flag) string { // the last value given, else the flag's variable
+		if v := given[f.Name]; len(v) > 0 && v[len(v)-1] != "" {
 			return v[len(v)-1]
 		}
-		return ""
+		return getenv(f.Env) // "" when the flag has none
 	}
-	setting := func(f cli.Flag) string {
-		if v := last(f); v != "" || f.Env == "" {
-			return v
-		}
-		return getenv(f.Env)
-	}
-
 	in := &pb.SkyPilotWorkflowInput{}
-	if path := last(cli.Input); path != "" {
+	if path := setting(cli.Input); path != "" {
 		if in, err = readInput(path); err != nil {
-			return nil, usage(cli.InputInvalid(path, err.Error()))
+			return nil, errors.New(cli.InputInvalid(path, err.Error()))
 		}
 	}
+	fields := in.ProtoReflect()
 	for _, f := range cli.Flags {
-		if f.InputField != "" && !f.Repeatable {
-			if v := setting(f); v != "" {
-				setStringField(in, f.InputField, v)
-			}
+		if v := setting(f); v != "" && f.InputField != "" && !f.Repeatable {
+			fields.Set(fields.Descriptor().Fields().ByName(protoreflect.Name(f.InputField)), protoreflect.ValueOfString(v))
 		}
 	}
 	for _, kv := range given[cli.Env.Name] {
 		key, value, ok := strings.Cut(kv, "=")
 		if !ok || !isEnvName(key) {
-			return nil, usage(cli.EnvInvalid(strconv.Quote(kv), envNameRule()))
+			return nil, errors.New(cli.EnvInvalid(strconv.Quote(kv), envNameRule()))
 		}
 		if in.EnvsOverride == nil {
 			in.EnvsOverride = map[string]string{}
 		}
 		in.EnvsOverride[key] = value
 	}
+	// Names given as flags replace the environment's list; either adds to the file's.
 	secrets := given[cli.SecretEnv.Name]
 	if len(secrets) == 0 {
 		for _, s := range strings.Split(getenv(cli.SecretEnv.Env), ",") {
@@ -84,26 +76,24 @@ func parseArgs(args []string, getenv func(string) string) (*options, error) {
 	}
 	for _, name := range secrets {
 		if !isEnvName(name) {
-			return nil, usage(cli.SecretEnvInvalid(strconv.Quote(name), envNameRule()))
+			return nil, errors.New(cli.SecretEnvInvalid(strconv.Quote(name), envNameRule()))
 		}
 		if !slices.Contains(in.SecretEnvNames, name) {
 			in.SecretEnvNames = append(in.SecretEnvNames, name)
 		}
 	}
 	if in.RepoUrl == "" {
-		return nil, usage(cli.RepoMissing())
+		return nil, errors.New(cli.RepoMissing())
 	}
-
-	opts := &options{input: in, workflowID: last(cli.WorkflowID), taskQueue: setting(cli.TaskQueue), noWait: last(cli.NoWait) != "", quiet: last(cli.Quiet) != ""}
-	if opts.taskQueue == "" {
-		opts.taskQueue = defaultTaskQueue
-	}
-	if opts.workflowID == "" {
-		b := make([]byte, cli.WorkflowIDRandomBytes)
-		_, _ = rand.Read(b)
-		opts.workflowID = cli.WorkflowIDPrefix + hex.EncodeToString(b)
-	}
-	return opts, nil
+	id := make([]byte, cli.WorkflowIDRandomBytes)
+	rand.Read(id)
+	return &options{
+		input:      in,
+		workflowID: cmp.Or(setting(cli.WorkflowID), cli.WorkflowIDPrefix+hex.EncodeToString(id)),
+		taskQueue:  cmp.Or(setting(cli.TaskQueue), cli.DefaultTaskQueue),
+		noWait:     setting(cli.NoWait) != "",
+		quiet:      setting(cli.Quiet) != "",
+	}, nil
 }
 
 // parseFlags returns every value given to each flag of the table, by flag name;
@@ -111,16 +101,15 @@ func parseArgs(args []string, getenv func(string) string) (*options, error) {
 func parseFlags(args []string) (map[string][]string, error) {
 	fs := flag.NewFlagSet("go-starter", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
 	given := map[string][]string{}
 	for _, f := range cli.Flags {
 		add := func(s string) error { given[f.Name] = append(given[f.Name], s); return nil }
 		for _, name := range []string{f.Name, f.Short} {
 			switch {
 			case name == "":
-			case f.Arg == "":
+			case f.Arg == "": // --quiet and --quiet=true turn it on, --quiet=false does not
 				fs.BoolFunc(name, "", func(s string) error {
-					if on, err := strconv.ParseBool(s); err != nil || !on {
+					if on, err := strconv.ParseBool(s); !on {
 						return err
 					}
 					return add("true")
@@ -131,23 +120,57 @@ func parseFlags(args []string) (map[string][]string, error) {
 		}
 	}
 	if err := fs.Parse(args); err != nil {
-		return nil, usageError{err}
+		return nil, err
 	}
 	if len(given[cli.Help.Name]) > 0 {
 		return nil, flag.ErrHelp
 	}
 	if fs.NArg() > 0 {
-		return nil, usage(cli.UnexpectedArgument(strconv.Quote(fs.Arg(0))))
+		return nil, errors.New(cli.UnexpectedArgument(strconv.Quote(fs.Arg(0))))
 	}
 	return given, nil
 }
 
-// setStringField sets the string field named (in the proto) field of in.
-func setStringField(in *pb.SkyPilotWorkflowInput, field, value string) {
-	m := in.ProtoReflect()
-	fd := m.Descriptor().Fields().ByName(protoreflect.Name(field))
-	if fd == nil || fd.Kind() != protoreflect.StringKind || fd.Cardinality() == protoreflect.Repeated {
-		panic("the flag table names " + field + ", not a string field of SkyPilotWorkflowInput")
+// readInput parses the --input file, a SkyPilotWorkflowInput in proto JSON,
+// naming every unknown field (protojson alone stops at the first).
+func readInput(path string) (*pb.SkyPilotWorkflowInput, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
 	}
-	m.Set(fd, protoreflect.ValueOfString(value))
+	var doc any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, errors.New(cli.InputNotJSON(err.Error()))
+	}
+	in := &pb.SkyPilotWorkflowInput{}
+	if unknown := unknownFields(in.ProtoReflect().Descriptor(), doc, ""); len(unknown) > 0 {
+		slices.Sort(unknown)
+		return nil, errors.New(cli.InputUnknownFields(strings.Join(unknown, ", ")))
+	}
+	return in, protojson.Unmarshal(data, in)
+}
+
+// unknownFields lists the quoted paths of the JSON keys that name no field (by
+// JSON or proto name) of message md.
+func unknownFields(md protoreflect.MessageDescriptor, doc any, prefix string) (unknown []string) {
+	obj, _ := doc.(map[string]any) // a wrong JSON type is protojson's to report
+	for key, value := range obj {
+		fd := md.Fields().ByJSONName(key)
+		if fd == nil {
+			fd = md.Fields().ByName(protoreflect.Name(key))
+		}
+		switch path := prefix + key; {
+		case fd == nil:
+			unknown = append(unknown, strconv.Quote(path))
+		case fd.IsMap(): // of strings in this contract: protojson checks them
+		case fd.IsList() && fd.Message() != nil:
+			list, _ := value.([]any)
+			for i, v := range list {
+				unknown = append(unknown, unknownFields(fd.Message(), v, fmt.Sprintf("%s[%d].", path, i))...)
+			}
+		case fd.Message() != nil:
+			unknown = append(unknown, unknownFields(fd.Message(), value, path+".")...)
+		}
+	}
+	return unknown
 }

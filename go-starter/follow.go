@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -19,73 +21,105 @@ const (
 	queryTimeout = 3 * time.Second
 )
 
-// follow prints the run's progress and its running steps' latest output (live.go)
-// unless quiet, about once a second until it ends, then how it ended; it returns
-// the exit status.
-func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, taskQueue string, quiet bool, stdout, stderr io.Writer) int {
-	var result pb.SkyPilotWorkflowResult
-	done := make(chan error, 1)
-	go func() { done <- wf.Get(ctx, &result) }()
-	view := newProgressView(stdout, taskQueue, quiet)
-	var live *liveLines
-	if !quiet {
-		live = newLiveLines(c, wf, stdout)
+// follow prints, on every tick, what the worker rendered about the run since the
+// last tick and the running steps' latest output (quiet, nothing), then how the
+// run ended. It returns the exit status.
+func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <-chan time.Time, opts *options, stdout, stderr io.Writer) int {
+	result := &pb.SkyPilotWorkflowResult{}
+	ended := make(chan error, 1)
+	go func() { ended <- wf.Get(ctx, result) }()
+	cursor, live, waitingShown := "", liveLines{}, false
+	showView := func() error { // prints the view's lines since the last answer
+		view, err := askView(ctx, c, wf, cursor)
+		if err == nil {
+			printLines(stdout, view.GetLines())
+			cursor = view.GetCursor()
+		}
+		return err
 	}
-	var last *pb.SkyPilotWorkflowProgress
-	ticker := time.NewTicker(pollEvery)
-	defer ticker.Stop()
 	for {
 		select {
-		case err := <-done:
-			return ended(ctx, c, wf, view, &result, err, stdout, stderr)
-		case <-ticker.C:
-			if p, err := queryProgress(ctx, c, wf); err == nil {
-				view.show(p)
-				last = p
-			} else if ctx.Err() == nil {
-				view.unavailable()
+		case <-ticks:
+			if opts.quiet {
+				continue
 			}
-			if live != nil {
-				live.show(ctx, last)
+			if err := showView(); err != nil && !waitingShown && ctx.Err() == nil {
+				// Most likely no worker has picked the run up yet.
+				fmt.Fprintln(stdout, cli.ProgressUnavailable(strconv.Quote(opts.taskQueue)))
+				waitingShown = true
 			}
+			printLines(stdout, live.poll(ctx, c, wf))
+		case err := <-ended:
+			var failed *temporal.WorkflowExecutionError
+			if ctx.Err() != nil {
+				fmt.Fprintln(stderr, cli.Interrupted(opts.workflowID))
+				return 130
+			} else if err != nil && !errors.As(err, &failed) {
+				fmt.Fprintln(stderr, cli.WaitFailed(oneLine(err.Error())))
+				return 1
+			}
+			if !opts.quiet {
+				_ = showView() // what changed since the last poll; no answer now is not worth a line
+			}
+			if failed != nil {
+				printFailure(stderr, failed.Unwrap())
+				return 1
+			}
+			printLines(stdout, result.GetLines())
+			return 0
 		}
 	}
 }
 
-// ended reports a run whose result (or failure) has arrived.
-func ended(ctx context.Context, c client.Client, wf client.WorkflowRun, view *progressView,
-	result *pb.SkyPilotWorkflowResult, err error, stdout, stderr io.Writer) int {
-	var wfErr *temporal.WorkflowExecutionError
-	switch {
-	case ctx.Err() != nil:
-		fmt.Fprintln(stderr, cli.Interrupted(wf.GetID()))
-		return 130
-	case err != nil && !errors.As(err, &wfErr):
-		fmt.Fprintln(stderr, cli.WaitFailed(oneLine(err.Error())))
-		return 1
-	}
-	var failure error
-	if wfErr != nil {
-		failure = wfErr.Unwrap()
-	}
-	if view.wantsLastAnswer(failure != nil) {
-		if p, err := queryProgress(ctx, c, wf); err == nil {
-			view.settle(p)
-		}
-	}
-	return finish(stdout, stderr, view, result, failure)
-}
-
-func queryProgress(ctx context.Context, c client.Client, wf client.WorkflowRun) (*pb.SkyPilotWorkflowProgress, error) {
+// askView asks the worker what to print since cursor (the contract's view query).
+func askView(ctx context.Context, c client.Client, wf client.WorkflowRun, cursor string) (*pb.RunView, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	value, err := c.QueryWorkflow(ctx, wf.GetID(), wf.GetRunID(), progressQuery)
+	answer, err := c.QueryWorkflow(ctx, wf.GetID(), wf.GetRunID(), cli.ViewQuery, cursor)
 	if err != nil {
 		return nil, err
 	}
-	var progress pb.SkyPilotWorkflowProgress
-	if err := value.Get(&progress); err != nil {
-		return nil, err
+	view := &pb.RunView{}
+	return view, answer.Get(view)
+}
+
+// printFailure says how the run failed and, when the failure has causes, the
+// innermost one; then which clusters teardown left up: an operator must down them.
+func printFailure(w io.Writer, failure error) {
+	switch failure.(type) {
+	case *temporal.CanceledError:
+		fmt.Fprintln(w, cli.WorkflowCancelled())
+	case *temporal.TerminatedError:
+		fmt.Fprintln(w, cli.WorkflowTerminated())
+	case *temporal.TimeoutError:
+		fmt.Fprintln(w, cli.WorkflowTimedOut())
+	default:
+		fmt.Fprintln(w, cli.WorkflowFailed(message(failure)))
 	}
-	return &progress, nil
+	inner := failure
+	for next := errors.Unwrap(inner); next != nil; next = errors.Unwrap(inner) {
+		inner = next
+	}
+	if inner != failure {
+		fmt.Fprintln(w, cli.FailureCause(message(inner)))
+	}
+	// A TeardownFailed error's first detail lists the clusters still up.
+	var left []string
+	if app, ok := failure.(*temporal.ApplicationError); ok && app.Type() == cli.TeardownFailed && app.Details(&left) == nil && len(left) > 0 {
+		fmt.Fprintln(w, cli.ClustersLeft(strings.Join(left, ", ")))
+	}
+}
+
+// message is an error's own message, without its causes'.
+func message(err error) string {
+	if m, ok := err.(interface{ Message() string }); ok {
+		return m.Message()
+	}
+	return err.Error()
+}
+
+func printLines(w io.Writer, lines []string) {
+	for _, line := range lines {
+		fmt.Fprintln(w, line)
+	}
 }

@@ -1,22 +1,23 @@
 // Command go-starter starts the SkyPilot pipeline workflow on Temporal, follows
-// its progress and prints every step's result. From the repository root:
+// it and prints how it ended, as the worker renders it. From the repository root:
 //
 //	go run ./go-starter --repo https://github.com/org/sky-tasks.git
 //
-// This file is the recipe for starting the pipeline from Go: build a
-// pb.SkyPilotWorkflowInput, dial Temporal (connect.go), ExecuteWorkflow with the
-// contract's workflow type (contract.go), then follow it (follow.go). The flags
-// and their environment variables come from the shared table in proto/.
+// run below is the recipe for starting the pipeline from Go.
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
+	"strings"
+	"time"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -28,8 +29,8 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run is the whole starter: flags -> input -> start -> follow. It returns the
-// exit status: 0 success, 1 workflow or connection failure, 2 usage error.
+// run is the whole starter: flags -> input -> start -> follow. It returns the exit
+// status: 0 success, 1 workflow or connection failure, 2 usage error, 130 interrupted.
 func run(args []string, stdout, stderr io.Writer) int {
 	opts, err := parseArgs(args, os.Getenv)
 	if errors.Is(err, flag.ErrHelp) {
@@ -41,11 +42,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-
-	// Traced when OTEL_EXPORTER_OTLP_ENDPOINT is set; the spans are flushed at exit.
-	tr := startTracing(ctx, os.Getenv, stderr)
-	defer tr.shutdown()
-	c, namespace, err := connect(ctx, tr.interceptors()...)
+	// Traced when an OTLP endpoint is set; the spans are flushed at exit.
+	interceptors, flush := startTracing(ctx, os.Getenv, stderr)
+	defer flush()
+	c, namespace, err := connect(ctx, interceptors...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		if errors.As(err, new(configError)) {
@@ -59,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		TaskQueue: opts.taskQueue,
 		// Fail, rather than follow the run already using this id.
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-	}, workflowType, opts.input)
+	}, cli.WorkflowType, opts.input)
 	if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
 		fmt.Fprintln(stderr, cli.WorkflowIDInUse(opts.workflowID))
 		return 1
@@ -77,5 +77,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if opts.noWait {
 		return 0
 	}
-	return follow(ctx, c, wf, opts.taskQueue, opts.quiet, stdout, stderr)
+	return follow(ctx, c, wf, time.Tick(pollEvery), opts, stdout, stderr)
+}
+
+// uiLink points at the workflow in the Temporal Web UI.
+func uiLink(namespace, workflowID string) string {
+	base := strings.TrimRight(cmp.Or(os.Getenv(cli.UIURLEnv), cli.UIURLDefault), "/")
+	return base + "/namespaces/" + url.PathEscape(namespace) + "/workflows/" + url.PathEscape(workflowID)
+}
+
+// oneLine keeps an error detail to the single line the starter prints it on.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }

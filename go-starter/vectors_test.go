@@ -5,12 +5,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -108,138 +110,126 @@ func TestInputVectors(t *testing.T) {
 	}
 }
 
-type outputVectors struct {
-	Numbers []struct {
-		Value float64
-		Text  string
-	}
-	Cases []struct {
-		Name       string
-		Polls      []json.RawMessage
-		LastAnswer json.RawMessage `json:"last_answer"`
-		Result     json.RawMessage
-		Failure    *struct {
-			Kind, Type, Message string
-			Causes              []string
-		}
-		Quiet          bool
-		Stdout, Stderr []string
-		Exit           int
-	}
-}
-
-func progressOf(t *testing.T, raw json.RawMessage) *pb.SkyPilotWorkflowProgress {
-	t.Helper()
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	p := &pb.SkyPilotWorkflowProgress{}
-	if err := protojson.Unmarshal(raw, p); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func TestOutputVectors(t *testing.T) {
-	var v outputVectors
-	readVector(t, "output.json", &v)
-	for _, c := range v.Cases {
-		t.Run(c.Name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			view := newProgressView(&stdout, "q", c.Quiet)
-			for _, raw := range c.Polls {
-				if p := progressOf(t, raw); p != nil {
-					view.show(p)
-				} else {
-					view.unavailable()
-				}
-			}
-			var failure error
-			if f := c.Failure; f != nil {
-				switch f.Kind {
-				case "cancelled":
-					failure = temporal.NewCanceledError()
-				case "application":
-					var cause error
-					for i := len(f.Causes) - 1; i >= 0; i-- {
-						cause = temporal.NewApplicationErrorWithCause(f.Causes[i], "", cause)
-					}
-					failure = temporal.NewApplicationErrorWithCause(f.Message, f.Type, cause)
-				default:
-					t.Fatalf("failure kind %q", f.Kind)
-				}
-			}
-			result := &pb.SkyPilotWorkflowResult{}
-			if len(c.Result) > 0 {
-				if err := protojson.Unmarshal(c.Result, result); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if view.wantsLastAnswer(failure != nil) {
-				if p := progressOf(t, c.LastAnswer); p != nil {
-					view.settle(p)
-				}
-			}
-			status := finish(&stdout, &stderr, view, result, failure)
-			if status != c.Exit {
-				t.Errorf("exit %d, want %d", status, c.Exit)
-			}
-			if got := lines(stdout.String()); !slices.Equal(got, c.Stdout) {
-				t.Errorf("stdout\n got %q\nwant %q", got, c.Stdout)
-			}
-			if got := lines(stderr.String()); !slices.Equal(got, c.Stderr) {
-				t.Errorf("stderr\n got %q\nwant %q", got, c.Stderr)
-			}
-		})
-	}
-}
-
-func TestNumberVectors(t *testing.T) {
-	var v outputVectors
-	readVector(t, "output.json", &v)
-	if len(v.Numbers) == 0 {
-		t.Fatal("no numbers")
-	}
-	for _, n := range v.Numbers {
-		if got := number(n.Value); got != n.Text {
-			t.Errorf("number(%v) = %q, want %q", n.Value, got, n.Text)
-		}
-	}
-}
-
-func lines(s string) []string {
-	if s == "" {
-		return []string{}
-	}
-	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-}
-
 func TestLiveVectors(t *testing.T) {
 	var v struct {
 		Cases []struct {
-			Name     string
-			Progress json.RawMessage
-			Polls    [][]json.RawMessage
-			Stdout   []string
+			Name   string
+			Polls  [][]json.RawMessage
+			Stdout []string
 		}
 	}
 	readVector(t, "live.json", &v)
+	if len(v.Cases) == 0 {
+		t.Fatal("no cases")
+	}
 	for _, c := range v.Cases {
-		live := newLiveLines(nil, nil, nil)
-		var progress *pb.SkyPilotWorkflowProgress
-		if c.Progress != nil {
-			progress = progressOf(t, c.Progress)
-		}
-		var printed []string
+		seen := liveLines{}
+		printed := []string{}
 		for _, poll := range c.Polls {
-			outputs := make([]liveOutput, 0, len(poll))
-			for _, raw := range poll {
-				outputs = append(outputs, decodeLiveOutput(raw))
-			}
-			printed = append(printed, live.pollLines(outputs, progress)...)
+			printed = append(printed, seen.lines(poll)...)
 		}
 		if !slices.Equal(printed, c.Stdout) {
 			t.Errorf("%s:\n got %q\nwant %q", c.Name, printed, c.Stdout)
 		}
 	}
+}
+
+// outcomeCase is a case of outcome.json: a followed run as the Temporal server
+// shows it, and what the starter prints.
+type outcomeCase struct {
+	Name      string
+	Quiet     bool
+	Views     []json.RawMessage // RunView, or null: no answer
+	FinalView json.RawMessage   `json:"final_view"`
+	Result    json.RawMessage   // SkyPilotWorkflowResult
+	Failure   *struct {
+		Kind, Type, Message string
+		Details             []any
+		Causes              []string // outer to innermost
+	}
+	Stdout, Stderr []string
+	Exit           int
+}
+
+// TestOutcomeVectors follows each case's run through a Temporal client whose
+// server is scripted (fakeTemporal): one tick per view answer, then the run ends.
+func TestOutcomeVectors(t *testing.T) {
+	var v struct{ Cases []outcomeCase }
+	readVector(t, "outcome.json", &v)
+	if len(v.Cases) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, c := range v.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			server := newFakeTemporal(t)
+			for _, raw := range c.Views {
+				server.views = append(server.views, runView(t, raw))
+			}
+			server.finalView = runView(t, c.FinalView)
+			if c.Failure == nil {
+				result := &pb.SkyPilotWorkflowResult{}
+				if err := protojson.Unmarshal(c.Result, result); err != nil {
+					t.Fatal(err)
+				}
+				server.completeWith(result)
+			} else {
+				f := c.Failure
+				server.failWith(failureOf(t, f.Kind, f.Type, f.Message, f.Details, f.Causes))
+			}
+			ticks := make(chan time.Time)
+			stdout, stderr, status := server.follow(context.Background(), ticks, &options{workflowID: "wf", taskQueue: "q", quiet: c.Quiet}, func() {
+				for range c.Views {
+					ticks <- time.Time{}
+				}
+			})
+			if status != c.Exit {
+				t.Errorf("exit %d, want %d", status, c.Exit)
+			}
+			if !slices.Equal(stdout, c.Stdout) {
+				t.Errorf("stdout\n got %q\nwant %q", stdout, c.Stdout)
+			}
+			if !slices.Equal(stderr, c.Stderr) {
+				t.Errorf("stderr\n got %q\nwant %q", stderr, c.Stderr)
+			}
+			// Quiet, nothing is asked; else one query a tick, and one when the run ended.
+			if want := len(c.Views) + 1; c.Quiet && server.viewsAsked != 0 || !c.Quiet && server.viewsAsked != want {
+				t.Errorf("%d view queries (quiet %v, %d ticks)", server.viewsAsked, c.Quiet, len(c.Views))
+			}
+		})
+	}
+}
+
+func runView(t *testing.T, raw json.RawMessage) *pb.RunView {
+	t.Helper()
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	view := &pb.RunView{}
+	if err := protojson.Unmarshal(raw, view); err != nil {
+		t.Fatal(err)
+	}
+	return view
+}
+
+// failureOf is the error a workflow failed with, as a worker reports it: an
+// ApplicationError of errType with details and causes (outer to innermost), or a
+// cancellation, termination or time-out.
+func failureOf(t *testing.T, kind, errType, message string, details []any, causes []string) error {
+	t.Helper()
+	switch kind {
+	case "application":
+		var cause error
+		for i := len(causes) - 1; i >= 0; i-- {
+			cause = temporal.NewApplicationErrorWithCause(causes[i], "", cause)
+		}
+		return temporal.NewApplicationErrorWithOptions(message, errType, temporal.ApplicationErrorOptions{Cause: cause, Details: details})
+	case "cancelled":
+		return temporal.NewCanceledError()
+	case "terminated":
+		return errTerminated
+	case "timed_out":
+		return temporal.NewTimeoutError(0, nil)
+	}
+	t.Fatalf("failure kind %q", kind)
+	return nil
 }

@@ -5,16 +5,19 @@
 writes, under OUT_ROOT,
     go-starter/gen/startercli/startercli.go                 (package startercli, gofmt'ed)
     ts-starter/generated/starter-cli.ts
-    python-worker/src/skypilot_temporal/v1/starter_cli.py
+    python-worker/src/skypilot_temporal/starter/cli_table.py
 
 Each holds the same flags, environment variables, help text (with that language's
-command) and message functions, so no starter types any of them. Run by
+command) and message functions, and the contract's names and limits a starter needs
+(read from the options of proto/skypilot_temporal/v1/pipeline.proto through the
+freshly generated Python descriptor), so no starter types or looks up any of them. Run by
 scripts/gen-proto.sh; the drift check (tests/contract/test_generated_code.py) fails
 when the committed files differ from what this writes.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -67,6 +70,7 @@ class Table:
             for f in doc["flags"]
         ]
         self._by_name = {f["name"]: f for f in doc["flags"]}
+        self.contract: list[tuple[str, str | int, str]] = []
 
     def fill(self, text: str) -> str:
         """Fills {flag.attr} and {section.key}; leaves bare {param}."""
@@ -121,6 +125,58 @@ class Table:
                 raise SystemExit(f"message {name}: unresolved braces in {template!r}")
             out.append((name, parts, params))
         return out
+
+
+# The contract's names and limits a starter needs: (name, file option or enum wire name, doc).
+CONTRACT = [
+    ("workflow_type", "workflow_type", "the Temporal workflow type of the pipeline"),
+    ("default_task_queue", "default_task_queue", "the task queue unless one is given"),
+    ("view_query", "view_query", "the query answering RunView: the lines to print since a cursor"),
+    ("live_output_key", "live_output_key", "the key of a running step's output in its heartbeat details"),
+    ("live_lines_max", "live_lines_max", "the most output lines of one step a heartbeat carries"),
+    ("live_line_chars_max", "live_line_chars_max", "the longest output line, in code points"),
+    ("env_name_pattern", "env_name_pattern", "the pattern an environment variable name must match whole"),
+    ("env_name_max_length", "env_name_max_length", "the longest environment variable name, in characters"),
+    ("teardown_failed", "FAILURE_TYPE_TEARDOWN_FAILED", "the failure type of a run whose teardown left clusters up"),
+]
+
+
+def contract_values(out: Path) -> list[tuple[str, str | int, str]]:
+    """CONTRACT's values, from the descriptor gen-proto.sh just generated under `out`."""
+    path = out / "python-worker/src/skypilot_temporal/v1/pipeline_pb2.py"
+    spec = importlib.util.spec_from_file_location("pipeline_pb2", path)
+    assert spec is not None and spec.loader is not None
+    pb2 = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pb2)
+    file_options = pb2.DESCRIPTOR.GetOptions()
+    values: list[tuple[str, str | int, str]] = []
+    for name, option, doc in CONTRACT:
+        if option.startswith("FAILURE_TYPE_"):
+            enum_value = pb2.FailureType.DESCRIPTOR.values_by_name[option]
+            value = enum_value.GetOptions().Extensions[pb2.wire_name]
+        else:
+            value = file_options.Extensions[getattr(pb2, option)]
+        if value in ("", 0):
+            raise SystemExit(f"contract option {option} is not set")
+        values.append((name, value, doc))
+    return values
+
+
+def literal(value: str | int) -> str:
+    return string(value) if isinstance(value, str) else str(value)
+
+
+def go_contract(table: Table) -> str:
+    return "\n".join(f"\t// {go_name(n)} is {d}.\n\t{go_name(n)} = {literal(v)}" for n, v, d in table.contract)
+
+
+def ts_contract(table: Table) -> str:
+    return "\n".join(f"/** {d[0].upper() + d[1:]}. */\nexport const {camel(n)} = {literal(v)};"
+                     for n, v, d in table.contract)
+
+
+def python_contract(table: Table) -> str:
+    return "\n".join(f"# {d[0].upper() + d[1:]}.\n{n.upper()} = {literal(v)}" for n, v, d in table.contract)
 
 
 def string(text: str) -> str:
@@ -189,28 +245,14 @@ const (
 	UIURLDefault          = {string(table.doc["ui"]["default_url"])}
 	WorkflowIDPrefix      = {string(table.doc["workflow_id"]["prefix"])}
 	WorkflowIDRandomBytes = {int(table.doc["workflow_id"]["random_bytes"])}
-	// BranchLinesMax is the most branches of one step that get a line each when
-	// their state changes; a step with more gets one summary line instead.
-	BranchLinesMax = {int(table.doc["progress"]["branch_lines_max"])}
 	// TracingServiceName is the service.name of the starter's spans unless
 	// OTEL_SERVICE_NAME says otherwise.
 	TracingServiceName = {string(table.doc["tracing"]["service_name"])}
-	// LiveOutputKey is the key of a running step's latest output in its
-	// activity's heartbeat details.
-	LiveOutputKey = {string(live["heartbeat_key"])}
-	// LiveLinesMax is the most output lines of a step the worker keeps in a
-	// heartbeat, and a starter prints per poll.
-	LiveLinesMax = {int(live["lines_max"])}
-	// LiveLineCharsMax bounds each such line, in characters (code points).
-	LiveLineCharsMax = {int(live["line_chars_max"])}
+{go_contract(table)}
 	// LiveStepsMax is the most running steps (or sweep branches) whose output a
 	// starter follows at once.
 	LiveStepsMax = {int(live["steps_max"])}
 )
-
-// StateSummaryOrder is the order of the states (StepState wire names) in a
-// summary line; states not listed follow, as they first appear.
-var StateSummaryOrder = []string{{{", ".join(string(s) for s in table.doc["progress"]["state_summary_order"])}}}
 
 {chr(10).join(funcs)}"""
     return subprocess.run(["gofmt"], input=src, capture_output=True, text=True, check=True).stdout
@@ -260,18 +302,9 @@ export const uiUrlEnv = {string(table.doc["ui"]["url_env"])};
 export const uiUrlDefault = {string(table.doc["ui"]["default_url"])};
 /** The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise. */
 export const tracingServiceName = {string(table.doc["tracing"]["service_name"])};
+{ts_contract(table)}
 export const workflowIdPrefix = {string(table.doc["workflow_id"]["prefix"])};
 export const workflowIdRandomBytes = {int(table.doc["workflow_id"]["random_bytes"])};
-/** The most branches of one step that get a line each when their state changes; a step with more gets one summary line instead. */
-export const branchLinesMax = {int(table.doc["progress"]["branch_lines_max"])};
-/** The order of the states (StepState wire names) in a summary line; states not listed follow, as they first appear. */
-export const stateSummaryOrder: readonly string[] = [{", ".join(string(s) for s in table.doc["progress"]["state_summary_order"])}];
-/** The key of a running step's latest output in its activity's heartbeat details. */
-export const liveOutputKey = {string(live["heartbeat_key"])};
-/** The most output lines of a step the worker keeps in a heartbeat, and a starter prints per poll. */
-export const liveLinesMax = {int(live["lines_max"])};
-/** Bounds each such line, in characters (code points). */
-export const liveLineCharsMax = {int(live["line_chars_max"])};
 /** The most running steps (or sweep branches) whose output a starter follows at once. */
 export const liveStepsMax = {int(live["steps_max"])};
 
@@ -328,21 +361,9 @@ UI_URL_ENV = {string(table.doc["ui"]["url_env"])}
 UI_URL_DEFAULT = {string(table.doc["ui"]["default_url"])}
 # The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise.
 TRACING_SERVICE_NAME = {string(table.doc["tracing"]["service_name"])}
+{python_contract(table)}
 WORKFLOW_ID_PREFIX = {string(table.doc["workflow_id"]["prefix"])}
 WORKFLOW_ID_RANDOM_BYTES = {int(table.doc["workflow_id"]["random_bytes"])}
-# The most branches of one step that get a line each when their state changes; a
-# step with more gets one summary line instead.
-BRANCH_LINES_MAX = {int(table.doc["progress"]["branch_lines_max"])}
-# The order of the states (StepState wire names) in a summary line; states not
-# listed follow, as they first appear.
-STATE_SUMMARY_ORDER = {python_tuple(table.doc["progress"]["state_summary_order"])}
-# The key of a running step's latest output in its activity's heartbeat details.
-LIVE_OUTPUT_KEY = {string(live["heartbeat_key"])}
-# The most output lines of a step the worker keeps in a heartbeat, and a starter
-# prints per poll.
-LIVE_LINES_MAX = {int(live["lines_max"])}
-# Bounds each such line, in characters (code points).
-LIVE_LINE_CHARS_MAX = {int(live["line_chars_max"])}
 # The most running steps (or sweep branches) whose output a starter follows at once.
 LIVE_STEPS_MAX = {int(live["steps_max"])}
 
@@ -353,10 +374,11 @@ LIVE_STEPS_MAX = {int(live["steps_max"])}
 def main() -> None:
     table_path, out = Path(sys.argv[1]), Path(sys.argv[2])
     table = Table(json.loads(table_path.read_text(encoding="utf-8")))
+    table.contract = contract_values(out)
     targets = {
         "go-starter/gen/startercli/startercli.go": go_source,
         "ts-starter/generated/starter-cli.ts": ts_source,
-        "python-worker/src/skypilot_temporal/v1/starter_cli.py": python_source,
+        "python-worker/src/skypilot_temporal/starter/cli_table.py": python_source,
     }
     for rel, render in targets.items():
         path = out / rel

@@ -45,9 +45,10 @@ def main(records_dir: str) -> int:
                 by_key[str(next(iter(row.values())))] = row
         # The markers may enclose an earlier table or nothing at all.
         pattern = re.compile(rf"(<!-- table:{re.escape(name)} -->\n).*?(<!-- /table:{re.escape(name)} -->)", re.S)
+        table = markdown(list(by_key.values()))
         for doc in DOCS.rglob("*.md"):
             text = doc.read_text(encoding="utf-8")
-            new = pattern.sub(lambda m: m.group(1) + markdown(list(by_key.values())) + "\n" + m.group(2), text)
+            new = pattern.sub(lambda m, table=table: m.group(1) + table + "\n" + m.group(2), text)
             if new != text:
                 doc.write_text(new, encoding="utf-8")
                 print(f"{doc.relative_to(DOCS.parent)}: table {name} ({len(by_key)} rows)")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,9 +15,9 @@ from temporalio.client import Client
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from support import DevServer, WorkerProcess, make_git_repo, start_dev_server, stop_process, worker_env  # noqa: E402
+from support import DevServer, WorkerProcess, make_git_repo, start_dev_server, stop_process, worker_env
 
-from skypilot_temporal.contract.names import data_converter  # noqa: E402
+from skypilot_temporal.contract.names import data_converter
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +76,9 @@ def shared_worker(temporal_server: DevServer, tmp_path_factory: pytest.TempPathF
 
 
 @pytest.fixture
-def local_worker(temporal_server: DevServer, work_dir: Path, task_queue: str, tmp_path: Path) -> Iterator[WorkerProcess]:
+def local_worker(
+    temporal_server: DevServer, work_dir: Path, task_queue: str, tmp_path: Path
+) -> Iterator[WorkerProcess]:
     """A worker with the local executor; stopped (and checked for leaks) after the test."""
     worker = WorkerProcess(
         worker_env(temporal_server, work_dir, task_queue, SECRET_TOKEN="s3cr3t-value-42",

@@ -198,13 +198,13 @@ class Rig:
         many files on its cluster (a local down then takes seconds)."""
         raise NotImplementedError
 
-    async def watch(self, handle: WorkflowHandle) -> "Evidence":
+    async def watch(self, handle: WorkflowHandle) -> Evidence:
         raise NotImplementedError
 
     async def start(self, inp: pb.SkyPilotWorkflowInput, client: Client | None = None) -> WorkflowHandle:
         return await start(client or self.client, inp, self.task_queue)
 
-    async def reached(self, phase: str, handle: WorkflowHandle, ev: "Evidence", logs: str) -> bool:
+    async def reached(self, phase: str, handle: WorkflowHandle, ev: Evidence, logs: str) -> bool:
         """Whether the phase's activity is running now (and will for a while)."""
         verb, _, step = phase.partition(" ")
         if phase == "clone" or verb == "down":
@@ -214,17 +214,17 @@ class Rig:
     async def clusters_left(self, handle: WorkflowHandle, within: float = 60.0) -> list[str]:
         raise NotImplementedError
 
-    async def job_stopped(self, handle: WorkflowHandle, ev: "Evidence", step: str) -> float | None:
+    async def job_stopped(self, handle: WorkflowHandle, ev: Evidence, step: str) -> float | None:
         """Waits (started before the cancel) until the executor shows the step's job
         stopped; returns when (time.monotonic()), None if the step had no job yet."""
         raise NotImplementedError
 
-    async def cancel_proof(self, handle: WorkflowHandle, ev: "Evidence", step: str) -> str:
+    async def cancel_proof(self, handle: WorkflowHandle, ev: Evidence, step: str) -> str:
         """Asserts the executor's records show the step's job/request cancelled and its
         cluster downed; returns them as text for the notes."""
         raise NotImplementedError
 
-    async def submissions(self, handle: WorkflowHandle, ev: "Evidence") -> str:
+    async def submissions(self, handle: WorkflowHandle, ev: Evidence) -> str:
         """Asserts the executor's records show each step submitted once (beyond the
         job counts); returns them as text for the notes ("" if it keeps none)."""
         return ""
@@ -455,9 +455,13 @@ class LocalRig(Rig):
         # cluster directory removed by the down.
         assert len(statuses) == 1 and not {"SUCCEEDED", "FAILED"} & set(statuses[0]), statuses
         job = ev.job_ids(step)[0]
-        assert re.search(rf"\[{re.escape(handle.id)} {step} [^\]]*\] run cancelled: cancelling job {job}\b", self.logs())
+        cancelled = rf"\[{re.escape(handle.id)} {step} [^\]]*\] run cancelled: cancelling job {job}\b"
+        assert re.search(cancelled, self.logs())
         assert processes_with(f"SKYPILOT_TASK_ID={default_cluster_prefix(handle.id)}-") == []
-        return f"{step} job: {' → '.join(statuses[0])}, then cancelled by the worker (log), processes gone, directory downed"
+        return (
+            f"{step} job: {' → '.join(statuses[0])}, then cancelled by the worker (log), processes gone,"
+            " directory downed"
+        )
 
 
 def processes_with(marker: str) -> list[int]:
@@ -534,7 +538,8 @@ async def kill_worker_during(rig: Rig, phase: str) -> None:
     assert ev.jobs() == ONE_JOB_EACH, ev.jobs()
     assert left == []
     record_row(rig.table, f"worker SIGKILLed during {phase}, restarted at once", outcome="completed",
-               recovered_s=back - fault, recovered=f"{phase}: attempt {labels[phase]['attempt']} on the restarted worker",
+               recovered_s=back - fault,
+               recovered=f"{phase}: attempt {labels[phase]['attempt']} on the restarted worker",
                closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
                notes=_notes(retried(labels), what_the_retry_did(handle, phase, worker.log()[mark:]), sent))
 
@@ -549,7 +554,10 @@ def what_the_retry_did(handle: WorkflowHandle, phase: str, text: str) -> str:
     verb, _, what = phase.partition(" ")
     if verb == "down":
         m = re.search(rf"\[{wf} teardown [^\]]*-{what}-[^\]]*\] (downed|already gone)", text)
-        return f"the retried down found the cluster {'already gone' if m and m.group(1) == 'already gone' else 'up and downed it'}" if m else ""
+        if not m:
+            return ""
+        found = "already gone" if m.group(1) == "already gone" else "up and downed it"
+        return f"the retried down found the cluster {found}"
     if verb in ("launch", "exec"):
         m = re.search(rf"\[{wf} {what} [^\]]*\] (re-attaching to job \d+|(launch|exec) \S+) \(attempt", text)
         if not m:
@@ -637,7 +645,8 @@ async def freeze_one_of_two(rig: Rig) -> None:
     assert labels["launch train"]["attempt"] >= 2, labels
     assert left == []
     record_row(rig.table, "two workers: the one training SIGSTOPped past the heartbeat timeout, then SIGCONTed",
-               outcome="completed", recovered_s=back - fault, recovered="the other worker re-attached to the training job",
+               outcome="completed", recovered_s=back - fault,
+               recovered="the other worker re-attached to the training job",
                closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
                notes=_notes(retried(labels), thawed_did, sent))
 
@@ -770,7 +779,8 @@ async def cancel_during(rig: Rig, when: str) -> dict[str, float | None]:
     job_s = None if job_at is None else max(0.0, job_at - fault)
     record_row(rig.table, f"cancel during {what}", outcome="cancelled",
                recovered_s=gone - fault, recovered="no cluster of the run left",
-               closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(counts, tuple(s for s in STEPS if s in counts) or STEPS),
+               closed_s=closed - fault, clusters_left=len(left),
+               jobs=jobs_text(counts, tuple(s for s in STEPS if s in counts) or STEPS),
                notes=f"{proof}; job stopped after {seconds(job_s)} s" if job_s is not None else proof)
     return {"job": job_s, "clusters": gone - fault}
 
@@ -783,7 +793,7 @@ async def cancel_under_load(rig: Rig, runs: int = 3, train_s: float = 180, **wor
     evs = [await rig.watch(h) for h in handles]
     stopped: asyncio.Future | None = None
     try:
-        for h, ev in zip(handles, evs):
+        for h, ev in zip(handles, evs, strict=True):
             await _wait_phase(rig, "launch train", h, ev, timeout=rig.run_limit * 2)
         victim, ev = handles[0], evs[0]
         for other_ev in evs[1:]:

@@ -56,7 +56,11 @@ _ID_FIELDS = ("traceId", "spanId", "parentSpanId")
 def _ids_to_base64(node: Any) -> Any:
     if isinstance(node, dict):
         return {
-            k: base64.b64encode(bytes.fromhex(v)).decode() if k in _ID_FIELDS and isinstance(v, str) else _ids_to_base64(v)
+            k: (
+                base64.b64encode(bytes.fromhex(v)).decode()
+                if k in _ID_FIELDS and isinstance(v, str)
+                else _ids_to_base64(v)
+            )
             for k, v in node.items()
         }
     if isinstance(node, list):
@@ -100,7 +104,7 @@ class OtlpReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:  # http.server's name for the POST handler
                 body = self._body()
                 if self.headers.get("Content-Encoding", "").lower() == "gzip":
                     body = gzip.decompress(body)
@@ -150,7 +154,7 @@ class OtlpReceiver:
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def start(self) -> "OtlpReceiver":
+    def start(self) -> OtlpReceiver:
         self._thread.start()
         self._timer.start()
         return self
@@ -160,7 +164,7 @@ class OtlpReceiver:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> "OtlpReceiver":
+    def __enter__(self) -> OtlpReceiver:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

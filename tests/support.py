@@ -103,7 +103,7 @@ class WorkerProcess:
     def command(self) -> list[str]:
         return [str(VENV_BIN / "skypilot-temporal-worker")]
 
-    def start(self, timeout: float = 60.0) -> "WorkerProcess":
+    def start(self, timeout: float = 60.0) -> WorkerProcess:
         self.starts += 1
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(

@@ -8,21 +8,15 @@ import * as cli from './generated/starter-cli';
 /** A Temporal client configuration that cannot be used (exit status 2). */
 export class ConfigError extends Error {}
 
-export interface Connected {
-  client: Client;
-  connection: Connection;
-  namespace: string;
-}
-
-/** Dials Temporal with the contract's payload converter (json/protobuf); `interceptors` are the tracing ones, if any. */
-export async function connect(env: NodeJS.ProcessEnv, interceptors: WorkflowClientInterceptor[] = []): Promise<Connected> {
+/** Dials Temporal; the client speaks the contract's payload converter (json/protobuf). `interceptors` are the tracing ones, if any. */
+export async function connect(env: NodeJS.ProcessEnv, interceptors: WorkflowClientInterceptor[] = []): Promise<Client> {
   let config;
   try {
-    config = loadClientConnectConfig({ overrideEnvVars: definedOnly(env) });
+    const defined = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined);
+    config = loadClientConnectConfig({ overrideEnvVars: Object.fromEntries(defined) });
   } catch (err) {
     throw new ConfigError(cli.configInvalid({ detail: oneLine((err as Error).message) }));
   }
-  const namespace = config.namespace || 'default';
   const address = config.connectionOptions.address || 'localhost:7233';
   let connection: Connection;
   try {
@@ -30,15 +24,10 @@ export async function connect(env: NodeJS.ProcessEnv, interceptors: WorkflowClie
   } catch (err) {
     throw new Error(cli.connectFailed({ address, detail: oneLine((err as Error).message) }));
   }
-  const client = new Client({
+  return new Client({
     connection,
-    namespace,
+    namespace: config.namespace || 'default',
     dataConverter: { payloadConverterPath: require.resolve('./payload-converter') },
     interceptors: { workflow: interceptors },
   });
-  return { client, connection, namespace };
-}
-
-function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

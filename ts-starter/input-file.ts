@@ -1,12 +1,14 @@
-// --input: a SkyPilotWorkflowInput in proto JSON, with every unknown field named.
+// --input: a SkyPilotWorkflowInput in proto JSON. protojson stops at the first unknown
+// field; the error here names every one, by its path.
 import { readFileSync } from 'node:fs';
 import { Type } from 'protobufjs';
 import * as protojson from 'protobufjs/ext/protojson';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
-import pb = skypilot_temporal.v1;
 
-/** Parses the file; returns the input as message properties. Throws what is wrong with it. */
+const inputType = skypilot_temporal.v1.SkyPilotWorkflowInput as unknown as Type;
+
+/** The file's input as message properties; throws what is wrong with the file. */
 export function readInput(path: string): Record<string, unknown> {
   const text = readFileSync(path, 'utf8');
   let doc: unknown;
@@ -15,19 +17,15 @@ export function readInput(path: string): Record<string, unknown> {
   } catch (err) {
     throw new Error(cli.inputNotJson({ detail: (err as Error).message }));
   }
-  const type = pb.SkyPilotWorkflowInput as unknown as Type;
-  const unknown = unknownFields(type, doc, '');
+  const unknown = unknownFields(inputType, doc, '').sort();
   if (unknown.length > 0) throw new Error(cli.inputUnknownFields({ fields: unknown.join(', ') }));
-  return { ...protojson.fromJson(type, doc) } as Record<string, unknown>;
+  return { ...protojson.fromJson(inputType, doc) } as Record<string, unknown>;
 }
 
-/**
- * Lists, sorted, the quoted paths of JSON keys that name no field (by JSON name or
- * proto name) of message `type`; protojson alone stops at the first.
- */
-export function unknownFields(type: Type, doc: unknown, prefix: string): string[] {
+/** The quoted paths of the JSON keys that name no field (by JSON or proto name) of message `type`. */
+function unknownFields(type: Type, doc: unknown, prefix: string): string[] {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return []; // a wrong type: protojson says so
   type.resolveAll();
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return []; // wrong types: protojson reports them
   const unknown: string[] = [];
   for (const [key, value] of Object.entries(doc)) {
     const field = type.fieldsArray.find((f) => f.jsonName === key || f.protoName === key);
@@ -36,8 +34,8 @@ export function unknownFields(type: Type, doc: unknown, prefix: string): string[
       unknown.push(JSON.stringify(path));
       continue;
     }
-    const message = field.resolvedType instanceof Type ? field.resolvedType : undefined;
-    if (!message) continue;
+    const message = field.resolvedType;
+    if (!(message instanceof Type)) continue;
     if (field.map && value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) unknown.push(...unknownFields(message, v, `${path}[${JSON.stringify(k)}].`));
     } else if (field.repeated && Array.isArray(value)) {
@@ -46,5 +44,5 @@ export function unknownFields(type: Type, doc: unknown, prefix: string): string[
       unknown.push(...unknownFields(message, value, `${path}.`));
     }
   }
-  return unknown.sort();
+  return unknown;
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Output } from './output';
 import { tracingEnabled, withTracing } from './tracing';
 
 test('tracing is on only with an OTLP endpoint, and not when disabled', () => {
@@ -12,11 +11,18 @@ test('tracing is on only with an OTLP endpoint, and not when disabled', () => {
   assert.equal(tracingEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_EXPORTER: 'none' }), false);
 });
 
-test('off, the run gets no interceptor, nothing is said, and the SDK is not loaded', async () => {
-  const said: string[] = [];
-  const output: Output = { out: (line) => said.push(line), err: (line) => said.push(line) };
-  const got = await withTracing({}, output, async (interceptors) => interceptors.length);
+test('off, the run gets no interceptor, nothing is said, and the SDK is not loaded', async (t) => {
+  const said = t.mock.method(console, 'error');
+  const got = await withTracing({}, async (interceptors) => interceptors.length);
   assert.equal(got, 0);
-  assert.deepEqual(said, []);
+  assert.equal(said.mock.callCount(), 0);
   assert.equal(Object.keys(require.cache).some((path) => path.includes('@opentelemetry/sdk-trace')), false);
+});
+
+test('on, the run gets an interceptor that traces starts only, not the polls', async (t) => {
+  const said = t.mock.method(console, 'error');
+  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_SERVICE_NAME: 'starter-test' };
+  const got = await withTracing(env, async (interceptors) => interceptors.map((i) => Object.keys(i).sort()));
+  assert.deepEqual(got, [['start', 'startWithDetails']]);
+  assert.equal(said.mock.callCount(), 0);
 });

@@ -1,31 +1,35 @@
-// The shared starter vectors (tests/contract/vectors/starter/*.json), which the Go
-// and Python starters' tests run too.
+// The shared starter vectors (tests/contract/vectors/starter/*.json), which the Go and Python
+// starters' tests run too.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { test } from 'node:test';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { test, type TestContext } from 'node:test';
+import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { Type } from 'protobufjs';
 import * as protojson from 'protobufjs/ext/protojson';
 import { isEnvName } from './contract';
-import { number } from './format';
+import { type AskView, viewLines } from './follow';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
 import { pollLines } from './live';
 import { finish } from './outcome';
-import type { Output } from './output';
-import { ProgressView } from './progress';
 import { main } from './start';
 import pb = skypilot_temporal.v1;
 
 const vectors = resolve(__dirname, '..', 'tests', 'contract', 'vectors');
 const read = (name: string) => JSON.parse(readFileSync(join(vectors, 'starter', name), 'utf8'));
 
-function capture(): Output & { stdout: string[]; stderr: string[] } {
+/** Runs `fn` with console.log and console.error captured line by line (a printed text may hold several lines: the help). */
+async function captured<T>(t: TestContext, fn: () => T | Promise<T>): Promise<{ value: T; stdout: string[]; stderr: string[] }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  // A printed text may hold several lines (the help).
-  return { stdout, stderr, out: (l) => stdout.push(...l.split('\n')), err: (l) => stderr.push(...l.split('\n')) };
+  t.mock.method(console, 'log', (text: unknown) => stdout.push(...String(text).split('\n')));
+  t.mock.method(console, 'error', (text: unknown) => stderr.push(...String(text).split('\n')));
+  try {
+    return { value: await fn(), stdout, stderr };
+  } finally {
+    t.mock.restoreAll();
+  }
 }
 
 const inputs = read('inputs.json');
@@ -36,72 +40,81 @@ test('env names', () => {
 });
 
 for (const c of inputs.cases) {
-  test(`input: ${c.name}`, async () => {
+  test(`input: ${c.name}`, async (t) => {
     const fill = (s: string) => s.replaceAll('{vectors}', vectors);
     const env = { TEMPORAL_CONFIG_FILE: join(vectors, 'no-such-temporal.toml'), ...inputs.env, ...c.env };
-    const output = capture();
-    const status = await main(c.argv.map(fill), env, output);
-    const stdout = output.stdout.join('\n');
-    const stderr = output.stderr.join('\n');
-    assert.equal(status, c.exit, `stdout: ${stdout}\nstderr: ${stderr}`);
+    const run = await captured(t, () => main(c.argv.map(fill), env));
+    const stdout = run.stdout.join('\n');
+    const stderr = run.stderr.join('\n');
+    assert.equal(run.value, c.exit, `stdout: ${stdout}\nstderr: ${stderr}`);
     assert.ok(stdout.includes(fill(c.stdout ?? '')), stdout);
     assert.ok(stderr.includes(fill(c.stderr ?? '')), stderr);
     if (c.exit === 2) {
-      assert.equal(output.stderr.length, 2, stderr);
-      assert.match(output.stderr[0], /^error: /);
-      assert.equal(output.stderr[1], cli.usageHint());
+      assert.equal(run.stderr.length, 2, stderr);
+      assert.match(run.stderr[0], /^error: /);
+      assert.equal(run.stderr[1], cli.usageHint());
       assert.equal(stdout, '');
     } else if (c.exit === 1) {
-      assert.equal(output.stderr.length, 1, stderr);
-      assert.match(output.stderr[0], /^error: /);
+      assert.equal(run.stderr.length, 1, stderr);
+      assert.match(run.stderr[0], /^error: /);
       assert.equal(stdout, '');
     }
   });
 }
 
-const progress = (json: unknown) =>
-  json == null ? undefined : (protojson.fromJson(pb.SkyPilotWorkflowProgress as unknown as Type, json) as unknown as pb.SkyPilotWorkflowProgress);
+const fromJson = <T>(type: unknown, json: unknown) => protojson.fromJson(type as Type, json) as unknown as T;
 
-const output = read('output.json');
+/** The failure a run's result rejects with (WorkflowFailedError's cause), as the vector describes it. */
+function failureOf(f: { kind: string; type?: string; message?: string; details?: unknown[]; causes?: string[] }): Error {
+  let cause: Error | undefined;
+  for (const message of [...(f.causes ?? [])].reverse()) cause = ApplicationFailure.create({ message, cause });
+  switch (f.kind) {
+    case 'application':
+      return ApplicationFailure.create({ message: f.message, type: f.type, details: f.details, cause });
+    case 'cancelled':
+      return new CancelledFailure(f.message, [], cause);
+    case 'terminated':
+      return new TerminatedFailure(f.message, cause);
+    case 'timed_out':
+      return new TimeoutFailure(f.message, undefined, TimeoutType.START_TO_CLOSE);
+    default:
+      throw new Error(`unknown failure kind ${f.kind}`);
+  }
+}
 
-test('numbers: metrics as String(number) writes them', () => {
-  assert.ok(output.numbers.length > 0);
-  for (const n of output.numbers) assert.equal(number(n.value), n.text, String(n.value));
-});
-
-for (const c of output.cases) {
-  test(`output: ${c.name}`, () => {
-    const output = capture();
-    const view = new ProgressView(output, 'q', c.quiet ?? false);
-    for (const poll of c.polls) {
-      const p = progress(poll);
-      if (p) view.show(p);
-      else view.unavailable();
+for (const c of read('outcome.json').cases) {
+  test(`outcome: ${c.name}`, async (t) => {
+    // The run answers the polls with `views`, then, once ended, with `final_view`.
+    const answers: (pb.IRunView | undefined)[] = [...c.views, c.final_view].map((v) => (v === null ? undefined : fromJson(pb.RunView, v)));
+    const asked: string[] = [];
+    const ask: AskView = async (cursor) => {
+      asked.push(cursor);
+      return answers[asked.length - 1];
+    };
+    const run = await captured(t, async () => {
+      const view = viewLines(ask, 'q', c.quiet);
+      for (let i = 0; i < c.views.length; i++) await view.poll();
+      await view.last();
+      const result = c.result ? fromJson<pb.SkyPilotWorkflowResult>(pb.SkyPilotWorkflowResult, c.result) : undefined;
+      return finish(result, c.failure ? failureOf(c.failure) : undefined);
+    });
+    assert.deepEqual(run.stdout, c.stdout);
+    assert.deepEqual(run.stderr, c.stderr);
+    assert.equal(run.value, c.exit);
+    // Each query carries the cursor of the last answer ("" before the first); quiet, none is made.
+    const cursors: string[] = [];
+    let cursor = '';
+    for (const answer of answers) {
+      cursors.push(cursor);
+      cursor = answer?.cursor ?? cursor;
     }
-    let failure: Error | undefined;
-    if (c.failure?.kind === 'cancelled') failure = new CancelledFailure('cancelled');
-    else if (c.failure?.kind === 'application') {
-      let cause: Error | undefined;
-      for (const message of [...(c.failure.causes ?? [])].reverse()) cause = ApplicationFailure.create({ message, cause });
-      failure = ApplicationFailure.create({ message: c.failure.message, type: c.failure.type, cause });
-    } else assert.equal(c.failure, undefined);
-    const result = c.result
-      ? (protojson.fromJson(pb.SkyPilotWorkflowResult as unknown as Type, c.result) as unknown as pb.SkyPilotWorkflowResult)
-      : undefined;
-    if (view.wantsLastAnswer(failure !== undefined)) {
-      const p = progress(c.last_answer);
-      if (p) view.settle(p);
-    }
-    assert.equal(finish(output, view, result, failure), c.exit);
-    assert.deepEqual(output.stdout, c.stdout);
-    assert.deepEqual(output.stderr, c.stderr);
+    assert.deepEqual(asked, c.quiet ? [] : cursors);
   });
 }
 
 for (const c of read('live.json').cases) {
   test(`live: ${c.name}`, () => {
     const seen = new Map<string, number>();
-    const p = progress(c.progress);
-    assert.deepEqual(c.polls.flatMap((poll: unknown[]) => pollLines(poll, seen, p)), c.stdout);
+    assert.deepEqual(c.polls.flatMap((poll: unknown[]) => pollLines(poll, seen)), c.stdout);
   });
 }

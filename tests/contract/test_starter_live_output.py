@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import queue
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,7 +18,6 @@ import pytest
 from support import make_git_repo
 
 ROOT = Path(__file__).resolve().parents[2]
-TS_NODE = ROOT / "node_modules" / ".bin" / "ts-node"
 SECRET = "s3cr3t-value-42"  # in the local_worker fixture's environment
 
 PIPELINE = """steps:
@@ -40,16 +38,6 @@ run: |
 """
 
 
-@pytest.fixture(scope="module")
-def starters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    go_bin = tmp_path_factory.mktemp("go") / "go-starter"
-    subprocess.run(["go", "build", "-o", str(go_bin), "./go-starter"], cwd=ROOT, check=True, timeout=600)
-    if not TS_NODE.exists():
-        pytest.fail("node_modules is missing: run `npm ci` at the repository root")
-    return {"go": [str(go_bin)], "ts": [str(TS_NODE), "ts-starter/start.ts"],
-            "python": [sys.executable, "-m", "skypilot_temporal.starter"]}
-
-
 @pytest.fixture
 def slow_repo(tmp_path: Path) -> Path:
     return make_git_repo(tmp_path / "slow-tasks", files={"pipeline.yaml": PIPELINE, "slow.yaml": SLOW})
@@ -63,7 +51,7 @@ def start(cmd: list[str], server, task_queue: str, *args: str) -> subprocess.Pop
                             text=True, stdin=subprocess.DEVNULL)
 
 
-def lines_of(proc: subprocess.Popen) -> "queue.Queue[str | None]":
+def lines_of(proc: subprocess.Popen) -> queue.Queue[str | None]:
     """The process's stdout lines as they come; None at its end."""
     out: queue.Queue[str | None] = queue.Queue()
 

@@ -1,10 +1,8 @@
 """The Go, TypeScript and Python starters, run as users run them, behave the same.
 
 Against a real Temporal dev server and, for full runs, the real worker with the local
-executor (fixtures from tests/conftest.py). The Go starter is built once with `go
-build` (`go run` turns every non-zero exit status into 1); the TypeScript one runs
-through ts-node exactly like `npx ts-node ts-starter/start.ts`; the Python one as
-`python -m skypilot_temporal.starter` (what `skypilot-temporal-start` runs).
+executor (fixtures from tests/conftest.py); the starters as tests/contract/conftest.py
+runs them.
 """
 
 from __future__ import annotations
@@ -13,9 +11,12 @@ import base64
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -23,23 +24,12 @@ from support import make_git_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPORAL = Path(sys.executable).parent / "temporal"
-TS_NODE = ROOT / "node_modules" / ".bin" / "ts-node"
 FLAGS = ["--repo", "--branch", "--cluster-prefix", "--env", "--secret-env", "--api-server-endpoint",
          "--input", "--workflow-id", "--task-queue", "--no-wait", "--quiet", "--help"]
 LANGS = ("go", "ts", "python")
 VECTORS = ROOT / "tests" / "contract" / "vectors"
 INPUT_VECTORS = json.loads((VECTORS / "starter" / "inputs.json").read_text(encoding="utf-8"))
 SWEEP = ROOT / "examples" / "sweep"
-
-
-@pytest.fixture(scope="module")
-def starters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    go_bin = tmp_path_factory.mktemp("go") / "go-starter"
-    subprocess.run(["go", "build", "-o", str(go_bin), "./go-starter"], cwd=ROOT, check=True, timeout=600)
-    if not TS_NODE.exists():
-        pytest.fail("node_modules is missing: run `npm ci` at the repository root")
-    return {"go": [str(go_bin)], "ts": [str(TS_NODE), "ts-starter/start.ts"],
-            "python": [sys.executable, "-m", "skypilot_temporal.starter"]}
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -49,12 +39,13 @@ def environment(**extra: str) -> dict[str, str]:
     return env
 
 
-def run(cmd: list[str], *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run(cmd: list[str], *args: str, env: dict[str, str] | None = None,
+        timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([*cmd, *args], cwd=ROOT, env=env or environment(), capture_output=True,
                           text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
-def all_three(starters: dict[str, list[str]], *args: str, **kw) -> tuple[subprocess.CompletedProcess, ...]:
+def all_three(starters: Mapping[str, list[str]], *args: str, **kw) -> tuple[subprocess.CompletedProcess, ...]:
     return tuple(run(starters[lang], *args, **kw) for lang in LANGS)
 
 
@@ -93,7 +84,8 @@ def test_input_vectors_give_the_same_answer_and_start_nothing(starters, temporal
         assert fill(case.get("stderr", "")) in proc.stderr and fill(case.get("stdout", "")) in proc.stdout, (lang, proc)
         if case["exit"] != 0:
             assert proc.stdout == "", (lang, proc.stdout)
-            assert proc.stderr.startswith("error: ") and len(proc.stderr.splitlines()) == (2 if case["exit"] == 2 else 1)
+            assert proc.stderr.startswith("error: ")
+            assert len(proc.stderr.splitlines()) == (2 if case["exit"] == 2 else 1)
             described = subprocess.run([str(TEMPORAL), "workflow", "describe", "-w", workflow_id,
                                         "--address", temporal_server.address], capture_output=True, timeout=60)
             assert described.returncode != 0, f"{lang} started {workflow_id}"
@@ -106,12 +98,14 @@ def test_no_wait_starts_the_contract_workflow(starters, temporal_server, tmp_pat
     input_file = tmp_path / "input.json"
     input_file.write_text(json.dumps({
         "repo_url": "https://github.com/example-org/ml-pipelines.git", "branch": "file",
-        "envsOverride": {"A": "file"}, "steps": [{"name": "train", "taskYaml": "train.yaml", "kind": "STEP_KIND_LAUNCH"}],
+        "envsOverride": {"A": "file"},
+        "steps": [{"name": "train", "taskYaml": "train.yaml", "kind": "STEP_KIND_LAUNCH"}],
         "launch": {"retryUntilUp": True},
     }))
     address = temporal_server.address
     env = environment(TEMPORAL_ADDRESS=address, SKYPILOT_TEMPORAL_BRANCH="env",
-                      SKYPILOT_TEMPORAL_CLUSTER_PREFIX="env", SKYPILOT_TEMPORAL_SECRET_ENV_NAMES="HF_TOKEN,WANDB_API_KEY",
+                      SKYPILOT_TEMPORAL_CLUSTER_PREFIX="env",
+                      SKYPILOT_TEMPORAL_SECRET_ENV_NAMES="HF_TOKEN,WANDB_API_KEY",
                       SKYPILOT_TEMPORAL_TASK_QUEUE="parity-no-worker", TEMPORAL_UI_URL="http://ui.example:8080/")
     for lang, cmd in starters.items():
         wid = f"parity-no-wait-{lang}"
@@ -249,12 +243,16 @@ def replaced(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def sweep_repo(tmp_path: Path) -> Path:
+def sweep_repo(tmp_path: Path, fail_fast: bool = False) -> Path:
     """examples/sweep/ with short sleeps: three branches, two at a time, keep going past
-    the first, whose training diverges at once (its branch has ended long before the
-    selection); the winner exports for 4 s, long enough for every starter's polls to
-    see the selection."""
+    the first (or, fail_fast, fail the run with it), whose training diverges at once
+    (its branch has ended long before the selection); the winner exports for 4 s, long
+    enough for every starter's polls to see the selection."""
     pipeline = (SWEEP / "pipeline.yaml").read_text()
+    if fail_fast:
+        pipeline = replaced(pipeline, "        mode: keep_going        # a diverged run does not sink the sweep...\n"
+                                      "        min_succeeded: 2        # ...as long as two runs make it\n",
+                            "        mode: fail_fast\n")
     pipeline = replaced(pipeline, 'LR: ["1e-3", "3e-4", "1e-4"]', 'LR: ["diverge", "1e-3", "3e-4"]')
     pipeline = replaced(pipeline, "BATCH: [32, 64]", "BATCH: [32]")
     pipeline = replaced(pipeline, "max_parallel: 3", "max_parallel: 2")
@@ -320,7 +318,7 @@ def test_a_sweep_shows_its_graph_live_and_its_results_the_same(
     procs = all_three(starters, "--repo", str(repo), "--cluster-prefix", "parity", env=env, timeout=600)
     assert [p.returncode for p in procs] == [0, 0, 0], [p.stderr for p in procs]
     finals = []
-    for lang, p in zip(LANGS, procs):
+    for lang, p in zip(LANGS, procs, strict=True):
         assert p.stderr == "", (lang, p.stderr)
         following, result = sweep_parts(p.stdout)
         assert result == SWEEP_RESULT, (lang, p.stdout)
@@ -354,12 +352,11 @@ def test_a_sweep_shows_its_graph_live_and_its_results_the_same(
                 assert metrics == "", (lang, line)
         assert winners == [f"step best: winner {WINNER} accuracy={ACCURACY[WINNER]}"], (lang, p.stdout)
         final = {label: seen[-1] for label, seen in states.items()}
-        # Every end state outlasts several polls but the winner's export (the run's last step).
-        final.pop(f"export [{WINNER}]", None)
+        # Every end state, the run's last step's too: a starter asks once more after the end.
         assert final == {
             f"train [{DIVERGED}]": "failed", f"train [{LOSER}]": "succeeded", f"train [{WINNER}]": "succeeded",
             f"eval [{DIVERGED}]": "skipped", f"eval [{LOSER}]": "succeeded", f"eval [{WINNER}]": "succeeded",
-            f"export [{DIVERGED}]": "skipped", f"export [{LOSER}]": "skipped",
+            f"export [{DIVERGED}]": "skipped", f"export [{LOSER}]": "skipped", f"export [{WINNER}]": "succeeded",
         }, (lang, p.stdout)
         finals.append(final)
     assert finals[0] == finals[1] == finals[2]
@@ -367,7 +364,76 @@ def test_a_sweep_shows_its_graph_live_and_its_results_the_same(
     assert results[0] == results[1] == results[2]
 
     quiet = all_three(starters, "--repo", str(repo), "--cluster-prefix", "parity", "--quiet", env=env, timeout=600)
-    for lang, p, full in zip(LANGS, quiet, procs):
+    for lang, p, full in zip(LANGS, quiet, procs, strict=True):
         assert (p.returncode, p.stderr) == (0, ""), (lang, p.stderr)
         assert p.stdout.startswith("workflow completed: 7 steps, commit "), (lang, p.stdout)
         assert sweep_parts(p.stdout) == ([], sweep_parts(full.stdout)[1]), (lang, p.stdout)
+
+
+def test_a_failed_sweep_branch_fails_the_run_alike(starters, temporal_server, shared_worker, tmp_path) -> None:
+    """The sweep above, fail-fast: its diverged branch fails the run. The three starters
+    print the same failure, and each showed the branch fail before the run ended."""
+    repo = sweep_repo(tmp_path, fail_fast=True)
+    env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=shared_worker.task_queue)
+    procs = all_three(starters, "--repo", str(repo), "--cluster-prefix", "parity", env=env, timeout=600)
+    assert [p.returncode for p in procs] == [1, 1, 1], [p.stderr for p in procs]
+    for lang, p in zip(LANGS, procs, strict=True):
+        assert f"step train [{DIVERGED}]: failed" in p.stdout.splitlines(), (lang, p.stdout)
+        assert "workflow completed" not in p.stdout and "step best: winner" not in p.stdout, (lang, p.stdout)
+        assert p.stderr.startswith(f"workflow failed: step 'train' failed in branch {DIVERGED} of sweep 'train' "
+                                   "(on_failure: fail fast): "), (lang, p.stderr)
+    assert len({run_tagless(p.stderr) for p in procs}) == 1, [p.stderr for p in procs]
+
+
+# Leaves an entry in its cluster that no down can remove once the test makes it immutable.
+STUCK_TRAIN = "run: |\n  set -e\n  mkdir -p stuck && touch stuck/file\n  sleep 5\n"
+
+
+def test_a_teardown_failure_prints_the_same_and_names_the_clusters_left(
+    starters, temporal_server, shared_worker, tmp_path
+) -> None:
+    """Each run's job leaves an entry in its cluster that no down can remove (as a busy
+    mount or a failing API server would): teardown runs out of its budget and the run
+    fails with TeardownFailed. The three starters, started together, print the same
+    failure and then, from the failure's detail, their run's cluster still up."""
+    repo = make_git_repo(tmp_path / "stuck", files={"train.yaml": STUCK_TRAIN})
+    input_file = tmp_path / "input.json"
+    input_file.write_text(json.dumps({
+        "steps": [{"name": "train", "taskYaml": "train.yaml", "kind": "STEP_KIND_LAUNCH"}],
+        "launch": {"teardownTimeoutSeconds": 6},
+    }))
+    env = environment(TEMPORAL_ADDRESS=temporal_server.address, SKYPILOT_TEMPORAL_TASK_QUEUE=shared_worker.task_queue)
+    commands = {lang: [*starters[lang], "--input", str(input_file), "--repo", str(repo), "--cluster-prefix", "parity"]
+                for lang in LANGS}
+    procs = {lang: subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    stdin=subprocess.DEVNULL) for lang, cmd in commands.items()}
+    root = shared_worker.work_dir / "local" / "clusters"
+    stuck: set[Path] = set()
+    try:
+        deadline = time.monotonic() + 240
+        while len(stuck) < len(procs):
+            assert time.monotonic() < deadline, (stuck, {lang: p.poll() for lang, p in procs.items()})
+            for found in root.glob("parity-train-*/home/stuck/file"):
+                if found.parent not in stuck:
+                    subprocess.run(["chattr", "+i", str(found.parent)], check=True)
+                    stuck.add(found.parent)
+            time.sleep(0.1)
+        outputs = {lang: p.communicate(timeout=300) for lang, p in procs.items()}
+    finally:
+        for p in procs.values():
+            if p.poll() is None:
+                p.kill()
+        for path in stuck:
+            subprocess.run(["chattr", "-i", str(path)], check=False)
+            shutil.rmtree(path.parent.parent, ignore_errors=True)  # its watchdog exits with it
+    for lang, (out, err) in outputs.items():
+        assert procs[lang].returncode == 1, (lang, out, err)
+        named = re.search(r"^clusters: (.+)$", out, re.M)
+        assert named and "workflow completed" not in out, (lang, out)
+        cluster = named[1]  # the run's one cluster
+        lines = err.splitlines()
+        assert lines[0].startswith(f"workflow failed: teardown failed: clusters still up: {cluster}. "
+                                   f"Last errors: {cluster} ("), (lang, err)
+        assert "could not be removed" in lines[0] and "The steps themselves completed: train SUCCEEDED" in lines[0]
+        assert lines[1:] == [f"clusters still up (teardown failed): {cluster}"], (lang, err)
+    assert len({run_tagless(err) for _, err in outputs.values()}) == 1, outputs

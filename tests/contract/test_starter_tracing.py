@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +25,6 @@ from skypilot_temporal.contract.activity_types import RUN_GIT_CLONE, RUN_SKY_DOW
 from skypilot_temporal.contract.names import WORKFLOW_TYPE
 
 ROOT = Path(__file__).resolve().parents[2]
-TS_NODE = ROOT / "node_modules" / ".bin" / "ts-node"
 STARTER_SERVICE = "skypilot-temporal-starter"
 WORKER_SERVICE = "skypilot-temporal-worker"
 # The workflow id attribute of Temporal's tracing interceptors: Go and Python spell
@@ -69,16 +67,6 @@ def traced_worker(
     assert "tracing on" in worker.log()
     yield worker, queue
     worker.stop()
-
-
-@pytest.fixture(scope="module")
-def starters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    go_bin = tmp_path_factory.mktemp("go") / "go-starter"
-    subprocess.run(["go", "build", "-o", str(go_bin), "./go-starter"], cwd=ROOT, check=True, timeout=600)
-    if not TS_NODE.exists():
-        pytest.fail("node_modules is missing: run `npm ci` at the repository root")
-    return {"go": [str(go_bin)], "ts": [str(TS_NODE), "ts-starter/start.ts"],
-            "python": [sys.executable, "-m", "skypilot_temporal.starter"]}
 
 
 @pytest.fixture(scope="module")

@@ -1,27 +1,39 @@
 """The shared starter vectors (tests/contract/vectors/starter/*.json) through the Python
-starter's own code, in process; the Go and TypeScript starters' tests run them too."""
+starter's own code, in process (the Go and TypeScript starters' tests run them too),
+and the worker's renderer (workflows/view.py) over tests/contract/vectors/view.json."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from google.protobuf import json_format
-from temporalio.exceptions import ApplicationError, CancelledError
+from temporalio.client import WorkflowFailureError
+from temporalio.exceptions import ApplicationError, CancelledError, TerminatedError, TimeoutType
+from temporalio.exceptions import TimeoutError as WorkflowTimedOut
 
-from skypilot_temporal.contract.names import STEP_STATES, is_env_name
+from skypilot_temporal.contract.names import STEP_STATES, VIEW_QUERY, is_env_name
+from skypilot_temporal.starter import cli_table as cli
+from skypilot_temporal.starter import follow as follow_module
 from skypilot_temporal.starter import run
-from skypilot_temporal.starter.format import number
 from skypilot_temporal.starter.live import poll_lines
-from skypilot_temporal.starter.outcome import finish
-from skypilot_temporal.starter.progress import ProgressView
 from skypilot_temporal.v1 import pipeline_pb2 as pb
-from skypilot_temporal.v1 import starter_cli as cli
+from skypilot_temporal.workflows.view import STATE_SUMMARY_ORDER, number, render_view, result_lines
 
 VECTORS = Path(__file__).parent / "vectors"
-INPUTS = json.loads((VECTORS / "starter" / "inputs.json").read_text(encoding="utf-8"))
-OUTPUT = json.loads((VECTORS / "starter" / "output.json").read_text(encoding="utf-8"))
+
+
+def vectors(name: str) -> dict:
+    return json.loads((VECTORS / name).read_text(encoding="utf-8"))
+
+
+INPUTS = vectors("starter/inputs.json")
+OUTCOME = vectors("starter/outcome.json")
+LIVE = vectors("starter/live.json")
+VIEW = vectors("view.json")
 
 
 def fill(text: str) -> str:
@@ -47,22 +59,17 @@ async def test_input(case: dict, capsys: pytest.CaptureFixture[str], tmp_path: P
         assert len(lines) == 1 and lines[0].startswith("error: ") and not out
 
 
-@pytest.mark.parametrize("n", OUTPUT["numbers"], ids=[n["text"] for n in OUTPUT["numbers"]])
-def test_number(n: dict) -> None:
-    assert number(float(n["value"])) == n["text"]
-
-
-def test_state_summary_order_is_every_step_state() -> None:
-    assert sorted(cli.STATE_SUMMARY_ORDER) == sorted(STEP_STATES.values())
-
-
-def failure_of(spec: dict | None) -> BaseException | None:
-    if spec is None:
-        return None
-    if spec["kind"] == "cancelled":
+# -- following a run and its outcome (outcome.json) ---------------------------------
+def failure_of(spec: dict) -> BaseException:
+    kind = spec["kind"]
+    if kind == "cancelled":
         return CancelledError("cancelled")
-    assert spec["kind"] == "application"
-    failure = ApplicationError(spec["message"], type=spec["type"])
+    if kind == "terminated":
+        return TerminatedError("terminated")
+    if kind == "timed_out":
+        return WorkflowTimedOut("timed out", type=TimeoutType.START_TO_CLOSE, last_heartbeat_details=[])
+    assert kind == "application", kind
+    failure = ApplicationError(spec["message"], *spec.get("details", []), type=spec["type"])
     outer: BaseException = failure
     for message in spec.get("causes", []):
         outer.__cause__ = ApplicationError(message)
@@ -70,36 +77,121 @@ def failure_of(spec: dict | None) -> BaseException | None:
     return failure
 
 
-def progress_of(doc: dict | None) -> pb.SkyPilotWorkflowProgress | None:
-    return None if doc is None else json_format.ParseDict(doc, pb.SkyPilotWorkflowProgress())
+def view_of(doc: dict | None) -> pb.RunView | None:
+    return None if doc is None else json_format.ParseDict(doc, pb.RunView())
 
 
-@pytest.mark.parametrize("case", OUTPUT["cases"], ids=[c["name"] for c in OUTPUT["cases"]])
-def test_output(case: dict, capsys: pytest.CaptureFixture[str]) -> None:
-    view = ProgressView("q", quiet=case.get("quiet", False))
-    for poll in case["polls"]:
-        progress = progress_of(poll)
-        if progress is None:
-            view.unavailable()
-        else:
-            view.show(progress)
-    failure = failure_of(case.get("failure"))
-    result = json_format.ParseDict(case["result"], pb.SkyPilotWorkflowResult()) if "result" in case else None
-    if view.wants_last_answer(failure is not None):
-        last = progress_of(case["last_answer"])
-        if last is not None:
-            view.settle(last)
-    assert finish(view, result, failure) == case["exit"]
+class FakeRun:
+    """A run as the starter's follow() sees it through its workflow handle: the view
+    query answers the case's `views` in order (None: the query fails), the run ends
+    once they are all given, and the query after the end answers `final_view`."""
+
+    id = "skypilot-pipeline-test"
+
+    def __init__(self, case: dict) -> None:
+        self.answers = [view_of(v) for v in case["views"]] + [view_of(case["final_view"])]
+        self.cursors: list[str] = []  # what each query sent
+        self.ended = asyncio.Event()
+        if case["quiet"] or not case["views"]:
+            self.ended.set()
+        self.outcome: Any = (json_format.ParseDict(case["result"], pb.SkyPilotWorkflowResult()) if "result" in case
+                             else WorkflowFailureError(cause=failure_of(case["failure"])))
+
+    async def query(self, name: str, cursor: str, *, result_type: type, rpc_timeout: Any) -> pb.RunView:
+        assert (name, result_type) == (VIEW_QUERY, pb.RunView)
+        self.cursors.append(cursor)
+        answer = self.answers[len(self.cursors) - 1]
+        if len(self.cursors) == len(self.answers) - 1:
+            self.ended.set()
+        if answer is None:
+            raise RuntimeError("no worker answered")
+        return answer
+
+    async def result(self) -> pb.SkyPilotWorkflowResult:
+        await self.ended.wait()
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        return self.outcome
+
+    async def describe(self, **_: Any) -> Any:
+        raise RuntimeError("no running step to describe")  # live output is live.json's
+
+
+def cursors_sent(case: dict) -> list[str]:
+    """"" first, then the cursor of the last answer, the final query included."""
+    sent, cursor = [], ""
+    for view in [*case["views"], case["final_view"]]:
+        sent.append(cursor)
+        if view is not None:
+            cursor = view.get("cursor", "")
+    return sent
+
+
+@pytest.mark.parametrize("case", OUTCOME["cases"], ids=[c["name"] for c in OUTCOME["cases"]])
+async def test_outcome(case: dict, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(follow_module, "POLL_EVERY_SECONDS", 0.001)
+    fake = FakeRun(case)
+    status = await follow_module.follow(None, fake, "q", quiet=case["quiet"])  # type: ignore[arg-type]
     out, err = capsys.readouterr()
-    assert out.splitlines() == case["stdout"]
-    assert err.splitlines() == case["stderr"]
+    assert (out.splitlines(), err.splitlines(), status) == (case["stdout"], case["stderr"], case["exit"])
+    assert fake.cursors == ([] if case["quiet"] else cursors_sent(case))
 
 
-LIVE = json.loads((VECTORS / "starter" / "live.json").read_text(encoding="utf-8"))
-
-
+# -- a running step's output (live.json) ---------------------------------------------
 @pytest.mark.parametrize("case", LIVE["cases"], ids=[c["name"] for c in LIVE["cases"]])
 def test_live_lines(case: dict) -> None:
     seen: dict[str, int] = {}
-    progress = progress_of(case.get("progress"))
-    assert [line for poll in case["polls"] for line in poll_lines(poll, seen, progress)] == case["stdout"]
+    assert [line for poll in case["polls"] for line in poll_lines(poll, seen)] == case["stdout"]
+
+
+# -- the worker's renderer (view.json) -----------------------------------------------
+def progress_of(doc: dict) -> pb.SkyPilotWorkflowProgress:
+    return json_format.ParseDict(doc, pb.SkyPilotWorkflowProgress())
+
+
+@pytest.mark.parametrize("n", VIEW["numbers"], ids=[n["text"] for n in VIEW["numbers"]])
+def test_number(n: dict) -> None:
+    assert number(float(n["value"])) == n["text"]
+
+
+def test_state_summary_order_is_every_step_state() -> None:
+    assert sorted(STATE_SUMMARY_ORDER) == sorted(STEP_STATES.values())
+
+
+@pytest.mark.parametrize("case", VIEW["cases"], ids=[c["name"] for c in VIEW["cases"]])
+def test_view(case: dict) -> None:
+    cursor, views = "", []
+    for doc in case["polls"]:
+        view = render_view(progress_of(doc), cursor)
+        views.append(list(view.lines))
+        cursor = view.cursor
+    assert views == case["views"]
+    if "result" in case:
+        result = json_format.ParseDict(case["result"], pb.SkyPilotWorkflowResult())
+        assert result_lines(result) == case["result_lines"]
+
+
+SWEEP_CASE = next(c for c in VIEW["cases"] if c["name"].startswith("a sweep followed branch by branch"))
+
+
+@pytest.mark.parametrize("cursor", [
+    "not json", "{", "null", "[]", '"text"', "[" * 100_000, '{"v":2}', '{"v":true,"c":true}',
+    '{"v":1,"c":"yes"}', '{"v":1,"s":{"train":"rz"}}', '{"v":1,"s":{"train":[1]}}', '{"v":1,"w":{"best":7}}',
+    None, 5, ["list"],
+], ids=lambda c: repr(c)[:40])
+def test_a_cursor_the_renderer_did_not_write_counts_as_empty(cursor: Any) -> None:
+    for doc in SWEEP_CASE["polls"]:
+        progress = progress_of(doc)
+        assert render_view(progress, cursor) == render_view(progress, "")
+
+
+def test_a_big_sweeps_cursor_stays_small() -> None:
+    progress = pb.SkyPilotWorkflowProgress(phase="running", steps_total=3)
+    for step in ("train", "eval"):
+        for i in range(500):
+            progress.steps.add(name=step, branch=f"{i} (LR=3e-4,BATCH=64,SEED={i})", state="running",
+                               cluster_name=f"demo-train-b{i}-3f9a2c")
+    progress.steps.add(name="best", state="pending")
+    first = render_view(progress, "")
+    assert len(first.cursor) < 300, first.cursor
+    assert render_view(progress, first.cursor).lines == []

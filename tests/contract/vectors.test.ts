@@ -137,8 +137,9 @@ test('progress-sweep.json', () => {
 });
 
 test('every vector is covered', () => {
+  // view.json is the worker renderer's (Python: test_starter_vectors.py), not a payload.
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.json')).sort(), [
     'input-full.json', 'input-plain.json', 'input-sweep.json', 'progress-sweep.json', 'progress.json',
-    'result-full.json',
+    'result-full.json', 'view.json',
   ]);
 });

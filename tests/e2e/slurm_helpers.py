@@ -47,7 +47,7 @@ class QueueWatcher:
     def statuses_seen(self) -> set[str]:
         return {s for jobs in self.jobs.values() for r in jobs.values() for s in r["statuses"]}
 
-    def start(self) -> "QueueWatcher":
+    def start(self) -> QueueWatcher:
         self._task = asyncio.ensure_future(self._poll())
         return self
 

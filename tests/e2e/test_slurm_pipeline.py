@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from faults import cancel_during
-from slurm_helpers import SLURM_DIR, QueueWatcher, requests_on, sky_clusters
 from pipeline_helpers import activity_attempts, history_json, pipeline_input, progress, start, wait_until
+from slurm_helpers import SLURM_DIR, QueueWatcher, requests_on, sky_clusters
 from support import ROOT, WorkerProcess, make_git_repo, worker_env
 from temporalio.client import WorkflowFailureError
 
@@ -93,10 +93,13 @@ async def test_pipeline_completes_on_slurm(client, sky_worker, task_queue, slurm
 async def test_failing_job_fails_the_step_once_and_leaves_no_cluster(
     client, sky_worker, task_queue, slurm_repo, data_dir
 ):
+    failing = "set -euo pipefail\n  echo 'diverged: loss is NaN'\n  exit 1"
     (slurm_repo / "train.yaml").write_text(
-        (slurm_repo / "train.yaml").read_text().replace("set -euo pipefail", "set -euo pipefail\n  echo 'diverged: loss is NaN'\n  exit 1", 1)
+        (slurm_repo / "train.yaml").read_text().replace("set -euo pipefail", failing, 1)
     )
-    subprocess.run(["git", "-c", "user.email=t@l", "-c", "user.name=t", "commit", "-qam", "fail"], cwd=slurm_repo, check=True)
+    subprocess.run(
+        ["git", "-c", "user.email=t@l", "-c", "user.name=t", "commit", "-qam", "fail"], cwd=slurm_repo, check=True
+    )
     handle = await start(client, inputs(slurm_repo, data_dir), task_queue)
     prefix, watcher = await watch(handle)
     try:
@@ -127,7 +130,8 @@ async def test_four_pipelines_at_once_on_one_worker(client, sky_worker, task_que
     handles = []
     for i in range(4):
         repo = make_git_repo(tmp_path / f"tasks{i}", source=ROOT / "examples" / "slurm")
-        handles.append(await start(client, inputs(repo, SLURM_DIR / "data" / f"e2e-par-{tmp_path.name}-{i}"), task_queue))
+        data = SLURM_DIR / "data" / f"e2e-par-{tmp_path.name}-{i}"
+        handles.append(await start(client, inputs(repo, data), task_queue))
     results = await asyncio.gather(*(result_of(h) for h in handles))
     print(f"\n4 pipelines at once: {time.monotonic() - started:.1f}s")
     for result in results:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from skypilot_temporal.config.settings import ConfigError, Settings, parse_env_file
+from skypilot_temporal.config.temporal_connection import connect_config
 from skypilot_temporal.pipeline.plan import InvalidInput, build_plan, run_tag
 from skypilot_temporal.tasks.repo import RepoError, RepoPolicy, check_repo_url
 from skypilot_temporal.config.secret_policy import Redactor
@@ -98,6 +99,15 @@ def test_env_file_parsing_and_environment_precedence(tmp_path):
     assert (settings.executor, settings.task_queue) == ("local", "from-env")
     with pytest.raises(ConfigError, match="SKYPILOT_TEMPORAL_EXECUTOR: 'cloud'"):
         Settings.from_env({"SKYPILOT_TEMPORAL_EXECUTOR": "cloud", "SKYPILOT_TEMPORAL_ENV_FILE": "/nonexistent"})
+
+
+def test_a_temporal_configuration_that_cannot_be_used_is_a_config_error(tmp_path):
+    (tmp_path / "temporal.toml").write_text("[profile.default]\naddress = [")
+    with pytest.raises(ConfigError, match="TOML parse error"):
+        connect_config({"TEMPORAL_CONFIG_FILE": str(tmp_path / "temporal.toml")})
+    with pytest.raises(ConfigError, match="No such file"):
+        connect_config({"TEMPORAL_TLS_CLIENT_CERT_PATH": str(tmp_path / "missing.pem")})
+    assert connect_config({"TEMPORAL_ADDRESS": "here:7233"})["target_host"] == "here:7233"
 
 
 @pytest.mark.parametrize("raw,expected", [("", 1), ("0", 0), ("4", 4)])

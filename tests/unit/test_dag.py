@@ -139,3 +139,54 @@ def test_the_input_steps_are_checked_the_same_way_naming_the_field():
                              sweep=pb.Sweep(max_parallel=2))]
     with pytest.raises(InvalidInput, match=r"^steps\[0\].sweep: a sweep needs a matrix or include"):
         build_dag(steps)
+
+
+def test_steps_run_round_by_round_each_round_in_the_order_given():
+    def step(name: str, *needs: str) -> pb.PipelineStep:
+        return pb.PipelineStep(name=name, task_yaml=f"{name}.yaml", kind=pb.STEP_KIND_LAUNCH, needs=needs)
+
+    dag = build_dag([step("a", "b", "d"), step("b"), step("c", "d"), step("d")])
+    assert [s.name for s in dag.steps] == ["b", "d", "a", "c"]
+
+
+def test_a_cycle_is_named_step_by_step_from_the_one_given_first():
+    steps = [pb.PipelineStep(name=n, task_yaml=f"{n}.yaml", needs=[need])
+             for n, need in (("x", "x2"), ("a", "c"), ("b", "a"), ("c", "b"), ("x2", "a"))]
+    with pytest.raises(InvalidInput) as err:
+        build_dag(steps)
+    assert str(err.value) == "steps: the needs form a cycle: a -> c -> b -> a"
+
+
+def test_a_step_that_names_no_kind_launches_as_in_a_pipeline_file():
+    unset = pb.PipelineStep(name="a", task_yaml="a.yaml")
+    assert unset.kind == pb.STEP_KIND_UNSPECIFIED
+    launch = pb.PipelineStep(name="a", task_yaml="a.yaml", kind=pb.STEP_KIND_LAUNCH)
+    assert build_dag([unset]).steps == build_dag([launch]).steps
+    assert build_dag([unset]).steps[0].kind == pb.STEP_KIND_LAUNCH
+    from_file = dag_of("steps:\n  - {name: a, task_yaml: a.yaml}\n")
+    assert from_file.steps == build_dag([launch], "pipeline.yaml").steps
+
+
+def test_a_kind_the_contract_does_not_define_is_refused_naming_the_kinds():
+    steps = [pb.PipelineStep(name="a", task_yaml="a.yaml", kind=7)]
+    with pytest.raises(InvalidInput) as err:
+        build_dag(steps)
+    assert str(err.value) == (
+        "steps[0].kind: must be STEP_KIND_LAUNCH, STEP_KIND_EXEC or STEP_KIND_SELECT "
+        "(unset: STEP_KIND_LAUNCH), got 7"
+    )
+
+
+def test_the_pipeline_file_keys_and_choices_are_the_contracts():
+    """Every field of a step is a key of the file; every kind, failure mode and goal
+    of the contract is a choice, spelled as its value name without its prefix."""
+    with pytest.raises(InvalidInput) as err:
+        dag_of("steps:\n  - {name: a, task_yaml: a.yaml, colour: red}\n")
+    allowed = ", ".join(f.name for f in pb.PipelineStep.DESCRIPTOR.fields)
+    assert str(err.value) == f"pipeline.yaml: steps[0] (a): unknown key 'colour' (allowed: {allowed})"
+    with pytest.raises(InvalidInput, match=r"mode: 'halt' is not one of fail_fast, keep_going$"):
+        dag_of(SWEEP_FILE.replace("mode: keep_going", "mode: halt"))
+    with pytest.raises(InvalidInput, match=r"goal: 'best' is not one of maximize, minimize$"):
+        dag_of(SWEEP_FILE.replace("goal: maximize", "goal: best"))
+    assert dag_of(SWEEP_FILE.replace("mode: keep_going", "mode: fail_fast").replace(", min_succeeded: 2", "")
+                  ).sweeps["train"].keep_going is False

@@ -21,7 +21,7 @@ CONTEXT = RunContext(repo_url="https://git.example/r", branch="main", commit="a"
                      autodown_minutes=None, retry_until_up=False, teardown_timeout_s=600)
 VALUES = [
     CloneInput(repo_url="https://git.example/r", branch="", steps={"steps": [{"name": "a"}]}, run_key="k"),
-    CloneResult(commit="b" * 40, task_names={"train.yaml": "train"}),
+    CloneResult(commit="b" * 40, pipeline={"steps": [{"name": "a"}]}, pipeline_file="pipeline.yaml"),
     StepInput(step="train", cluster_name="c-1", job_name="j", task_yaml="train.yaml", repo_url="u",
               branch="main", commit="c" * 40, run_key="k", envs_override={"A": "1"},
               secret_env_names=["TOKEN"], autodown_minutes=5, step_envs={"LR": "0.1"}),
@@ -67,3 +67,10 @@ def test_unknown_fields_are_ignored_as_the_sdk_does() -> None:
     from skypilot_temporal.contract.activity_types import DownResult
 
     assert OURS.from_payloads([payload], [DownResult])[0] == DownResult(cluster_name="c", existed=True)
+
+
+def test_a_clone_result_recorded_with_a_field_it_does_not_have_decodes() -> None:
+    """Histories recorded a CloneResult with task_names; they still replay."""
+    data = b'{"commit":"c","task_names":{"train.yaml":"train"},"pipeline":null,"pipeline_file":"","task_queue":"q"}'
+    payload = Payload(metadata={"encoding": b"json/plain"}, data=data)
+    assert OURS.from_payloads([payload], [CloneResult])[0] == CloneResult(commit="c", task_queue="q")

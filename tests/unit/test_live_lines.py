@@ -13,8 +13,10 @@ from temporalio.testing import ActivityEnvironment
 from skypilot_temporal.activities.heartbeat import Heartbeater, previous_checkpoint
 from skypilot_temporal.activities.joblog import MAX_LINE_CHARS, LiveLines, StepLog, live_line
 from skypilot_temporal.config.secret_policy import Redactor
+from skypilot_temporal.contract.branch_types import BranchInput, BranchStep, RunContext
+from skypilot_temporal.contract.names import LIVE_LINE_CHARS_MAX, LIVE_LINES_MAX, LIVE_OUTPUT_KEY
 from skypilot_temporal.tasks.build import LogTail
-from skypilot_temporal.v1 import starter_cli as cli
+from skypilot_temporal.workflows.branch import _step_input as branch_step_input
 
 SECRET = "hunter2-secret-value"
 
@@ -27,7 +29,8 @@ def step_log(live: LiveLines | None = None, secrets: dict[str, str] | None = Non
 def test_live_lines_keep_the_last_few_masked_and_cut_and_count_them_all():
     live = LiveLines("train", "demo-train-3f9a2c", 1)
     out, tail = step_log(live, {"HF_TOKEN": SECRET})
-    assert live.snapshot() == {"step": "train", "cluster": "demo-train-3f9a2c", "attempt": 1, "count": 0, "lines": []}
+    assert live.snapshot() == {"step": "train", "label": "train", "cluster": "demo-train-3f9a2c", "attempt": 1,
+                               "count": 0, "lines": []}
     for i in range(1, 8):
         out(f"epoch {i}\n")
     out(f"token {SECRET} in a line\n")
@@ -35,9 +38,9 @@ def test_live_lines_keep_the_last_few_masked_and_cut_and_count_them_all():
     out("no newline yet")  # not a line until it ends: never a piece of one
     snap = live.snapshot()
     assert snap["count"] == 9
-    assert len(snap["lines"]) == cli.LIVE_LINES_MAX == 5
+    assert len(snap["lines"]) == LIVE_LINES_MAX == 5
     assert snap["lines"] == ["epoch 5", "epoch 6", "epoch 7", "token *** in a line",
-                             "x" * (cli.LIVE_LINE_CHARS_MAX - 3) + "..."]
+                             "x" * (LIVE_LINE_CHARS_MAX - 3) + "..."]
     assert SECRET not in json.dumps(snap)
     out.flush()
     assert live.snapshot()["count"] == 10 and live.snapshot()["lines"][-1] == "no newline yet"
@@ -46,10 +49,25 @@ def test_live_lines_keep_the_last_few_masked_and_cut_and_count_them_all():
 
 
 def test_live_line_cuts_by_characters():
-    limit = cli.LIVE_LINE_CHARS_MAX
+    limit = LIVE_LINE_CHARS_MAX
     assert live_line("é" * limit) == "é" * limit
     assert live_line("é" * (limit + 1)) == "é" * (limit - 3) + "..."
     assert len(live_line("🙂" * 1000)) == limit
+
+
+def test_a_sweep_branch_labels_its_output_as_its_state_lines_name_it():
+    run = RunContext(repo_url="r", branch="", commit="c", run_key="k", envs_override={}, secret_env_names=[],
+                     api_server_endpoint="", autodown_minutes=None, retry_until_up=False, teardown_timeout_s=60)
+    branch = BranchInput(parent_workflow_id="w", parent_run_id="r", sweep="train", index=1,
+                         label="1 (LR=3e-4,BATCH=32)", cluster_name="demo-train-b1-3f9a2c", run=run,
+                         steps=[BranchStep("train", "launch", "train.yaml", "job", 60, 60)])
+    step = branch_step_input(branch, branch.steps[0])
+    assert step.label == "train [1 (LR=3e-4,BATCH=32)]"
+    live = LiveLines(step.step, step.cluster_name, 1, step.label)
+    assert live.snapshot()["label"] == "train [1 (LR=3e-4,BATCH=32)]" and live.snapshot()["step"] == "train"
+    # A label is bounded as a line is.
+    long = "train [" + "x" * 400 + "]"
+    assert LiveLines("train", "c", 1, long).snapshot()["label"] == long[: LIVE_LINE_CHARS_MAX - 3] + "..."
 
 
 def test_a_long_line_holding_a_secret_is_masked_before_any_cut():
@@ -84,14 +102,14 @@ def test_heartbeats_carry_the_checkpoint_and_the_latest_output():
 
     sent = heartbeats({"heartbeat_timeout": None}, body)
     assert sent[-1] == {"request_id": "r-1", "job_id": 7,
-                        cli.LIVE_OUTPUT_KEY: {"step": "train", "cluster": "c1", "attempt": 1, "count": 2,
+                        LIVE_OUTPUT_KEY: {"step": "train", "label": "train", "cluster": "c1", "attempt": 1, "count": 2,
                                               "lines": ["epoch 1", "secret ***"]}}
     assert SECRET not in json.dumps(sent)
 
 
 def test_a_retried_attempt_keeps_the_checkpoint_and_starts_its_own_output():
     earlier = {"request_id": "r-1", "job_id": 7,
-               cli.LIVE_OUTPUT_KEY: {"step": "train", "cluster": "c1", "attempt": 1, "count": 40,
+               LIVE_OUTPUT_KEY: {"step": "train", "cluster": "c1", "attempt": 1, "count": 40,
                                      "lines": ["epoch 40"]}}
     resumed: list = []
 
@@ -108,8 +126,9 @@ def test_a_retried_attempt_keeps_the_checkpoint_and_starts_its_own_output():
     sent = heartbeats({"attempt": 2, "heartbeat_details": [earlier]}, body)
     assert resumed == [{"request_id": "r-1", "job_id": 7}]
     assert sent[0] == {"request_id": "r-1", "job_id": 7,
-                       cli.LIVE_OUTPUT_KEY: {"step": "train", "cluster": "c1", "attempt": 2, "count": 0, "lines": []}}
-    assert sent[-1][cli.LIVE_OUTPUT_KEY]["lines"] == ["epoch 1 (replayed)"]
+                       LIVE_OUTPUT_KEY: {"step": "train", "label": "train", "cluster": "c1", "attempt": 2, "count": 0,
+                                             "lines": []}}
+    assert sent[-1][LIVE_OUTPUT_KEY]["lines"] == ["epoch 1 (replayed)"]
     assert all(s["request_id"] == "r-1" and s["job_id"] == 7 for s in sent)
 
 
@@ -153,7 +172,8 @@ SKYPILOT_LAUNCH = (
     "\x1b[2mView logs: sky api logs -l sky-2025-06-01-12-00-00-000000/provision.log\x1b[0m\n"
     "\x1b[1m\x1b[36m⚙︎ Job submitted, ID: 1\x1b[0m\n"
     "\x1b[2m├── \x1b[0mWaiting for task resources on 1 node.\n"
-    "\x1b[2m└── \x1b[0mJob started. Streaming logs... \x1b[2m(Ctrl-C to exit log streaming; job will not be killed)\x1b[0m\n"
+    "\x1b[2m└── \x1b[0mJob started. Streaming logs... "
+    "\x1b[2m(Ctrl-C to exit log streaming; job will not be killed)\x1b[0m\n"
     "\x1b[36m(train, pid=2345)\x1b[0m epoch 1/2 token=" + SECRET + "\n"
     "\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\ \u009b31mC1\n"
     "\x1b[32m✓ Job finished (status: SUCCEEDED).\x1b[0m\n"

@@ -4,11 +4,12 @@ downs clusters idle past their autodown, leaves when its root has nothing left."
 from __future__ import annotations
 
 import json
-import marshal
 import os
 import socket
 import subprocess
+import threading
 import time
+from multiprocessing.connection import Client
 from pathlib import Path
 
 import pytest
@@ -31,19 +32,12 @@ def agent_pid(root: Path) -> int:
 
 
 def ask(root: Path, job_dir: Path, secrets: dict[str, str] | None = None) -> bytes:
-    with socket.socket(socket.AF_UNIX) as conn:
-        conn.connect(str(root / local_job.AGENT_SOCKET))
-        conn.sendall(marshal.dumps({"job_dir": str(job_dir), "secrets": secrets or {}}))
-        conn.shutdown(socket.SHUT_WR)
-        return conn.recv(256)
+    request = {"job_dir": str(job_dir), "secrets": secrets or {}}
+    return local_job.ask_agent(str(root / local_job.AGENT_SOCKET), request, 60)
 
 
 def ask_down(root: Path, cdir: Path) -> bytes:
-    with socket.socket(socket.AF_UNIX) as conn:
-        conn.connect(str(root / local_job.AGENT_SOCKET))
-        conn.sendall(marshal.dumps({"down": str(cdir)}))
-        conn.shutdown(socket.SHUT_WR)
-        return conn.recv(256)
+    return local_job.ask_agent(str(root / local_job.AGENT_SOCKET), {"down": str(cdir)}, 60)
 
 
 def cluster(root: Path, name: str, autodown_minutes: float | None = None) -> Path:
@@ -60,7 +54,7 @@ def job(cdir: Path, run: str, secret_names: list[str] = ()) -> Path:
     job_dir.mkdir()
     spec = {"setup": None, "run": run, "cwd": str(cdir / "home"), "env": {"PATH": os.defpath},
             "secret_names": list(secret_names), "argv": ["/bin/bash", "-c"]}
-    local_job.write_atomic(job_dir / "spec", marshal.dumps(spec))
+    local_job.write_atomic(job_dir / "spec", local_job.encode(spec))
     local_job.write_atomic(job_dir / "status", "PENDING")
     return job_dir
 
@@ -158,3 +152,74 @@ def test_the_agent_leaves_when_its_root_has_nothing_left(root):
     assert not (root / local_job.AGENT_SOCKET).exists()
     agent(root)  # and the next request starts a new one
     assert alive(agent_pid(root)) and agent_pid(root) != pid
+
+
+def test_the_agent_refuses_a_request_of_another_format_version_naming_both(root):
+    agent(root)
+    job_dir = job(cluster(root, "c"), "echo ran")
+    with Client(str(root / local_job.AGENT_SOCKET), family="AF_UNIX") as conn:
+        conn.send_bytes(json.dumps({"version": 99, "job_dir": str(job_dir), "secrets": {}}).encode())
+        answer = conn.recv_bytes()
+    assert answer == b"bad request: the request is of format version 99; this worker reads version 1"
+    assert not (job_dir / "started").exists()
+    assert local_job.read_text(job_dir / "status") == "PENDING"
+
+
+@pytest.mark.parametrize("spec,expected", [
+    (json.dumps({"version": 99, "run": "echo ran"}).encode(),
+     "the job's spec is of format version 99; this worker reads version 1"),
+    (b"\xfb\xda\x03run", "the job's spec is not of a format this worker reads (JSON of format version 1)"),
+])
+def test_a_job_whose_spec_this_worker_cannot_read_fails_naming_why(root, spec, expected):
+    agent(root)
+    job_dir = job(cluster(root, "c"), "echo ran")
+    local_job.write_atomic(job_dir / "spec", spec)
+    assert ask(root, job_dir) == b"ok"
+    wait_for(lambda: local_job.read_text(job_dir / "status") == "FAILED_DRIVER")
+    assert (job_dir / "log").read_text() == f"the job could not be started: {expected}\n"
+
+
+def test_a_job_started_without_the_agent_reads_its_secrets_from_stdin(root):
+    job_dir = job(cluster(root, "c"), 'echo "token=$TOKEN"', secret_names=["TOKEN"])
+    stdin = local_job.encode({"secrets": {"TOKEN": "value-123"}})
+    subprocess.run([*_SUPERVISOR, "run", str(job_dir)], input=stdin, check=True, env={})
+    wait_for(lambda: local_job.read_text(job_dir / "status") == "SUCCEEDED")
+    assert (job_dir / "log").read_text() == "token=value-123\n"
+
+
+def test_secrets_on_stdin_of_another_format_version_fail_the_job_naming_both(root):
+    job_dir = job(cluster(root, "c"), "echo ran", secret_names=["TOKEN"])
+    stdin = json.dumps({"version": 2, "secrets": {"TOKEN": "value-123"}}).encode()
+    subprocess.run([*_SUPERVISOR, "run", str(job_dir)], input=stdin, check=True, env={})
+    wait_for(lambda: local_job.read_text(job_dir / "status") == "FAILED_DRIVER")
+    assert (job_dir / "log").read_text() == (
+        "the job could not be started: the message holding the job's secrets is of format "
+        "version 2; this worker reads version 1\n"
+    )
+
+
+def test_an_agent_that_reads_to_the_end_of_the_request_answers_at_once(tmp_path):
+    """The asker closes its sending side after the request: an agent that reads until
+    then, and answers unframed (not this module's own), is refused without a wait."""
+    path = str(tmp_path / "agent.sock")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(path)
+    server.listen(1)
+    received: list[bytes] = []
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        with conn:
+            while chunk := conn.recv(1 << 16):
+                received.append(chunk)
+            conn.sendall(b"bad request")
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    started = time.monotonic()
+    with pytest.raises(OSError, match="bad message length"):
+        local_job.ask_agent(path, {"down": "/nowhere"}, 30)
+    assert time.monotonic() - started < 5
+    thread.join()
+    server.close()
+    assert b"".join(received).endswith(local_job.encode({"down": "/nowhere"}))

@@ -11,9 +11,8 @@ from pipeline_helpers import history_json, pipeline_input, start, wait_until
 from support import make_git_repo
 from temporalio.client import WorkflowHandle
 
-from skypilot_temporal.contract.names import data_converter
+from skypilot_temporal.contract.names import LIVE_OUTPUT_KEY, data_converter
 from skypilot_temporal.v1 import pipeline_pb2 as pb
-from skypilot_temporal.v1 import starter_cli as cli
 
 SECRET = "s3cr3t-value-42"  # set in the worker's environment by the local_worker fixture
 
@@ -54,17 +53,17 @@ async def test_heartbeats_carry_the_steps_latest_lines_masked(client, local_work
 
     async def five_lines() -> bool:
         seen[:] = await running_output(handle)
-        return any(v.get(cli.LIVE_OUTPUT_KEY, {}).get("count", 0) >= 5 for _, v in seen)
+        return any(v.get(LIVE_OUTPUT_KEY, {}).get("count", 0) >= 5 for _, v in seen)
 
     await wait_until(five_lines, timeout=60, every=0.3)
     [(payload, details)] = seen
     assert payload.metadata["encoding"] == b"json/plain"  # what the starters decode
     assert SECRET.encode() not in payload.data
-    output = details[cli.LIVE_OUTPUT_KEY]
+    output = details[LIVE_OUTPUT_KEY]
     cluster = output["cluster"]
     assert cluster.startswith("live-") and details["job_id"] == 1  # the checkpoint beside it
     assert output == {
-        "step": "talk", "cluster": cluster, "attempt": 1, "count": 5,
+        "step": "talk", "label": "talk", "cluster": cluster, "attempt": 1, "count": 5,
         # The local executor's line about the cluster, then the job's.
         "lines": [f"provisioned local cluster {cluster} at {work_dir / 'local' / 'clusters' / cluster}",
                   "epoch 1", "epoch 2", "token is ***", "epoch 3"],

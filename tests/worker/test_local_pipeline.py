@@ -123,3 +123,24 @@ async def test_a_task_asking_for_several_nodes_runs_once_and_says_so(
     assert "num_nodes is 3: a local cluster is one node, so the task runs once, as node 0 of 1" in tail, tail
     assert tail.count("node 0 of 1") == 2, tail  # the note, and the one run of the task
     assert clusters(work_dir) == []
+
+
+async def test_a_step_that_names_no_kind_launches(
+    client, local_worker, task_queue, tmp_path: Path, work_dir: Path
+):
+    """STEP_KIND_UNSPECIFIED (a JSON step without "kind") means a launch, as a pipeline
+    file's step without `kind` does."""
+    repo = make_git_repo(tmp_path / "plain", files={
+        "first.yaml": "name: first\nrun: echo first ran\n",
+        "second.yaml": "name: second\nrun: echo second ran\n",
+    })
+    steps = [pb.PipelineStep(name="first", task_yaml="first.yaml"),
+             pb.PipelineStep(name="second", task_yaml="second.yaml", kind=pb.STEP_KIND_EXEC, cluster="first")]
+    assert steps[0].kind == pb.STEP_KIND_UNSPECIFIED
+    handle = await start(client, pipeline_input(repo, steps=steps), task_queue)
+    result = await handle.result()
+    assert [(s.name, s.kind, s.status) for s in result.steps] == [
+        ("first", pb.STEP_KIND_LAUNCH, "SUCCEEDED"), ("second", pb.STEP_KIND_EXEC, "SUCCEEDED")]
+    assert "first ran" in result.steps[0].log_tail and "second ran" in result.steps[1].log_tail
+    assert await activity_names(handle) == ["run_git_clone", "run_sky_launch", "run_sky_exec", "run_sky_down"]
+    assert clusters(work_dir) == []

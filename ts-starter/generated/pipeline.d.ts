@@ -1538,6 +1538,9 @@ export namespace skypilot_temporal {
             /** SkyPilotWorkflowResult commit. */
             commit: string;
 
+            /** SkyPilotWorkflowResult lines. */
+            lines: string[];
+
             /**
              * Creates a new SkyPilotWorkflowResult instance using the specified properties.
              * @param [properties] Properties to set
@@ -1631,12 +1634,135 @@ export namespace skypilot_temporal {
                 /** SkyPilotWorkflowResult commit */
                 commit?: (string|null);
 
+                /** SkyPilotWorkflowResult lines */
+                lines?: (string[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a SkyPilotWorkflowResult. */
             type $Shape = skypilot_temporal.v1.SkyPilotWorkflowResult.$Properties;
+        }
+
+        /**
+         * Properties of a RunView.
+         * @deprecated Use skypilot_temporal.v1.RunView.$Properties instead.
+         */
+        interface IRunView extends skypilot_temporal.v1.RunView.$Properties {
+        }
+
+        /** Represents a RunView. */
+        class RunView {
+
+            /** Reflection-backed declarations are not constructable. Use RunView.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** RunView lines. */
+            lines: string[];
+
+            /** RunView cursor. */
+            cursor: string;
+
+            /**
+             * Creates a new RunView instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RunView instance
+             */
+            static create(properties: skypilot_temporal.v1.RunView.$Shape): skypilot_temporal.v1.RunView & skypilot_temporal.v1.RunView.$Shape;
+            static create(properties?: skypilot_temporal.v1.RunView.$Properties): skypilot_temporal.v1.RunView;
+
+            /**
+             * Encodes the specified RunView message. Does not implicitly {@link skypilot_temporal.v1.RunView.verify|verify} messages.
+             * @param message RunView message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.RunView, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified RunView message, length delimited. Does not implicitly {@link skypilot_temporal.v1.RunView.verify|verify} messages.
+             * @param message RunView message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.RunView, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RunView message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.RunView & skypilot_temporal.v1.RunView.$Shape} RunView
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.RunView & skypilot_temporal.v1.RunView.$Shape;
+
+            /**
+             * Decodes a RunView message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.RunView & skypilot_temporal.v1.RunView.$Shape} RunView
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.RunView & skypilot_temporal.v1.RunView.$Shape;
+
+            /**
+             * Verifies a RunView message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a RunView message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns RunView
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.RunView;
+
+            /**
+             * Creates a plain object from a RunView message. Also converts values to other types if specified.
+             * @param message RunView
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.RunView, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this RunView to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for RunView
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RunView {
+
+            /** Properties of a RunView. */
+            interface $Properties {
+
+                /** RunView lines */
+                lines?: (string[]|null);
+
+                /** RunView cursor */
+                cursor?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a RunView. */
+            type $Shape = skypilot_temporal.v1.RunView.$Properties;
         }
 
         /**
@@ -1990,6 +2116,18 @@ export namespace google {
             /** FileOptions .skypilot_temporal.v1.envNameMaxLength */
             ".skypilot_temporal.v1.envNameMaxLength": number;
 
+            /** FileOptions .skypilot_temporal.v1.viewQuery */
+            ".skypilot_temporal.v1.viewQuery": string;
+
+            /** FileOptions .skypilot_temporal.v1.liveOutputKey */
+            ".skypilot_temporal.v1.liveOutputKey": string;
+
+            /** FileOptions .skypilot_temporal.v1.liveLinesMax */
+            ".skypilot_temporal.v1.liveLinesMax": number;
+
+            /** FileOptions .skypilot_temporal.v1.liveLineCharsMax */
+            ".skypilot_temporal.v1.liveLineCharsMax": number;
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
 
@@ -2100,6 +2238,18 @@ export namespace google {
 
                 /** FileOptions .skypilot_temporal.v1.envNameMaxLength */
                 ".skypilot_temporal.v1.envNameMaxLength"?: (number|null);
+
+                /** FileOptions .skypilot_temporal.v1.viewQuery */
+                ".skypilot_temporal.v1.viewQuery"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.liveOutputKey */
+                ".skypilot_temporal.v1.liveOutputKey"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.liveLinesMax */
+                ".skypilot_temporal.v1.liveLinesMax"?: (number|null);
+
+                /** FileOptions .skypilot_temporal.v1.liveLineCharsMax */
+                ".skypilot_temporal.v1.liveLineCharsMax"?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

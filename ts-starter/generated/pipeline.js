@@ -17,7 +17,11 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
           "(default_pipeline_file)": "pipeline.yaml",
           "(metric_marker)": "SKYPILOT_TEMPORAL_METRIC",
           "(env_name_pattern)": "[A-Za-z_][A-Za-z0-9_]*",
-          "(env_name_max_length)": 128
+          "(env_name_max_length)": 128,
+          "(view_query)": "view",
+          "(live_output_key)": "output",
+          "(live_lines_max)": 5,
+          "(live_line_chars_max)": 300
         },
         "nested": {
           "workflowType": {
@@ -67,6 +71,30 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
             "id": 51005,
             "extend": "google.protobuf.FileOptions",
             "protoName": "env_name_max_length"
+          },
+          "viewQuery": {
+            "type": "string",
+            "id": 51009,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "view_query"
+          },
+          "liveOutputKey": {
+            "type": "string",
+            "id": 51010,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "live_output_key"
+          },
+          "liveLinesMax": {
+            "type": "uint32",
+            "id": 51011,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "live_lines_max"
+          },
+          "liveLineCharsMax": {
+            "type": "uint32",
+            "id": 51012,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "live_line_chars_max"
           },
           "wireName": {
             "type": "string",
@@ -509,6 +537,24 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "commit": {
                 "type": "string",
                 "id": 3
+              },
+              "lines": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 4
+              }
+            }
+          },
+          "RunView": {
+            "fields": {
+              "lines": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 1
+              },
+              "cursor": {
+                "type": "string",
+                "id": 2
               }
             }
           },

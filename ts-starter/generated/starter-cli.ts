@@ -66,18 +66,26 @@ export const uiUrlEnv = "TEMPORAL_UI_URL";
 export const uiUrlDefault = "http://localhost:8233";
 /** The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise. */
 export const tracingServiceName = "skypilot-temporal-starter";
+/** The Temporal workflow type of the pipeline. */
+export const workflowType = "SkyPilotWorkflow";
+/** The task queue unless one is given. */
+export const defaultTaskQueue = "skypilot-workflow-queue";
+/** The query answering RunView: the lines to print since a cursor. */
+export const viewQuery = "view";
+/** The key of a running step's output in its heartbeat details. */
+export const liveOutputKey = "output";
+/** The most output lines of one step a heartbeat carries. */
+export const liveLinesMax = 5;
+/** The longest output line, in code points. */
+export const liveLineCharsMax = 300;
+/** The pattern an environment variable name must match whole. */
+export const envNamePattern = "[A-Za-z_][A-Za-z0-9_]*";
+/** The longest environment variable name, in characters. */
+export const envNameMaxLength = 128;
+/** The failure type of a run whose teardown left clusters up. */
+export const teardownFailed = "TeardownFailed";
 export const workflowIdPrefix = "skypilot-pipeline-";
 export const workflowIdRandomBytes = 8;
-/** The most branches of one step that get a line each when their state changes; a step with more gets one summary line instead. */
-export const branchLinesMax = 20;
-/** The order of the states (StepState wire names) in a summary line; states not listed follow, as they first appear. */
-export const stateSummaryOrder: readonly string[] = ["running", "succeeded", "failed", "cancelled", "skipped", "pending"];
-/** The key of a running step's latest output in its activity's heartbeat details. */
-export const liveOutputKey = "output";
-/** The most output lines of a step the worker keeps in a heartbeat, and a starter prints per poll. */
-export const liveLinesMax = 5;
-/** Bounds each such line, in characters (code points). */
-export const liveLineCharsMax = 300;
 /** The most running steps (or sweep branches) whose output a starter follows at once. */
 export const liveStepsMax = 4;
 
@@ -166,11 +174,6 @@ export function progressUnavailable(p: { taskQueue: string }): string {
   return "progress: not available yet (is a worker polling task queue " + p.taskQueue + "?)";
 }
 
-/** Says "clusters: {clusters}". */
-export function clusters(p: { clusters: string }): string {
-  return "clusters: " + p.clusters;
-}
-
 /** Says "clusters still up (teardown failed): {clusters}". */
 export function clustersLeft(p: { clusters: string }): string {
   return "clusters still up (teardown failed): " + p.clusters;
@@ -216,76 +219,6 @@ export function workflowUi(p: { url: string }): string {
   return "ui: " + p.url;
 }
 
-/** Says "progress: phase={phase} step={step} finished={finished}{steps}". */
-export function progress(p: { phase: string; step: string; finished: string; steps: string }): string {
-  return "progress: phase=" + p.phase + " step=" + p.step + " finished=" + p.finished + p.steps;
-}
-
-/** Says "{finished}/{total}". */
-export function progressOfTotal(p: { finished: string; total: string }): string {
-  return p.finished + "/" + p.total;
-}
-
-/** Says " {name}:{status}". */
-export function progressStep(p: { name: string; status: string }): string {
-  return " " + p.name + ":" + p.status;
-}
-
-/** Says "{name} [{branch}]". */
-export function stepLabel(p: { name: string; branch: string }): string {
-  return p.name + " [" + p.branch + "]";
-}
-
-/** Says "step {step}: {state}{metrics}". */
-export function stepState(p: { step: string; state: string; metrics: string }): string {
-  return "step " + p.step + ": " + p.state + p.metrics;
-}
-
-/** Says "step {step}: winner {branch}{metrics}". */
-export function stepWinner(p: { step: string; branch: string; metrics: string }): string {
-  return "step " + p.step + ": winner " + p.branch + p.metrics;
-}
-
-/** Says "step {step}: {counts}". */
-export function stepSummary(p: { step: string; counts: string }): string {
-  return "step " + p.step + ": " + p.counts;
-}
-
-/** Says "{count} {state}". */
-export function stateCount(p: { count: string; state: string }): string {
-  return p.count + " " + p.state;
-}
-
-/** Says " {name}={value}". */
-export function metric(p: { name: string; value: string }): string {
-  return " " + p.name + "=" + p.value;
-}
-
-/** Says "workflow completed: {steps} steps, commit {commit}". */
-export function resultHeader(p: { steps: string; commit: string }): string {
-  return "workflow completed: " + p.steps + " steps, commit " + p.commit;
-}
-
-/** Says "step {step}: cluster={cluster} job_id={job_id} status={status} duration={duration}s{idle}{metrics}". */
-export function resultStep(p: { step: string; cluster: string; jobId: string; status: string; duration: string; idle: string; metrics: string }): string {
-  return "step " + p.step + ": cluster=" + p.cluster + " job_id=" + p.jobId + " status=" + p.status + " duration=" + p.duration + "s" + p.idle + p.metrics;
-}
-
-/** Says " idle_cluster={seconds}s". */
-export function resultIdle(p: { seconds: string }): string {
-  return " idle_cluster=" + p.seconds + "s";
-}
-
-/** Says "step {step}: winner {branch} cluster={cluster}{metrics}". */
-export function resultSelect(p: { step: string; branch: string; cluster: string; metrics: string }): string {
-  return "step " + p.step + ": winner " + p.branch + " cluster=" + p.cluster + p.metrics;
-}
-
-/** Says "    {line}". */
-export function logLine(p: { line: string }): string {
-  return "    " + p.line;
-}
-
 /** Says "    {step} | {line}". */
 export function liveLine(p: { step: string; line: string }): string {
   return "    " + p.step + " | " + p.line;
@@ -294,11 +227,6 @@ export function liveLine(p: { step: string; line: string }): string {
 /** Says "    {step} | [lines not shown: {count}]". */
 export function liveSkipped(p: { step: string; count: string }): string {
   return "    " + p.step + " | [lines not shown: " + p.count + "]";
-}
-
-/** Says "clusters downed: {clusters}". */
-export function clustersDowned(p: { clusters: string }): string {
-  return "clusters downed: " + p.clusters;
 }
 
 /** Says "warning: tracing is off: {detail}". */

@@ -66,28 +66,31 @@ const (
 	UIURLDefault          = "http://localhost:8233"
 	WorkflowIDPrefix      = "skypilot-pipeline-"
 	WorkflowIDRandomBytes = 8
-	// BranchLinesMax is the most branches of one step that get a line each when
-	// their state changes; a step with more gets one summary line instead.
-	BranchLinesMax = 20
 	// TracingServiceName is the service.name of the starter's spans unless
 	// OTEL_SERVICE_NAME says otherwise.
 	TracingServiceName = "skypilot-temporal-starter"
-	// LiveOutputKey is the key of a running step's latest output in its
-	// activity's heartbeat details.
+	// WorkflowType is the Temporal workflow type of the pipeline.
+	WorkflowType = "SkyPilotWorkflow"
+	// DefaultTaskQueue is the task queue unless one is given.
+	DefaultTaskQueue = "skypilot-workflow-queue"
+	// ViewQuery is the query answering RunView: the lines to print since a cursor.
+	ViewQuery = "view"
+	// LiveOutputKey is the key of a running step's output in its heartbeat details.
 	LiveOutputKey = "output"
-	// LiveLinesMax is the most output lines of a step the worker keeps in a
-	// heartbeat, and a starter prints per poll.
+	// LiveLinesMax is the most output lines of one step a heartbeat carries.
 	LiveLinesMax = 5
-	// LiveLineCharsMax bounds each such line, in characters (code points).
+	// LiveLineCharsMax is the longest output line, in code points.
 	LiveLineCharsMax = 300
+	// EnvNamePattern is the pattern an environment variable name must match whole.
+	EnvNamePattern = "[A-Za-z_][A-Za-z0-9_]*"
+	// EnvNameMaxLength is the longest environment variable name, in characters.
+	EnvNameMaxLength = 128
+	// TeardownFailed is the failure type of a run whose teardown left clusters up.
+	TeardownFailed = "TeardownFailed"
 	// LiveStepsMax is the most running steps (or sweep branches) whose output a
 	// starter follows at once.
 	LiveStepsMax = 4
 )
-
-// StateSummaryOrder is the order of the states (StepState wire names) in a
-// summary line; states not listed follow, as they first appear.
-var StateSummaryOrder = []string{"running", "succeeded", "failed", "cancelled", "skipped", "pending"}
 
 // UsageError says "error: {message}".
 func UsageError(message string) string {
@@ -174,11 +177,6 @@ func ProgressUnavailable(taskQueue string) string {
 	return "progress: not available yet (is a worker polling task queue " + taskQueue + "?)"
 }
 
-// Clusters says "clusters: {clusters}".
-func Clusters(clusters string) string {
-	return "clusters: " + clusters
-}
-
 // ClustersLeft says "clusters still up (teardown failed): {clusters}".
 func ClustersLeft(clusters string) string {
 	return "clusters still up (teardown failed): " + clusters
@@ -224,76 +222,6 @@ func WorkflowUI(url string) string {
 	return "ui: " + url
 }
 
-// Progress says "progress: phase={phase} step={step} finished={finished}{steps}".
-func Progress(phase, step, finished, steps string) string {
-	return "progress: phase=" + phase + " step=" + step + " finished=" + finished + steps
-}
-
-// ProgressOfTotal says "{finished}/{total}".
-func ProgressOfTotal(finished, total string) string {
-	return finished + "/" + total
-}
-
-// ProgressStep says " {name}:{status}".
-func ProgressStep(name, status string) string {
-	return " " + name + ":" + status
-}
-
-// StepLabel says "{name} [{branch}]".
-func StepLabel(name, branch string) string {
-	return name + " [" + branch + "]"
-}
-
-// StepState says "step {step}: {state}{metrics}".
-func StepState(step, state, metrics string) string {
-	return "step " + step + ": " + state + metrics
-}
-
-// StepWinner says "step {step}: winner {branch}{metrics}".
-func StepWinner(step, branch, metrics string) string {
-	return "step " + step + ": winner " + branch + metrics
-}
-
-// StepSummary says "step {step}: {counts}".
-func StepSummary(step, counts string) string {
-	return "step " + step + ": " + counts
-}
-
-// StateCount says "{count} {state}".
-func StateCount(count, state string) string {
-	return count + " " + state
-}
-
-// Metric says " {name}={value}".
-func Metric(name, value string) string {
-	return " " + name + "=" + value
-}
-
-// ResultHeader says "workflow completed: {steps} steps, commit {commit}".
-func ResultHeader(steps, commit string) string {
-	return "workflow completed: " + steps + " steps, commit " + commit
-}
-
-// ResultStep says "step {step}: cluster={cluster} job_id={job_id} status={status} duration={duration}s{idle}{metrics}".
-func ResultStep(step, cluster, jobID, status, duration, idle, metrics string) string {
-	return "step " + step + ": cluster=" + cluster + " job_id=" + jobID + " status=" + status + " duration=" + duration + "s" + idle + metrics
-}
-
-// ResultIdle says " idle_cluster={seconds}s".
-func ResultIdle(seconds string) string {
-	return " idle_cluster=" + seconds + "s"
-}
-
-// ResultSelect says "step {step}: winner {branch} cluster={cluster}{metrics}".
-func ResultSelect(step, branch, cluster, metrics string) string {
-	return "step " + step + ": winner " + branch + " cluster=" + cluster + metrics
-}
-
-// LogLine says "    {line}".
-func LogLine(line string) string {
-	return "    " + line
-}
-
 // LiveLine says "    {step} | {line}".
 func LiveLine(step, line string) string {
 	return "    " + step + " | " + line
@@ -302,11 +230,6 @@ func LiveLine(step, line string) string {
 // LiveSkipped says "    {step} | [lines not shown: {count}]".
 func LiveSkipped(step, count string) string {
 	return "    " + step + " | [lines not shown: " + count + "]"
-}
-
-// ClustersDowned says "clusters downed: {clusters}".
-func ClustersDowned(clusters string) string {
-	return "clusters downed: " + clusters
 }
 
 // TracingFailed says "warning: tracing is off: {detail}".

@@ -67,9 +67,9 @@ def workflow_runner(sandboxed: bool = True) -> WorkflowRunner:
     """Temporal's sandbox guards workflow code against non-deterministic calls. The
     only workflow code this worker runs is its own (a pipeline is data, never code),
     and the sandbox costs about 13 ms of worker CPU per pipeline (docs/benchmarks.md,
-    section 6), a sixth of all the worker spends: by default the workflows run
-    unsandboxed, and the tests replay their histories in the sandbox
-    (tests/worker/test_replay.py), so a non-deterministic call still fails CI.
+    "Many pipelines beside bare Temporal workflows"), a sixth of all the worker spends:
+    by default the workflows run unsandboxed, and the tests replay their histories in
+    the sandbox (tests/worker/test_replay.py), so a non-deterministic call still fails.
     SKYPILOT_TEMPORAL_WORKFLOW_SANDBOX=1 turns it on in the worker."""
     if not sandboxed:
         return UnsandboxedWorkflowRunner()
@@ -99,9 +99,9 @@ def build_workers(
         every_s=settings.housekeeping_seconds,
         max_idle_s=settings.max_idle_seconds,
         max_bytes=settings.max_work_dir_bytes,
-        prune_executor=getattr(executor, "prune", None),
-        executor_runs=getattr(executor, "run_keys", None),
-        clusters_up=getattr(executor, "clusters_up", None),
+        prune_executor=executor.prune,
+        executor_runs=executor.run_keys,
+        clusters_up=executor.clusters_up,
     )
     common = dict(
         activities=activities.all(),
@@ -170,7 +170,8 @@ async def serve(settings: Settings, parsers: ParserPool | None = None) -> None:
             await running.enter_async_context(worker)
         # Everything allocated so far (SkyPilot's and the SDK's modules, the worker
         # itself) lives as long as the process: the collector need not scan it again
-        # on every full collection (docs/benchmarks.md, section 6).
+        # on every full collection (docs/benchmarks.md, "Many pipelines beside bare
+        # Temporal workflows").
         gc.freeze()
         sweeper = asyncio.create_task(housekeeper.run_forever())
         await stop.wait()
@@ -214,8 +215,12 @@ def main() -> None:
     except Exception as err:  # noqa: BLE001 - the worker serves without them
         log.error("parser processes could not be started (%s): tasks are built in threads", err)
     tracer_provider = telemetry.setup_tracing(settings.environ, "skypilot-temporal-worker")
+    status = 0
     try:
         asyncio.run(serve(settings, parsers))
+    except ConfigError as err:  # Temporal's client configuration
+        print(f"configuration error: {err}", file=sys.stderr)
+        status = 2
     finally:
         parsers.close()
     if tracer_provider is not None:
@@ -223,7 +228,7 @@ def main() -> None:
     logging.shutdown()
     # SDK calls still blocked in threads (a log stream, a long request) would hold the
     # interpreter at exit; their jobs keep running and the next worker re-attaches.
-    os._exit(0)
+    os._exit(status)
 
 
 if __name__ == "__main__":

@@ -32,10 +32,12 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// Whether a step provisions a new cluster or runs on one an earlier step launched.
+// Whether a step provisions a new cluster, runs on one an earlier step launched, or
+// picks a branch of a sweep.
 type StepKind int32
 
 const (
+	// Same as LAUNCH: a step that names no kind launches (in a pipeline file too).
 	StepKind_STEP_KIND_UNSPECIFIED StepKind = 0
 	// `sky launch`: provision cluster `{cluster_prefix}-{cluster}` and run the task.
 	StepKind_STEP_KIND_LAUNCH StepKind = 1
@@ -277,7 +279,8 @@ const (
 	FailureType_FAILURE_TYPE_ENDPOINT_MISMATCH FailureType = 6
 	// A step used up its budget (PipelineStep.timeout_seconds).
 	FailureType_FAILURE_TYPE_STEP_TIMED_OUT FailureType = 7
-	// Teardown used up its budget; the message names every cluster still up.
+	// Teardown used up its budget; the message names every cluster still up, and
+	// the error's first detail is their names (a JSON list of strings).
 	FailureType_FAILURE_TYPE_TEARDOWN_FAILED FailureType = 8
 	// An unexpected error in the worker (a bug, a shape it did not expect); not retried.
 	FailureType_FAILURE_TYPE_WORKER_ERROR FailureType = 9
@@ -1233,7 +1236,12 @@ type SkyPilotWorkflowResult struct {
 	// Clusters this run launched and tore down, in teardown order.
 	ClustersDowned []string `protobuf:"bytes,2,rep,name=clusters_downed,json=clustersDowned,proto3" json:"clusters_downed,omitempty"`
 	// Commit of the task repository that ran.
-	Commit        string `protobuf:"bytes,3,opt,name=commit,proto3" json:"commit,omitempty"`
+	Commit string `protobuf:"bytes,3,opt,name=commit,proto3" json:"commit,omitempty"`
+	// What a client prints for this result, line by line, rendered by the worker:
+	// a header, each step (a swept step branch by branch) with its log tail, the
+	// clusters downed. The fields above hold the same facts for clients that render
+	// their own.
+	Lines         []string `protobuf:"bytes,4,rep,name=lines,proto3" json:"lines,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1289,6 +1297,73 @@ func (x *SkyPilotWorkflowResult) GetCommit() string {
 	return ""
 }
 
+func (x *SkyPilotWorkflowResult) GetLines() []string {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
+// Answer of the `view` query (the view_query option), whose one argument is a
+// cursor: "" the first time, then the cursor of the previous answer. What a client
+// prints about a run while following it, rendered once by the worker so that every
+// client prints the same text: the progress line when it changes, the run's cluster
+// names when first known, a line per change of a step's (or a branch's) state, a
+// select's winner, a summary line for sweeps of many branches.
+type RunView struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The lines to print, in order: what changed since the cursor.
+	Lines []string `protobuf:"bytes,1,rep,name=lines,proto3" json:"lines,omitempty"`
+	// Opaque: pass it to the next query.
+	Cursor        string `protobuf:"bytes,2,opt,name=cursor,proto3" json:"cursor,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunView) Reset() {
+	*x = RunView{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunView) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunView) ProtoMessage() {}
+
+func (x *RunView) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunView.ProtoReflect.Descriptor instead.
+func (*RunView) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *RunView) GetLines() []string {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
+func (x *RunView) GetCursor() string {
+	if x != nil {
+		return x.Cursor
+	}
+	return ""
+}
+
 // Answer of the `progress` query.
 type SkyPilotWorkflowProgress struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1315,7 +1390,7 @@ type SkyPilotWorkflowProgress struct {
 
 func (x *SkyPilotWorkflowProgress) Reset() {
 	*x = SkyPilotWorkflowProgress{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1327,7 +1402,7 @@ func (x *SkyPilotWorkflowProgress) String() string {
 func (*SkyPilotWorkflowProgress) ProtoMessage() {}
 
 func (x *SkyPilotWorkflowProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1340,7 +1415,7 @@ func (x *SkyPilotWorkflowProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkyPilotWorkflowProgress.ProtoReflect.Descriptor instead.
 func (*SkyPilotWorkflowProgress) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{11}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *SkyPilotWorkflowProgress) GetPhase() string {
@@ -1420,7 +1495,7 @@ type StepProgress struct {
 
 func (x *StepProgress) Reset() {
 	*x = StepProgress{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1432,7 +1507,7 @@ func (x *StepProgress) String() string {
 func (*StepProgress) ProtoMessage() {}
 
 func (x *StepProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1445,7 +1520,7 @@ func (x *StepProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepProgress.ProtoReflect.Descriptor instead.
 func (*StepProgress) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{12}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *StepProgress) GetName() string {
@@ -1563,6 +1638,38 @@ var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInf
 		Filename:      "skypilot_temporal/v1/pipeline.proto",
 	},
 	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51009,
+		Name:          "skypilot_temporal.v1.view_query",
+		Tag:           "bytes,51009,opt,name=view_query",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51010,
+		Name:          "skypilot_temporal.v1.live_output_key",
+		Tag:           "bytes,51010,opt,name=live_output_key",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*uint32)(nil),
+		Field:         51011,
+		Name:          "skypilot_temporal.v1.live_lines_max",
+		Tag:           "varint,51011,opt,name=live_lines_max",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*uint32)(nil),
+		Field:         51012,
+		Name:          "skypilot_temporal.v1.live_line_chars_max",
+		Tag:           "varint,51012,opt,name=live_line_chars_max",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
 		ExtendedType:  (*descriptorpb.EnumValueOptions)(nil),
 		ExtensionType: (*string)(nil),
 		Field:         51101,
@@ -1609,6 +1716,24 @@ var (
 	//
 	// optional uint32 env_name_max_length = 51005;
 	E_EnvNameMaxLength = &file_skypilot_temporal_v1_pipeline_proto_extTypes[7]
+	// Query returning RunView: what a client prints about the run since a cursor.
+	//
+	// optional string view_query = 51009;
+	E_ViewQuery = &file_skypilot_temporal_v1_pipeline_proto_extTypes[8]
+	// A running step's heartbeat details (json/plain) hold its latest output under
+	// this key: {step, label, cluster, attempt, count, lines} (docs/contract.md).
+	//
+	// optional string live_output_key = 51010;
+	E_LiveOutputKey = &file_skypilot_temporal_v1_pipeline_proto_extTypes[9]
+	// The most lines of output one heartbeat carries.
+	//
+	// optional uint32 live_lines_max = 51011;
+	E_LiveLinesMax = &file_skypilot_temporal_v1_pipeline_proto_extTypes[10]
+	// The longest output line a heartbeat carries, in code points; a longer one is
+	// cut to end in "...".
+	//
+	// optional uint32 live_line_chars_max = 51012;
+	E_LiveLineCharsMax = &file_skypilot_temporal_v1_pipeline_proto_extTypes[11]
 )
 
 // Extension fields to descriptorpb.EnumValueOptions.
@@ -1618,7 +1743,7 @@ var (
 	// these strings, never the enum numbers.
 	//
 	// optional string wire_name = 51101;
-	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[8]
+	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[12]
 )
 
 var File_skypilot_temporal_v1_pipeline_proto protoreflect.FileDescriptor
@@ -1701,11 +1826,15 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	" \x01(\x01R\x12idleClusterSeconds\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01\"\x91\x01\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01\"\xa7\x01\n" +
 	"\x16SkyPilotWorkflowResult\x126\n" +
 	"\x05steps\x18\x01 \x03(\v2 .skypilot_temporal.v1.StepResultR\x05steps\x12'\n" +
 	"\x0fclusters_downed\x18\x02 \x03(\tR\x0eclustersDowned\x12\x16\n" +
-	"\x06commit\x18\x03 \x01(\tR\x06commit\"\xce\x02\n" +
+	"\x06commit\x18\x03 \x01(\tR\x06commit\x12\x14\n" +
+	"\x05lines\x18\x04 \x03(\tR\x05lines\"7\n" +
+	"\aRunView\x12\x14\n" +
+	"\x05lines\x18\x01 \x03(\tR\x05lines\x12\x16\n" +
+	"\x06cursor\x18\x02 \x01(\tR\x06cursor\"\xce\x02\n" +
 	"\x18SkyPilotWorkflowProgress\x12\x14\n" +
 	"\x05phase\x18\x01 \x01(\tR\x05phase\x12!\n" +
 	"\fcurrent_step\x18\x02 \x01(\tR\vcurrentStep\x12<\n" +
@@ -1783,8 +1912,13 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x15default_pipeline_file\x12\x1c.google.protobuf.FileOptions\x18\xbf\x8e\x03 \x01(\tR\x13defaultPipelineFile:C\n" +
 	"\rmetric_marker\x12\x1c.google.protobuf.FileOptions\x18\xc0\x8e\x03 \x01(\tR\fmetricMarker:H\n" +
 	"\x10env_name_pattern\x12\x1c.google.protobuf.FileOptions\x18\xbc\x8e\x03 \x01(\tR\x0eenvNamePattern:M\n" +
-	"\x13env_name_max_length\x12\x1c.google.protobuf.FileOptions\x18\xbd\x8e\x03 \x01(\rR\x10envNameMaxLength:@\n" +
-	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\x80\x02\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\xf2\xf3\x18\x16SkyPilotBranchWorkflow\xfa\xf3\x18\rpipeline.yaml\x82\xf4\x18\x18SKYPILOT_TEMPORAL_METRICZ]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
+	"\x13env_name_max_length\x12\x1c.google.protobuf.FileOptions\x18\xbd\x8e\x03 \x01(\rR\x10envNameMaxLength:=\n" +
+	"\n" +
+	"view_query\x12\x1c.google.protobuf.FileOptions\x18\xc1\x8e\x03 \x01(\tR\tviewQuery:F\n" +
+	"\x0flive_output_key\x12\x1c.google.protobuf.FileOptions\x18\u008e\x03 \x01(\tR\rliveOutputKey:D\n" +
+	"\x0elive_lines_max\x12\x1c.google.protobuf.FileOptions\x18Î\x03 \x01(\rR\fliveLinesMax:M\n" +
+	"\x13live_line_chars_max\x12\x1c.google.protobuf.FileOptions\x18Ď\x03 \x01(\rR\x10liveLineCharsMax:@\n" +
+	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\x9b\x02\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\xf2\xf3\x18\x16SkyPilotBranchWorkflow\xfa\xf3\x18\rpipeline.yaml\x82\xf4\x18\x18SKYPILOT_TEMPORAL_METRIC\x8a\xf4\x18\x04view\x92\xf4\x18\x06output\x98\xf4\x18\x05\xa0\xf4\x18\xac\x02Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
 
 var (
 	file_skypilot_temporal_v1_pipeline_proto_rawDescOnce sync.Once
@@ -1799,7 +1933,7 @@ func file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP() []byte {
 }
 
 var file_skypilot_temporal_v1_pipeline_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_skypilot_temporal_v1_pipeline_proto_goTypes = []any{
 	(StepKind)(0),                         // 0: skypilot_temporal.v1.StepKind
 	(BranchFailureMode)(0),                // 1: skypilot_temporal.v1.BranchFailureMode
@@ -1818,51 +1952,56 @@ var file_skypilot_temporal_v1_pipeline_proto_goTypes = []any{
 	(*SkyPilotWorkflowInput)(nil),         // 14: skypilot_temporal.v1.SkyPilotWorkflowInput
 	(*StepResult)(nil),                    // 15: skypilot_temporal.v1.StepResult
 	(*SkyPilotWorkflowResult)(nil),        // 16: skypilot_temporal.v1.SkyPilotWorkflowResult
-	(*SkyPilotWorkflowProgress)(nil),      // 17: skypilot_temporal.v1.SkyPilotWorkflowProgress
-	(*StepProgress)(nil),                  // 18: skypilot_temporal.v1.StepProgress
-	nil,                                   // 19: skypilot_temporal.v1.PipelineStep.EnvsEntry
-	nil,                                   // 20: skypilot_temporal.v1.BranchEnvs.EnvsEntry
-	nil,                                   // 21: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
-	nil,                                   // 22: skypilot_temporal.v1.StepResult.MetricsEntry
-	nil,                                   // 23: skypilot_temporal.v1.StepProgress.MetricsEntry
-	(*descriptorpb.FileOptions)(nil),      // 24: google.protobuf.FileOptions
-	(*descriptorpb.EnumValueOptions)(nil), // 25: google.protobuf.EnumValueOptions
+	(*RunView)(nil),                       // 17: skypilot_temporal.v1.RunView
+	(*SkyPilotWorkflowProgress)(nil),      // 18: skypilot_temporal.v1.SkyPilotWorkflowProgress
+	(*StepProgress)(nil),                  // 19: skypilot_temporal.v1.StepProgress
+	nil,                                   // 20: skypilot_temporal.v1.PipelineStep.EnvsEntry
+	nil,                                   // 21: skypilot_temporal.v1.BranchEnvs.EnvsEntry
+	nil,                                   // 22: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	nil,                                   // 23: skypilot_temporal.v1.StepResult.MetricsEntry
+	nil,                                   // 24: skypilot_temporal.v1.StepProgress.MetricsEntry
+	(*descriptorpb.FileOptions)(nil),      // 25: google.protobuf.FileOptions
+	(*descriptorpb.EnumValueOptions)(nil), // 26: google.protobuf.EnumValueOptions
 }
 var file_skypilot_temporal_v1_pipeline_proto_depIdxs = []int32{
 	0,  // 0: skypilot_temporal.v1.PipelineStep.kind:type_name -> skypilot_temporal.v1.StepKind
-	19, // 1: skypilot_temporal.v1.PipelineStep.envs:type_name -> skypilot_temporal.v1.PipelineStep.EnvsEntry
+	20, // 1: skypilot_temporal.v1.PipelineStep.envs:type_name -> skypilot_temporal.v1.PipelineStep.EnvsEntry
 	7,  // 2: skypilot_temporal.v1.PipelineStep.sweep:type_name -> skypilot_temporal.v1.Sweep
 	11, // 3: skypilot_temporal.v1.PipelineStep.select:type_name -> skypilot_temporal.v1.Select
 	8,  // 4: skypilot_temporal.v1.Sweep.matrix:type_name -> skypilot_temporal.v1.SweepAxis
 	9,  // 5: skypilot_temporal.v1.Sweep.include:type_name -> skypilot_temporal.v1.BranchEnvs
 	10, // 6: skypilot_temporal.v1.Sweep.on_failure:type_name -> skypilot_temporal.v1.BranchFailurePolicy
-	20, // 7: skypilot_temporal.v1.BranchEnvs.envs:type_name -> skypilot_temporal.v1.BranchEnvs.EnvsEntry
+	21, // 7: skypilot_temporal.v1.BranchEnvs.envs:type_name -> skypilot_temporal.v1.BranchEnvs.EnvsEntry
 	1,  // 8: skypilot_temporal.v1.BranchFailurePolicy.mode:type_name -> skypilot_temporal.v1.BranchFailureMode
 	2,  // 9: skypilot_temporal.v1.Select.goal:type_name -> skypilot_temporal.v1.SelectGoal
 	6,  // 10: skypilot_temporal.v1.PipelineSpec.steps:type_name -> skypilot_temporal.v1.PipelineStep
-	21, // 11: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	22, // 11: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
 	6,  // 12: skypilot_temporal.v1.SkyPilotWorkflowInput.steps:type_name -> skypilot_temporal.v1.PipelineStep
 	13, // 13: skypilot_temporal.v1.SkyPilotWorkflowInput.launch:type_name -> skypilot_temporal.v1.LaunchOptions
 	0,  // 14: skypilot_temporal.v1.StepResult.kind:type_name -> skypilot_temporal.v1.StepKind
-	22, // 15: skypilot_temporal.v1.StepResult.metrics:type_name -> skypilot_temporal.v1.StepResult.MetricsEntry
+	23, // 15: skypilot_temporal.v1.StepResult.metrics:type_name -> skypilot_temporal.v1.StepResult.MetricsEntry
 	15, // 16: skypilot_temporal.v1.SkyPilotWorkflowResult.steps:type_name -> skypilot_temporal.v1.StepResult
 	15, // 17: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
-	18, // 18: skypilot_temporal.v1.SkyPilotWorkflowProgress.steps:type_name -> skypilot_temporal.v1.StepProgress
-	23, // 19: skypilot_temporal.v1.StepProgress.metrics:type_name -> skypilot_temporal.v1.StepProgress.MetricsEntry
+	19, // 18: skypilot_temporal.v1.SkyPilotWorkflowProgress.steps:type_name -> skypilot_temporal.v1.StepProgress
+	24, // 19: skypilot_temporal.v1.StepProgress.metrics:type_name -> skypilot_temporal.v1.StepProgress.MetricsEntry
 	0,  // 20: skypilot_temporal.v1.StepProgress.kind:type_name -> skypilot_temporal.v1.StepKind
-	24, // 21: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
-	24, // 22: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
-	24, // 23: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
-	24, // 24: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
-	24, // 25: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
-	24, // 26: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
-	24, // 27: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
-	24, // 28: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
-	25, // 29: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
-	30, // [30:30] is the sub-list for method output_type
-	30, // [30:30] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	21, // [21:30] is the sub-list for extension extendee
+	25, // 21: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
+	25, // 22: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
+	25, // 23: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
+	25, // 24: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
+	25, // 25: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
+	25, // 26: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
+	25, // 27: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
+	25, // 28: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
+	25, // 29: skypilot_temporal.v1.view_query:extendee -> google.protobuf.FileOptions
+	25, // 30: skypilot_temporal.v1.live_output_key:extendee -> google.protobuf.FileOptions
+	25, // 31: skypilot_temporal.v1.live_lines_max:extendee -> google.protobuf.FileOptions
+	25, // 32: skypilot_temporal.v1.live_line_chars_max:extendee -> google.protobuf.FileOptions
+	26, // 33: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
+	34, // [34:34] is the sub-list for method output_type
+	34, // [34:34] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	21, // [21:34] is the sub-list for extension extendee
 	0,  // [0:21] is the sub-list for field type_name
 }
 
@@ -1878,8 +2017,8 @@ func file_skypilot_temporal_v1_pipeline_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_skypilot_temporal_v1_pipeline_proto_rawDesc), len(file_skypilot_temporal_v1_pipeline_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   18,
-			NumExtensions: 9,
+			NumMessages:   19,
+			NumExtensions: 13,
 			NumServices:   0,
 		},
 		GoTypes:           file_skypilot_temporal_v1_pipeline_proto_goTypes,

@@ -56,11 +56,10 @@ def check_tasks(
     secrets: Mapping[str, str],
     policy: RepoPolicy,
     built: Callable[[str, dict[str, str], Any], None] | None = None,
-) -> dict[str, str]:
+) -> None:
     """Builds every step's task with the envs it will get (every branch's, where a
-    branch's values can change a local path); returns each YAML's task name.
-    `built(task_yaml, envs, task)` is told of every task built, and handed it: this
-    function never uses that task again."""
+    branch's values can change a local path). `built(task_yaml, envs, task)` is told
+    of every task built, and handed it: this function never uses that task again."""
     configs: dict[str, dict[str, Any]] = {}
     for st in dag.steps:
         if not st.task_yaml:
@@ -85,7 +84,6 @@ def check_tasks(
                 task = build_task(config, repo_dir, st.task_yaml, envs, secrets)
                 if built:
                     built(st.task_yaml, envs, task)
-    return {rel: str(config.get("name") or "") for rel, config in configs.items()}
 
 
 def check_clone(
@@ -97,19 +95,19 @@ def check_clone(
     secrets: Mapping[str, str],
     policy: RepoPolicy,
     keep_tasks: bool,
-) -> tuple[Dag, pb.PipelineSpec | None, str, dict[str, str], list[tuple[str, dict[str, str], bytes | None]]]:
+) -> tuple[Dag, pb.PipelineSpec | None, str, list[tuple[str, dict[str, str], bytes | None]]]:
     """The clone's whole check, in one call (a parser process's, see parser_pool.py):
-    load_pipeline then check_tasks. Returns (dag, spec, pipeline file, each YAML's task
-    name, and when `keep_tasks` every task built as (task_yaml, envs, its pickle for the
-    task cache; None if it has none))."""
+    load_pipeline then check_tasks. Returns (dag, spec, pipeline file, and when
+    `keep_tasks` every task built as (task_yaml, envs, its pickle for the task cache;
+    None if it has none))."""
     dag, spec, source = load_pipeline(repo_dir, steps, pipeline_file, provision_ahead, policy)
     built: list[tuple[str, dict[str, str], bytes | None]] = []
 
     def keep(rel: str, envs: dict[str, str], task: Any) -> None:
         built.append((rel, envs, pickled(task)))
 
-    names = check_tasks(repo_dir, dag, envs_override, secrets, policy, keep if keep_tasks else None)
-    return dag, spec, source, names, built
+    check_tasks(repo_dir, dag, envs_override, secrets, policy, keep if keep_tasks else None)
+    return dag, spec, source, built
 
 
 def _path_variables(config: Mapping[str, Any]) -> set[str]:

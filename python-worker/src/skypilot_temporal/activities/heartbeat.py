@@ -22,7 +22,7 @@ from typing import Any
 
 from temporalio import activity
 
-from skypilot_temporal.v1.starter_cli import LIVE_OUTPUT_KEY
+from skypilot_temporal.contract.names import LIVE_OUTPUT_KEY
 
 
 class Heartbeater:
@@ -60,7 +60,7 @@ class Heartbeater:
             await asyncio.sleep(every)
             self._send()
 
-    async def __aenter__(self) -> "Heartbeater":
+    async def __aenter__(self) -> Heartbeater:
         timeout = activity.info().heartbeat_timeout or timedelta(seconds=60)
         # Several beats per timeout, and none more often than the SDK would send them.
         every = max(0.2, min(timeout.total_seconds() / 4, self._every_s))

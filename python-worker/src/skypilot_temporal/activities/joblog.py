@@ -14,9 +14,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from skypilot_temporal.contract.names import METRIC_MARKER
+from skypilot_temporal.contract.names import LIVE_LINE_CHARS_MAX, LIVE_LINES_MAX, METRIC_MARKER
 from skypilot_temporal.tasks.build import LogTail
-from skypilot_temporal.v1 import starter_cli as cli
 
 log = logging.getLogger("skypilot_temporal")
 
@@ -69,8 +68,7 @@ def plain_text(line: str) -> str:
 def live_line(line: str) -> str:
     """A line as a heartbeat carries it: at most LIVE_LINE_CHARS_MAX characters (code
     points), a longer one cut to end in `...`; the starters bound what they print alike."""
-    limit = cli.LIVE_LINE_CHARS_MAX
-    return line if len(line) <= limit else line[: limit - 3] + "..."
+    return line if len(line) <= LIVE_LINE_CHARS_MAX else line[: LIVE_LINE_CHARS_MAX - 3] + "..."
 
 
 class LiveLines:
@@ -83,11 +81,13 @@ class LiveLines:
     details are stored by the server on every heartbeat.
     """
 
-    def __init__(self, step: str, cluster: str, attempt: int) -> None:
+    def __init__(self, step: str, cluster: str, attempt: int, label: str = "") -> None:
         self._step = step
+        # How a starter names the lines: the step as its state lines do ("" = the step).
+        self._label = live_line(label or step)
         self._cluster = cluster
         self._attempt = attempt
-        self._lines: deque[str] = deque(maxlen=cli.LIVE_LINES_MAX)
+        self._lines: deque[str] = deque(maxlen=LIVE_LINES_MAX)
         self.count = 0
 
     def add(self, line: str) -> None:
@@ -96,7 +96,7 @@ class LiveLines:
 
     def snapshot(self) -> dict[str, Any]:
         """The heartbeat's LIVE_OUTPUT_KEY entry (docs/contract.md, "Live output")."""
-        return {"step": self._step, "cluster": self._cluster, "attempt": self._attempt,
+        return {"step": self._step, "label": self._label, "cluster": self._cluster, "attempt": self._attempt,
                 "count": self.count, "lines": list(self._lines)}
 
 

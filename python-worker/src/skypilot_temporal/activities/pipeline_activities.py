@@ -1,4 +1,5 @@
-"""The four activities. Thin: policy here, mechanics in repo.py, tasks.py and executors.
+"""The five activities (clone, launch, exec, provision, down). Thin: policy here,
+mechanics in tasks/ (checkout, task building) and the executors.
 
 Every error leaving an activity goes through a FailureBoundary (failures.py): typed,
 secret values masked, unexpected ones not retried.
@@ -7,6 +8,7 @@ secret values masked, unexpected ones not retried.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import shutil
 from collections.abc import Callable
@@ -108,7 +110,7 @@ class PipelineActivities:
                 # file or YAML of a late step fails the run before any cluster is
                 # launched. CPU work: in a parser process. What is built is kept for
                 # the run's steps (never with secrets).
-                dag, spec, source, names, built = await self.parsers.run(
+                dag, spec, source, built = await self.parsers.run(
                     check_clone, repo_dir, inp.steps, inp.pipeline_file, inp.provision_ahead,
                     inp.envs_override, secrets, self.policy, not secrets,
                 )
@@ -119,7 +121,6 @@ class PipelineActivities:
                  f" (pipeline {source}: {len(dag.steps)} steps)" if source else "")
         return CloneResult(
             commit=commit,
-            task_names=names,
             pipeline=json_format.MessageToDict(spec, preserving_proto_field_name=True) if spec else None,
             pipeline_file=source,
             task_queue=self.placement_queue,
@@ -147,7 +148,7 @@ class PipelineActivities:
                 redact = boundary.redact = Redactor(secrets)
                 tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
                 # The step's latest output rides on its heartbeats, masked like the rest.
-                live = LiveLines(inp.step, inp.cluster_name, info.attempt)
+                live = LiveLines(inp.step, inp.cluster_name, info.attempt, inp.label)
                 sink = StepLog(tag, redact, tail, live)
                 hb = self._heartbeater(previous_checkpoint(), live.snapshot)
                 async with hb:
@@ -179,7 +180,7 @@ class PipelineActivities:
             redact = boundary.redact = Redactor(secrets)
             tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
             # The step's latest output rides on its heartbeats, masked like the rest.
-            live = LiveLines(inp.step, inp.cluster_name, info.attempt)
+            live = LiveLines(inp.step, inp.cluster_name, info.attempt, inp.label)
             sink = StepLog(tag, redact, tail, live)
             resume = previous_checkpoint()
             job_id: int | None = resume.get("job_id")
@@ -337,11 +338,10 @@ async def _run_closed() -> bool:
     return desc.status != WorkflowExecutionStatus.RUNNING
 
 
-def _reason(details: Any) -> str:
+def _reason(details: activity.ActivityCancellationDetails | None) -> str:
     if details is None:
         return "unknown"
-    names = ("cancel_requested", "not_found", "timed_out", "paused", "reset", "worker_shutdown")
-    return ", ".join(n for n in names if getattr(details, n, False)) or "unknown"
+    return ", ".join(name for name, why in dataclasses.asdict(details).items() if why) or "unknown"
 
 
 def _tag(*parts: str) -> str:

@@ -19,10 +19,14 @@ from skypilot_temporal.contract.names import DEFAULT_TASK_QUEUE
 from skypilot_temporal.config.secret_policy import SecretAllowlist
 
 EXECUTORS = ("skypilot", "local")
+# The most often an activity heartbeats (SKYPILOT_TEMPORAL_HEARTBEAT_SECONDS): a cancel
+# reaches it at most this late.
+DEFAULT_HEARTBEAT_SECONDS = 2
 
 
 class ConfigError(ValueError):
-    pass
+    """A configuration the process cannot use: a worker setting (SKYPILOT_TEMPORAL_*,
+    .env) or Temporal's client configuration. The message names the setting."""
 
 
 def parse_env_file(text: str) -> dict[str, str]:
@@ -160,7 +164,7 @@ class Settings:
             log_tail_bytes=_int(env, "SKYPILOT_TEMPORAL_LOG_TAIL_BYTES", 8 * 1024),
             sdk_threads=_int(env, "SKYPILOT_TEMPORAL_SDK_THREADS", 64),
             max_concurrent_activities=_int(env, "SKYPILOT_TEMPORAL_MAX_CONCURRENT_ACTIVITIES", 200),
-            heartbeat_throttle_seconds=_int(env, "SKYPILOT_TEMPORAL_HEARTBEAT_SECONDS", 2),
+            heartbeat_throttle_seconds=_int(env, "SKYPILOT_TEMPORAL_HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT_SECONDS),
             parser_processes=_int(env, "SKYPILOT_TEMPORAL_PARSER_PROCESSES", 1, minimum=0, maximum=16),
             secret_allowlist=allowlist,
             housekeeping_seconds=_int(env, "SKYPILOT_TEMPORAL_HOUSEKEEPING_SECONDS", 60),

@@ -35,9 +35,11 @@ class CloneInput:
 
 @dataclass
 class CloneResult:
+    """What the clone found. Decoded leniently, as every class here: a recorded key
+    that is not a field is ignored (dataclass_json.py), so removing a field keeps the
+    histories that hold it replayable."""
+
     commit: str
-    # Task name declared in each YAML (may be empty), for summaries.
-    task_names: dict[str, str] = field(default_factory=dict)
     # The steps of the repository's pipeline file (proto JSON of PipelineSpec), and
     # the file; None when the run uses its own steps or the default pipeline.
     pipeline: dict | None = None
@@ -49,7 +51,8 @@ class CloneResult:
 
 @dataclass
 class StepInput:
-    """One launch or exec: the YAML is re-read from the run's checkout, never from history."""
+    """One launch, exec or provision: the YAML is re-read from the run's checkout, never
+    from history."""
 
     step: str
     cluster_name: str
@@ -69,6 +72,9 @@ class StepInput:
     step_envs: dict[str, str] = field(default_factory=dict)
     # The task runs without its `setup` (the cluster was provisioned ahead).
     skip_setup: bool = False
+    # The step as the run's state lines name it (a sweep branch: `train [1 (LR=3e-4)]`);
+    # "" = `step`. Labels the step's live output.
+    label: str = ""
 
 
 @dataclass

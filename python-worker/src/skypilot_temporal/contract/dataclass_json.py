@@ -5,10 +5,11 @@ Every activity's input and result crosses a payload converter twice per step (th
 workflow schedules it and reads the result; the activity reads its input and returns
 its result). The SDK's JSON converter resolves a dataclass's type hints on every
 decode (`typing.get_type_hints`) and deep-copies it to a dict on every encode
-(`dataclasses.asdict`); at hundreds of runs per worker that was a visible share of its
-CPU (docs/benchmarks.md, section 6). Both plug into the SDK's own converter through
-its extension points (`custom_type_converters`, `encoder`), and the JSON is the same
-byte for byte: histories written before and after replay alike.
+(`dataclasses.asdict`); at hundreds of runs per worker that is a visible share of its
+CPU (docs/benchmarks.md, "Many pipelines beside bare Temporal workflows"). Both plug
+into the SDK's own converter through its extension points (`custom_type_converters`,
+`encoder`), and the JSON is the SDK's own byte for byte, so a history replays
+whichever of the two wrote it.
 """
 
 from __future__ import annotations

@@ -36,6 +36,12 @@ BRANCH_WORKFLOW_TYPE: str = _OPTIONS.Extensions[pipeline_pb2.branch_workflow_typ
 DEFAULT_PIPELINE_FILE: str = _OPTIONS.Extensions[pipeline_pb2.default_pipeline_file]
 METRIC_MARKER: str = _OPTIONS.Extensions[pipeline_pb2.metric_marker]
 
+VIEW_QUERY: str = _OPTIONS.Extensions[pipeline_pb2.view_query]
+# A running step's latest output in its heartbeat details: the key, and its bounds.
+LIVE_OUTPUT_KEY: str = _OPTIONS.Extensions[pipeline_pb2.live_output_key]
+LIVE_LINES_MAX: int = _OPTIONS.Extensions[pipeline_pb2.live_lines_max]
+LIVE_LINE_CHARS_MAX: int = _OPTIONS.Extensions[pipeline_pb2.live_line_chars_max]
+
 ENV_NAME_PATTERN: str = _OPTIONS.Extensions[pipeline_pb2.env_name_pattern]
 ENV_NAME_MAX_LENGTH: int = _OPTIONS.Extensions[pipeline_pb2.env_name_max_length]
 _ENV_NAME = re.compile(ENV_NAME_PATTERN)

@@ -1,12 +1,14 @@
 """The port every executor implements: the cluster/job model of SkyPilot.
 
-Activities speak only to this interface; retry, heartbeat and cancellation logic live
-in the activities, the mechanics of one backend in its executor.
+Activities and the worker's housekeeping speak only to this interface; retry,
+heartbeat and cancellation logic live in the activities, the mechanics of one backend
+in its executor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,7 +38,8 @@ class TransientError(Exception):
 class Submission:
     """What a step asks an executor to run."""
 
-    kind: str  # "launch" or "exec"
+    # "launch", "exec", or "provision" (make the cluster and run only the task's setup).
+    kind: str
     cluster_name: str
     job_name: str
     # sky.Task parsed from the YAML with envs merged, secrets in `secrets`, local paths
@@ -68,12 +71,17 @@ class Checkpoint(Protocol):
     def __call__(self, update: dict[str, Any], *, urgent: bool = True) -> None: ...
 
 
-class Executor(Protocol):
+class Executor(ABC):
+    """What the worker calls on an executor. The housekeeping methods have defaults
+    for an executor that keeps nothing on the worker's disk."""
+
     name: str
 
+    @abstractmethod
     async def find_job(self, cluster_name: str, job_name: str) -> int | None:
         """Id of the job named `job_name` on the cluster, if one was already submitted."""
 
+    @abstractmethod
     async def submit(
         self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
     ) -> int:
@@ -83,12 +91,14 @@ class Executor(Protocol):
         instead of submitting again.
         """
 
+    @abstractmethod
     async def provision(
         self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
     ) -> None:
         """Makes the cluster and runs the task's `setup` only (no `run`), for a task
         that follows with exec. `resume` as for submit."""
 
+    @abstractmethod
     async def wait_job(
         self, cluster_name: str, job_id: int, log: LogSink, secrets: Mapping[str, str]
     ) -> str:
@@ -98,9 +108,31 @@ class Executor(Protocol):
         that has to (re)start the job hands them again, since none is kept on disk.
         """
 
+    @abstractmethod
     async def cancel(self, cluster_name: str, job_id: int | None, resume: dict[str, Any]) -> None:
         """Cancels the in-flight request and/or the job. Best effort, never raises."""
 
+    @abstractmethod
     async def down(self, cluster_name: str) -> bool:
         """Tears the cluster down; False if it did not exist. Idempotent."""
+
+    # -- housekeeping (tasks/housekeeping.py) ------------------------------------
+    async def clusters_up(self) -> int | None:
+        """How many clusters of runs are up now, as this executor sees them; None if
+        it cannot tell."""
+        return None
+
+    def run_keys(self) -> set[str]:
+        """Runs whose data this executor keeps on the worker's disk between steps.
+        Blocking: call it in a thread."""
+        return set()
+
+    def prune(
+        self, now: float, max_idle_seconds: float, max_bytes: int, open_runs: Collection[str] = ()
+    ) -> dict[str, Any]:
+        """Removes what this executor left on the worker's disk: idle past
+        `max_idle_seconds`, and past `max_bytes` in all, never the data of `open_runs`
+        (run keys still going on). Returns a report of what it removed. Blocking: call
+        it in a thread."""
+        return {}
 

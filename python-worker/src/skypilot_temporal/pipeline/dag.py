@@ -17,10 +17,13 @@ The model:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
 from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
+from pathlib import PurePosixPath
 
 from skypilot_temporal.contract.names import is_env_name
 from skypilot_temporal.v1 import pipeline_pb2 as pb
@@ -28,6 +31,8 @@ from skypilot_temporal.v1 import pipeline_pb2 as pb
 LAUNCH = pb.STEP_KIND_LAUNCH
 EXEC = pb.STEP_KIND_EXEC
 SELECT = pb.STEP_KIND_SELECT
+# A step that names no kind launches (as in a pipeline file).
+DEFAULT_KIND = LAUNCH
 
 DEFAULT_STEP_TIMEOUT_S = 60 * 60
 DEFAULT_HEARTBEAT_TIMEOUT_S = 60
@@ -37,6 +42,9 @@ MAX_ENV_VALUE = 64 * 1024
 
 _NAME = re.compile(r"^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$")
 _NAME_RULE = "1-20 of lower-case letters, digits and '-', starting with a letter"
+# The kinds a step may name, as the enum spells them.
+_KIND_NAMES = [v.name for v in pb.StepKind.DESCRIPTOR.values if v.number]
+_KINDS_ALLOWED = f"{', '.join(_KIND_NAMES[:-1])} or {_KIND_NAMES[-1]}"
 
 
 class InvalidInput(ValueError):
@@ -149,7 +157,7 @@ def build_dag(raw: list[pb.PipelineStep], source: str = "", provision_ahead: boo
                 raise InvalidInput(f"{where.at(i, s.name, 'needs')}: {n!r} is listed twice")
             seen.add(n)
         needs[s.name] = tuple(s.needs)
-    order = _topological(raw, needs, where)
+    order = _topological(names, needs, where)
     ancestors = _ancestors(order, needs)
 
     launches: dict[str, str] = {}  # cluster -> launching step
@@ -159,7 +167,7 @@ def build_dag(raw: list[pb.PipelineStep], source: str = "", provision_ahead: boo
         i = names[name]
         s = raw[i]
         steps[name] = _step(s, i, where, needs[name], launches, ancestors, provision_ahead)
-        if s.kind == LAUNCH and s.HasField("sweep"):
+        if steps[name].kind == LAUNCH and s.HasField("sweep"):
             sweeps[name] = _sweep(s, i, where, steps[name].cluster)
         elif s.HasField("sweep"):
             raise InvalidInput(f"{where.at(i, name, 'sweep')}: only a LAUNCH step can be swept")
@@ -182,31 +190,32 @@ class _Where:
         return f"steps[{index}].{fieldname}"
 
 
-def _topological(raw: list[pb.PipelineStep], needs: dict[str, tuple[str, ...]], where: _Where) -> list[str]:
-    """Kahn's algorithm, stable in the order given; a cycle is named."""
-    remaining = {s.name: set(needs[s.name]) for s in raw}
+def _topological(names: dict[str, int], needs: dict[str, tuple[str, ...]], where: _Where) -> list[str]:
+    """Every step after the steps it needs: round by round, each round the steps whose
+    needs are all met, in the order given (so the order is the same on every replay).
+    A cycle is named."""
+    graph = TopologicalSorter({name: needs[name] for name in names})
+    try:
+        graph.prepare()
+    except CycleError as err:
+        raise InvalidInput(
+            f"{where.top('steps')}: the needs form a cycle: {' -> '.join(_as_needs(err.args[1], names))}"
+        ) from None
     order: list[str] = []
-    while remaining:
-        ready = [s.name for s in raw if s.name in remaining and not remaining[s.name]]
-        if not ready:
-            cycle = _a_cycle(remaining)
-            raise InvalidInput(f"{where.top('steps')}: the needs form a cycle: {' -> '.join(cycle)}")
-        for name in ready:
-            order.append(name)
-            del remaining[name]
-        for deps in remaining.values():
-            deps.difference_update(ready)
+    while graph.is_active():
+        ready = sorted(graph.get_ready(), key=names.__getitem__)
+        order.extend(ready)
+        graph.done(*ready)
     return order
 
 
-def _a_cycle(remaining: dict[str, set[str]]) -> list[str]:
-    start = next(iter(remaining))
-    path = [start]
-    while True:
-        nxt = sorted(remaining[path[-1]])[0]
-        if nxt in path:
-            return path[path.index(nxt):] + [nxt]
-        path.append(nxt)
+def _as_needs(cycle: list[str], names: dict[str, int]) -> list[str]:
+    """graphlib's cycle (each step needed by the next, the first repeated last) as each
+    step needing the next, from the one given first."""
+    steps = cycle[:0:-1]
+    first = min(range(len(steps)), key=lambda k: names[steps[k]])
+    steps = steps[first:] + steps[:first]
+    return [*steps, steps[0]]
 
 
 def _ancestors(order: list[str], needs: dict[str, tuple[str, ...]]) -> dict[str, set[str]]:
@@ -216,11 +225,17 @@ def _ancestors(order: list[str], needs: dict[str, tuple[str, ...]]) -> dict[str,
     return found
 
 
+def stays_inside(path: str) -> bool:
+    """Whether `path` is relative and cannot leave the directory it is read from
+    (no `..`, no `~`, no NUL): the rule for the repository paths of the input."""
+    posix = PurePosixPath(path.replace("\\", "/"))
+    return not (posix.is_absolute() or path.startswith("~") or ".." in posix.parts or "\x00" in path)
+
+
 def _check_task_yaml(path: str, where: str) -> None:
     if not path:
         raise InvalidInput(f"{where}: required (a path inside the repository)")
-    parts = path.replace("\\", "/").split("/")
-    if path.startswith(("/", "~")) or ".." in parts or "\x00" in path:
+    if not stays_inside(path):
         raise InvalidInput(f"{where}: {path!r} must be a relative path inside the repository")
     if not path.endswith((".yaml", ".yml")):
         raise InvalidInput(f"{where}: {path!r} must end in .yaml or .yml")
@@ -248,7 +263,8 @@ def _step(
 ) -> Step:
     envs = dict(s.envs)
     _check_envs(envs, where.at(i, s.name, "envs"))
-    if s.kind == SELECT:
+    kind = s.kind or DEFAULT_KIND
+    if kind == SELECT:
         for fieldname in ("task_yaml", "cluster"):
             if getattr(s, fieldname):
                 raise InvalidInput(f"{where.at(i, s.name, fieldname)}: a SELECT step runs no task")
@@ -262,7 +278,7 @@ def _step(
     if s.HasField("select"):
         raise InvalidInput(f"{where.at(i, s.name, 'select')}: only a SELECT step selects")
     _check_task_yaml(s.task_yaml, where.at(i, s.name, "task_yaml"))
-    if s.kind == LAUNCH:
+    if kind == LAUNCH:
         short = s.cluster or s.name
         if short in launches:
             raise InvalidInput(
@@ -271,7 +287,7 @@ def _step(
             )
         launches[short] = s.name
         provision = s.provision_ahead if s.HasField("provision_ahead") else provision_default
-    elif s.kind == EXEC:
+    elif kind == EXEC:
         short = s.cluster
         launcher = launches.get(short)
         if launcher is None or launcher not in ancestors[s.name]:
@@ -287,13 +303,14 @@ def _step(
         provision = False
     else:
         raise InvalidInput(
-            f"{where.at(i, s.name, 'kind')}: must be STEP_KIND_LAUNCH, STEP_KIND_EXEC or STEP_KIND_SELECT"
+            f"{where.at(i, s.name, 'kind')}: must be {_KINDS_ALLOWED} "
+            f"(unset: {pb.StepKind.Name(DEFAULT_KIND)}), got {s.kind}"
         )
     if not _NAME.match(short):
         raise InvalidInput(f"{where.at(i, s.name, 'cluster')}: {short!r} must be {_NAME_RULE}")
     return Step(
         name=s.name,
-        kind=s.kind,
+        kind=kind,
         task_yaml=s.task_yaml,
         cluster=short,
         needs=needs,
@@ -436,5 +453,5 @@ def _assign_lanes(
             continue
         sweep = sweeps[mine]
         after = sweep.selection is not None and sweep.selection.step in ancestors[name]
-        steps[name] = Step(**{**st.__dict__, "sweep": mine, "after_select": after})
+        steps[name] = dataclasses.replace(st, sweep=mine, after_select=after)
         (sweep.after if after else sweep.lane).append(name)

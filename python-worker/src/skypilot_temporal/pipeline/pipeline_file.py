@@ -3,8 +3,11 @@ PipelineSpec. Pure: the clone activity reads the file and calls this.
 
 The file is written for people: `kind: exec`, `matrix: {LR: [1e-3, 3e-4]}`,
 `on_failure: {mode: keep_going}`. It becomes exactly the message a plain-JSON client
-would send in `steps`, so one planner (dag.py) validates both. Unknown keys are
-refused, naming the file, the step and the key, and listing what is allowed.
+would send in `steps`, so one planner (dag.py) validates both, and gives a key left
+out the meaning the contract gives a field left unset (no `kind`: a launch). Its keys
+are the messages' field names and its choices the enums' value names, lower-case and
+without their prefix, all read from the contract. Unknown keys are refused, naming the
+file, the step and the key, and listing what is allowed.
 """
 
 from __future__ import annotations
@@ -12,20 +15,32 @@ from __future__ import annotations
 from typing import Any
 
 from google.protobuf import json_format
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
+from google.protobuf.message import Message
 
 from skypilot_temporal.pipeline.dag import InvalidInput
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
-_STEP_KEYS = (
-    "name", "task_yaml", "kind", "cluster", "needs", "envs", "timeout_seconds",
-    "heartbeat_timeout_seconds", "sweep", "select", "provision_ahead",
-)
-_SWEEP_KEYS = ("matrix", "include", "max_parallel", "on_failure")
-_FAILURE_KEYS = ("mode", "min_succeeded", "min_succeeded_fraction")
-_SELECT_KEYS = ("metric", "goal", "step")
-_KINDS = {"launch": "STEP_KIND_LAUNCH", "exec": "STEP_KIND_EXEC", "select": "STEP_KIND_SELECT"}
-_MODES = {"fail_fast": "BRANCH_FAILURE_MODE_FAIL_FAST", "keep_going": "BRANCH_FAILURE_MODE_KEEP_GOING"}
-_GOALS = {"maximize": "SELECT_GOAL_MAXIMIZE", "minimize": "SELECT_GOAL_MINIMIZE"}
+
+def _keys_of(message: type[Message]) -> tuple[str, ...]:
+    """The keys a mapping for `message` may have: its field names, in the proto's order."""
+    return tuple(f.name for f in message.DESCRIPTOR.fields)
+
+
+def _choices_of(enum: EnumTypeWrapper) -> dict[str, str]:
+    """What a file may write for `enum`, to the value's name: `exec` for STEP_KIND_EXEC.
+    The zero value is not written: it is what a key left out means."""
+    prefix = enum.DESCRIPTOR.values[0].name.removesuffix("UNSPECIFIED")
+    return {v.name.removeprefix(prefix).lower(): v.name for v in enum.DESCRIPTOR.values if v.number}
+
+
+_STEP_KEYS = _keys_of(pb.PipelineStep)
+_SWEEP_KEYS = _keys_of(pb.Sweep)
+_FAILURE_KEYS = _keys_of(pb.BranchFailurePolicy)
+_SELECT_KEYS = _keys_of(pb.Select)
+_KINDS = _choices_of(pb.StepKind)
+_MODES = _choices_of(pb.BranchFailureMode)
+_GOALS = _choices_of(pb.SelectGoal)
 
 
 def parse_pipeline(doc: Any, source: str) -> pb.PipelineSpec:
@@ -86,7 +101,8 @@ def _step(step: Any, at: str) -> dict[str, Any]:
     for key in ("name", "task_yaml", "cluster"):
         if key in step:
             out[key] = _text(step[key], f"{at}.{key}")
-    out["kind"] = _choice(step.get("kind", "launch"), _KINDS, f"{at}.kind")
+    if "kind" in step:
+        out["kind"] = _choice(step["kind"], _KINDS, f"{at}.kind")
     if "needs" in step:
         needs = step["needs"]
         needs = [needs] if isinstance(needs, str) else needs

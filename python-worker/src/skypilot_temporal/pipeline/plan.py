@@ -22,6 +22,7 @@ from skypilot_temporal.pipeline.dag import (
     InvalidInput,
     Step,
     build_dag,
+    stays_inside,
 )
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
@@ -85,10 +86,7 @@ def check_input(inp: pb.SkyPilotWorkflowInput, workflow_id: str, run_id: str) ->
         )
     _check_envs(inp)
     if inp.pipeline_file:
-        parts = inp.pipeline_file.replace("\\", "/").split("/")
-        if inp.pipeline_file.startswith(("/", "~")) or ".." in parts or not inp.pipeline_file.endswith(
-            (".yaml", ".yml")
-        ):
+        if not stays_inside(inp.pipeline_file) or not inp.pipeline_file.endswith((".yaml", ".yml")):
             raise InvalidInput(
                 f"pipeline_file: {inp.pipeline_file!r} must be a relative .yaml path inside the repository"
             )
@@ -138,8 +136,6 @@ def _check_envs(inp: pb.SkyPilotWorkflowInput) -> None:
 class Plan:
     options: RunOptions
     dag: Dag
-    # The pipeline file the steps came from ("" = the input's steps or the default).
-    source: str = ""
 
     @property
     def steps(self) -> list[Step]:
@@ -180,4 +176,4 @@ def build_plan(
     input's, else the default pipeline. Raises InvalidInput."""
     options = check_input(inp, workflow_id, run_id)
     raw = steps if steps is not None else (list(inp.steps) or default_steps())
-    return Plan(options, build_dag(raw, source, options.provision_ahead), source)
+    return Plan(options, build_dag(raw, source, options.provision_ahead))

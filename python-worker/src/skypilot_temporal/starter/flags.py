@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from skypilot_temporal.contract.names import DEFAULT_TASK_QUEUE, ENV_NAME_MAX_LENGTH, ENV_NAME_PATTERN, is_env_name
+from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.starter.format import quote
 from skypilot_temporal.starter.input_file import InputFileError, read_input
 from skypilot_temporal.v1 import pipeline_pb2 as pb
-from skypilot_temporal.v1 import starter_cli as cli
 
 
 class UsageError(Exception):

@@ -1,5 +1,6 @@
-"""Following a started run: its progress about once a second (and, unless quiet, the
-running steps' latest output: live.py), then how it ended."""
+"""Following a started run: about once a second, the lines the worker rendered since
+the last answer (the view query) and the running steps' latest output (live.py), unless
+quiet; then how the run ended (outcome.py)."""
 
 from __future__ import annotations
 
@@ -9,56 +10,56 @@ from datetime import timedelta
 
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 
-from skypilot_temporal.contract.names import PROGRESS_QUERY
-from skypilot_temporal.starter.format import one_line
-from skypilot_temporal.starter.live import LiveLines
+from skypilot_temporal.contract.names import VIEW_QUERY
+from skypilot_temporal.starter import cli_table as cli
+from skypilot_temporal.starter.format import one_line, quote
+from skypilot_temporal.starter.live import show_live
 from skypilot_temporal.starter.outcome import finish
-from skypilot_temporal.starter.progress import ProgressView
 from skypilot_temporal.v1 import pipeline_pb2 as pb
-from skypilot_temporal.v1 import starter_cli as cli
 
 POLL_EVERY_SECONDS = 1.0
 QUERY_TIMEOUT = timedelta(seconds=3)
 
 
+class View:
+    """Prints each answer of the view query, passing on its cursor; the first query
+    with no answer says so, once."""
+
+    def __init__(self, handle: WorkflowHandle, task_queue: str) -> None:
+        self.handle, self.task_queue, self.cursor, self.waiting_shown = handle, task_queue, "", False
+
+    async def show(self, final: bool = False) -> None:
+        try:
+            view = await self.handle.query(VIEW_QUERY, self.cursor, result_type=pb.RunView, rpc_timeout=QUERY_TIMEOUT)
+        except Exception:  # noqa: BLE001 - any query that fails is no answer: no worker yet, server busy, ...
+            if not (final or self.waiting_shown):
+                print(cli.progress_unavailable(task_queue=quote(self.task_queue)), flush=True)
+                self.waiting_shown = True
+            return
+        self.cursor = view.cursor
+        for line in view.lines:
+            print(line, flush=True)
+
+
 async def follow(client: Client, handle: WorkflowHandle, task_queue: str, quiet: bool = False) -> int:
-    """Prints the run's progress and its running steps' latest output (unless quiet)
-    until it ends, then how it ended; returns the exit status."""
-    view = ProgressView(task_queue, quiet)
-    live = None if quiet else LiveLines(client, handle)
-    last: pb.SkyPilotWorkflowProgress | None = None
+    """Follows the run until it ends, then prints how it ended; returns the exit status."""
+    view, seen = View(handle, task_queue), dict[str, int]()
     result = asyncio.ensure_future(handle.result())
     try:
         while not (await asyncio.wait([result], timeout=POLL_EVERY_SECONDS))[0]:
-            progress = await _query_progress(handle)
-            if progress is None:
-                view.unavailable()
-            else:
-                view.show(progress)
-                last = progress
-            if live is not None:
-                await live.show(last)
+            if not quiet:
+                await view.show()
+                await show_live(client, handle, seen)
     except asyncio.CancelledError:
         print(cli.interrupted(workflow_id=handle.id), file=sys.stderr)
         raise
-    value: pb.SkyPilotWorkflowResult | None = None
-    failure: BaseException | None = None
     try:
-        value = result.result()
+        value, failure = result.result(), None
     except WorkflowFailureError as err:
-        failure = err.cause
-    except Exception as err:  # the server went away while waiting
+        value, failure = None, err.cause
+    except Exception as err:  # noqa: BLE001 - the server went away while waiting
         print(cli.wait_failed(detail=one_line(str(err))), file=sys.stderr)
         return 1
-    if view.wants_last_answer(failure is not None):
-        progress = await _query_progress(handle)
-        if progress is not None:
-            view.settle(progress)
-    return finish(view, value, failure)
-
-
-async def _query_progress(handle: WorkflowHandle) -> pb.SkyPilotWorkflowProgress | None:
-    try:
-        return await handle.query(PROGRESS_QUERY, result_type=pb.SkyPilotWorkflowProgress, rpc_timeout=QUERY_TIMEOUT)
-    except Exception:  # any query that fails is no answer: no worker yet, server busy, ...
-        return None
+    if not quiet:
+        await view.show(final=True)  # what the end changed, best effort
+    return finish(value, failure)

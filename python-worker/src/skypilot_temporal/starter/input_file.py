@@ -8,9 +8,9 @@ from typing import Any
 from google.protobuf import json_format
 from google.protobuf.descriptor import Descriptor
 
+from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.starter.format import quote
 from skypilot_temporal.v1 import pipeline_pb2 as pb
-from skypilot_temporal.v1 import starter_cli as cli
 
 
 class InputFileError(ValueError):

@@ -1,10 +1,7 @@
-"""A running step's latest output while following: read from its activity's heartbeat
-details (DescribeWorkflowExecution, pending activities; a sweep's branches are child
-workflows, described too), only the lines not printed yet, bounded, plain text.
-
-The worker masks secret values and bounds the lines before they leave it; this file
-bounds them again, as the table says (`live_output`), whatever the details hold.
-"""
+"""A running step's latest output while following: its activity's heartbeat details
+(pending activities; a sweep's branches are child workflows, described too), only the
+lines not printed yet. The worker masks secret values, bounds the lines and labels
+them; they are bounded here again, whatever the details hold."""
 
 from __future__ import annotations
 
@@ -15,99 +12,74 @@ from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
 
-from skypilot_temporal.starter.format import step_label
-from skypilot_temporal.v1 import pipeline_pb2 as pb
-from skypilot_temporal.v1 import starter_cli as cli
+from skypilot_temporal.contract.names import LIVE_LINE_CHARS_MAX, LIVE_LINES_MAX, LIVE_OUTPUT_KEY
+from skypilot_temporal.starter import cli_table as cli
 
 DESCRIBE_TIMEOUT = timedelta(seconds=3)
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
-def bounded(line: str) -> str:
-    """A line as a starter prints it: no control characters, at most
-    LIVE_LINE_CHARS_MAX characters, a longer one cut to end in `...`."""
-    line = _CONTROL.sub("", line)
-    limit = cli.LIVE_LINE_CHARS_MAX
-    return line if len(line) <= limit else line[: limit - 3] + "..."
+def bounded(text: str) -> str:
+    """No control characters, at most LIVE_LINE_CHARS_MAX characters (a cut text ends in `...`)."""
+    text = _CONTROL.sub("", text)
+    return text if len(text) <= LIVE_LINE_CHARS_MAX else text[: LIVE_LINE_CHARS_MAX - 3] + "..."
 
 
-def branch_labels(progress: pb.SkyPilotWorkflowProgress | None) -> dict[tuple[str, str], str]:
-    """A sweep branch's label by step and cluster, from a progress answer: a branch's
-    lines are `train [1 (LR=3e-4)] | ...`, as its state lines name it."""
-    if progress is None:
-        return {}
-    return {(s.name, s.cluster_name): step_label(s.name, s.branch) for s in progress.steps if s.branch}
+def poll_lines(outputs: list[Any], seen: dict[str, int]) -> list[str]:
+    """The lines one poll prints for its first LIVE_STEPS_MAX output entries, given how
+    many lines of each step attempt were printed before (`seen`, updated)."""
+    printed: list[str] = []
+    for out in outputs[: cli.LIVE_STEPS_MAX]:
+        if not _is_entry(out):
+            continue
+        key = json.dumps([out["step"], out.get("cluster"), out.get("attempt")])
+        new = out["count"] - seen.get(key, 0)
+        if new <= 0:
+            continue
+        seen[key] = out["count"]
+        label = out.get("label")
+        label = bounded(label if isinstance(label, str) and label else out["step"])
+        shown = [_text(line) for line in out["lines"][-LIVE_LINES_MAX:][-new:]]
+        if new > len(shown):
+            printed.append(cli.live_skipped(step=label, count=str(new - len(shown))))
+        printed += [cli.live_line(step=label, line=bounded(line)) for line in shown]
+    return printed
 
 
-def new_lines(output: Any, seen: dict[str, int], labels: dict[tuple[str, str], str] | None = None) -> list[str]:
-    """The lines to print for one heartbeat's output entry, given what was printed
-    before (`seen`: how many lines of each step attempt, updated) and the labels of
-    sweep branches (branch_labels)."""
-    if not isinstance(output, dict):
-        return []
-    step, lines, count = output.get("step"), output.get("lines"), output.get("count")
-    if not isinstance(step, str) or not isinstance(lines, list) or type(count) is not int:
-        return []
-    key = json.dumps([step, output.get("cluster"), output.get("attempt")])
-    new = count - seen.get(key, 0)
-    if new <= 0:
-        return []
-    seen[key] = count
-    cluster = output.get("cluster")
-    label = bounded((labels or {}).get((step, cluster), step) if isinstance(cluster, str) else step)
-    shown = [line if isinstance(line, str) else json.dumps(line, separators=(",", ":"), ensure_ascii=False)
-             for line in lines[-min(new, len(lines), cli.LIVE_LINES_MAX):]] if lines else []
-    printed = [cli.live_skipped(step=label, count=str(new - len(shown)))] if new > len(shown) else []
-    return printed + [cli.live_line(step=label, line=bounded(line)) for line in shown]
+def _is_entry(out: Any) -> bool:
+    return (isinstance(out, dict) and isinstance(out.get("step"), str) and isinstance(out.get("lines"), list)
+            and type(out.get("count")) is int)
 
 
-def poll_lines(
-    outputs: list[Any], seen: dict[str, int], progress: pb.SkyPilotWorkflowProgress | None = None
-) -> list[str]:
-    """The lines one poll prints: those of the first LIVE_STEPS_MAX output entries,
-    labelled by the last progress answer."""
-    labels = branch_labels(progress)
-    return [line for output in outputs[: cli.LIVE_STEPS_MAX] for line in new_lines(output, seen, labels)]
+def _text(line: Any) -> str:
+    return line if isinstance(line, str) else json.dumps(line, separators=(",", ":"), ensure_ascii=False)
 
 
-def _outputs(description: Any) -> list[Any]:
-    """The output entries of a description's pending activities."""
-    found = []
-    for act in description.pending_activities:
-        payloads = act.heartbeat_details.payloads
-        if payloads and payloads[0].metadata.get("encoding") == b"json/plain":
-            try:
-                details = json.loads(payloads[0].data)
-            except ValueError:
-                continue
-            if isinstance(details, dict) and cli.LIVE_OUTPUT_KEY in details:
-                found.append(details[cli.LIVE_OUTPUT_KEY])
-    return found
-
-
-class LiveLines:
-    """Prints, per poll, the new lines of at most LIVE_STEPS_MAX running steps."""
-
-    def __init__(self, client: Client, handle: WorkflowHandle) -> None:
-        self._client = client
-        self._handle = handle
-        self._seen: dict[str, int] = {}
-
-    async def show(self, progress: pb.SkyPilotWorkflowProgress | None) -> None:
-        """One poll; `progress` is the last progress answer (None: none yet)."""
-        try:
-            outputs = await self._read()
-        except Exception:  # no description this time: the next poll tries again
-            return
-        for line in poll_lines(outputs, self._seen, progress):
-            print(line, flush=True)
-
-    async def _read(self) -> list[Any]:
-        desc = (await self._handle.describe(rpc_timeout=DESCRIBE_TIMEOUT)).raw_description
+async def show_live(client: Client, handle: WorkflowHandle, seen: dict[str, int]) -> None:
+    """One poll: prints the new lines of at most LIVE_STEPS_MAX running steps."""
+    try:
+        desc = (await handle.describe(rpc_timeout=DESCRIBE_TIMEOUT)).raw_description
         outputs = _outputs(desc)
         for child in list(desc.pending_children)[: cli.LIVE_STEPS_MAX]:
             if len(outputs) >= cli.LIVE_STEPS_MAX:
                 break
-            branch = self._client.get_workflow_handle(child.workflow_id, run_id=child.run_id or None)
+            branch = client.get_workflow_handle(child.workflow_id, run_id=child.run_id or None)
             outputs += _outputs((await branch.describe(rpc_timeout=DESCRIBE_TIMEOUT)).raw_description)
-        return outputs
+    except Exception:  # noqa: BLE001 - no description this time: the next poll tries again
+        return
+    for line in poll_lines(outputs, seen):
+        print(line, flush=True)
+
+
+def _outputs(description: Any) -> list[Any]:
+    """The output entries of a description's pending activities (json/plain details)."""
+    found = []
+    for act in description.pending_activities:
+        payloads = act.heartbeat_details.payloads
+        try:
+            details = json.loads(payloads[0].data) if payloads[0].metadata.get("encoding") == b"json/plain" else None
+        except (IndexError, ValueError):
+            continue
+        if isinstance(details, dict) and LIVE_OUTPUT_KEY in details:
+            found.append(details[LIVE_OUTPUT_KEY])
+    return found

@@ -1,6 +1,6 @@
-"""The recipe for starting the pipeline from Python: build a SkyPilotWorkflowInput
-(flags.py), connect with the contract's data converter (connect.py), start the
-contract's workflow type, then follow it (follow.py).
+"""The recipe for starting the pipeline from Python: flags -> input (flags.py) ->
+connect (as the worker does: config/temporal_connection.py) -> start the contract's
+workflow type -> follow (follow.py).
 
     skypilot-temporal-start --repo https://github.com/org/sky-tasks.git
 """
@@ -11,23 +11,24 @@ import asyncio
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from urllib.parse import quote as percent_encode
 
 from temporalio.client import Interceptor
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from skypilot_temporal.config import temporal_connection
 from skypilot_temporal.contract.names import WORKFLOW_TYPE
-from skypilot_temporal.starter.connect import ConnectError, connect
+from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.starter.flags import Options, UsageError, parse_command_line
 from skypilot_temporal.starter.follow import follow
-from skypilot_temporal.starter.format import one_line, ui_link
+from skypilot_temporal.starter.format import one_line
 from skypilot_temporal.starter.tracing import with_tracing
 from skypilot_temporal.v1 import pipeline_pb2 as pb
-from skypilot_temporal.v1 import starter_cli as cli
 
 
 async def run(argv: Sequence[str], env: Mapping[str, str]) -> int:
-    """The whole starter: flags -> input -> start -> follow. Returns the exit status:
-    0 success, 1 workflow or connection failure, 2 usage error."""
+    """The whole starter. Returns the exit status: 0 success, 1 workflow or connection
+    failure, 2 usage error."""
     try:
         opts = parse_command_line(argv, env)
     except UsageError as err:
@@ -41,21 +42,23 @@ async def run(argv: Sequence[str], env: Mapping[str, str]) -> int:
 
 
 async def _start_and_follow(opts: Options, env: Mapping[str, str], interceptors: Sequence[Interceptor]) -> int:
-    """Connect -> start -> follow. Returns the exit status."""
+    try:  # TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE, temporal.toml
+        address = temporal_connection.connect_config(env)["target_host"]
+    except Exception as err:  # noqa: BLE001 - the SDK raises several types for a bad file or variable
+        print(cli.config_invalid(detail=one_line(str(err))), file=sys.stderr)
+        return 2
     try:
-        client = await connect(env, interceptors)
-    except ConnectError as err:
-        print(err, file=sys.stderr)
-        return err.exit_status
+        client = await temporal_connection.connect(env, interceptors)
+    except Exception as err:  # noqa: BLE001 - RuntimeError from the SDK's core, or a TLS/setting error
+        print(cli.connect_failed(address=address, detail=one_line(str(err))), file=sys.stderr)
+        return 1
     try:
-        handle = await client.start_workflow(
-            WORKFLOW_TYPE, opts.input, id=opts.workflow_id, task_queue=opts.task_queue,
-            result_type=pb.SkyPilotWorkflowResult,
-        )
+        handle = await client.start_workflow(WORKFLOW_TYPE, opts.input, id=opts.workflow_id,
+                                             task_queue=opts.task_queue, result_type=pb.SkyPilotWorkflowResult)
     except WorkflowAlreadyStartedError:
         print(cli.workflow_id_in_use(workflow_id=opts.workflow_id), file=sys.stderr)
         return 1
-    except Exception as err:  # RPCError and friends: the server refused or went away
+    except Exception as err:  # noqa: BLE001 - RPCError and friends: the server refused or went away
         print(cli.start_failed(detail=one_line(str(err))), file=sys.stderr)
         return 1
     # Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
@@ -63,9 +66,13 @@ async def _start_and_follow(opts: Options, env: Mapping[str, str], interceptors:
         print(cli.workflow_started(workflow_id=handle.id))
     if not opts.quiet:
         print(cli.workflow_ui(url=ui_link(env, client.namespace, handle.id)), flush=True)
-    if opts.no_wait:
-        return 0
-    return await follow(client, handle, opts.task_queue, opts.quiet)
+    return 0 if opts.no_wait else await follow(client, handle, opts.task_queue, opts.quiet)
+
+
+def ui_link(env: Mapping[str, str], namespace: str, workflow_id: str) -> str:
+    """Points at the workflow in the Temporal Web UI."""
+    base = (env.get(cli.UI_URL_ENV) or cli.UI_URL_DEFAULT).rstrip("/")
+    return f"{base}/namespaces/{percent_encode(namespace, safe='')}/workflows/{percent_encode(workflow_id, safe='')}"
 
 
 def main() -> None:
@@ -73,7 +80,7 @@ def main() -> None:
         code = asyncio.run(run(sys.argv[1:], os.environ))
     except KeyboardInterrupt:
         code = 130  # follow() has said that the workflow keeps running
-    except Exception as err:  # one line, never a traceback, for whatever was not foreseen
+    except Exception as err:  # noqa: BLE001 - one line, never a traceback, for whatever was not foreseen
         print(cli.unexpected_error(detail=one_line(str(err))), file=sys.stderr)
         code = 1
     sys.stdout.flush()

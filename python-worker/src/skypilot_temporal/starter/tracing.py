@@ -12,8 +12,8 @@ from typing import TypeVar
 from temporalio.client import Interceptor
 
 from skypilot_temporal.ops import telemetry
+from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.starter.format import one_line
-from skypilot_temporal.v1 import starter_cli as cli
 
 T = TypeVar("T")
 

@@ -16,7 +16,7 @@ import re
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,7 @@ class Housekeeper:
         max_bytes: int,
         prune_executor: Callable[..., dict[str, Any]] | None = None,
         executor_runs: Callable[[], set[str]] | None = None,
-        clusters_up: Callable[[], Any] | None = None,
+        clusters_up: Callable[[], Awaitable[int | None]] | None = None,
     ) -> None:
         self.root = checkouts_root(work_dir)
         self.client = client

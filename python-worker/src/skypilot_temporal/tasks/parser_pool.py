@@ -1,13 +1,13 @@
 """SkyPilot's task parser, and the YAML it reads, in processes of their own.
 
 Building a task is pure CPU (SkyPilot's parser dumps the config back to YAML, builds
-its schema and validates against it: about 1.3 ms per task YAML on an idle core), and
-it was the largest share of what a pipeline cost the worker beyond the SDK's own
-(docs/benchmarks.md, section 6). In the worker it holds the GIL that the event loop
-needs for every other run's heartbeats, queries and activities; in a parser process
-it does not, and it can use another core. Temporal's advice for CPU-bound work is a
-process pool: this is one, and what comes back is small (a built task pickles to about
-3 KB and loads in about 20 microseconds).
+its schema and validates against it: about 1.3 ms per task YAML on an idle core), the
+largest share of what a pipeline costs the worker beyond the SDK's own
+(docs/benchmarks.md, "Many pipelines beside bare Temporal workflows"). In the worker
+it holds the GIL that the event loop needs for every other run's heartbeats, queries
+and activities; in a parser process it does not, and it can use another core.
+Temporal's advice for CPU-bound work is a process pool: this is one, and what comes
+back is small (a built task pickles to about 3 KB and loads in about 20 microseconds).
 
 A finished run's checkout is removed here too: removing a tree from a thread of the
 worker has that thread and the event loop hand the GIL to each other at every file.

@@ -295,7 +295,7 @@ def resolve_inside(root: Path, rel: str, what: str) -> Path:
     """Resolves `rel` under `root`, refusing anything (symlinks included) that leaves it."""
     root = root.resolve()
     path = (root / rel).resolve()
-    if path != root and root not in path.parents:
+    if not path.is_relative_to(root):
         raise RepoError(f"{what}: {rel!r} resolves outside the repository")
     return path
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 # Directory walks are bounded: the checkout itself is bounded by the repository
@@ -94,16 +94,12 @@ def local_paths(task: Any) -> Iterator[tuple[str, str]]:
         yield "service.tls.certfile", tls.certfile
 
 
-def _inside(root: Path, path: Path) -> bool:
-    return path == root or root in path.parents
-
-
 def check_path(root: Path, field: str, raw: str) -> Path:
     """The resolved path, or PathRefused naming the field and the path."""
     path = raw[len("file://"):] if raw.startswith("file://") else raw
     # Paths made absolute in the checkout are shown as the repository wrote them: a
     # refusal need not tell a run where the worker keeps its checkouts.
-    shown = os.path.relpath(raw, root) if raw.startswith(f"{root}{os.sep}") else raw
+    shown = os.path.relpath(raw, root) if PurePath(raw).is_relative_to(root) else raw
     expanded = os.path.expanduser(path)
     if not os.path.isabs(expanded):
         raise PathRefused(
@@ -111,7 +107,7 @@ def check_path(root: Path, field: str, raw: str) -> Path:
             "read it from the worker's directory; write it as a literal path in the repository"
         )
     resolved = Path(os.path.realpath(expanded))
-    if not _inside(root, resolved):
+    if not resolved.is_relative_to(root):
         raise PathRefused(f"{field}: {shown!r} resolves to {str(resolved)!r}, outside the repository")
     if not resolved.exists():
         raise PathRefused(f"{field}: {shown!r} does not exist in the repository")
@@ -130,7 +126,7 @@ def _check_tree(root: Path, top: Path, field: str, raw: str) -> None:
             if seen > _MAX_WALK_ENTRIES:
                 raise PathRefused(f"{field}: {raw!r} holds more than {_MAX_WALK_ENTRIES} entries")
             entry = Path(dirpath) / name
-            if entry.is_symlink() and not _inside(root, Path(os.path.realpath(entry))):
+            if entry.is_symlink() and not Path(os.path.realpath(entry)).is_relative_to(root):
                 rel = entry.relative_to(root)
                 raise PathRefused(
                     f"{field}: {raw!r} holds the symlink {str(rel)!r}, which leads outside "

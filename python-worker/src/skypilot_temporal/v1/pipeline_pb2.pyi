@@ -117,6 +117,14 @@ ENV_NAME_PATTERN_FIELD_NUMBER: _ClassVar[int]
 env_name_pattern: _descriptor.FieldDescriptor
 ENV_NAME_MAX_LENGTH_FIELD_NUMBER: _ClassVar[int]
 env_name_max_length: _descriptor.FieldDescriptor
+VIEW_QUERY_FIELD_NUMBER: _ClassVar[int]
+view_query: _descriptor.FieldDescriptor
+LIVE_OUTPUT_KEY_FIELD_NUMBER: _ClassVar[int]
+live_output_key: _descriptor.FieldDescriptor
+LIVE_LINES_MAX_FIELD_NUMBER: _ClassVar[int]
+live_lines_max: _descriptor.FieldDescriptor
+LIVE_LINE_CHARS_MAX_FIELD_NUMBER: _ClassVar[int]
+live_line_chars_max: _descriptor.FieldDescriptor
 WIRE_NAME_FIELD_NUMBER: _ClassVar[int]
 wire_name: _descriptor.FieldDescriptor
 
@@ -285,14 +293,24 @@ class StepResult(_message.Message):
     def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster_name: _Optional[str] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., duration_seconds: _Optional[float] = ..., log_tail: _Optional[str] = ..., branch: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., idle_cluster_seconds: _Optional[float] = ...) -> None: ...
 
 class SkyPilotWorkflowResult(_message.Message):
-    __slots__ = ("steps", "clusters_downed", "commit")
+    __slots__ = ("steps", "clusters_downed", "commit", "lines")
     STEPS_FIELD_NUMBER: _ClassVar[int]
     CLUSTERS_DOWNED_FIELD_NUMBER: _ClassVar[int]
     COMMIT_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
     steps: _containers.RepeatedCompositeFieldContainer[StepResult]
     clusters_downed: _containers.RepeatedScalarFieldContainer[str]
     commit: str
-    def __init__(self, steps: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_downed: _Optional[_Iterable[str]] = ..., commit: _Optional[str] = ...) -> None: ...
+    lines: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, steps: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_downed: _Optional[_Iterable[str]] = ..., commit: _Optional[str] = ..., lines: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RunView(_message.Message):
+    __slots__ = ("lines", "cursor")
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    lines: _containers.RepeatedScalarFieldContainer[str]
+    cursor: str
+    def __init__(self, lines: _Optional[_Iterable[str]] = ..., cursor: _Optional[str] = ...) -> None: ...
 
 class SkyPilotWorkflowProgress(_message.Message):
     __slots__ = ("phase", "current_step", "finished", "clusters_up", "steps_total", "clusters", "clusters_left", "steps")

@@ -10,6 +10,8 @@ sweep's failure policy.
 
 from __future__ import annotations
 
+import dataclasses
+
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
@@ -44,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
         run_step,
         step_duration,
     )
+    from skypilot_temporal.workflows.view import step_label
 
 # What a branch tells the run about a step: enough for progress and selection.
 _REPORTED_TAIL = 600
@@ -141,6 +144,7 @@ class SkyPilotBranchWorkflow:
         left = "; ".join(f"{c} ({why})" for c, why in self._clusters.left.items())
         return ApplicationError(
             f"teardown failed: clusters still up: {', '.join(self._clusters.left)}. Last errors: {left}",
+            list(self._clusters.left),  # the first detail: the clusters still up, for clients
             type=TEARDOWN_FAILED,
             non_retryable=True,
         )
@@ -151,7 +155,9 @@ class SkyPilotBranchWorkflow:
 
 
 def _step_input(inp: BranchInput, st: BranchStep) -> StepInput:
-    return inp.run.step_input(st.name, inp.cluster_name, st.job_name, st.task_yaml, st.kind == "launch", st.envs)
+    step = inp.run.step_input(st.name, inp.cluster_name, st.job_name, st.task_yaml, st.kind == "launch", st.envs)
+    step.label = step_label(st.name, inp.label)  # its live output is named as its state lines are
+    return step
 
 
 def _failed_outcome(err: BaseException, st: BranchStep, inp: BranchInput) -> StepOutcome:
@@ -173,15 +179,7 @@ def _failed_outcome(err: BaseException, st: BranchStep, inp: BranchInput) -> Ste
 def _compact(outcome: StepOutcome) -> StepOutcome:
     """The outcome as the run keeps it: a 500-branch sweep must stay far below the
     history's limits, so only the end of the log tail travels."""
-    return StepOutcome(
-        step=outcome.step,
-        cluster_name=outcome.cluster_name,
-        job_id=outcome.job_id,
-        status=outcome.status,
-        duration_seconds=outcome.duration_seconds,
-        log_tail=outcome.log_tail[-_REPORTED_TAIL:],
-        metrics=dict(outcome.metrics),
-    )
+    return dataclasses.replace(outcome, log_tail=outcome.log_tail[-_REPORTED_TAIL:], metrics=dict(outcome.metrics))
 
 
 def _result(outcome: StepOutcome, label: str) -> pb.StepResult:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 from google.protobuf import json_format
 from temporalio import workflow
@@ -51,12 +52,13 @@ with workflow.unsafe.imports_passed_through():
         PHASE_TEARDOWN_FAILED,
         PROGRESS_QUERY,
         TEARDOWN_FAILED,
+        VIEW_QUERY,
         WORKFLOW_TYPE,
     )
     from skypilot_temporal.pipeline.dag import LAUNCH, SELECT, Step, Sweep
     from skypilot_temporal.pipeline.plan import InvalidInput, Plan, build_plan, check_input
-    from skypilot_temporal.workflows.progress import RunProgress
     from skypilot_temporal.v1 import pipeline_pb2 as pb
+    from skypilot_temporal.workflows.progress import RunProgress
     from skypilot_temporal.workflows.steps import (
         Clusters,
         failure_text,
@@ -65,6 +67,7 @@ with workflow.unsafe.imports_passed_through():
         settle,
         step_duration,
     )
+    from skypilot_temporal.workflows.view import render_view, result_lines
 
 # A clone fails for good quickly: an unreachable repository is reported in seconds.
 CLONE_RETRY = RetryPolicy(
@@ -100,6 +103,12 @@ class SkyPilotWorkflow:
     @workflow.query(name=PROGRESS_QUERY)
     def progress(self) -> pb.SkyPilotWorkflowProgress:
         return self._progress.render(self._phase, self._clusters)
+
+    @workflow.query(name=VIEW_QUERY)
+    def view(self, cursor: Any = "") -> pb.RunView:
+        """What a client prints since its cursor (view.py); any argument that is not a
+        cursor this worker wrote starts over, as "" does."""
+        return render_view(self.progress(), cursor)
 
     @workflow.signal(name=BRANCH_EVENT_SIGNAL)
     def branch_event(self, event: BranchEvent) -> None:
@@ -160,6 +169,7 @@ class SkyPilotWorkflow:
         _count("runs_completed", "runs completed")
         self._result.clusters_downed[:] = self._clusters.downed + self._progress.branch_clusters_downed()
         self._result.steps.extend(self._progress.results())
+        self._result.lines[:] = result_lines(self._result)
         return self._result
 
     async def _clone(self, inp: pb.SkyPilotWorkflowInput, run_key: str) -> CloneResult:
@@ -419,7 +429,8 @@ class SkyPilotWorkflow:
             message += f". The run had failed: {err.failure.message}"
         else:
             message += f". The run had failed: {failure_text(err)}"
-        return ApplicationError(message, type=TEARDOWN_FAILED, non_retryable=True)
+        # The first detail names the clusters still up, for clients to print.
+        return ApplicationError(message, list(left), type=TEARDOWN_FAILED, non_retryable=True)
 
     def _set_phase(self, phase: str) -> None:
         self._phase = phase

@@ -50,6 +50,16 @@ SHORT_HEARTBEAT = timedelta(seconds=30)
 BUDGET_GRACE_S = 60
 
 
+class StepFailed(Exception):
+    """A step of the run failed: its name, and the failure a client sees. Whoever needs
+    the step (a metric's label) reads `step`, never the message."""
+
+    def __init__(self, step: str, failure: ApplicationError) -> None:
+        super().__init__(failure.message)
+        self.step = step
+        self.failure = failure
+
+
 async def run_step(
     inp: StepInput, kind: str, timeout_s: int, heartbeat_s: int, summary: str, task_queue: str = ""
 ) -> StepOutcome | ProvisionOutcome:

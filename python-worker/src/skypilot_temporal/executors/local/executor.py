@@ -1,9 +1,9 @@
 """The local executor: SkyPilot's cluster/job model on the worker's own host.
 
 A cluster is a directory; `exec` reuses it. Jobs run under a detached supervisor
-(local_job.py) and outlive the worker. Every task runs isolated (sandbox.py): it sees
+(job.py) and outlive the worker. Every task runs isolated (sandbox.py): it sees
 the host read-only, writes only its cluster's home, its private /tmp and its mounts
-(local_mounts.py), and reaches no network unless the operator allows it. Where
+(mounts.py), and reaches no network unless the operator allows it. Where
 isolation cannot be had, tasks are refused unless the operator declares them trusted.
 """
 
@@ -13,16 +13,14 @@ import asyncio
 import codecs
 import json
 import logging
-import marshal
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Collection, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from skypilot_temporal.executors.local import job as local_job, mounts as local_mounts, prune as local_prune, watch as local_watch, sandbox
@@ -30,6 +28,7 @@ from skypilot_temporal.executors.base import (
     CANCELLED,
     Checkpoint,
     ClusterGone,
+    Executor,
     LogSink,
     PermanentError,
     SUCCEEDED,
@@ -42,7 +41,7 @@ from skypilot_temporal.ops.telemetry import sky_call
 
 log = logging.getLogger("skypilot_temporal.local")
 
-# wait_job wakes at once when the job's status changes (local_watch.py), and otherwise
+# wait_job wakes at once when the job's status changes (watch.py), and otherwise
 # once a second to stream the log: its lines reach the run's heartbeats, sent every
 # two seconds at most, so reading more often would only cost the worker CPU. Without
 # inotify it polls for the status: often while a job is young (most steps are short),
@@ -50,7 +49,7 @@ log = logging.getLogger("skypilot_temporal.local")
 _POLL_FIRST_S = 0.05
 _POLL_MAX_S = 1.0
 _POLL_GROWTH = 1.5
-# local_job.py away from site-packages and the worker's environment. Imported rather
+# job.py, away from site-packages and the worker's environment. Imported rather
 # than run as a script: Python keeps an imported module's bytecode, and compiles a
 # script on every run (a third of the supervisor's start-up).
 _SUPERVISOR = [
@@ -59,11 +58,13 @@ _SUPERVISOR = [
     "import job; sys.exit(job.main(sys.argv[1:]))",
 ]
 TRUSTED_SWITCH = "SKYPILOT_TEMPORAL_LOCAL_TRUSTED_TASKS"
-# A down by the agent that has not answered by then is done by the worker itself.
+# A job start the agent has not answered by then is done by the worker itself, and so
+# is a down.
+_AGENT_START_TIMEOUT_S = 10.0
 _AGENT_DOWN_TIMEOUT_S = 60.0
 
 
-class LocalExecutor:
+class LocalExecutor(Executor):
     name = "local"
 
     def __init__(
@@ -286,7 +287,7 @@ class LocalExecutor:
             provisioned = True
         spec = self._job_spec(cdir, sub)
         job_id, job_dir = _new_job_dir(cdir / "jobs")
-        local_job.write_atomic(job_dir / "spec", marshal.dumps(spec))
+        local_job.write_atomic(job_dir / "spec", local_job.encode(spec))
         local_job.write_atomic(job_dir / "status", "PENDING")
         # The name is written last: find_job only sees fully prepared jobs.
         local_job.write_atomic(job_dir / "name", sub.job_name)
@@ -345,7 +346,7 @@ class LocalExecutor:
             prefix = self._trusted_argv(home, mounts)
         else:
             if not os.path.isdir(cdir / "tmp"):
-                os.mkdir(cdir / "tmp")  # a cluster made before clusters had it
+                os.mkdir(cdir / "tmp")  # a cluster provisioned without one (another release)
             prefix = self._isolated_argv(cdir, home, cwd, mounts)
         # As SkyPilot does: `exec` runs no setup, provisioning runs nothing else.
         setup = task.setup if isinstance(task.setup, str) and sub.kind != "exec" else None
@@ -410,17 +411,20 @@ class LocalExecutor:
         own when no agent can be had (False)."""
         if self._agent_start(job_dir, secrets):
             return True
-        self._detached("run", str(job_dir), stdin=marshal.dumps(dict(secrets)))
+        self._detached("run", str(job_dir), stdin=local_job.encode({"secrets": dict(secrets)}))
         return False
 
-    # -- the host agent (local_job.py agent) ------------------------------------
+    # -- the host agent (job.py agent) ------------------------------------------
     def _agent_start(self, job_dir: Path, secrets: Mapping[str, str]) -> bool:
         """Has the agent start the job's supervisor, starting the agent if none runs.
         False if no agent can be had: the caller starts the job itself."""
-        request = marshal.dumps({"job_dir": str(job_dir), "secrets": dict(secrets)})
+        request = {"job_dir": str(job_dir), "secrets": dict(secrets)}
         for attempt in range(2):
             try:
-                return self._agent_call(request)
+                answer = local_job.ask_agent(self._agent_path(), request, _AGENT_START_TIMEOUT_S)
+                if answer in (b"ok", b"started"):
+                    return True
+                raise OSError(f"the agent answered {answer.decode(errors='replace')!r}")
             except (FileNotFoundError, ConnectionRefusedError):
                 if attempt or not self._agent_running():
                     break
@@ -433,36 +437,21 @@ class LocalExecutor:
         """Has the agent down the cluster (its files are its CPU, not the worker's):
         whether it existed, or None if no agent answered (the caller downs it)."""
         try:
-            path = local_job.agent_path(str(self.root), self._root_fd())
-            reader, writer = await asyncio.open_unix_connection(path)
+            # Killing a running job takes its grace period (local_job.kill_job).
+            answer = await asyncio.to_thread(
+                local_job.ask_agent, self._agent_path(), {"down": str(cdir)}, _AGENT_DOWN_TIMEOUT_S
+            )
         except OSError:
             return None
-        try:
-            writer.write(marshal.dumps({"down": str(cdir)}))
-            writer.write_eof()
-            # Killing a running job takes its grace period (local_job.kill_job).
-            answer = await asyncio.wait_for(reader.read(256), timeout=_AGENT_DOWN_TIMEOUT_S)
-        except (OSError, asyncio.TimeoutError):
-            return None
-        finally:
-            writer.close()
         return {b"downed": True, b"absent": False}.get(answer)
 
-    def _agent_call(self, request: bytes) -> bool:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(10)
-            conn.connect(local_job.agent_path(str(self.root), self._root_fd()))
-            conn.sendall(request)
-            conn.shutdown(socket.SHUT_WR)
-            answer = conn.recv(256)
-        if answer in (b"ok", b"started"):
-            return True
-        raise OSError(f"the agent answered {answer.decode(errors='replace')!r}")
+    def _agent_path(self) -> str:
+        return local_job.agent_path(str(self.root), self._root_fd())
 
     def _agent_running(self, wait_s: float = 5.0) -> bool:
         """Whether the agent listens, starting it if not (one per root: a second one
         leaves at once, and this worker starts one at a time)."""
-        path = local_job.agent_path(str(self.root), self._root_fd())
+        path = self._agent_path()
         if local_job._connectable(path):
             return True
         with self._agent_lock:
@@ -498,7 +487,7 @@ class LocalExecutor:
 
     @staticmethod
     def _detached(*args: str, stdin: bytes | None = None) -> None:
-        """Starts local_job.py, hands it `stdin`, and waits until it has detached (it
+        """Starts job.py, hands it `stdin`, and waits until it has detached (it
         leaves at once, so no process of the worker's is left to reap)."""
         proc = subprocess.Popen(
             [*_SUPERVISOR, *args],
@@ -507,29 +496,25 @@ class LocalExecutor:
         )
         proc.communicate(stdin)
         if proc.returncode != 0:
-            raise RuntimeError(f"local_job.py {args[0]} {args[1]} exited with code {proc.returncode}")
+            raise RuntimeError(f"job.py {args[0]} {args[1]} exited with code {proc.returncode}")
 
 
 def _sandbox_path(home: Path, target: str) -> str:
     """Where a mount point is inside the task's view, refusing the ones that would hide
     what the task needs (/, /tmp, /proc, /dev, its own home) or leave its home."""
     if target.startswith("/"):
-        path = os.path.normpath(target)
-        needed = path in ("/", "/tmp") or _under(path, "/proc") or _under(path, "/dev")
-        if needed or _under(str(home), path):
+        path = PurePath(os.path.normpath(target))
+        needed = str(path) in ("/", "/tmp") or path.is_relative_to("/proc") or path.is_relative_to("/dev")
+        if needed or home.is_relative_to(path):
             raise PermanentError(
                 f"file_mounts: {target!r} cannot be a mount point on the local executor"
             )
-        return path
+        return str(path)
     rel = target[2:] if target.startswith("~/") else target
-    path = os.path.normpath(os.path.join(home, rel))
-    if not _under(path, str(home)) or path == str(home):
+    path = PurePath(os.path.normpath(os.path.join(home, rel)))
+    if path == home or not path.is_relative_to(home):
         raise PermanentError(f"file_mounts: {target!r} must stay inside the cluster's home")
-    return path
-
-
-def _under(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip("/") + "/")
+    return str(path)
 
 
 def _one_node_note(task: Any) -> str:

@@ -5,10 +5,10 @@ A job outlives the worker that submitted it, as a SkyPilot job outlives its clie
 the supervisor runs `setup` then `run`, appends their output to the job's log and
 records the final status, so a restarted worker re-attaches instead of resubmitting.
 
-    local_job.py agent ROOT               (one per executor root: starts supervisors,
+    job.py agent ROOT                     (one per executor root: starts supervisors,
                                            downs idle clusters)
-    local_job.py run JOB_DIR              (secret values on stdin)
-    local_job.py autodown CLUSTER_DIR MINUTES
+    job.py run JOB_DIR                    (secret values on stdin)
+    job.py autodown CLUSTER_DIR MINUTES
 
 All three detach at once into a session of their own; the worker only waits for the
 hand-over. Workers start jobs through the agent: it forks a supervisor per job (no
@@ -18,10 +18,17 @@ it leaves once its root has had no cluster and no request for a while, and the n
 job starts it again. `run` and `autodown` are what a worker falls back to when the
 agent cannot be had: one process per job, one watchdog per cluster.
 
-A supervisor runs with `python -I -S`, away from site-packages, and imports only
-what it needs from the standard library (json or signal alone would double the
-start-up time of a `run`). The job's spec is therefore marshal data, written by the
-worker with the same interpreter.
+This module runs with `python -I -S`, away from site-packages, so it imports only
+the standard library, and lazily what only some of its commands need (signal alone
+would nearly double the start-up time of a `run`). A supervisor the agent starts is
+a fork of it and imports nothing at all.
+
+What the worker hands it outlives a worker upgrade: a job's spec file waits on disk
+until the job starts, and the agent serves workers newer than itself. Each is JSON
+carrying FORMAT_VERSION, and a version this module does not read is refused with
+both versions named (a job fails with FAILED_DRIVER, the agent answers
+`bad request: ...`), never misread. Requests to the agent are framed by
+multiprocessing.connection; the asker closes its sending side after its one request.
 
 Secret values arrive on stdin (`run`) or with the agent's request, stay in memory
 and reach only the task's environment: the job directory holds their names, never
@@ -30,7 +37,7 @@ their values.
 
 from __future__ import annotations
 
-import marshal
+import json
 import os
 import resource
 import sys
@@ -45,6 +52,61 @@ AGENT_PID = "agent.pid"
 # How often the agent looks for idle clusters, and how long it stays without work.
 AGENT_POLL_S = 10.0
 AGENT_IDLE_EXIT_S = 60.0
+# The version of every format below: a job's spec, a request to the agent, the secrets
+# a `run` reads on stdin. A reader refuses any other version.
+FORMAT_VERSION = 1
+# The longest message read from the other end (a request holds secret values), and
+# how long the agent lets a read stall: an asker sends its whole request at once.
+_MAX_MESSAGE_BYTES = 1 << 20
+_REQUEST_WAIT_S = 10
+
+
+def encode(message: dict) -> bytes:
+    """A job's spec, a request to the agent or a `run`'s secrets, as this module reads
+    them back (decode)."""
+    return json.dumps({"version": FORMAT_VERSION, **message}).encode()
+
+
+def decode(data: bytes, what: str) -> dict:
+    """The message `encode` made; ValueError naming `what` and the versions if it is of
+    another version or no message at all."""
+    try:
+        message = json.loads(data)
+    except ValueError:
+        message = None
+    if not isinstance(message, dict) or "version" not in message:
+        raise ValueError(f"{what} is not of a format this worker reads (JSON of format version {FORMAT_VERSION})")
+    if message["version"] != FORMAT_VERSION:
+        raise ValueError(
+            f"{what} is of format version {message['version']!r}; this worker reads version {FORMAT_VERSION}"
+        )
+    return message
+
+
+def read_spec(job_dir: str) -> dict:
+    """The job's spec, as the worker wrote it (`encode`); ValueError if unreadable."""
+    with open(os.path.join(job_dir, "spec"), "rb") as f:
+        return decode(f.read(), "the job's spec")
+
+
+def ask_agent(path: str, request: dict, timeout_s: float) -> bytes:
+    """Sends one request to the agent listening on `path` and returns its answer.
+    OSError if none listens (FileNotFoundError, ConnectionRefusedError) or it does not
+    answer within `timeout_s`."""
+    import socket
+    from multiprocessing.connection import Client
+
+    with Client(path, family="AF_UNIX") as conn:
+        conn.send_bytes(encode(request))
+        # The request is whole: an agent may read to its end.
+        with socket.fromfd(conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as same:
+            same.shutdown(socket.SHUT_WR)
+        if not conn.poll(timeout_s):
+            raise TimeoutError(f"the agent did not answer within {timeout_s:g} s")
+        try:
+            return conn.recv_bytes(_MAX_MESSAGE_BYTES)
+        except EOFError:
+            raise ConnectionResetError("the agent closed the connection without answering") from None
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
@@ -123,7 +185,9 @@ def down_cluster(cluster_dir: str | os.PathLike[str]) -> bool:
     return True
 
 
-def run_job(job_dir: str, secrets: dict[str, str]) -> None:
+def run_job(job_dir: str, secrets: dict[str, str], unreadable: str = "") -> None:
+    """Runs the job's setup and run as its spec says; `unreadable`: why the secrets
+    handed to it could not be read ("" when they could), failing the job."""
     status_file = os.path.join(job_dir, "status")
     write_atomic(os.path.join(job_dir, "pid"), str(os.getpid()))
     if read_text(status_file) in _TERMINAL_HERE:
@@ -137,8 +201,9 @@ def run_job(job_dir: str, secrets: dict[str, str]) -> None:
         write_atomic(status_file, status)
 
     try:
-        with open(os.path.join(job_dir, "spec"), "rb") as f:
-            spec = marshal.load(f)
+        if unreadable:
+            raise ValueError(unreadable)
+        spec = read_spec(job_dir)
         missing = [n for n in spec["secret_names"] if n not in secrets]
         if missing:
             end("FAILED_DRIVER", 1, f"secrets {', '.join(missing)} were not handed to the job\n")
@@ -191,8 +256,6 @@ def autodown_due(cluster_dir: str, now: float) -> bool:
     """Whether the cluster has been idle past its autodown (cluster.json), counted from
     its last job's end (the mtime of its status) or its creation: the same answer
     whoever asks and whenever, so a restarted agent keeps the clock."""
-    import json
-
     try:
         with open(os.path.join(cluster_dir, "cluster.json")) as f:
             meta = json.load(f)
@@ -242,6 +305,8 @@ def agent(root: str, poll_s: float = AGENT_POLL_S, idle_exit_s: float = AGENT_ID
     import shutil  # noqa: F401 - down_cluster's, imported once: not in each child that downs
     import signal
     import socket
+    import struct
+    from multiprocessing.connection import Connection
 
     root = os.path.realpath(root)
     root_fd = os.open(root, os.O_PATH)
@@ -288,11 +353,15 @@ def agent(root: str, poll_s: float = AGENT_POLL_S, idle_exit_s: float = AGENT_ID
         ready, _, _ = select.select([server], [], [], max(0.0, min(next_scan - now, poll_s)))
         if ready:
             conn, _ = server.accept()
-            with conn:
+            # A read gives up after a while (the connection stays blocking, as a
+            # Connection needs): an asker that stalls cannot hold the agent.
+            wait = struct.pack("ll", _REQUEST_WAIT_S, 0)
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, wait)
+            with Connection(conn.detach()) as channel:
                 try:
-                    _serve(conn, clusters, (server, lock, root_fd))
+                    _serve(channel, clusters, (server, lock, root_fd))
                 except OSError:
-                    pass  # the asker went away (or only checked that we listen)
+                    pass  # the asker went away
             last_work = time.monotonic()
         now = time.monotonic()
         if now >= next_scan:
@@ -313,48 +382,54 @@ def agent(root: str, poll_s: float = AGENT_POLL_S, idle_exit_s: float = AGENT_ID
 
 
 def _serve(conn, clusters: str, inherited: tuple) -> None:
-    """One request (marshal):
+    """One request (`encode`d, in one message of a multiprocessing Connection):
     - {"job_dir": ..., "secrets": {...}}: answers b"ok" once the job's supervisor is
       forked, b"started" if one already was;
     - {"down": CLUSTER_DIR}: a child downs the cluster and answers b"downed", or
-      b"absent" if there was none, on the asker's connection when it is done."""
+      b"absent" if there was none, on the asker's connection when it is done.
+    A request it cannot take is answered b"bad request", with why after a colon when
+    its format is the reason."""
     import signal
 
-    conn.settimeout(10)
-    chunks = []
-    while chunk := conn.recv(1 << 16):
-        chunks.append(chunk)
-    if not chunks:
-        return  # a check that the agent listens
     try:
-        request = marshal.loads(b"".join(chunks))
-        if isinstance(request, dict) and "down" in request:
+        data = conn.recv_bytes(_MAX_MESSAGE_BYTES)
+    except EOFError:
+        return  # a check that the agent listens
+    except OSError as err:  # too long, cut short, or too slow
+        conn.send_bytes(f"bad request: {err}".encode())
+        return
+    try:
+        request = decode(data, "the request")
+        if "down" in request:
             _serve_down(conn, clusters, os.path.realpath(request["down"]), inherited)
             return
         job_dir = os.path.realpath(request["job_dir"])
         secrets = dict(request["secrets"])
-    except (EOFError, ValueError, TypeError, KeyError):
-        conn.sendall(b"bad request")
+    except ValueError as err:
+        conn.send_bytes(f"bad request: {err}".encode())
+        return
+    except (TypeError, KeyError):
+        conn.send_bytes(b"bad request")
         return
     jobs = os.path.dirname(job_dir)
     if os.path.basename(jobs) != "jobs" or os.path.dirname(os.path.dirname(jobs)) != clusters:
-        conn.sendall(b"bad request")
+        conn.send_bytes(b"bad request")
         return
     started = os.path.join(job_dir, "started")
     try:
         # Exactly one supervisor per job, even if a restarted worker asks again.
         os.close(os.open(started, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
     except FileExistsError:
-        conn.sendall(b"started")
+        conn.send_bytes(b"started")
         return
     except OSError as err:
-        conn.sendall(f"error {err}".encode())
+        conn.send_bytes(f"error {err}".encode())
         return
     try:
         pid = os.fork()
     except OSError as err:
         os.unlink(started)  # not started after all: the next worker may start it
-        conn.sendall(f"error {err}".encode())
+        conn.send_bytes(f"error {err}".encode())
         return
     if pid == 0:
         try:
@@ -368,7 +443,7 @@ def _serve(conn, clusters: str, inherited: tuple) -> None:
         finally:
             os._exit(0)
     del secrets, request
-    conn.sendall(b"ok")
+    conn.send_bytes(b"ok")
 
 
 def _serve_down(conn, clusters: str, cluster_dir: str, inherited: tuple) -> None:
@@ -376,7 +451,7 @@ def _serve_down(conn, clusters: str, cluster_dir: str, inherited: tuple) -> None
     files go without costing the asker (a worker serving many runs) any CPU, and the
     agent goes on serving while a job it kills takes its grace period to stop."""
     if os.path.dirname(cluster_dir) != clusters or cluster_dir.endswith(".provisioning"):
-        conn.sendall(b"bad request")
+        conn.send_bytes(b"bad request")
         return
     if os.fork() == 0:
         try:
@@ -386,18 +461,23 @@ def _serve_down(conn, clusters: str, cluster_dir: str, inherited: tuple) -> None
             inherited[0].close()
             os.close(inherited[1])
             os.close(inherited[2])
-            conn.settimeout(None)
-            conn.sendall(b"downed" if down_cluster(cluster_dir) else b"absent")
+            conn.send_bytes(b"downed" if down_cluster(cluster_dir) else b"absent")
         finally:
             os._exit(0)
 
 
 def _read_secrets() -> dict[str, str]:
+    """The secrets the worker wrote on stdin (`encode`d); ValueError if not readable."""
     chunks = []
     while chunk := os.read(0, 1 << 16):
         chunks.append(chunk)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-    return marshal.loads(b"".join(chunks)) if chunks else {}
+    if not chunks:
+        return {}
+    secrets = decode(b"".join(chunks), "the message holding the job's secrets").get("secrets")
+    if not isinstance(secrets, dict):
+        raise ValueError("the message holding the job's secrets has no mapping of names to values")
+    return secrets
 
 
 def _detach() -> None:
@@ -413,7 +493,11 @@ def main(argv: list[str]) -> int:
     # disk; limits are inherited by the task and cannot be raised again.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if len(argv) >= 2 and argv[0] == "run":
-        secrets = _read_secrets()
+        try:
+            secrets, unreadable = _read_secrets(), ""
+        except ValueError as err:
+            # The job fails naming it, as for a spec this module cannot read.
+            secrets, unreadable = {}, str(err)
         started = os.path.join(argv[1], "started")
         try:
             # Exactly one supervisor per job, even if a restarted worker starts another.
@@ -425,7 +509,7 @@ def main(argv: list[str]) -> int:
         except OSError:
             os.unlink(started)  # not started after all: the next worker may start it
             raise
-        run_job(argv[1], secrets)
+        run_job(argv[1], secrets, unreadable)
         return 0
     if len(argv) >= 3 and argv[0] == "autodown":
         _detach()

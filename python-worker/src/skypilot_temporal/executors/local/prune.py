@@ -115,13 +115,16 @@ def _sizes(root: Path, by_bucket_under: Path | None = None) -> dict[str, int]:
     twice counts once."""
     sizes: dict[str, int] = {}
     seen: set[tuple[int, int]] = set()
-    buckets = str(by_bucket_under) + os.sep if by_bucket_under else None
+    buckets = str(by_bucket_under) if by_bucket_under else None
 
     def walk(path: str, key: str) -> None:
         try:
             entries = list(os.scandir(path))
         except OSError:
             return
+        # The walk goes down from the top: what is under a bucket is reached through
+        # the bucket, an entry of `by_bucket_under`, and counts under its name.
+        in_buckets = not key and path == buckets
         for entry in entries:
             try:
                 st = entry.stat(follow_symlinks=False)
@@ -130,9 +133,7 @@ def _sizes(root: Path, by_bucket_under: Path | None = None) -> dict[str, int]:
             if (st.st_dev, st.st_ino) in seen:
                 continue
             seen.add((st.st_dev, st.st_ino))
-            name = key
-            if not key and buckets and entry.path.startswith(buckets):
-                name = entry.path[len(buckets):].split(os.sep, 1)[0]
+            name = entry.name if in_buckets else key
             sizes[name] = sizes.get(name, 0) + st.st_blocks * 512
             if entry.is_dir(follow_symlinks=False):
                 walk(entry.path, name)

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 BWRAP = "bwrap"
 # Where host services keep their sockets; hidden from every isolated task.
@@ -171,7 +172,8 @@ def _list_root(argv: list[str], targets: set[str], bind: str, fresh: tuple[str, 
     listed: list[tuple[str, int]] = []
 
     def on_the_way(path: str) -> bool:
-        return any(t.startswith(path.rstrip("/") + "/") for t in targets)
+        # Called for paths that are not targets themselves: a target under `path`.
+        return any(PurePath(t).is_relative_to(path) for t in targets)
 
     def populate(host_dir: str) -> None:
         listed.append((host_dir, _mtime(host_dir)))
@@ -200,7 +202,7 @@ def _visible_hidden(hidden: Iterable[str], targets: set[str]) -> list[str]:
     for path in sorted(candidates, key=lambda p: (_depth(p), p)):
         if path == "/" or _under_any(path, ["/tmp", *out]) or not os.path.isdir(path):
             continue  # not hideable (a HOME of /), private anyway, or nothing to hide
-        if any(path == t or path.startswith(t.rstrip("/") + "/") for t in targets):
+        if _under_any(path, targets):
             continue  # a mount of the task covers it
         out.append(path)
     return out
@@ -225,7 +227,9 @@ def _resolver_binds(hidden: list[str]) -> list[str]:
 
 
 def _under_any(path: str, roots: Iterable[str]) -> bool:
-    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+    """Whether `path` is one of `roots` or under one."""
+    candidate = PurePath(path)
+    return any(candidate.is_relative_to(r) for r in roots)
 
 
 def _depth(path: str) -> int:

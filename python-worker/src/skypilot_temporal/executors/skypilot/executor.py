@@ -1,8 +1,9 @@
 """The SkyPilot executor: the SDK against an API server, never blocking the event loop.
 
-Submissions (launch, exec, cancel, down, queue) are short blocking HTTP calls and run
-on this executor's own thread pool; every wait for a result or a job runs on the event
-loop (sky_streams.py), so no number of long jobs can starve a cancel or a down.
+Submissions (launch, provision, exec, cancel, down, queue) are short blocking HTTP
+calls and run on this executor's own thread pool; every wait for a result or a job
+runs on the event loop (streams.py), so no number of long jobs can starve a cancel or
+a down.
 Requests are checkpointed by id as soon as they exist, so a retried attempt
 re-attaches to the same request or job instead of submitting again.
 """
@@ -28,6 +29,7 @@ from skypilot_temporal.executors.base import (
     TERMINAL,
     Checkpoint,
     ClusterGone,
+    Executor,
     LogSink,
     PermanentError,
     Submission,
@@ -81,7 +83,7 @@ def classify(err: BaseException, what: str) -> NoReturn:
     raise TransientError(f"{what}: {type(err).__name__}: {err}") from None
 
 
-class SkyPilotExecutor:
+class SkyPilotExecutor(Executor):
     name = "skypilot"
 
     def __init__(self, threads: int = 64) -> None:

@@ -1,0 +1,285 @@
+"""What a client prints about a run, rendered here once so that every starter (Go,
+TypeScript, Python) prints the same text: while following, the lines that changed
+since the client's cursor (the view query); at the end, the result's lines.
+
+Pure and deterministic (it runs in query handlers and in the workflow): no I/O. What
+a client was shown already travels in the cursor it sends back, so the worker keeps
+nothing per client.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from skypilot_temporal.contract.names import (
+    PHASE_CANCELLED,
+    PHASE_COMPLETED,
+    PHASE_FAILED,
+    PHASE_TEARDOWN_FAILED,
+    STATE_CANCELLED,
+    STATE_FAILED,
+    STATE_PENDING,
+    STATE_RUNNING,
+    STATE_SKIPPED,
+    STATE_SUCCEEDED,
+)
+from skypilot_temporal.v1 import pipeline_pb2 as pb
+
+PROGRESS = "progress: phase={phase} step={step} finished={finished}{steps}"
+PROGRESS_OF_TOTAL = "{finished}/{total}"
+PROGRESS_STEP = " {name}:{status}"
+CLUSTERS = "clusters: {clusters}"
+STEP_LABEL = "{name} [{branch}]"
+STEP_STATE = "step {step}: {state}{metrics}"
+STEP_WINNER = "step {step}: winner {branch}{metrics}"
+STEP_SUMMARY = "step {step}: {counts}"
+STATE_COUNT = "{count} {state}"
+METRIC = " {name}={value}"
+RESULT_HEADER = "workflow completed: {steps} steps, commit {commit}"
+RESULT_STEP = "step {step}: cluster={cluster} job_id={job_id} status={status} duration={duration}s{idle}{metrics}"
+RESULT_IDLE = " idle_cluster={seconds}s"
+RESULT_SELECT = "step {step}: winner {branch} cluster={cluster}{metrics}"
+LOG_LINE = "    {line}"
+CLUSTERS_DOWNED = "clusters downed: {clusters}"
+
+# The most entries (branches) of one step that get a line each when their state
+# changes; a step with more gets one summary line instead.
+BRANCH_LINES_MAX = 20
+# The order of the states in a summary line; states not listed follow, as they first appear.
+STATE_SUMMARY_ORDER = (STATE_RUNNING, STATE_SUCCEEDED, STATE_FAILED, STATE_CANCELLED, STATE_SKIPPED, STATE_PENDING)
+# The run has ended: the outcome, not a progress line, says how.
+TERMINAL_PHASES = frozenset({PHASE_COMPLETED, PHASE_FAILED, PHASE_CANCELLED, PHASE_TEARDOWN_FAILED})
+# One letter per known state in the cursor, so that a sweep's cursor stays small.
+_STATE_CODES = {STATE_PENDING: "p", STATE_RUNNING: "r", STATE_SUCCEEDED: "s", STATE_FAILED: "f",
+                STATE_CANCELLED: "c", STATE_SKIPPED: "k"}
+_CODE_STATES = {code: state for state, code in _STATE_CODES.items()}
+_CURSOR_VERSION = 1
+
+
+def or_dash(text: str) -> str:
+    return text or "-"
+
+
+def seconds(value: float) -> str:
+    """Rounded to a tenth, half up, shortest form: `1.3`, `4`."""
+    rounded = math.floor(value * 10 + 0.5) / 10
+    return str(int(rounded)) if rounded.is_integer() else repr(rounded)
+
+
+def number(value: float) -> str:
+    """A metric as JavaScript's String(number) writes it: the shortest digits that
+    read back as the same double; plain from 1e-6 up to 1e21, else with an exponent
+    (`1e-7`, `1.5e+21`)."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "0"
+    _, digit_tuple, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    return ("-" if value < 0 else "") + _js_number(digits, int(exponent) + len(digits))
+
+
+def _js_number(digits: str, point: int) -> str:
+    """Digits d1d2...dk with the decimal point after `point` of them (0.d1d2... x 10^point),
+    as ECMAScript's Number::toString lays them out."""
+    k = len(digits)
+    if k <= point <= 21:
+        return digits + "0" * (point - k)
+    if 0 < point <= 21:
+        return digits[:point] + "." + digits[point:]
+    if -6 < point <= 0:
+        return "0." + "0" * -point + digits
+    exp = point - 1
+    return digits[0] + ("." + digits[1:] if k > 1 else "") + "e" + ("+" if exp >= 0 else "-") + str(abs(exp))
+
+
+def metrics_text(metrics: Mapping[str, float]) -> str:
+    """` name=value` for each metric, by name; appended to a step's line."""
+    return "".join(METRIC.format(name=name, value=number(metrics[name])) for name in sorted(metrics))
+
+
+def step_label(name: str, branch: str) -> str:
+    """A step, or one branch of a swept step: `eval [3 (LR=3e-4,BATCH=64)]`."""
+    return STEP_LABEL.format(name=name, branch=branch) if branch else name
+
+
+# -- while following ----------------------------------------------------------------
+def render_view(progress: pb.SkyPilotWorkflowProgress, cursor: Any) -> pb.RunView:
+    """The lines a client prints for this progress, given what it printed before (the
+    cursor of its last answer; "" the first time, and anything unreadable counts as
+    ""): the progress line when it changed (none once the run has ended), the run's
+    clusters when first known, then each step's (or branch's) change of state."""
+    seen = _Seen.read(cursor)
+    lines: list[str] = []
+    if progress.phase not in TERMINAL_PHASES:
+        line = progress_line(progress)
+        digest = hashlib.sha256(line.encode()).hexdigest()[:16]
+        if digest != seen.line:
+            lines.append(line)
+            seen.line = digest
+    if progress.clusters and not seen.clusters:
+        lines.append(CLUSTERS.format(clusters=", ".join(progress.clusters)))
+        seen.clusters = True
+    lines += step_changes(progress.steps, seen)
+    return pb.RunView(lines=lines, cursor=seen.write())
+
+
+def progress_line(p: pb.SkyPilotWorkflowProgress) -> str:
+    """Phase, running steps, how many finished. With sweeps, `finished` counts the
+    entries of `steps` (steps, and branches of swept steps) that are neither pending
+    nor running, of all entries; finished results are named only outside sweeps."""
+    if any(s.branch for s in p.steps):
+        done = sum(1 for s in p.steps if s.state not in (STATE_PENDING, STATE_RUNNING))
+        finished = PROGRESS_OF_TOTAL.format(finished=done, total=len(p.steps))
+        named = [s for s in p.finished if not s.branch]
+    else:
+        finished = str(len(p.finished))
+        if p.steps_total:
+            finished = PROGRESS_OF_TOTAL.format(finished=finished, total=p.steps_total)
+        named = list(p.finished)
+    steps = "".join(PROGRESS_STEP.format(name=s.name, status=s.status) for s in named)
+    return PROGRESS.format(phase=p.phase, step=or_dash(p.current_step), finished=finished, steps=steps)
+
+
+def step_changes(steps: Sequence[pb.StepProgress], seen: _Seen) -> list[str]:
+    """A step has one entry in `steps`; a swept step one per branch. An entry gets a
+    line when its state changes (not when first seen pending), with its metrics. A
+    select's pick gets one `winner` line. A step with more than BRANCH_LINES_MAX
+    entries gets a summary line (how many branches are in each state) whenever those
+    counts change."""
+    groups: dict[str, list[pb.StepProgress]] = {}
+    for s in steps:
+        groups.setdefault(s.name, []).append(s)
+    lines: list[str] = []
+    for name, entries in groups.items():
+        if len(entries) == 1 and is_pick(entries[0]):
+            pick = entries[0]
+            if seen.winners.get(name) != pick.branch:
+                seen.winners[name] = pick.branch
+                lines.append(STEP_WINNER.format(step=name, branch=pick.branch, metrics=metrics_text(pick.metrics)))
+        elif len(entries) > BRANCH_LINES_MAX:
+            counts = summary(entries)
+            before = seen.summaries.get(name)
+            seen.summaries[name] = counts
+            if counts != before and (before is not None or any(s.state != STATE_PENDING for s in entries)):
+                lines.append(STEP_SUMMARY.format(step=name, counts=counts))
+        else:
+            states_before = seen.states.get(name, [])
+            for i, s in enumerate(entries):
+                before = states_before[i] if i < len(states_before) else None
+                if s.state != before and (before is not None or s.state != STATE_PENDING):
+                    lines.append(STEP_STATE.format(step=step_label(s.name, s.branch), state=s.state,
+                                                   metrics=metrics_text(s.metrics)))
+            seen.states[name] = [s.state for s in entries]
+    return lines
+
+
+def is_pick(s: pb.StepProgress) -> bool:
+    """Whether the entry is a select step's pick: the winner's label, on a step with no cluster."""
+    return s.winner and bool(s.branch) and not s.cluster_name
+
+
+def summary(entries: Sequence[pb.StepProgress]) -> str:
+    """`3 running, 12 succeeded, ...`: branches per state, in STATE_SUMMARY_ORDER, then
+    any other state in the order it first appears."""
+    counts: dict[str, int] = {}
+    for s in entries:
+        counts[s.state] = counts.get(s.state, 0) + 1
+    order = [st for st in STATE_SUMMARY_ORDER if st in counts]
+    order += [st for st in counts if st not in STATE_SUMMARY_ORDER]
+    return ", ".join(STATE_COUNT.format(count=counts[st], state=st) for st in order)
+
+
+class _Seen:
+    """What a client has printed, as its cursor carries it: a digest of the last
+    progress line, whether the clusters were listed, each entry's last state by step
+    (in the order of `steps`), each select's winner and each big sweep's last summary."""
+
+    def __init__(self) -> None:
+        self.line = ""
+        self.clusters = False
+        self.states: dict[str, list[str]] = {}
+        self.winners: dict[str, str] = {}
+        self.summaries: dict[str, str] = {}
+
+    @classmethod
+    def read(cls, cursor: Any) -> _Seen:
+        """The cursor's state; a fresh one for "" and for anything that is not a cursor
+        this module wrote."""
+        seen = cls()
+        if not isinstance(cursor, str) or not cursor:
+            return seen
+        try:
+            doc = json.loads(cursor)
+            if _typed(_typed(doc, dict).get("v"), int) != _CURSOR_VERSION:
+                raise ValueError("not a cursor of this version")
+            seen.line = _typed(doc.get("l", ""), str)
+            seen.clusters = _typed(doc.get("c", False), bool)
+            seen.states = {_typed(k, str): _decode_states(v) for k, v in _typed(doc.get("s", {}), dict).items()}
+            seen.winners = {_typed(k, str): _typed(v, str) for k, v in _typed(doc.get("w", {}), dict).items()}
+            seen.summaries = {_typed(k, str): _typed(v, str) for k, v in _typed(doc.get("m", {}), dict).items()}
+        except (ValueError, RecursionError):  # garbage, or another shape: start over
+            return cls()
+        return seen
+
+    def write(self) -> str:
+        doc: dict[str, Any] = {"v": _CURSOR_VERSION, "l": self.line, "c": self.clusters}
+        if self.states:
+            doc["s"] = {name: _encode_states(states) for name, states in self.states.items()}
+        if self.winners:
+            doc["w"] = self.winners
+        if self.summaries:
+            doc["m"] = self.summaries
+        return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+
+
+def _typed(value: Any, kind: type) -> Any:
+    if type(value) is not kind:
+        raise ValueError(f"want {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _encode_states(states: list[str]) -> str | list[str]:
+    """A string of one letter per state when every state is a known one, else the list."""
+    if all(s in _STATE_CODES for s in states):
+        return "".join(_STATE_CODES[s] for s in states)
+    return list(states)
+
+
+def _decode_states(value: Any) -> list[str]:
+    if not isinstance(value, str):
+        return [_typed(s, str) for s in _typed(value, list)]
+    if not all(c in _CODE_STATES for c in value):
+        raise ValueError("not a state letter")
+    return [_CODE_STATES[c] for c in value]
+
+
+# -- at the end ----------------------------------------------------------------------
+def result_lines(r: pb.SkyPilotWorkflowResult) -> list[str]:
+    """Each step's result (a swept step's, branch by branch, with the branch), its
+    metrics and log tail; a select step's winner; the clusters downed."""
+    lines = [RESULT_HEADER.format(steps=len(r.steps), commit=or_dash(r.commit))]
+    for s in r.steps:
+        lines.append(result_line(s))
+        lines += [LOG_LINE.format(line=line) for line in s.log_tail.rstrip("\n").splitlines()]
+    if r.clusters_downed:
+        lines.append(CLUSTERS_DOWNED.format(clusters=", ".join(r.clusters_downed)))
+    return lines
+
+
+def result_line(s: pb.StepResult) -> str:
+    metrics = metrics_text(s.metrics)
+    if s.kind == pb.STEP_KIND_SELECT:
+        return RESULT_SELECT.format(step=s.name, branch=or_dash(s.branch), cluster=or_dash(s.cluster_name),
+                                    metrics=metrics)
+    idle = RESULT_IDLE.format(seconds=seconds(s.idle_cluster_seconds)) if s.idle_cluster_seconds else ""
+    return RESULT_STEP.format(step=step_label(s.name, s.branch), cluster=or_dash(s.cluster_name), job_id=s.job_id,
+                              status=or_dash(s.status), duration=seconds(s.duration_seconds), idle=idle,
+                              metrics=metrics)
