@@ -1,9 +1,5 @@
 package main
 
-// The Temporal client the starter speaks through: configured the way Temporal's
-// environment configuration says, with the contract's data converter and, when
-// OpenTelemetry is configured, its tracing interceptor.
-
 import (
 	"cmp"
 	"context"

@@ -39,8 +39,9 @@ type fakeTemporal struct {
 	finalView  *pb.RunView   // the answer once the run has ended
 	viewsAsked int
 	cursor     string                                                        // the last answer's, which the next query must pass
-	describe   map[string]*workflowservice.DescribeWorkflowExecutionResponse // by workflow id
+	describe   map[string]*workflowservice.DescribeWorkflowExecutionResponse // by workflow id; nil: the describe fails
 	described  []string                                                      // the workflow ids described, in order
+	heartbeats [][]string                                                    // those each view query passed, in order
 	closeEvent *historypb.HistoryEvent                                       // how the run ends
 	waitErr    error                                                         // or why waiting for it fails
 	ended      chan struct{}                                                 // closed: the run has ended
@@ -131,7 +132,9 @@ func (f *fakeTemporal) serve(ctx context.Context, method string, req, reply any,
 	case *workflowservice.DescribeWorkflowExecutionRequest:
 		f.described = append(f.described, r.GetExecution().GetWorkflowId())
 		answer = &workflowservice.DescribeWorkflowExecutionResponse{}
-		if d, ok := f.describe[r.GetExecution().GetWorkflowId()]; ok {
+		if d, ok := f.describe[r.GetExecution().GetWorkflowId()]; ok && d == nil {
+			return status.Error(codes.Unavailable, "the describe failed")
+		} else if ok {
 			answer = d
 		}
 	case *workflowservice.GetWorkflowExecutionHistoryRequest:
@@ -152,15 +155,16 @@ func (f *fakeTemporal) serve(ctx context.Context, method string, req, reply any,
 }
 
 // answerView answers a view query: the next of views while the run goes on, then
-// finalView; it checks the query's name and cursor.
+// finalView. It checks the query's name and cursor, and keeps the heartbeats passed.
 func (f *fakeTemporal) answerView(r *workflowservice.QueryWorkflowRequest) (*commonpb.Payloads, error) {
-	var cursor string
-	if err := dataConverter().FromPayloads(r.GetQuery().GetQueryArgs(), &cursor); err != nil || r.GetQuery().GetQueryType() != cli.ViewQuery {
-		f.t.Errorf("query %q with %v (%v), want %q with a cursor", r.GetQuery().GetQueryType(), r.GetQuery().GetQueryArgs(), err, cli.ViewQuery)
+	request := &pb.RunViewRequest{}
+	if err := dataConverter().FromPayloads(r.GetQuery().GetQueryArgs(), request); err != nil || r.GetQuery().GetQueryType() != cli.ViewQuery {
+		f.t.Errorf("query %q with %v (%v), want %q with a RunViewRequest", r.GetQuery().GetQueryType(), r.GetQuery().GetQueryArgs(), err, cli.ViewQuery)
 	}
-	if cursor != f.cursor {
-		f.t.Errorf("view query %d passed cursor %q, want %q", f.viewsAsked+1, cursor, f.cursor)
+	if request.GetCursor() != f.cursor {
+		f.t.Errorf("view query %d passed cursor %q, want %q", f.viewsAsked+1, request.GetCursor(), f.cursor)
 	}
+	f.heartbeats = append(f.heartbeats, request.GetHeartbeats())
 	var view *pb.RunView
 	switch n := f.viewsAsked; {
 	case n < len(f.views):

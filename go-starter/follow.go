@@ -22,15 +22,14 @@ const (
 )
 
 // follow prints, on every tick, what the worker rendered about the run since the
-// last tick and the running steps' latest output (quiet, nothing), then how the
-// run ended. It returns the exit status.
+// last tick (quiet, nothing), then how the run ended. It returns the exit status.
 func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <-chan time.Time, opts *options, stdout, stderr io.Writer) int {
 	result := &pb.SkyPilotWorkflowResult{}
 	ended := make(chan error, 1)
 	go func() { ended <- wf.Get(ctx, result) }()
-	cursor, live, waitingShown := "", liveLines{}, false
-	showView := func() error { // prints the view's lines since the last answer
-		view, err := askView(ctx, c, wf, cursor)
+	cursor, waitingShown := "", false
+	showView := func(heartbeats []string) error { // prints the view's lines since the last answer
+		view, err := askView(ctx, c, wf, &pb.RunViewRequest{Cursor: cursor, Heartbeats: heartbeats})
 		if err == nil {
 			printLines(stdout, view.GetLines())
 			cursor = view.GetCursor()
@@ -43,12 +42,11 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <
 			if opts.quiet {
 				continue
 			}
-			if err := showView(); err != nil && !waitingShown && ctx.Err() == nil {
+			if err := showView(heartbeats(ctx, c, wf)); err != nil && !waitingShown && ctx.Err() == nil {
 				// Most likely no worker has picked the run up yet.
 				fmt.Fprintln(stdout, cli.ProgressUnavailable(strconv.Quote(opts.taskQueue)))
 				waitingShown = true
 			}
-			printLines(stdout, live.poll(ctx, c, wf))
 		case err := <-ended:
 			var failed *temporal.WorkflowExecutionError
 			if ctx.Err() != nil {
@@ -59,7 +57,9 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <
 				return 1
 			}
 			if !opts.quiet {
-				_ = showView() // what changed since the last poll; no answer now is not worth a line
+				// What changed since the last poll, no step running any more; no answer
+				// now is not worth a line.
+				_ = showView(nil)
 			}
 			if failed != nil {
 				printFailure(stderr, failed.Unwrap())
@@ -71,11 +71,12 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <
 	}
 }
 
-// askView asks the worker what to print since cursor (the contract's view query).
-func askView(ctx context.Context, c client.Client, wf client.WorkflowRun, cursor string) (*pb.RunView, error) {
+// askView asks the worker what to print since the request's cursor (the
+// contract's view query).
+func askView(ctx context.Context, c client.Client, wf client.WorkflowRun, request *pb.RunViewRequest) (*pb.RunView, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	answer, err := c.QueryWorkflow(ctx, wf.GetID(), wf.GetRunID(), cli.ViewQuery, cursor)
+	answer, err := c.QueryWorkflow(ctx, wf.GetID(), wf.GetRunID(), cli.ViewQuery, request)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
@@ -16,64 +17,76 @@ import (
 	cli "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/startercli"
 )
 
-// heartbeating is a pending activity whose heartbeat details are details, as the
-// worker sends them (json/plain).
-func heartbeating(t *testing.T, details map[string]any) *workflowpb.PendingActivityInfo {
-	t.Helper()
-	payloads, err := converter.GetDefaultDataConverter().ToPayloads(details)
-	if err != nil {
-		t.Fatal(err)
+// heartbeating is a pending activity whose heartbeat details are these payloads.
+func heartbeating(details ...*commonpb.Payload) *workflowpb.PendingActivityInfo {
+	return &workflowpb.PendingActivityInfo{HeartbeatDetails: &commonpb.Payloads{Payloads: details}}
+}
+
+func payload(encoding, data string) *commonpb.Payload {
+	return &commonpb.Payload{Metadata: map[string][]byte{converter.MetadataEncoding: []byte(encoding)}, Data: []byte(data)}
+}
+
+func pendingChildren(ids ...string) (children []*workflowpb.PendingChildExecutionInfo) {
+	for _, id := range ids {
+		children = append(children, &workflowpb.PendingChildExecutionInfo{WorkflowId: id})
 	}
-	return &workflowpb.PendingActivityInfo{HeartbeatDetails: payloads}
+	return children
 }
 
-func output(step, label, cluster string, count int, lines ...string) map[string]any {
-	return map[string]any{"step": step, "label": label, "cluster": cluster, "attempt": 1, "count": count, "lines": lines}
-}
-
-func TestFollowPrintsTheRunningStepsOutputOfTheRunAndItsBranches(t *testing.T) {
+func TestFollowPassesTheHeartbeatsOfTheRunAndOfAtMostLiveStepsMaxBranches(t *testing.T) {
 	server := newFakeTemporal(t)
 	server.views = []*pb.RunView{{Lines: []string{"progress: phase=running step=train finished=0/2"}, Cursor: "c1"}}
+	server.finalView = &pb.RunView{Lines: []string{"    train | epoch 1"}, Cursor: "c2"}
 	server.describe["wf"] = &workflowservice.DescribeWorkflowExecutionResponse{
 		PendingActivities: []*workflowpb.PendingActivityInfo{
-			heartbeating(t, map[string]any{"checkpoint": map[string]any{"job_id": 3}, cli.LiveOutputKey: output("preprocess", "preprocess", "c0", 2, "a", "b")}),
-			heartbeating(t, map[string]any{"checkpoint": map[string]any{"job_id": 4}}), // no output yet
+			heartbeating(payload("json/plain", `{"output": {"step": "preprocess"}}`)),
+			heartbeating(), // no heartbeat yet
+			heartbeating(payload("binary/plain", "skipped"), payload("json/plain", `[1, 2]`), payload("json/protobuf", `{}`)),
 		},
-		PendingChildren: []*workflowpb.PendingChildExecutionInfo{{WorkflowId: "branch-0"}, {WorkflowId: "branch-1"}},
+		PendingChildren: pendingChildren("b0", "b1", "b2", "b3", "b4", "b5"),
 	}
-	server.describe["branch-1"] = &workflowservice.DescribeWorkflowExecutionResponse{
-		PendingActivities: []*workflowpb.PendingActivityInfo{heartbeating(t, map[string]any{cli.LiveOutputKey: output("train", "train [1 (LR=1e-3)]", "c1", 1, "epoch 1")})},
+	for _, id := range []string{"b0", "b2", "b3", "b4", "b5"} { // b1 has no activity pending
+		server.describe[id] = &workflowservice.DescribeWorkflowExecutionResponse{
+			PendingActivities: []*workflowpb.PendingActivityInfo{heartbeating(payload("json/plain", `"`+id+`"`))},
+		}
 	}
 	server.completeWith(&pb.SkyPilotWorkflowResult{Lines: []string{"workflow completed: 2 steps, commit abc"}})
 	ticks := make(chan time.Time)
 	stdout, stderr, status := server.follow(context.Background(), ticks, &options{workflowID: "wf", taskQueue: "q"}, func() { ticks <- time.Time{} })
-	want := []string{
-		"progress: phase=running step=train finished=0/2",
-		cli.LiveLine("preprocess", "a"), cli.LiveLine("preprocess", "b"), cli.LiveLine("train [1 (LR=1e-3)]", "epoch 1"),
-		"workflow completed: 2 steps, commit abc",
-	}
+	want := []string{"progress: phase=running step=train finished=0/2", "    train | epoch 1", "workflow completed: 2 steps, commit abc"}
 	if status != 0 || !slices.Equal(stdout, want) || len(stderr) > 0 {
 		t.Errorf("exit %d\nstdout %q\nwant   %q\nstderr %q", status, stdout, want, stderr)
 	}
-}
-
-func TestFollowDescribesAtMostLiveStepsMaxBranches(t *testing.T) {
-	server := newFakeTemporal(t)
-	server.views = []*pb.RunView{{Cursor: "c1"}}
-	var children []*workflowpb.PendingChildExecutionInfo
-	for _, id := range []string{"b0", "b1", "b2", "b3", "b4", "b5"} {
-		children = append(children, &workflowpb.PendingChildExecutionInfo{WorkflowId: id})
-	}
-	server.describe["wf"] = &workflowservice.DescribeWorkflowExecutionResponse{PendingChildren: children}
-	server.completeWith(&pb.SkyPilotWorkflowResult{})
-	ticks := make(chan time.Time)
-	server.follow(context.Background(), ticks, &options{workflowID: "wf", taskQueue: "q"}, func() { ticks <- time.Time{} })
 	if want := []string{"wf", "b0", "b1", "b2", "b3"}; !slices.Equal(server.described, want) || cli.LiveStepsMax != 4 {
 		t.Errorf("described %q, want %q", server.described, want)
 	}
+	// The poll's query passes them in order; the one after the run ended, none.
+	wantBeats := [][]string{{`{"output": {"step": "preprocess"}}`, `[1, 2]`, `"b0"`, `"b2"`, `"b3"`}, nil}
+	if !slices.EqualFunc(server.heartbeats, wantBeats, slices.Equal) {
+		t.Errorf("heartbeats passed %q, want %q", server.heartbeats, wantBeats)
+	}
 }
 
-func TestQuietFollowReadsNoOutput(t *testing.T) {
+func TestAFailedDescribeSendsNoHeartbeatsThatPoll(t *testing.T) {
+	server := newFakeTemporal(t)
+	server.views = []*pb.RunView{{Lines: []string{"progress: phase=running step=train finished=0/1"}, Cursor: "c1"}}
+	server.describe["wf"] = &workflowservice.DescribeWorkflowExecutionResponse{
+		PendingActivities: []*workflowpb.PendingActivityInfo{heartbeating(payload("json/plain", `{}`))},
+		PendingChildren:   pendingChildren("b0"),
+	}
+	server.describe["b0"] = nil // fails
+	server.completeWith(&pb.SkyPilotWorkflowResult{})
+	ticks := make(chan time.Time)
+	stdout, _, status := server.follow(context.Background(), ticks, &options{workflowID: "wf", taskQueue: "q"}, func() { ticks <- time.Time{} })
+	if status != 0 || !slices.Equal(stdout, server.views[0].GetLines()) || server.viewsAsked != 2 {
+		t.Errorf("exit %d, stdout %q, %d view queries", status, stdout, server.viewsAsked)
+	}
+	if !slices.EqualFunc(server.heartbeats, [][]string{nil, nil}, slices.Equal) {
+		t.Errorf("heartbeats passed %q, want none", server.heartbeats)
+	}
+}
+
+func TestQuietFollowDescribesAndAsksNothing(t *testing.T) {
 	server := newFakeTemporal(t)
 	server.completeWith(&pb.SkyPilotWorkflowResult{Lines: []string{"done"}})
 	ticks := make(chan time.Time)

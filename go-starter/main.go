@@ -29,6 +29,8 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// recipe-begin: docs/contract.md shows run as it is here (tests/contract/test_docs_recipes.py).
+
 // run is the whole starter: flags -> input -> start -> follow. It returns the exit
 // status: 0 success, 1 workflow or connection failure, 2 usage error, 130 interrupted.
 func run(args []string, stdout, stderr io.Writer) int {
@@ -42,7 +44,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	// Traced when an OTLP endpoint is set; the spans are flushed at exit.
 	interceptors, flush := startTracing(ctx, os.Getenv, stderr)
 	defer flush()
 	c, namespace, err := connect(ctx, interceptors...)
@@ -79,6 +80,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	return follow(ctx, c, wf, time.Tick(pollEvery), opts, stdout, stderr)
 }
+
+// recipe-end
 
 // uiLink points at the workflow in the Temporal Web UI.
 func uiLink(namespace, workflowID string) string {

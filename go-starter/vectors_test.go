@@ -110,30 +110,6 @@ func TestInputVectors(t *testing.T) {
 	}
 }
 
-func TestLiveVectors(t *testing.T) {
-	var v struct {
-		Cases []struct {
-			Name   string
-			Polls  [][]json.RawMessage
-			Stdout []string
-		}
-	}
-	readVector(t, "live.json", &v)
-	if len(v.Cases) == 0 {
-		t.Fatal("no cases")
-	}
-	for _, c := range v.Cases {
-		seen := liveLines{}
-		printed := []string{}
-		for _, poll := range c.Polls {
-			printed = append(printed, seen.lines(poll)...)
-		}
-		if !slices.Equal(printed, c.Stdout) {
-			t.Errorf("%s:\n got %q\nwant %q", c.Name, printed, c.Stdout)
-		}
-	}
-}
-
 // outcomeCase is a case of outcome.json: a followed run as the Temporal server
 // shows it, and what the starter prints.
 type outcomeCase struct {
@@ -191,9 +167,16 @@ func TestOutcomeVectors(t *testing.T) {
 			if !slices.Equal(stderr, c.Stderr) {
 				t.Errorf("stderr\n got %q\nwant %q", stderr, c.Stderr)
 			}
-			// Quiet, nothing is asked; else one query a tick, and one when the run ended.
+			// Quiet, nothing is asked; else one query a tick, and one when the run ended,
+			// each with the cursor before it (fakeTemporal checks) and, no step running,
+			// no heartbeats.
 			if want := len(c.Views) + 1; c.Quiet && server.viewsAsked != 0 || !c.Quiet && server.viewsAsked != want {
 				t.Errorf("%d view queries (quiet %v, %d ticks)", server.viewsAsked, c.Quiet, len(c.Views))
+			}
+			for i, beats := range server.heartbeats {
+				if len(beats) > 0 {
+					t.Errorf("view query %d passed heartbeats %q", i+1, beats)
+				}
 			}
 		})
 	}

@@ -132,9 +132,7 @@ CONTRACT = [
     ("workflow_type", "workflow_type", "the Temporal workflow type of the pipeline"),
     ("default_task_queue", "default_task_queue", "the task queue unless one is given"),
     ("view_query", "view_query", "the query answering RunView: the lines to print since a cursor"),
-    ("live_output_key", "live_output_key", "the key of a running step's output in its heartbeat details"),
-    ("live_lines_max", "live_lines_max", "the most output lines of one step a heartbeat carries"),
-    ("live_line_chars_max", "live_line_chars_max", "the longest output line, in code points"),
+    ("live_steps_max", "live_steps_max", "the most running sweep branches whose heartbeats a poll reads"),
     ("env_name_pattern", "env_name_pattern", "the pattern an environment variable name must match whole"),
     ("env_name_max_length", "env_name_max_length", "the longest environment variable name, in characters"),
     ("teardown_failed", "FAILURE_TYPE_TEARDOWN_FAILED", "the failure type of a run whose teardown left clusters up"),
@@ -213,7 +211,6 @@ def go_source(table: Table) -> str:
         funcs.append(f"// {go_name(name)} says {template(parts)}.\n"
                      f"func {go_name(name)}({args}) string {{\n\treturn {concat(parts, go_param)}\n}}\n")
     help_text = multiline(table.help_text(table.doc["commands"]["go"]), "`")
-    live = table.doc["live_output"]
     src = f"""// {HEADER}
 
 // Package startercli is the starters' command line, shared with the TypeScript and
@@ -249,9 +246,6 @@ const (
 	// OTEL_SERVICE_NAME says otherwise.
 	TracingServiceName = {string(table.doc["tracing"]["service_name"])}
 {go_contract(table)}
-	// LiveStepsMax is the most running steps (or sweep branches) whose output a
-	// starter follows at once.
-	LiveStepsMax = {int(live["steps_max"])}
 )
 
 {chr(10).join(funcs)}"""
@@ -259,7 +253,6 @@ const (
 
 
 def ts_source(table: Table) -> str:
-    live = table.doc["live_output"]
     flags = "\n".join(
         f"  {camel(f.name)}: {{ name: {string(f.name)}, arg: {string(f.arg)}, short: {string(f.short)}, "
         f"env: {string(f.env)}, inputField: {string(f.input_field)}, repeatable: {str(f.repeatable).lower()} }},"
@@ -305,8 +298,6 @@ export const tracingServiceName = {string(table.doc["tracing"]["service_name"])}
 {ts_contract(table)}
 export const workflowIdPrefix = {string(table.doc["workflow_id"]["prefix"])};
 export const workflowIdRandomBytes = {int(table.doc["workflow_id"]["random_bytes"])};
-/** The most running steps (or sweep branches) whose output a starter follows at once. */
-export const liveStepsMax = {int(live["steps_max"])};
 
 {chr(10).join(funcs)}"""
 
@@ -316,7 +307,6 @@ def python_tuple(items: list[str]) -> str:
 
 
 def python_source(table: Table) -> str:
-    live = table.doc["live_output"]
     flags = "\n".join(
         f"{upper(f.name)} = Flag(name={string(f.name)}, arg={string(f.arg)}, short={string(f.short)}, "
         f"env={string(f.env)}, input_field={string(f.input_field)}, repeatable={f.repeatable})"
@@ -364,8 +354,6 @@ TRACING_SERVICE_NAME = {string(table.doc["tracing"]["service_name"])}
 {python_contract(table)}
 WORKFLOW_ID_PREFIX = {string(table.doc["workflow_id"]["prefix"])}
 WORKFLOW_ID_RANDOM_BYTES = {int(table.doc["workflow_id"]["random_bytes"])}
-# The most running steps (or sweep branches) whose output a starter follows at once.
-LIVE_STEPS_MAX = {int(live["steps_max"])}
 
 
 {(chr(10) * 2).join(funcs)}'''

@@ -19,13 +19,24 @@ import re
 import signal
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pipeline_helpers import history_json, pipeline_input, progress, start, wait_until
 from records import record
-from support import DevServer, WorkerProcess, free_port, make_git_repo, start_dev_server, stop_process, worker_env
+from support import (
+    DevServer,
+    WorkerProcess,
+    bucket_task,
+    free_port,
+    make_git_repo,
+    processes_with_env,
+    start_dev_server,
+    stop_process,
+    worker_env,
+)
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import CancelledError
 
@@ -117,27 +128,28 @@ def retried(labels: dict[str, dict[str, Any]]) -> str:
     return "; ".join(f"{k}: {v['attempt']} attempts" for k, v in labels.items() if v["attempt"] > 1) or "no retry"
 
 
-def attempt_line(handle: WorkflowHandle, phase: str) -> re.Pattern[str]:
-    """The worker log line of a later attempt (2, 3, ...) of the phase's activity."""
+def _attempt_start(handle: WorkflowHandle, phase: str) -> str:
+    """How the worker log line that begins an attempt of the phase's activity begins, as
+    a regex: the activity's tag (and, for a clone or a down, its verb)."""
     wf = re.escape(handle.id)
-    later = r"\(attempt ([2-9]|\d{2,})\)"
     verb, _, what = phase.partition(" ")
     if phase == "clone":
-        return re.compile(rf"\[{wf} clone\] cloning .* {later}")
+        return rf"\[{wf} clone\] cloning "
     if verb == "down":
-        return re.compile(rf"\[{wf} teardown [^\]]*-{what}-[^\]]*\] downing {later}")
-    return re.compile(rf"\[{wf} {what} [^\]]*\] .*{later}")
+        return rf"\[{wf} teardown [^\]]*-{what}-[^\]]*\] downing "
+    return rf"\[{wf} {what} [^\]]*\] "
+
+
+def attempt_line(handle: WorkflowHandle, phase: str) -> re.Pattern[str]:
+    """The worker log line of a later attempt (2, 3, ...) of the phase's activity."""
+    return re.compile(_attempt_start(handle, phase) + r".*\(attempt ([2-9]|\d{2,})\)")
 
 
 def phase_started(handle: WorkflowHandle, phase: str) -> re.Pattern[str]:
     """The worker log line with which the phase's activity begins (any attempt)."""
-    wf = re.escape(handle.id)
-    verb, _, what = phase.partition(" ")
-    if phase == "clone":
-        return re.compile(rf"\[{wf} clone\] cloning ")
-    if verb == "down":
-        return re.compile(rf"\[{wf} teardown [^\]]*-{what}-[^\]]*\] downing ")
-    return re.compile(rf"\[{wf} {what} [^\]]*\] (launch|exec) ")
+    verb = phase.partition(" ")[0]
+    step_verb = "" if verb in ("clone", "down") else "(launch|exec) "
+    return re.compile(_attempt_start(handle, phase) + step_verb)
 
 
 def add_big_file(repo: Path, megabytes: int = 64) -> None:
@@ -340,55 +352,26 @@ def _litter(var: str) -> str:
 
 
 LOCAL_TASKS = {
-    "data_preprocessing.yaml": f"""name: data-preprocessing
-envs:
-  DATA_BUCKET_NAME:
-  PRE_SECONDS: 0
-  PRE_LITTER: 0
-file_mounts:
-  /data:
-    name: $DATA_BUCKET_NAME
-    store: s3
-run: |
-  set -euo pipefail
-  {_litter("PRE_LITTER")}
-  sleep "$PRE_SECONDS"
-  for i in 0 1 2; do echo "sample $i" > /data/file_$i; done
-  test "$(ls /data/file_* | wc -l)" -eq 3
-  echo "preprocessed 3 files"
-""",
-    "train.yaml": """name: train
-envs:
-  DATA_BUCKET_NAME:
-  TRAIN_TICKS: 3
-file_mounts:
-  /data:
-    name: $DATA_BUCKET_NAME
-    store: s3
-run: |
-  set -euo pipefail
-  test "$(ls /data/file_* | wc -l)" -eq 3
-  for i in $(seq 1 "$TRAIN_TICKS"); do echo "tick $i"; sleep 0.1; done
-  echo "model of $(cat /data/file_* | wc -l) samples" > /data/trained_model.txt
-  echo trained
-""",
-    "eval.yaml": f"""name: eval
-envs:
-  DATA_BUCKET_NAME:
-  EVAL_SECONDS: 0
-  EVAL_LITTER: 0
-file_mounts:
-  /data:
-    name: $DATA_BUCKET_NAME
-    store: s3
-run: |
-  set -euo pipefail
-  grep -q "model of 3 samples" /data/trained_model.txt
-  {_litter("EVAL_LITTER")}
-  sleep "$EVAL_SECONDS"
-  echo "accuracy: 0.9" > /data/evaluation_report.txt
-  echo evaluated
-""",
+    "data_preprocessing.yaml": bucket_task("data-preprocessing", f"""
+{_litter("PRE_LITTER")}
+sleep "$PRE_SECONDS"
+for i in 0 1 2; do echo "sample $i" > /data/file_$i; done
+test "$(ls /data/file_* | wc -l)" -eq 3
+echo "preprocessed 3 files"
+""", PRE_SECONDS="0", PRE_LITTER="0"),
+    "train.yaml": bucket_task("train", """
+test "$(ls /data/file_* | wc -l)" -eq 3
+for i in $(seq 1 "$TRAIN_TICKS"); do echo "tick $i"; sleep 0.1; done
+echo "model of $(cat /data/file_* | wc -l) samples" > /data/trained_model.txt
+echo trained
+""", TRAIN_TICKS="3"),
+    "eval.yaml": bucket_task("eval", f"""
+grep -q "model of 3 samples" /data/trained_model.txt
+{_litter("EVAL_LITTER")}
+sleep "$EVAL_SECONDS"
+echo "accuracy: 0.9" > /data/evaluation_report.txt
+echo evaluated
+""", EVAL_SECONDS="0", EVAL_LITTER="0"),
 }
 # Thousands of directories a step of `litter` leaves on its cluster: a local down
 # then takes a second or more (the kill must land inside it).
@@ -446,7 +429,7 @@ class LocalRig(Rig):
         # file says CANCELLED only for the moment before the down removes it.)
         await wait_until(lambda: bool(ev.statuses(step)), timeout=30)
         marker = f"SKYPILOT_TASK_ID={default_cluster_prefix(handle.id)}-{step}-"
-        await wait_until(lambda: not processes_with(marker), timeout=60, every=0.1)
+        await wait_until(lambda: not processes_with_env(marker), timeout=60, every=0.1)
         return time.monotonic()
 
     async def cancel_proof(self, handle, ev, step):
@@ -457,25 +440,11 @@ class LocalRig(Rig):
         job = ev.job_ids(step)[0]
         cancelled = rf"\[{re.escape(handle.id)} {step} [^\]]*\] run cancelled: cancelling job {job}\b"
         assert re.search(cancelled, self.logs())
-        assert processes_with(f"SKYPILOT_TASK_ID={default_cluster_prefix(handle.id)}-") == []
+        assert processes_with_env(f"SKYPILOT_TASK_ID={default_cluster_prefix(handle.id)}-") == []
         return (
             f"{step} job: {' → '.join(statuses[0])}, then cancelled by the worker (log), processes gone,"
             " directory downed"
         )
-
-
-def processes_with(marker: str) -> list[int]:
-    """PIDs whose environment carries `marker`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if marker.encode() in (entry / "environ").read_bytes():
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return [pid for pid in found if pid != os.getpid()]
 
 
 # -- scenarios ------------------------------------------------------------------------------
@@ -493,6 +462,12 @@ async def _wait_log(rig: Rig, pattern: re.Pattern[str], timeout: float) -> float
 
 async def _result(rig: Rig, handle: WorkflowHandle) -> pb.SkyPilotWorkflowResult:
     return await asyncio.wait_for(handle.result(), rig.run_limit)
+
+
+async def _result_when(rig: Rig, handle: WorkflowHandle) -> tuple[pb.SkyPilotWorkflowResult, float]:
+    """The run's result, and when it came (time.monotonic())."""
+    result = await _result(rig, handle)
+    return result, time.monotonic()
 
 
 def _inputs_for_phase(rig: Rig, phase: str, repo: Path, **fields: Any) -> pb.SkyPilotWorkflowInput:
@@ -525,23 +500,46 @@ async def kill_worker_during(rig: Rig, phase: str) -> None:
         mark = len(worker.log())
         await asyncio.to_thread(worker.start)
         back = await _wait_log(rig, attempt_line(handle, phase), timeout=rig.run_limit)
-        result = await _result(rig, handle)
-        closed = time.monotonic()
+        result, closed = await _result_when(rig, handle)
     finally:
         await ev.stop()
-    labels = await activity_labels(handle)
-    left = await rig.clusters_left(handle, within=0)
-    sent = await rig.submissions(handle, ev)
-    assert [(s.name, s.status) for s in result.steps] == [(s, "SUCCEEDED") for s in STEPS]
+    after = await _completed_once_each(rig, handle, ev, result)
+    labels = after.labels
     # The kill landed inside the phase's activity: the attempt that finished it was a later one.
     assert labels[phase]["attempt"] >= 2 and labels[phase]["closed"] == "completed", labels
+    _record_completed(rig, f"worker SIGKILLed during {phase}, restarted at once", ev, after,
+                      recovered=f"{phase}: attempt {labels[phase]['attempt']} on the restarted worker",
+                      recovered_s=back - fault, closed_s=closed - fault,
+                      notes=what_the_retry_did(handle, phase, worker.log()[mark:]))
+
+
+@dataclass
+class _AfterRun:
+    """What the server's history and the executor show once the run has closed."""
+
+    labels: dict[str, dict[str, Any]]  # activity_labels()
+    left: list[str]  # clusters left
+    sent: str  # the executor's submissions, as text for the notes
+
+
+async def _completed_once_each(
+    rig: Rig, handle: WorkflowHandle, ev: Evidence, result: pb.SkyPilotWorkflowResult
+) -> _AfterRun:
+    """Asserts that the closed run completed, that each step's job ran once and that no
+    cluster is left; returns what the history and the executor show."""
+    after = _AfterRun(await activity_labels(handle), await rig.clusters_left(handle, within=0),
+                      await rig.submissions(handle, ev))
+    assert [(s.name, s.status) for s in result.steps] == [(s, "SUCCEEDED") for s in STEPS]
     assert ev.jobs() == ONE_JOB_EACH, ev.jobs()
-    assert left == []
-    record_row(rig.table, f"worker SIGKILLed during {phase}, restarted at once", outcome="completed",
-               recovered_s=back - fault,
-               recovered=f"{phase}: attempt {labels[phase]['attempt']} on the restarted worker",
-               closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
-               notes=_notes(retried(labels), what_the_retry_did(handle, phase, worker.log()[mark:]), sent))
+    assert after.left == []
+    return after
+
+
+def _record_completed(rig: Rig, scenario: str, ev: Evidence, after: _AfterRun, *, recovered: str,
+                      recovered_s: float, closed_s: float, notes: str = "") -> None:
+    record_row(rig.table, scenario, outcome="completed", recovered_s=recovered_s, recovered=recovered,
+               closed_s=closed_s, clusters_left=len(after.left), jobs=jobs_text(ev.jobs()),
+               notes=_notes(retried(after.labels), notes, after.sent))
 
 
 def _notes(*parts: str) -> str:
@@ -569,50 +567,46 @@ def what_the_retry_did(handle: WorkflowHandle, phase: str, text: str) -> str:
     return ""
 
 
-def _runner_of(workers: list[WorkerProcess], step_yaml: str) -> WorkerProcess:
-    return next(w for w in workers if f"{step_yaml} (attempt 1)" in w.log())
+async def _training_on_one_of_two(
+    rig: Rig, train_s: float
+) -> tuple[WorkflowHandle, Evidence, WorkerProcess, WorkerProcess]:
+    """Two workers and a run whose training lasts `train_s`, once it trains: the run,
+    its evidence (the caller stops it), the worker training and the other one."""
+    workers = [await rig.worker("worker0"), await rig.worker("worker1")]
+    handle = await rig.start(rig.inputs(rig.repo(), slow={"train": train_s}))
+    ev = await rig.watch(handle)
+    try:
+        await _wait_phase(rig, "launch train", handle, ev, timeout=rig.run_limit)
+        running = next(w for w in workers if "train.yaml (attempt 1)" in w.log())
+    except BaseException:
+        await ev.stop()
+        raise
+    return handle, ev, running, next(w for w in workers if w is not running)
 
 
 async def kill_one_of_two(rig: Rig) -> None:
     """Two workers; the one running training is SIGKILLed and never restarted."""
-    workers = [await rig.worker("worker0"), await rig.worker("worker1")]
-    handle = await rig.start(rig.inputs(rig.repo(), slow={"train": 8 * rig.slow_scale}))
-    ev = await rig.watch(handle)
+    handle, ev, running, other = await _training_on_one_of_two(rig, 8 * rig.slow_scale)
     try:
-        await _wait_phase(rig, "launch train", handle, ev, timeout=rig.run_limit)
-        running = _runner_of(workers, "train.yaml")
-        other = next(w for w in workers if w is not running)
         running.kill()
         fault = time.monotonic()
         await wait_until(lambda: "re-attaching to job" in other.log(), timeout=rig.run_limit)
         back = time.monotonic()
-        result = await _result(rig, handle)
-        closed = time.monotonic()
+        result, closed = await _result_when(rig, handle)
     finally:
         await ev.stop()
-    labels = await activity_labels(handle)
-    left = await rig.clusters_left(handle, within=0)
-    sent = await rig.submissions(handle, ev)
-    assert [s.status for s in result.steps] == ["SUCCEEDED"] * 3
-    assert ev.jobs() == ONE_JOB_EACH, ev.jobs()
-    assert labels["launch train"]["attempt"] >= 2, labels
-    assert left == []
-    record_row(rig.table, "two workers: the one training SIGKILLed, not restarted", outcome="completed",
-               recovered_s=back - fault, recovered="the other worker re-attached to the training job",
-               closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
-               notes=_notes(retried(labels), sent))
+    after = await _completed_once_each(rig, handle, ev, result)
+    assert after.labels["launch train"]["attempt"] >= 2, after.labels
+    _record_completed(rig, "two workers: the one training SIGKILLed, not restarted", ev, after,
+                      recovered="the other worker re-attached to the training job",
+                      recovered_s=back - fault, closed_s=closed - fault)
 
 
 async def freeze_one_of_two(rig: Rig) -> None:
     """Two workers; the one training is SIGSTOPped past its heartbeat timeout, the
     other takes over, then the frozen one is SIGCONTed: it must not cancel the job."""
-    workers = [await rig.worker("worker0"), await rig.worker("worker1")]
-    handle = await rig.start(rig.inputs(rig.repo(), slow={"train": 15 * rig.slow_scale}))
-    ev = await rig.watch(handle)
+    handle, ev, running, other = await _training_on_one_of_two(rig, 15 * rig.slow_scale)
     try:
-        await _wait_phase(rig, "launch train", handle, ev, timeout=rig.run_limit)
-        running = _runner_of(workers, "train.yaml")
-        other = next(w for w in workers if w is not running)
         assert running.proc is not None
         os.kill(running.proc.pid, signal.SIGSTOP)
         fault = time.monotonic()
@@ -623,8 +617,7 @@ async def freeze_one_of_two(rig: Rig) -> None:
         finally:
             os.kill(running.proc.pid, signal.SIGCONT)
             thawed = len(running.log())
-        result = await _result(rig, handle)
-        closed = time.monotonic()
+        result, closed = await _result_when(rig, handle)
         # The thawed worker's attempt acts: it learns it was superseded and only stops
         # waiting, or (when the job ended meanwhile) sees the job's end and its late
         # result is refused by the server. Either way it cancels nothing (below).
@@ -635,20 +628,13 @@ async def freeze_one_of_two(rig: Rig) -> None:
                       "the thawed attempt found the job ended (its late result refused); no job cancelled")
     finally:
         await ev.stop()
-    labels = await activity_labels(handle)
-    left = await rig.clusters_left(handle, within=0)
-    sent = await rig.submissions(handle, ev)
-    assert [s.status for s in result.steps] == ["SUCCEEDED"] * 3
+    after = await _completed_once_each(rig, handle, ev, result)
     assert "cancelling job" not in rig.logs()
-    assert ev.jobs() == ONE_JOB_EACH, ev.jobs()
     assert "CANCELLED" not in ev.every_status()
-    assert labels["launch train"]["attempt"] >= 2, labels
-    assert left == []
-    record_row(rig.table, "two workers: the one training SIGSTOPped past the heartbeat timeout, then SIGCONTed",
-               outcome="completed", recovered_s=back - fault,
-               recovered="the other worker re-attached to the training job",
-               closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
-               notes=_notes(retried(labels), thawed_did, sent))
+    assert after.labels["launch train"]["attempt"] >= 2, after.labels
+    _record_completed(rig, "two workers: the one training SIGSTOPped past the heartbeat timeout, then SIGCONTed",
+                      ev, after, recovered="the other worker re-attached to the training job",
+                      recovered_s=back - fault, closed_s=closed - fault, notes=thawed_did)
 
 
 class FileBackedServer:
@@ -716,24 +702,16 @@ async def kill_temporal_during_training(rig: Rig, down_s: float = 5.0) -> None:
 
             await wait_until(answered, timeout=rig.run_limit, every=0.5)
             back = time.monotonic()
-            result = await _result(rig, handle)
-            closed = time.monotonic()
+            result, closed = await _result_when(rig, handle)
         finally:
             await ev.stop()
-        labels = await activity_labels(handle)
-        left = await rig.clusters_left(handle, within=0)
-        sent = await rig.submissions(handle, ev)
+        after = await _completed_once_each(rig, handle, ev, result)
     finally:
         rig.stop_workers()
         own.stop()
-    assert [s.status for s in result.steps] == ["SUCCEEDED"] * 3
-    assert ev.jobs() == ONE_JOB_EACH, ev.jobs()
-    assert left == []
-    record_row(rig.table, f"Temporal dev server SIGKILLed during training, restarted after {down_s:g} s",
-               outcome="completed", recovered_s=back - fault,
-               recovered="the run answers its progress query again (server up, worker polling)",
-               closed_s=closed - fault, clusters_left=len(left), jobs=jobs_text(ev.jobs()),
-               notes=_notes(retried(labels), sent))
+    _record_completed(rig, f"Temporal dev server SIGKILLed during training, restarted after {down_s:g} s", ev, after,
+                      recovered="the run answers its progress query again (server up, worker polling)",
+                      recovered_s=back - fault, closed_s=closed - fault)
 
 
 CANCEL_AT = {

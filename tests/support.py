@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -89,6 +90,27 @@ def make_git_repo(dest: Path, source: Path = EXAMPLE, files: Mapping[str, str] |
     subprocess.run(git + ["add", "-A"], cwd=dest, check=True)
     subprocess.run(git + ["commit", "-qm", "tasks"], cwd=dest, check=True)
     return dest
+
+
+def bucket_task(name: str, run: str, **envs: str) -> str:
+    """A task YAML that mounts the run's data bucket ($DATA_BUCKET_NAME) at /data and
+    runs `run` (bash lines) under `set -euo pipefail`. `envs`: more variables, with their
+    defaults ("" for none)."""
+    env_lines = "".join(f"  {key}:{' ' + value if value else ''}\n" for key, value in envs.items())
+    body = textwrap.indent(textwrap.dedent(run).strip("\n"), "  ")
+    return (f"name: {name}\nenvs:\n  DATA_BUCKET_NAME:\n{env_lines}"
+            "file_mounts:\n  /data:\n    name: $DATA_BUCKET_NAME\n    store: s3\n"
+            f"run: |\n  set -euo pipefail\n{body}\n")
+
+
+def held_until_released(tenths: int) -> str:
+    """Lines of a task's `run: |` block that hold until the test creates $HOME/release
+    (exit 0), for at most `tenths` tenths of a second (then exit 1)."""
+    return (f"  for i in $(seq 1 {tenths}); do\n"
+            '    if [ -e "$HOME/release" ]; then echo "released"; exit 0; fi\n'
+            "    sleep 0.1\n"
+            "  done\n"
+            '  echo "never released"; exit 1\n')
 
 
 @dataclass
@@ -194,6 +216,20 @@ def wait_for(predicate, timeout: float = 10.0, every: float = 0.05):
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(every)
     return value
+
+
+def processes_with_env(marker: str) -> list[int]:
+    """PIDs (but this one's) whose environment carries `marker`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return [pid for pid in found if pid != os.getpid()]
 
 
 def processes_mentioning(markers: list[str]) -> list[str]:

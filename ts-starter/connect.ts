@@ -12,8 +12,7 @@ export class ConfigError extends Error {}
 export async function connect(env: NodeJS.ProcessEnv, interceptors: WorkflowClientInterceptor[] = []): Promise<Client> {
   let config;
   try {
-    const defined = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined);
-    config = loadClientConnectConfig({ overrideEnvVars: Object.fromEntries(defined) });
+    config = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
   } catch (err) {
     throw new ConfigError(cli.configInvalid({ detail: oneLine((err as Error).message) }));
   }

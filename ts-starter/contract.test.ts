@@ -12,16 +12,16 @@ test('the generated names are the options of the protobufjs root: both come from
   const options = (root.lookup('skypilot_temporal.v1')?.options ?? {}) as Record<string, unknown>;
   const failureType = root.lookupEnum('skypilot_temporal.v1.FailureType');
   assert.deepEqual(
-    [cli.workflowType, cli.defaultTaskQueue, cli.viewQuery, cli.liveOutputKey, cli.liveLinesMax, cli.liveLineCharsMax,
-      cli.envNamePattern, cli.envNameMaxLength, cli.teardownFailed],
-    [...['workflow_type', 'default_task_queue', 'view_query', 'live_output_key', 'live_lines_max', 'live_line_chars_max',
-      'env_name_pattern', 'env_name_max_length'].map((name) => options[`(${name})`]),
+    [cli.workflowType, cli.defaultTaskQueue, cli.viewQuery, cli.liveStepsMax, cli.envNamePattern, cli.envNameMaxLength,
+      cli.teardownFailed],
+    [...['workflow_type', 'default_task_queue', 'view_query', 'live_steps_max', 'env_name_pattern', 'env_name_max_length']
+      .map((name) => options[`(${name})`]),
     failureType.valuesOptions?.FAILURE_TYPE_TEARDOWN_FAILED?.['(wire_name)']],
   );
 });
 
 test('the env name rule', () => {
-  assert.equal(envNameRule(), '[A-Za-z_][A-Za-z0-9_]*, at most 128 characters');
+  assert.equal(envNameRule, '[A-Za-z_][A-Za-z0-9_]*, at most 128 characters');
   for (const [name, ok] of [['HF_TOKEN', true], ['_x1', true], ['1X', false], ['A-B', false], ['', false]] as const) {
     assert.equal(isEnvName(name), ok, name);
   }

@@ -10,6 +10,4 @@ export function isEnvName(name: string): boolean {
 }
 
 /** Says, in usage errors, what isEnvName allows. */
-export function envNameRule(): string {
-  return cli.envNameRule({ pattern: cli.envNamePattern, maxLength: String(cli.envNameMaxLength) });
-}
+export const envNameRule = cli.envNameRule({ pattern: cli.envNamePattern, maxLength: String(cli.envNameMaxLength) });

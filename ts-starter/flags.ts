@@ -26,7 +26,7 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
   }
   for (const kv of values(cli.flags.env)) {
     const key = kv.slice(0, kv.indexOf('='));
-    if (!kv.includes('=') || !isEnvName(key)) throw new UsageError(cli.envInvalid({ value: JSON.stringify(kv), rule: envNameRule() }));
+    if (!kv.includes('=') || !isEnvName(key)) throw new UsageError(cli.envInvalid({ value: JSON.stringify(kv), rule: envNameRule }));
     input.envsOverride = { ...(input.envsOverride as object), [key]: kv.slice(key.length + 1) };
   }
   // Names given as flags replace the environment's list; either adds to the file's.
@@ -34,7 +34,7 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
   if (secrets.length === 0) secrets = (env[cli.flags.secretEnv.env] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const secretNames = (input.secretEnvNames as string[] | undefined) ?? [];
   for (const name of secrets) {
-    if (!isEnvName(name)) throw new UsageError(cli.secretEnvInvalid({ value: JSON.stringify(name), rule: envNameRule() }));
+    if (!isEnvName(name)) throw new UsageError(cli.secretEnvInvalid({ value: JSON.stringify(name), rule: envNameRule }));
     if (!secretNames.includes(name)) secretNames.push(name);
   }
   if (secretNames.length > 0) input.secretEnvNames = secretNames;

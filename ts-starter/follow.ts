@@ -1,32 +1,33 @@
 // Following a started run: about once a second, the lines the worker rendered since the last
-// poll (the view query) and the running steps' latest output (live.ts); then how the run
+// poll (the view query, given the running steps' heartbeats: live.ts); then how the run
 // ended (outcome.ts). Quiet, only how it ended.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { oneLine } from './format';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
-import { liveOutput } from './live';
+import { readHeartbeats } from './live';
 import { finish } from './outcome';
 import pb = skypilot_temporal.v1;
 
 const pollEveryMs = 1000;
 const queryTimeoutMs = 3000;
 
-/** Asks the run's view since a cursor; undefined when no answer came (no worker yet, a timeout). */
-export type AskView = (cursor: string) => Promise<pb.IRunView | undefined>;
-
 /**
- * Prints each view answer's lines; the cursor tells the worker what was printed already. No
- * answer says, once, that there is no progress yet, except for the best-effort last poll after
- * the run ended. Quiet, nothing is asked.
+ * Polls the run's view: prints each answer's lines and keeps its cursor, which tells the worker
+ * what was printed already. No answer says, once, that there is no progress yet, except for the
+ * last poll after the run ended, which sends no heartbeats. Quiet, nothing is read or asked.
  */
-export function viewLines(ask: AskView, taskQueue: string, quiet: boolean) {
+export function viewLines(handle: WorkflowHandle, taskQueue: string, quiet: boolean) {
   let cursor = '';
   let waitingShown = false;
   const poll = async (last: boolean) => {
     if (quiet) return;
-    const view = await ask(cursor);
+    // A generated message, so that the payload converter sends it as json/protobuf.
+    const request = pb.RunViewRequest.create({ cursor, heartbeats: last ? [] : await readHeartbeats(handle) });
+    const view = await handle.client
+      .withDeadline(Date.now() + queryTimeoutMs, () => handle.query<pb.RunView, [pb.RunViewRequest]>(cli.viewQuery, request))
+      .catch(() => undefined);
     if (view) {
       for (const line of view.lines ?? []) console.log(line);
       cursor = view.cursor ?? '';
@@ -46,17 +47,10 @@ export async function follow(handle: WorkflowHandle, taskQueue: string, quiet: b
   };
   process.once('SIGINT', interrupted);
   try {
-    const ask: AskView = (cursor) => handle.client
-      .withDeadline(Date.now() + queryTimeoutMs, () => handle.query<pb.RunView, [string]>(cli.viewQuery, cursor))
-      .catch(() => undefined);
-    const view = viewLines(ask, taskQueue, quiet);
-    const live = quiet ? undefined : liveOutput(handle);
+    const view = viewLines(handle, taskQueue, quiet);
     const result = handle.result() as Promise<pb.SkyPilotWorkflowResult>;
     const ended = result.then(() => true, () => true);
-    while (!(await Promise.race([ended, sleep(pollEveryMs, false, { ref: false })]))) {
-      await view.poll();
-      await live?.();
-    }
+    while (!(await Promise.race([ended, sleep(pollEveryMs, false, { ref: false })]))) await view.poll();
     let value: pb.SkyPilotWorkflowResult | undefined;
     let failure: Error | undefined;
     try {

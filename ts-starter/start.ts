@@ -10,6 +10,7 @@ import { oneLine, uiLink } from './format';
 import * as cli from './generated/starter-cli';
 import { withTracing } from './tracing';
 
+// recipe-begin: docs/contract.md shows main as it is here (tests/contract/test_docs_recipes.py).
 /** The whole starter: flags -> input -> start -> follow. Returns the exit status. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let opts;
@@ -53,6 +54,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     }
   });
 }
+// recipe-end
 
 if (require.main === module) {
   main(process.argv.slice(2), process.env).then(

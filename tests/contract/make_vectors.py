@@ -3,8 +3,8 @@
     .venv/bin/python tests/contract/make_vectors.py
 
 Run it only when the contract changes (a new field belongs in the FULL vectors), then
-update the field checks of the three tests (test_vectors.py, vectors_test.go,
-vectors.test.ts) and review the diff of the vectors: they are the cross-language
+update the field checks of the three tests (test_payload_vectors.py, payload_vectors_test.go,
+payload-vectors.test.ts) and review the diff of the vectors: they are the cross-language
 golden record of what travels through Temporal. See docs/contract.md.
 """
 
@@ -70,7 +70,8 @@ def main() -> None:
                       log_tail="Preprocessing 10 shards\nwrote 10 files to example-ml-data\n"),
         pb.StepResult(name="train", kind=pb.STEP_KIND_LAUNCH, cluster_name="nightly-gpu", job_id=9007199254740993,
                       status="SUCCEEDED", duration_seconds=7200.0,
-                      log_tail='epoch 3/3 loss=0.412\tlr=3e-4\nsaved "best" checkpoint → /data/ckpt <step 900> & done\n'),
+                      log_tail=('epoch 3/3 loss=0.412\tlr=3e-4\n'
+                                'saved "best" checkpoint → /data/ckpt <step 900> & done\n')),
         pb.StepResult(name="eval", kind=pb.STEP_KIND_EXEC, cluster_name="nightly-gpu", job_id=2,
                       status="SUCCEEDED", duration_seconds=0.125, log_tail="accuracy: 0.91 ✓"),
     ]

@@ -1,26 +1,31 @@
 """The shared starter vectors (tests/contract/vectors/starter/*.json) through the Python
 starter's own code, in process (the Go and TypeScript starters' tests run them too),
-and the worker's renderer (workflows/view.py) over tests/contract/vectors/view.json."""
+and the worker's renderer (workflows/view.py, live_output.py) over
+tests/contract/vectors/view.json and live.json."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from google.protobuf import json_format
+from temporalio.api.common.v1 import Payload
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionResponse
 from temporalio.client import WorkflowFailureError
+from temporalio.common import RawValue
 from temporalio.exceptions import ApplicationError, CancelledError, TerminatedError, TimeoutType
 from temporalio.exceptions import TimeoutError as WorkflowTimedOut
 
-from skypilot_temporal.contract.names import STEP_STATES, VIEW_QUERY, is_env_name
+from skypilot_temporal.contract.names import LIVE_STEPS_MAX, STEP_STATES, VIEW_QUERY, data_converter, is_env_name
 from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.starter import follow as follow_module
 from skypilot_temporal.starter import run
-from skypilot_temporal.starter.live import poll_lines
 from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.workflows.run import SkyPilotWorkflow
 from skypilot_temporal.workflows.view import STATE_SUMMARY_ORDER, number, render_view, result_lines
 
 VECTORS = Path(__file__).parent / "vectors"
@@ -32,7 +37,7 @@ def vectors(name: str) -> dict:
 
 INPUTS = vectors("starter/inputs.json")
 OUTCOME = vectors("starter/outcome.json")
-LIVE = vectors("starter/live.json")
+LIVE = vectors("live.json")
 VIEW = vectors("view.json")
 
 
@@ -84,24 +89,31 @@ def view_of(doc: dict | None) -> pb.RunView | None:
 class FakeRun:
     """A run as the starter's follow() sees it through its workflow handle: the view
     query answers the case's `views` in order (None: the query fails), the run ends
-    once they are all given, and the query after the end answers `final_view`."""
+    once they are all given, and the query after the end answers `final_view`. It has
+    no running step: describing it fails, unless `described` is given (a
+    DescribeWorkflowExecutionResponse's raw description)."""
 
     id = "skypilot-pipeline-test"
 
-    def __init__(self, case: dict) -> None:
+    def __init__(self, case: dict, described: Any = None) -> None:
         self.answers = [view_of(v) for v in case["views"]] + [view_of(case["final_view"])]
-        self.cursors: list[str] = []  # what each query sent
+        self.requests: list[pb.RunViewRequest] = []  # what each query sent
+        self.described, self.describes = described, 0
         self.ended = asyncio.Event()
         if case["quiet"] or not case["views"]:
             self.ended.set()
         self.outcome: Any = (json_format.ParseDict(case["result"], pb.SkyPilotWorkflowResult()) if "result" in case
                              else WorkflowFailureError(cause=failure_of(case["failure"])))
 
-    async def query(self, name: str, cursor: str, *, result_type: type, rpc_timeout: Any) -> pb.RunView:
-        assert (name, result_type) == (VIEW_QUERY, pb.RunView)
-        self.cursors.append(cursor)
-        answer = self.answers[len(self.cursors) - 1]
-        if len(self.cursors) == len(self.answers) - 1:
+    @property
+    def cursors(self) -> list[str]:
+        return [r.cursor for r in self.requests]
+
+    async def query(self, name: str, request: pb.RunViewRequest, *, result_type: type, rpc_timeout: Any) -> pb.RunView:
+        assert (name, result_type) == (VIEW_QUERY, pb.RunView) and isinstance(request, pb.RunViewRequest)
+        self.requests.append(request)
+        answer = self.answers[len(self.requests) - 1]
+        if len(self.requests) == len(self.answers) - 1:
             self.ended.set()
         if answer is None:
             raise RuntimeError("no worker answered")
@@ -114,7 +126,10 @@ class FakeRun:
         return self.outcome
 
     async def describe(self, **_: Any) -> Any:
-        raise RuntimeError("no running step to describe")  # live output is live.json's
+        self.describes += 1
+        if self.described is None:
+            raise RuntimeError("no running step to describe")
+        return SimpleNamespace(raw_description=self.described)
 
 
 def cursors_sent(case: dict) -> list[str]:
@@ -135,13 +150,89 @@ async def test_outcome(case: dict, capsys: pytest.CaptureFixture[str], monkeypat
     out, err = capsys.readouterr()
     assert (out.splitlines(), err.splitlines(), status) == (case["stdout"], case["stderr"], case["exit"])
     assert fake.cursors == ([] if case["quiet"] else cursors_sent(case))
+    assert all(not r.heartbeats for r in fake.requests)  # no description, no heartbeats
+    assert fake.describes == (0 if case["quiet"] else len(case["views"]))
 
 
-# -- a running step's output (live.json) ---------------------------------------------
+def described_run(branches: int) -> Any:
+    """A run's raw description with two pending activities (one heartbeat json/plain,
+    one in another encoding) and `branches` pending children, each described with one
+    json/plain heartbeat of its own."""
+    def beat(text: str, encoding: bytes = b"json/plain") -> Payload:
+        return Payload(metadata={"encoding": encoding}, data=text.encode())
+
+    desc = DescribeWorkflowExecutionResponse()
+    desc.pending_activities.add().heartbeat_details.payloads.extend([beat('{"output":{"step":"a"}}')])
+    desc.pending_activities.add().heartbeat_details.payloads.extend([beat("AAEC", b"binary/protobuf")])
+    for i in range(branches):
+        desc.pending_children.add(workflow_id=f"branch-{i}", run_id=f"run-{i}")
+    return desc
+
+
+class FakeClient:
+    """Hands out the handles of a run's children, each described with its own heartbeat."""
+
+    def __init__(self) -> None:
+        self.described: list[tuple[str, str | None]] = []
+
+    def get_workflow_handle(self, workflow_id: str, run_id: str | None = None) -> Any:
+        client = self
+
+        class Branch:
+            async def describe(self, **_: Any) -> Any:
+                client.described.append((workflow_id, run_id))
+                desc = DescribeWorkflowExecutionResponse()
+                beat = Payload(metadata={"encoding": b"json/plain"}, data=f'{{"branch":"{workflow_id}"}}'.encode())
+                desc.pending_activities.add().heartbeat_details.payloads.append(beat)
+                return SimpleNamespace(raw_description=desc)
+
+        return Branch()
+
+
+async def test_each_poll_sends_the_heartbeats_it_read_and_the_last_query_none(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(follow_module, "POLL_EVERY_SECONDS", 0.001)
+    [case] = [c for c in OUTCOME["cases"] if c["name"].startswith("a completed run")]
+    client = FakeClient()
+    fake = FakeRun(case, described_run(LIVE_STEPS_MAX + 2))
+    assert await follow_module.follow(client, fake, "q") == 0  # type: ignore[arg-type]
+    assert capsys.readouterr().out.splitlines() == case["stdout"]
+    *polls, last = fake.requests
+    # The run's json/plain heartbeats, then those of its first LIVE_STEPS_MAX children, in order.
+    heartbeats = ['{"output":{"step":"a"}}', *[f'{{"branch":"branch-{i}"}}' for i in range(LIVE_STEPS_MAX)]]
+    assert [list(r.heartbeats) for r in polls] == [heartbeats] * len(case["views"])
+    assert list(last.heartbeats) == [] and fake.cursors == cursors_sent(case)
+    assert client.described[:LIVE_STEPS_MAX] == [(f"branch-{i}", f"run-{i}") for i in range(LIVE_STEPS_MAX)]
+
+
+async def test_quiet_neither_describes_nor_queries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(follow_module, "POLL_EVERY_SECONDS", 0.001)
+    [case] = [c for c in OUTCOME["cases"] if c["quiet"] and "result" in c]
+    fake, client = FakeRun(case, described_run(1)), FakeClient()
+    assert await follow_module.follow(client, fake, "q", quiet=True) == 0  # type: ignore[arg-type]
+    assert (fake.requests, fake.describes, client.described) == ([], 0, [])
+
+
+# -- the running steps' output, rendered by the worker (live.json) ------------------
+def ask_view(workflow: SkyPilotWorkflow, cursor: str, poll: list[str] | None) -> pb.RunView:
+    """The view query's handler, given what a client sends: the poll's heartbeats in a
+    RunViewRequest (json/protobuf), or for None the cursor alone (a bare string)."""
+    sent = pb.RunViewRequest(cursor=cursor, heartbeats=poll) if poll is not None else cursor
+    [payload] = data_converter.payload_converter.to_payloads([sent])
+    return workflow.view(RawValue(payload))
+
+
 @pytest.mark.parametrize("case", LIVE["cases"], ids=[c["name"] for c in LIVE["cases"]])
 def test_live_lines(case: dict) -> None:
-    seen: dict[str, int] = {}
-    assert [line for poll in case["polls"] for line in poll_lines(poll, seen)] == case["stdout"]
+    workflow, cursor, printed = SkyPilotWorkflow(), "", []
+    for poll in case["polls"]:
+        state_lines = list(render_view(workflow.progress(), cursor).lines)
+        view = ask_view(workflow, cursor, poll)
+        assert view.lines[: len(state_lines)] == state_lines  # the state lines first, as without heartbeats
+        printed += view.lines[len(state_lines):]
+        cursor = view.cursor
+    assert printed == case["stdout"]
 
 
 # -- the worker's renderer (view.json) -----------------------------------------------
@@ -177,7 +268,7 @@ SWEEP_CASE = next(c for c in VIEW["cases"] if c["name"].startswith("a sweep foll
 @pytest.mark.parametrize("cursor", [
     "not json", "{", "null", "[]", '"text"', "[" * 100_000, '{"v":2}', '{"v":true,"c":true}',
     '{"v":1,"c":"yes"}', '{"v":1,"s":{"train":"rz"}}', '{"v":1,"s":{"train":[1]}}', '{"v":1,"w":{"best":7}}',
-    None, 5, ["list"],
+    '{"v":1,"w":{"\\ud800":"x"}}', '{"v":1,"o":{"\\udfff":1}}', None, 5, ["list"],
 ], ids=lambda c: repr(c)[:40])
 def test_a_cursor_the_renderer_did_not_write_counts_as_empty(cursor: Any) -> None:
     for doc in SWEEP_CASE["polls"]:

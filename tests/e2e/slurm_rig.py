@@ -122,17 +122,17 @@ class SlurmRig(Rig):
     def poll_interval(self, phase):
         return 0.02 if phase == "clone" else 0.5  # the others ask the API server
 
-    async def reached(self, phase, handle, ev, logs):
+    async def reached(self, phase, handle, ev: SkyQueue, logs):
         verb, _, what = phase.partition(" ")
         if phase == "launch preprocess":
             # Provisioning: SkyPilot's launch request is running; no job yet.
-            records = await request_records(ev.cluster("preprocess"))  # type: ignore[attr-defined]
+            records = await request_records(ev.cluster("preprocess"))
             return any(r["name"] == "sky.launch" and r["status"] == "RUNNING" for r in records)
         if verb == "down":
             # The down activity began and SkyPilot is running its sky.down request.
             if not await super().reached(phase, handle, ev, logs):
                 return False
-            records = await request_records(ev.cluster(what))  # type: ignore[attr-defined]
+            records = await request_records(ev.cluster(what))
             return any(r["name"] == "sky.down" and r["status"] == "RUNNING" for r in records)
         return await super().reached(phase, handle, ev, logs)
 
@@ -143,10 +143,10 @@ class SlurmRig(Rig):
             await asyncio.sleep(3)
         return left
 
-    async def submissions(self, handle, ev, launches=(1, 1)):
+    async def submissions(self, handle, ev: SkyQueue, launches=(1, 1)):
         counts = {}
         for short in ("preprocess", "train"):
-            names = [r["name"] for r in await self.records(ev.cluster(short))]  # type: ignore[attr-defined]
+            names = [r["name"] for r in await self.records(ev.cluster(short))]
             counts[short] = {n: names.count(n) for n in ("sky.launch", "sky.exec", "sky.down")}
         # One launch per cluster, one exec (eval), whatever the faults; downs may repeat.
         assert launches[0] <= counts["preprocess"]["sky.launch"] <= launches[1], counts
@@ -157,10 +157,10 @@ class SlurmRig(Rig):
             f"{short} cluster " + " ".join(f"{n.split('.')[1]}×{k}" for n, k in c.items() if k)
             for short, c in counts.items()))
 
-    async def job_stopped(self, handle, ev, step):
+    async def job_stopped(self, handle, ev: SkyQueue, step):
         if not ev.statuses(step):
             return None  # no job yet: the launch request is what gets cancelled
-        cluster = ev.cluster("train" if step == "eval" else step)  # type: ignore[attr-defined]
+        cluster = ev.cluster("train" if step == "eval" else step)
         done: list[dict] = []
 
         async def cancelled() -> bool:
@@ -172,8 +172,8 @@ class SlurmRig(Rig):
         # SkyPilot's own time of the cancel, on this test's clock.
         return time.monotonic() - (time.time() - done[0]["finished_at"])
 
-    async def cancel_proof(self, handle, ev, step):
-        cluster = ev.cluster("train" if step == "eval" else step)  # type: ignore[attr-defined]
+    async def cancel_proof(self, handle, ev: SkyQueue, step):
+        cluster = ev.cluster("train" if step == "eval" else step)
         records = await self.records(cluster)
         seen = [(r["name"], r["status"]) for r in records]
         # SkyPilot's own time for the cancel and the down (request created -> finished).

@@ -33,7 +33,14 @@ from pipeline_helpers import (
 )
 from records import record
 from support import (
-    DevServer, WorkerProcess, children, free_port, is_parser, make_git_repo, processes_mentioning, worker_env,
+    DevServer,
+    WorkerProcess,
+    children,
+    free_port,
+    is_parser,
+    make_git_repo,
+    processes_mentioning,
+    worker_env,
 )
 from temporalio.client import WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import ApplicationError
@@ -55,6 +62,14 @@ LAUNCHES = {"run_sky_launch", "run_sky_exec"}
 
 def one_step(task_yaml: str) -> list[pb.PipelineStep]:
     return [pb.PipelineStep(name="job", task_yaml=task_yaml, kind=pb.STEP_KIND_LAUNCH)]
+
+
+async def start_one_step(client, h: Hostile, repo: Path, task_yaml: str, **fields) -> tuple[WorkflowHandle, int]:
+    """Starts a run of `repo` whose one step runs `task_yaml`: the run, and where the
+    worker's log of it begins."""
+    log_from = len(h.worker.log())
+    handle = await start(client, pipeline_input(repo, steps=one_step(task_yaml), **fields), h.task_queue)
+    return handle, log_from
 
 
 def secret_forms() -> list[str]:
@@ -312,8 +327,7 @@ async def test_paths_inside_the_checkout_still_work(client, hostile, tmp_path):
         ),
     }
     repo = hostile_repo(tmp_path / "repo", files, {"data/alias": "in.txt"}, hostile.home)
-    log_from = len(hostile.worker.log())
-    handle = await start(client, pipeline_input(repo, steps=one_step("eval.yaml")), hostile.task_queue)
+    handle, log_from = await start_one_step(client, hostile, repo, "eval.yaml")
     result = await handle.result()
     assert [s.status for s in result.steps] == ["SUCCEEDED"]
     assert "paths-inside-ok" in result.steps[0].log_tail
@@ -426,8 +440,7 @@ async def test_worker_variables_a_run_did_not_name_never_reach_its_task(client, 
         "  echo not-handed-over\n"
     )
     repo = make_git_repo(tmp_path / "repo", files={"eval.yaml": script})
-    log_from = len(hostile.worker.log())
-    handle = await start(client, pipeline_input(repo, steps=one_step("eval.yaml")), hostile.task_queue)
+    handle, log_from = await start_one_step(client, hostile, repo, "eval.yaml")
     result = await handle.result()
     assert "not-handed-over" in result.steps[0].log_tail
     seen = await left_nothing(hostile, handle, log_from)
@@ -450,9 +463,7 @@ async def test_an_allowed_secret_printed_in_any_common_form_is_masked(client, ho
         "  printf 'no newline %s' \"$HOSTILE_TOKEN\"\n"
     )
     repo = make_git_repo(tmp_path / "repo", files={"eval.yaml": script})
-    log_from = len(hostile.worker.log())
-    inp = pipeline_input(repo, secret_env_names=["HOSTILE_TOKEN"], steps=one_step("eval.yaml"))
-    handle = await start(client, inp, hostile.task_queue)
+    handle, log_from = await start_one_step(client, hostile, repo, "eval.yaml", secret_env_names=["HOSTILE_TOKEN"])
     result = await handle.result()
     tail = result.steps[0].log_tail
     assert "plain ***" in tail and "no newline ***" in tail
@@ -461,7 +472,7 @@ async def test_an_allowed_secret_printed_in_any_common_form_is_masked(client, ho
     assert "plain ***" in seen.log
     record(TABLE, {"input": "job prints an allowed secret plain, base64, hex, without newline "
                             "(and looks for it on disk)",
-                   "where refused": "masked (joblog.py, secrets.Redactor)",
+                   "where refused": "masked (joblog.py, secret_policy.Redactor)",
                    "message": "(run completed) " + " / ".join(tail.splitlines()[-4:]),
                    "what ran": what_ran(seen, "value in no history event, result, log line or "
                                               "file of the cluster")})
@@ -490,8 +501,7 @@ async def test_job_output_is_bounded_plain_text(client, hostile, tmp_path, code)
     escapes: the run completes (or fails only because the job did), the log tail and
     every worker log line stay bounded, the history stays small."""
     repo = make_git_repo(tmp_path / "repo", files={"noisy.yaml": NOISY.format(ten_mb=TEN_MB, code=code)})
-    log_from = len(hostile.worker.log())
-    handle = await start(client, pipeline_input(repo, steps=one_step("noisy.yaml")), hostile.task_queue)
+    handle, log_from = await start_one_step(client, hostile, repo, "noisy.yaml")
     if code == 0:
         result = await handle.result()
         assert result.steps[0].status == "SUCCEEDED"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pipeline_helpers import activity_attempts, clusters, pipeline_input, start
 from records import record
-from support import VENV_BIN, WorkerProcess, make_git_repo, worker_env
+from support import VENV_BIN, WorkerProcess, bucket_task, make_git_repo, worker_env
 from temporalio.client import WorkflowFailureError
 
 from skypilot_temporal.v1 import pipeline_pb2 as pb
@@ -21,58 +21,50 @@ from skypilot_temporal.v1 import pipeline_pb2 as pb
 HOSTILE = "hostile_input"
 
 # Every check prints its marker once it has seen the attempt fail.
-ESCAPES = """name: escapes
-envs:
-  DATA_BUCKET_NAME:
-file_mounts:
-  /data:
-    name: $DATA_BUCKET_NAME
-    store: s3
-run: |
-  set -euo pipefail
-  broken() { echo "ISOLATION BROKEN: $1"; exit 1; }
+ESCAPES = bucket_task("escapes", """
+broken() { echo "ISOLATION BROKEN: $1"; exit 1; }
 
-  if [ -e "/proc/$WORKER_PID" ] || cat "/proc/$WORKER_PID/environ" > /dev/null 2>&1; then
-    broken "the worker process and its environment are visible"
-  fi
-  echo "CHECKED worker environ unreadable"
+if [ -e "/proc/$WORKER_PID" ] || cat "/proc/$WORKER_PID/environ" > /dev/null 2>&1; then
+  broken "the worker process and its environment are visible"
+fi
+echo "CHECKED worker environ unreadable"
 
-  for p in /proc/[0-9]*; do
-    name=$(cat "$p/comm" 2>/dev/null || true)
-    case "$name" in
-      bwrap|bash|cat|"") ;;
-      *) broken "another process is visible: $name" ;;
-    esac
-  done
-  echo "CHECKED no other process visible"
+for p in /proc/[0-9]*; do
+  name=$(cat "$p/comm" 2>/dev/null || true)
+  case "$name" in
+    bwrap|bash|cat|"") ;;
+    *) broken "another process is visible: $name" ;;
+  esac
+done
+echo "CHECKED no other process visible"
 
-  if touch "/etc/isolation-$MARK" 2>/dev/null; then broken "wrote /etc"; fi
-  echo "CHECKED /etc read-only"
+if touch "/etc/isolation-$MARK" 2>/dev/null; then broken "wrote /etc"; fi
+echo "CHECKED /etc read-only"
 
-  if ls "$OTHER_CLUSTER_HOME" > /dev/null 2>&1 || touch "$OTHER_CLUSTER_HOME/pwned" 2>/dev/null; then
-    broken "reached another cluster's directory"
-  fi
-  echo "CHECKED other cluster unreachable"
+if ls "$OTHER_CLUSTER_HOME" > /dev/null 2>&1 || touch "$OTHER_CLUSTER_HOME/pwned" 2>/dev/null; then
+  broken "reached another cluster's directory"
+fi
+echo "CHECKED other cluster unreachable"
 
-  if ls "$OTHER_BUCKET" > /dev/null 2>&1 || touch "$OTHER_BUCKET/pwned" 2>/dev/null; then
-    broken "reached a bucket it does not mount"
-  fi
-  echo "CHECKED other bucket unreachable"
+if ls "$OTHER_BUCKET" > /dev/null 2>&1 || touch "$OTHER_BUCKET/pwned" 2>/dev/null; then
+  broken "reached a bucket it does not mount"
+fi
+echo "CHECKED other bucket unreachable"
 
-  if [ -e "$HOST_TMP/sentinel" ] || touch "$HOST_TMP/pwned" 2>/dev/null; then
-    broken "reached the host's /tmp"
-  fi
-  touch "/tmp/isolation-$MARK"
-  echo "CHECKED host tmp unreachable"
+if [ -e "$HOST_TMP/sentinel" ] || touch "$HOST_TMP/pwned" 2>/dev/null; then
+  broken "reached the host's /tmp"
+fi
+touch "/tmp/isolation-$MARK"
+echo "CHECKED host tmp unreachable"
 
-  if [ -n "$(ls -A "$WORKER_HOME" 2>/dev/null)" ]; then broken "sees the worker's HOME"; fi
-  echo "CHECKED worker home hidden"
+if [ -n "$(ls -A "$WORKER_HOME" 2>/dev/null)" ]; then broken "sees the worker's HOME"; fi
+echo "CHECKED worker home hidden"
 
-  # What is the task's own stays writable.
-  echo "$MARK" > "$HOME/own-file"
-  echo "$MARK" > /data/own-bucket-file
-  echo "CHECKED own home and bucket writable"
-"""
+# What is the task's own stays writable.
+echo "$MARK" > "$HOME/own-file"
+echo "$MARK" > /data/own-bucket-file
+echo "CHECKED own home and bucket writable"
+""")
 
 MARKERS = [
     "CHECKED worker environ unreadable",
@@ -183,7 +175,8 @@ async def test_task_cannot_reach_the_worker_other_runs_or_the_host(
                      "message": "(run completed) CHECKED worker environ unreadable; CHECKED no other process visible",
                      "what ran": ran})
     record(HOSTILE, {"input": "job writes outside its cluster directory",
-                     "where refused": "inside the task (sandbox.py: host read-only, work dir and HOME hidden, private /tmp)",
+                     "where refused": "inside the task (sandbox.py: host read-only, work dir and HOME hidden, "
+                                      "private /tmp)",
                      "message": "(run completed) CHECKED /etc read-only; CHECKED other cluster unreachable; "
                                 "CHECKED other bucket unreachable; CHECKED host tmp unreachable",
                      "what ran": ran})
@@ -274,7 +267,8 @@ async def test_the_workers_own_settings_and_credential_files_are_hidden(
         assert dotenv.read_text() == f"WANDB_API_KEY={canary}-env\n"
     finally:
         shutil.rmtree(where, ignore_errors=True)
-    record(HOSTILE, {"input": "job reads the worker's .env, its Temporal TLS key and profile, and a path the operator hides",
+    record(HOSTILE, {"input": "job reads the worker's .env, its Temporal TLS key and profile, "
+                              "and a path the operator hides",
                      "where refused": "inside the task (sandbox.py: each file bound over by an empty device, "
                                       "SKYPILOT_TEMPORAL_LOCAL_HIDE's directory empty)",
                      "message": "(run completed) HIDDEN for each; a file beside them still READ",
@@ -322,18 +316,10 @@ async def test_without_bubblewrap_steps_are_refused_unless_tasks_are_trusted(
 
 
 # Leaves a symlink to /etc in its bucket, hoping the worker's next upload follows it.
-PLANTS_A_LINK = """name: plant
-envs:
-  DATA_BUCKET_NAME:
-file_mounts:
-  /data:
-    name: $DATA_BUCKET_NAME
-    store: s3
-run: |
-  set -euo pipefail
-  ln -s /etc /data/conf
-  echo "PLANTED a link to /etc"
-"""
+PLANTS_A_LINK = bucket_task("plant", """
+ln -s /etc /data/conf
+echo "PLANTED a link to /etc"
+""")
 
 UPLOADS_INTO_THE_BUCKET = """name: upload
 envs:

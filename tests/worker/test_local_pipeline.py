@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pipeline_helpers import activity_attempts, activity_names, clusters, history_json, pipeline_input, progress, start
 from support import make_git_repo
-from temporalio.client import WorkflowFailureError
+from temporalio.client import WorkflowFailureError, WorkflowHandle
 
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
@@ -56,18 +56,25 @@ async def test_default_pipeline_runs_seed_steps_and_downs_every_cluster(
     assert len(result.commit) == 40
 
 
-async def test_failing_step_names_it_is_not_retried_and_still_tears_down(
-    client, local_worker, task_queue, tmp_path: Path, work_dir: Path
-):
-    repo = make_git_repo(tmp_path / "failing", files={
-        "train.yaml": "name: train\nrun: |\n  set -euo pipefail\n  echo 'loss exploded at epoch 1'\n  exit 3\n",
-    })
+async def _failed_at(client, task_queue: str, tmp_path: Path, work_dir: Path, files: dict[str, str],
+                     step: str) -> tuple[WorkflowHandle, str]:
+    """Runs the default pipeline with `files` over the example's: the run must fail,
+    naming `step`, and leave no cluster. Returns the run and its message."""
+    repo = make_git_repo(tmp_path / "repo", files=files)
     handle = await start(client, pipeline_input(repo), task_queue)
     with pytest.raises(WorkflowFailureError) as failure:
         await handle.result()
-
     message = failure.value.cause.message
-    assert "step 'train' failed" in message
+    assert f"step '{step}' failed" in message
+    assert clusters(work_dir) == []
+    return handle, message
+
+
+async def test_failing_step_names_it_is_not_retried_and_still_tears_down(
+    client, local_worker, task_queue, tmp_path: Path, work_dir: Path
+):
+    train = "name: train\nrun: |\n  set -euo pipefail\n  echo 'loss exploded at epoch 1'\n  exit 3\n"
+    handle, message = await _failed_at(client, task_queue, tmp_path, work_dir, {"train.yaml": train}, "train")
     assert "ended FAILED" in message
     assert "loss exploded at epoch 1" in message  # the job's log tail
     attempts = await activity_attempts(handle)
@@ -75,7 +82,6 @@ async def test_failing_step_names_it_is_not_retried_and_still_tears_down(
     names = await activity_names(handle)
     assert "run_sky_exec" not in names
     assert names[-1] == "run_sky_down"
-    assert clusters(work_dir) == []
     p = await progress(handle)
     assert p.phase == "failed"
     assert [(s.name, s.status) for s in p.finished] == [("preprocess", "SUCCEEDED"), ("train", "FAILED")]
@@ -84,15 +90,9 @@ async def test_failing_step_names_it_is_not_retried_and_still_tears_down(
 async def test_failing_setup_reports_failed_setup(
     client, local_worker, task_queue, tmp_path: Path, work_dir: Path
 ):
-    repo = make_git_repo(tmp_path / "badsetup", files={
-        "data_preprocessing.yaml": "setup: exit 7\nrun: echo never\n",
-    })
-    handle = await start(client, pipeline_input(repo), task_queue)
-    with pytest.raises(WorkflowFailureError) as failure:
-        await handle.result()
-    assert "step 'preprocess' failed" in failure.value.cause.message
-    assert "FAILED_SETUP" in failure.value.cause.message
-    assert clusters(work_dir) == []
+    files = {"data_preprocessing.yaml": "setup: exit 7\nrun: echo never\n"}
+    _, message = await _failed_at(client, task_queue, tmp_path, work_dir, files, "preprocess")
+    assert "FAILED_SETUP" in message
 
 
 async def test_history_keeps_only_a_bounded_log_tail(

@@ -97,7 +97,7 @@ async def submitted_by_a_worker_that_died(root: Path, repo: Path, config: dict) 
     def dies_before_starting(job_dir: Path, secrets) -> None:
         return None
 
-    dying._start = dies_before_starting  # type: ignore[method-assign]
+    dying._start = dies_before_starting  # type: ignore[method-assign]  # a worker that dies right there
     sub = Submission("launch", "c1", "job", parse_task(config), repo)
     job_id = await dying.submit(sub, lambda c, urgent=True: None, {}, lambda s: None)
     job = root / "clusters" / "c1" / "jobs" / str(job_id)

@@ -9,22 +9,14 @@ import urllib.request
 
 import pytest
 from pipeline_helpers import pipeline_input, progress, start, wait_until
-from support import WorkerProcess, free_port, make_git_repo, worker_env
+from support import WorkerProcess, bucket_task, free_port, make_git_repo, worker_env
 from temporalio.client import WorkflowFailureError
 
-SLOW_TRAIN = """name: train
-envs:
-  DATA_BUCKET_NAME:
-file_mounts:
-  /data:
-    name: $DATA_BUCKET_NAME
-    store: s3
-run: |
-  set -euo pipefail
-  ls /data/file_* > /dev/null
-  sleep 4
-  echo trained > /data/trained_model.txt
-"""
+SLOW_TRAIN = bucket_task("train", """
+ls /data/file_* > /dev/null
+sleep 4
+echo trained > /data/trained_model.txt
+""")
 
 
 def scrape(port: int) -> dict[str, float]:
@@ -65,7 +57,8 @@ async def test_metrics_move_as_runs_go(client, temporal_server, task_queue, tmp_
         # While it trains, the sweep sees its one cluster up.
         await wait_until(lambda: total(scrape(port), "skypilot_temporal_clusters_up") == 1, timeout=10)
         during = scrape(port)
-        assert total(during, "skypilot_temporal_runs_started_total") == total(before, "skypilot_temporal_runs_started_total") + 1
+        started = "skypilot_temporal_runs_started_total"
+        assert total(during, started) == total(before, started) + 1
         assert total(during, "skypilot_temporal_step_duration_count", kind="launch") >= 1
         await handle.result()
         await wait_until(lambda: total(scrape(port), "skypilot_temporal_clusters_up") == 0, timeout=10)

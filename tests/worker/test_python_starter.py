@@ -72,4 +72,5 @@ def test_a_reused_workflow_id_is_one_error_line(temporal_server, shared_worker):
     done = run_starter(temporal_server, "python-starter-no-worker", *args)
     assert (done.returncode, done.stderr) == (1, "error: workflow id python-starter-dup is already in use\n")
     subprocess.run([str(VENV_BIN / "temporal"), "workflow", "terminate", "-w", "python-starter-dup",
-                    "--address", temporal_server.address, "--reason", "test"], check=True, capture_output=True, timeout=60)
+                    "--address", temporal_server.address, "--reason", "test"],
+                   check=True, capture_output=True, timeout=60)

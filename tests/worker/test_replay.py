@@ -20,8 +20,8 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from skypilot_temporal.contract.names import data_converter
-from skypilot_temporal.workflows.branch import SkyPilotBranchWorkflow
 from skypilot_temporal.worker import workflow_runner
+from skypilot_temporal.workflows.branch import SkyPilotBranchWorkflow
 from skypilot_temporal.workflows.run import SkyPilotWorkflow
 
 RECORDED = Path(__file__).parent / "histories" / "default_pipeline.json"

@@ -57,7 +57,7 @@ async def test_secret_outside_the_allowlist_fails_before_the_clone(
     # One attempt of the clone activity, which refused before git ran; nothing launched.
     assert await activity_attempts(handle) == [("run_git_clone", 1)]
     assert checkouts(work_dir) == [] and clusters(work_dir) == []
-    row(f"secret_env_names: [{name}] ({what})", "clone, before git runs (secrets.py), InvalidInput",
+    row(f"secret_env_names: [{name}] ({what})", "clone, before git runs (secret_policy.py), InvalidInput",
         message, "run_git_clone x1, refused before git ran; nothing cloned or launched")
 
 
@@ -82,7 +82,7 @@ async def test_secret_value_too_short_to_mask_is_refused(
     assert await activity_attempts(handle) == [("run_git_clone", 1)]
     assert TINY_VALUE not in await history_text(handle)
     row("secret_env_names: [TINY], whose value on the worker is 3 characters",
-        "clone, before git runs (secrets.py), InvalidInput", message,
+        "clone, before git runs (secret_policy.py), InvalidInput", message,
         "run_git_clone x1, refused before git ran; nothing cloned or launched")
 
 
@@ -96,7 +96,7 @@ async def test_worker_refuses_to_start_with_an_allowlist_naming_its_credentials(
     assert "'SKYPILOT_SERVICE_ACCOUNT_TOKEN' is one of the worker's own credentials" in str(err.value)
     said = next(line for line in str(err.value).splitlines() if "configuration error" in line)
     row("operator's SKYPILOT_TEMPORAL_SECRET_ALLOWLIST names SKYPILOT_SERVICE_ACCOUNT_TOKEN",
-        "worker start (config.py)", said, "the worker exits with 2; it never polls")
+        "worker start (settings.py)", said, "the worker exits with 2; it never polls")
 
 
 async def test_a_refusal_that_would_quote_a_secret_masks_it(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from pipeline_helpers import activity_names, clusters, pipeline_input, progress, start, wait_until
-from support import ROOT, VENV_BIN, make_git_repo
+from support import ROOT, VENV_BIN, make_git_repo, processes_with_env
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import CancelledError
 
@@ -188,7 +188,7 @@ async def test_cancel_mid_sweep_leaves_no_cluster_and_no_process(
         await handle.result()
     assert isinstance(failure.value.cause, CancelledError)
     assert clusters(work_dir) == []
-    assert _processes_with(mark) == []
+    assert processes_with_env(mark) == []
     states = {s.state for s in (await progress(handle)).steps if s.name == "train"}
     assert states <= {"cancelled", "pending", "skipped"}
 
@@ -266,20 +266,6 @@ async def test_steps_in_the_input_win_over_the_pipeline_file(client, local_worke
                          envs_override={"TIMES_BUCKET": f"t-{uuid.uuid4().hex[:6]}", "SECONDS_PER_EPOCH": "0.1"})
     result = await (await start(client, inp, task_queue)).result()
     assert [s.name for s in result.steps] == ["solo"]
-
-
-def _processes_with(marker: str) -> list[int]:
-    import os
-
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if marker.encode() in (entry / "environ").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return [p for p in found if p != os.getpid()]
 
 
 @pytest.mark.slow

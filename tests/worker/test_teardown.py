@@ -162,4 +162,5 @@ async def test_autodown_downs_an_idle_cluster_when_no_worker_is_left(
                outcome="cluster downed by the local agent; run terminated afterwards",
                recovered_s=gone - killed, recovered="no cluster left",
                clusters_left=len(clusters(work_dir)), jobs=f"train {jobs}",
-               notes=f"the job ended {idle_since - killed:.1f} s after the kill; cluster gone {gone - idle_since:.1f} s after it went idle")
+               notes=f"the job ended {idle_since - killed:.1f} s after the kill; "
+                     f"cluster gone {gone - idle_since:.1f} s after it went idle")

@@ -1646,6 +1646,126 @@ export namespace skypilot_temporal {
         }
 
         /**
+         * Properties of a RunViewRequest.
+         * @deprecated Use skypilot_temporal.v1.RunViewRequest.$Properties instead.
+         */
+        interface IRunViewRequest extends skypilot_temporal.v1.RunViewRequest.$Properties {
+        }
+
+        /** Represents a RunViewRequest. */
+        class RunViewRequest {
+
+            /** Reflection-backed declarations are not constructable. Use RunViewRequest.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** RunViewRequest cursor. */
+            cursor: string;
+
+            /** RunViewRequest heartbeats. */
+            heartbeats: string[];
+
+            /**
+             * Creates a new RunViewRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RunViewRequest instance
+             */
+            static create(properties: skypilot_temporal.v1.RunViewRequest.$Shape): skypilot_temporal.v1.RunViewRequest & skypilot_temporal.v1.RunViewRequest.$Shape;
+            static create(properties?: skypilot_temporal.v1.RunViewRequest.$Properties): skypilot_temporal.v1.RunViewRequest;
+
+            /**
+             * Encodes the specified RunViewRequest message. Does not implicitly {@link skypilot_temporal.v1.RunViewRequest.verify|verify} messages.
+             * @param message RunViewRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.RunViewRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified RunViewRequest message, length delimited. Does not implicitly {@link skypilot_temporal.v1.RunViewRequest.verify|verify} messages.
+             * @param message RunViewRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.RunViewRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RunViewRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.RunViewRequest & skypilot_temporal.v1.RunViewRequest.$Shape} RunViewRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.RunViewRequest & skypilot_temporal.v1.RunViewRequest.$Shape;
+
+            /**
+             * Decodes a RunViewRequest message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.RunViewRequest & skypilot_temporal.v1.RunViewRequest.$Shape} RunViewRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.RunViewRequest & skypilot_temporal.v1.RunViewRequest.$Shape;
+
+            /**
+             * Verifies a RunViewRequest message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a RunViewRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns RunViewRequest
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.RunViewRequest;
+
+            /**
+             * Creates a plain object from a RunViewRequest message. Also converts values to other types if specified.
+             * @param message RunViewRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.RunViewRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this RunViewRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for RunViewRequest
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RunViewRequest {
+
+            /** Properties of a RunViewRequest. */
+            interface $Properties {
+
+                /** RunViewRequest cursor */
+                cursor?: (string|null);
+
+                /** RunViewRequest heartbeats */
+                heartbeats?: (string[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a RunViewRequest. */
+            type $Shape = skypilot_temporal.v1.RunViewRequest.$Properties;
+        }
+
+        /**
          * Properties of a RunView.
          * @deprecated Use skypilot_temporal.v1.RunView.$Properties instead.
          */
@@ -2128,6 +2248,9 @@ export namespace google {
             /** FileOptions .skypilot_temporal.v1.liveLineCharsMax */
             ".skypilot_temporal.v1.liveLineCharsMax": number;
 
+            /** FileOptions .skypilot_temporal.v1.liveStepsMax */
+            ".skypilot_temporal.v1.liveStepsMax": number;
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
 
@@ -2250,6 +2373,9 @@ export namespace google {
 
                 /** FileOptions .skypilot_temporal.v1.liveLineCharsMax */
                 ".skypilot_temporal.v1.liveLineCharsMax"?: (number|null);
+
+                /** FileOptions .skypilot_temporal.v1.liveStepsMax */
+                ".skypilot_temporal.v1.liveStepsMax"?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -21,7 +21,8 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
           "(view_query)": "view",
           "(live_output_key)": "output",
           "(live_lines_max)": 5,
-          "(live_line_chars_max)": 300
+          "(live_line_chars_max)": 300,
+          "(live_steps_max)": 4
         },
         "nested": {
           "workflowType": {
@@ -95,6 +96,12 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
             "id": 51012,
             "extend": "google.protobuf.FileOptions",
             "protoName": "live_line_chars_max"
+          },
+          "liveStepsMax": {
+            "type": "uint32",
+            "id": 51013,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "live_steps_max"
           },
           "wireName": {
             "type": "string",
@@ -542,6 +549,19 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "rule": "repeated",
                 "type": "string",
                 "id": 4
+              }
+            }
+          },
+          "RunViewRequest": {
+            "fields": {
+              "cursor": {
+                "type": "string",
+                "id": 1
+              },
+              "heartbeats": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 2
               }
             }
           },

@@ -72,12 +72,8 @@ export const workflowType = "SkyPilotWorkflow";
 export const defaultTaskQueue = "skypilot-workflow-queue";
 /** The query answering RunView: the lines to print since a cursor. */
 export const viewQuery = "view";
-/** The key of a running step's output in its heartbeat details. */
-export const liveOutputKey = "output";
-/** The most output lines of one step a heartbeat carries. */
-export const liveLinesMax = 5;
-/** The longest output line, in code points. */
-export const liveLineCharsMax = 300;
+/** The most running sweep branches whose heartbeats a poll reads. */
+export const liveStepsMax = 4;
 /** The pattern an environment variable name must match whole. */
 export const envNamePattern = "[A-Za-z_][A-Za-z0-9_]*";
 /** The longest environment variable name, in characters. */
@@ -86,8 +82,6 @@ export const envNameMaxLength = 128;
 export const teardownFailed = "TeardownFailed";
 export const workflowIdPrefix = "skypilot-pipeline-";
 export const workflowIdRandomBytes = 8;
-/** The most running steps (or sweep branches) whose output a starter follows at once. */
-export const liveStepsMax = 4;
 
 /** Says "error: {message}". */
 export function usageError(p: { message: string }): string {
@@ -217,16 +211,6 @@ export function workflowStarted(p: { workflowId: string }): string {
 /** Says "ui: {url}". */
 export function workflowUi(p: { url: string }): string {
   return "ui: " + p.url;
-}
-
-/** Says "    {step} | {line}". */
-export function liveLine(p: { step: string; line: string }): string {
-  return "    " + p.step + " | " + p.line;
-}
-
-/** Says "    {step} | [lines not shown: {count}]". */
-export function liveSkipped(p: { step: string; count: string }): string {
-  return "    " + p.step + " | [lines not shown: " + p.count + "]";
 }
 
 /** Says "warning: tracing is off: {detail}". */

@@ -75,21 +75,14 @@ const (
 	DefaultTaskQueue = "skypilot-workflow-queue"
 	// ViewQuery is the query answering RunView: the lines to print since a cursor.
 	ViewQuery = "view"
-	// LiveOutputKey is the key of a running step's output in its heartbeat details.
-	LiveOutputKey = "output"
-	// LiveLinesMax is the most output lines of one step a heartbeat carries.
-	LiveLinesMax = 5
-	// LiveLineCharsMax is the longest output line, in code points.
-	LiveLineCharsMax = 300
+	// LiveStepsMax is the most running sweep branches whose heartbeats a poll reads.
+	LiveStepsMax = 4
 	// EnvNamePattern is the pattern an environment variable name must match whole.
 	EnvNamePattern = "[A-Za-z_][A-Za-z0-9_]*"
 	// EnvNameMaxLength is the longest environment variable name, in characters.
 	EnvNameMaxLength = 128
 	// TeardownFailed is the failure type of a run whose teardown left clusters up.
 	TeardownFailed = "TeardownFailed"
-	// LiveStepsMax is the most running steps (or sweep branches) whose output a
-	// starter follows at once.
-	LiveStepsMax = 4
 )
 
 // UsageError says "error: {message}".
@@ -220,16 +213,6 @@ func WorkflowStarted(workflowID string) string {
 // WorkflowUI says "ui: {url}".
 func WorkflowUI(url string) string {
 	return "ui: " + url
-}
-
-// LiveLine says "    {step} | {line}".
-func LiveLine(step, line string) string {
-	return "    " + step + " | " + line
-}
-
-// LiveSkipped says "    {step} | [lines not shown: {count}]".
-func LiveSkipped(step, count string) string {
-	return "    " + step + " | [lines not shown: " + count + "]"
 }
 
 // TracingFailed says "warning: tracing is off: {detail}".

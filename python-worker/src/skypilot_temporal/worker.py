@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -18,15 +19,15 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from skypilot_temporal.activities.pipeline_activities import PipelineActivities
+from skypilot_temporal.activities.placement import work_dir_queue
+from skypilot_temporal.config.credential_files import credential_files
 from skypilot_temporal.config.settings import ConfigError, Settings
 from skypilot_temporal.config.temporal_connection import connect
-from skypilot_temporal.config.credential_files import credential_files
 from skypilot_temporal.executors.base import Executor
 from skypilot_temporal.ops import telemetry
-from skypilot_temporal.workflows.branch import SkyPilotBranchWorkflow
 from skypilot_temporal.tasks.housekeeping import Housekeeper, InUse
 from skypilot_temporal.tasks.parser_pool import ParserPool
-from skypilot_temporal.activities.placement import work_dir_queue
+from skypilot_temporal.workflows.branch import SkyPilotBranchWorkflow
 from skypilot_temporal.workflows.run import SkyPilotWorkflow
 
 log = logging.getLogger("skypilot_temporal.worker")
@@ -103,26 +104,28 @@ def build_workers(
         executor_runs=executor.run_keys,
         clusters_up=executor.clusters_up,
     )
-    common = dict(
-        activities=activities.all(),
-        max_concurrent_activities=settings.max_concurrent_activities,
-        graceful_shutdown_timeout=timedelta(seconds=GRACEFUL_S),
-        # Cancellation reaches an activity only with a heartbeat response: send them
-        # often (the SDK would otherwise wait up to 0.8 x the heartbeat timeout).
-        max_heartbeat_throttle_interval=timedelta(seconds=settings.heartbeat_throttle_seconds),
-        default_heartbeat_throttle_interval=timedelta(seconds=settings.heartbeat_throttle_seconds),
-    )
-    workers = [Worker(
-        client,
-        task_queue=settings.task_queue,
-        workflows=[SkyPilotWorkflow, SkyPilotBranchWorkflow],
-        workflow_runner=workflow_runner(settings.workflow_sandbox),
-        **common,
-    )]
+    throttle = timedelta(seconds=settings.heartbeat_throttle_seconds)
+
+    def worker(task_queue: str, workflows: Sequence[type]) -> Worker:
+        return Worker(
+            client,
+            task_queue=task_queue,
+            workflows=workflows,
+            workflow_runner=workflow_runner(settings.workflow_sandbox),
+            activities=activities.all(),
+            max_concurrent_activities=settings.max_concurrent_activities,
+            graceful_shutdown_timeout=timedelta(seconds=GRACEFUL_S),
+            # Cancellation reaches an activity only with a heartbeat response: send them
+            # often (the SDK would otherwise wait up to 0.8 x the heartbeat timeout).
+            max_heartbeat_throttle_interval=throttle,
+            default_heartbeat_throttle_interval=throttle,
+        )
+
+    workers = [worker(settings.task_queue, [SkyPilotWorkflow, SkyPilotBranchWorkflow])]
     if placement:
         # Every activity, not only the ones runs send here: a run that began before
         # this worker had the queue still finds its activities on the run's queue.
-        workers.append(Worker(client, task_queue=placement, **common))
+        workers.append(worker(placement, []))
     return workers, housekeeper
 
 

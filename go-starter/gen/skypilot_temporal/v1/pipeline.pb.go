@@ -1304,12 +1304,70 @@ func (x *SkyPilotWorkflowResult) GetLines() []string {
 	return nil
 }
 
-// Answer of the `view` query (the view_query option), whose one argument is a
-// cursor: "" the first time, then the cursor of the previous answer. What a client
-// prints about a run while following it, rendered once by the worker so that every
-// client prints the same text: the progress line when it changes, the run's cluster
-// names when first known, a line per change of a step's (or a branch's) state, a
-// select's winner, a summary line for sweeps of many branches.
+// The argument of the `view` query (the view_query option). A bare string is taken
+// as the cursor alone.
+type RunViewRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "" the first time, then the cursor of the previous answer.
+	Cursor string `protobuf:"bytes,1,opt,name=cursor,proto3" json:"cursor,omitempty"`
+	// The heartbeat details of the run's pending activities, then of those of at most
+	// live_steps_max of its pending child workflows (a sweep's running branches), in
+	// the order DescribeWorkflowExecution lists them: each json/plain payload's data
+	// as text, unparsed. The answer shows the running steps' latest output from them.
+	Heartbeats    []string `protobuf:"bytes,2,rep,name=heartbeats,proto3" json:"heartbeats,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunViewRequest) Reset() {
+	*x = RunViewRequest{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunViewRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunViewRequest) ProtoMessage() {}
+
+func (x *RunViewRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunViewRequest.ProtoReflect.Descriptor instead.
+func (*RunViewRequest) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *RunViewRequest) GetCursor() string {
+	if x != nil {
+		return x.Cursor
+	}
+	return ""
+}
+
+func (x *RunViewRequest) GetHeartbeats() []string {
+	if x != nil {
+		return x.Heartbeats
+	}
+	return nil
+}
+
+// Answer of the `view` query: what a client prints about a run while following it,
+// rendered once by the worker so that every client prints the same text: the
+// progress line when it changes, the run's cluster names when first known, a line
+// per change of a step's (or a branch's) state, a select's winner, a summary line
+// for sweeps of many branches, then the running steps' output lines not shown yet.
 type RunView struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The lines to print, in order: what changed since the cursor.
@@ -1322,7 +1380,7 @@ type RunView struct {
 
 func (x *RunView) Reset() {
 	*x = RunView{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1334,7 +1392,7 @@ func (x *RunView) String() string {
 func (*RunView) ProtoMessage() {}
 
 func (x *RunView) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1347,7 +1405,7 @@ func (x *RunView) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunView.ProtoReflect.Descriptor instead.
 func (*RunView) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{11}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *RunView) GetLines() []string {
@@ -1390,7 +1448,7 @@ type SkyPilotWorkflowProgress struct {
 
 func (x *SkyPilotWorkflowProgress) Reset() {
 	*x = SkyPilotWorkflowProgress{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1402,7 +1460,7 @@ func (x *SkyPilotWorkflowProgress) String() string {
 func (*SkyPilotWorkflowProgress) ProtoMessage() {}
 
 func (x *SkyPilotWorkflowProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1415,7 +1473,7 @@ func (x *SkyPilotWorkflowProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkyPilotWorkflowProgress.ProtoReflect.Descriptor instead.
 func (*SkyPilotWorkflowProgress) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{12}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SkyPilotWorkflowProgress) GetPhase() string {
@@ -1495,7 +1553,7 @@ type StepProgress struct {
 
 func (x *StepProgress) Reset() {
 	*x = StepProgress{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1507,7 +1565,7 @@ func (x *StepProgress) String() string {
 func (*StepProgress) ProtoMessage() {}
 
 func (x *StepProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1520,7 +1578,7 @@ func (x *StepProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepProgress.ProtoReflect.Descriptor instead.
 func (*StepProgress) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{13}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *StepProgress) GetName() string {
@@ -1670,6 +1728,14 @@ var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInf
 		Filename:      "skypilot_temporal/v1/pipeline.proto",
 	},
 	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*uint32)(nil),
+		Field:         51013,
+		Name:          "skypilot_temporal.v1.live_steps_max",
+		Tag:           "varint,51013,opt,name=live_steps_max",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
 		ExtendedType:  (*descriptorpb.EnumValueOptions)(nil),
 		ExtensionType: (*string)(nil),
 		Field:         51101,
@@ -1734,6 +1800,11 @@ var (
 	//
 	// optional uint32 live_line_chars_max = 51012;
 	E_LiveLineCharsMax = &file_skypilot_temporal_v1_pipeline_proto_extTypes[11]
+	// The most running sweep branches (child workflows) whose heartbeats a client
+	// reads per poll, and the most running steps whose output one view answer shows.
+	//
+	// optional uint32 live_steps_max = 51013;
+	E_LiveStepsMax = &file_skypilot_temporal_v1_pipeline_proto_extTypes[12]
 )
 
 // Extension fields to descriptorpb.EnumValueOptions.
@@ -1743,7 +1814,7 @@ var (
 	// these strings, never the enum numbers.
 	//
 	// optional string wire_name = 51101;
-	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[12]
+	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[13]
 )
 
 var File_skypilot_temporal_v1_pipeline_proto protoreflect.FileDescriptor
@@ -1831,7 +1902,12 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x05steps\x18\x01 \x03(\v2 .skypilot_temporal.v1.StepResultR\x05steps\x12'\n" +
 	"\x0fclusters_downed\x18\x02 \x03(\tR\x0eclustersDowned\x12\x16\n" +
 	"\x06commit\x18\x03 \x01(\tR\x06commit\x12\x14\n" +
-	"\x05lines\x18\x04 \x03(\tR\x05lines\"7\n" +
+	"\x05lines\x18\x04 \x03(\tR\x05lines\"H\n" +
+	"\x0eRunViewRequest\x12\x16\n" +
+	"\x06cursor\x18\x01 \x01(\tR\x06cursor\x12\x1e\n" +
+	"\n" +
+	"heartbeats\x18\x02 \x03(\tR\n" +
+	"heartbeats\"7\n" +
 	"\aRunView\x12\x14\n" +
 	"\x05lines\x18\x01 \x03(\tR\x05lines\x12\x16\n" +
 	"\x06cursor\x18\x02 \x01(\tR\x06cursor\"\xce\x02\n" +
@@ -1917,8 +1993,9 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"view_query\x12\x1c.google.protobuf.FileOptions\x18\xc1\x8e\x03 \x01(\tR\tviewQuery:F\n" +
 	"\x0flive_output_key\x12\x1c.google.protobuf.FileOptions\x18\u008e\x03 \x01(\tR\rliveOutputKey:D\n" +
 	"\x0elive_lines_max\x12\x1c.google.protobuf.FileOptions\x18Î\x03 \x01(\rR\fliveLinesMax:M\n" +
-	"\x13live_line_chars_max\x12\x1c.google.protobuf.FileOptions\x18Ď\x03 \x01(\rR\x10liveLineCharsMax:@\n" +
-	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\x9b\x02\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\xf2\xf3\x18\x16SkyPilotBranchWorkflow\xfa\xf3\x18\rpipeline.yaml\x82\xf4\x18\x18SKYPILOT_TEMPORAL_METRIC\x8a\xf4\x18\x04view\x92\xf4\x18\x06output\x98\xf4\x18\x05\xa0\xf4\x18\xac\x02Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
+	"\x13live_line_chars_max\x12\x1c.google.protobuf.FileOptions\x18Ď\x03 \x01(\rR\x10liveLineCharsMax:D\n" +
+	"\x0elive_steps_max\x12\x1c.google.protobuf.FileOptions\x18Ŏ\x03 \x01(\rR\fliveStepsMax:@\n" +
+	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\x9f\x02\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\xf2\xf3\x18\x16SkyPilotBranchWorkflow\xfa\xf3\x18\rpipeline.yaml\x82\xf4\x18\x18SKYPILOT_TEMPORAL_METRIC\x8a\xf4\x18\x04view\x92\xf4\x18\x06output\x98\xf4\x18\x05\xa0\xf4\x18\xac\x02\xa8\xf4\x18\x04Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
 
 var (
 	file_skypilot_temporal_v1_pipeline_proto_rawDescOnce sync.Once
@@ -1933,7 +2010,7 @@ func file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP() []byte {
 }
 
 var file_skypilot_temporal_v1_pipeline_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_skypilot_temporal_v1_pipeline_proto_goTypes = []any{
 	(StepKind)(0),                         // 0: skypilot_temporal.v1.StepKind
 	(BranchFailureMode)(0),                // 1: skypilot_temporal.v1.BranchFailureMode
@@ -1952,56 +2029,58 @@ var file_skypilot_temporal_v1_pipeline_proto_goTypes = []any{
 	(*SkyPilotWorkflowInput)(nil),         // 14: skypilot_temporal.v1.SkyPilotWorkflowInput
 	(*StepResult)(nil),                    // 15: skypilot_temporal.v1.StepResult
 	(*SkyPilotWorkflowResult)(nil),        // 16: skypilot_temporal.v1.SkyPilotWorkflowResult
-	(*RunView)(nil),                       // 17: skypilot_temporal.v1.RunView
-	(*SkyPilotWorkflowProgress)(nil),      // 18: skypilot_temporal.v1.SkyPilotWorkflowProgress
-	(*StepProgress)(nil),                  // 19: skypilot_temporal.v1.StepProgress
-	nil,                                   // 20: skypilot_temporal.v1.PipelineStep.EnvsEntry
-	nil,                                   // 21: skypilot_temporal.v1.BranchEnvs.EnvsEntry
-	nil,                                   // 22: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
-	nil,                                   // 23: skypilot_temporal.v1.StepResult.MetricsEntry
-	nil,                                   // 24: skypilot_temporal.v1.StepProgress.MetricsEntry
-	(*descriptorpb.FileOptions)(nil),      // 25: google.protobuf.FileOptions
-	(*descriptorpb.EnumValueOptions)(nil), // 26: google.protobuf.EnumValueOptions
+	(*RunViewRequest)(nil),                // 17: skypilot_temporal.v1.RunViewRequest
+	(*RunView)(nil),                       // 18: skypilot_temporal.v1.RunView
+	(*SkyPilotWorkflowProgress)(nil),      // 19: skypilot_temporal.v1.SkyPilotWorkflowProgress
+	(*StepProgress)(nil),                  // 20: skypilot_temporal.v1.StepProgress
+	nil,                                   // 21: skypilot_temporal.v1.PipelineStep.EnvsEntry
+	nil,                                   // 22: skypilot_temporal.v1.BranchEnvs.EnvsEntry
+	nil,                                   // 23: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	nil,                                   // 24: skypilot_temporal.v1.StepResult.MetricsEntry
+	nil,                                   // 25: skypilot_temporal.v1.StepProgress.MetricsEntry
+	(*descriptorpb.FileOptions)(nil),      // 26: google.protobuf.FileOptions
+	(*descriptorpb.EnumValueOptions)(nil), // 27: google.protobuf.EnumValueOptions
 }
 var file_skypilot_temporal_v1_pipeline_proto_depIdxs = []int32{
 	0,  // 0: skypilot_temporal.v1.PipelineStep.kind:type_name -> skypilot_temporal.v1.StepKind
-	20, // 1: skypilot_temporal.v1.PipelineStep.envs:type_name -> skypilot_temporal.v1.PipelineStep.EnvsEntry
+	21, // 1: skypilot_temporal.v1.PipelineStep.envs:type_name -> skypilot_temporal.v1.PipelineStep.EnvsEntry
 	7,  // 2: skypilot_temporal.v1.PipelineStep.sweep:type_name -> skypilot_temporal.v1.Sweep
 	11, // 3: skypilot_temporal.v1.PipelineStep.select:type_name -> skypilot_temporal.v1.Select
 	8,  // 4: skypilot_temporal.v1.Sweep.matrix:type_name -> skypilot_temporal.v1.SweepAxis
 	9,  // 5: skypilot_temporal.v1.Sweep.include:type_name -> skypilot_temporal.v1.BranchEnvs
 	10, // 6: skypilot_temporal.v1.Sweep.on_failure:type_name -> skypilot_temporal.v1.BranchFailurePolicy
-	21, // 7: skypilot_temporal.v1.BranchEnvs.envs:type_name -> skypilot_temporal.v1.BranchEnvs.EnvsEntry
+	22, // 7: skypilot_temporal.v1.BranchEnvs.envs:type_name -> skypilot_temporal.v1.BranchEnvs.EnvsEntry
 	1,  // 8: skypilot_temporal.v1.BranchFailurePolicy.mode:type_name -> skypilot_temporal.v1.BranchFailureMode
 	2,  // 9: skypilot_temporal.v1.Select.goal:type_name -> skypilot_temporal.v1.SelectGoal
 	6,  // 10: skypilot_temporal.v1.PipelineSpec.steps:type_name -> skypilot_temporal.v1.PipelineStep
-	22, // 11: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	23, // 11: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
 	6,  // 12: skypilot_temporal.v1.SkyPilotWorkflowInput.steps:type_name -> skypilot_temporal.v1.PipelineStep
 	13, // 13: skypilot_temporal.v1.SkyPilotWorkflowInput.launch:type_name -> skypilot_temporal.v1.LaunchOptions
 	0,  // 14: skypilot_temporal.v1.StepResult.kind:type_name -> skypilot_temporal.v1.StepKind
-	23, // 15: skypilot_temporal.v1.StepResult.metrics:type_name -> skypilot_temporal.v1.StepResult.MetricsEntry
+	24, // 15: skypilot_temporal.v1.StepResult.metrics:type_name -> skypilot_temporal.v1.StepResult.MetricsEntry
 	15, // 16: skypilot_temporal.v1.SkyPilotWorkflowResult.steps:type_name -> skypilot_temporal.v1.StepResult
 	15, // 17: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
-	19, // 18: skypilot_temporal.v1.SkyPilotWorkflowProgress.steps:type_name -> skypilot_temporal.v1.StepProgress
-	24, // 19: skypilot_temporal.v1.StepProgress.metrics:type_name -> skypilot_temporal.v1.StepProgress.MetricsEntry
+	20, // 18: skypilot_temporal.v1.SkyPilotWorkflowProgress.steps:type_name -> skypilot_temporal.v1.StepProgress
+	25, // 19: skypilot_temporal.v1.StepProgress.metrics:type_name -> skypilot_temporal.v1.StepProgress.MetricsEntry
 	0,  // 20: skypilot_temporal.v1.StepProgress.kind:type_name -> skypilot_temporal.v1.StepKind
-	25, // 21: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
-	25, // 22: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
-	25, // 23: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
-	25, // 24: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
-	25, // 25: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
-	25, // 26: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
-	25, // 27: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
-	25, // 28: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
-	25, // 29: skypilot_temporal.v1.view_query:extendee -> google.protobuf.FileOptions
-	25, // 30: skypilot_temporal.v1.live_output_key:extendee -> google.protobuf.FileOptions
-	25, // 31: skypilot_temporal.v1.live_lines_max:extendee -> google.protobuf.FileOptions
-	25, // 32: skypilot_temporal.v1.live_line_chars_max:extendee -> google.protobuf.FileOptions
-	26, // 33: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
-	34, // [34:34] is the sub-list for method output_type
-	34, // [34:34] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	21, // [21:34] is the sub-list for extension extendee
+	26, // 21: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
+	26, // 22: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
+	26, // 23: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
+	26, // 24: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
+	26, // 25: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
+	26, // 26: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
+	26, // 27: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
+	26, // 28: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
+	26, // 29: skypilot_temporal.v1.view_query:extendee -> google.protobuf.FileOptions
+	26, // 30: skypilot_temporal.v1.live_output_key:extendee -> google.protobuf.FileOptions
+	26, // 31: skypilot_temporal.v1.live_lines_max:extendee -> google.protobuf.FileOptions
+	26, // 32: skypilot_temporal.v1.live_line_chars_max:extendee -> google.protobuf.FileOptions
+	26, // 33: skypilot_temporal.v1.live_steps_max:extendee -> google.protobuf.FileOptions
+	27, // 34: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
+	35, // [35:35] is the sub-list for method output_type
+	35, // [35:35] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	21, // [21:35] is the sub-list for extension extendee
 	0,  // [0:21] is the sub-list for field type_name
 }
 
@@ -2017,8 +2096,8 @@ func file_skypilot_temporal_v1_pipeline_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_skypilot_temporal_v1_pipeline_proto_rawDesc), len(file_skypilot_temporal_v1_pipeline_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   19,
-			NumExtensions: 13,
+			NumMessages:   20,
+			NumExtensions: 14,
 			NumServices:   0,
 		},
 		GoTypes:           file_skypilot_temporal_v1_pipeline_proto_goTypes,

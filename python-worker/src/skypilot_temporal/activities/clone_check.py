@@ -14,11 +14,11 @@ from google.protobuf import json_format
 
 from skypilot_temporal.contract.names import DEFAULT_PIPELINE_FILE
 from skypilot_temporal.pipeline.dag import Dag, build_dag
-from skypilot_temporal.pipeline.plan import default_steps
 from skypilot_temporal.pipeline.pipeline_file import parse_pipeline
+from skypilot_temporal.pipeline.plan import default_steps
+from skypilot_temporal.tasks.build import build_task
 from skypilot_temporal.tasks.repo import RepoError, RepoPolicy, load_task_yaml, resolve_inside, safe_yaml
 from skypilot_temporal.tasks.task_cache import pickled
-from skypilot_temporal.tasks.build import build_task
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 _VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")

@@ -16,6 +16,7 @@ from types import TracebackType
 
 from temporalio.exceptions import ApplicationError
 
+from skypilot_temporal.config.secret_policy import MissingSecret, SecretRefused
 from skypilot_temporal.contract.names import (
     INVALID_INPUT,
     INVALID_REPO,
@@ -25,12 +26,11 @@ from skypilot_temporal.contract.names import (
     SKYPILOT_UNAVAILABLE,
     WORKER_ERROR,
 )
-from skypilot_temporal.pipeline.dag import InvalidInput
 from skypilot_temporal.executors.base import PermanentError, TransientError
-from skypilot_temporal.tasks.repo import GitFailed, RepoError, RepoUnreachable
-from skypilot_temporal.config.secret_policy import MissingSecret, SecretRefused
-from skypilot_temporal.tasks.task_paths import PathRefused
+from skypilot_temporal.pipeline.dag import InvalidInput
 from skypilot_temporal.tasks.build import InvalidTask
+from skypilot_temporal.tasks.repo import GitFailed, RepoError, RepoUnreachable
+from skypilot_temporal.tasks.task_paths import PathRefused
 
 log = logging.getLogger("skypilot_temporal")
 
@@ -83,7 +83,7 @@ class FailureBoundary:
         self.where = where
         self.redact: Callable[[str], str] = lambda text: text
 
-    async def __aenter__(self) -> "FailureBoundary":
+    async def __aenter__(self) -> FailureBoundary:
         return self
 
     async def __aexit__(

@@ -22,7 +22,9 @@ from typing import Any
 
 from temporalio import activity
 
+from skypilot_temporal.config.settings import DEFAULT_HEARTBEAT_SECONDS
 from skypilot_temporal.contract.names import LIVE_OUTPUT_KEY
+from skypilot_temporal.pipeline.dag import DEFAULT_HEARTBEAT_TIMEOUT_S
 
 
 class Heartbeater:
@@ -34,7 +36,7 @@ class Heartbeater:
         self,
         details: dict[str, Any] | None = None,
         output: Callable[[], dict[str, Any]] | None = None,
-        every_s: float = 2.0,
+        every_s: float = DEFAULT_HEARTBEAT_SECONDS,
     ) -> None:
         # An earlier attempt's output is not this attempt's: only its checkpoint carries over.
         self.details: dict[str, Any] = {k: v for k, v in (details or {}).items() if k != LIVE_OUTPUT_KEY}
@@ -61,7 +63,7 @@ class Heartbeater:
             self._send()
 
     async def __aenter__(self) -> Heartbeater:
-        timeout = activity.info().heartbeat_timeout or timedelta(seconds=60)
+        timeout = activity.info().heartbeat_timeout or timedelta(seconds=DEFAULT_HEARTBEAT_TIMEOUT_S)
         # Several beats per timeout, and none more often than the SDK would send them.
         every = max(0.2, min(timeout.total_seconds() / 4, self._every_s))
         self._task = asyncio.create_task(self._beat(every))

@@ -8,10 +8,11 @@ secret values masked, unexpected ones not retried.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from google.protobuf import json_format
@@ -19,6 +20,12 @@ from temporalio import activity
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.exceptions import ApplicationError
 
+from skypilot_temporal.activities.clone_check import check_clone
+from skypilot_temporal.activities.failures import FailureBoundary
+from skypilot_temporal.activities.heartbeat import Heartbeater, previous_checkpoint
+from skypilot_temporal.activities.joblog import LiveLines, StepLog
+from skypilot_temporal.config.secret_policy import Redactor, SecretRefused, resolve_secrets
+from skypilot_temporal.config.settings import Settings
 from skypilot_temporal.contract.activity_types import (
     RUN_GIT_CLONE,
     RUN_SKY_DOWN,
@@ -33,21 +40,15 @@ from skypilot_temporal.contract.activity_types import (
     StepInput,
     StepOutcome,
 )
-from skypilot_temporal.activities.clone_check import check_clone
-from skypilot_temporal.config.settings import Settings
 from skypilot_temporal.contract.names import ENDPOINT_MISMATCH, JOB_FAILED
 from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
-from skypilot_temporal.activities.failures import FailureBoundary
-from skypilot_temporal.activities.heartbeat import Heartbeater, previous_checkpoint
+from skypilot_temporal.ops import telemetry
+from skypilot_temporal.tasks.build import LogTail, load_and_build
 from skypilot_temporal.tasks.housekeeping import InUse
-from skypilot_temporal.activities.joblog import LiveLines, StepLog
 from skypilot_temporal.tasks.parser_pool import ParserPool
 from skypilot_temporal.tasks.repo import RepoPolicy, checkout_dir, ensure_checkout
-from skypilot_temporal.ops import telemetry
-from skypilot_temporal.config.secret_policy import Redactor, SecretRefused, resolve_secrets
 from skypilot_temporal.tasks.task_cache import TaskCache, task_key
 from skypilot_temporal.tasks.task_paths import check_task_paths
-from skypilot_temporal.tasks.build import LogTail, load_and_build
 
 log = logging.getLogger("skypilot_temporal")
 
@@ -139,32 +140,24 @@ class PipelineActivities:
     async def run_sky_provision(self, inp: StepInput) -> ProvisionOutcome:
         """Provisions a step's cluster and runs its task's `setup`, without its `run`:
         the step's task follows with `exec` once the steps it needs are done."""
-        info = activity.info()
-        tag = _tag(info.workflow_id, inp.step, inp.cluster_name)
+        attempt = activity.info().attempt
         with self.in_use.hold(inp.run_key):
-            async with FailureBoundary(f"provisioning for step {inp.step} ({inp.task_yaml})") as boundary:
-                self._check_endpoint(inp.api_server_endpoint)
-                secrets = self._secrets(inp.secret_env_names)
-                redact = boundary.redact = Redactor(secrets)
-                tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
-                # The step's latest output rides on its heartbeats, masked like the rest.
-                live = LiveLines(inp.step, inp.cluster_name, info.attempt, inp.label)
-                sink = StepLog(tag, redact, tail, live)
-                hb = self._heartbeater(previous_checkpoint(), live.snapshot)
+            async with self._step_output(inp, f"provisioning for step {inp.step} ({inp.task_yaml})") as out:
+                hb = self._heartbeater(previous_checkpoint(), out.live.snapshot)
                 async with hb:
-                    log.info("%s provisioning ahead (attempt %s)", tag, info.attempt)
-                    sub = await self._submission(inp, "provision", secrets, retry=info.attempt > 1)
+                    log.info("%s provisioning ahead (attempt %s)", out.tag, attempt)
+                    sub = await self._submission(inp, "provision", out.secrets, retry=attempt > 1)
                     try:
-                        await self.executor.provision(sub, hb.checkpoint, hb.details, sink)
+                        await self.executor.provision(sub, hb.checkpoint, hb.details, out.sink)
                     except asyncio.CancelledError:
                         details = activity.cancellation_details()
                         if details is not None and details.cancel_requested:
                             await asyncio.shield(self.executor.cancel(inp.cluster_name, None, hb.details))
                         raise
                     finally:
-                        sink.flush()
-                log.info("%s cluster ready", tag)
-                return ProvisionOutcome(cluster_name=inp.cluster_name, log_tail=tail.text())
+                        out.sink.flush()
+                log.info("%s cluster ready", out.tag)
+                return ProvisionOutcome(cluster_name=inp.cluster_name, log_tail=out.tail.text())
 
     async def _run_step(self, inp: StepInput, kind: str) -> StepOutcome:
         with self.in_use.hold(inp.run_key):
@@ -172,19 +165,12 @@ class PipelineActivities:
 
     async def _step(self, inp: StepInput, kind: str) -> StepOutcome:
         info = activity.info()
-        tag = _tag(info.workflow_id, inp.step, inp.cluster_name)
         started = asyncio.get_running_loop().time()
-        async with FailureBoundary(f"step {inp.step} ({inp.task_yaml})") as boundary:
-            self._check_endpoint(inp.api_server_endpoint)
-            secrets = self._secrets(inp.secret_env_names)
-            redact = boundary.redact = Redactor(secrets)
-            tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
-            # The step's latest output rides on its heartbeats, masked like the rest.
-            live = LiveLines(inp.step, inp.cluster_name, info.attempt, inp.label)
-            sink = StepLog(tag, redact, tail, live)
+        async with self._step_output(inp, f"step {inp.step} ({inp.task_yaml})") as out:
+            tag, secrets, tail, sink = out.tag, out.secrets, out.tail, out.sink
             resume = previous_checkpoint()
             job_id: int | None = resume.get("job_id")
-            hb = self._heartbeater(resume, live.snapshot)
+            hb = self._heartbeater(resume, out.live.snapshot)
             async with hb:
                 try:
                     if job_id is None and info.attempt > 1:
@@ -225,6 +211,21 @@ class PipelineActivities:
                     non_retryable=True,
                 )
             return outcome
+
+    @contextlib.asynccontextmanager
+    async def _step_output(self, inp: StepInput, where: str) -> AsyncIterator[_StepOutput]:
+        """A step activity's FailureBoundary, with the step's secrets resolved and its
+        redactor in place, and where the step's output goes."""
+        info = activity.info()
+        tag = _tag(info.workflow_id, inp.step, inp.cluster_name)
+        async with FailureBoundary(where) as boundary:
+            self._check_endpoint(inp.api_server_endpoint)
+            secrets = self._secrets(inp.secret_env_names)
+            redact = boundary.redact = Redactor(secrets)
+            tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
+            # The step's latest output rides on its heartbeats, masked like the rest.
+            live = LiveLines(inp.step, inp.cluster_name, info.attempt, inp.label)
+            yield _StepOutput(tag, secrets, tail, live, StepLog(tag, redact, tail, live))
 
     async def _on_cancel(self, inp: StepInput, job_id: int | None, resume: dict[str, Any], tag: str) -> None:
         """Cancels the SkyPilot request/job only when the RUN asked for it.
@@ -326,9 +327,23 @@ class PipelineActivities:
         return DownResult(cluster_name=inp.cluster_name, existed=existed)
 
 
+@dataclasses.dataclass
+class _StepOutput:
+    """Where a step's output goes: the worker's log (`tag`), masked of `secrets`; the
+    tail its outcome keeps; the latest lines its heartbeats carry."""
+
+    tag: str
+    secrets: dict[str, str]
+    tail: LogTail
+    live: LiveLines
+    sink: StepLog
+
+
 async def _run_closed() -> bool:
     """Whether this activity's workflow run has ended (e.g. was terminated)."""
     info = activity.info()
+    if info.workflow_id is None:
+        return False  # run outside a workflow: no run to have ended
     try:
         handle = activity.client().get_workflow_handle(info.workflow_id, run_id=info.workflow_run_id)
         desc = await asyncio.wait_for(handle.describe(), timeout=10)
@@ -344,5 +359,5 @@ def _reason(details: activity.ActivityCancellationDetails | None) -> str:
     return ", ".join(name for name, why in dataclasses.asdict(details).items() if why) or "unknown"
 
 
-def _tag(*parts: str) -> str:
+def _tag(*parts: str | None) -> str:
     return "[" + " ".join(p for p in parts if p) + "]"

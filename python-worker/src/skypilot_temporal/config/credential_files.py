@@ -16,7 +16,7 @@ from pathlib import Path
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10: a profile's own paths are not read
-    tomllib = None  # type: ignore[assignment]
+    tomllib = None  # type: ignore[assignment]  # None stands for the module Python 3.10 lacks
 
 # Temporal's environment configuration (temporalio.envconfig, as the CLI reads it):
 # the variables that name a file.

@@ -46,7 +46,7 @@ class SecretAllowlist:
     prefixes: tuple[str, ...] = ()
 
     @classmethod
-    def parse(cls, raw: str) -> "SecretAllowlist":
+    def parse(cls, raw: str) -> SecretAllowlist:
         """Parses the setting; raises ValueError naming the entry that is wrong."""
         names: set[str] = set()
         prefixes: list[str] = []

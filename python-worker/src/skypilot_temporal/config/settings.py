@@ -15,8 +15,8 @@ from pathlib import Path
 
 from dotenv.parser import parse_stream
 
-from skypilot_temporal.contract.names import DEFAULT_TASK_QUEUE
 from skypilot_temporal.config.secret_policy import SecretAllowlist
+from skypilot_temporal.contract.names import DEFAULT_TASK_QUEUE
 
 EXECUTORS = ("skypilot", "local")
 # The most often an activity heartbeats (SKYPILOT_TEMPORAL_HEARTBEAT_SECONDS): a cancel
@@ -39,10 +39,10 @@ def parse_env_file(text: str) -> dict[str, str]:
         # A binding's original text starts with the blank lines before it.
         source = binding.original.string
         number = binding.original.line + source[: len(source) - len(source.lstrip())].count("\n")
-        if binding.error or (binding.key is not None and binding.value is None):
-            raise ConfigError(f".env line {number}: expected KEY=VALUE")
-        if binding.key is None:
+        if binding.key is None and not binding.error:
             continue  # a comment or a blank line
+        if binding.error or binding.key is None or binding.value is None:
+            raise ConfigError(f".env line {number}: expected KEY=VALUE")
         if not binding.key.replace("_", "").isalnum():
             raise ConfigError(f".env line {number}: {binding.key!r} is not a variable name")
         values[binding.key] = binding.value
@@ -137,7 +137,7 @@ class Settings:
     workflow_sandbox: bool = False
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = load_environment(environ)
         # The file read: named by the process environment, not by the file itself.
         dotenv = env_file(os.environ if environ is None else environ)

@@ -50,7 +50,22 @@ class CloneResult:
 
 
 @dataclass
-class StepInput:
+class RunSource:
+    """What every step of a run builds its task from: the repository at the run's
+    commit, in the run's own checkout, with the run's envs."""
+
+    repo_url: str
+    branch: str
+    commit: str
+    # Names the private checkout directory of this run.
+    run_key: str
+    envs_override: dict[str, str]
+    # Names only: values are read from the worker's environment inside the activity.
+    secret_env_names: list[str]
+
+
+@dataclass
+class StepInput(RunSource):
     """One launch, exec or provision: the YAML is re-read from the run's checkout, never
     from history."""
 
@@ -58,13 +73,6 @@ class StepInput:
     cluster_name: str
     job_name: str
     task_yaml: str
-    repo_url: str
-    branch: str
-    commit: str
-    run_key: str
-    envs_override: dict[str, str]
-    # Names only: values are read from the worker's environment inside the activity.
-    secret_env_names: list[str]
     api_server_endpoint: str = ""
     autodown_minutes: int | None = None
     retry_until_up: bool = False

@@ -7,7 +7,7 @@ cross languages (proto/)."""
 
 from dataclasses import dataclass, field
 
-from skypilot_temporal.contract.activity_types import StepInput, StepOutcome
+from skypilot_temporal.contract.activity_types import RunSource, StepInput, StepOutcome
 
 # Branch -> run: a step of the branch finished. Run -> branch: won or lost.
 BRANCH_EVENT_SIGNAL = "branch_event"
@@ -27,15 +27,9 @@ class BranchStep:
 
 
 @dataclass
-class RunContext:
+class RunContext(RunSource):
     """What every step of the run shares: where the tasks come from, how to launch."""
 
-    repo_url: str
-    branch: str
-    commit: str
-    run_key: str
-    envs_override: dict[str, str]
-    secret_env_names: list[str]
     api_server_endpoint: str
     autodown_minutes: int | None
     retry_until_up: bool

@@ -9,9 +9,11 @@ descriptor so they are never typed twice.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol, TypeGuard, cast
 
 from google.protobuf import json_format, message
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import (
@@ -28,7 +30,17 @@ from temporalio.exceptions import ApplicationError
 from skypilot_temporal.contract.dataclass_json import DataclassDecoder, DataclassEncoder
 from skypilot_temporal.v1 import pipeline_pb2
 
-_OPTIONS = pipeline_pb2.DESCRIPTOR.GetOptions()
+
+class _Options(Protocol):
+    """A descriptor's options, as read here. protoc's .pyi types each extension of the
+    contract as a plain FieldDescriptor, which types-protobuf does not take as a key of
+    `Extensions[...]`: at run time it is the very extension that key stands for."""
+
+    @property
+    def Extensions(self) -> Mapping[FieldDescriptor, Any]: ...
+
+
+_OPTIONS = cast(_Options, pipeline_pb2.DESCRIPTOR.GetOptions())
 WORKFLOW_TYPE: str = _OPTIONS.Extensions[pipeline_pb2.workflow_type]
 DEFAULT_TASK_QUEUE: str = _OPTIONS.Extensions[pipeline_pb2.default_task_queue]
 PROGRESS_QUERY: str = _OPTIONS.Extensions[pipeline_pb2.progress_query]
@@ -41,6 +53,9 @@ VIEW_QUERY: str = _OPTIONS.Extensions[pipeline_pb2.view_query]
 LIVE_OUTPUT_KEY: str = _OPTIONS.Extensions[pipeline_pb2.live_output_key]
 LIVE_LINES_MAX: int = _OPTIONS.Extensions[pipeline_pb2.live_lines_max]
 LIVE_LINE_CHARS_MAX: int = _OPTIONS.Extensions[pipeline_pb2.live_line_chars_max]
+# The most running sweep branches whose heartbeats a client reads per poll, and the
+# most running steps whose output one view answer shows.
+LIVE_STEPS_MAX: int = _OPTIONS.Extensions[pipeline_pb2.live_steps_max]
 
 ENV_NAME_PATTERN: str = _OPTIONS.Extensions[pipeline_pb2.env_name_pattern]
 ENV_NAME_MAX_LENGTH: int = _OPTIONS.Extensions[pipeline_pb2.env_name_max_length]
@@ -54,53 +69,39 @@ def is_env_name(name: str) -> bool:
 
 def wire_name(enum: EnumTypeWrapper, value: int) -> str:
     """The string a FailureType or RunPhase value travels as (its wire_name option)."""
-    return enum.DESCRIPTOR.values_by_number[value].GetOptions().Extensions[pipeline_pb2.wire_name]
+    options = cast(_Options, enum.DESCRIPTOR.values_by_number[value].GetOptions())
+    return options.Extensions[pipeline_pb2.wire_name]
 
 
 def _wire_names(enum: EnumTypeWrapper) -> dict[int, str]:
-    return {v.number: wire_name(enum, v.number) for v in enum.DESCRIPTOR.values if v.number}
+    """Each value's wire name (UNSPECIFIED left out), in the order of the values' numbers."""
+    return {n: wire_name(enum, n) for n in sorted(v.number for v in enum.DESCRIPTOR.values if v.number)}
 
+
+# Each table below is unpacked into one constant per value, in the order of the values'
+# numbers: a value added to the proto without its constant here fails the import, and
+# tests/contract/test_contract_constants.py checks each constant against its value's name.
 
 # ApplicationError types a run fails with (FailureType), by enum value.
 FAILURE_TYPES: dict[int, str] = _wire_names(pipeline_pb2.FailureType)
-INVALID_INPUT = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_INVALID_INPUT]
-INVALID_REPO = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_INVALID_REPO]
-INVALID_TASK = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_INVALID_TASK]
-JOB_FAILED = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_JOB_FAILED]
-SKYPILOT_PERMANENT_ERROR = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_SKYPILOT_PERMANENT_ERROR]
-ENDPOINT_MISMATCH = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_ENDPOINT_MISMATCH]
-STEP_TIMED_OUT = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_STEP_TIMED_OUT]
-TEARDOWN_FAILED = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_TEARDOWN_FAILED]
-WORKER_ERROR = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_WORKER_ERROR]
-REPO_UNREACHABLE = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_REPO_UNREACHABLE]
-SKYPILOT_UNAVAILABLE = FAILURE_TYPES[pipeline_pb2.FAILURE_TYPE_SKYPILOT_UNAVAILABLE]
+(INVALID_INPUT, INVALID_REPO, INVALID_TASK, JOB_FAILED, SKYPILOT_PERMANENT_ERROR, ENDPOINT_MISMATCH,
+ STEP_TIMED_OUT, TEARDOWN_FAILED, WORKER_ERROR, REPO_UNREACHABLE, SKYPILOT_UNAVAILABLE) = FAILURE_TYPES.values()
 
 # SkyPilotWorkflowProgress.phase values (RunPhase), by enum value.
 PHASES: dict[int, str] = _wire_names(pipeline_pb2.RunPhase)
-PHASE_STARTING = PHASES[pipeline_pb2.RUN_PHASE_STARTING]
-PHASE_CLONE = PHASES[pipeline_pb2.RUN_PHASE_CLONE]
-PHASE_RUNNING = PHASES[pipeline_pb2.RUN_PHASE_RUNNING]
-PHASE_TEARDOWN = PHASES[pipeline_pb2.RUN_PHASE_TEARDOWN]
-PHASE_COMPLETED = PHASES[pipeline_pb2.RUN_PHASE_COMPLETED]
-PHASE_FAILED = PHASES[pipeline_pb2.RUN_PHASE_FAILED]
-PHASE_CANCELLED = PHASES[pipeline_pb2.RUN_PHASE_CANCELLED]
-PHASE_TEARDOWN_FAILED = PHASES[pipeline_pb2.RUN_PHASE_TEARDOWN_FAILED]
+(PHASE_STARTING, PHASE_CLONE, PHASE_RUNNING, PHASE_TEARDOWN, PHASE_COMPLETED, PHASE_FAILED, PHASE_CANCELLED,
+ PHASE_TEARDOWN_FAILED) = PHASES.values()
 
 # StepProgress.state values (StepState), by enum value.
 STEP_STATES: dict[int, str] = _wire_names(pipeline_pb2.StepState)
-STATE_PENDING = STEP_STATES[pipeline_pb2.STEP_STATE_PENDING]
-STATE_RUNNING = STEP_STATES[pipeline_pb2.STEP_STATE_RUNNING]
-STATE_SUCCEEDED = STEP_STATES[pipeline_pb2.STEP_STATE_SUCCEEDED]
-STATE_FAILED = STEP_STATES[pipeline_pb2.STEP_STATE_FAILED]
-STATE_CANCELLED = STEP_STATES[pipeline_pb2.STEP_STATE_CANCELLED]
-STATE_SKIPPED = STEP_STATES[pipeline_pb2.STEP_STATE_SKIPPED]
+STATE_PENDING, STATE_RUNNING, STATE_SUCCEEDED, STATE_FAILED, STATE_CANCELLED, STATE_SKIPPED = STEP_STATES.values()
 
 
-def _is_proto_type(type_hint: Any) -> bool:
+def _is_proto_type(type_hint: Any) -> TypeGuard[type[message.Message]]:
     return isinstance(type_hint, type) and issubclass(type_hint, message.Message)
 
 
-def _parse_into(payload: Payload, type_hint: type) -> Any:
+def _parse_into(payload: Payload, type_hint: type[message.Message]) -> Any:
     """Parses proto JSON into `type_hint`, refusing mistyped (and, in input, unknown) fields.
 
     Errors are raised as a non-retryable ApplicationError: a FailureError raised while
@@ -134,7 +135,6 @@ class _StrictJSONProtoConverter(JSONProtoPayloadConverter):
     def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
         if not _is_proto_type(type_hint):
             return super().from_payload(payload, type_hint)
-        assert type_hint is not None
         return _parse_into(payload, type_hint)
 
 
@@ -148,7 +148,6 @@ class _PlainJSONIntoProtoConverter(JSONPlainPayloadConverter):
     def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
         if not _is_proto_type(type_hint):
             return super().from_payload(payload, type_hint)
-        assert type_hint is not None
         return _parse_into(payload, type_hint)
 
 

@@ -21,6 +21,7 @@ import dataclasses
 import itertools
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import PurePosixPath
@@ -66,7 +67,7 @@ class Branch:
 @dataclass(frozen=True)
 class Step:
     name: str
-    kind: int
+    kind: pb.StepKind
     task_yaml: str
     # LAUNCH: the cluster it makes; EXEC: the cluster it runs on (short names).
     cluster: str
@@ -241,13 +242,18 @@ def _check_task_yaml(path: str, where: str) -> None:
         raise InvalidInput(f"{where}: {path!r} must end in .yaml or .yml")
 
 
-def _check_envs(envs: dict[str, str], where: str) -> None:
+def check_env_name(name: str, where: str) -> None:
+    """Refuses `name` (found at `where`) unless it may be an environment variable name."""
+    if not is_env_name(name):
+        raise InvalidInput(
+            f"{where}: {name!r} is not a valid variable name (letters, digits and '_', not starting with a digit)"
+        )
+
+
+def check_envs(envs: Mapping[str, str], where: str) -> None:
+    """Refuses a variable of `envs` (found at `where`) with a bad name or a value too long."""
     for key, value in envs.items():
-        if not is_env_name(key):
-            raise InvalidInput(
-                f"{where}: {key!r} is not a valid variable name "
-                "(letters, digits and '_', not starting with a digit)"
-            )
+        check_env_name(key, where)
         if len(value) > MAX_ENV_VALUE:
             raise InvalidInput(f"{where}[{key}]: value longer than {MAX_ENV_VALUE} bytes")
 
@@ -262,7 +268,7 @@ def _step(
     provision_default: bool,
 ) -> Step:
     envs = dict(s.envs)
-    _check_envs(envs, where.at(i, s.name, "envs"))
+    check_envs(envs, where.at(i, s.name, "envs"))
     kind = s.kind or DEFAULT_KIND
     if kind == SELECT:
         for fieldname in ("task_yaml", "cluster"):
@@ -326,8 +332,7 @@ def _sweep(s: pb.PipelineStep, i: int, where: _Where, cluster: str) -> Sweep:
     axes: list[tuple[str, list[str]]] = []
     for a, axis in enumerate(sw.matrix):
         at = where.at(i, s.name, f"sweep.matrix[{a}]")
-        if not is_env_name(axis.name):
-            raise InvalidInput(f"{at}.name: {axis.name!r} is not a valid variable name")
+        check_env_name(axis.name, f"{at}.name")
         if any(axis.name == n for n, _ in axes):
             raise InvalidInput(f"{at}.name: {axis.name!r} is listed twice")
         if not axis.values:
@@ -346,12 +351,12 @@ def _sweep(s: pb.PipelineStep, i: int, where: _Where, cluster: str) -> Sweep:
     branches: list[Branch] = []
     if axes:
         for combo in itertools.product(*(values for _, values in axes)):
-            branches.append(Branch(len(branches), dict(zip((n for n, _ in axes), combo))))
+            branches.append(Branch(len(branches), dict(zip((n for n, _ in axes), combo, strict=True))))
     for j, extra in enumerate(sw.include):
         envs = dict(extra.envs)
         if not envs:
             raise InvalidInput(f"{where.at(i, s.name, f'sweep.include[{j}]')}: an empty branch")
-        _check_envs(envs, where.at(i, s.name, f"sweep.include[{j}].envs"))
+        check_envs(envs, where.at(i, s.name, f"sweep.include[{j}].envs"))
         branches.append(Branch(len(branches), envs))
     policy = sw.on_failure
     keep_going = policy.mode == pb.BRANCH_FAILURE_MODE_KEEP_GOING
@@ -398,12 +403,13 @@ def _assign_lanes(
             continue
         i = names[name]
         targets = {lane_of.get(n) for n in st.needs}
-        if None in targets or len(targets) != 1:
+        target = targets.pop() if len(targets) == 1 else None
+        if target is None:
             raise InvalidInput(
                 f"{where.at(i, name, 'needs')}: a SELECT step needs steps of exactly one sweep "
                 f"(the swept LAUNCH step or steps that exec on its cluster)"
             )
-        sweep = sweeps[targets.pop()]  # type: ignore[index]
+        sweep = sweeps[target]
         if sweep.selection is not None:
             raise InvalidInput(
                 f"{where.at(i, name, 'kind')}: sweep {sweep.step!r} already has the SELECT step "

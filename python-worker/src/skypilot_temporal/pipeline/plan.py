@@ -12,16 +12,16 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from skypilot_temporal.contract.names import is_env_name
 from skypilot_temporal.pipeline.dag import (
     EXEC,
     LAUNCH,
-    MAX_ENV_VALUE,
     SELECT,
     Dag,
     InvalidInput,
     Step,
     build_dag,
+    check_env_name,
+    check_envs,
     stays_inside,
 )
 from skypilot_temporal.v1 import pipeline_pb2 as pb
@@ -107,21 +107,10 @@ def check_input(inp: pb.SkyPilotWorkflowInput, workflow_id: str, run_id: str) ->
 
 
 def _check_envs(inp: pb.SkyPilotWorkflowInput) -> None:
-    for key, value in inp.envs_override.items():
-        if not is_env_name(key):
-            raise InvalidInput(
-                f"envs_override: {key!r} is not a valid variable name "
-                "(letters, digits and '_', not starting with a digit)"
-            )
-        if len(value) > MAX_ENV_VALUE:
-            raise InvalidInput(f"envs_override[{key}]: value longer than {MAX_ENV_VALUE} bytes")
+    check_envs(inp.envs_override, "envs_override")
     seen: set[str] = set()
     for name in inp.secret_env_names:
-        if not is_env_name(name):
-            raise InvalidInput(
-                f"secret_env_names: {name!r} is not a valid variable name "
-                "(letters, digits and '_', not starting with a digit)"
-            )
+        check_env_name(name, "secret_env_names")
         if name in inp.envs_override:
             raise InvalidInput(
                 f"secret_env_names: {name!r} is also in envs_override; a secret's value "

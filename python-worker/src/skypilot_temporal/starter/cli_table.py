@@ -75,12 +75,8 @@ WORKFLOW_TYPE = "SkyPilotWorkflow"
 DEFAULT_TASK_QUEUE = "skypilot-workflow-queue"
 # The query answering RunView: the lines to print since a cursor.
 VIEW_QUERY = "view"
-# The key of a running step's output in its heartbeat details.
-LIVE_OUTPUT_KEY = "output"
-# The most output lines of one step a heartbeat carries.
-LIVE_LINES_MAX = 5
-# The longest output line, in code points.
-LIVE_LINE_CHARS_MAX = 300
+# The most running sweep branches whose heartbeats a poll reads.
+LIVE_STEPS_MAX = 4
 # The pattern an environment variable name must match whole.
 ENV_NAME_PATTERN = "[A-Za-z_][A-Za-z0-9_]*"
 # The longest environment variable name, in characters.
@@ -89,8 +85,6 @@ ENV_NAME_MAX_LENGTH = 128
 TEARDOWN_FAILED = "TeardownFailed"
 WORKFLOW_ID_PREFIX = "skypilot-pipeline-"
 WORKFLOW_ID_RANDOM_BYTES = 8
-# The most running steps (or sweep branches) whose output a starter follows at once.
-LIVE_STEPS_MAX = 4
 
 
 def usage_error(*, message: str) -> str:
@@ -221,16 +215,6 @@ def workflow_started(*, workflow_id: str) -> str:
 def workflow_ui(*, url: str) -> str:
     """Says "ui: {url}"."""
     return "ui: " + url
-
-
-def live_line(*, step: str, line: str) -> str:
-    """Says "    {step} | {line}"."""
-    return "    " + step + " | " + line
-
-
-def live_skipped(*, step: str, count: str) -> str:
-    """Says "    {step} | [lines not shown: {count}]"."""
-    return "    " + step + " | [lines not shown: " + count + "]"
 
 
 def tracing_failed(*, detail: str) -> str:

@@ -1,5 +1,6 @@
-"""The command line: flags (after the shared table, proto/skypilot_temporal/v1/starter_cli.json)
-and the workflow input they build."""
+"""The command line (flags after the shared table, proto/skypilot_temporal/v1/starter_cli.json)
+and the workflow input it builds: the --input file, then the environment, then the
+flags, each beating the one before."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
-from skypilot_temporal.contract.names import DEFAULT_TASK_QUEUE, ENV_NAME_MAX_LENGTH, ENV_NAME_PATTERN, is_env_name
+from skypilot_temporal.contract.names import is_env_name
 from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.starter.format import quote
 from skypilot_temporal.starter.input_file import InputFileError, read_input
 from skypilot_temporal.v1 import pipeline_pb2 as pb
+
+ENV_NAME_RULE = cli.env_name_rule(pattern=cli.ENV_NAME_PATTERN, max_length=str(cli.ENV_NAME_MAX_LENGTH))
 
 
 class UsageError(Exception):
@@ -32,20 +35,17 @@ class Options:
 
 
 def parse_command_line(argv: Sequence[str], env: Mapping[str, str]) -> Options | None:
-    """The workflow input from the --input file, the environment and the flags, each
-    beating the one before; None for --help."""
+    """The options the command line asks for; None for --help."""
     given = _parse_flags(argv)
     if given.get(cli.HELP.name):
         return None
 
-    def last(flag: cli.Flag) -> str:
-        return (given.get(flag.name) or [""])[-1]
-
     def setting(flag: cli.Flag) -> str:
-        return last(flag) or (env.get(flag.env, "") if flag.env else "")
+        """The flag's last value, else its environment variable's."""
+        return (given.get(flag.name) or [""])[-1] or (env.get(flag.env, "") if flag.env else "")
 
     inp = pb.SkyPilotWorkflowInput()
-    if path := last(cli.INPUT):
+    if path := setting(cli.INPUT):
         try:
             inp = read_input(path)
         except InputFileError as err:
@@ -56,26 +56,19 @@ def parse_command_line(argv: Sequence[str], env: Mapping[str, str]) -> Options |
     for item in given.get(cli.ENV.name, []):
         key, sep, value = item.partition("=")
         if not sep or not is_env_name(key):
-            raise UsageError(cli.env_invalid(value=quote(item), rule=_env_name_rule()))
+            raise UsageError(cli.env_invalid(value=quote(item), rule=ENV_NAME_RULE))
         inp.envs_override[key] = value
-    secret_names = given.get(cli.SECRET_ENV.name) or [
-        s.strip() for s in env.get(cli.SECRET_ENV.env, "").split(",") if s.strip()
-    ]
-    for name in secret_names:
+    from_env = [s.strip() for s in env.get(cli.SECRET_ENV.env, "").split(",") if s.strip()]
+    for name in given.get(cli.SECRET_ENV.name) or from_env:
         if not is_env_name(name):
-            raise UsageError(cli.secret_env_invalid(value=quote(name), rule=_env_name_rule()))
+            raise UsageError(cli.secret_env_invalid(value=quote(name), rule=ENV_NAME_RULE))
         if name not in inp.secret_env_names:
             inp.secret_env_names.append(name)
     if not inp.repo_url:
         raise UsageError(cli.repo_missing())
-    return Options(
-        input=inp,
-        workflow_id=last(cli.WORKFLOW_ID)
-        or cli.WORKFLOW_ID_PREFIX + random_ids.token_hex(cli.WORKFLOW_ID_RANDOM_BYTES),
-        task_queue=setting(cli.TASK_QUEUE) or DEFAULT_TASK_QUEUE,
-        no_wait=bool(given.get(cli.NO_WAIT.name)),
-        quiet=bool(given.get(cli.QUIET.name)),
-    )
+    random_id = cli.WORKFLOW_ID_PREFIX + random_ids.token_hex(cli.WORKFLOW_ID_RANDOM_BYTES)
+    return Options(inp, setting(cli.WORKFLOW_ID) or random_id, setting(cli.TASK_QUEUE) or cli.DEFAULT_TASK_QUEUE,
+                   no_wait=bool(given.get(cli.NO_WAIT.name)), quiet=bool(given.get(cli.QUIET.name)))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -95,12 +88,8 @@ def _parse_flags(argv: Sequence[str]) -> dict[str, list]:
         else:
             parser.add_argument(*names, dest=flag.name, action="append_const", const=True)
     given, rest = parser.parse_known_args(list(argv))
-    for arg in rest:
-        if arg.startswith("-"):
-            raise UsageError(f"unrecognized arguments: {arg}")
-        raise UsageError(cli.unexpected_argument(value=quote(arg)))
+    if rest and rest[0].startswith("-"):
+        raise UsageError(f"unrecognized arguments: {rest[0]}")
+    if rest:
+        raise UsageError(cli.unexpected_argument(value=quote(rest[0])))
     return {name: values for name, values in vars(given).items() if values}
-
-
-def _env_name_rule() -> str:
-    return cli.env_name_rule(pattern=ENV_NAME_PATTERN, max_length=str(ENV_NAME_MAX_LENGTH))

@@ -1,19 +1,19 @@
-"""Following a started run: about once a second, the lines the worker rendered since
-the last answer (the view query) and the running steps' latest output (live.py), unless
-quiet; then how the run ended (outcome.py)."""
+"""Following a started run: about once a second, the running steps' heartbeats (live.py)
+go to the view query, whose answer (the lines the worker rendered since the last one)
+is printed, unless quiet; then how the run ended (outcome.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Sequence
 from datetime import timedelta
 
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 
-from skypilot_temporal.contract.names import VIEW_QUERY
 from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.starter.format import one_line, quote
-from skypilot_temporal.starter.live import show_live
+from skypilot_temporal.starter.live import read_heartbeats
 from skypilot_temporal.starter.outcome import finish
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
@@ -28,9 +28,10 @@ class View:
     def __init__(self, handle: WorkflowHandle, task_queue: str) -> None:
         self.handle, self.task_queue, self.cursor, self.waiting_shown = handle, task_queue, "", False
 
-    async def show(self, final: bool = False) -> None:
+    async def show(self, heartbeats: Sequence[str] = (), final: bool = False) -> None:
+        request = pb.RunViewRequest(cursor=self.cursor, heartbeats=heartbeats)
         try:
-            view = await self.handle.query(VIEW_QUERY, self.cursor, result_type=pb.RunView, rpc_timeout=QUERY_TIMEOUT)
+            view = await self.handle.query(cli.VIEW_QUERY, request, result_type=pb.RunView, rpc_timeout=QUERY_TIMEOUT)
         except Exception:  # noqa: BLE001 - any query that fails is no answer: no worker yet, server busy, ...
             if not (final or self.waiting_shown):
                 print(cli.progress_unavailable(task_queue=quote(self.task_queue)), flush=True)
@@ -43,13 +44,12 @@ class View:
 
 async def follow(client: Client, handle: WorkflowHandle, task_queue: str, quiet: bool = False) -> int:
     """Follows the run until it ends, then prints how it ended; returns the exit status."""
-    view, seen = View(handle, task_queue), dict[str, int]()
+    view = View(handle, task_queue)
     result = asyncio.ensure_future(handle.result())
     try:
         while not (await asyncio.wait([result], timeout=POLL_EVERY_SECONDS))[0]:
             if not quiet:
-                await view.show()
-                await show_live(client, handle, seen)
+                await view.show(await read_heartbeats(client, handle))
     except asyncio.CancelledError:
         print(cli.interrupted(workflow_id=handle.id), file=sys.stderr)
         raise
@@ -61,5 +61,5 @@ async def follow(client: Client, handle: WorkflowHandle, task_queue: str, quiet:
         print(cli.wait_failed(detail=one_line(str(err))), file=sys.stderr)
         return 1
     if not quiet:
-        await view.show(final=True)  # what the end changed, best effort
+        await view.show(final=True)  # what the end changed, best effort: no output is running
     return finish(value, failure)

@@ -8,9 +8,12 @@ import sys
 from temporalio.exceptions import ApplicationError, CancelledError, TerminatedError
 from temporalio.exceptions import TimeoutError as WorkflowTimedOut
 
-from skypilot_temporal.contract.names import TEARDOWN_FAILED
 from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.v1 import pipeline_pb2 as pb
+
+# What ended a run that neither completed nor failed, and the line that says so.
+_ENDINGS = ((CancelledError, cli.workflow_cancelled), (TerminatedError, cli.workflow_terminated),
+            (WorkflowTimedOut, cli.workflow_timed_out))
 
 
 def finish(result: pb.SkyPilotWorkflowResult | None, failure: BaseException | None) -> int:
@@ -19,14 +22,8 @@ def finish(result: pb.SkyPilotWorkflowResult | None, failure: BaseException | No
         for line in result.lines if result is not None else ():
             print(line)
         return 0
-    if isinstance(failure, CancelledError):
-        print(cli.workflow_cancelled(), file=sys.stderr)
-    elif isinstance(failure, TerminatedError):
-        print(cli.workflow_terminated(), file=sys.stderr)
-    elif isinstance(failure, WorkflowTimedOut):
-        print(cli.workflow_timed_out(), file=sys.stderr)
-    else:
-        print(cli.workflow_failed(message=_message(failure)), file=sys.stderr)
+    ending = next((say() for kind, say in _ENDINGS if isinstance(failure, kind)), None)
+    print(ending or cli.workflow_failed(message=_message(failure)), file=sys.stderr)
     inner = failure
     while inner.__cause__ is not None:
         inner = inner.__cause__
@@ -39,7 +36,7 @@ def finish(result: pb.SkyPilotWorkflowResult | None, failure: BaseException | No
 
 def clusters_still_up(failure: BaseException) -> list[str]:
     """The clusters an operator must down: a TeardownFailed failure's first detail."""
-    if not isinstance(failure, ApplicationError) or failure.type != TEARDOWN_FAILED or not failure.details:
+    if not isinstance(failure, ApplicationError) or failure.type != cli.TEARDOWN_FAILED or not failure.details:
         return []
     names = failure.details[0]
     return names if isinstance(names, list) and all(isinstance(n, str) for n in names) else []

@@ -26,6 +26,7 @@ from skypilot_temporal.starter.tracing import with_tracing
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 
+# recipe-begin: docs/contract.md shows run and _start_and_follow as they are here (tests/contract/test_docs_recipes.py).
 async def run(argv: Sequence[str], env: Mapping[str, str]) -> int:
     """The whole starter. Returns the exit status: 0 success, 1 workflow or connection
     failure, 2 usage error."""
@@ -67,6 +68,9 @@ async def _start_and_follow(opts: Options, env: Mapping[str, str], interceptors:
     if not opts.quiet:
         print(cli.workflow_ui(url=ui_link(env, client.namespace, handle.id)), flush=True)
     return 0 if opts.no_wait else await follow(client, handle, opts.task_queue, opts.quiet)
+
+
+# recipe-end
 
 
 def ui_link(env: Mapping[str, str], namespace: str, workflow_id: str) -> str:

@@ -1,5 +1,5 @@
 """OpenTelemetry for the starter, configured the standard way and off unless an OTLP
-endpoint is set (telemetry.py). On, Temporal's tracing interceptor puts the workflow
+endpoint is set (ops/telemetry.py). On, Temporal's tracing interceptor puts the workflow
 start in a span and hands its W3C trace context to the workflow, so that the run's
 workflow, activities and SkyPilot calls are one trace with it."""
 
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TypeVar
 
 from temporalio.client import Interceptor
 
@@ -15,10 +14,8 @@ from skypilot_temporal.ops import telemetry
 from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.starter.format import one_line
 
-T = TypeVar("T")
 
-
-async def with_tracing(env: Mapping[str, str], run: Callable[[Sequence[Interceptor]], Awaitable[T]]) -> T:
+async def with_tracing(env: Mapping[str, str], run: Callable[[Sequence[Interceptor]], Awaitable[int]]) -> int:
     """Runs `run` with the tracing interceptors (none when tracing is off), then flushes
     the spans, however `run` ends. A setting the SDK cannot use is a warning on stderr,
     and the run goes on untraced."""

@@ -43,7 +43,7 @@ class InUse:
     def __contains__(self, run_key: str) -> bool:
         return self.counts[run_key] > 0
 
-    def hold(self, run_key: str) -> "_Hold":
+    def hold(self, run_key: str) -> _Hold:
         return _Hold(self, run_key)
 
 
@@ -96,7 +96,7 @@ class Housekeeper:
             await asyncio.sleep(self.every_s)
             try:
                 await self.sweep()
-            except Exception:  # noqa: BLE001 - housekeeping must never stop the worker
+            except Exception:  # housekeeping must never stop the worker (logged with its traceback)
                 log.exception("housekeeping sweep failed")
 
     async def sweep(self) -> dict[str, Any]:
@@ -174,7 +174,7 @@ class Housekeeper:
             return desc.status != WorkflowExecutionStatus.RUNNING
 
         flags = await asyncio.gather(*(closed(k) for k in run_keys))
-        return {k for k, flag in zip(run_keys, flags) if flag}
+        return {k for k, flag in zip(run_keys, flags, strict=True) if flag}
 
     async def _remove(self, c: Checkout) -> str:
         await asyncio.to_thread(shutil.rmtree, c.path, True)

@@ -75,7 +75,7 @@ def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> bytes | None:
     result = fn(*args)
     try:
         return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # noqa: BLE001 - see above
+    except Exception:  # noqa: BLE001 - whatever pickling raises: the worker builds it instead
         return None
 
 

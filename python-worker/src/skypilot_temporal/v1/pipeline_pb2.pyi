@@ -125,6 +125,8 @@ LIVE_LINES_MAX_FIELD_NUMBER: _ClassVar[int]
 live_lines_max: _descriptor.FieldDescriptor
 LIVE_LINE_CHARS_MAX_FIELD_NUMBER: _ClassVar[int]
 live_line_chars_max: _descriptor.FieldDescriptor
+LIVE_STEPS_MAX_FIELD_NUMBER: _ClassVar[int]
+live_steps_max: _descriptor.FieldDescriptor
 WIRE_NAME_FIELD_NUMBER: _ClassVar[int]
 wire_name: _descriptor.FieldDescriptor
 
@@ -303,6 +305,14 @@ class SkyPilotWorkflowResult(_message.Message):
     commit: str
     lines: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, steps: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_downed: _Optional[_Iterable[str]] = ..., commit: _Optional[str] = ..., lines: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RunViewRequest(_message.Message):
+    __slots__ = ("cursor", "heartbeats")
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEATS_FIELD_NUMBER: _ClassVar[int]
+    cursor: str
+    heartbeats: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, cursor: _Optional[str] = ..., heartbeats: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class RunView(_message.Message):
     __slots__ = ("lines", "cursor")

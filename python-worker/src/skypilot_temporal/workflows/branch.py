@@ -39,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
         TEARDOWN_FAILED,
     )
     from skypilot_temporal.v1 import pipeline_pb2 as pb
+    from skypilot_temporal.workflows.progress import failed_outcome, step_result
     from skypilot_temporal.workflows.steps import (
         Clusters,
         failure_text,
@@ -120,14 +121,14 @@ class SkyPilotBranchWorkflow:
                 outcome = _failed_outcome(err, st, inp)
                 result.ok, result.failed_step, result.error = False, st.name, failure_text(err)
                 result.outcomes.append(outcome)
-                self._progress.finished.append(_result(outcome, inp.label))
+                self._progress.finished.append(step_result(outcome, branch=inp.label))
                 await self._report(inp, BranchEvent(inp.index, st.name, STATE_FAILED, _compact(outcome),
                                                     result.error, lane_done=last_before_verdict))
                 return
             assert isinstance(outcome, StepOutcome)
             step_duration(st.kind, outcome.duration_seconds)
             result.outcomes.append(outcome)
-            self._progress.finished.append(_result(outcome, inp.label))
+            self._progress.finished.append(step_result(outcome, branch=inp.label))
             await self._report(inp, BranchEvent(inp.index, st.name, STATE_SUCCEEDED, _compact(outcome),
                                                 lane_done=lane_done))
         self._progress.current_step = ""
@@ -164,15 +165,7 @@ def _failed_outcome(err: BaseException, st: BranchStep, inp: BranchInput) -> Ste
     cause = getattr(err, "cause", None) or err
     details = cause.details[0] if isinstance(cause, ApplicationError) and cause.details else None
     if isinstance(details, dict):
-        return StepOutcome(
-            step=st.name,
-            cluster_name=inp.cluster_name,
-            job_id=int(details.get("job_id") or 0),
-            status=str(details.get("status", "")),
-            duration_seconds=float(details.get("duration_seconds") or 0),
-            log_tail=str(details.get("log_tail", "")),
-            metrics={k: float(v) for k, v in (details.get("metrics") or {}).items()},
-        )
+        return failed_outcome(st.name, inp.cluster_name, details)
     return StepOutcome(st.name, inp.cluster_name, 0, "", 0.0, failure_text(err))
 
 
@@ -180,18 +173,3 @@ def _compact(outcome: StepOutcome) -> StepOutcome:
     """The outcome as the run keeps it: a 500-branch sweep must stay far below the
     history's limits, so only the end of the log tail travels."""
     return dataclasses.replace(outcome, log_tail=outcome.log_tail[-_REPORTED_TAIL:], metrics=dict(outcome.metrics))
-
-
-def _result(outcome: StepOutcome, label: str) -> pb.StepResult:
-    r = pb.StepResult(
-        name=outcome.step,
-        kind=pb.STEP_KIND_UNSPECIFIED,
-        cluster_name=outcome.cluster_name,
-        job_id=outcome.job_id,
-        status=outcome.status,
-        duration_seconds=outcome.duration_seconds,
-        log_tail=outcome.log_tail,
-        branch=label,
-    )
-    r.metrics.update(outcome.metrics)
-    return r

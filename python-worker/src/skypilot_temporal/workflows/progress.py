@@ -24,7 +24,7 @@ from skypilot_temporal.contract.names import (
 from skypilot_temporal.pipeline.dag import SELECT, Sweep
 from skypilot_temporal.pipeline.plan import Plan
 from skypilot_temporal.v1 import pipeline_pb2 as pb
-from skypilot_temporal.workflows.steps import Clusters, failure_text
+from skypilot_temporal.workflows.steps import Clusters, StepFailed, failure_text
 
 
 @dataclass
@@ -44,7 +44,7 @@ class BranchState:
 @dataclass
 class SweepState:
     sweep: Sweep
-    kinds: dict[str, int]
+    kinds: dict[str, pb.StepKind]
     branches: dict[int, BranchState] = field(default_factory=dict)
     winner: int | None = None
 
@@ -93,23 +93,21 @@ class SweepState:
     def any_failed(self) -> bool:
         return any(b.failed for b in self.branches.values())
 
-    def failure(self, sweep: Sweep) -> ApplicationError:
+    def failure(self, sweep: Sweep) -> StepFailed:
         i, b = next((i, b) for i, b in sorted(self.branches.items()) if b.failed)
-        label = sweep.branches[i].label
-        return ApplicationError(
-            f"step {b.failed_step or sweep.step!r} failed in branch {label} of sweep {sweep.step!r} "
+        step = b.failed_step or sweep.step
+        return _job_failed(
+            step,
+            f"step {step!r} failed in branch {sweep.branches[i].label} of sweep {sweep.step!r} "
             f"(on_failure: fail fast): {b.error}",
-            type=JOB_FAILED,
-            non_retryable=True,
         )
 
-    def too_few(self, sweep: Sweep, succeeded: int) -> ApplicationError:
+    def too_few(self, sweep: Sweep, succeeded: int) -> StepFailed:
         failed = [f"{sweep.branches[i].label}: {b.error}" for i, b in sorted(self.branches.items()) if b.failed]
-        return ApplicationError(
+        return _job_failed(
+            sweep.step,
             f"sweep {sweep.step!r}: {succeeded} of {len(sweep.branches)} branches succeeded; "
             f"at least {sweep.min_succeeded} needed (on_failure). Failed: " + "; ".join(failed),
-            type=JOB_FAILED,
-            non_retryable=True,
         )
 
     def select(self, sweep: Sweep, candidates: list[int]) -> int | None:
@@ -128,26 +126,54 @@ class SweepState:
         self.winner = best[1]
         return best[1]
 
-    def no_metric(self, sweep: Sweep) -> ApplicationError:
+    def no_metric(self, sweep: Sweep) -> StepFailed:
         sel = sweep.selection
         assert sel is not None
-        return ApplicationError(
+        return _job_failed(
+            sel.step,
             f"step {sel.step!r}: no branch of sweep {sweep.step!r} reported the metric "
             f"{sel.metric!r} in step {sel.metric_step!r} (a job reports it with a line "
             f"`{METRIC_MARKER} {sel.metric}=<number>`)",
-            type=JOB_FAILED,
-            non_retryable=True,
         )
 
-    def winner_failed(self, sweep: Sweep, i: int, outcome: BranchResult | BaseException) -> ApplicationError:
+    def winner_failed(self, sweep: Sweep, i: int, outcome: BranchResult | BaseException) -> StepFailed:
         b = self.branch(i)
         error = failure_text(outcome) if isinstance(outcome, BaseException) else b.error
-        return ApplicationError(
-            f"step {b.failed_step or sweep.step!r} failed on the winner ({sweep.branches[i].label}) "
-            f"of sweep {sweep.step!r}: {error}",
-            type=JOB_FAILED,
-            non_retryable=True,
+        step = b.failed_step or sweep.step
+        return _job_failed(
+            step, f"step {step!r} failed on the winner ({sweep.branches[i].label}) of sweep {sweep.step!r}: {error}"
         )
+
+
+def _job_failed(step: str, message: str) -> StepFailed:
+    return StepFailed(step, ApplicationError(message, type=JOB_FAILED, non_retryable=True))
+
+
+def step_result(
+    outcome: StepOutcome, kind: pb.StepKind = pb.STEP_KIND_UNSPECIFIED, branch: str = ""
+) -> pb.StepResult:
+    """A step's result as the run's result and progress list it (and a branch's progress)."""
+    r = pb.StepResult(
+        name=outcome.step, kind=kind, cluster_name=outcome.cluster_name, job_id=outcome.job_id,
+        status=outcome.status, duration_seconds=outcome.duration_seconds, log_tail=outcome.log_tail,
+        branch=branch,
+    )
+    r.metrics.update(outcome.metrics)
+    return r
+
+
+def failed_outcome(step: str, cluster: str, details: dict) -> StepOutcome:
+    """A failed step's outcome as its failure's first detail carries it (the activity's
+    StepOutcome, as JSON)."""
+    return StepOutcome(
+        step=step,
+        cluster_name=str(details.get("cluster_name") or cluster),
+        job_id=int(details.get("job_id") or 0),
+        status=str(details.get("status", "")),
+        duration_seconds=float(details.get("duration_seconds") or 0),
+        log_tail=str(details.get("log_tail", "")),
+        metrics={k: float(v) for k, v in (details.get("metrics") or {}).items()},
+    )
 
 
 @dataclass
@@ -186,13 +212,13 @@ class RunProgress:
     def step_running(self, name: str, cluster: str) -> None:
         self._singles[name].state = STATE_RUNNING
 
-    def step_done(self, name: str, outcome: StepOutcome, duration: float, idle_seconds: float, kind: int) -> None:
-        r = pb.StepResult(
-            name=name, kind=kind, cluster_name=outcome.cluster_name, job_id=outcome.job_id,
-            status=outcome.status, duration_seconds=round(duration, 3), log_tail=outcome.log_tail,
-            idle_cluster_seconds=round(idle_seconds, 3),
-        )
-        r.metrics.update(outcome.metrics)
+    def step_done(
+        self, name: str, outcome: StepOutcome, duration: float, idle_seconds: float, kind: pb.StepKind
+    ) -> None:
+        r = step_result(outcome, kind)
+        # As the workflow measured it: from the step's needs met to its end, retries included.
+        r.duration_seconds = round(duration, 3)
+        r.idle_cluster_seconds = round(idle_seconds, 3)
         self._singles[name].state = STATE_SUCCEEDED
         self._singles[name].result = r
         self._finished.append(r)
@@ -203,14 +229,7 @@ class RunProgress:
             return
         single.state = STATE_FAILED
         if outcome:
-            r = pb.StepResult(
-                name=name, cluster_name=str(outcome.get("cluster_name", cluster)),
-                job_id=int(outcome.get("job_id") or 0), status=str(outcome.get("status", "")),
-                duration_seconds=float(outcome.get("duration_seconds") or 0),
-                log_tail=str(outcome.get("log_tail", "")),
-            )
-            r.metrics.update({k: float(v) for k, v in (outcome.get("metrics") or {}).items()})
-            single.result = r
+            r = single.result = step_result(failed_outcome(name, cluster, outcome))
             self._finished.append(r)
 
     def branch_event(self, event: BranchEvent) -> None:
@@ -228,13 +247,8 @@ class RunProgress:
 
     # -- answers ------------------------------------------------------------------
     def _branch_result(self, state: SweepState, i: int, outcome: StepOutcome) -> pb.StepResult:
-        r = pb.StepResult(
-            name=outcome.step, kind=state.kinds.get(outcome.step, 0), cluster_name=outcome.cluster_name,
-            job_id=outcome.job_id, status=outcome.status, duration_seconds=outcome.duration_seconds,
-            log_tail=outcome.log_tail, branch=state.sweep.branches[i].label,
-        )
-        r.metrics.update(outcome.metrics)
-        return r
+        kind = state.kinds.get(outcome.step, pb.STEP_KIND_UNSPECIFIED)
+        return step_result(outcome, kind, state.sweep.branches[i].label)
 
     def results(self) -> list[pb.StepResult]:
         """Every step's result in the plan's order; a swept step's, branch by branch."""
@@ -242,12 +256,13 @@ class RunProgress:
         if self._plan is None:
             return out
         for st in self._plan.steps:
-            if st.name in self._singles:
-                if self._singles[st.name].result is not None:
-                    out.append(self._singles[st.name].result)  # type: ignore[arg-type]
+            single = self._singles.get(st.name)
+            if single is not None:
+                if single.result is not None:
+                    out.append(single.result)
                 continue
             if st.kind == SELECT:
-                state = next(s for s in self._sweeps.values() if s.sweep.selection and s.sweep.selection.step == st.name)
+                state = self._selected_by(st.name)
                 if state.winner is not None:
                     out.append(self._select_result(state))
                 continue
@@ -260,6 +275,10 @@ class RunProgress:
                         r.log_tail = ""  # the branch's own run keeps it; a failure says why
                     out.append(r)
         return out
+
+    def _selected_by(self, step: str) -> SweepState:
+        """The sweep whose SELECT step is `step`."""
+        return next(s for s in self._sweeps.values() if s.sweep.selection and s.sweep.selection.step == step)
 
     def _select_result(self, state: SweepState) -> pb.StepResult:
         sel = state.sweep.selection
@@ -292,7 +311,7 @@ class RunProgress:
                     entry.metrics.update(single.result.metrics)
                 continue
             if st.kind == SELECT:
-                state = next(s for s in self._sweeps.values() if s.sweep.selection and s.sweep.selection.step == st.name)
+                state = self._selected_by(st.name)
                 entry = p.steps.add(name=st.name, kind=SELECT,
                                     state=STATE_SUCCEEDED if state.winner is not None else STATE_PENDING)
                 if state.winner is not None:

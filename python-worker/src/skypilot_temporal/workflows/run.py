@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Any
 
 from google.protobuf import json_format
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.api.common.v1 import Payload
+from temporalio.common import RawValue
 from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
@@ -60,32 +60,23 @@ with workflow.unsafe.imports_passed_through():
     from skypilot_temporal.v1 import pipeline_pb2 as pb
     from skypilot_temporal.workflows.progress import RunProgress
     from skypilot_temporal.workflows.steps import (
+        SHORT_HEARTBEAT,
         Clusters,
+        StepFailed,
+        doubling_retry,
         failure_text,
         is_cancellation,
         run_step,
         settle,
         step_duration,
     )
-    from skypilot_temporal.workflows.view import render_view, result_lines
+    from skypilot_temporal.workflows.view import render_view, result_lines, view_request
 
 # A clone fails for good quickly: an unreachable repository is reported in seconds.
-CLONE_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=10),
-    maximum_attempts=4,
-)
+CLONE_RETRY = doubling_retry(1, 10, attempts=4)
 CLONE_TIMEOUT = timedelta(minutes=5)
-SHORT_HEARTBEAT = timedelta(seconds=30)
-
-
-class StepFailed(Exception):
-    """A step of the run failed; carries the failure a client sees."""
-
-    def __init__(self, failure: ApplicationError) -> None:
-        super().__init__(failure.message)
-        self.failure = failure
+# The view query's argument when a client sends none: an empty request.
+NO_ARGUMENT = RawValue(Payload())
 
 
 @workflow.defn(name=WORKFLOW_TYPE)
@@ -105,10 +96,13 @@ class SkyPilotWorkflow:
         return self._progress.render(self._phase, self._clusters)
 
     @workflow.query(name=VIEW_QUERY)
-    def view(self, cursor: Any = "") -> pb.RunView:
-        """What a client prints since its cursor (view.py); any argument that is not a
-        cursor this worker wrote starts over, as "" does."""
-        return render_view(self.progress(), cursor)
+    def view(self, request: RawValue = NO_ARGUMENT) -> pb.RunView:
+        """What a client prints since its cursor, with the running steps' output from the
+        heartbeats it sent (view.py). The argument arrives undecoded (view_request reads
+        it) so that no argument can fail the query: whatever is not a request, or a
+        cursor this worker wrote, starts over as "" does."""
+        req = view_request(request.payload)
+        return render_view(self.progress(), req.cursor, req.heartbeats)
 
     @workflow.signal(name=BRANCH_EVENT_SIGNAL)
     def branch_event(self, event: BranchEvent) -> None:
@@ -257,7 +251,7 @@ class SkyPilotWorkflow:
         except (ActivityError, ApplicationError) as err:
             if is_cancellation(err):
                 raise
-            raise StepFailed(self._step_failure(st.name, cluster, err)) from None
+            raise StepFailed(st.name, self._step_failure(st.name, cluster, err)) from None
         finally:
             if ahead is not None and not ahead.done():
                 ahead.cancel()
@@ -336,15 +330,15 @@ class SkyPilotWorkflow:
                 lambda: stop_early() or all(lane_finished(i) for i in handles)
             )
             if stop_early():
-                raise StepFailed(state.failure(sweep))
+                raise state.failure(sweep)
             succeeded = [i for i in handles if state.lane_ok(i) and not isinstance(results.get(i), BaseException)]
             if len(succeeded) < sweep.min_succeeded:
-                raise StepFailed(state.too_few(sweep, len(succeeded)))
+                raise state.too_few(sweep, len(succeeded))
             self._done.update(sweep.lane)
             if sweep.selection is not None:
                 winner = state.select(sweep, succeeded)
                 if winner is None:
-                    raise StepFailed(state.no_metric(sweep))
+                    raise state.no_metric(sweep)
                 self._done.add(sweep.selection.step)
                 for i in handles:
                     # A branch that failed (or already ended) waits for no verdict.
@@ -357,7 +351,7 @@ class SkyPilotWorkflow:
                     await workflow.wait_condition(lambda: winner in results)
                     outcome = results[winner]
                     if isinstance(outcome, BaseException) or not outcome.ok:
-                        raise StepFailed(state.winner_failed(sweep, winner, outcome))
+                        raise state.winner_failed(sweep, winner, outcome)
                     self._done.update(sweep.after)
             for w in watchers:
                 await settle(w)
@@ -446,11 +440,10 @@ def _count(name: str, description: str, labels: dict[str, str] | None = None, va
 def _failure_labels(err: BaseException) -> dict[str, str]:
     failure = err.failure if isinstance(err, StepFailed) else getattr(err, "cause", None) or err
     kind = failure.type if isinstance(failure, ApplicationError) else type(failure).__name__
-    step = ""
     if isinstance(err, ActivityError):
         step = "clone"  # the one activity the run awaits outside its steps
-    elif isinstance(failure, ApplicationError) and failure.message.startswith("step '"):
-        step = failure.message.split("'", 2)[1]
+    else:
+        step = err.step if isinstance(err, StepFailed) else ""
     return {"failure_type": kind or "", "step": step}
 
 

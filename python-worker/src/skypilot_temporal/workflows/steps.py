@@ -28,22 +28,24 @@ with workflow.unsafe.imports_passed_through():
     )
     from skypilot_temporal.contract.names import STEP_TIMED_OUT
 
+
+def doubling_retry(first_s: float, longest_s: float, attempts: int = 0) -> RetryPolicy:
+    """Retries `first_s` apart, then twice as far each time up to `longest_s`; at most
+    `attempts` attempts (0: no limit but the activity's timeouts)."""
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=first_s),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=longest_s),
+        maximum_attempts=attempts,
+    )
+
+
 # A step retries for as long as its budget lasts (timeout_seconds), not a number of
 # times: a frozen worker's open polls can swallow several attempts in a row, each lost
 # only after the heartbeat timeout, and that must not fail a healthy job.
-STEP_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=15),
-    maximum_attempts=0,
-)
+STEP_RETRY = doubling_retry(2, 15)
 # Teardown keeps trying for its whole budget: a leaked cluster costs money.
-DOWN_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-    maximum_attempts=0,
-)
+DOWN_RETRY = doubling_retry(2, 30)
 SHORT_HEARTBEAT = timedelta(seconds=30)
 # The activity's own timeout is longer than the budget: the budget's timer must win,
 # so that the activity sees the run's cancel and cancels its job.

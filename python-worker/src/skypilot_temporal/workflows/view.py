@@ -1,6 +1,8 @@
 """What a client prints about a run, rendered here once so that every starter (Go,
 TypeScript, Python) prints the same text: while following, the lines that changed
-since the client's cursor (the view query); at the end, the result's lines.
+since the client's cursor and the running steps' output from the heartbeats it sent
+(the view query, live_output.py); at the end, the result's lines. No line holds a
+control character (a tab aside): a sweep branch's label holds values users wrote.
 
 Pure and deterministic (it runs in query handlers and in the workflow): no I/O. What
 a client was shown already travels in the cursor it sends back, so the worker keeps
@@ -16,6 +18,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payload
+
 from skypilot_temporal.contract.names import (
     PHASE_CANCELLED,
     PHASE_COMPLETED,
@@ -29,6 +34,7 @@ from skypilot_temporal.contract.names import (
     STATE_SUCCEEDED,
 )
 from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.workflows.live_output import live_lines, printable
 
 PROGRESS = "progress: phase={phase} step={step} finished={finished}{steps}"
 PROGRESS_OF_TOTAL = "{finished}/{total}"
@@ -59,6 +65,7 @@ _STATE_CODES = {STATE_PENDING: "p", STATE_RUNNING: "r", STATE_SUCCEEDED: "s", ST
                 STATE_CANCELLED: "c", STATE_SKIPPED: "k"}
 _CODE_STATES = {code: state for state, code in _STATE_CODES.items()}
 _CURSOR_VERSION = 1
+_JSON_ENCODINGS = (b"json/plain", b"json/protobuf")
 
 
 def or_dash(text: str) -> str:
@@ -111,11 +118,31 @@ def step_label(name: str, branch: str) -> str:
 
 
 # -- while following ----------------------------------------------------------------
-def render_view(progress: pb.SkyPilotWorkflowProgress, cursor: Any) -> pb.RunView:
+def view_request(payload: Payload | None) -> pb.RunViewRequest:
+    """The view query's argument: a RunViewRequest in JSON (json/protobuf or json/plain),
+    or a JSON string, the cursor alone (`temporal workflow query --input '""'`); no
+    argument, or anything else, is an empty request. Fields it does not know are
+    ignored, as a newer client may send them."""
+    if payload is None or payload.metadata.get("encoding") not in _JSON_ENCODINGS:
+        return pb.RunViewRequest()
+    try:
+        doc = json.loads(payload.data)
+        if isinstance(doc, str):
+            return pb.RunViewRequest(cursor=doc)
+        if isinstance(doc, dict):
+            return json_format.ParseDict(doc, pb.RunViewRequest(), ignore_unknown_fields=True)
+    except (ValueError, RecursionError, json_format.ParseError):  # ValueError: not UTF-8 or JSON, a lone surrogate
+        pass
+    return pb.RunViewRequest()
+
+
+def render_view(progress: pb.SkyPilotWorkflowProgress, cursor: Any, heartbeats: Sequence[str] = ()) -> pb.RunView:
     """The lines a client prints for this progress, given what it printed before (the
     cursor of its last answer; "" the first time, and anything unreadable counts as
     ""): the progress line when it changed (none once the run has ended), the run's
-    clusters when first known, then each step's (or branch's) change of state."""
+    clusters when first known, each step's (or branch's) change of state, then the
+    running steps' output lines that `heartbeats` (their details as JSON texts) hold
+    and the client was not shown yet."""
     seen = _Seen.read(cursor)
     lines: list[str] = []
     if progress.phase not in TERMINAL_PHASES:
@@ -128,6 +155,7 @@ def render_view(progress: pb.SkyPilotWorkflowProgress, cursor: Any) -> pb.RunVie
         lines.append(CLUSTERS.format(clusters=", ".join(progress.clusters)))
         seen.clusters = True
     lines += step_changes(progress.steps, seen)
+    lines = [printable(line) for line in lines] + live_lines(heartbeats, seen.shown)
     return pb.RunView(lines=lines, cursor=seen.write())
 
 
@@ -200,7 +228,8 @@ def summary(entries: Sequence[pb.StepProgress]) -> str:
 class _Seen:
     """What a client has printed, as its cursor carries it: a digest of the last
     progress line, whether the clusters were listed, each entry's last state by step
-    (in the order of `steps`), each select's winner and each big sweep's last summary."""
+    (in the order of `steps`), each select's winner, each big sweep's last summary and
+    how many output lines of each step attempt it was shown (live_output.py)."""
 
     def __init__(self) -> None:
         self.line = ""
@@ -208,6 +237,7 @@ class _Seen:
         self.states: dict[str, list[str]] = {}
         self.winners: dict[str, str] = {}
         self.summaries: dict[str, str] = {}
+        self.shown: dict[str, int] = {}
 
     @classmethod
     def read(cls, cursor: Any) -> _Seen:
@@ -225,6 +255,8 @@ class _Seen:
             seen.states = {_typed(k, str): _decode_states(v) for k, v in _typed(doc.get("s", {}), dict).items()}
             seen.winners = {_typed(k, str): _typed(v, str) for k, v in _typed(doc.get("w", {}), dict).items()}
             seen.summaries = {_typed(k, str): _typed(v, str) for k, v in _typed(doc.get("m", {}), dict).items()}
+            seen.shown = {_typed(k, str): _typed(v, int) for k, v in _typed(doc.get("o", {}), dict).items()}
+            seen.write().encode()  # a lone surrogate escaped in the JSON would fail the answer
         except (ValueError, RecursionError):  # garbage, or another shape: start over
             return cls()
         return seen
@@ -237,6 +269,8 @@ class _Seen:
             doc["w"] = self.winners
         if self.summaries:
             doc["m"] = self.summaries
+        if self.shown:
+            doc["o"] = self.shown
         return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -271,7 +305,7 @@ def result_lines(r: pb.SkyPilotWorkflowResult) -> list[str]:
         lines += [LOG_LINE.format(line=line) for line in s.log_tail.rstrip("\n").splitlines()]
     if r.clusters_downed:
         lines.append(CLUSTERS_DOWNED.format(clusters=", ".join(r.clusters_downed)))
-    return lines
+    return [printable(line) for line in lines]
 
 
 def result_line(s: pb.StepResult) -> str:

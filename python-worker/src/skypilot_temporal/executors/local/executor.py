@@ -23,19 +23,23 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
-from skypilot_temporal.executors.local import job as local_job, mounts as local_mounts, prune as local_prune, watch as local_watch, sandbox
 from skypilot_temporal.executors.base import (
     CANCELLED,
+    SUCCEEDED,
+    TERMINAL,
     Checkpoint,
     ClusterGone,
     Executor,
     LogSink,
     PermanentError,
-    SUCCEEDED,
     Submission,
-    TERMINAL,
     TransientError,
 )
+from skypilot_temporal.executors.local import job as local_job
+from skypilot_temporal.executors.local import mounts as local_mounts
+from skypilot_temporal.executors.local import prune as local_prune
+from skypilot_temporal.executors.local import sandbox
+from skypilot_temporal.executors.local import watch as local_watch
 from skypilot_temporal.executors.local.mounts import Mount
 from skypilot_temporal.ops.telemetry import sky_call
 
@@ -140,40 +144,41 @@ class LocalExecutor(Executor):
     async def submit(
         self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
     ) -> int:
-        if self._refusal:
-            raise PermanentError(self._refusal)
         with sky_call(sub.kind, sub.cluster_name) as span:
-            # One hop to a thread for the whole submission: it copies files and waits for
-            # the supervisor to detach, and the event loop has other runs to serve.
-            job_id, provisioned = await asyncio.to_thread(self._submit, sub)
+            job_id = await self._submit_job(sub, checkpoint, log)
             span.set_attribute("skypilot.job_id", job_id)
-        if provisioned:
-            log(self._provisioned_line(sub))
-        # A later attempt finds this job by its name (find_job) if the worker dies
-        # before the next beat: no heartbeat of its own (one RPC less per step).
-        checkpoint({"job_id": job_id}, urgent=False)
         return job_id
 
     async def provision(
         self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
     ) -> None:
         """The cluster, and a job that runs only the task's `setup` on it."""
-        if self._refusal:
-            raise PermanentError(self._refusal)
-        job_id = resume.get("job_id")
+        job_id: int | None = resume.get("job_id")
         if job_id is None and sub.retry:
             job_id = await self.find_job(sub.cluster_name, sub.job_name)
         with sky_call("provision", sub.cluster_name) as span:
             if job_id is None:
-                job_id, provisioned = await asyncio.to_thread(self._submit, sub)
-                if provisioned:
-                    log(self._provisioned_line(sub))
-                checkpoint({"job_id": job_id}, urgent=False)  # found by name, as for submit
+                job_id = await self._submit_job(sub, checkpoint, log)
             span.set_attribute("skypilot.job_id", job_id)
             # As SkyPilot's provisioning request does, this span covers the setup.
             status = await self._wait_job(sub.cluster_name, job_id, log, _secret_values(sub.task))
         if status != SUCCEEDED:
             raise PermanentError(f"setup on cluster {sub.cluster_name} ended {status}")
+
+    async def _submit_job(self, sub: Submission, checkpoint: Checkpoint, log: LogSink) -> int:
+        """Starts `sub`'s job, and its cluster if it is not up yet; refused where tasks
+        cannot be isolated."""
+        if self._refusal:
+            raise PermanentError(self._refusal)
+        # One hop to a thread for the whole submission: it copies files and waits for
+        # the supervisor to detach, and the event loop has other runs to serve.
+        job_id, provisioned = await asyncio.to_thread(self._submit, sub)
+        if provisioned:
+            log(self._provisioned_line(sub))
+        # A later attempt finds this job by its name (find_job) if the worker dies
+        # before the next beat: no heartbeat of its own (one RPC less per step).
+        checkpoint({"job_id": job_id}, urgent=False)
+        return job_id
 
     async def wait_job(
         self, cluster_name: str, job_id: int, log: LogSink, secrets: Mapping[str, str]

@@ -13,6 +13,7 @@ import asyncio
 import ctypes
 import os
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 _IN_MOVED_TO = 0x80  # the supervisor writes `status` by renaming a file onto it
@@ -29,6 +30,8 @@ class StatusWatch:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._events: dict[int, asyncio.Event] = {}
         self._users: dict[int, int] = {}
+        # None where there is no inotify: every caller polls.
+        self._init: Callable[[int], int] | None = None
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             self._init = libc.inotify_init1
@@ -37,12 +40,12 @@ class StatusWatch:
             self._rm = libc.inotify_rm_watch
             self._rm.argtypes = [ctypes.c_int, ctypes.c_int]
         except (OSError, AttributeError):
-            self._init = None
+            self._init = None  # inotify only in part: poll
 
     def watch(self, job_dir: Path) -> tuple[int, asyncio.Event] | None:
         """An event set whenever the job's status changes (or its directory goes);
         the caller clears it before it reads the status. None: poll instead."""
-        if self._init is None or not self._open():
+        if not self._open():
             return None
         wd = self._add(self._fd, os.fsencode(job_dir), _IN_MOVED_TO | _IN_DELETE_SELF)
         if wd < 0:
@@ -63,6 +66,8 @@ class StatusWatch:
     def _open(self) -> bool:
         if self._fd >= 0:
             return True
+        if self._init is None:
+            return False
         fd = self._init(_IN_NONBLOCK | _IN_CLOEXEC)
         if fd < 0:
             return False

@@ -21,8 +21,6 @@ from typing import Any, NoReturn, TypeVar
 import sky
 from sky import exceptions as sky_exc
 
-from skypilot_temporal.executors.skypilot import streams as sky_streams
-from skypilot_temporal.ops.telemetry import sky_call
 from skypilot_temporal.executors.base import (
     CANCELLED,
     SUCCEEDED,
@@ -35,6 +33,8 @@ from skypilot_temporal.executors.base import (
     Submission,
     TransientError,
 )
+from skypilot_temporal.executors.skypilot import streams as sky_streams
+from skypilot_temporal.ops.telemetry import sky_call
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -255,7 +255,7 @@ class SkyPilotExecutor(Executor):
         """
         try:
             found = await self._call(sky.api_status, None, cluster_name=sub.cluster_name)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:  # noqa: BLE001 - none found: a new request is sent
             log.warning("listing requests of %s: %s", sub.cluster_name, err)
             return None
         wanted = "exec" if sub.kind == "exec" else "launch"
@@ -279,5 +279,5 @@ class SkyPilotExecutor(Executor):
                     down=autodown is not None,
                 )
             return await self._call(sky.exec, task, cluster_name=sub.cluster_name)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:  # noqa: BLE001 - classified
             classify(err, f"{sub.kind} on {sub.cluster_name}")

@@ -1,5 +1,5 @@
-"""A step's latest output in its heartbeats (joblog.LiveLines, heartbeat.Heartbeater),
-and job output as plain text on real-looking SkyPilot and progress-bar output."""
+"""A running step's output on its way out of the worker: heartbeats carry the
+checkpoint and the latest lines, bounded and masked."""
 
 from __future__ import annotations
 
@@ -178,6 +178,8 @@ SKYPILOT_LAUNCH = (
     "\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\ \u009b31mC1\n"
     "\x1b[32m✓ Job finished (status: SUCCEEDED).\x1b[0m\n"
 )
+
+
 SKYPILOT_PLAIN = [
     "Considered resources (1 node):",
     "-----------------------------------------------------------------",

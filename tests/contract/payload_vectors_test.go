@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	commonpb "go.temporal.io/api/common/v1"
@@ -266,12 +267,19 @@ func TestInputPlain(t *testing.T) {
 	}
 }
 
+// rendererVectors are the vectors without a payload: the worker renderer's
+// (Python: test_starter_vectors.py), which no starter runs.
+var rendererVectors = []string{"live.json", "view.json"}
+
 // The base64 in a payload vector is standard (padded) base64, as Temporal's JSON
-// uses. (A vector without a payload, view.json, is the worker renderer's.)
+// uses.
 func TestVectorsUseStandardBase64(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("vectors", "*.json"))
 	payloads := 0
 	for _, f := range files {
+		if slices.Contains(rendererVectors, filepath.Base(f)) {
+			continue
+		}
 		raw, _ := os.ReadFile(f)
 		var v struct {
 			Payload *struct {
@@ -283,6 +291,7 @@ func TestVectorsUseStandardBase64(t *testing.T) {
 			t.Fatalf("%s: %v", f, err)
 		}
 		if v.Payload == nil {
+			t.Errorf("%s: no payload", f)
 			continue
 		}
 		payloads++

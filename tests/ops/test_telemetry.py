@@ -12,8 +12,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from skypilot_temporal.ops import telemetry
 from skypilot_temporal.executors.skypilot import executor as sky_executor
+from skypilot_temporal.ops import telemetry
 from skypilot_temporal.starter.tracing import with_tracing
 
 ENDPOINT = "http://127.0.0.1:4318"

@@ -144,14 +144,15 @@ def test_progress_sweep() -> None:
     ]
     assert dict(p.steps[2].metrics) == {"accuracy": 0.9125}
     [done] = p.finished
-    assert (done.branch, dict(done.metrics), done.idle_cluster_seconds) == ("0 (LR=1e-3,BATCH=32)", {"accuracy": 0.9125}, 12.25)
+    assert (done.branch, dict(done.metrics), done.idle_cluster_seconds) == (
+        "0 (LR=1e-3,BATCH=32)", {"accuracy": 0.9125}, 12.25)
 
 
 def test_every_vector_is_covered() -> None:
-    # view.json is the worker renderer's (test_starter_vectors.py), not a payload.
+    # view.json and live.json are the worker renderer's (test_starter_vectors.py), not payloads.
     assert sorted(p.name for p in VECTORS.glob("*.json")) == [
-        "input-full.json", "input-plain.json", "input-sweep.json", "progress-sweep.json", "progress.json",
-        "result-full.json", "view.json",
+        "input-full.json", "input-plain.json", "input-sweep.json", "live.json", "progress-sweep.json",
+        "progress.json", "result-full.json", "view.json",
     ]
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from skypilot_temporal.activities.joblog import MAX_LINE_CHARS, StepLog, plain_text
-from skypilot_temporal.tasks.repo import RepoError, RepoPolicy, load_task_yaml, safe_yaml
 from skypilot_temporal.config.secret_policy import (
     MissingSecret,
     Redactor,
@@ -18,8 +17,9 @@ from skypilot_temporal.config.secret_policy import (
     SecretRefused,
     resolve_secrets,
 )
-from skypilot_temporal.tasks.task_paths import PathRefused
 from skypilot_temporal.tasks.build import InvalidTask, LogTail, build_task
+from skypilot_temporal.tasks.repo import RepoError, RepoPolicy, load_task_yaml, safe_yaml
+from skypilot_temporal.tasks.task_paths import PathRefused
 
 # -- secrets -------------------------------------------------------------------
 

@@ -87,11 +87,13 @@ def test_fraction_policy_rounds_up():
       "    cluster: preprocess2\n    task_yaml: eval.yaml\n    needs: [train]"),
      "steps[2] (eval).cluster: 'preprocess2' must be the cluster of a LAUNCH step this step needs"),
     (("- name: eval", "- name: Eval!"), "steps[2] (Eval!).name: 'Eval!' must be 1-20"),
-    (("max_parallel: 3", "max_parallel: 3\n      colour: red"), "steps[1] (train).sweep: unknown key 'colour' (allowed: "),
+    (("max_parallel: 3", "max_parallel: 3\n      colour: red"),
+     "steps[1] (train).sweep: unknown key 'colour' (allowed: "),
     (("kind: select", "kind: choose"), "steps[3] (best).kind: 'choose' is not one of launch, exec, select"),
     (("metric: accuracy", "metric: ''"), "steps[3] (best).select.metric: required"),
     (("LR: [1e-3, 3e-4, 1e-4]", "LR: []"), "steps[1] (train).sweep.matrix.LR: must be a non-empty list"),
-    (("task_yaml: export.yaml", "task_yaml: ../export.yaml"), "steps[4] (export).task_yaml: '../export.yaml' must be a relative path"),
+    (("task_yaml: export.yaml", "task_yaml: ../export.yaml"),
+     "steps[4] (export).task_yaml: '../export.yaml' must be a relative path"),
     (("- name: report", "- name: report\n    nedds: [best]"), "steps[5] (report): unknown key 'nedds'"),
 ])
 def test_refusals_name_the_file_the_step_and_the_field(change, expected):
@@ -128,10 +130,12 @@ steps:
   - {name: train, task_yaml: t.yaml, needs: [prep], sweep: {matrix: {LR: [1, 2]}}}
   - {name: pick, kind: select, select: {metric: acc}, needs: [prep]}
 """
-    with pytest.raises(InvalidInput, match=r"steps\[2\] \(pick\).needs: a SELECT step needs steps of exactly one sweep"):
+    with pytest.raises(InvalidInput,
+                       match=r"steps\[2\] \(pick\).needs: a SELECT step needs steps of exactly one sweep"):
         dag_of(text)
     with pytest.raises(InvalidInput, match=r"select.step: 'prep' must be a step of sweep 'train'"):
-        dag_of(text.replace("needs: [prep]}\n", "needs: [train]}\n").replace("{metric: acc}", "{metric: acc, step: prep}"))
+        dag_of(text.replace("needs: [prep]}\n", "needs: [train]}\n")
+               .replace("{metric: acc}", "{metric: acc, step: prep}"))
 
 
 def test_the_input_steps_are_checked_the_same_way_naming_the_field():

@@ -137,9 +137,9 @@ test('progress-sweep.json', () => {
 });
 
 test('every vector is covered', () => {
-  // view.json is the worker renderer's (Python: test_starter_vectors.py), not a payload.
+  // live.json and view.json are the worker renderer's (Python: test_starter_vectors.py), not payloads.
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.json')).sort(), [
-    'input-full.json', 'input-plain.json', 'input-sweep.json', 'progress-sweep.json', 'progress.json',
+    'input-full.json', 'input-plain.json', 'input-sweep.json', 'live.json', 'progress-sweep.json', 'progress.json',
     'result-full.json', 'view.json',
   ]);
 });

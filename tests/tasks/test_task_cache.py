@@ -8,18 +8,18 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from support import make_git_repo
 from temporalio.testing import ActivityEnvironment
 
 from skypilot_temporal.activities import clone_check
-from skypilot_temporal.tasks import repo as repo_module
-from skypilot_temporal.tasks import build as tasks_module
 from skypilot_temporal.activities.pipeline_activities import PipelineActivities
-from skypilot_temporal.contract.activity_types import CloneInput, StepInput
 from skypilot_temporal.config.settings import Settings
+from skypilot_temporal.contract.activity_types import CloneInput, StepInput
+from skypilot_temporal.tasks import build as tasks_module
+from skypilot_temporal.tasks import repo as repo_module
 from skypilot_temporal.tasks.repo import checkout_dir, ensure_checkout
 from skypilot_temporal.tasks.task_cache import TaskCache, pickled, task_key
 from skypilot_temporal.tasks.task_paths import PathRefused
-from support import make_git_repo
 
 TASKS = ["data_preprocessing.yaml", "train.yaml", "eval.yaml"]
 ENVS = {"DATA_BUCKET_NAME": "bucket-a"}
@@ -34,7 +34,7 @@ def acts(tmp_path: Path) -> PipelineActivities:
         "MY_TOKEN": "s3cret-value",
         "SKYPILOT_TEMPORAL_ENV_FILE": str(tmp_path / "none.env"),
     })
-    return PipelineActivities(settings, executor=None)  # type: ignore[arg-type]
+    return PipelineActivities(settings, executor=None)  # type: ignore[arg-type]  # these tests run no job
 
 
 @pytest.fixture

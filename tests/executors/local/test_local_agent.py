@@ -13,7 +13,6 @@ from multiprocessing.connection import Client
 from pathlib import Path
 
 import pytest
-
 from support import alive, wait_for
 
 from skypilot_temporal.executors.local import job as local_job
