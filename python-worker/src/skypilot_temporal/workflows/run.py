@@ -202,7 +202,7 @@ class SkyPilotWorkflow:
                 done, pending = await workflow.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
                 failed = next((t for t in done if t.exception() is not None), None)
                 if failed is not None:
-                    raise failed.exception()  # type: ignore[misc]
+                    raise failed.exception()  # type: ignore[misc]  # done with an exception: never None here
         except BaseException:
             for t in tasks:
                 t.cancel()
