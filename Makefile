@@ -64,12 +64,11 @@ else
 	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 endif
 
+# `go vet` and `tsc --noEmit` run in lint, which `make test` runs first.
 test-go: setup
-	go vet ./...
 	go test ./...
 
 test-ts: setup
-	npx tsc --noEmit
 	npm test --silent
 
 ## lint: ruff (worker, tests, scripts, bench), mypy and the import layers of the worker
