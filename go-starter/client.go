@@ -3,21 +3,14 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"strings"
-	"time"
 
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
-	"go.opentelemetry.io/otel/sdk/resource"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/contrib/envconfig"
-	temporalotel "go.temporal.io/sdk/contrib/opentelemetry"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/log"
@@ -25,16 +18,14 @@ import (
 	cli "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/startercli"
 )
 
-// configError marks a Temporal client configuration that cannot be used (exit status 2).
-type configError struct{ error }
-
-// connect dials Temporal as TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
-// TEMPORAL_TLS*, TEMPORAL_PROFILE and the config file say. It returns the client
-// and its namespace.
-func connect(ctx context.Context, interceptors ...interceptor.ClientInterceptor) (client.Client, string, error) {
+// connect dials Temporal as TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+// TEMPORAL_PROFILE and the config file say. It returns the client and its namespace, or no client,
+// having said why, and the exit status: 2 for a configuration that cannot be used, else 1.
+func connect(ctx context.Context, stderr io.Writer, interceptors ...interceptor.ClientInterceptor) (client.Client, string, int) {
 	options, err := envconfig.LoadClientOptions(envconfig.LoadClientOptionsRequest{})
 	if err != nil {
-		return nil, "", configError{errors.New(cli.ConfigInvalid(oneLine(err.Error())))}
+		fmt.Fprintln(stderr, cli.ConfigInvalid(oneLine(err.Error())))
+		return nil, "", 2
 	}
 	options.DataConverter = dataConverter()
 	options.Interceptors = append(options.Interceptors, interceptors...)
@@ -44,77 +35,45 @@ func connect(ctx context.Context, interceptors ...interceptor.ClientInterceptor)
 	options.HostPort = cmp.Or(options.HostPort, client.DefaultHostPort)
 	c, err := client.DialContext(ctx, options)
 	if err != nil {
-		return nil, "", errors.New(cli.ConnectFailed(options.HostPort, oneLine(err.Error())))
+		fmt.Fprintln(stderr, cli.ConnectFailed(options.HostPort, oneLine(err.Error())))
+		return nil, "", 1
 	}
-	return c, options.Namespace, nil
+	return c, options.Namespace, 0
 }
 
-// dataConverter is the SDK default, which sends the contract's messages as
-// json/protobuf, but for one thing: a result or a view from a newer worker may
-// carry fields this starter does not know yet; they are ignored.
+// dataConverter is the SDK default (the contract's messages travel as json/protobuf) but
+// a result or a view from a newer worker may carry fields this starter does not know: they are ignored.
 func dataConverter() converter.DataConverter {
-	return converter.NewCompositeDataConverter(
-		converter.NewNilPayloadConverter(),
-		converter.NewByteSlicePayloadConverter(),
+	return converter.NewCompositeDataConverter(converter.NewNilPayloadConverter(), converter.NewByteSlicePayloadConverter(),
 		converter.NewProtoJSONPayloadConverterWithOptions(converter.ProtoJSONPayloadConverterOptions{AllowUnknownFields: true}),
-		converter.NewProtoPayloadConverter(),
-		converter.NewJSONPayloadConverter(),
-	)
+		converter.NewProtoPayloadConverter(), converter.NewJSONPayloadConverter())
 }
 
-// tracingEnabled says whether OpenTelemetry is configured the standard way: an
-// OTLP endpoint is set, and neither OTEL_SDK_DISABLED=true nor
-// OTEL_TRACES_EXPORTER=none. The worker decides the same way.
-func tracingEnabled(getenv func(string) string) bool {
-	if strings.EqualFold(strings.TrimSpace(getenv("OTEL_SDK_DISABLED")), "true") ||
-		strings.EqualFold(strings.TrimSpace(getenv("OTEL_TRACES_EXPORTER")), "none") {
-		return false
+// heartbeats reads what the worker renders the running steps' output from: the json/plain heartbeat
+// details of the run's pending activities, then of at most LiveStepsMax of its pending children (a
+// sweep's running branches). None when a describe fails: the next poll reads them again.
+func heartbeats(ctx context.Context, c client.Client, wf client.WorkflowRun) (found []string) {
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	run, err := c.DescribeWorkflowExecution(ctx, wf.GetID(), wf.GetRunID())
+	runs := []*workflowservice.DescribeWorkflowExecutionResponse{run}
+	for _, child := range run.GetPendingChildren()[:min(len(run.GetPendingChildren()), cli.LiveStepsMax)] {
+		if err == nil {
+			run, err = c.DescribeWorkflowExecution(ctx, child.GetWorkflowId(), child.GetRunId())
+			runs = append(runs, run)
+		}
 	}
-	return getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
-}
-
-// startTracing returns, when tracing is enabled, Temporal's tracing interceptor,
-// which puts the workflow start in a span and hands its trace context to the
-// workflow (and so to every activity and SkyPilot call of the run), and flush,
-// which sends the spans still queued. A setting the SDK cannot use is a warning
-// on stderr, and the run goes on untraced.
-func startTracing(ctx context.Context, getenv func(string) string, stderr io.Writer) (_ []interceptor.ClientInterceptor, flush func()) {
-	if !tracingEnabled(getenv) {
-		return nil, func() {}
-	}
-	traced, provider, err := setupTracing(ctx)
 	if err != nil {
-		fmt.Fprintln(stderr, cli.TracingFailed(oneLine(err.Error())))
-		return nil, func() {}
+		return nil
 	}
-	return []interceptor.ClientInterceptor{traced}, func() {
-		// An unreachable collector must not hold the starter.
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = provider.Shutdown(ctx)
+	for _, run := range runs {
+		for _, activity := range run.GetPendingActivities() {
+			for _, p := range activity.GetHeartbeatDetails().GetPayloads() {
+				if string(p.GetMetadata()[converter.MetadataEncoding]) == converter.MetadataEncodingJSON {
+					found = append(found, string(p.GetData()))
+				}
+			}
+		}
 	}
-}
-
-// setupTracing exports spans over OTLP/HTTP. The exporter reads the
-// OTEL_EXPORTER_OTLP_* variables, the provider OTEL_TRACES_SAMPLER* and
-// OTEL_BSP_*, the resource OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES.
-func setupTracing(ctx context.Context) (interceptor.Interceptor, *sdktrace.TracerProvider, error) {
-	exporter, err := otlptracehttp.New(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := resource.New(ctx, resource.WithAttributes(attribute.String("service.name", cli.TracingServiceName)),
-		resource.WithFromEnv(), resource.WithTelemetrySDK())
-	if err != nil {
-		return nil, nil, err
-	}
-	provider := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exporter), sdktrace.WithResource(res))
-	traced, err := temporalotel.NewTracingInterceptor(temporalotel.TracerOptions{
-		Tracer:              provider.Tracer("temporal-sdk-go"),
-		DisableQueryTracing: true, // the view polls, a query a second, are not part of the run's trace
-	})
-	if err != nil {
-		_ = provider.Shutdown(ctx)
-	}
-	return traced, provider, err
+	return found
 }

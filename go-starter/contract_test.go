@@ -32,7 +32,7 @@ func TestGeneratedNamesAreTheContractsOptions(t *testing.T) {
 }
 
 func TestEnvNameRule(t *testing.T) {
-	if got, want := envNameRule(), "[A-Za-z_][A-Za-z0-9_]*, at most 128 characters"; got != want {
+	if got, want := envNameRule, "[A-Za-z_][A-Za-z0-9_]*, at most 128 characters"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	for name, ok := range map[string]bool{"HF_TOKEN": true, "_x1": true, "1X": false, "A-B": false, "": false} {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,27 +22,34 @@ import (
 	cli "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/startercli"
 )
 
-// options is what the command line asks for.
 type options struct {
 	input                 *pb.SkyPilotWorkflowInput
 	workflowID, taskQueue string
 	noWait, quiet         bool
 }
 
-// parseArgs builds the workflow input from the --input file, the environment and
-// the flags, each beating the one before. The flags are the shared table's
-// (proto/skypilot_temporal/v1/starter_cli.json). Its errors are usage errors
-// (exit status 2), but for flag.ErrHelp: --help.
+// The contract's rule for the KEY of --env KEY=VALUE and a --secret-env name.
+var (
+	envName     = regexp.MustCompile(`^(?:` + cli.EnvNamePattern + `)$`)
+	envNameRule = cli.EnvNameRule(cli.EnvNamePattern, strconv.Itoa(cli.EnvNameMaxLength))
+)
+
+func isEnvName(name string) bool {
+	return len(name) <= cli.EnvNameMaxLength && envName.MatchString(name)
+}
+
+// parseArgs builds the workflow input from the --input file, the environment and the flags,
+// each beating the one before. Its errors are usage errors (exit status 2), but flag.ErrHelp.
 func parseArgs(args []string, getenv func(string) string) (*options, error) {
 	given, err := parseFlags(args)
 	if err != nil {
 		return nil, err
 	}
-	setting := func(f cli.Flag) string { // the last value given, else the flag's variable
+	setting := func(f cli.Flag) string { // the last value given, else the flag's variable ("" for none)
 		if v := given[f.Name]; len(v) > 0 && v[len(v)-1] != "" {
 			return v[len(v)-1]
 		}
-		return getenv(f.Env) // "" when the flag has none
+		return getenv(f.Env)
 	}
 	in := &pb.SkyPilotWorkflowInput{}
 	if path := setting(cli.Input); path != "" {
@@ -55,13 +63,13 @@ func parseArgs(args []string, getenv func(string) string) (*options, error) {
 			fields.Set(fields.Descriptor().Fields().ByName(protoreflect.Name(f.InputField)), protoreflect.ValueOfString(v))
 		}
 	}
+	if in.EnvsOverride == nil {
+		in.EnvsOverride = map[string]string{}
+	}
 	for _, kv := range given[cli.Env.Name] {
 		key, value, ok := strings.Cut(kv, "=")
 		if !ok || !isEnvName(key) {
-			return nil, errors.New(cli.EnvInvalid(strconv.Quote(kv), envNameRule()))
-		}
-		if in.EnvsOverride == nil {
-			in.EnvsOverride = map[string]string{}
+			return nil, errors.New(cli.EnvInvalid(strconv.Quote(kv), envNameRule))
 		}
 		in.EnvsOverride[key] = value
 	}
@@ -76,7 +84,7 @@ func parseArgs(args []string, getenv func(string) string) (*options, error) {
 	}
 	for _, name := range secrets {
 		if !isEnvName(name) {
-			return nil, errors.New(cli.SecretEnvInvalid(strconv.Quote(name), envNameRule()))
+			return nil, errors.New(cli.SecretEnvInvalid(strconv.Quote(name), envNameRule))
 		}
 		if !slices.Contains(in.SecretEnvNames, name) {
 			in.SecretEnvNames = append(in.SecretEnvNames, name)
@@ -96,43 +104,38 @@ func parseArgs(args []string, getenv func(string) string) (*options, error) {
 	}, nil
 }
 
-// parseFlags returns every value given to each flag of the table, by flag name;
-// a switch that is on holds "true".
+// parseFlags returns every value given to each flag of the table, by flag name; a
+// switch that is on holds "true" (--quiet and --quiet=true turn it on, --quiet=false does not).
 func parseFlags(args []string) (map[string][]string, error) {
 	fs := flag.NewFlagSet("go-starter", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	given := map[string][]string{}
 	for _, f := range cli.Flags {
 		add := func(s string) error { given[f.Name] = append(given[f.Name], s); return nil }
-		for _, name := range []string{f.Name, f.Short} {
-			switch {
-			case name == "":
-			case f.Arg == "": // --quiet and --quiet=true turn it on, --quiet=false does not
+		for _, name := range slices.DeleteFunc([]string{f.Name, f.Short}, func(n string) bool { return n == "" }) {
+			if f.Arg != "" {
+				fs.Func(name, "", add)
+			} else {
 				fs.BoolFunc(name, "", func(s string) error {
 					if on, err := strconv.ParseBool(s); !on {
 						return err
 					}
 					return add("true")
 				})
-			default:
-				fs.Func(name, "", add)
 			}
 		}
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	err := fs.Parse(args)
+	if err == nil && len(given[cli.Help.Name]) > 0 {
+		err = flag.ErrHelp
+	} else if err == nil && fs.NArg() > 0 {
+		err = errors.New(cli.UnexpectedArgument(strconv.Quote(fs.Arg(0))))
 	}
-	if len(given[cli.Help.Name]) > 0 {
-		return nil, flag.ErrHelp
-	}
-	if fs.NArg() > 0 {
-		return nil, errors.New(cli.UnexpectedArgument(strconv.Quote(fs.Arg(0))))
-	}
-	return given, nil
+	return given, err
 }
 
-// readInput parses the --input file, a SkyPilotWorkflowInput in proto JSON,
-// naming every unknown field (protojson alone stops at the first).
+// readInput parses the --input file, a SkyPilotWorkflowInput in proto JSON, naming
+// every unknown field (protojson alone stops at the first).
 func readInput(path string) (*pb.SkyPilotWorkflowInput, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -150,15 +153,12 @@ func readInput(path string) (*pb.SkyPilotWorkflowInput, error) {
 	return in, protojson.Unmarshal(data, in)
 }
 
-// unknownFields lists the quoted paths of the JSON keys that name no field (by
-// JSON or proto name) of message md.
+// unknownFields lists the quoted paths of the JSON keys that name no field (by JSON or
+// proto name) of message md. A value of the wrong JSON type is protojson's to report.
 func unknownFields(md protoreflect.MessageDescriptor, doc any, prefix string) (unknown []string) {
-	obj, _ := doc.(map[string]any) // a wrong JSON type is protojson's to report
+	obj, _ := doc.(map[string]any)
 	for key, value := range obj {
-		fd := md.Fields().ByJSONName(key)
-		if fd == nil {
-			fd = md.Fields().ByName(protoreflect.Name(key))
-		}
+		fd := cmp.Or(md.Fields().ByJSONName(key), md.Fields().ByName(protoreflect.Name(key)))
 		switch path := prefix + key; {
 		case fd == nil:
 			unknown = append(unknown, strconv.Quote(path))

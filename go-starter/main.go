@@ -1,9 +1,5 @@
-// Command go-starter starts the SkyPilot pipeline workflow on Temporal, follows
-// it and prints how it ended, as the worker renders it. From the repository root:
-//
-//	go run ./go-starter --repo https://github.com/org/sky-tasks.git
-//
-// run below is the recipe for starting the pipeline from Go.
+// Command go-starter starts the SkyPilot pipeline workflow on Temporal, follows it and
+// prints what the worker renders of it: go run ./go-starter --repo URL. run is the recipe.
 package main
 
 import (
@@ -16,12 +12,15 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"time"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
+	pb "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1"
 	cli "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/startercli"
 )
 
@@ -30,9 +29,8 @@ func main() {
 }
 
 // recipe-begin: docs/contract.md shows run as it is here (tests/contract/test_docs_recipes.py).
-
-// run is the whole starter: flags -> input -> start -> follow. It returns the exit
-// status: 0 success, 1 workflow or connection failure, 2 usage error, 130 interrupted.
+// run is the whole starter: flags -> input -> start -> follow. Exit status: 0 success,
+// 1 workflow or connection failure, 2 usage error, 130 interrupted.
 func run(args []string, stdout, stderr io.Writer) int {
 	opts, err := parseArgs(args, os.Getenv)
 	if errors.Is(err, flag.ErrHelp) {
@@ -46,13 +44,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	interceptors, flush := startTracing(ctx, os.Getenv, stderr)
 	defer flush()
-	c, namespace, err := connect(ctx, interceptors...)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		if errors.As(err, new(configError)) {
-			return 2
-		}
-		return 1
+	c, namespace, status := connect(ctx, stderr, interceptors...)
+	if c == nil {
+		return status
 	}
 	defer c.Close()
 	wf, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
@@ -83,13 +77,103 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // recipe-end
 
-// uiLink points at the workflow in the Temporal Web UI.
 func uiLink(namespace, workflowID string) string {
 	base := strings.TrimRight(cmp.Or(os.Getenv(cli.UIURLEnv), cli.UIURLDefault), "/")
 	return base + "/namespaces/" + url.PathEscape(namespace) + "/workflows/" + url.PathEscape(workflowID)
 }
 
-// oneLine keeps an error detail to the single line the starter prints it on.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+const pollEvery, queryTimeout = time.Second, 3 * time.Second
+
+// follow prints, on every tick, what the worker rendered about the run since the last
+// tick (quiet, nothing), then how the run ended. It returns the exit status.
+func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <-chan time.Time, opts *options, stdout, stderr io.Writer) int {
+	result := &pb.SkyPilotWorkflowResult{}
+	ended := make(chan error, 1)
+	go func() { ended <- wf.Get(ctx, result) }()
+	cursor, waitingShown := "", false
+	showView := func(heartbeats []string) error { // the view query: the lines since the cursor
+		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+		defer cancel()
+		answer, err := c.QueryWorkflow(ctx, wf.GetID(), wf.GetRunID(), cli.ViewQuery, &pb.RunViewRequest{Cursor: cursor, Heartbeats: heartbeats})
+		view := &pb.RunView{}
+		if err == nil {
+			err = answer.Get(view)
+		}
+		if err == nil {
+			cursor = view.GetCursor()
+			for _, line := range view.GetLines() {
+				fmt.Fprintln(stdout, line)
+			}
+		}
+		return err
+	}
+	for {
+		select {
+		case <-ticks:
+			if !opts.quiet && showView(heartbeats(ctx, c, wf)) != nil && !waitingShown && ctx.Err() == nil {
+				// Most likely no worker has picked the run up yet.
+				fmt.Fprintln(stdout, cli.ProgressUnavailable(strconv.Quote(opts.taskQueue)))
+				waitingShown = true
+			}
+		case err := <-ended:
+			var failed *temporal.WorkflowExecutionError
+			if ctx.Err() != nil {
+				fmt.Fprintln(stderr, cli.Interrupted(opts.workflowID))
+				return 130
+			} else if err != nil && !errors.As(err, &failed) {
+				fmt.Fprintln(stderr, cli.WaitFailed(oneLine(err.Error())))
+				return 1
+			}
+			if !opts.quiet {
+				_ = showView(nil) // the last changes, no step running any more; no answer is not worth a line
+			}
+			if failed != nil {
+				printFailure(stderr, failed.Unwrap())
+				return 1
+			}
+			for _, line := range result.GetLines() {
+				fmt.Fprintln(stdout, line)
+			}
+			return 0
+		}
+	}
+}
+
+// printFailure says how the run failed and, when the failure has causes, the innermost
+// one; then which clusters teardown left up: an operator must down them.
+func printFailure(w io.Writer, failure error) {
+	switch failure.(type) {
+	case *temporal.CanceledError:
+		fmt.Fprintln(w, cli.WorkflowCancelled())
+	case *temporal.TerminatedError:
+		fmt.Fprintln(w, cli.WorkflowTerminated())
+	case *temporal.TimeoutError:
+		fmt.Fprintln(w, cli.WorkflowTimedOut())
+	default:
+		fmt.Fprintln(w, cli.WorkflowFailed(message(failure)))
+	}
+	inner := failure
+	for next := errors.Unwrap(inner); next != nil; next = errors.Unwrap(inner) {
+		inner = next
+	}
+	if inner != failure {
+		fmt.Fprintln(w, cli.FailureCause(message(inner)))
+	}
+	// A TeardownFailed error's first detail lists the clusters still up.
+	var left []string
+	if app, ok := failure.(*temporal.ApplicationError); ok && app.Type() == cli.TeardownFailed && app.Details(&left) == nil && len(left) > 0 {
+		fmt.Fprintln(w, cli.ClustersLeft(strings.Join(left, ", ")))
+	}
+}
+
+// message is an error's own message, without its causes'.
+func message(err error) string {
+	if m, ok := err.(interface{ Message() string }); ok {
+		return m.Message()
+	}
+	return err.Error()
 }

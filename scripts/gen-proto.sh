@@ -8,7 +8,7 @@
 #   OUT_ROOT/python-worker/src/skypilot_temporal/v1/pipeline_pb2.py[i]  protoc (grpcio-tools)
 #   OUT_ROOT/go-starter/gen/skypilot_temporal/v1/pipeline.pb.go         protoc + protoc-gen-go
 #   OUT_ROOT/ts-starter/generated/                                      protobufjs-cli (pbjs)
-#   OUT_ROOT/{go-starter/gen/startercli,ts-starter/generated,python-worker/src/skypilot_temporal/starter/cli_table.py}
+#   OUT_ROOT/{go-starter/gen/startercli,ts-starter/generated,python-worker/src/skypilot_temporal/v1/starter_cli.py}
 #     starter CLI (flags, help text, messages)                          scripts/gen-starter-cli.py
 #
 # Needs: the venv (make setup; override with PY=...), Go (protoc-gen-go is built

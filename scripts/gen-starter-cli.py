@@ -5,7 +5,7 @@
 writes, under OUT_ROOT,
     go-starter/gen/startercli/startercli.go                 (package startercli, gofmt'ed)
     ts-starter/generated/starter-cli.ts
-    python-worker/src/skypilot_temporal/starter/cli_table.py
+    python-worker/src/skypilot_temporal/v1/starter_cli.py
 
 Each holds the same flags, environment variables, help text (with that language's
 command) and message functions, and the contract's names and limits a starter needs
@@ -199,17 +199,23 @@ def concat(parts: list[tuple[str, str]], param: callable) -> str:
     return " + ".join(string(t) if kind == "lit" else param(t) for kind, t in parts) or '""'
 
 
+def flag_fields(f: Flag, key: callable, assign: str, true: str, false: str) -> str:
+    """A flag's attributes as one language's literal fields: key(attribute), assign, value."""
+    values = {a: string(getattr(f, a)) for a in ("name", "arg", "short", "env", "input_field")}
+    values["repeatable"] = true if f.repeatable else false
+    return ", ".join(f"{key(a)}{assign}{v}" for a, v in values.items())
+
+
+def go_message(name: str, parts: list[tuple[str, str]], params: list[str]) -> str:
+    args = ", ".join(go_param(p) for p in params) + (" string" if params else "")
+    return (f"// {go_name(name)} says {template(parts)}.\n"
+            f"func {go_name(name)}({args}) string {{\n\treturn {concat(parts, go_param)}\n}}\n")
+
+
 def go_source(table: Table) -> str:
-    flags = "\n".join(
-        f"\t{go_name(f.name)} = Flag{{Name: {string(f.name)}, Arg: {string(f.arg)}, Short: {string(f.short)}, "
-        f"Env: {string(f.env)}, InputField: {string(f.input_field)}, Repeatable: {str(f.repeatable).lower()}}}"
-        for f in table.flags
-    )
-    funcs = []
-    for name, parts, params in table.messages():
-        args = ", ".join(go_param(p) for p in params) + (" string" if params else "")
-        funcs.append(f"// {go_name(name)} says {template(parts)}.\n"
-                     f"func {go_name(name)}({args}) string {{\n\treturn {concat(parts, go_param)}\n}}\n")
+    flags = "\n".join(f"\t{go_name(f.name)} = Flag{{{flag_fields(f, go_name, ': ', 'true', 'false')}}}"
+                      for f in table.flags)
+    funcs = [go_message(*m) for m in table.messages()]
     help_text = multiline(table.help_text(table.doc["commands"]["go"]), "`")
     src = f"""// {HEADER}
 
@@ -252,18 +258,15 @@ const (
     return subprocess.run(["gofmt"], input=src, capture_output=True, text=True, check=True).stdout
 
 
+def ts_message(name: str, parts: list[tuple[str, str]], params: list[str]) -> str:
+    arg = f"p: {{ {'; '.join(f'{camel(p)}: string' for p in params)} }}" if params else ""
+    return (f"/** Says {template(parts)}. */\nexport function {camel(name)}({arg}): string {{\n"
+            f"  return {concat(parts, lambda p: 'p.' + camel(p))};\n}}\n")
+
+
 def ts_source(table: Table) -> str:
-    flags = "\n".join(
-        f"  {camel(f.name)}: {{ name: {string(f.name)}, arg: {string(f.arg)}, short: {string(f.short)}, "
-        f"env: {string(f.env)}, inputField: {string(f.input_field)}, repeatable: {str(f.repeatable).lower()} }},"
-        for f in table.flags
-    )
-    funcs = []
-    for name, parts, params in table.messages():
-        arg = f"p: {{ {'; '.join(f'{camel(p)}: string' for p in params)} }}" if params else ""
-        funcs.append(f"/** Says {template(parts)}. */\n"
-                     f"export function {camel(name)}({arg}): string {{\n"
-                     f"  return {concat(parts, lambda p: 'p.' + camel(p))};\n}}\n")
+    flags = "\n".join(f"  {camel(f.name)}: {{ {flag_fields(f, camel, ': ', 'true', 'false')} }}," for f in table.flags)
+    funcs = [ts_message(*m) for m in table.messages()]
     return f"""// {HEADER}
 // The starters' command line, shared with the Go and Python starters: flags, their
 // environment variables, help text and messages.
@@ -306,17 +309,14 @@ def python_tuple(items: list[str]) -> str:
     return "(" + ", ".join(string(i) for i in items) + ("," if len(items) == 1 else "") + ")"
 
 
+def python_message(name: str, parts: list[tuple[str, str]], params: list[str]) -> str:
+    args = f"*, {', '.join(f'{p}: str' for p in params)}" if params else ""
+    return f"def {name}({args}) -> str:\n    \"\"\"Says {template(parts)}.\"\"\"\n    return {concat(parts, str)}\n"
+
+
 def python_source(table: Table) -> str:
-    flags = "\n".join(
-        f"{upper(f.name)} = Flag(name={string(f.name)}, arg={string(f.arg)}, short={string(f.short)}, "
-        f"env={string(f.env)}, input_field={string(f.input_field)}, repeatable={f.repeatable})"
-        for f in table.flags
-    )
-    funcs = []
-    for name, parts, params in table.messages():
-        args = f"*, {', '.join(f'{p}: str' for p in params)}" if params else ""
-        funcs.append(f"def {name}({args}) -> str:\n    \"\"\"Says {template(parts)}.\"\"\"\n"
-                     f"    return {concat(parts, str)}\n")
+    flags = "\n".join(f"{upper(f.name)} = Flag({flag_fields(f, str, '=', 'True', 'False')})" for f in table.flags)
+    funcs = [python_message(*m) for m in table.messages()]
     return f'''# {HEADER}
 """The starters' command line, shared with the Go and TypeScript starters: flags,
 their environment variables, help text and messages."""
@@ -366,7 +366,7 @@ def main() -> None:
     targets = {
         "go-starter/gen/startercli/startercli.go": go_source,
         "ts-starter/generated/starter-cli.ts": ts_source,
-        "python-worker/src/skypilot_temporal/starter/cli_table.py": python_source,
+        "python-worker/src/skypilot_temporal/v1/starter_cli.py": python_source,
     }
     for rel, render in targets.items():
         path = out / rel

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Type } from 'protobufjs';
 import root from './generated/root';
-import { envNameRule, isEnvName } from './contract';
+import { envNameRule, isEnvName } from './flags';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
-import { uiLink } from './format';
+import { uiLink } from './start';
 import pb = skypilot_temporal.v1;
 
 test('the generated names are the options of the protobufjs root: both come from pipeline.proto', () => {

@@ -1,18 +1,27 @@
 // The command line, after the shared table (proto/skypilot_temporal/v1/starter_cli.json),
 // and the workflow input it builds.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { util } from 'protobufjs';
-import { envNameRule, isEnvName } from './contract';
+import { Type, util } from 'protobufjs';
+import * as protojson from 'protobufjs/ext/protojson';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
-import { readInput } from './input-file';
-import pb = skypilot_temporal.v1;
 
 /** A problem with the command line or --input (exit status 2). */
 export class UsageError extends Error {}
 
 const table: readonly cli.Flag[] = Object.values(cli.flags);
+const inputType = skypilot_temporal.v1.SkyPilotWorkflowInput as unknown as Type;
+const envName = new RegExp(`^(?:${cli.envNamePattern})$`);
+
+/** Whether `name` may be an environment variable name: the KEY of --env KEY=VALUE or a --secret-env name. */
+export function isEnvName(name: string): boolean {
+  return name.length <= cli.envNameMaxLength && envName.test(name);
+}
+
+/** Says, in usage errors, what isEnvName allows. */
+export const envNameRule = cli.envNameRule({ pattern: cli.envNamePattern, maxLength: String(cli.envNameMaxLength) });
 
 /** What the command line asks for: the --input file, the environment, then the flags, each beating the one before. Undefined for --help. */
 export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
@@ -20,7 +29,7 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
   if (given[cli.flags.help.name]) return undefined;
   const values = (f: cli.Flag): string[] => (given[f.name] ?? []).map(String);
   const setting = (f: cli.Flag): string => values(f).at(-1) || (f.env && env[f.env]) || '';
-  const input = inputFile(setting(cli.flags.input));
+  const input = readInput(setting(cli.flags.input));
   for (const f of table) {
     if (f.inputField && !f.repeatable && setting(f)) input[util.camelCase(f.inputField)] = setting(f);
   }
@@ -40,7 +49,7 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
   if (secretNames.length > 0) input.secretEnvNames = secretNames;
   if (!input.repoUrl) throw new UsageError(cli.repoMissing());
   return {
-    input: pb.SkyPilotWorkflowInput.create(input),
+    input: skypilot_temporal.v1.SkyPilotWorkflowInput.create(input),
     workflowId: setting(cli.flags.workflowId) || cli.workflowIdPrefix + randomBytes(cli.workflowIdRandomBytes).toString('hex'),
     taskQueue: setting(cli.flags.taskQueue) || cli.defaultTaskQueue,
     noWait: Boolean(given[cli.flags.noWait.name]),
@@ -64,11 +73,49 @@ function parseFlags(args: string[]): Record<string, (string | boolean)[] | undef
   return parsed.values as Record<string, (string | boolean)[] | undefined>;
 }
 
-/** The --input file's input as message properties ({} without one). */
-function inputFile(path: string): Record<string, unknown> {
+/**
+ * The --input file, a SkyPilotWorkflowInput in proto JSON, as message properties ({} without one).
+ * protojson stops at the first unknown field; the error here names every one, by its path.
+ */
+function readInput(path: string): Record<string, unknown> {
+  if (!path) return {};
   try {
-    return path ? readInput(path) : {};
+    const text = readFileSync(path, 'utf8');
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      throw new Error(cli.inputNotJson({ detail: (err as Error).message }));
+    }
+    const unknown = unknownFields(inputType, doc, '').sort();
+    if (unknown.length > 0) throw new Error(cli.inputUnknownFields({ fields: unknown.join(', ') }));
+    return { ...protojson.fromJson(inputType, doc) } as Record<string, unknown>;
   } catch (err) {
     throw new UsageError(cli.inputInvalid({ path, detail: (err as Error).message }));
   }
+}
+
+/** The quoted paths of the JSON keys that name no field (by JSON or proto name) of message `type`. */
+function unknownFields(type: Type, doc: unknown, prefix: string): string[] {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return []; // a wrong type: protojson says so
+  type.resolveAll();
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(doc)) {
+    const field = type.fieldsArray.find((f) => f.jsonName === key || f.protoName === key);
+    const path = prefix + key;
+    if (!field) {
+      unknown.push(JSON.stringify(path));
+      continue;
+    }
+    const message = field.resolvedType;
+    if (!(message instanceof Type)) continue;
+    if (field.map && value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) unknown.push(...unknownFields(message, v, `${path}[${JSON.stringify(k)}].`));
+    } else if (field.repeated && Array.isArray(value)) {
+      value.forEach((v, i) => unknown.push(...unknownFields(message, v, `${path}[${i}].`)));
+    } else {
+      unknown.push(...unknownFields(message, value, `${path}.`));
+    }
+  }
+  return unknown;
 }

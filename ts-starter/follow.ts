@@ -1,17 +1,39 @@
 // Following a started run: about once a second, the lines the worker rendered since the last
-// poll (the view query, given the running steps' heartbeats: live.ts); then how the run
-// ended (outcome.ts). Quiet, only how it ended.
+// poll (the view query, given the running steps' heartbeats); then how the run ended.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import { oneLine } from './format';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
-import { readHeartbeats } from './live';
-import { finish } from './outcome';
 import pb = skypilot_temporal.v1;
 
 const pollEveryMs = 1000;
-const queryTimeoutMs = 3000;
+const callTimeoutMs = 3000; // a query's or a describe's
+
+/** Follows the run until it ends; returns the exit status. */
+export async function follow(handle: WorkflowHandle, taskQueue: string, quiet: boolean): Promise<number> {
+  const interrupted = () => {
+    console.error(cli.interrupted({ workflowId: handle.workflowId }));
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  try {
+    const view = viewLines(handle, taskQueue, quiet);
+    const result = handle.result() as Promise<pb.SkyPilotWorkflowResult>;
+    const ended = result.then(() => true, () => true);
+    while (!(await Promise.race([ended, sleep(pollEveryMs, false, { ref: false })]))) await view.poll();
+    const failed = await result.then(() => undefined, (err: Error) => err);
+    if (failed && !(failed instanceof WorkflowFailedError)) {
+      console.error(cli.waitFailed({ detail: oneLine(failed.message) }));
+      return 1;
+    }
+    await view.last();
+    return failed ? finish(undefined, failed.cause ?? failed) : finish(await result, undefined);
+  } finally {
+    process.removeListener('SIGINT', interrupted);
+  }
+}
 
 /**
  * Polls the run's view: prints each answer's lines and keeps its cursor, which tells the worker
@@ -26,7 +48,7 @@ export function viewLines(handle: WorkflowHandle, taskQueue: string, quiet: bool
     // A generated message, so that the payload converter sends it as json/protobuf.
     const request = pb.RunViewRequest.create({ cursor, heartbeats: last ? [] : await readHeartbeats(handle) });
     const view = await handle.client
-      .withDeadline(Date.now() + queryTimeoutMs, () => handle.query<pb.RunView, [pb.RunViewRequest]>(cli.viewQuery, request))
+      .withDeadline(Date.now() + callTimeoutMs, () => handle.query<pb.RunView, [pb.RunViewRequest]>(cli.viewQuery, request))
       .catch(() => undefined);
     if (view) {
       for (const line of view.lines ?? []) console.log(line);
@@ -39,32 +61,45 @@ export function viewLines(handle: WorkflowHandle, taskQueue: string, quiet: bool
   return { poll: () => poll(false), last: () => poll(true) };
 }
 
-/** Follows the run until it ends; returns the exit status. */
-export async function follow(handle: WorkflowHandle, taskQueue: string, quiet: boolean): Promise<number> {
-  const interrupted = () => {
-    console.error(cli.interrupted({ workflowId: handle.workflowId }));
-    process.exit(130);
-  };
-  process.once('SIGINT', interrupted);
+/**
+ * What the worker renders the running steps' output from: the json/plain heartbeat details of the run's pending
+ * activities, then of those of at most liveStepsMax of its pending children (a sweep's running branches).
+ */
+async function readHeartbeats(handle: WorkflowHandle): Promise<string[]> {
+  const describe = async (run: WorkflowHandle) =>
+    (await run.client.withDeadline(Date.now() + callTimeoutMs, () => run.describe())).raw;
   try {
-    const view = viewLines(handle, taskQueue, quiet);
-    const result = handle.result() as Promise<pb.SkyPilotWorkflowResult>;
-    const ended = result.then(() => true, () => true);
-    while (!(await Promise.race([ended, sleep(pollEveryMs, false, { ref: false })]))) await view.poll();
-    let value: pb.SkyPilotWorkflowResult | undefined;
-    let failure: Error | undefined;
-    try {
-      value = await result;
-    } catch (err) {
-      if (!(err instanceof WorkflowFailedError)) {
-        console.error(cli.waitFailed({ detail: oneLine((err as Error).message) }));
-        return 1;
-      }
-      failure = err.cause ?? err;
-    }
-    await view.last();
-    return finish(value, failure);
-  } finally {
-    process.removeListener('SIGINT', interrupted);
+    const run = await describe(handle);
+    const children = (run.pendingChildren ?? []).slice(0, cli.liveStepsMax)
+      .map((child) => describe(handle.client.getHandle(child.workflowId ?? '', child.runId || undefined)));
+    const activities = [run, ...(await Promise.all(children))].flatMap((described) => described.pendingActivities ?? []);
+    return activities.flatMap((activity) => {
+      const payload = activity.heartbeatDetails?.payloads?.[0];
+      const plain = Buffer.from(payload?.metadata?.encoding ?? []).toString() === 'json/plain';
+      return plain && payload?.data ? [Buffer.from(payload.data).toString('utf8')] : [];
+    });
+  } catch {
+    return []; // the next poll tries again
   }
+}
+
+/** Prints the result's lines (stdout, exit status 0) or the failure and the clusters teardown left up (stderr, 1). */
+export function finish(result: pb.ISkyPilotWorkflowResult | undefined, failure: Error | undefined): number {
+  if (!failure) {
+    for (const line of result?.lines ?? []) console.log(line);
+    return 0;
+  }
+  if (failure instanceof CancelledFailure) console.error(cli.workflowCancelled());
+  else if (failure instanceof TerminatedFailure) console.error(cli.workflowTerminated());
+  else if (failure instanceof TimeoutFailure) console.error(cli.workflowTimedOut());
+  else console.error(cli.workflowFailed({ message: failure.message }));
+  let inner: Error = failure;
+  while (inner.cause instanceof Error) inner = inner.cause;
+  if (inner !== failure) console.error(cli.failureCause({ message: inner.message }));
+  // A TeardownFailed error's first detail lists the clusters an operator must down.
+  const left: unknown = failure instanceof ApplicationFailure && failure.type === cli.teardownFailed ? failure.details?.[0] : [];
+  if (Array.isArray(left) && left.length > 0 && left.every((name) => typeof name === 'string')) {
+    console.error(cli.clustersLeft({ clusters: left.join(', ') }));
+  }
+  return 1;
 }

@@ -2,11 +2,11 @@
 //   npx ts-node ts-starter/start.ts --repo https://github.com/org/sky-tasks.git
 // The recipe for starting the pipeline from TypeScript; the worker renders what is printed
 // about the run, so that every client prints the same.
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ConfigError, connect } from './connect';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowClientInterceptor } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { parseCommandLine, UsageError } from './flags';
 import { follow } from './follow';
-import { oneLine, uiLink } from './format';
+import { oneLine } from './format';
 import * as cli from './generated/starter-cli';
 import { withTracing } from './tracing';
 
@@ -55,6 +55,38 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   });
 }
 // recipe-end
+
+/** Points at the workflow in the Temporal Web UI. */
+export function uiLink(env: NodeJS.ProcessEnv, namespace: string, workflowId: string): string {
+  const base = (env[cli.uiUrlEnv] || cli.uiUrlDefault).replace(/\/+$/, '');
+  return `${base}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** A Temporal client configuration that cannot be used (exit status 2). */
+class ConfigError extends Error {}
+
+/**
+ * Dials Temporal as its environment configuration says: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+ * TEMPORAL_TLS*, TEMPORAL_PROFILE and the config file. The client speaks the contract's payload converter.
+ */
+async function connect(env: NodeJS.ProcessEnv, interceptors: WorkflowClientInterceptor[]): Promise<Client> {
+  let config;
+  try {
+    config = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
+  } catch (err) {
+    throw new ConfigError(cli.configInvalid({ detail: oneLine((err as Error).message) }));
+  }
+  const address = config.connectionOptions.address || 'localhost:7233';
+  const connection = await Connection.connect({ ...config.connectionOptions, address }).catch((err: Error) => {
+    throw new Error(cli.connectFailed({ address, detail: oneLine(err.message) }));
+  });
+  return new Client({
+    connection,
+    namespace: config.namespace || 'default',
+    dataConverter: { payloadConverterPath: require.resolve('./payload-converter') },
+    interceptors: { workflow: interceptors },
+  });
+}
 
 if (require.main === module) {
   main(process.argv.slice(2), process.env).then(

@@ -1,7 +1,6 @@
-// OpenTelemetry for the starter, configured by the standard OTEL_* variables and off unless
-// an OTLP endpoint is set. On, Temporal's tracing interceptor puts the workflow start in a
-// span and hands its trace context to the workflow: the run's workflow, activities and
-// SkyPilot calls are one trace with it.
+// OpenTelemetry for the starter, configured by the standard OTEL_* variables. On, Temporal's tracing
+// interceptor puts the workflow start in a span and hands its trace context to the workflow: the run's
+// workflow, activities and SkyPilot calls are one trace with it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { oneLine } from './format';
@@ -22,12 +21,9 @@ export async function withTracing<T>(
   env: NodeJS.ProcessEnv,
   run: (interceptors: WorkflowClientInterceptor[]) => Promise<T>,
 ): Promise<T> {
-  let tracing: Awaited<ReturnType<typeof setupTracing>> | undefined;
-  try {
-    if (tracingEnabled(env)) tracing = await setupTracing(env);
-  } catch (err) {
-    console.error(cli.tracingFailed({ detail: oneLine((err as Error).message) }));
-  }
+  const tracing = tracingEnabled(env)
+    ? await setupTracing(env).catch((err: Error) => console.error(cli.tracingFailed({ detail: oneLine(err.message) })))
+    : undefined;
   try {
     return await run(tracing ? [tracing.interceptor] : []);
   } finally {

@@ -8,11 +8,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { Type } from 'protobufjs';
 import * as protojson from 'protobufjs/ext/protojson';
-import { isEnvName } from './contract';
-import { viewLines } from './follow';
+import { isEnvName } from './flags';
+import { finish, viewLines } from './follow';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
-import { finish } from './outcome';
 import { main } from './start';
 import pb = skypilot_temporal.v1;
 

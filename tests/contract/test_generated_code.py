@@ -26,7 +26,7 @@ EXPECTED = {
     "go": {"skypilot_temporal/v1/pipeline.pb.go", "startercli/startercli.go"},
     "ts": {"pipeline.js", "pipeline.d.ts", "root.js", "root.d.ts", "starter-cli.ts"},
     "python": {"skypilot_temporal/v1/pipeline_pb2.py", "skypilot_temporal/v1/pipeline_pb2.pyi",
-               "skypilot_temporal/starter/cli_table.py"},
+               "skypilot_temporal/v1/starter_cli.py"},
 }
 
 

@@ -21,10 +21,10 @@ from temporalio.exceptions import ApplicationError, CancelledError, TerminatedEr
 from temporalio.exceptions import TimeoutError as WorkflowTimedOut
 
 from skypilot_temporal.contract.names import LIVE_STEPS_MAX, STEP_STATES, VIEW_QUERY, data_converter, is_env_name
-from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.starter import follow as follow_module
 from skypilot_temporal.starter import run
 from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.v1 import starter_cli as cli
 from skypilot_temporal.workflows.run import SkyPilotWorkflow
 from skypilot_temporal.workflows.view import STATE_SUMMARY_ORDER, number, render_view, result_lines
 

@@ -43,10 +43,12 @@ async def test_plain_json_from_the_cli_runs_the_pipeline(
 
 
 @pytest.mark.parametrize("payload,expected", [
-    ({"repo_url": "x", "repoUrl2": "y"}, 'has no field named "repoUrl2"'),
+    ({"repo_url": "x", "repoUrl2": "y"}, 'unknown field "repoUrl2"'),
+    ({"repo_url": 42, "repoUrl2": "y", "launch": {"idle": 5}, "steps": [{"name": "a", "taskYml": "t.yaml"}]},
+     'unknown field "launch.idle", "repoUrl2", "steps[0].taskYml" (allowed: '),
     ({"repo_url": "x", "steps": "not-a-list"}, "steps"),
     ({"repo_url": 42}, "repo_url"),
-], ids=["unknown-field", "mistyped-list", "mistyped-string"])
+], ids=["unknown-field", "unknown-fields-all-named", "mistyped-list", "mistyped-string"])
 async def test_plain_json_with_unknown_or_mistyped_fields_is_rejected(
     client, temporal_server, shared_worker, payload, expected
 ):

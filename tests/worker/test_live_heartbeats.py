@@ -13,7 +13,7 @@ from support import held_until_released, make_git_repo
 from temporalio.client import WorkflowHandle
 
 from skypilot_temporal.contract.names import LIVE_OUTPUT_KEY, VIEW_QUERY, data_converter
-from skypilot_temporal.starter.live import read_heartbeats
+from skypilot_temporal.starter.follow import read_heartbeats
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 SECRET = "s3cr3t-value-42"  # set in the worker's environment by the local_worker fixture

@@ -8,9 +8,10 @@ descriptor so they are never typed twice.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
-from typing import Any, Protocol, TypeGuard, cast
+from typing import Any, Protocol, TypeGuard, TypeVar, cast
 
 from google.protobuf import json_format, message
 from google.protobuf.descriptor import FieldDescriptor
@@ -28,6 +29,7 @@ from temporalio.converter import (
 from temporalio.exceptions import ApplicationError
 
 from skypilot_temporal.contract.dataclass_json import DataclassDecoder, DataclassEncoder
+from skypilot_temporal.contract.unknown_fields import unknown_fields
 from skypilot_temporal.v1 import pipeline_pb2
 
 
@@ -41,24 +43,33 @@ class _Options(Protocol):
 
 
 _OPTIONS = cast(_Options, pipeline_pb2.DESCRIPTOR.GetOptions())
-WORKFLOW_TYPE: str = _OPTIONS.Extensions[pipeline_pb2.workflow_type]
-DEFAULT_TASK_QUEUE: str = _OPTIONS.Extensions[pipeline_pb2.default_task_queue]
-PROGRESS_QUERY: str = _OPTIONS.Extensions[pipeline_pb2.progress_query]
-BRANCH_WORKFLOW_TYPE: str = _OPTIONS.Extensions[pipeline_pb2.branch_workflow_type]
-DEFAULT_PIPELINE_FILE: str = _OPTIONS.Extensions[pipeline_pb2.default_pipeline_file]
-METRIC_MARKER: str = _OPTIONS.Extensions[pipeline_pb2.metric_marker]
+_T = TypeVar("_T")
 
-VIEW_QUERY: str = _OPTIONS.Extensions[pipeline_pb2.view_query]
+
+def _file_options(kind: type[_T], *extensions: FieldDescriptor) -> list[_T]:
+    """The values of the proto file's options, in order, each checked to be a `kind`."""
+    values = [_OPTIONS.Extensions[extension] for extension in extensions]
+    for extension, value in zip(extensions, values, strict=True):
+        if not isinstance(value, kind):
+            raise TypeError(f"option {extension.name} is {value!r}, not a {kind.__name__}")
+    return values
+
+
+# The names a client needs, the pipeline file's default path, and the line prefix of a metric.
+(WORKFLOW_TYPE, DEFAULT_TASK_QUEUE, PROGRESS_QUERY, VIEW_QUERY, BRANCH_WORKFLOW_TYPE, DEFAULT_PIPELINE_FILE,
+ METRIC_MARKER) = _file_options(
+    str, pipeline_pb2.workflow_type, pipeline_pb2.default_task_queue, pipeline_pb2.progress_query,
+    pipeline_pb2.view_query, pipeline_pb2.branch_workflow_type, pipeline_pb2.default_pipeline_file,
+    pipeline_pb2.metric_marker)
 # A running step's latest output in its heartbeat details: the key, and its bounds.
-LIVE_OUTPUT_KEY: str = _OPTIONS.Extensions[pipeline_pb2.live_output_key]
-LIVE_LINES_MAX: int = _OPTIONS.Extensions[pipeline_pb2.live_lines_max]
-LIVE_LINE_CHARS_MAX: int = _OPTIONS.Extensions[pipeline_pb2.live_line_chars_max]
+(LIVE_OUTPUT_KEY,) = _file_options(str, pipeline_pb2.live_output_key)
+LIVE_LINES_MAX, LIVE_LINE_CHARS_MAX = _file_options(int, pipeline_pb2.live_lines_max, pipeline_pb2.live_line_chars_max)
 # The most running sweep branches whose heartbeats a client reads per poll, and the
 # most running steps whose output one view answer shows.
-LIVE_STEPS_MAX: int = _OPTIONS.Extensions[pipeline_pb2.live_steps_max]
-
-ENV_NAME_PATTERN: str = _OPTIONS.Extensions[pipeline_pb2.env_name_pattern]
-ENV_NAME_MAX_LENGTH: int = _OPTIONS.Extensions[pipeline_pb2.env_name_max_length]
+(LIVE_STEPS_MAX,) = _file_options(int, pipeline_pb2.live_steps_max)
+# The rule for environment variable names.
+(ENV_NAME_PATTERN,) = _file_options(str, pipeline_pb2.env_name_pattern)
+(ENV_NAME_MAX_LENGTH,) = _file_options(int, pipeline_pb2.env_name_max_length)
 _ENV_NAME = re.compile(ENV_NAME_PATTERN)
 
 
@@ -102,7 +113,8 @@ def _is_proto_type(type_hint: Any) -> TypeGuard[type[message.Message]]:
 
 
 def _parse_into(payload: Payload, type_hint: type[message.Message]) -> Any:
-    """Parses proto JSON into `type_hint`, refusing mistyped (and, in input, unknown) fields.
+    """Parses proto JSON into `type_hint`, refusing mistyped (and, in input, unknown) fields;
+    an input's unknown fields are named all at once, before any other error.
 
     Errors are raised as a non-retryable ApplicationError: a FailureError raised while
     decoding fails the workflow instead of retrying its task forever, so a bad input
@@ -122,11 +134,24 @@ def _parse_into(payload: Payload, type_hint: type[message.Message]) -> Any:
     try:
         return json_format.Parse(payload.data, type_hint(), ignore_unknown_fields=not strict)
     except (json_format.ParseError, ValueError) as err:
+        unknown = _unknown_fields(type_hint, payload.data) if strict else []
+        reason = (f"unknown field {', '.join(unknown)} (allowed: the fields of {name}, by JSON or proto name)"
+                  if unknown else str(err))
         raise ApplicationError(
-            f"invalid {type_hint.DESCRIPTOR.name}: {err}",
+            f"invalid {type_hint.DESCRIPTOR.name}: {reason}",
             type=INVALID_INPUT,
             non_retryable=True,
         ) from None
+
+
+def _unknown_fields(type_hint: type[message.Message], data: bytes) -> list[str]:
+    """Every unknown field of the payload, by path (json_format names the first only);
+    none when it is no JSON, which json_format's error says."""
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
+        return []
+    return unknown_fields(type_hint.DESCRIPTOR, doc)
 
 
 class _StrictJSONProtoConverter(JSONProtoPayloadConverter):

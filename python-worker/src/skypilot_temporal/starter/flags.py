@@ -5,16 +5,20 @@ flags, each beating the one before."""
 from __future__ import annotations
 
 import argparse
+import json
 import secrets as random_ids
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NoReturn
 
+from google.protobuf import json_format
+
 from skypilot_temporal.contract.names import is_env_name
-from skypilot_temporal.starter import cli_table as cli
+from skypilot_temporal.contract.unknown_fields import unknown_fields
 from skypilot_temporal.starter.format import quote
-from skypilot_temporal.starter.input_file import InputFileError, read_input
 from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.v1 import starter_cli as cli
 
 ENV_NAME_RULE = cli.env_name_rule(pattern=cli.ENV_NAME_PATTERN, max_length=str(cli.ENV_NAME_MAX_LENGTH))
 
@@ -44,12 +48,7 @@ def parse_command_line(argv: Sequence[str], env: Mapping[str, str]) -> Options |
         """The flag's last value, else its environment variable's."""
         return (given.get(flag.name) or [""])[-1] or (env.get(flag.env, "") if flag.env else "")
 
-    inp = pb.SkyPilotWorkflowInput()
-    if path := setting(cli.INPUT):
-        try:
-            inp = read_input(path)
-        except InputFileError as err:
-            raise UsageError(cli.input_invalid(path=path, detail=str(err))) from None
+    inp = read_input(path) if (path := setting(cli.INPUT)) else pb.SkyPilotWorkflowInput()
     for flag in cli.FLAGS:
         if flag.input_field and not flag.repeatable and (value := setting(flag)):
             setattr(inp, flag.input_field, value)
@@ -69,6 +68,22 @@ def parse_command_line(argv: Sequence[str], env: Mapping[str, str]) -> Options |
     random_id = cli.WORKFLOW_ID_PREFIX + random_ids.token_hex(cli.WORKFLOW_ID_RANDOM_BYTES)
     return Options(inp, setting(cli.WORKFLOW_ID) or random_id, setting(cli.TASK_QUEUE) or cli.DEFAULT_TASK_QUEUE,
                    no_wait=bool(given.get(cli.NO_WAIT.name)), quiet=bool(given.get(cli.QUIET.name)))
+
+
+def read_input(path: str) -> pb.SkyPilotWorkflowInput:
+    """--input: a SkyPilotWorkflowInput in proto JSON, refused with every unknown field named."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not (unknown := unknown_fields(pb.SkyPilotWorkflowInput.DESCRIPTOR, doc)):
+            return json_format.ParseDict(doc, pb.SkyPilotWorkflowInput())
+        detail = cli.input_unknown_fields(fields=", ".join(unknown))
+    except OSError as err:
+        detail = err.strerror or str(err)
+    except json.JSONDecodeError as err:
+        detail = cli.input_not_json(detail=str(err))
+    except json_format.ParseError as err:
+        detail = str(err)
+    raise UsageError(cli.input_invalid(path=path, detail=detail))
 
 
 class _Parser(argparse.ArgumentParser):

@@ -8,8 +8,8 @@ import sys
 from temporalio.exceptions import ApplicationError, CancelledError, TerminatedError
 from temporalio.exceptions import TimeoutError as WorkflowTimedOut
 
-from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.v1 import starter_cli as cli
 
 # What ended a run that neither completed nor failed, and the line that says so.
 _ENDINGS = ((CancelledError, cli.workflow_cancelled), (TerminatedError, cli.workflow_terminated),

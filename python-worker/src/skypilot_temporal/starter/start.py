@@ -18,12 +18,12 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from skypilot_temporal.config import temporal_connection
 from skypilot_temporal.contract.names import WORKFLOW_TYPE
-from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.starter.flags import Options, UsageError, parse_command_line
 from skypilot_temporal.starter.follow import follow
 from skypilot_temporal.starter.format import one_line
 from skypilot_temporal.starter.tracing import with_tracing
 from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.v1 import starter_cli as cli
 
 
 # recipe-begin: docs/contract.md shows run and _start_and_follow as they are here (tests/contract/test_docs_recipes.py).

@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from temporalio.client import Interceptor
 
 from skypilot_temporal.ops import telemetry
-from skypilot_temporal.starter import cli_table as cli
 from skypilot_temporal.starter.format import one_line
+from skypilot_temporal.v1 import starter_cli as cli
 
 
 async def with_tracing(env: Mapping[str, str], run: Callable[[Sequence[Interceptor]], Awaitable[int]]) -> int:

@@ -68,28 +68,21 @@ class Checkout:
     size: int
 
 
+@dataclass
 class Housekeeper:
-    def __init__(
-        self,
-        work_dir: Path,
-        client: Client,
-        in_use: InUse,
-        every_s: float,
-        max_idle_s: float,
-        max_bytes: int,
-        prune_executor: Callable[..., dict[str, Any]] | None = None,
-        executor_runs: Callable[[], set[str]] | None = None,
-        clusters_up: Callable[[], Awaitable[int | None]] | None = None,
-    ) -> None:
-        self.root = checkouts_root(work_dir)
-        self.client = client
-        self.in_use = in_use
-        self.every_s = every_s
-        self.max_idle_s = max_idle_s
-        self.max_bytes = max_bytes
-        self.prune_executor = prune_executor
-        self.executor_runs = executor_runs
-        self.clusters_up = clusters_up
+    work_dir: Path
+    client: Client
+    in_use: InUse
+    every_s: float
+    max_idle_s: float
+    max_bytes: int
+    prune_executor: Callable[..., dict[str, Any]] | None = None
+    executor_runs: Callable[[], set[str]] | None = None
+    clusters_up: Callable[[], Awaitable[int | None]] | None = None
+
+    @property
+    def root(self) -> Path:
+        return checkouts_root(self.work_dir)
 
     async def run_forever(self) -> None:
         while True:

@@ -16,15 +16,9 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from skypilot_temporal.contract import branch_types
     from skypilot_temporal.contract.activity_types import StepInput, StepOutcome
-    from skypilot_temporal.contract.branch_types import (
-        BRANCH_EVENT_SIGNAL,
-        VERDICT_SIGNAL,
-        BranchEvent,
-        BranchInput,
-        BranchResult,
-        BranchStep,
-    )
+    from skypilot_temporal.contract.branch_types import BranchEvent, BranchInput, BranchResult, BranchStep
     from skypilot_temporal.contract.names import (
         BRANCH_WORKFLOW_TYPE,
         PHASE_CANCELLED,
@@ -60,7 +54,7 @@ class SkyPilotBranchWorkflow:
         self._progress = pb.SkyPilotWorkflowProgress(phase=PHASE_RUNNING)
         self._clusters = Clusters("", 0)
 
-    @workflow.signal(name=VERDICT_SIGNAL)
+    @workflow.signal(name=branch_types.VERDICT_SIGNAL)
     def verdict(self, won: bool) -> None:
         self._verdict = won
 
@@ -136,7 +130,7 @@ class SkyPilotBranchWorkflow:
     async def _report(self, inp: BranchInput, event: BranchEvent) -> None:
         parent = workflow.get_external_workflow_handle(inp.parent_workflow_id, run_id=inp.parent_run_id)
         try:
-            await parent.signal(BRANCH_EVENT_SIGNAL, event)
+            await parent.signal(branch_types.BRANCH_EVENT_SIGNAL, event)
         except Exception as err:  # noqa: BLE001 - a closed run cancels this branch anyway
             workflow.logger.warning("branch %s could not report to its run: %s", inp.index, err)
 

@@ -21,18 +21,7 @@ from typing import Any
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload
 
-from skypilot_temporal.contract.names import (
-    PHASE_CANCELLED,
-    PHASE_COMPLETED,
-    PHASE_FAILED,
-    PHASE_TEARDOWN_FAILED,
-    STATE_CANCELLED,
-    STATE_FAILED,
-    STATE_PENDING,
-    STATE_RUNNING,
-    STATE_SKIPPED,
-    STATE_SUCCEEDED,
-)
+from skypilot_temporal.contract import names
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.workflows.live_output import live_lines, printable
 
@@ -57,12 +46,14 @@ CLUSTERS_DOWNED = "clusters downed: {clusters}"
 # changes; a step with more gets one summary line instead.
 BRANCH_LINES_MAX = 20
 # The order of the states in a summary line; states not listed follow, as they first appear.
-STATE_SUMMARY_ORDER = (STATE_RUNNING, STATE_SUCCEEDED, STATE_FAILED, STATE_CANCELLED, STATE_SKIPPED, STATE_PENDING)
+STATE_SUMMARY_ORDER = (names.STATE_RUNNING, names.STATE_SUCCEEDED, names.STATE_FAILED, names.STATE_CANCELLED,
+                       names.STATE_SKIPPED, names.STATE_PENDING)
 # The run has ended: the outcome, not a progress line, says how.
-TERMINAL_PHASES = frozenset({PHASE_COMPLETED, PHASE_FAILED, PHASE_CANCELLED, PHASE_TEARDOWN_FAILED})
+TERMINAL_PHASES = frozenset({names.PHASE_COMPLETED, names.PHASE_FAILED, names.PHASE_CANCELLED,
+                             names.PHASE_TEARDOWN_FAILED})
 # One letter per known state in the cursor, so that a sweep's cursor stays small.
-_STATE_CODES = {STATE_PENDING: "p", STATE_RUNNING: "r", STATE_SUCCEEDED: "s", STATE_FAILED: "f",
-                STATE_CANCELLED: "c", STATE_SKIPPED: "k"}
+_STATE_CODES = {names.STATE_PENDING: "p", names.STATE_RUNNING: "r", names.STATE_SUCCEEDED: "s", names.STATE_FAILED: "f",
+                names.STATE_CANCELLED: "c", names.STATE_SKIPPED: "k"}
 _CODE_STATES = {code: state for state, code in _STATE_CODES.items()}
 _CURSOR_VERSION = 1
 _JSON_ENCODINGS = (b"json/plain", b"json/protobuf")
@@ -164,7 +155,7 @@ def progress_line(p: pb.SkyPilotWorkflowProgress) -> str:
     entries of `steps` (steps, and branches of swept steps) that are neither pending
     nor running, of all entries; finished results are named only outside sweeps."""
     if any(s.branch for s in p.steps):
-        done = sum(1 for s in p.steps if s.state not in (STATE_PENDING, STATE_RUNNING))
+        done = sum(1 for s in p.steps if s.state not in (names.STATE_PENDING, names.STATE_RUNNING))
         finished = PROGRESS_OF_TOTAL.format(finished=done, total=len(p.steps))
         named = [s for s in p.finished if not s.branch]
     else:
@@ -196,13 +187,13 @@ def step_changes(steps: Sequence[pb.StepProgress], seen: _Seen) -> list[str]:
             counts = summary(entries)
             before = seen.summaries.get(name)
             seen.summaries[name] = counts
-            if counts != before and (before is not None or any(s.state != STATE_PENDING for s in entries)):
+            if counts != before and (before is not None or any(s.state != names.STATE_PENDING for s in entries)):
                 lines.append(STEP_SUMMARY.format(step=name, counts=counts))
         else:
             states_before = seen.states.get(name, [])
             for i, s in enumerate(entries):
                 before = states_before[i] if i < len(states_before) else None
-                if s.state != before and (before is not None or s.state != STATE_PENDING):
+                if s.state != before and (before is not None or s.state != names.STATE_PENDING):
                     lines.append(STEP_STATE.format(step=step_label(s.name, s.branch), state=s.state,
                                                    metrics=metrics_text(s.metrics)))
             seen.states[name] = [s.state for s in entries]

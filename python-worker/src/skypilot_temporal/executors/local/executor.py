@@ -23,18 +23,8 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
-from skypilot_temporal.executors.base import (
-    CANCELLED,
-    SUCCEEDED,
-    TERMINAL,
-    Checkpoint,
-    ClusterGone,
-    Executor,
-    LogSink,
-    PermanentError,
-    Submission,
-    TransientError,
-)
+from skypilot_temporal.executors import base
+from skypilot_temporal.executors.base import Checkpoint, Executor, LogSink, PermanentError, Submission
 from skypilot_temporal.executors.local import job as local_job
 from skypilot_temporal.executors.local import mounts as local_mounts
 from skypilot_temporal.executors.local import prune as local_prune
@@ -162,7 +152,7 @@ class LocalExecutor(Executor):
             span.set_attribute("skypilot.job_id", job_id)
             # As SkyPilot's provisioning request does, this span covers the setup.
             status = await self._wait_job(sub.cluster_name, job_id, log, _secret_values(sub.task))
-        if status != SUCCEEDED:
+        if status != base.SUCCEEDED:
             raise PermanentError(f"setup on cluster {sub.cluster_name} ended {status}")
 
     async def _submit_job(self, sub: Submission, checkpoint: Checkpoint, log: LogSink) -> int:
@@ -202,10 +192,10 @@ class LocalExecutor(Executor):
             while True:
                 changed.clear()  # before reading: a change from now on wakes us
                 if not os.path.isdir(job_path):
-                    raise ClusterGone(f"job {job_id} on cluster {cluster_name} no longer exists")
+                    raise base.ClusterGone(f"job {job_id} on cluster {cluster_name} no longer exists")
                 status = local_job.read_text(status_path, "PENDING")
                 behind = reader.drain(log)
-                if status in TERMINAL:
+                if status in base.TERMINAL:
                     # The status is written after the last output: read the log to its end.
                     while reader.drain(log):
                         pass
@@ -238,8 +228,8 @@ class LocalExecutor(Executor):
         with sky_call("cancel", cluster_name, job_id=job_id):
             if local_job.read_text(job_dir / "status") in local_job.RUNNING_STATES:
                 await asyncio.to_thread(local_job.kill_job, job_dir)
-                if local_job.read_text(job_dir / "status") not in TERMINAL and job_dir.is_dir():
-                    local_job.write_atomic(job_dir / "status", CANCELLED)
+                if local_job.read_text(job_dir / "status") not in base.TERMINAL and job_dir.is_dir():
+                    local_job.write_atomic(job_dir / "status", base.CANCELLED)
 
     async def down(self, cluster_name: str) -> bool:
         cdir = self.cluster_dir(cluster_name)
@@ -250,7 +240,7 @@ class LocalExecutor(Executor):
             span.set_attribute("skypilot.existed", existed)
             if cdir.exists():
                 # Something keeps it (a busy mount, an immutable file): retried, then reported.
-                raise TransientError(f"cluster {cluster_name}: {cdir} could not be removed")
+                raise base.TransientError(f"cluster {cluster_name}: {cdir} could not be removed")
         return existed
 
     # -- housekeeping -----------------------------------------------------------
@@ -286,7 +276,7 @@ class LocalExecutor(Executor):
         cdir = self.cluster_dir(sub.cluster_name)
         provisioned = False
         if sub.kind == "exec" and not cdir.is_dir():
-            raise ClusterGone(f"cluster {sub.cluster_name} does not exist")
+            raise base.ClusterGone(f"cluster {sub.cluster_name} does not exist")
         if sub.kind in ("launch", "provision") and not cdir.is_dir():
             self._provision(cdir, sub)
             provisioned = True

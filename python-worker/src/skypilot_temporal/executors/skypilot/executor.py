@@ -21,18 +21,8 @@ from typing import Any, NoReturn, TypeVar
 import sky
 from sky import exceptions as sky_exc
 
-from skypilot_temporal.executors.base import (
-    CANCELLED,
-    SUCCEEDED,
-    TERMINAL,
-    Checkpoint,
-    ClusterGone,
-    Executor,
-    LogSink,
-    PermanentError,
-    Submission,
-    TransientError,
-)
+from skypilot_temporal.executors import base
+from skypilot_temporal.executors.base import ClusterGone, Executor, PermanentError, Submission, TransientError
 from skypilot_temporal.executors.skypilot import streams as sky_streams
 from skypilot_temporal.ops.telemetry import sky_call
 
@@ -66,10 +56,10 @@ _PERMANENT = tuple(
 _GONE = (sky_exc.ClusterDoesNotExist, sky_exc.ClusterNotUpError)
 # A request in these states is re-attached to; a FAILED one is sent again (its error
 # was transient, or this attempt would not exist).
-_REQUEST_REUSABLE = {"PENDING", "WAITING", "RUNNING", "SUCCEEDED"}
+_REQUEST_REUSABLE = {"PENDING", "WAITING", "RUNNING", "base.SUCCEEDED"}
 _RECONNECT_S = 3.0
 # sky.exceptions.JobExitCode values that name the final status on their own.
-_EXIT_STATUS = {0: SUCCEEDED, 103: CANCELLED}
+_EXIT_STATUS = {0: base.SUCCEEDED, 103: base.CANCELLED}
 _EXIT_NOT_FOUND = 102
 _RUN_TAGGED = re.compile(r"-[0-9a-f]{8}$")
 
@@ -129,7 +119,7 @@ class SkyPilotExecutor(Executor):
         return max(ids) if ids else None
 
     async def submit(
-        self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log_sink: LogSink
+        self, sub: Submission, checkpoint: base.Checkpoint, resume: dict[str, Any], log_sink: base.LogSink
     ) -> int:
         with sky_call(sub.kind, sub.cluster_name) as span:
             request_id = await self._send_or_reattach(sub, checkpoint, resume)
@@ -144,7 +134,7 @@ class SkyPilotExecutor(Executor):
         checkpoint({"request_id": request_id, "job_id": int(job_id)})
         return int(job_id)
 
-    async def _send_or_reattach(self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any]) -> str:
+    async def _send_or_reattach(self, sub: Submission, checkpoint: base.Checkpoint, resume: dict[str, Any]) -> str:
         """The request of this step: an earlier attempt's, if still usable, else a new one."""
         request_id = resume.get("request_id")
         if not request_id and sub.retry:
@@ -157,7 +147,7 @@ class SkyPilotExecutor(Executor):
         return request_id
 
     async def provision(
-        self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log_sink: LogSink
+        self, sub: Submission, checkpoint: base.Checkpoint, resume: dict[str, Any], log_sink: base.LogSink
     ) -> None:
         # A launch of the task without its `run`: SkyPilot provisions the cluster,
         # syncs files and runs `setup`; the step's `exec` runs the task later.
@@ -171,7 +161,7 @@ class SkyPilotExecutor(Executor):
                 classify(err, f"provisioning request {request_id} on {sub.cluster_name}")
 
     async def wait_job(
-        self, cluster_name: str, job_id: int, log_sink: LogSink, secrets: Mapping[str, str]
+        self, cluster_name: str, job_id: int, log_sink: base.LogSink, secrets: Mapping[str, str]
     ) -> str:
         seen = 0
         while True:
@@ -197,7 +187,7 @@ class SkyPilotExecutor(Executor):
             # Failed (FAILED, FAILED_SETUP, FAILED_DRIVER... share one code) or the
             # stream ended early: only here is the exact status worth a request.
             status = await self._job_status(cluster_name, job_id)
-            if status in TERMINAL:
+            if status in base.TERMINAL:
                 return status
             await asyncio.sleep(_RECONNECT_S)
 
