@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/contrib/envconfig"
 	"go.temporal.io/sdk/converter"
@@ -18,16 +17,15 @@ import (
 	cli "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/startercli"
 )
 
-// connect dials Temporal as TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
-// TEMPORAL_PROFILE and the config file say. It returns the client and its namespace, or no client,
-// having said why, and the exit status: 2 for a configuration that cannot be used, else 1.
+// connect dials Temporal as its environment configuration says (TEMPORAL_* variables, the config file): the client
+// and its namespace, or no client, having said why, and the exit status (2: a configuration it cannot use, else 1).
 func connect(ctx context.Context, stderr io.Writer, interceptors ...interceptor.ClientInterceptor) (client.Client, string, int) {
 	options, err := envconfig.LoadClientOptions(envconfig.LoadClientOptionsRequest{})
 	if err != nil {
 		fmt.Fprintln(stderr, cli.ConfigInvalid(oneLine(err.Error())))
 		return nil, "", 2
 	}
-	options.DataConverter = dataConverter()
+	options.DataConverter = dataConverter
 	options.Interceptors = append(options.Interceptors, interceptors...)
 	// The SDK's own warnings go to stderr, apart from what the starter prints.
 	options.Logger = log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
@@ -43,35 +41,29 @@ func connect(ctx context.Context, stderr io.Writer, interceptors ...interceptor.
 
 // dataConverter is the SDK default (the contract's messages travel as json/protobuf) but
 // a result or a view from a newer worker may carry fields this starter does not know: they are ignored.
-func dataConverter() converter.DataConverter {
-	return converter.NewCompositeDataConverter(converter.NewNilPayloadConverter(), converter.NewByteSlicePayloadConverter(),
-		converter.NewProtoJSONPayloadConverterWithOptions(converter.ProtoJSONPayloadConverterOptions{AllowUnknownFields: true}),
-		converter.NewProtoPayloadConverter(), converter.NewJSONPayloadConverter())
-}
+var dataConverter = converter.NewCompositeDataConverter(
+	converter.NewNilPayloadConverter(), converter.NewByteSlicePayloadConverter(),
+	converter.NewProtoJSONPayloadConverterWithOptions(converter.ProtoJSONPayloadConverterOptions{AllowUnknownFields: true}),
+	converter.NewProtoPayloadConverter(), converter.NewJSONPayloadConverter())
 
-// heartbeats reads what the worker renders the running steps' output from: the json/plain heartbeat
-// details of the run's pending activities, then of at most LiveStepsMax of its pending children (a
-// sweep's running branches). None when a describe fails: the next poll reads them again.
+// heartbeats reads the json/plain heartbeat details of the run's pending activities, then of at most LiveStepsMax of its
+// pending children (a sweep's branches), for the worker to render. None when a describe fails: the next poll tries again.
 func heartbeats(ctx context.Context, c client.Client, wf client.WorkflowRun) (found []string) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	run, err := c.DescribeWorkflowExecution(ctx, wf.GetID(), wf.GetRunID())
-	runs := []*workflowservice.DescribeWorkflowExecutionResponse{run}
-	for _, child := range run.GetPendingChildren()[:min(len(run.GetPendingChildren()), cli.LiveStepsMax)] {
-		if err == nil {
-			run, err = c.DescribeWorkflowExecution(ctx, child.GetWorkflowId(), child.GetRunId())
-			runs = append(runs, run)
-		}
+	activities, children := run.GetPendingActivities(), run.GetPendingChildren()
+	for i := 0; err == nil && i < min(len(children), cli.LiveStepsMax); i++ {
+		run, err = c.DescribeWorkflowExecution(ctx, children[i].GetWorkflowId(), children[i].GetRunId())
+		activities = append(activities, run.GetPendingActivities()...)
 	}
 	if err != nil {
 		return nil
 	}
-	for _, run := range runs {
-		for _, activity := range run.GetPendingActivities() {
-			for _, p := range activity.GetHeartbeatDetails().GetPayloads() {
-				if string(p.GetMetadata()[converter.MetadataEncoding]) == converter.MetadataEncodingJSON {
-					found = append(found, string(p.GetData()))
-				}
+	for _, activity := range activities {
+		for _, p := range activity.GetHeartbeatDetails().GetPayloads() {
+			if string(p.GetMetadata()[converter.MetadataEncoding]) == converter.MetadataEncodingJSON {
+				found = append(found, string(p.GetData()))
 			}
 		}
 	}

@@ -19,8 +19,11 @@ func TestTracingIsOnOnlyWithAnEndpoint(t *testing.T) {
 		{map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_TRACES_EXPORTER": "none"}, false},
 	}
 	for _, c := range cases {
-		if got := tracingEnabled(env(c.vars)); got != c.on {
-			t.Errorf("tracingEnabled(%v) = %v, want %v", c.vars, got, c.on)
+		var stderr bytes.Buffer
+		interceptors, flush := startTracing(context.Background(), env(c.vars), &stderr)
+		flush()
+		if got := len(interceptors) == 1; got != c.on || stderr.Len() != 0 {
+			t.Errorf("tracing with %v: on %v, want %v; stderr %q", c.vars, got, c.on, stderr.String())
 		}
 	}
 }

@@ -52,7 +52,7 @@ func newFakeTemporal(t *testing.T) *fakeTemporal {
 }
 
 func (f *fakeTemporal) completeWith(result *pb.SkyPilotWorkflowResult) {
-	payloads, err := dataConverter().ToPayloads(result)
+	payloads, err := dataConverter.ToPayloads(result)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func (f *fakeTemporal) follow(ctx context.Context, ticks <-chan time.Time, opts 
 	f.t.Helper()
 	c, err := client.DialContext(ctx, client.Options{
 		HostPort:          "127.0.0.1:1", // never dialled: every call is answered by serve
-		DataConverter:     dataConverter(),
+		DataConverter:     dataConverter,
 		Logger:            log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 		ConnectionOptions: client.ConnectionOptions{DialOptions: []grpc.DialOption{grpc.WithUnaryInterceptor(f.serve)}},
 	})
@@ -158,7 +158,7 @@ func (f *fakeTemporal) serve(ctx context.Context, method string, req, reply any,
 // finalView. It checks the query's name and cursor, and keeps the heartbeats passed.
 func (f *fakeTemporal) answerView(r *workflowservice.QueryWorkflowRequest) (*commonpb.Payloads, error) {
 	request := &pb.RunViewRequest{}
-	if err := dataConverter().FromPayloads(r.GetQuery().GetQueryArgs(), request); err != nil || r.GetQuery().GetQueryType() != cli.ViewQuery {
+	if err := dataConverter.FromPayloads(r.GetQuery().GetQueryArgs(), request); err != nil || r.GetQuery().GetQueryType() != cli.ViewQuery {
 		f.t.Errorf("query %q with %v (%v), want %q with a RunViewRequest", r.GetQuery().GetQueryType(), r.GetQuery().GetQueryArgs(), err, cli.ViewQuery)
 	}
 	if request.GetCursor() != f.cursor {
@@ -184,5 +184,5 @@ func (f *fakeTemporal) answerView(r *workflowservice.QueryWorkflowRequest) (*com
 		return nil, status.Error(codes.DeadlineExceeded, "no worker answered")
 	}
 	f.cursor = view.GetCursor()
-	return dataConverter().ToPayloads(view)
+	return dataConverter.ToPayloads(view)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -41,19 +40,36 @@ func isEnvName(name string) bool {
 // parseArgs builds the workflow input from the --input file, the environment and the flags,
 // each beating the one before. Its errors are usage errors (exit status 2), but flag.ErrHelp.
 func parseArgs(args []string, getenv func(string) string) (*options, error) {
-	given, err := parseFlags(args)
-	if err != nil {
-		return nil, err
-	}
-	setting := func(f cli.Flag) string { // the last value given, else the flag's variable ("" for none)
-		if v := given[f.Name]; len(v) > 0 && v[len(v)-1] != "" {
-			return v[len(v)-1]
+	// Each flag's values, and its last, by name; a switch that is on holds "true" (--quiet=false does not turn it on).
+	given, last := map[string][]string{}, map[string]string{}
+	fs := flag.NewFlagSet("go-starter", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	for _, f := range cli.Flags {
+		add := func(s string) error { given[f.Name], last[f.Name] = append(given[f.Name], s), s; return nil }
+		for _, name := range slices.DeleteFunc([]string{f.Name, f.Short}, func(n string) bool { return n == "" }) {
+			if f.Arg != "" {
+				fs.Func(name, "", add)
+			} else {
+				fs.BoolFunc(name, "", func(s string) error {
+					if on, err := strconv.ParseBool(s); !on {
+						return err
+					}
+					return add("true")
+				})
+			}
 		}
-		return getenv(f.Env)
 	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	} else if last[cli.Help.Name] != "" {
+		return nil, flag.ErrHelp
+	} else if fs.NArg() > 0 {
+		return nil, errors.New(cli.UnexpectedArgument(strconv.Quote(fs.Arg(0))))
+	}
+	setting := func(f cli.Flag) string { return cmp.Or(last[f.Name], getenv(f.Env)) } // no variable: getenv("") is ""
 	in := &pb.SkyPilotWorkflowInput{}
 	if path := setting(cli.Input); path != "" {
-		if in, err = readInput(path); err != nil {
+		if err := readInput(path, in); err != nil {
 			return nil, errors.New(cli.InputInvalid(path, err.Error()))
 		}
 	}
@@ -97,60 +113,28 @@ func parseArgs(args []string, getenv func(string) string) (*options, error) {
 	rand.Read(id)
 	return &options{
 		input:      in,
-		workflowID: cmp.Or(setting(cli.WorkflowID), cli.WorkflowIDPrefix+hex.EncodeToString(id)),
+		workflowID: cmp.Or(setting(cli.WorkflowID), fmt.Sprintf("%s%x", cli.WorkflowIDPrefix, id)),
 		taskQueue:  cmp.Or(setting(cli.TaskQueue), cli.DefaultTaskQueue),
-		noWait:     setting(cli.NoWait) != "",
-		quiet:      setting(cli.Quiet) != "",
+		noWait:     last[cli.NoWait.Name] != "",
+		quiet:      last[cli.Quiet.Name] != "",
 	}, nil
 }
 
-// parseFlags returns every value given to each flag of the table, by flag name; a
-// switch that is on holds "true" (--quiet and --quiet=true turn it on, --quiet=false does not).
-func parseFlags(args []string) (map[string][]string, error) {
-	fs := flag.NewFlagSet("go-starter", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	given := map[string][]string{}
-	for _, f := range cli.Flags {
-		add := func(s string) error { given[f.Name] = append(given[f.Name], s); return nil }
-		for _, name := range slices.DeleteFunc([]string{f.Name, f.Short}, func(n string) bool { return n == "" }) {
-			if f.Arg != "" {
-				fs.Func(name, "", add)
-			} else {
-				fs.BoolFunc(name, "", func(s string) error {
-					if on, err := strconv.ParseBool(s); !on {
-						return err
-					}
-					return add("true")
-				})
-			}
-		}
-	}
-	err := fs.Parse(args)
-	if err == nil && len(given[cli.Help.Name]) > 0 {
-		err = flag.ErrHelp
-	} else if err == nil && fs.NArg() > 0 {
-		err = errors.New(cli.UnexpectedArgument(strconv.Quote(fs.Arg(0))))
-	}
-	return given, err
-}
-
-// readInput parses the --input file, a SkyPilotWorkflowInput in proto JSON, naming
-// every unknown field (protojson alone stops at the first).
-func readInput(path string) (*pb.SkyPilotWorkflowInput, error) {
+// readInput parses the --input file (proto JSON) into in, naming every unknown field: protojson alone stops at the first.
+func readInput(path string, in *pb.SkyPilotWorkflowInput) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var doc any
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, errors.New(cli.InputNotJSON(err.Error()))
+		return errors.New(cli.InputNotJSON(err.Error()))
 	}
-	in := &pb.SkyPilotWorkflowInput{}
 	if unknown := unknownFields(in.ProtoReflect().Descriptor(), doc, ""); len(unknown) > 0 {
 		slices.Sort(unknown)
-		return nil, errors.New(cli.InputUnknownFields(strings.Join(unknown, ", ")))
+		return errors.New(cli.InputUnknownFields(strings.Join(unknown, ", ")))
 	}
-	return in, protojson.Unmarshal(data, in)
+	return protojson.Unmarshal(data, in)
 }
 
 // unknownFields lists the quoted paths of the JSON keys that name no field (by JSON or
@@ -162,13 +146,12 @@ func unknownFields(md protoreflect.MessageDescriptor, doc any, prefix string) (u
 		switch path := prefix + key; {
 		case fd == nil:
 			unknown = append(unknown, strconv.Quote(path))
-		case fd.IsMap(): // of strings in this contract: protojson checks them
 		case fd.IsList() && fd.Message() != nil:
 			list, _ := value.([]any)
 			for i, v := range list {
 				unknown = append(unknown, unknownFields(fd.Message(), v, fmt.Sprintf("%s[%d].", path, i))...)
 			}
-		case fd.Message() != nil:
+		case fd.Message() != nil && !fd.IsMap(): // a map's values are strings in this contract: protojson checks them
 			unknown = append(unknown, unknownFields(fd.Message(), value, path+".")...)
 		}
 	}

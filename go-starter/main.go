@@ -1,5 +1,4 @@
-// Command go-starter starts the SkyPilot pipeline workflow on Temporal, follows it and
-// prints what the worker renders of it: go run ./go-starter --repo URL. run is the recipe.
+// Command go-starter starts the SkyPilot pipeline workflow on Temporal and follows it; run is the recipe.
 package main
 
 import (
@@ -95,26 +94,24 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <
 	ended := make(chan error, 1)
 	go func() { ended <- wf.Get(ctx, result) }()
 	cursor, waitingShown := "", false
-	showView := func(heartbeats []string) error { // the view query: the lines since the cursor
+	showView := func(heartbeats []string) bool { // the view query: the lines since the cursor
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
 		answer, err := c.QueryWorkflow(ctx, wf.GetID(), wf.GetRunID(), cli.ViewQuery, &pb.RunViewRequest{Cursor: cursor, Heartbeats: heartbeats})
 		view := &pb.RunView{}
-		if err == nil {
-			err = answer.Get(view)
+		if err != nil || answer.Get(view) != nil {
+			return false
 		}
-		if err == nil {
-			cursor = view.GetCursor()
-			for _, line := range view.GetLines() {
-				fmt.Fprintln(stdout, line)
-			}
+		cursor = view.GetCursor()
+		for _, line := range view.GetLines() {
+			fmt.Fprintln(stdout, line)
 		}
-		return err
+		return true
 	}
 	for {
 		select {
 		case <-ticks:
-			if !opts.quiet && showView(heartbeats(ctx, c, wf)) != nil && !waitingShown && ctx.Err() == nil {
+			if !opts.quiet && !showView(heartbeats(ctx, c, wf)) && !waitingShown && ctx.Err() == nil {
 				// Most likely no worker has picked the run up yet.
 				fmt.Fprintln(stdout, cli.ProgressUnavailable(strconv.Quote(opts.taskQueue)))
 				waitingShown = true
@@ -129,7 +126,7 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <
 				return 1
 			}
 			if !opts.quiet {
-				_ = showView(nil) // the last changes, no step running any more; no answer is not worth a line
+				showView(nil) // the last changes, no step running any more; no answer is not worth a line
 			}
 			if failed != nil {
 				printFailure(stderr, failed.Unwrap())
@@ -146,6 +143,12 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <
 // printFailure says how the run failed and, when the failure has causes, the innermost
 // one; then which clusters teardown left up: an operator must down them.
 func printFailure(w io.Writer, failure error) {
+	message := func(err error) string { // an error's own message, without its causes'
+		if m, ok := err.(interface{ Message() string }); ok {
+			return m.Message()
+		}
+		return err.Error()
+	}
 	switch failure.(type) {
 	case *temporal.CanceledError:
 		fmt.Fprintln(w, cli.WorkflowCancelled())
@@ -156,24 +159,14 @@ func printFailure(w io.Writer, failure error) {
 	default:
 		fmt.Fprintln(w, cli.WorkflowFailed(message(failure)))
 	}
-	inner := failure
-	for next := errors.Unwrap(inner); next != nil; next = errors.Unwrap(inner) {
-		inner = next
-	}
-	if inner != failure {
+	if inner := errors.Unwrap(failure); inner != nil {
+		for errors.Unwrap(inner) != nil {
+			inner = errors.Unwrap(inner)
+		}
 		fmt.Fprintln(w, cli.FailureCause(message(inner)))
 	}
-	// A TeardownFailed error's first detail lists the clusters still up.
-	var left []string
+	var left []string // a TeardownFailed error's first detail
 	if app, ok := failure.(*temporal.ApplicationError); ok && app.Type() == cli.TeardownFailed && app.Details(&left) == nil && len(left) > 0 {
 		fmt.Fprintln(w, cli.ClustersLeft(strings.Join(left, ", ")))
 	}
-}
-
-// message is an error's own message, without its causes'.
-func message(err error) string {
-	if m, ok := err.(interface{ Message() string }); ok {
-		return m.Message()
-	}
-	return err.Error()
 }

@@ -17,26 +17,19 @@ import (
 	cli "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/startercli"
 )
 
-// tracingEnabled decides as the worker does: an OTLP endpoint is set, and neither OTEL_SDK_DISABLED=true nor OTEL_TRACES_EXPORTER=none.
-func tracingEnabled(getenv func(string) string) bool {
-	is := func(name, value string) bool { return strings.EqualFold(strings.TrimSpace(getenv(name)), value) }
-	return !is("OTEL_SDK_DISABLED", "true") && !is("OTEL_TRACES_EXPORTER", "none") &&
-		getenv("OTEL_EXPORTER_OTLP_ENDPOINT")+getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
-}
-
-// startTracing returns, when tracing is enabled, Temporal's tracing interceptor, which puts
-// the workflow start in a span and hands its trace context to the run (its activities and
-// SkyPilot calls), and flush, which sends the spans still queued. The SDK reads the standard
-// OTEL_* variables. A setting it cannot use is a warning on stderr; the run goes on untraced.
+// startTracing returns, when tracing is on, Temporal's tracing interceptor, which puts the workflow start in a span
+// and hands its trace context to the run, and flush, which sends the spans still queued. The SDK reads the OTEL_*
+// variables; a setting it cannot use is a warning on stderr, and the run goes on untraced.
 func startTracing(ctx context.Context, getenv func(string) string, stderr io.Writer) ([]interceptor.ClientInterceptor, func()) {
-	untraced := func(err error) ([]interceptor.ClientInterceptor, func()) {
-		if err != nil {
-			fmt.Fprintln(stderr, cli.TracingFailed(oneLine(err.Error())))
-		}
+	// Off as the worker decides: no OTLP endpoint set, OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none.
+	is := func(name, value string) bool { return strings.EqualFold(strings.TrimSpace(getenv(name)), value) }
+	if is("OTEL_SDK_DISABLED", "true") || is("OTEL_TRACES_EXPORTER", "none") ||
+		getenv("OTEL_EXPORTER_OTLP_ENDPOINT")+getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
 		return nil, func() {}
 	}
-	if !tracingEnabled(getenv) {
-		return untraced(nil)
+	untraced := func(err error) ([]interceptor.ClientInterceptor, func()) {
+		fmt.Fprintln(stderr, cli.TracingFailed(oneLine(err.Error())))
+		return nil, func() {}
 	}
 	exporter, err := otlptracehttp.New(ctx)
 	if err != nil {

@@ -142,6 +142,7 @@ async def test_four_pipelines_at_once_on_one_worker(client, sky_worker, task_que
         await assert_no_cluster_left(default_cluster_prefix(handle.id), within=0)
 
 
+@pytest.mark.slow  # minutes long: `make e2e`
 async def test_an_allowed_secret_reaches_the_task_with_its_value(
     client, temporal_server, task_queue, work_dir, tmp_path
 ):
@@ -172,6 +173,7 @@ async def test_an_allowed_secret_reaches_the_task_with_its_value(
     await assert_no_cluster_left(default_cluster_prefix(handle.id), within=0)
 
 
+@pytest.mark.slow  # minutes long: `make e2e`
 async def test_a_sweep_trains_and_evaluates_each_branch_on_its_cluster_and_selects(
     client, sky_worker, task_queue, tmp_path
 ):
