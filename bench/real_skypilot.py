@@ -1,9 +1,13 @@
 """The default pipeline on real SkyPilot (the local Slurm cluster), three ways, alternated:
 
 - `worker`: through a worker (skypilot executor) and a dev server, as users run it;
-- `direct`: one plain Python script making the same SkyPilot calls in a row, no
-  Temporal, no heartbeats: launch + follow the job, down, launch + follow, exec +
-  follow, down — the floor of a sequential pipeline;
+- `direct`: the floor: one plain Python script making the plainest SDK calls for each
+  step in a row, as the Temporal + SkyPilot example's worker does (`sky.launch` /
+  `sky.exec`, `sky.stream_and_get`, `sky.tail_logs(follow=True)`; `sky.down`,
+  `sky.stream_and_get`; no autodown, no Temporal, no heartbeats);
+- `noautodown`: through the worker with `launch.idle_minutes_to_autodown: -1` (no
+  SkyPilot autodown: with it, SkyPilot refreshes a cluster's status from the
+  infrastructure before every later request on it: exec, cancel, down);
 - `ahead`: through the worker with `launch.provision_ahead` (train's cluster comes up
   while preprocess runs).
 
@@ -14,7 +18,7 @@ each step outside SkyPilot's own requests (its records: created to finished), an
 cluster-seconds provisioning ahead cost.
 
     make slurm-up
-    .venv/bin/python bench/real_skypilot.py [--rounds 3] [--modes worker,direct,ahead]
+    .venv/bin/python bench/real_skypilot.py [--rounds 3] [--modes worker,noautodown,direct,ahead]
 """
 
 from __future__ import annotations
@@ -84,7 +88,10 @@ def outside_requests(windows: list[Window]) -> dict[str, float]:
 
 
 def direct(run: str) -> dict[str, float]:
-    """The same SkyPilot calls as the pipeline, one after another."""
+    """The floor: the plainest SDK calls for each step, one after another, as the
+    Temporal + SkyPilot example's worker makes them (no autodown, no Temporal, no
+    heartbeats): launch or exec, `sky.stream_and_get` of its request, then
+    `sky.tail_logs(follow=True)` of its job; down, then `sky.stream_and_get`."""
     import sky
 
     data_dir = str(DATA / f"bench-direct-{run}")
@@ -109,44 +116,46 @@ def direct(run: str) -> dict[str, float]:
         if code != 0:
             raise RuntimeError(f"job {job_id} on {cluster} exited {code}")
 
+    def down(cluster: str) -> None:
+        sky.stream_and_get(sky.down(cluster), output_stream=io.StringIO())
+
     pre, train = f"bd-{run}-pre", f"bd-{run}-train"
     t0 = time.monotonic()
-    launch = dict(idle_minutes_to_autostop=30, down=True)
-    timed("preprocess", lambda: follow(pre, sky.launch(task("data_preprocessing.yaml"), cluster_name=pre, **launch)))
-    timed("down preprocess", lambda: sky.get(sky.down(pre)))
-    timed("train", lambda: follow(train, sky.launch(task("train.yaml"), cluster_name=train, **launch)))
+    timed("preprocess", lambda: follow(pre, sky.launch(task("data_preprocessing.yaml"), cluster_name=pre)))
+    timed("down preprocess", lambda: down(pre))
+    timed("train", lambda: follow(train, sky.launch(task("train.yaml"), cluster_name=train)))
     timed("eval", lambda: follow(train, sky.exec(task("eval.yaml"), cluster_name=train)))
-    timed("down train", lambda: sky.get(sky.down(train)))
+    timed("down train", lambda: down(train))
     times["wall"] = time.monotonic() - t0
     times.update(outside_requests(windows))
     return times
 
 
-async def through_worker(client: Client, queue: str, tmp: Path, run: str, ahead: bool) -> dict[str, float]:
+async def through_worker(client: Client, queue: str, tmp: Path, run: str, mode: str) -> dict[str, float]:
     repo = make_git_repo(tmp / f"tasks-{run}", source=TASKS)
     inp = pipeline_input(repo, envs_override={"DATA_DIR": str(DATA / f"bench-worker-{run}")},
-                         launch=pb.LaunchOptions(provision_ahead=ahead))
+                         launch=pb.LaunchOptions(provision_ahead=mode == "ahead",
+                                                 idle_minutes_to_autodown=-1 if mode == "noautodown" else 0))
     t0 = time.monotonic()
     handle = await start(client, inp, queue)
     result = await handle.result()
     times = {"wall": time.monotonic() - t0}
     for s in result.steps:
-        times[s.name] = s.duration_seconds
         times[f"idle {s.name}"] = s.idle_cluster_seconds
-    # Each SkyPilot activity from the history (scheduled to completed) and its cluster;
-    # the downs' times too.
+    # Each step's time is its SkyPilot activity's, from the history (scheduled to
+    # completed: what the run waits), as the floor's is its calls'.
     windows: list[Window] = []
     for span in activity_spans((await handle.fetch_history()).events):
         if span.name == "run_sky_down":
             cluster = json.loads(span.input)["cluster_name"]
             label = "down preprocess" if "-preprocess-" in cluster else "down train"
-            times[label] = span.completed - span.scheduled
         elif span.name in STEP_ACTIVITIES:
             step_input = json.loads(span.input)
             cluster = step_input["cluster_name"]
             label = STEP_ACTIVITIES[span.name] + step_input["step"]
         else:
             continue
+        times[label] = span.completed - span.scheduled
         windows.append(Window(label, cluster, span.scheduled, span.completed))
     times.update(await asyncio.to_thread(outside_requests, windows))
     return times
@@ -167,7 +176,7 @@ async def run(args: argparse.Namespace, tmp: Path, server) -> dict[str, list[dic
                 if m == "direct":
                     times = await asyncio.to_thread(direct, run_id)
                 else:
-                    times = await through_worker(client, queue, tmp, run_id, ahead=m == "ahead")
+                    times = await through_worker(client, queue, tmp, run_id, m)
                 out[m].append(times)
                 print(f"round {r + 1} {m}: {times['wall']:.1f}s (load {load()})", flush=True)
     finally:

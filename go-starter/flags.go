@@ -28,10 +28,8 @@ type options struct {
 }
 
 // The contract's rule for the KEY of --env KEY=VALUE and a --secret-env name.
-var (
-	envName     = regexp.MustCompile(`^(?:` + cli.EnvNamePattern + `)$`)
-	envNameRule = cli.EnvNameRule(cli.EnvNamePattern, strconv.Itoa(cli.EnvNameMaxLength))
-)
+var envName = regexp.MustCompile(`^(?:` + cli.EnvNamePattern + `)$`)
+var envNameRule = cli.EnvNameRule(cli.EnvNamePattern, strconv.Itoa(cli.EnvNameMaxLength))
 
 func isEnvName(name string) bool {
 	return len(name) <= cli.EnvNameMaxLength && envName.MatchString(name)

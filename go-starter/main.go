@@ -23,9 +23,7 @@ import (
 	cli "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/startercli"
 )
 
-func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // recipe-begin: docs/contract.md shows run as it is here (tests/contract/test_docs_recipes.py).
 // run is the whole starter: flags -> input -> start -> follow. Exit status: 0 success,
@@ -81,14 +79,11 @@ func uiLink(namespace, workflowID string) string {
 	return base + "/namespaces/" + url.PathEscape(namespace) + "/workflows/" + url.PathEscape(workflowID)
 }
 
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 const pollEvery, queryTimeout = time.Second, 3 * time.Second
 
-// follow prints, on every tick, what the worker rendered about the run since the last
-// tick (quiet, nothing), then how the run ended. It returns the exit status.
+// follow prints what the worker rendered since the last tick (quiet: nothing), then how the run ended; the exit status.
 func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <-chan time.Time, opts *options, stdout, stderr io.Writer) int {
 	result := &pb.SkyPilotWorkflowResult{}
 	ended := make(chan error, 1)
@@ -140,8 +135,7 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <
 	}
 }
 
-// printFailure says how the run failed and, when the failure has causes, the innermost
-// one; then which clusters teardown left up: an operator must down them.
+// printFailure says how the run failed, its innermost cause, and the clusters teardown left up (an operator must down them).
 func printFailure(w io.Writer, failure error) {
 	message := func(err error) string { // an error's own message, without its causes'
 		if m, ok := err.(interface{ Message() string }); ok {

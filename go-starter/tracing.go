@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -32,12 +33,9 @@ func startTracing(ctx context.Context, getenv func(string) string, stderr io.Wri
 		return nil, func() {}
 	}
 	exporter, err := otlptracehttp.New(ctx)
-	if err != nil {
-		return untraced(err)
-	}
-	res, err := resource.New(ctx, resource.WithAttributes(attribute.String("service.name", cli.TracingServiceName)),
+	res, resErr := resource.New(ctx, resource.WithAttributes(attribute.String("service.name", cli.TracingServiceName)),
 		resource.WithFromEnv(), resource.WithTelemetrySDK())
-	if err != nil {
+	if err = cmp.Or(err, resErr); err != nil {
 		return untraced(err)
 	}
 	provider := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exporter), sdktrace.WithResource(res))
