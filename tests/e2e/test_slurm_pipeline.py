@@ -117,6 +117,7 @@ async def test_failing_job_fails_the_step_once_and_leaves_no_cluster(
     await assert_no_cluster_left(prefix, within=0)
 
 
+@pytest.mark.slow  # minutes long: `make e2e`
 async def test_cancel_during_training_cancels_the_job_and_leaves_no_cluster(slurm_rig):
     # SkyPilot's records must show sky.cancel of the job, then sky.down of its cluster
     # (tests/faults.py; the other cancel scenarios are in test_slurm_faults.py).
