@@ -85,8 +85,9 @@ lint: setup
 e2e: setup
 	scripts/with-slurm.sh $(PY) -m pytest -q -m "slurm or slow" $(PYTEST_ARGS)
 
-## bench-e2e: the pipeline on real SkyPilot (local Slurm) through the worker, as a
-##      plain script, and with provisioning ahead; how SkyPilot's results are taken
+## bench-e2e: the pipeline on real SkyPilot (local Slurm) through the worker (with and
+##      without autodown), as the plainest SDK calls (the floor), and with provisioning
+##      ahead; each request the pipeline waits on, by route, with and without autodown
 bench-e2e: setup
 	scripts/with-slurm.sh $(PY) bench/real_skypilot.py $(BENCH_ARGS)
 	scripts/with-slurm.sh $(PY) bench/request_routes.py

@@ -219,7 +219,7 @@ def report(out: dict[str, list[dict[str, float]]]) -> None:
 def main() -> None:
     ap = bench_parser(__doc__)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--modes", default="worker,direct,ahead")
+    ap.add_argument("--modes", default="worker,noautodown,direct,ahead")
     ap.add_argument("--json", help="also write the raw times here")
     args = parse_args(ap, worker_env=False)
     os.environ.setdefault("SKYPILOT_DISABLE_USAGE_COLLECTION", "1")
