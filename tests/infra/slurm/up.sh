@@ -463,8 +463,21 @@ start_api_server() {
       die "port $port is taken by a process this script did not start (another SkyPilot API server?)"
     fi
   done
-  as_api_user "$SKY_VENV/bin/sky" api start --host 127.0.0.1 >"$LOGS/sky-api-start.log" 2>&1 \
-    || { cat "$LOGS/sky-api-start.log" >&2; die "sky api start failed"; }
+  # A port the check above saw free can still be taken at bind time (a server of
+  # another run letting go of it): a start that failed leaves no server behind
+  # (its session is ended) and is tried once more after the ports are free again.
+  local attempt
+  for attempt in 1 2; do
+    as_api_user "$SKY_VENV/bin/sky" api start --host 127.0.0.1 >"$LOGS/sky-api-start.log" 2>&1 && break
+    pid=$(api_server_pid)
+    [ -z "$pid" ] || end_session "$pid"
+    [ "$attempt" = 1 ] || { cat "$LOGS/sky-api-start.log" >&2; die "sky api start failed"; }
+    log "sky api start failed; trying once more when the ports are free"
+    for port in "$API_PORT" "$QUEUE_PORT"; do
+      for _ in $(seq 1 150); do port_busy "$port" || break; sleep 0.2; done
+    done
+    sleep 2
+  done
   pid=$(api_server_pid)
   [ -n "$pid" ] || die "API server started but its process was not found"
   echo "$pid" > "$RUN/apiserver.pid"
