@@ -77,7 +77,16 @@ async def test_metrics_move_as_runs_go(client, temporal_server, task_queue, tmp_
     assert total(after, "skypilot_temporal_runs_failed_total", failure_type="JobFailed", step="eval") == 1
     assert total(after, "skypilot_temporal_runs_failed_total", failure_type="InvalidInput", step="clone") == 1
     assert total(after, "skypilot_temporal_secrets_refused_total") == 1
-    assert total(after, "skypilot_temporal_step_duration_count", kind="exec") >= 1
+    assert total(after, "skypilot_temporal_step_duration_count", kind="exec", step="eval") >= 1
+    # Every step and SkyPilot call lands in a finite bucket (train: about 4 s, its tail
+    # too), where the SDK's default buckets ended at 10 s; no series carries the SDK's
+    # service_name.
+    for family in ("skypilot_temporal_step_duration", "skypilot_temporal_sky_call_latency"):
+        finite = total(after, f"{family}_bucket", le="86400")
+        assert finite == total(after, f"{family}_count") > 0, family
+    assert total(after, "skypilot_temporal_step_duration_bucket", step="train", le="1") == 0
+    assert total(after, "skypilot_temporal_step_duration_bucket", step="train", le="60") >= 1
+    assert not [k for k in after if "service_name=" in k]
     # Temporal's own SDK metrics come from the same endpoint.
     assert total(after, "temporal_workflow_completed_total") >= 1
     assert total(after, "temporal_activity_execution_latency_count") >= 5

@@ -28,6 +28,11 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 METRICS_ADDRESS = "SKYPILOT_TEMPORAL_METRICS_ADDRESS"
 PREFIX = "skypilot_temporal_"
 
+# Histogram buckets for what each measures (the SDK's default stops at 10 s): a step runs
+# from seconds to a day; a SkyPilot call from a status lookup to a job's whole log (tail).
+STEP_BUCKETS_SECONDS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400, 28800, 86400)
+CALL_BUCKETS_SECONDS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400, 86400)
+
 _tracer = trace.get_tracer("skypilot_temporal")
 # The meter of code outside activities and workflows (housekeeping); set by the worker.
 _runtime_meter: MetricMeter = MetricMeter.noop
@@ -100,9 +105,13 @@ def runtime(env: Mapping[str, str]) -> Runtime | None:
     address = env.get(METRICS_ADDRESS, "").strip()
     if not address:
         return None
-    rt = Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(
-        bind_address=address, counters_total_suffix=True, durations_as_seconds=True,
-    )))
+    buckets = {f"{PREFIX}step_duration": STEP_BUCKETS_SECONDS, f"{PREFIX}sky_call_latency": CALL_BUCKETS_SECONDS}
+    rt = Runtime(telemetry=TelemetryConfig(
+        metrics=PrometheusConfig(bind_address=address, counters_total_suffix=True, durations_as_seconds=True,
+                                 histogram_bucket_overrides={k: list(v) for k, v in buckets.items()}),
+        # The runtime's service_name="temporal-core-sdk" on every series names no service of ours.
+        attach_service_name=False,
+    ))
     _runtime_meter = rt.metric_meter
     return rt
 

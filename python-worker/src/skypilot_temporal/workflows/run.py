@@ -261,7 +261,7 @@ class SkyPilotWorkflow:
         idle = max(0.0, (needs_done - ready[0]).total_seconds()) if ready else 0.0
         duration = (workflow.now() - needs_done).total_seconds()
         self._progress.step_done(st.name, outcome, duration, idle_seconds=idle, kind=st.kind)
-        step_duration(kind, duration)
+        step_duration(kind, st.name, duration)
         self._done.add(st.name)
         self._release(plan, ctx)
 

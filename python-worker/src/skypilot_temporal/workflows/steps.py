@@ -171,11 +171,12 @@ class Clusters:
             await settle(next(iter(self.downing.values())))
 
 
-def step_duration(kind: str, seconds: float) -> None:
-    """A step's duration, by kind (launch, exec), on the workflow's replay-safe meter."""
+def step_duration(kind: str, step: str, seconds: float) -> None:
+    """A step's duration, by kind (launch, exec, provision) and step name, on the workflow's
+    replay-safe meter. A sweep's branches share their step's name: one series per step name."""
     workflow.metric_meter().create_histogram_float(
         "skypilot_temporal_step_duration", "step durations", "s"
-    ).with_additional_attributes({"kind": kind}).record(seconds)
+    ).with_additional_attributes({"kind": kind, "step": step}).record(seconds)
 
 
 async def settle(task: asyncio.Future) -> None:
