@@ -13,7 +13,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from skypilot_temporal.executors.skypilot import executor as sky_executor
-from skypilot_temporal.ops import telemetry
+from skypilot_temporal.ops import tracing
 from skypilot_temporal.starter.tracing import with_tracing
 
 ENDPOINT = "http://127.0.0.1:4318"
@@ -28,9 +28,9 @@ ENDPOINT = "http://127.0.0.1:4318"
     ({"OTEL_EXPORTER_OTLP_ENDPOINT": ENDPOINT, "OTEL_TRACES_EXPORTER": "none"}, False),
 ])
 def test_tracing_is_on_only_with_an_endpoint(env, on) -> None:
-    assert telemetry.tracing_enabled(env) is on
-    assert bool(telemetry.client_interceptors(env)) is on
-    assert bool(telemetry.starter_interceptors(env)) is on
+    assert tracing.tracing_enabled(env) is on
+    assert bool(tracing.client_interceptors(env)) is on
+    assert bool(tracing.starter_interceptors(env)) is on
 
 
 async def test_off_the_starter_runs_without_interceptors_or_provider(capsys) -> None:
@@ -46,7 +46,7 @@ def exported(monkeypatch: pytest.MonkeyPatch) -> Iterator[InMemorySpanExporter]:
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
-    monkeypatch.setattr(telemetry, "_tracer", provider.get_tracer("test"))
+    monkeypatch.setattr(tracing, "_tracer", provider.get_tracer("test"))
     yield exporter
     provider.shutdown()
 

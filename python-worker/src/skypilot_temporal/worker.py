@@ -24,7 +24,7 @@ from skypilot_temporal.config.credential_files import credential_files
 from skypilot_temporal.config.settings import ConfigError, Settings
 from skypilot_temporal.config.temporal_connection import connect
 from skypilot_temporal.executors.base import Executor
-from skypilot_temporal.ops import telemetry
+from skypilot_temporal.ops import telemetry, tracing
 from skypilot_temporal.tasks.housekeeping import Housekeeper, InUse
 from skypilot_temporal.tasks.parser_pool import ParserPool
 from skypilot_temporal.workflows.branch import SkyPilotBranchWorkflow
@@ -151,7 +151,7 @@ async def serve(settings: Settings, parsers: ParserPool | None = None) -> None:
     _wait_children_on_loop(loop)
     client = await connect(
         settings.environ,
-        interceptors=telemetry.client_interceptors(settings.environ),
+        interceptors=tracing.client_interceptors(settings.environ),
         runtime=telemetry.runtime(settings.environ),
     )
     workers, housekeeper = build_workers(client, settings, parsers)
@@ -164,7 +164,7 @@ async def serve(settings: Settings, parsers: ParserPool | None = None) -> None:
         f" (and {workers[1].task_queue} for the runs on its work dir)" if len(workers) > 1 else "",
         settings.executor, client.namespace,
         ", workflows in Temporal's sandbox" if settings.workflow_sandbox else "",
-        ", tracing on" if telemetry.tracing_enabled(settings.environ) else "",
+        ", tracing on" if tracing.tracing_enabled(settings.environ) else "",
         f", metrics on http://{settings.environ[telemetry.METRICS_ADDRESS]}/metrics"
         if settings.environ.get(telemetry.METRICS_ADDRESS) else "",
     )
@@ -217,7 +217,7 @@ def main() -> None:
         parsers.start()
     except Exception as err:  # noqa: BLE001 - the worker serves without them
         log.error("parser processes could not be started (%s): tasks are built in threads", err)
-    tracer_provider = telemetry.setup_tracing(settings.environ, "skypilot-temporal-worker")
+    tracer_provider = tracing.setup_tracing(settings.environ, "skypilot-temporal-worker")
     status = 0
     try:
         asyncio.run(serve(settings, parsers))
