@@ -5,6 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 EXECUTOR ?= local
+# promtool checks the alert rules and runs their tests (ops/prometheus/).
+PROMTOOL_VERSION := v0.316.0
 # Real SkyPilot on a local Slurm cluster in `make test`: auto = where it can run here
 # (root on Debian); 1 = always; 0 = never.
 E2E ?= auto
@@ -14,8 +16,8 @@ endif
 
 .PHONY: setup proto worker demo test test-python test-go test-ts lint e2e bench-e2e reliability-doc slurm-up slurm-down clean
 
-## setup: Python venv (pinned), npm packages (package-lock.json), Go modules, bubblewrap
-setup: $(STAMP) node_modules/.installed .tools/go-modules bwrap
+## setup: Python venv (pinned), npm packages (package-lock.json), Go modules, bubblewrap, promtool
+setup: $(STAMP) node_modules/.installed .tools/go-modules bwrap .tools/promtool-$(PROMTOOL_VERSION)
 
 $(STAMP): python-worker/requirements.lock python-worker/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +32,11 @@ node_modules/.installed: package.json package-lock.json
 .tools/go-modules: go.mod go.sum
 	go mod download
 	mkdir -p .tools && touch $@
+
+# Into .tools/bin, without the service discoveries (only prometheus.yml files use them).
+.tools/promtool-$(PROMTOOL_VERSION):
+	GOBIN=$(CURDIR)/.tools/bin go install -tags remove_all_sd github.com/prometheus/prometheus/cmd/promtool@$(PROMTOOL_VERSION)
+	touch $@
 
 # The local executor runs every task in a bubblewrap sandbox (docs/security.md).
 bwrap:

@@ -18,12 +18,17 @@ import (
 )
 
 // connect dials Temporal as its environment configuration says (TEMPORAL_* variables, the config file): the client
-// and its namespace, or no client, having said why, and the exit status (2: a configuration it cannot use, else 1).
+// and its namespace, or no client, having said why (on stderr and the run's span), and the exit status (2: a
+// configuration it cannot use, else 1).
 func connect(ctx context.Context, stderr io.Writer, interceptors ...interceptor.ClientInterceptor) (client.Client, string, int) {
+	failed := func(said string, status int) (client.Client, string, int) {
+		fmt.Fprintln(stderr, said)
+		traceOutcome(ctx, cli.OutcomeNotStarted, "", said)
+		return nil, "", status
+	}
 	options, err := envconfig.LoadClientOptions(envconfig.LoadClientOptionsRequest{})
 	if err != nil {
-		fmt.Fprintln(stderr, cli.ConfigInvalid(oneLine(err.Error())))
-		return nil, "", 2
+		return failed(cli.ConfigInvalid(oneLine(err.Error())), 2)
 	}
 	options.DataConverter = dataConverter
 	options.Interceptors = append(options.Interceptors, interceptors...)
@@ -33,8 +38,7 @@ func connect(ctx context.Context, stderr io.Writer, interceptors ...interceptor.
 	options.HostPort = cmp.Or(options.HostPort, client.DefaultHostPort)
 	c, err := client.DialContext(ctx, options)
 	if err != nil {
-		fmt.Fprintln(stderr, cli.ConnectFailed(options.HostPort, oneLine(err.Error())))
-		return nil, "", 1
+		return failed(cli.ConnectFailed(options.HostPort, oneLine(err.Error())), 1)
 	}
 	return c, options.Namespace, 0
 }

@@ -39,8 +39,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	interceptors, flush := startTracing(ctx, os.Getenv, stderr)
-	defer flush()
+	// Traced when an OTLP endpoint is set: the run's span covers start and follow, and is sent before this returns.
+	ctx, interceptors, endTracing := startTracing(ctx, opts.workflowID, os.Getenv, stderr)
+	defer endTracing()
 	c, namespace, status := connect(ctx, stderr, interceptors...)
 	if c == nil {
 		return status
@@ -52,13 +53,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		// Fail, rather than follow the run already using this id.
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, cli.WorkflowType, opts.input)
-	if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
-		fmt.Fprintln(stderr, cli.WorkflowIDInUse(opts.workflowID))
-		return 1
-	} else if err != nil {
-		fmt.Fprintln(stderr, cli.StartFailed(oneLine(err.Error())))
+	if err != nil {
+		said := cli.StartFailed(oneLine(err.Error()))
+		if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
+			said = cli.WorkflowIDInUse(opts.workflowID)
+		}
+		fmt.Fprintln(stderr, said)
+		traceOutcome(ctx, cli.OutcomeNotStarted, "", said)
 		return 1
 	}
+	traceStarted(ctx, wf.GetRunID())
 	// Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
 	if !opts.quiet || opts.noWait {
 		fmt.Fprintln(stdout, cli.WorkflowStarted(wf.GetID()))
@@ -67,6 +71,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, cli.WorkflowUI(uiLink(namespace, wf.GetID())))
 	}
 	if opts.noWait {
+		traceOutcome(ctx, cli.OutcomeDetached, "", "")
 		return 0
 	}
 	return follow(ctx, c, wf, time.Tick(pollEvery), opts, stdout, stderr)
@@ -115,44 +120,55 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <
 			var failed *temporal.WorkflowExecutionError
 			if ctx.Err() != nil {
 				fmt.Fprintln(stderr, cli.Interrupted(opts.workflowID))
+				traceOutcome(ctx, cli.OutcomeDetached, "", "")
 				return 130
 			} else if err != nil && !errors.As(err, &failed) {
-				fmt.Fprintln(stderr, cli.WaitFailed(oneLine(err.Error())))
+				said := cli.WaitFailed(oneLine(err.Error()))
+				fmt.Fprintln(stderr, said)
+				traceOutcome(ctx, cli.OutcomeDetached, "", said)
 				return 1
 			}
 			if !opts.quiet {
 				showView(nil) // the last changes, no step running any more; no answer is not worth a line
 			}
 			if failed != nil {
-				printFailure(stderr, failed.Unwrap())
+				printFailure(ctx, stderr, failed.Unwrap())
 				return 1
 			}
 			for _, line := range result.GetLines() {
 				fmt.Fprintln(stdout, line)
 			}
+			traceOutcome(ctx, cli.OutcomeCompleted, "", "")
 			return 0
 		}
 	}
 }
 
-// printFailure says how the run failed, its innermost cause, and the clusters teardown left up (an operator must down them).
-func printFailure(w io.Writer, failure error) {
+// printFailure says how the run failed, its innermost cause, and the clusters teardown left up (an operator must down
+// them); the run's span gets the same outcome.
+func printFailure(ctx context.Context, w io.Writer, failure error) {
 	message := func(err error) string { // an error's own message, without its causes'
 		if m, ok := err.(interface{ Message() string }); ok {
 			return m.Message()
 		}
 		return err.Error()
 	}
+	outcome, said := cli.OutcomeFailed, cli.WorkflowFailed(message(failure))
 	switch failure.(type) {
 	case *temporal.CanceledError:
-		fmt.Fprintln(w, cli.WorkflowCancelled())
+		outcome, said = cli.OutcomeCancelled, cli.WorkflowCancelled()
 	case *temporal.TerminatedError:
-		fmt.Fprintln(w, cli.WorkflowTerminated())
+		outcome, said = cli.OutcomeTerminated, cli.WorkflowTerminated()
 	case *temporal.TimeoutError:
-		fmt.Fprintln(w, cli.WorkflowTimedOut())
-	default:
-		fmt.Fprintln(w, cli.WorkflowFailed(message(failure)))
+		outcome, said = cli.OutcomeTimedOut, cli.WorkflowTimedOut()
 	}
+	fmt.Fprintln(w, said)
+	failureType := ""
+	app, isApp := failure.(*temporal.ApplicationError)
+	if isApp {
+		failureType = app.Type()
+	}
+	traceOutcome(ctx, outcome, failureType, said)
 	if inner := errors.Unwrap(failure); inner != nil {
 		for errors.Unwrap(inner) != nil {
 			inner = errors.Unwrap(inner)
@@ -160,7 +176,7 @@ func printFailure(w io.Writer, failure error) {
 		fmt.Fprintln(w, cli.FailureCause(message(inner)))
 	}
 	var left []string // a TeardownFailed error's first detail
-	if app, ok := failure.(*temporal.ApplicationError); ok && app.Type() == cli.TeardownFailed && app.Details(&left) == nil && len(left) > 0 {
+	if isApp && failureType == cli.TeardownFailed && app.Details(&left) == nil && len(left) > 0 {
 		fmt.Fprintln(w, cli.ClustersLeft(strings.Join(left, ", ")))
 	}
 }

@@ -73,10 +73,12 @@ class Table:
         self.contract: list[tuple[str, str | int, str]] = []
 
     def fill(self, text: str) -> str:
-        """Fills {flag.attr} and {section.key}; leaves bare {param}."""
+        """Fills {flag.attr}, {section.key} and {contract.name} (CONTRACT's); leaves bare {param}."""
 
         def value(m: re.Match) -> str:
             owner, attr = m.groups()
+            if owner == "contract":
+                return str(next(v for n, v, _ in self.contract if n == attr))
             if owner in self._by_name:
                 flag = self._by_name[owner]
                 if attr == "flag":
@@ -160,21 +162,48 @@ def contract_values(out: Path) -> list[tuple[str, str | int, str]]:
     return values
 
 
+# The tracing section's entries: what the starters name their spans and attributes (key, doc).
+TRACING = [
+    ("service_name", "the service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise"),
+    ("run_span", "the name of the span of a whole start-and-follow, the root of the run's trace"),
+    ("start_span", "the name of the span of the workflow start, a child of the run's span"),
+    ("workflow_id_attribute", "the attribute holding the workflow id, on both spans"),
+    ("run_id_attribute", "the attribute holding the run id, on the run's span once the run started"),
+    ("outcome_attribute", "the attribute saying how the run ended for the starter: one of the outcomes"),
+    ("failure_type_attribute", "the attribute holding a failed run's failure type (its wire name)"),
+    ("flush_timeout_seconds", "the longest the starter waits at exit for its last spans to leave"),
+]
+
+
+def tracing_values(table: Table) -> list[tuple[str, str | int, str]]:
+    """The tracing section's values (texts filled), then each outcome as outcome_<name>."""
+    section, outcomes = table.doc["tracing"], table.doc["outcomes"]
+    if sorted(section) != sorted(key for key, _ in TRACING):
+        raise SystemExit(f"tracing: want the keys {sorted(key for key, _ in TRACING)}, got {sorted(section)}")
+    values: list[tuple[str, str | int, str]] = []
+    for key, doc in TRACING:
+        value = section[key]
+        values.append((f"tracing_{key}", table.fill(value) if isinstance(value, str) else value, doc))
+    return values + [(f"outcome_{name}", name, f"the outcome when {doc}") for name, doc in outcomes.items()]
+
+
 def literal(value: str | int) -> str:
     return string(value) if isinstance(value, str) else str(value)
 
 
 def go_contract(table: Table) -> str:
-    return "\n".join(f"\t// {go_name(n)} is {d}.\n\t{go_name(n)} = {literal(v)}" for n, v, d in table.contract)
+    return "\n".join(f"\t// {go_name(n)} is {d}.\n\t{go_name(n)} = {literal(v)}"
+                     for n, v, d in [*tracing_values(table), *table.contract])
 
 
 def ts_contract(table: Table) -> str:
     return "\n".join(f"/** {d[0].upper() + d[1:]}. */\nexport const {camel(n)} = {literal(v)};"
-                     for n, v, d in table.contract)
+                      for n, v, d in [*tracing_values(table), *table.contract])
 
 
 def python_contract(table: Table) -> str:
-    return "\n".join(f"# {d[0].upper() + d[1:]}.\n{n.upper()} = {literal(v)}" for n, v, d in table.contract)
+    return "\n".join(f"# {d[0].upper() + d[1:]}.\n{n.upper()} = {literal(v)}"
+                      for n, v, d in [*tracing_values(table), *table.contract])
 
 
 def string(text: str) -> str:
@@ -248,9 +277,6 @@ const (
 	UIURLDefault          = {string(table.doc["ui"]["default_url"])}
 	WorkflowIDPrefix      = {string(table.doc["workflow_id"]["prefix"])}
 	WorkflowIDRandomBytes = {int(table.doc["workflow_id"]["random_bytes"])}
-	// TracingServiceName is the service.name of the starter's spans unless
-	// OTEL_SERVICE_NAME says otherwise.
-	TracingServiceName = {string(table.doc["tracing"]["service_name"])}
 {go_contract(table)}
 )
 
@@ -296,8 +322,6 @@ export const helpText = `{multiline(table.help_text(table.doc["commands"]["ts"])
 
 export const uiUrlEnv = {string(table.doc["ui"]["url_env"])};
 export const uiUrlDefault = {string(table.doc["ui"]["default_url"])};
-/** The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise. */
-export const tracingServiceName = {string(table.doc["tracing"]["service_name"])};
 {ts_contract(table)}
 export const workflowIdPrefix = {string(table.doc["workflow_id"]["prefix"])};
 export const workflowIdRandomBytes = {int(table.doc["workflow_id"]["random_bytes"])};
@@ -349,8 +373,6 @@ HELP_TEXT = """\\
 
 UI_URL_ENV = {string(table.doc["ui"]["url_env"])}
 UI_URL_DEFAULT = {string(table.doc["ui"]["default_url"])}
-# The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise.
-TRACING_SERVICE_NAME = {string(table.doc["tracing"]["service_name"])}
 {python_contract(table)}
 WORKFLOW_ID_PREFIX = {string(table.doc["workflow_id"]["prefix"])}
 WORKFLOW_ID_RANDOM_BYTES = {int(table.doc["workflow_id"]["random_bytes"])}

@@ -34,6 +34,9 @@ class Span:
     start_ns: int
     end_ns: int
     encoding: str  # how it arrived: "protobuf" or "json"
+    kind: str = "SPAN_KIND_UNSPECIFIED"  # as OTLP names it: SPAN_KIND_CLIENT, SPAN_KIND_INTERNAL, ...
+    status_code: str = "STATUS_CODE_UNSET"  # STATUS_CODE_OK or STATUS_CODE_ERROR otherwise
+    status_message: str = ""
 
     @property
     def duration_ms(self) -> float:
@@ -88,6 +91,8 @@ def spans_of(request: ExportTraceServiceRequest, encoding: str) -> list[Span]:
                     name=s.name, service=str(resource.get("service.name", "")),
                     attributes={a.key: _value(a.value) for a in s.attributes},
                     start_ns=s.start_time_unix_nano, end_ns=s.end_time_unix_nano, encoding=encoding,
+                    kind=s.SpanKind.Name(s.kind), status_code=s.status.StatusCode.Name(s.status.code),
+                    status_message=s.status.message,
                 ))
     return out
 

@@ -6,16 +6,18 @@ import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure
 import { oneLine } from './format';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
+import { endTracing, traceOutcome } from './tracing';
 import pb = skypilot_temporal.v1;
 
 const pollEveryMs = 1000;
 const callTimeoutMs = 3000; // a query's or a describe's
 
-/** Follows the run until it ends; returns the exit status. */
+/** Follows the run until it ends; returns the exit status. Interrupted, leaves at once, the run's span sent. */
 export async function follow(handle: WorkflowHandle, taskQueue: string, quiet: boolean): Promise<number> {
   const interrupted = () => {
     console.error(cli.interrupted({ workflowId: handle.workflowId }));
-    process.exit(130);
+    traceOutcome(cli.outcomeDetached);
+    void endTracing().then(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
   try {
@@ -25,7 +27,9 @@ export async function follow(handle: WorkflowHandle, taskQueue: string, quiet: b
     while (!(await Promise.race([ended, sleep(pollEveryMs, false, { ref: false })]))) await view.poll();
     const failed = await result.then(() => undefined, (err: Error) => err);
     if (failed && !(failed instanceof WorkflowFailedError)) {
-      console.error(cli.waitFailed({ detail: oneLine(failed.message) }));
+      const said = cli.waitFailed({ detail: oneLine(failed.message) });
+      console.error(said);
+      traceOutcome(cli.outcomeDetached, said);
       return 1;
     }
     await view.last();
@@ -83,16 +87,23 @@ async function readHeartbeats(handle: WorkflowHandle): Promise<string[]> {
   }
 }
 
-/** Prints the result's lines (stdout, exit status 0) or the failure and the clusters teardown left up (stderr, 1). */
+/**
+ * Prints the result's lines (stdout, exit status 0) or the failure and the clusters teardown left up (stderr, 1);
+ * the run's span gets the same outcome.
+ */
 export function finish(result: pb.ISkyPilotWorkflowResult | undefined, failure: Error | undefined): number {
   if (!failure) {
     for (const line of result?.lines ?? []) console.log(line);
+    traceOutcome(cli.outcomeCompleted);
     return 0;
   }
-  if (failure instanceof CancelledFailure) console.error(cli.workflowCancelled());
-  else if (failure instanceof TerminatedFailure) console.error(cli.workflowTerminated());
-  else if (failure instanceof TimeoutFailure) console.error(cli.workflowTimedOut());
-  else console.error(cli.workflowFailed({ message: failure.message }));
+  const [outcome, said] =
+    failure instanceof CancelledFailure ? [cli.outcomeCancelled, cli.workflowCancelled()]
+    : failure instanceof TerminatedFailure ? [cli.outcomeTerminated, cli.workflowTerminated()]
+    : failure instanceof TimeoutFailure ? [cli.outcomeTimedOut, cli.workflowTimedOut()]
+    : [cli.outcomeFailed, cli.workflowFailed({ message: failure.message })];
+  console.error(said);
+  traceOutcome(outcome, said, failure instanceof ApplicationFailure ? failure.type ?? '' : '');
   let inner: Error = failure;
   while (inner.cause instanceof Error) inner = inner.cause;
   if (inner !== failure) console.error(cli.failureCause({ message: inner.message }));

@@ -8,7 +8,7 @@ import { parseCommandLine, UsageError } from './flags';
 import { follow } from './follow';
 import { oneLine } from './format';
 import * as cli from './generated/starter-cli';
-import { withTracing } from './tracing';
+import { traceOutcome, traceStarted, withTracing } from './tracing';
 
 // recipe-begin: docs/contract.md shows main as it is here (tests/contract/test_docs_recipes.py).
 /** The whole starter: flags -> input -> start -> follow. Returns the exit status. */
@@ -27,13 +27,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return 0;
   }
   const { input, workflowId, taskQueue, noWait, quiet } = opts;
-  // Traced when an OTLP endpoint is set; the spans are flushed before this returns.
-  return withTracing(env, async (interceptors) => {
+  // Traced when an OTLP endpoint is set: the run's span covers start and follow, and is sent before this returns.
+  return withTracing(env, workflowId, async (interceptors) => {
     let client;
     try {
       client = await connect(env, interceptors);
     } catch (err) {
       console.error((err as Error).message);
+      traceOutcome(cli.outcomeNotStarted, (err as Error).message);
       return err instanceof ConfigError ? 2 : 1;
     }
     try {
@@ -41,13 +42,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       try {
         handle = await client.workflow.start(cli.workflowType, { args: [input], workflowId, taskQueue });
       } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) console.error(cli.workflowIdInUse({ workflowId }));
-        else console.error(cli.startFailed({ detail: oneLine((err as Error).message) }));
+        const said = err instanceof WorkflowExecutionAlreadyStartedError
+          ? cli.workflowIdInUse({ workflowId }) : cli.startFailed({ detail: oneLine((err as Error).message) });
+        console.error(said);
+        traceOutcome(cli.outcomeNotStarted, said);
         return 1;
       }
+      traceStarted(handle.firstExecutionRunId);
       // Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
       if (!quiet || noWait) console.log(cli.workflowStarted({ workflowId }));
       if (!quiet) console.log(cli.workflowUi({ url: uiLink(env, client.options.namespace, workflowId) }));
+      if (noWait) traceOutcome(cli.outcomeDetached);
       return noWait ? 0 : await follow(handle, taskQueue, quiet);
     } finally {
       await client.connection.close();
@@ -88,12 +93,14 @@ async function connect(env: NodeJS.ProcessEnv, interceptors: WorkflowClientInter
   });
 }
 
+/** Leaves once what was printed is out: a span export a collector never answers must not keep the process alive. */
+function exit(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2), process.env).then(
-    (code) => (process.exitCode = code),
-    (err) => {
-      console.error(cli.unexpectedError({ detail: oneLine(String((err as Error)?.message ?? err)) }));
-      process.exitCode = 1;
-    },
-  );
+  main(process.argv.slice(2), process.env).then(exit, (err) => {
+    console.error(cli.unexpectedError({ detail: oneLine(String((err as Error)?.message ?? err)) }));
+    exit(1);
+  });
 }

@@ -45,3 +45,30 @@ def test_parser_processes_out_of_range_is_named(raw, message):
     with pytest.raises(ConfigError) as err:
         Settings.from_env(env)
     assert str(err.value) == message
+
+
+@pytest.mark.parametrize("raw,expected", [("", True), ("1", True), ("true", True), ("0", False),
+                                          ("false", False), (" FALSE ", False)])
+def test_metrics_step_label_setting(raw, expected):
+    env = {"SKYPILOT_TEMPORAL_METRICS_STEP_LABEL": raw, "SKYPILOT_TEMPORAL_ENV_FILE": "/nonexistent"}
+    assert Settings.from_env(env).metrics_step_label is expected
+
+
+def test_a_metrics_step_label_that_is_no_flag_is_named():
+    env = {"SKYPILOT_TEMPORAL_METRICS_STEP_LABEL": "off", "SKYPILOT_TEMPORAL_ENV_FILE": "/nonexistent"}
+    with pytest.raises(ConfigError) as err:
+        Settings.from_env(env)
+    assert str(err.value) == "SKYPILOT_TEMPORAL_METRICS_STEP_LABEL: 'off' must be 1 or 0 (or true/false, yes/no)"
+
+
+@pytest.mark.parametrize("raw,expected", [("", False), ("1", True), ("yes", True), ("0", False)])
+def test_trace_housekeeping_setting(raw, expected):
+    env = {"SKYPILOT_TEMPORAL_TRACE_HOUSEKEEPING": raw, "SKYPILOT_TEMPORAL_ENV_FILE": "/nonexistent"}
+    assert Settings.from_env(env).trace_housekeeping is expected
+
+
+def test_a_trace_housekeeping_that_is_no_flag_is_named():
+    env = {"SKYPILOT_TEMPORAL_TRACE_HOUSEKEEPING": "sometimes", "SKYPILOT_TEMPORAL_ENV_FILE": "/nonexistent"}
+    with pytest.raises(ConfigError) as err:
+        Settings.from_env(env)
+    assert str(err.value) == "SKYPILOT_TEMPORAL_TRACE_HOUSEKEEPING: 'sometimes' must be 1 or 0 (or true/false, yes/no)"

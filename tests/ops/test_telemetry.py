@@ -29,7 +29,7 @@ ENDPOINT = "http://127.0.0.1:4318"
 ])
 def test_tracing_is_on_only_with_an_endpoint(env, on) -> None:
     assert tracing.tracing_enabled(env) is on
-    assert bool(tracing.client_interceptors(env)) is on
+    assert bool(tracing.worker_interceptors(env)) is on
     assert bool(tracing.starter_interceptors(env)) is on
 
 
@@ -37,7 +37,7 @@ async def test_off_the_starter_runs_without_interceptors_or_provider(capsys) -> 
     async def run(interceptors) -> int:
         return len(interceptors)
 
-    assert await with_tracing({}, run) == 0
+    assert await with_tracing({}, "wf-1", run) == 0
     assert capsys.readouterr() == ("", "")
 
 

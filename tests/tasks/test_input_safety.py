@@ -18,7 +18,7 @@ from skypilot_temporal.config.secret_policy import (
     resolve_secrets,
 )
 from skypilot_temporal.tasks.build import InvalidTask, LogTail, build_task
-from skypilot_temporal.tasks.repo import RepoError, RepoPolicy, load_task_yaml, safe_yaml
+from skypilot_temporal.tasks.repo import InvalidTaskFile, RepoPolicy, load_task_yaml, safe_yaml
 from skypilot_temporal.tasks.task_paths import PathRefused
 
 # -- secrets -------------------------------------------------------------------
@@ -165,7 +165,7 @@ def alias_bomb(levels: int = 9) -> str:
 
 def test_alias_bomb_is_refused_before_it_is_built(tmp_path):
     (tmp_path / "bomb.yaml").write_text(alias_bomb())
-    with pytest.raises(RepoError, match="bomb.yaml expands to more than 100000 values"):
+    with pytest.raises(InvalidTaskFile, match="task_yaml: bomb.yaml expands to more than 100000 values"):
         load_task_yaml(tmp_path, "bomb.yaml", RepoPolicy())
 
 
@@ -177,7 +177,7 @@ def test_alias_bomb_is_refused_before_it_is_built(tmp_path):
 ], ids=["flow-100", "flow-5000", "block-1200"])
 def test_deep_nesting_is_refused(tmp_path, text):
     (tmp_path / "deep.yaml").write_text(text)
-    with pytest.raises(RepoError, match="deep.yaml is nested more than 64 levels deep"):
+    with pytest.raises(InvalidTaskFile, match="task_yaml: deep.yaml is nested more than 64 levels deep"):
         load_task_yaml(tmp_path, "deep.yaml", RepoPolicy())
 
 
@@ -186,14 +186,15 @@ def test_deep_nesting_is_refused(tmp_path, text):
     ("run: *missing\n", "line 1 column 6: found undefined alias 'missing'"),
     ("a: b: c\n", "line 1 column 5: mapping values are not allowed here"),
 ])
-def test_a_syntax_error_names_the_file_the_place_and_the_problem(text, message):
-    with pytest.raises(RepoError) as caught:
-        safe_yaml(text, "t.yaml")
-    assert str(caught.value) == f"task_yaml: t.yaml {message}"
+def test_a_syntax_error_names_the_field_the_file_the_place_and_the_problem(text, message):
+    for field in ("task_yaml", "pipeline_file"):
+        with pytest.raises(InvalidTaskFile) as caught:
+            safe_yaml(text, "t.yaml", field)
+        assert str(caught.value) == f"{field}: t.yaml {message}"
 
 
 def test_ordinary_aliases_still_work():
-    assert safe_yaml("base: &b {cpus: 1}\nresources: *b\n", "t.yaml") == {
+    assert safe_yaml("base: &b {cpus: 1}\nresources: *b\n", "t.yaml", "task_yaml") == {
         "base": {"cpus": 1}, "resources": {"cpus": 1}}
 
 

@@ -366,12 +366,12 @@ async def test_hostile_yaml_is_refused_before_it_is_built(client, hostile, tmp_p
     repo = make_git_repo(tmp_path / "repo", files={"eval.yaml": text})
     r = await refused(client, hostile, pipeline_input(repo))
     message = one_line(r.message, hostile, r.seen)
-    assert r.kind == "InvalidRepo", r.message
+    assert r.kind == "InvalidTask", r.message
     assert expected in message, message
     assert r.seen.attempts == [("run_git_clone", 1)]
     # Refused in the clone activity's time, not after minutes of expansion.
     assert r.seconds < 30
-    record(TABLE, {"input": row_input, "where refused": "clone (repo.py), InvalidRepo",
+    record(TABLE, {"input": row_input, "where refused": "clone (repo.py), InvalidTask",
                    "message": message, "what ran": what_ran(r.seen, f"failed in {r.seconds:.1f} s")})
 
 

@@ -253,6 +253,7 @@ async def test_a_bad_pipeline_file_fails_at_clone_naming_file_step_and_field(
     handle = await start(client, pipeline_input(sweep_repo(tmp_path, bad)), task_queue)
     with pytest.raises(WorkflowFailureError) as failure:
         await handle.result()
+    assert failure.value.cause.type == "InvalidTask"  # the repository's file, not the input
     assert "pipeline.yaml: steps[2] (best).needs: 'evaluate' is not a step" in failure.value.cause.message
     assert await activity_names(handle) == ["run_git_clone"]
     assert clusters(work_dir) == []

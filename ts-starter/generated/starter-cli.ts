@@ -66,6 +66,34 @@ export const uiUrlEnv = "TEMPORAL_UI_URL";
 export const uiUrlDefault = "http://localhost:8233";
 /** The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise. */
 export const tracingServiceName = "skypilot-temporal-starter";
+/** The name of the span of a whole start-and-follow, the root of the run's trace. */
+export const tracingRunSpan = "RunPipeline:SkyPilotWorkflow";
+/** The name of the span of the workflow start, a child of the run's span. */
+export const tracingStartSpan = "StartWorkflow:SkyPilotWorkflow";
+/** The attribute holding the workflow id, on both spans. */
+export const tracingWorkflowIdAttribute = "temporalWorkflowID";
+/** The attribute holding the run id, on the run's span once the run started. */
+export const tracingRunIdAttribute = "temporalRunID";
+/** The attribute saying how the run ended for the starter: one of the outcomes. */
+export const tracingOutcomeAttribute = "skypilot_temporal.outcome";
+/** The attribute holding a failed run's failure type (its wire name). */
+export const tracingFailureTypeAttribute = "skypilot_temporal.failure_type";
+/** The longest the starter waits at exit for its last spans to leave. */
+export const tracingFlushTimeoutSeconds = 5;
+/** The outcome when the run completed. */
+export const outcomeCompleted = "completed";
+/** The outcome when the run failed (the failure type attribute says how). */
+export const outcomeFailed = "failed";
+/** The outcome when the run was cancelled. */
+export const outcomeCancelled = "cancelled";
+/** The outcome when the run was terminated. */
+export const outcomeTerminated = "terminated";
+/** The outcome when the run timed out. */
+export const outcomeTimedOut = "timed_out";
+/** The outcome when there is no run: the configuration, the connection or the start failed. */
+export const outcomeNotStarted = "not_started";
+/** The outcome when the starter stopped following (interrupted, --no-wait, the wait failed) while the run goes on. */
+export const outcomeDetached = "detached";
 /** The Temporal workflow type of the pipeline. */
 export const workflowType = "SkyPilotWorkflow";
 /** The task queue unless one is given. */

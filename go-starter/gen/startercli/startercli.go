@@ -66,9 +66,36 @@ const (
 	UIURLDefault          = "http://localhost:8233"
 	WorkflowIDPrefix      = "skypilot-pipeline-"
 	WorkflowIDRandomBytes = 8
-	// TracingServiceName is the service.name of the starter's spans unless
-	// OTEL_SERVICE_NAME says otherwise.
+	// TracingServiceName is the service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise.
 	TracingServiceName = "skypilot-temporal-starter"
+	// TracingRunSpan is the name of the span of a whole start-and-follow, the root of the run's trace.
+	TracingRunSpan = "RunPipeline:SkyPilotWorkflow"
+	// TracingStartSpan is the name of the span of the workflow start, a child of the run's span.
+	TracingStartSpan = "StartWorkflow:SkyPilotWorkflow"
+	// TracingWorkflowIDAttribute is the attribute holding the workflow id, on both spans.
+	TracingWorkflowIDAttribute = "temporalWorkflowID"
+	// TracingRunIDAttribute is the attribute holding the run id, on the run's span once the run started.
+	TracingRunIDAttribute = "temporalRunID"
+	// TracingOutcomeAttribute is the attribute saying how the run ended for the starter: one of the outcomes.
+	TracingOutcomeAttribute = "skypilot_temporal.outcome"
+	// TracingFailureTypeAttribute is the attribute holding a failed run's failure type (its wire name).
+	TracingFailureTypeAttribute = "skypilot_temporal.failure_type"
+	// TracingFlushTimeoutSeconds is the longest the starter waits at exit for its last spans to leave.
+	TracingFlushTimeoutSeconds = 5
+	// OutcomeCompleted is the outcome when the run completed.
+	OutcomeCompleted = "completed"
+	// OutcomeFailed is the outcome when the run failed (the failure type attribute says how).
+	OutcomeFailed = "failed"
+	// OutcomeCancelled is the outcome when the run was cancelled.
+	OutcomeCancelled = "cancelled"
+	// OutcomeTerminated is the outcome when the run was terminated.
+	OutcomeTerminated = "terminated"
+	// OutcomeTimedOut is the outcome when the run timed out.
+	OutcomeTimedOut = "timed_out"
+	// OutcomeNotStarted is the outcome when there is no run: the configuration, the connection or the start failed.
+	OutcomeNotStarted = "not_started"
+	// OutcomeDetached is the outcome when the starter stopped following (interrupted, --no-wait, the wait failed) while the run goes on.
+	OutcomeDetached = "detached"
 	// WorkflowType is the Temporal workflow type of the pipeline.
 	WorkflowType = "SkyPilotWorkflow"
 	// DefaultTaskQueue is the task queue unless one is given.

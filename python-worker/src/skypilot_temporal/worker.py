@@ -22,7 +22,7 @@ from skypilot_temporal.activities.pipeline_activities import PipelineActivities
 from skypilot_temporal.activities.placement import work_dir_queue
 from skypilot_temporal.config.credential_files import credential_files
 from skypilot_temporal.config.settings import ConfigError, Settings
-from skypilot_temporal.config.temporal_connection import connect
+from skypilot_temporal.config.temporal_connection import ConnectFailed, connect
 from skypilot_temporal.executors.base import Executor
 from skypilot_temporal.ops import telemetry, tracing
 from skypilot_temporal.tasks.housekeeping import Housekeeper, InUse
@@ -151,10 +151,11 @@ async def serve(settings: Settings, parsers: ParserPool | None = None) -> None:
     _wait_children_on_loop(loop)
     client = await connect(
         settings.environ,
-        interceptors=tracing.client_interceptors(settings.environ),
+        interceptors=tracing.worker_interceptors(settings.environ),
         runtime=telemetry.runtime(settings.environ),
     )
     workers, housekeeper = build_workers(client, settings, parsers)
+    telemetry.export_zeros(client.namespace, settings.task_queue)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
@@ -217,13 +218,17 @@ def main() -> None:
         parsers.start()
     except Exception as err:  # noqa: BLE001 - the worker serves without them
         log.error("parser processes could not be started (%s): tasks are built in threads", err)
-    tracer_provider = tracing.setup_tracing(settings.environ, "skypilot-temporal-worker")
+    tracer_provider = tracing.setup_tracing(
+        settings.environ, "skypilot-temporal-worker", worker=True, trace_housekeeping=settings.trace_housekeeping)
     status = 0
     try:
         asyncio.run(serve(settings, parsers))
     except ConfigError as err:  # Temporal's client configuration
         print(f"configuration error: {err}", file=sys.stderr)
         status = 2
+    except ConnectFailed as err:  # no server there: one line that says so, no traceback
+        print(err.line(), file=sys.stderr)
+        status = 1
     finally:
         parsers.close()
     if tracer_provider is not None:

@@ -267,9 +267,15 @@ const (
 	// The input breaks a rule of this contract (unknown field, bad name, ...), or
 	// names a secret this worker does not hand out (or does not have).
 	FailureType_FAILURE_TYPE_INVALID_INPUT FailureType = 1
-	// The repository URL is not allowed, or the repository cannot be cloned.
+	// The repository itself: its URL is not allowed, git refuses to clone it for a
+	// reason of the repository (no such branch, no access, not a repository), the
+	// commit the run uses is not in it, or it is larger than the worker's limit.
 	FailureType_FAILURE_TYPE_INVALID_REPO FailureType = 2
-	// A task YAML is invalid, or names a local path outside its checkout.
+	// What the task repository holds: a task YAML a step names is missing, too large,
+	// not valid YAML, not a mapping, refused by SkyPilot, or names a local path outside
+	// its checkout; or the pipeline file (pipeline_file, else pipeline.yaml when the
+	// repository has one) is missing, too large, not valid YAML or not a valid pipeline.
+	// The message names the file and the field or the spot in it.
 	FailureType_FAILURE_TYPE_INVALID_TASK FailureType = 3
 	// The job ran and failed; the message carries its log tail.
 	FailureType_FAILURE_TYPE_JOB_FAILED FailureType = 4

@@ -13,11 +13,11 @@ from typing import Any
 from google.protobuf import json_format
 
 from skypilot_temporal.contract.names import DEFAULT_PIPELINE_FILE
-from skypilot_temporal.pipeline.dag import Dag, build_dag
+from skypilot_temporal.pipeline.dag import Dag, InvalidInput, build_dag
 from skypilot_temporal.pipeline.pipeline_file import parse_pipeline
 from skypilot_temporal.pipeline.plan import default_steps
 from skypilot_temporal.tasks.build import build_task
-from skypilot_temporal.tasks.repo import RepoError, RepoPolicy, load_task_yaml, resolve_inside, safe_yaml
+from skypilot_temporal.tasks.repo import InvalidTaskFile, RepoPolicy, load_task_yaml, read_yaml, repo_file
 from skypilot_temporal.tasks.task_cache import pickled
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
@@ -28,25 +28,23 @@ def load_pipeline(
     repo_dir: Path, steps: dict | None, pipeline_file: str, provision_ahead: bool, policy: RepoPolicy
 ) -> tuple[Dag, pb.PipelineSpec | None, str]:
     """(the dag, the spec read from a file or None, that file). Raises InvalidInput
-    (the pipeline) or RepoError (the file)."""
+    (the input's steps) or InvalidTaskFile (the pipeline file, whatever is wrong in it:
+    it is the task repository's to fix, not the input's)."""
     if steps is not None:
         spec = json_format.ParseDict(steps, pb.PipelineSpec())
         return build_dag(list(spec.steps), "", provision_ahead), None, ""
     rel = pipeline_file or DEFAULT_PIPELINE_FILE
-    path = resolve_inside(repo_dir, rel, "pipeline_file")
-    if not path.is_file():
+    path = repo_file(repo_dir, rel, "pipeline_file")
+    if path is None:
         if pipeline_file:
-            raise RepoError(f"pipeline_file: {rel!r} is not a file in the repository")
+            raise InvalidTaskFile(f"pipeline_file: {rel!r} is not a file in the repository")
         return build_dag(default_steps(), "", provision_ahead), None, ""
-    size = path.stat().st_size
-    if size > policy.max_yaml_bytes:
-        raise RepoError(
-            f"pipeline_file: {rel!r} is {size} bytes; the limit is {policy.max_yaml_bytes} "
-            "(SKYPILOT_TEMPORAL_MAX_YAML_BYTES)"
-        )
-    doc = safe_yaml(path.read_text(encoding="utf-8", errors="replace"), rel)
-    spec = parse_pipeline(doc, rel)
-    return build_dag(list(spec.steps), rel, provision_ahead), spec, rel
+    doc = read_yaml(path, rel, "pipeline_file", policy)
+    try:
+        spec = parse_pipeline(doc, rel)
+        return build_dag(list(spec.steps), rel, provision_ahead), spec, rel
+    except InvalidInput as err:  # names the file and the spot in it
+        raise InvalidTaskFile(str(err)) from None
 
 
 def check_tasks(

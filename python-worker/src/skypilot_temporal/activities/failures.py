@@ -29,7 +29,7 @@ from skypilot_temporal.contract.names import (
 from skypilot_temporal.executors.base import PermanentError, TransientError
 from skypilot_temporal.pipeline.dag import InvalidInput
 from skypilot_temporal.tasks.build import InvalidTask
-from skypilot_temporal.tasks.repo import GitFailed, RepoError, RepoUnreachable
+from skypilot_temporal.tasks.repo import GitFailed, InvalidTaskFile, RepoError, RepoUnreachable
 from skypilot_temporal.tasks.task_paths import PathRefused
 
 log = logging.getLogger("skypilot_temporal")
@@ -40,6 +40,7 @@ _PERMANENT: list[tuple[type[BaseException], str]] = [
     (MissingSecret, INVALID_INPUT),
     (RepoError, INVALID_REPO),
     (InvalidTask, INVALID_TASK),
+    (InvalidTaskFile, INVALID_TASK),
     (PathRefused, INVALID_TASK),
     (PermanentError, SKYPILOT_PERMANENT_ERROR),
 ]

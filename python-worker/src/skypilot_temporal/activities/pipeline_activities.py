@@ -40,9 +40,10 @@ from skypilot_temporal.contract.activity_types import (
     StepInput,
     StepOutcome,
 )
+from skypilot_temporal.contract.metrics import SECRETS_REFUSED
 from skypilot_temporal.contract.names import ENDPOINT_MISMATCH, JOB_FAILED
 from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
-from skypilot_temporal.ops import telemetry
+from skypilot_temporal.ops import telemetry, tracing
 from skypilot_temporal.tasks.build import LogTail, load_and_build
 from skypilot_temporal.tasks.housekeeping import InUse
 from skypilot_temporal.tasks.parser_pool import ParserPool
@@ -89,7 +90,7 @@ class PipelineActivities:
         try:
             return resolve_secrets(names, self.settings.environ, self.settings.secret_allowlist)
         except SecretRefused:
-            telemetry.count("secrets_refused", "runs refused a secret by the allowlist")
+            telemetry.count(SECRETS_REFUSED)
             raise
 
     # -- clone ----------------------------------------------------------------
@@ -125,6 +126,7 @@ class PipelineActivities:
             pipeline=json_format.MessageToDict(spec, preserving_proto_field_name=True) if spec else None,
             pipeline_file=source,
             task_queue=self.placement_queue,
+            metrics_step_label=self.settings.metrics_step_label,
         )
 
     # -- launch / exec ----------------------------------------------------------
@@ -218,6 +220,7 @@ class PipelineActivities:
         redactor in place, and where the step's output goes."""
         info = activity.info()
         tag = _tag(info.workflow_id, inp.step, inp.cluster_name)
+        tracing.in_step(inp.step)
         async with FailureBoundary(where) as boundary:
             self._check_endpoint(inp.api_server_endpoint)
             secrets = self._secrets(inp.secret_env_names)

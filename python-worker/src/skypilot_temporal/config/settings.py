@@ -92,13 +92,15 @@ def _int(env: Mapping[str, str], key: str, default: int, minimum: int = 1, maxim
     return value
 
 
-def _flag(env: Mapping[str, str], key: str) -> bool:
+def _flag(env: Mapping[str, str], key: str, default: bool = False) -> bool:
     raw = env.get(key, "").strip().lower()
-    if raw in ("", "0", "false", "no"):
+    if not raw:
+        return default
+    if raw in ("0", "false", "no"):
         return False
     if raw in ("1", "true", "yes"):
         return True
-    raise ConfigError(f"{key}: {raw!r} must be 1 or 0")
+    raise ConfigError(f"{key}: {raw!r} must be 1 or 0 (or true/false, yes/no)")
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,11 @@ class Settings:
     env_file: Path | None = None
     # Run the workflow code in Temporal's sandbox (worker.workflow_runner says why it is off).
     workflow_sandbox: bool = False
+    # Step durations labelled with the step's name (off: one series set per kind for the
+    # whole fleet); reaches the runs through the clone's result.
+    metrics_step_label: bool = True
+    # The housekeeping sweeps' SkyPilot calls traced, a trace per call (ops/tracing.py).
+    trace_housekeeping: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -176,4 +183,6 @@ class Settings:
             local_hide=_absolute_paths(env, "SKYPILOT_TEMPORAL_LOCAL_HIDE"),
             env_file=dotenv.resolve() if dotenv.is_file() else None,
             workflow_sandbox=_flag(env, "SKYPILOT_TEMPORAL_WORKFLOW_SANDBOX"),
+            metrics_step_label=_flag(env, "SKYPILOT_TEMPORAL_METRICS_STEP_LABEL", default=True),
+            trace_housekeeping=_flag(env, "SKYPILOT_TEMPORAL_TRACE_HOUSEKEEPING"),
         )

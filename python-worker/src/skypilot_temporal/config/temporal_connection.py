@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from temporalio.client import Client, Interceptor
@@ -27,12 +28,48 @@ def connect_config(environ: Mapping[str, str] | None = None) -> ClientConnectCon
     return config
 
 
+# How to get a server to connect to, for the one line an operator reads.
+START_HINT = "start one with '.venv/bin/temporal server start-dev' or set TEMPORAL_ADDRESS"
+# The SDK's core reports an OS or DNS error as Rust's Debug text of it, the reason
+# last: `... Os { code: 111, kind: ConnectionRefused, message: "Connection refused" } ...`,
+# `... Custom { kind: Uncategorized, error: "failed to lookup address information: ..." } ...`.
+_REASON = re.compile(r'(?:message|error): "([^"]+)"')
+
+
+class ConnectFailed(Exception):
+    """Temporal did not let the client connect at `address`. str() is the SDK's own
+    message, on one line (what the starters print); `line()` is what the worker prints."""
+
+    def __init__(self, address: str, namespace: str, detail: str) -> None:
+        super().__init__(" ".join(detail.split()))
+        self.address = address
+        self.namespace = namespace
+
+    @property
+    def cause(self) -> str:
+        """The reason alone ("Connection refused") where the SDK's message has one."""
+        reasons = _REASON.findall(str(self))
+        return reasons[-1] if reasons else str(self)
+
+    def line(self) -> str:
+        """One line: what could not be reached, why, and how to get a server."""
+        return (f"error: cannot connect to Temporal at {self.address} (namespace {self.namespace}): "
+                f"{self.cause}; {START_HINT}")
+
+
 async def connect(
     environ: Mapping[str, str] | None = None,
     interceptors: Sequence[Interceptor] = (),
     runtime: Runtime | None = None,
 ) -> Client:
-    return await Client.connect(
-        **connect_config(environ), data_converter=data_converter,
-        interceptors=interceptors, runtime=runtime,
-    )
+    """A client of the server the configuration names; ConfigError for a configuration
+    that cannot be used, ConnectFailed when the server cannot be reached."""
+    config = connect_config(environ)
+    try:
+        return await Client.connect(
+            **config, data_converter=data_converter, interceptors=interceptors, runtime=runtime,
+        )
+    # The SDK's core raises RuntimeError for a server it cannot reach; a server that
+    # answers and refuses (a wrong API key), RPCError: each is a failed connection.
+    except Exception as err:
+        raise ConnectFailed(config["target_host"], config.get("namespace") or "default", str(err)) from err

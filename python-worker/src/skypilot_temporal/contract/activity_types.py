@@ -47,6 +47,9 @@ class CloneResult:
     # Where the run's later activities go (placement.py): the task queue of the work
     # dir this worker shares, where a local cluster lives; "" for any worker of the run's.
     task_queue: str = ""
+    # Whether the run's step durations are labelled with the step's name: the cloning
+    # worker's SKYPILOT_TEMPORAL_METRICS_STEP_LABEL, kept in the run's history.
+    metrics_step_label: bool = True
 
 
 @dataclass

@@ -36,6 +36,8 @@ class RunContext(RunSource):
     teardown_timeout_s: int
     # Where the run's activities go (the clone's CloneResult.task_queue; "" = the run's).
     task_queue: str = ""
+    # The clone's CloneResult.metrics_step_label.
+    metrics_step_label: bool = True
 
     def step_input(self, step: str, cluster_name: str, job_name: str, task_yaml: str, launch: bool,
                    step_envs: dict[str, str]) -> StepInput:

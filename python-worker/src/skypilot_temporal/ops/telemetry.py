@@ -4,11 +4,13 @@
   own (`sky_call`).
 - Metrics: Prometheus, when `SKYPILOT_TEMPORAL_METRICS_ADDRESS` (host:port) is set:
   the Temporal SDK's own metrics and the pipeline's, from one endpoint (`/metrics`),
-  through the Temporal runtime's meter. Unset, the meter is a no-op.
+  through the Temporal runtime's meter, every counter and gauge at 0 from the worker's
+  start (export_zeros). Unset, the meter is a no-op.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -19,10 +21,23 @@ from temporalio import activity
 from temporalio.common import MetricMeter
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
+from skypilot_temporal.contract.activity_types import RUN_GIT_CLONE
+from skypilot_temporal.contract.metrics import (
+    CLUSTERS_UP,
+    RUN_COUNTERS,
+    RUN_FAILURE_TYPES,
+    RUNS_FAILED,
+    SECRETS_REFUSED,
+    SKY_CALL_ERRORS,
+    SKY_CALL_LATENCY,
+    SKY_CALLS,
+    STEP_DURATION,
+    Metric,
+)
+from skypilot_temporal.contract.names import WORKFLOW_TYPE
 from skypilot_temporal.ops import tracing
 
 METRICS_ADDRESS = "SKYPILOT_TEMPORAL_METRICS_ADDRESS"
-PREFIX = "skypilot_temporal_"
 
 # Histogram buckets for what each measures (the SDK's default stops at 10 s): a step runs
 # from seconds to a day; a SkyPilot call from a status lookup to a job's whole log (tail).
@@ -39,7 +54,7 @@ def runtime(env: Mapping[str, str]) -> Runtime | None:
     address = env.get(METRICS_ADDRESS, "").strip()
     if not address:
         return None
-    buckets = {f"{PREFIX}step_duration": STEP_BUCKETS_SECONDS, f"{PREFIX}sky_call_latency": CALL_BUCKETS_SECONDS}
+    buckets = {STEP_DURATION.name: STEP_BUCKETS_SECONDS, SKY_CALL_LATENCY.name: CALL_BUCKETS_SECONDS}
     rt = Runtime(telemetry=TelemetryConfig(
         metrics=PrometheusConfig(bind_address=address, counters_total_suffix=True, durations_as_seconds=True,
                                  histogram_bucket_overrides={k: list(v) for k, v in buckets.items()}),
@@ -69,23 +84,55 @@ def sky_call(call: str, cluster: str = "", **attributes: Any) -> Iterator[trace.
         try:
             yield span
         except BaseException as err:
-            if not isinstance(err, GeneratorExit):
-                m.create_counter(f"{PREFIX}sky_call_errors", "SkyPilot calls that raised").with_additional_attributes(
+            # A call cancelled with its step (the run was cancelled, the worker drains) did not fail.
+            if not isinstance(err, (GeneratorExit, asyncio.CancelledError)):
+                m.create_counter(SKY_CALL_ERRORS.name, SKY_CALL_ERRORS.help).with_additional_attributes(
                     {"call": call, "error": type(err).__name__}).add(1)
             raise
         finally:
             m.create_histogram_float(
-                f"{PREFIX}sky_call_latency", "SkyPilot call latency", "s"
+                SKY_CALL_LATENCY.name, SKY_CALL_LATENCY.help, "s"
             ).with_additional_attributes({"call": call}).record(time.monotonic() - started)
 
 
-def count(name: str, description: str, labels: Mapping[str, str] | None = None, value: int = 1) -> None:
-    """Adds to a counter of the pipeline (`skypilot_temporal_<name>`)."""
-    counter = meter().create_counter(f"{PREFIX}{name}", description)
+def count(metric: Metric, labels: Mapping[str, str] | None = None, value: int = 1) -> None:
+    """Adds to a counter of the pipeline."""
+    counter = meter().create_counter(metric.name, metric.help)
     if labels:
         counter = counter.with_additional_attributes(dict(labels))
     counter.add(value)
 
 
-def gauge(name: str, description: str, value: float) -> None:
-    meter().create_gauge_float(f"{PREFIX}{name}", description).set(value)
+def gauge(metric: Metric, value: float) -> None:
+    meter().create_gauge_float(metric.name, metric.help).set(value)
+
+
+def export_zeros(namespace: str, task_queue: str) -> None:
+    """Exports every counter and gauge of the pipeline at 0 from the worker's start.
+
+    A counter appears on /metrics with its first increment, and `increase()` or `rate()`
+    over a series that has only one sample is empty: the first leaked cluster, refused
+    secret or failed run would go unseen. Each series is registered here with the labels
+    its first real sample carries (the workflow's or the clone activity's Temporal
+    labels), so that sample moves this series. Where a label's values are open-ended,
+    the series is registered without it, one per value that is known: RUNS_FAILED per
+    failure type of the contract (no `step`: a pipeline's step names are its own),
+    SKY_CALL_ERRORS per call (no `error`, an exception's class; no Temporal labels: the
+    housekeeping's calls carry none). The alert rules sum those labels away before
+    taking `increase()` (docs/observability.md, "Metrics").
+    """
+    m = _runtime_meter
+    run = m.with_additional_attributes(
+        {"namespace": namespace, "task_queue": task_queue, "workflow_type": WORKFLOW_TYPE})
+    for metric in RUN_COUNTERS:
+        run.create_counter(metric.name, metric.help).add(0)
+    failed = run.create_counter(RUNS_FAILED.name, RUNS_FAILED.help)
+    for failure_type in RUN_FAILURE_TYPES:
+        failed.with_additional_attributes({"failure_type": failure_type}).add(0)
+    # A secret is refused first where a run's secrets are first resolved: its clone.
+    m.with_additional_attributes({"namespace": namespace, "task_queue": task_queue, "activity_type": RUN_GIT_CLONE}
+                                 ).create_counter(SECRETS_REFUSED.name, SECRETS_REFUSED.help).add(0)
+    errors = m.create_counter(SKY_CALL_ERRORS.name, SKY_CALL_ERRORS.help)
+    for call in SKY_CALLS:
+        errors.with_additional_attributes({"call": call}).add(0)
+    m.create_gauge_float(CLUSTERS_UP.name, CLUSTERS_UP.help).set(0)

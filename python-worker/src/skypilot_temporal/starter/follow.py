@@ -15,6 +15,7 @@ from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 
 from skypilot_temporal.starter.format import one_line, quote
 from skypilot_temporal.starter.outcome import finish
+from skypilot_temporal.starter.tracing import trace_outcome
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
@@ -73,13 +74,15 @@ async def follow(client: Client, handle: WorkflowHandle, task_queue: str, quiet:
                 await view.show(await read_heartbeats(client, handle))
     except asyncio.CancelledError:
         print(cli.interrupted(workflow_id=handle.id), file=sys.stderr)
+        trace_outcome(cli.OUTCOME_DETACHED)
         raise
     try:
         value, failure = result.result(), None
     except WorkflowFailureError as err:
         value, failure = None, err.cause
     except Exception as err:  # noqa: BLE001 - the server went away while waiting
-        print(cli.wait_failed(detail=one_line(str(err))), file=sys.stderr)
+        print(said := cli.wait_failed(detail=one_line(str(err))), file=sys.stderr)
+        trace_outcome(cli.OUTCOME_DETACHED, said)
         return 1
     if not quiet:
         await view.show(final=True)  # what the end changed, best effort: no output is running

@@ -8,22 +8,28 @@ import sys
 from temporalio.exceptions import ApplicationError, CancelledError, TerminatedError
 from temporalio.exceptions import TimeoutError as WorkflowTimedOut
 
+from skypilot_temporal.starter.tracing import trace_outcome
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
-# What ended a run that neither completed nor failed, and the line that says so.
-_ENDINGS = ((CancelledError, cli.workflow_cancelled), (TerminatedError, cli.workflow_terminated),
-            (WorkflowTimedOut, cli.workflow_timed_out))
+# What ended a run that neither completed nor failed, its outcome, and the line that says so.
+_ENDINGS = ((CancelledError, cli.OUTCOME_CANCELLED, cli.workflow_cancelled),
+            (TerminatedError, cli.OUTCOME_TERMINATED, cli.workflow_terminated),
+            (WorkflowTimedOut, cli.OUTCOME_TIMED_OUT, cli.workflow_timed_out))
 
 
 def finish(result: pb.SkyPilotWorkflowResult | None, failure: BaseException | None) -> int:
-    """Prints the result (stdout, exit status 0) or the failure (stderr, 1)."""
+    """Prints the result (stdout, exit status 0) or the failure (stderr, 1); the run's
+    span gets the same outcome."""
     if failure is None:
         for line in result.lines if result is not None else ():
             print(line)
+        trace_outcome(cli.OUTCOME_COMPLETED)
         return 0
-    ending = next((say() for kind, say in _ENDINGS if isinstance(failure, kind)), None)
-    print(ending or cli.workflow_failed(message=_message(failure)), file=sys.stderr)
+    outcome, said = next(((outcome, say()) for kind, outcome, say in _ENDINGS if isinstance(failure, kind)),
+                         (cli.OUTCOME_FAILED, cli.workflow_failed(message=_message(failure))))
+    print(said, file=sys.stderr)
+    trace_outcome(outcome, said, (failure.type or "") if isinstance(failure, ApplicationError) else "")
     inner = failure
     while inner.__cause__ is not None:
         inner = inner.__cause__

@@ -21,7 +21,7 @@ from skypilot_temporal.contract.names import WORKFLOW_TYPE
 from skypilot_temporal.starter.flags import Options, UsageError, parse_command_line
 from skypilot_temporal.starter.follow import follow
 from skypilot_temporal.starter.format import one_line
-from skypilot_temporal.starter.tracing import with_tracing
+from skypilot_temporal.starter.tracing import trace_outcome, trace_started, with_tracing
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
@@ -38,39 +38,46 @@ async def run(argv: Sequence[str], env: Mapping[str, str]) -> int:
     if opts is None:
         print(cli.HELP_TEXT, end="")
         return 0
-    # Traced when OTEL_EXPORTER_OTLP_ENDPOINT is set; the spans are flushed at exit.
-    return await with_tracing(env, lambda interceptors: _start_and_follow(opts, env, interceptors))
+    # Traced when an OTLP endpoint is set: the run's span covers start and follow, and is sent before this returns.
+    return await with_tracing(env, opts.workflow_id, lambda interceptors: _start_and_follow(opts, env, interceptors))
 
 
 async def _start_and_follow(opts: Options, env: Mapping[str, str], interceptors: Sequence[Interceptor]) -> int:
     try:  # TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE, temporal.toml
         address = temporal_connection.connect_config(env)["target_host"]
     except Exception as err:  # noqa: BLE001 - the SDK raises several types for a bad file or variable
-        print(cli.config_invalid(detail=one_line(str(err))), file=sys.stderr)
-        return 2
+        return _not_started(cli.config_invalid(detail=one_line(str(err))), 2)
     try:
         client = await temporal_connection.connect(env, interceptors)
     except Exception as err:  # noqa: BLE001 - RuntimeError from the SDK's core, or a TLS/setting error
-        print(cli.connect_failed(address=address, detail=one_line(str(err))), file=sys.stderr)
-        return 1
+        return _not_started(cli.connect_failed(address=address, detail=one_line(str(err))), 1)
     try:
         handle = await client.start_workflow(WORKFLOW_TYPE, opts.input, id=opts.workflow_id,
                                              task_queue=opts.task_queue, result_type=pb.SkyPilotWorkflowResult)
     except WorkflowAlreadyStartedError:
-        print(cli.workflow_id_in_use(workflow_id=opts.workflow_id), file=sys.stderr)
-        return 1
+        return _not_started(cli.workflow_id_in_use(workflow_id=opts.workflow_id), 1)
     except Exception as err:  # noqa: BLE001 - RPCError and friends: the server refused or went away
-        print(cli.start_failed(detail=one_line(str(err))), file=sys.stderr)
-        return 1
+        return _not_started(cli.start_failed(detail=one_line(str(err))), 1)
+    trace_started(handle.first_execution_run_id or "")
     # Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
     if not opts.quiet or opts.no_wait:
         print(cli.workflow_started(workflow_id=handle.id))
     if not opts.quiet:
         print(cli.workflow_ui(url=ui_link(env, client.namespace, handle.id)), flush=True)
-    return 0 if opts.no_wait else await follow(client, handle, opts.task_queue, opts.quiet)
+    if opts.no_wait:
+        trace_outcome(cli.OUTCOME_DETACHED)
+        return 0
+    return await follow(client, handle, opts.task_queue, opts.quiet)
 
 
 # recipe-end
+
+
+def _not_started(said: str, status: int) -> int:
+    """Says why there is no run, on stderr and the run's span; the exit status."""
+    print(said, file=sys.stderr)
+    trace_outcome(cli.OUTCOME_NOT_STARTED, said)
+    return status
 
 
 def ui_link(env: Mapping[str, str], namespace: str, workflow_id: str) -> str:

@@ -24,7 +24,8 @@ from typing import Any
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
-from skypilot_temporal.ops import telemetry
+from skypilot_temporal.contract.metrics import CLUSTERS_UP
+from skypilot_temporal.ops import telemetry, tracing
 from skypilot_temporal.tasks.repo import checkouts_root, tree_bytes
 
 log = logging.getLogger("skypilot_temporal.tasks.housekeeping")
@@ -85,6 +86,10 @@ class Housekeeper:
         return checkouts_root(self.work_dir)
 
     async def run_forever(self) -> None:
+        with tracing.untraced():
+            await self._sweep_forever()
+
+    async def _sweep_forever(self) -> None:
         while True:
             await asyncio.sleep(self.every_s)
             try:
@@ -129,7 +134,7 @@ class Housekeeper:
                 log.warning("counting the clusters up: %s", err)
             else:
                 if up is not None:
-                    telemetry.gauge("clusters_up", "clusters of runs up now (as the executor sees them)", up)
+                    telemetry.gauge(CLUSTERS_UP, up)
                     report["clusters_up"] = up
         if removed:
             log.info("housekeeping: removed %d checkouts, %d bytes of checkouts left", len(removed), total)

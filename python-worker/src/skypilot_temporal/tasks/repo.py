@@ -22,7 +22,14 @@ _RUN_KEY = re.compile(r"[^A-Za-z0-9._-]")
 
 
 class RepoError(Exception):
-    """Permanent: a refused URL, a missing branch or file, an invalid YAML."""
+    """Permanent, and the repository's own: a refused URL, a clone git refuses (no such
+    branch, no access), a repository over the size limit."""
+
+
+class InvalidTaskFile(Exception):
+    """Permanent, and the repository's content: a task YAML or the pipeline file is
+    missing, too large, not YAML or not the shape it must be. The message names the
+    file, and the input field that led to it or the spot inside it."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,7 @@ class GitFailed(Exception):
                 "not a git repository",
                 "is not allowed",
                 "couldn't find remote ref",
+                "not our ref",  # a commit the server does not have (or will not serve)
             )
         )
 
@@ -292,7 +300,8 @@ def _touch(path: Path) -> None:
 
 
 def resolve_inside(root: Path, rel: str, what: str) -> Path:
-    """Resolves `rel` under `root`, refusing anything (symlinks included) that leaves it."""
+    """Resolves `rel` under `root`, refusing anything (symlinks included) that leaves it
+    with RepoError, which each caller turns into what it means there (repo_file)."""
     root = root.resolve()
     path = (root / rel).resolve()
     if not path.is_relative_to(root):
@@ -300,23 +309,40 @@ def resolve_inside(root: Path, rel: str, what: str) -> Path:
     return path
 
 
-def load_task_yaml(root: Path, rel: str, policy: RepoPolicy) -> dict[str, Any]:
-    """Reads and parses one task YAML from the checkout, bounded in size and shape."""
-    path = resolve_inside(root, rel, "task_yaml")
-    if not path.is_file():
-        raise RepoError(f"task_yaml: {rel!r} is not a file in the repository")
+def repo_file(root: Path, rel: str, field: str) -> Path | None:
+    """The checkout's file `rel`, named by the input's `field`; None when there is no
+    such file. InvalidTaskFile when it leads outside the checkout (a symlink)."""
+    try:
+        path = resolve_inside(root, rel, field)
+    except RepoError as err:
+        raise InvalidTaskFile(str(err)) from None
+    return path if path.is_file() else None
+
+
+def read_yaml(path: Path, rel: str, field: str, policy: RepoPolicy) -> Any:
+    """The YAML document in the checkout's file `path` (`rel`, named by `field`),
+    bounded in size and shape; InvalidTaskFile naming the field, the file and the spot."""
     size = path.stat().st_size
     if size > policy.max_yaml_bytes:
-        raise RepoError(
-            f"task_yaml: {rel!r} is {size} bytes; the limit is {policy.max_yaml_bytes} "
+        raise InvalidTaskFile(
+            f"{field}: {rel!r} is {size} bytes; the limit is {policy.max_yaml_bytes} "
             "(SKYPILOT_TEMPORAL_MAX_YAML_BYTES)"
         )
-    text = path.read_text(encoding="utf-8", errors="replace")
-    config = safe_yaml(text, rel)
+    return safe_yaml(path.read_text(encoding="utf-8", errors="replace"), rel, field)
+
+
+def load_task_yaml(root: Path, rel: str, policy: RepoPolicy) -> dict[str, Any]:
+    """Reads and parses one task YAML from the checkout, bounded in size and shape."""
+    path = repo_file(root, rel, "task_yaml")
+    if path is None:
+        raise InvalidTaskFile(f"task_yaml: {rel!r} is not a file in the repository")
+    config = read_yaml(path, rel, "task_yaml", policy)
     if config is None:
         config = {}
     if not isinstance(config, dict):
-        raise RepoError(f"task_yaml: {rel} must be a mapping of SkyPilot task fields")
+        raise InvalidTaskFile(
+            f"task_yaml: {rel} must be a mapping of SkyPilot task fields, got {type(config).__name__}"
+        )
     return config
 
 
@@ -336,43 +362,44 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 _TOO_DEEP = "exceeded maximum nesting depth"
 
 
-def safe_yaml(text: str, rel: str) -> Any:
-    """yaml.safe_load, refusing alias bombs and deep nesting before building anything."""
+def safe_yaml(text: str, rel: str, field: str) -> Any:
+    """yaml.safe_load, refusing alias bombs and deep nesting before building anything.
+    `field` is the input's field that named the file `rel`, for the messages."""
     if _FAST_LOADER is not None:
         try:
-            return _load_checked(_FAST_LOADER, text, rel)
+            return _load_checked(_FAST_LOADER, text, rel, field)
         except yaml.YAMLError as err:
             if _TOO_DEEP in str(getattr(err, "problem", "")):
-                raise _too_deep(rel) from None
+                raise _too_deep(rel, field) from None
     try:
-        return _load_checked(yaml.SafeLoader, text, rel)
+        return _load_checked(yaml.SafeLoader, text, rel, field)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = getattr(err, "problem", None) or str(err)
-        raise RepoError(f"task_yaml: {rel}{where}: {problem}") from None
+        raise InvalidTaskFile(f"{field}: {rel}{where}: {problem}") from None
     except RecursionError:
-        raise _too_deep(rel) from None
+        raise _too_deep(rel, field) from None
 
 
-def _too_deep(rel: str) -> RepoError:
-    return RepoError(f"task_yaml: {rel} is nested more than {MAX_YAML_DEPTH} levels deep")
+def _too_deep(rel: str, field: str) -> InvalidTaskFile:
+    return InvalidTaskFile(f"{field}: {rel} is nested more than {MAX_YAML_DEPTH} levels deep")
 
 
-def _load_checked(loader_class: type, text: str, rel: str) -> Any:
+def _load_checked(loader_class: type, text: str, rel: str, field: str) -> Any:
     """Composes the document, checks its shape, then builds it; YAMLError propagates."""
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_shape(node, rel)
+        _check_shape(node, rel, field)
         return loader.construct_document(node)
     finally:
         loader.dispose()
 
 
-def _check_shape(root: yaml.Node, rel: str) -> None:
+def _check_shape(root: yaml.Node, rel: str, field: str) -> None:
     """Counts the nodes of the document as it would be expanded (aliases included)."""
     sizes: dict[int, int] = {}
     # Iterative post-order walk: deep documents must not exhaust Python's stack.
@@ -380,15 +407,15 @@ def _check_shape(root: yaml.Node, rel: str) -> None:
     while stack:
         node, depth, expanded = stack.pop()
         if depth > MAX_YAML_DEPTH:
-            raise _too_deep(rel)
+            raise _too_deep(rel, field)
         if id(node) in sizes:
             continue
         children = _children(node)
         if expanded or not children:
             total = 1 + sum(sizes.get(id(c), 0) for c in children)
             if total > MAX_YAML_NODES:
-                raise RepoError(
-                    f"task_yaml: {rel} expands to more than {MAX_YAML_NODES} values "
+                raise InvalidTaskFile(
+                    f"{field}: {rel} expands to more than {MAX_YAML_NODES} values "
                     "(YAML aliases that repeat large parts); refused"
                 )
             sizes[id(node)] = total

@@ -69,6 +69,34 @@ UI_URL_ENV = "TEMPORAL_UI_URL"
 UI_URL_DEFAULT = "http://localhost:8233"
 # The service.name of the starter's spans unless OTEL_SERVICE_NAME says otherwise.
 TRACING_SERVICE_NAME = "skypilot-temporal-starter"
+# The name of the span of a whole start-and-follow, the root of the run's trace.
+TRACING_RUN_SPAN = "RunPipeline:SkyPilotWorkflow"
+# The name of the span of the workflow start, a child of the run's span.
+TRACING_START_SPAN = "StartWorkflow:SkyPilotWorkflow"
+# The attribute holding the workflow id, on both spans.
+TRACING_WORKFLOW_ID_ATTRIBUTE = "temporalWorkflowID"
+# The attribute holding the run id, on the run's span once the run started.
+TRACING_RUN_ID_ATTRIBUTE = "temporalRunID"
+# The attribute saying how the run ended for the starter: one of the outcomes.
+TRACING_OUTCOME_ATTRIBUTE = "skypilot_temporal.outcome"
+# The attribute holding a failed run's failure type (its wire name).
+TRACING_FAILURE_TYPE_ATTRIBUTE = "skypilot_temporal.failure_type"
+# The longest the starter waits at exit for its last spans to leave.
+TRACING_FLUSH_TIMEOUT_SECONDS = 5
+# The outcome when the run completed.
+OUTCOME_COMPLETED = "completed"
+# The outcome when the run failed (the failure type attribute says how).
+OUTCOME_FAILED = "failed"
+# The outcome when the run was cancelled.
+OUTCOME_CANCELLED = "cancelled"
+# The outcome when the run was terminated.
+OUTCOME_TERMINATED = "terminated"
+# The outcome when the run timed out.
+OUTCOME_TIMED_OUT = "timed_out"
+# The outcome when there is no run: the configuration, the connection or the start failed.
+OUTCOME_NOT_STARTED = "not_started"
+# The outcome when the starter stopped following (interrupted, --no-wait, the wait failed) while the run goes on.
+OUTCOME_DETACHED = "detached"
 # The Temporal workflow type of the pipeline.
 WORKFLOW_TYPE = "SkyPilotWorkflow"
 # The task queue unless one is given.

@@ -120,7 +120,7 @@ class SkyPilotBranchWorkflow:
                                                     result.error, lane_done=last_before_verdict))
                 return
             assert isinstance(outcome, StepOutcome)
-            step_duration(st.kind, st.name, outcome.duration_seconds)
+            step_duration(st.kind, st.name, outcome.duration_seconds, inp.run.metrics_step_label)
             result.outcomes.append(outcome)
             self._progress.finished.append(step_result(outcome, branch=inp.label))
             await self._report(inp, BranchEvent(inp.index, st.name, STATE_SUCCEEDED, _compact(outcome),

@@ -38,6 +38,14 @@ with workflow.unsafe.imports_passed_through():
         BranchStep,
         RunContext,
     )
+    from skypilot_temporal.contract.metrics import (
+        RUNS_CANCELLED,
+        RUNS_COMPLETED,
+        RUNS_FAILED,
+        RUNS_STARTED,
+        TEARDOWN_FAILURES,
+        Metric,
+    )
     from skypilot_temporal.contract.names import (
         BRANCH_WORKFLOW_TYPE,
         INVALID_INPUT,
@@ -112,7 +120,7 @@ class SkyPilotWorkflow:
     async def run(self, inp: pb.SkyPilotWorkflowInput) -> pb.SkyPilotWorkflowResult:
         info = workflow.info()
         run_key = f"{info.workflow_id}-{info.run_id}"
-        _count("runs_started", "runs started")
+        _count(RUNS_STARTED)
         try:
             options = check_input(inp, info.workflow_id, info.run_id)
             plan = build_plan(inp, info.workflow_id, info.run_id) if inp.steps else None
@@ -145,8 +153,7 @@ class SkyPilotWorkflow:
             if self._clusters.left:
                 raise self._teardown_failure(err) from None
             self._set_phase(PHASE_CANCELLED if cancelled else PHASE_FAILED)
-            _count("runs_cancelled" if cancelled else "runs_failed", "runs that ended so",
-                   {} if cancelled else _failure_labels(err))
+            _count(RUNS_CANCELLED if cancelled else RUNS_FAILED, {} if cancelled else _failure_labels(err))
             if isinstance(err, StepFailed):
                 raise err.failure from None
             if isinstance(err, InvalidInput):
@@ -160,7 +167,7 @@ class SkyPilotWorkflow:
         if self._clusters.left:
             raise self._teardown_failure(None)
         self._set_phase(PHASE_COMPLETED)
-        _count("runs_completed", "runs completed")
+        _count(RUNS_COMPLETED)
         self._result.clusters_downed[:] = self._clusters.downed + self._progress.branch_clusters_downed()
         self._result.steps.extend(self._progress.results())
         self._result.lines[:] = result_lines(self._result)
@@ -261,7 +268,7 @@ class SkyPilotWorkflow:
         idle = max(0.0, (needs_done - ready[0]).total_seconds()) if ready else 0.0
         duration = (workflow.now() - needs_done).total_seconds()
         self._progress.step_done(st.name, outcome, duration, idle_seconds=idle, kind=st.kind)
-        step_duration(kind, st.name, duration)
+        step_duration(kind, st.name, duration, ctx.metrics_step_label)
         self._done.add(st.name)
         self._release(plan, ctx)
 
@@ -410,7 +417,7 @@ class SkyPilotWorkflow:
 
     def _teardown_failure(self, err: BaseException | None) -> ApplicationError:
         self._set_phase(PHASE_TEARDOWN_FAILED)
-        _count("teardown_failures", "runs whose teardown left clusters up", value=len(self._clusters.left))
+        _count(TEARDOWN_FAILURES, value=len(self._clusters.left))
         left = self._clusters.left
         why = "; ".join(f"{c} ({reason})" for c, reason in left.items())
         message = f"teardown failed: clusters still up: {', '.join(left)}. Last errors: {why}"
@@ -431,9 +438,9 @@ class SkyPilotWorkflow:
         workflow.set_current_details(f"phase: {phase}")
 
 
-def _count(name: str, description: str, labels: dict[str, str] | None = None, value: int = 1) -> None:
+def _count(metric: Metric, labels: dict[str, str] | None = None, value: int = 1) -> None:
     # The workflow's meter records nothing while a history replays: no double counts.
-    counter = workflow.metric_meter().create_counter(f"skypilot_temporal_{name}", description)
+    counter = workflow.metric_meter().create_counter(metric.name, metric.help)
     (counter.with_additional_attributes(labels) if labels else counter).add(value)
 
 
@@ -468,4 +475,5 @@ def _context(inp: pb.SkyPilotWorkflowInput, options, clone: CloneResult, run_key
         retry_until_up=options.retry_until_up,
         teardown_timeout_s=options.teardown_timeout_s,
         task_queue=clone.task_queue,
+        metrics_step_label=clone.metrics_step_label,
     )

@@ -26,7 +26,9 @@ with workflow.unsafe.imports_passed_through():
         StepInput,
         StepOutcome,
     )
-    from skypilot_temporal.contract.names import STEP_TIMED_OUT
+    from skypilot_temporal.contract.metrics import STEP_DURATION
+    from skypilot_temporal.contract.names import STEP_TIMED_OUT, TEARDOWN_FAILED
+    from skypilot_temporal.workflows import spans
 
 
 def doubling_retry(first_s: float, longest_s: float, attempts: int = 0) -> RetryPolicy:
@@ -71,6 +73,15 @@ async def run_step(
     Cancelling the caller cancels the activity and waits for it to cancel its job.
     A budget that runs out does the same, then raises StepTimedOut.
     """
+    attributes = {"skypilot_temporal.step": inp.step, "skypilot_temporal.step_kind": kind,
+                  "skypilot.cluster": inp.cluster_name, "skypilot_temporal.branch": inp.label}
+    with spans.span(f"Step:{inp.step}", attributes):
+        return await _run_step(inp, kind, timeout_s, heartbeat_s, summary, task_queue)
+
+
+async def _run_step(
+    inp: StepInput, kind: str, timeout_s: int, heartbeat_s: int, summary: str, task_queue: str
+) -> StepOutcome | ProvisionOutcome:
     name = {"launch": RUN_SKY_LAUNCH, "exec": RUN_SKY_EXEC, "provision": RUN_SKY_PROVISION}[kind]
     handle = workflow.start_activity(
         name,
@@ -132,6 +143,10 @@ class Clusters:
             self.downing[cluster] = asyncio.ensure_future(self._down(cluster, release_run_key))
 
     async def _down(self, cluster: str, release_run_key: str) -> None:
+        with spans.span("Down", {"skypilot.cluster": cluster}) as span:
+            await self._down_once(cluster, release_run_key, span)
+
+    async def _down_once(self, cluster: str, release_run_key: str, span: spans.trace.Span) -> None:
         try:
             await workflow.execute_activity(
                 RUN_SKY_DOWN,
@@ -149,6 +164,7 @@ class Clusters:
             cause = err.cause
             why = cause.message if isinstance(cause, ApplicationError) else str(cause or err)
             workflow.logger.error("teardown of %s gave up: %s", cluster, why)
+            spans.failed(span, TEARDOWN_FAILED, why)
             self.left[cluster] = why or type(cause).__name__
             return
         finally:
@@ -171,12 +187,14 @@ class Clusters:
             await settle(next(iter(self.downing.values())))
 
 
-def step_duration(kind: str, step: str, seconds: float) -> None:
+def step_duration(kind: str, step: str, seconds: float, step_label: bool) -> None:
     """A step's duration, by kind (launch, exec, provision) and step name, on the workflow's
-    replay-safe meter. A sweep's branches share their step's name: one series per step name."""
+    replay-safe meter. A sweep's branches share their step's name: one series per step name.
+    Without `step_label` (the cloning worker's SKYPILOT_TEMPORAL_METRICS_STEP_LABEL), by kind only."""
+    labels = {"kind": kind, "step": step} if step_label else {"kind": kind}
     workflow.metric_meter().create_histogram_float(
-        "skypilot_temporal_step_duration", "step durations", "s"
-    ).with_additional_attributes({"kind": kind, "step": step}).record(seconds)
+        STEP_DURATION.name, STEP_DURATION.help, "s"
+    ).with_additional_attributes(labels).record(seconds)
 
 
 async def settle(task: asyncio.Future) -> None:

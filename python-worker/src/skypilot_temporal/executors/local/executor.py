@@ -31,6 +31,7 @@ from skypilot_temporal.executors.local import prune as local_prune
 from skypilot_temporal.executors.local import sandbox
 from skypilot_temporal.executors.local import watch as local_watch
 from skypilot_temporal.executors.local.mounts import Mount
+from skypilot_temporal.ops import tracing
 from skypilot_temporal.ops.telemetry import sky_call
 
 log = logging.getLogger("skypilot_temporal.local")
@@ -176,6 +177,8 @@ class LocalExecutor(Executor):
         with sky_call("tail", cluster_name, job_id=job_id) as span:
             status = await self._wait_job(cluster_name, job_id, log, secrets)
             span.set_attribute("skypilot.status", status)
+            # The code the SkyPilot executor's tail records: one attribute, either executor.
+            tracing.job_exit(span, exit_code(status))
             return status
 
     async def _wait_job(
@@ -492,6 +495,21 @@ class LocalExecutor(Executor):
         proc.communicate(stdin)
         if proc.returncode != 0:
             raise RuntimeError(f"job.py {args[0]} {args[1]} exited with code {proc.returncode}")
+
+
+def exit_code(status: str) -> int:
+    """SkyPilot's exit code of a job that ended `status`, as `sky logs` exits with it
+    (sky.exceptions.JobExitCode: 0 succeeded, 100 failed, 101 not finished, 102 not
+    found, 103 cancelled)."""
+    # SkyPilot is loaded in the worker already (its parser builds every task).
+    from sky.exceptions import JobExitCode
+    from sky.skylet.job_lib import JobStatus
+
+    try:
+        job_status = JobStatus(status)
+    except ValueError:  # not a status of a SkyPilot job: SkyPilot's own fallback
+        return int(JobExitCode.FAILED)
+    return int(JobExitCode.from_job_status(job_status))
 
 
 def _sandbox_path(home: Path, target: str) -> str:

@@ -24,6 +24,7 @@ from sky import exceptions as sky_exc
 from skypilot_temporal.executors import base
 from skypilot_temporal.executors.base import ClusterGone, Executor, PermanentError, Submission, TransientError
 from skypilot_temporal.executors.skypilot import streams as sky_streams
+from skypilot_temporal.ops import tracing
 from skypilot_temporal.ops.telemetry import sky_call
 
 log = logging.getLogger(__name__)
@@ -169,7 +170,7 @@ class SkyPilotExecutor(Executor):
             try:
                 with sky_call("tail", cluster_name, job_id=job_id) as span:
                     code = await sky_streams.tail_job(cluster_name, job_id, stream)
-                    span.set_attribute("skypilot.exit_code", code)
+                    tracing.job_exit(span, code)
             except _GONE as err:
                 raise ClusterGone(f"cluster {cluster_name}: {err}") from None
             except _PERMANENT as err:
