@@ -16,9 +16,10 @@ from temporalio.client import WorkflowFailureError
 from skypilot_temporal.contract.names import BRANCH_WORKFLOW_TYPE, WORKFLOW_TYPE
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
+# Past 30 s: the SDK's default buckets end at 10 s, where such a step would land in +Inf.
 SLOW_TRAIN = bucket_task("train", """
 ls /data/file_* > /dev/null
-sleep 4
+sleep 31
 echo trained > /data/trained_model.txt
 """)
 
@@ -86,14 +87,20 @@ async def test_metrics_move_as_runs_go(client, temporal_server, task_queue, tmp_
     assert total(after, "skypilot_temporal_runs_failed_total", failure_type="InvalidRepo") == 0
     assert total(after, "skypilot_temporal_secrets_refused_total") == 1
     assert total(after, "skypilot_temporal_step_duration_count", kind="exec", step="eval") >= 1
-    # Every step and SkyPilot call lands in a finite bucket (train: about 4 s, its tail
+    # Every step and SkyPilot call lands in a finite bucket (train: over 30 s, its tail
     # too), where the SDK's default buckets ended at 10 s; no series carries the SDK's
     # service_name.
     for family in ("skypilot_temporal_step_duration", "skypilot_temporal_sky_call_latency"):
         finite = total(after, f"{family}_bucket", le="86400")
         assert finite == total(after, f"{family}_count") > 0, family
-    assert total(after, "skypilot_temporal_step_duration_bucket", step="train", le="1") == 0
-    assert total(after, "skypilot_temporal_step_duration_bucket", step="train", le="60") >= 1
+    # The slow train and its tail are the only samples over 30 s (the failing run trains
+    # too, quickly), and both are counted in the 60 s bucket.
+    trains = total(after, "skypilot_temporal_step_duration_count", step="train")
+    assert total(after, "skypilot_temporal_step_duration_bucket", step="train", le="30") == trains - 1
+    assert total(after, "skypilot_temporal_step_duration_bucket", step="train", le="60") == trains
+    tails = total(after, "skypilot_temporal_sky_call_latency_count", call="tail")
+    assert total(after, "skypilot_temporal_sky_call_latency_bucket", call="tail", le="30") == tails - 1
+    assert total(after, "skypilot_temporal_sky_call_latency_bucket", call="tail", le="60") == tails
     assert not [k for k in after if "service_name=" in k]
     # Temporal's own SDK metrics come from the same endpoint.
     assert total(after, "temporal_workflow_completed_total") >= 1
