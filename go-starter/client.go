@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -17,18 +16,12 @@ import (
 	cli "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/startercli"
 )
 
-// connect dials Temporal as its environment configuration says (TEMPORAL_* variables, the config file): the client
-// and its namespace, or no client, having said why (on stderr and the run's span), and the exit status (2: a
-// configuration it cannot use, else 1).
+// connect dials Temporal as its environment configuration says (TEMPORAL_* variables, the config file): the client and
+// its namespace, or none, having said why and ended the run, and the exit status (2: unusable configuration, else 1).
 func connect(ctx context.Context, stderr io.Writer, interceptors ...interceptor.ClientInterceptor) (client.Client, string, int) {
-	failed := func(said string, status int) (client.Client, string, int) {
-		fmt.Fprintln(stderr, said)
-		traceOutcome(ctx, cli.OutcomeNotStarted, "", said)
-		return nil, "", status
-	}
 	options, err := envconfig.LoadClientOptions(envconfig.LoadClientOptionsRequest{})
 	if err != nil {
-		return failed(cli.ConfigInvalid(oneLine(err.Error())), 2)
+		return nil, "", end(ctx, stderr, 2, cli.OutcomeNotStarted, cli.ConfigInvalid(cli.OneLine(err.Error())))
 	}
 	options.DataConverter = dataConverter
 	options.Interceptors = append(options.Interceptors, interceptors...)
@@ -38,7 +31,8 @@ func connect(ctx context.Context, stderr io.Writer, interceptors ...interceptor.
 	options.HostPort = cmp.Or(options.HostPort, client.DefaultHostPort)
 	c, err := client.DialContext(ctx, options)
 	if err != nil {
-		return failed(cli.ConnectFailed(options.HostPort, oneLine(err.Error())), 1)
+		said := cli.ConnectFailed(options.HostPort, cli.OneLine(err.Error()))
+		return nil, "", end(ctx, stderr, 1, cli.OutcomeNotStarted, said)
 	}
 	return c, options.Namespace, 0
 }

@@ -36,8 +36,8 @@ func TestEnvNameRule(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	for name, ok := range map[string]bool{"HF_TOKEN": true, "_x1": true, "1X": false, "A-B": false, "": false} {
-		if isEnvName(name) != ok {
-			t.Errorf("isEnvName(%q) = %v", name, !ok)
+		if cli.IsEnvName(name) != ok {
+			t.Errorf("cli.IsEnvName(%q) = %v", name, !ok)
 		}
 	}
 }

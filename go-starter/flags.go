@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,12 +27,7 @@ type options struct {
 }
 
 // The contract's rule for the KEY of --env KEY=VALUE and a --secret-env name.
-var envName = regexp.MustCompile(`^(?:` + cli.EnvNamePattern + `)$`)
 var envNameRule = cli.EnvNameRule(cli.EnvNamePattern, strconv.Itoa(cli.EnvNameMaxLength))
-
-func isEnvName(name string) bool {
-	return len(name) <= cli.EnvNameMaxLength && envName.MatchString(name)
-}
 
 // parseArgs builds the workflow input from the --input file, the environment and the flags,
 // each beating the one before. Its errors are usage errors (exit status 2), but flag.ErrHelp.
@@ -82,7 +76,7 @@ func parseArgs(args []string, getenv func(string) string) (*options, error) {
 	}
 	for _, kv := range given[cli.Env.Name] {
 		key, value, ok := strings.Cut(kv, "=")
-		if !ok || !isEnvName(key) {
+		if !ok || !cli.IsEnvName(key) {
 			return nil, errors.New(cli.EnvInvalid(strconv.Quote(kv), envNameRule))
 		}
 		in.EnvsOverride[key] = value
@@ -97,7 +91,7 @@ func parseArgs(args []string, getenv func(string) string) (*options, error) {
 		}
 	}
 	for _, name := range secrets {
-		if !isEnvName(name) {
+		if !cli.IsEnvName(name) {
 			return nil, errors.New(cli.SecretEnvInvalid(strconv.Quote(name), envNameRule))
 		}
 		if !slices.Contains(in.SecretEnvNames, name) {

@@ -39,28 +39,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	// Traced when an OTLP endpoint is set: the run's span covers start and follow, and is sent before this returns.
 	ctx, interceptors, endTracing := startTracing(ctx, opts.workflowID, os.Getenv, stderr)
-	defer endTracing()
+	defer endTracing() // the run's span, sent before this returns
 	c, namespace, status := connect(ctx, stderr, interceptors...)
 	if c == nil {
 		return status
 	}
 	defer c.Close()
-	wf, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:        opts.workflowID,
-		TaskQueue: opts.taskQueue,
-		// Fail, rather than follow the run already using this id.
-		WorkflowExecutionErrorWhenAlreadyStarted: true,
+	wf, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: opts.workflowID, TaskQueue: opts.taskQueue,
+		WorkflowExecutionErrorWhenAlreadyStarted: true, // fail, rather than follow the run already using this id
 	}, cli.WorkflowType, opts.input)
-	if err != nil {
-		said := cli.StartFailed(oneLine(err.Error()))
-		if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
-			said = cli.WorkflowIDInUse(opts.workflowID)
-		}
-		fmt.Fprintln(stderr, said)
-		traceOutcome(ctx, cli.OutcomeNotStarted, "", said)
-		return 1
+	if errors.As(err, new(*serviceerror.WorkflowExecutionAlreadyStarted)) {
+		return end(ctx, stderr, 1, cli.OutcomeNotStarted, cli.WorkflowIDInUse(opts.workflowID))
+	} else if err != nil {
+		return end(ctx, stderr, 1, cli.OutcomeNotStarted, cli.StartFailed(cli.OneLine(err.Error())))
 	}
 	traceStarted(ctx, wf.GetRunID())
 	// Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
@@ -71,8 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, cli.WorkflowUI(uiLink(namespace, wf.GetID())))
 	}
 	if opts.noWait {
-		traceOutcome(ctx, cli.OutcomeDetached, "", "")
-		return 0
+		return end(ctx, stderr, 0, cli.OutcomeDetached, "")
 	}
 	return follow(ctx, c, wf, time.Tick(pollEvery), opts, stdout, stderr)
 }
@@ -84,7 +75,14 @@ func uiLink(namespace, workflowID string) string {
 	return base + "/namespaces/" + url.PathEscape(namespace) + "/workflows/" + url.PathEscape(workflowID)
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// end puts how the run ended on its span and says what went wrong, if anything, on stderr; the exit status.
+func end(ctx context.Context, stderr io.Writer, status int, outcome, said string) int {
+	if said != "" {
+		fmt.Fprintln(stderr, said)
+	}
+	traceOutcome(ctx, outcome, "", said)
+	return status
+}
 
 const pollEvery, queryTimeout = time.Second, 3 * time.Second
 
@@ -118,17 +116,12 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <
 			}
 		case err := <-ended:
 			var failed *temporal.WorkflowExecutionError
-			if ctx.Err() != nil {
+			if ctx.Err() != nil { // the run goes on: not an error
 				fmt.Fprintln(stderr, cli.Interrupted(opts.workflowID))
-				traceOutcome(ctx, cli.OutcomeDetached, "", "")
-				return 130
+				return end(ctx, stderr, 130, cli.OutcomeDetached, "")
 			} else if err != nil && !errors.As(err, &failed) {
-				said := cli.WaitFailed(oneLine(err.Error()))
-				fmt.Fprintln(stderr, said)
-				traceOutcome(ctx, cli.OutcomeDetached, "", said)
-				return 1
-			}
-			if !opts.quiet {
+				return end(ctx, stderr, 1, cli.OutcomeDetached, cli.WaitFailed(cli.OneLine(err.Error())))
+			} else if !opts.quiet {
 				showView(nil) // the last changes, no step running any more; no answer is not worth a line
 			}
 			if failed != nil {
@@ -138,8 +131,7 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <
 			for _, line := range result.GetLines() {
 				fmt.Fprintln(stdout, line)
 			}
-			traceOutcome(ctx, cli.OutcomeCompleted, "", "")
-			return 0
+			return end(ctx, stderr, 0, cli.OutcomeCompleted, "")
 		}
 	}
 }
@@ -153,8 +145,13 @@ func printFailure(ctx context.Context, w io.Writer, failure error) {
 		}
 		return err.Error()
 	}
-	outcome, said := cli.OutcomeFailed, cli.WorkflowFailed(message(failure))
-	switch failure.(type) {
+	outcome, failureType, said := cli.OutcomeFailed, "", cli.WorkflowFailed(message(failure))
+	var left []string // the clusters a TeardownFailed error's first detail names
+	switch f := failure.(type) {
+	case *temporal.ApplicationError:
+		if failureType = f.Type(); failureType == cli.TeardownFailed && f.Details(&left) != nil {
+			left = nil // details this starter cannot read name no cluster
+		}
 	case *temporal.CanceledError:
 		outcome, said = cli.OutcomeCancelled, cli.WorkflowCancelled()
 	case *temporal.TerminatedError:
@@ -163,20 +160,13 @@ func printFailure(ctx context.Context, w io.Writer, failure error) {
 		outcome, said = cli.OutcomeTimedOut, cli.WorkflowTimedOut()
 	}
 	fmt.Fprintln(w, said)
-	failureType := ""
-	app, isApp := failure.(*temporal.ApplicationError)
-	if isApp {
-		failureType = app.Type()
-	}
 	traceOutcome(ctx, outcome, failureType, said)
-	if inner := errors.Unwrap(failure); inner != nil {
-		for errors.Unwrap(inner) != nil {
-			inner = errors.Unwrap(inner)
+	for inner := errors.Unwrap(failure); inner != nil; inner = errors.Unwrap(inner) {
+		if errors.Unwrap(inner) == nil { // the innermost cause
+			fmt.Fprintln(w, cli.FailureCause(message(inner)))
 		}
-		fmt.Fprintln(w, cli.FailureCause(message(inner)))
 	}
-	var left []string // a TeardownFailed error's first detail
-	if isApp && failureType == cli.TeardownFailed && app.Details(&left) == nil && len(left) > 0 {
+	if len(left) > 0 {
 		fmt.Fprintln(w, cli.ClustersLeft(strings.Join(left, ", ")))
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -25,14 +24,11 @@ import (
 // the run; end ends the run's span and sends the spans still queued. The SDK reads the OTEL_* variables; a setting it
 // cannot use is a warning on stderr, and the run goes on untraced.
 func startTracing(ctx context.Context, workflowID string, getenv func(string) string, stderr io.Writer) (context.Context, []interceptor.ClientInterceptor, func()) {
-	// Off as the worker decides: no OTLP endpoint set, OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none.
-	is := func(name, value string) bool { return strings.EqualFold(strings.TrimSpace(getenv(name)), value) }
-	if is("OTEL_SDK_DISABLED", "true") || is("OTEL_TRACES_EXPORTER", "none") ||
-		getenv("OTEL_EXPORTER_OTLP_ENDPOINT")+getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
+	if !cli.TracingEnabled(getenv) {
 		return ctx, nil, func() {}
 	}
 	untraced := func(err error) (context.Context, []interceptor.ClientInterceptor, func()) {
-		fmt.Fprintln(stderr, cli.TracingFailed(oneLine(err.Error())))
+		fmt.Fprintln(stderr, cli.TracingFailed(cli.OneLine(err.Error())))
 		return ctx, nil, func() {}
 	}
 	exporter, err := otlptracehttp.New(ctx)
@@ -75,6 +71,6 @@ func traceOutcome(ctx context.Context, outcome, failureType, said string) {
 		said = failureType + ": " + said
 	}
 	if said != "" {
-		span.SetStatus(codes.Error, oneLine(said))
+		span.SetStatus(codes.Error, cli.OneLine(said))
 	}
 }

@@ -50,12 +50,12 @@ func TestInputVectorsEnvNames(t *testing.T) {
 	var v inputVectors
 	readVector(t, "inputs.json", &v)
 	for _, name := range v.EnvNames.Valid {
-		if !isEnvName(name) {
+		if !cli.IsEnvName(name) {
 			t.Errorf("%q refused", name)
 		}
 	}
 	for _, name := range v.EnvNames.Invalid {
-		if isEnvName(name) {
+		if cli.IsEnvName(name) {
 			t.Errorf("%q accepted", name)
 		}
 	}

@@ -206,6 +206,97 @@ def python_contract(table: Table) -> str:
                       for n, v, d in [*tracing_values(table), *table.contract])
 
 
+def tracing_switch(table: Table) -> tuple[list[str], list[tuple[str, str]]]:
+    """The tracing switch: the endpoint variables (any set turns tracing on), then (variable, value) pairs that
+    turn it off whatever the endpoint (compared trimmed and lower-cased)."""
+    switch = table.doc["tracing_switch"]
+    return list(switch["endpoint_envs"]), list(switch["off_when"].items())
+
+
+# The rules every starter applies alike, per language: tracing on or off, environment variable names,
+# error details on one line. @doc, @off and @endpoints are filled from the tracing switch.
+TS_RULES = r"""
+/** Whether tracing is on: @doc. */
+export function tracingEnabled(env: Record<string, string | undefined>): boolean {
+  const is = (name: string, value: string) => (env[name] ?? "").trim().toLowerCase() === value;
+  if (@off) return false;
+  return Boolean(@endpoints);
+}
+
+const envName = new RegExp(`^(?:${envNamePattern})$`);
+
+/** Whether `name` may be an environment variable name: envNamePattern, at most envNameMaxLength characters. */
+export function isEnvName(name: string): boolean {
+  return name.length <= envNameMaxLength && envName.test(name);
+}
+
+/** Keeps an error detail to the single line the starter prints it on. */
+export function oneLine(text: string): string {
+  return text.split(/\s+/).filter(Boolean).join(" ");
+}
+"""
+
+GO_RULES = """
+// TracingEnabled says whether tracing is on: @doc.
+func TracingEnabled(getenv func(string) string) bool {
+	is := func(name, value string) bool { return strings.ToLower(strings.TrimSpace(getenv(name))) == value }
+	if @off {
+		return false
+	}
+	return @endpoints
+}
+
+var envName = regexp.MustCompile("^(?:" + EnvNamePattern + ")$")
+
+// IsEnvName says whether name may be an environment variable name: EnvNamePattern, at most
+// EnvNameMaxLength characters.
+func IsEnvName(name string) bool {
+	return len(name) <= EnvNameMaxLength && envName.MatchString(name)
+}
+
+// OneLine keeps an error detail to the single line the starter prints it on.
+func OneLine(text string) string {
+	return strings.Join(strings.Fields(text), " ")
+}
+"""
+
+PYTHON_RULES = '''
+
+def tracing_enabled(env: Mapping[str, str]) -> bool:
+    """Whether tracing is on: @doc."""
+
+    def is_(name: str, value: str) -> bool:
+        return env.get(name, "").strip().lower() == value
+
+    if @off:
+        return False
+    return bool(@endpoints)
+
+
+_ENV_NAME = re.compile(f"(?:{ENV_NAME_PATTERN})")
+
+
+def is_env_name(name: str) -> bool:
+    """Whether `name` may be an environment variable name: ENV_NAME_PATTERN, at most ENV_NAME_MAX_LENGTH characters."""
+    return len(name) <= ENV_NAME_MAX_LENGTH and _ENV_NAME.fullmatch(name) is not None
+
+
+def one_line(text: str) -> str:
+    """Keeps an error detail to the single line the starter prints it on."""
+    return " ".join(text.split())
+'''
+
+
+def rules(table: Table, code: str, is_: str, either: str, read: str, any_set: str) -> str:
+    """One language's rules (a *_RULES text), the tracing switch written with is_(name, value), read(name) and the
+    language's `or` operators (either between the off conditions, any_set between the endpoints)."""
+    endpoints, off = tracing_switch(table)
+    doc = "an OTLP endpoint is set, and neither " + " nor ".join(f"{n}={v}" for n, v in off)
+    return (code.replace("@doc", doc)
+            .replace("@off", f" {either} ".join(f"{is_}({string(n)}, {string(v)})" for n, v in off))
+            .replace("@endpoints", f" {any_set} ".join(read.format(string(n)) for n in endpoints)))
+
+
 def string(text: str) -> str:
     """A double-quoted literal valid in Go, TypeScript and Python."""
     return json.dumps(text, ensure_ascii=False)
@@ -252,6 +343,11 @@ def go_source(table: Table) -> str:
 // Python starters: flags, their environment variables, help text and messages.
 package startercli
 
+import (
+	"regexp"
+	"strings"
+)
+
 // Flag is one command-line flag.
 type Flag struct {{
 	Name       string // without the leading "--"
@@ -279,7 +375,7 @@ const (
 	WorkflowIDRandomBytes = {int(table.doc["workflow_id"]["random_bytes"])}
 {go_contract(table)}
 )
-
+{rules(table, GO_RULES, "is", "||", 'getenv({}) != ""', "||")}
 {chr(10).join(funcs)}"""
     return subprocess.run(["gofmt"], input=src, capture_output=True, text=True, check=True).stdout
 
@@ -325,7 +421,7 @@ export const uiUrlDefault = {string(table.doc["ui"]["default_url"])};
 {ts_contract(table)}
 export const workflowIdPrefix = {string(table.doc["workflow_id"]["prefix"])};
 export const workflowIdRandomBytes = {int(table.doc["workflow_id"]["random_bytes"])};
-
+{rules(table, TS_RULES, "is", "||", "env[{}]", "||")}
 {chr(10).join(funcs)}"""
 
 
@@ -347,6 +443,8 @@ their environment variables, help text and messages."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -376,7 +474,7 @@ UI_URL_DEFAULT = {string(table.doc["ui"]["default_url"])}
 {python_contract(table)}
 WORKFLOW_ID_PREFIX = {string(table.doc["workflow_id"]["prefix"])}
 WORKFLOW_ID_RANDOM_BYTES = {int(table.doc["workflow_id"]["random_bytes"])}
-
+{rules(table, PYTHON_RULES, "is_", "or", "env.get({})", "or")}
 
 {(chr(10) * 2).join(funcs)}'''
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Type } from 'protobufjs';
 import root from './generated/root';
-import { envNameRule, isEnvName } from './flags';
+import { envNameRule } from './flags';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
 import { uiLink } from './start';
@@ -23,7 +23,7 @@ test('the generated names are the options of the protobufjs root: both come from
 test('the env name rule', () => {
   assert.equal(envNameRule, '[A-Za-z_][A-Za-z0-9_]*, at most 128 characters');
   for (const [name, ok] of [['HF_TOKEN', true], ['_x1', true], ['1X', false], ['A-B', false], ['', false]] as const) {
-    assert.equal(isEnvName(name), ok, name);
+    assert.equal(cli.isEnvName(name), ok, name);
   }
 });
 

@@ -1,5 +1,4 @@
-// The command line, after the shared table (proto/skypilot_temporal/v1/starter_cli.json),
-// and the workflow input it builds.
+// The command line, after the shared table (proto/skypilot_temporal/v1/starter_cli.json), and the input it builds.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -7,20 +6,15 @@ import { Type, util } from 'protobufjs';
 import * as protojson from 'protobufjs/ext/protojson';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
+import { isEnvName } from './generated/starter-cli';
 
 /** A problem with the command line or --input (exit status 2). */
 export class UsageError extends Error {}
 
 const table: readonly cli.Flag[] = Object.values(cli.flags);
 const inputType = skypilot_temporal.v1.SkyPilotWorkflowInput as unknown as Type;
-const envName = new RegExp(`^(?:${cli.envNamePattern})$`);
 
-/** Whether `name` may be an environment variable name: the KEY of --env KEY=VALUE or a --secret-env name. */
-export function isEnvName(name: string): boolean {
-  return name.length <= cli.envNameMaxLength && envName.test(name);
-}
-
-/** Says, in usage errors, what isEnvName allows. */
+/** Says, in usage errors, what isEnvName allows: the KEY of --env KEY=VALUE or a --secret-env name. */
 export const envNameRule = cli.envNameRule({ pattern: cli.envNamePattern, maxLength: String(cli.envNameMaxLength) });
 
 /** What the command line asks for: the --input file, the environment, then the flags, each beating the one before. Undefined for --help. */
@@ -80,18 +74,14 @@ function parseFlags(args: string[]): Record<string, (string | boolean)[] | undef
 function readInput(path: string): Record<string, unknown> {
   if (!path) return {};
   try {
-    const text = readFileSync(path, 'utf8');
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (err) {
-      throw new Error(cli.inputNotJson({ detail: (err as Error).message }));
-    }
+    const doc: unknown = JSON.parse(readFileSync(path, 'utf8'));
     const unknown = unknownFields(inputType, doc, '').sort();
     if (unknown.length > 0) throw new Error(cli.inputUnknownFields({ fields: unknown.join(', ') }));
     return { ...protojson.fromJson(inputType, doc) } as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(cli.inputInvalid({ path, detail: (err as Error).message }));
+    // Only JSON.parse throws a SyntaxError here.
+    const detail = err instanceof SyntaxError ? cli.inputNotJson({ detail: err.message }) : (err as Error).message;
+    throw new UsageError(cli.inputInvalid({ path, detail }));
   }
 }
 
@@ -99,23 +89,16 @@ function readInput(path: string): Record<string, unknown> {
 function unknownFields(type: Type, doc: unknown, prefix: string): string[] {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return []; // a wrong type: protojson says so
   type.resolveAll();
-  const unknown: string[] = [];
-  for (const [key, value] of Object.entries(doc)) {
+  return Object.entries(doc).flatMap(([key, value]) => {
     const field = type.fieldsArray.find((f) => f.jsonName === key || f.protoName === key);
     const path = prefix + key;
-    if (!field) {
-      unknown.push(JSON.stringify(path));
-      continue;
-    }
-    const message = field.resolvedType;
-    if (!(message instanceof Type)) continue;
+    const message = field?.resolvedType;
+    if (!field) return [JSON.stringify(path)];
+    if (!(message instanceof Type)) return [];
+    const within = (v: unknown, at: string) => unknownFields(message, v, `${path}${at}.`);
     if (field.map && value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) unknown.push(...unknownFields(message, v, `${path}[${JSON.stringify(k)}].`));
-    } else if (field.repeated && Array.isArray(value)) {
-      value.forEach((v, i) => unknown.push(...unknownFields(message, v, `${path}[${i}].`)));
-    } else {
-      unknown.push(...unknownFields(message, value, `${path}.`));
+      return Object.entries(value).flatMap(([k, v]) => within(v, `[${JSON.stringify(k)}]`));
     }
-  }
-  return unknown;
+    return field.repeated && Array.isArray(value) ? value.flatMap((v, i) => within(v, `[${i}]`)) : within(value, '');
+  });
 }

@@ -1,12 +1,10 @@
-// Following a started run: about once a second, the lines the worker rendered since the last
-// poll (the view query, given the running steps' heartbeats); then how the run ended.
+// Following a started run: each second, the lines the worker rendered since the last poll; then how it ended.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
-import { oneLine } from './format';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
-import { endTracing, traceOutcome } from './tracing';
+import { endTracing, reportOutcome } from './tracing';
 import pb = skypilot_temporal.v1;
 
 const pollEveryMs = 1000;
@@ -16,7 +14,7 @@ const callTimeoutMs = 3000; // a query's or a describe's
 export async function follow(handle: WorkflowHandle, taskQueue: string, quiet: boolean): Promise<number> {
   const interrupted = () => {
     console.error(cli.interrupted({ workflowId: handle.workflowId }));
-    traceOutcome(cli.outcomeDetached);
+    reportOutcome(cli.outcomeDetached);
     void endTracing().then(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
@@ -27,9 +25,7 @@ export async function follow(handle: WorkflowHandle, taskQueue: string, quiet: b
     while (!(await Promise.race([ended, sleep(pollEveryMs, false, { ref: false })]))) await view.poll();
     const failed = await result.then(() => undefined, (err: Error) => err);
     if (failed && !(failed instanceof WorkflowFailedError)) {
-      const said = cli.waitFailed({ detail: oneLine(failed.message) });
-      console.error(said);
-      traceOutcome(cli.outcomeDetached, said);
+      reportOutcome(cli.outcomeDetached, cli.waitFailed({ detail: cli.oneLine(failed.message) }));
       return 1;
     }
     await view.last();
@@ -40,9 +36,8 @@ export async function follow(handle: WorkflowHandle, taskQueue: string, quiet: b
 }
 
 /**
- * Polls the run's view: prints each answer's lines and keeps its cursor, which tells the worker
- * what was printed already. No answer says, once, that there is no progress yet, except for the
- * last poll after the run ended, which sends no heartbeats. Quiet, nothing is read or asked.
+ * Polls the run's view: prints each answer's lines and keeps its cursor, which tells the worker what was printed
+ * already. No answer says once that there is no progress yet (not after the run ended). Quiet, nothing is asked.
  */
 export function viewLines(handle: WorkflowHandle, taskQueue: string, quiet: boolean) {
   let cursor = '';
@@ -87,14 +82,11 @@ async function readHeartbeats(handle: WorkflowHandle): Promise<string[]> {
   }
 }
 
-/**
- * Prints the result's lines (stdout, exit status 0) or the failure and the clusters teardown left up (stderr, 1);
- * the run's span gets the same outcome.
- */
+/** Prints the result's lines (exit status 0) or the failure and the clusters teardown left up (1); traces the same. */
 export function finish(result: pb.ISkyPilotWorkflowResult | undefined, failure: Error | undefined): number {
   if (!failure) {
     for (const line of result?.lines ?? []) console.log(line);
-    traceOutcome(cli.outcomeCompleted);
+    reportOutcome(cli.outcomeCompleted);
     return 0;
   }
   const [outcome, said] =
@@ -102,8 +94,7 @@ export function finish(result: pb.ISkyPilotWorkflowResult | undefined, failure: 
     : failure instanceof TerminatedFailure ? [cli.outcomeTerminated, cli.workflowTerminated()]
     : failure instanceof TimeoutFailure ? [cli.outcomeTimedOut, cli.workflowTimedOut()]
     : [cli.outcomeFailed, cli.workflowFailed({ message: failure.message })];
-  console.error(said);
-  traceOutcome(outcome, said, failure instanceof ApplicationFailure ? failure.type ?? '' : '');
+  reportOutcome(outcome, said, failure instanceof ApplicationFailure ? failure.type ?? '' : '');
   let inner: Error = failure;
   while (inner.cause instanceof Error) inner = inner.cause;
   if (inner !== failure) console.error(cli.failureCause({ message: inner.message }));

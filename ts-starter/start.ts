@@ -1,14 +1,12 @@
 // Starts the SkyPilot pipeline workflow on Temporal and follows it to its end:
 //   npx ts-node ts-starter/start.ts --repo https://github.com/org/sky-tasks.git
-// The recipe for starting the pipeline from TypeScript; the worker renders what is printed
-// about the run, so that every client prints the same.
+// The worker renders what is printed about the run, so that every client prints the same.
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { parseCommandLine, UsageError } from './flags';
 import { follow } from './follow';
-import { oneLine } from './format';
 import * as cli from './generated/starter-cli';
-import { traceOutcome, traceStarted, withTracing } from './tracing';
+import { reportOutcome, withTracing } from './tracing';
 
 // recipe-begin: docs/contract.md shows main as it is here (tests/contract/test_docs_recipes.py).
 /** The whole starter: flags -> input -> start -> follow. Returns the exit status. */
@@ -33,8 +31,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     try {
       client = await connect(env, interceptors);
     } catch (err) {
-      console.error((err as Error).message);
-      traceOutcome(cli.outcomeNotStarted, (err as Error).message);
+      reportOutcome(cli.outcomeNotStarted, (err as Error).message);
       return err instanceof ConfigError ? 2 : 1;
     }
     try {
@@ -42,17 +39,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       try {
         handle = await client.workflow.start(cli.workflowType, { args: [input], workflowId, taskQueue });
       } catch (err) {
-        const said = err instanceof WorkflowExecutionAlreadyStartedError
-          ? cli.workflowIdInUse({ workflowId }) : cli.startFailed({ detail: oneLine((err as Error).message) });
-        console.error(said);
-        traceOutcome(cli.outcomeNotStarted, said);
+        reportOutcome(cli.outcomeNotStarted, err instanceof WorkflowExecutionAlreadyStartedError
+          ? cli.workflowIdInUse({ workflowId }) : cli.startFailed({ detail: cli.oneLine((err as Error).message) }));
         return 1;
       }
-      traceStarted(handle.firstExecutionRunId);
       // Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
       if (!quiet || noWait) console.log(cli.workflowStarted({ workflowId }));
       if (!quiet) console.log(cli.workflowUi({ url: uiLink(env, client.options.namespace, workflowId) }));
-      if (noWait) traceOutcome(cli.outcomeDetached);
+      if (noWait) reportOutcome(cli.outcomeDetached);
       return noWait ? 0 : await follow(handle, taskQueue, quiet);
     } finally {
       await client.connection.close();
@@ -70,37 +64,28 @@ export function uiLink(env: NodeJS.ProcessEnv, namespace: string, workflowId: st
 /** A Temporal client configuration that cannot be used (exit status 2). */
 class ConfigError extends Error {}
 
-/**
- * Dials Temporal as its environment configuration says: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
- * TEMPORAL_TLS*, TEMPORAL_PROFILE and the config file. The client speaks the contract's payload converter.
- */
+/** Dials Temporal as TEMPORAL_* and the config file say; the client speaks the contract's payload converter. */
 async function connect(env: NodeJS.ProcessEnv, interceptors: WorkflowClientInterceptor[]): Promise<Client> {
   let config;
   try {
     config = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
   } catch (err) {
-    throw new ConfigError(cli.configInvalid({ detail: oneLine((err as Error).message) }));
+    throw new ConfigError(cli.configInvalid({ detail: cli.oneLine((err as Error).message) }));
   }
   const address = config.connectionOptions.address || 'localhost:7233';
   const connection = await Connection.connect({ ...config.connectionOptions, address }).catch((err: Error) => {
-    throw new Error(cli.connectFailed({ address, detail: oneLine(err.message) }));
+    throw new Error(cli.connectFailed({ address, detail: cli.oneLine(err.message) }));
   });
-  return new Client({
-    connection,
-    namespace: config.namespace || 'default',
-    dataConverter: { payloadConverterPath: require.resolve('./payload-converter') },
-    interceptors: { workflow: interceptors },
-  });
-}
-
-/** Leaves once what was printed is out: a span export a collector never answers must not keep the process alive. */
-function exit(code: number): void {
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  const namespace = config.namespace || 'default';
+  const dataConverter = { payloadConverterPath: require.resolve('./payload-converter') };
+  return new Client({ connection, namespace, dataConverter, interceptors: { workflow: interceptors } });
 }
 
 if (require.main === module) {
+  // Leaves once what was printed is out: a span export a collector never answers must not keep the process alive.
+  const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   main(process.argv.slice(2), process.env).then(exit, (err) => {
-    console.error(cli.unexpectedError({ detail: oneLine(String((err as Error)?.message ?? err)) }));
+    console.error(cli.unexpectedError({ detail: cli.oneLine(String((err as Error)?.message ?? err)) }));
     exit(1);
   });
 }

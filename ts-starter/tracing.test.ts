@@ -3,15 +3,16 @@ import { test } from 'node:test';
 import { trace } from '@opentelemetry/api';
 import type { WorkflowStartInput } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { tracingEnabled, withTracing } from './tracing';
+import * as cli from './generated/starter-cli';
+import { withTracing } from './tracing';
 
 test('tracing is on only with an OTLP endpoint, and not when disabled', () => {
-  assert.equal(tracingEnabled({}), false);
-  assert.equal(tracingEnabled({ OTEL_SERVICE_NAME: 'x' }), false);
-  assert.equal(tracingEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }), true);
-  assert.equal(tracingEnabled({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces' }), true);
-  assert.equal(tracingEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: ' TRUE ' }), false);
-  assert.equal(tracingEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_EXPORTER: 'none' }), false);
+  assert.equal(cli.tracingEnabled({}), false);
+  assert.equal(cli.tracingEnabled({ OTEL_SERVICE_NAME: 'x' }), false);
+  assert.equal(cli.tracingEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }), true);
+  assert.equal(cli.tracingEnabled({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces' }), true);
+  assert.equal(cli.tracingEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: ' TRUE ' }), false);
+  assert.equal(cli.tracingEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_TRACES_EXPORTER: 'none' }), false);
 });
 
 test('off, the run gets no interceptor, nothing is said, and the SDK is not loaded', async (t) => {

@@ -8,7 +8,6 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { Type } from 'protobufjs';
 import * as protojson from 'protobufjs/ext/protojson';
-import { isEnvName } from './flags';
 import { finish, viewLines } from './follow';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
@@ -34,8 +33,8 @@ async function captured<T>(t: TestContext, fn: () => T | Promise<T>): Promise<{ 
 const inputs = read('inputs.json');
 
 test('env names', () => {
-  for (const name of inputs.env_names.valid) assert.ok(isEnvName(name), name);
-  for (const name of inputs.env_names.invalid) assert.ok(!isEnvName(name), name);
+  for (const name of inputs.env_names.valid) assert.ok(cli.isEnvName(name), name);
+  for (const name of inputs.env_names.invalid) assert.ok(!cli.isEnvName(name), name);
 });
 
 for (const c of inputs.cases) {

@@ -111,6 +111,25 @@ export const teardownFailed = "TeardownFailed";
 export const workflowIdPrefix = "skypilot-pipeline-";
 export const workflowIdRandomBytes = 8;
 
+/** Whether tracing is on: an OTLP endpoint is set, and neither OTEL_SDK_DISABLED=true nor OTEL_TRACES_EXPORTER=none. */
+export function tracingEnabled(env: Record<string, string | undefined>): boolean {
+  const is = (name: string, value: string) => (env[name] ?? "").trim().toLowerCase() === value;
+  if (is("OTEL_SDK_DISABLED", "true") || is("OTEL_TRACES_EXPORTER", "none")) return false;
+  return Boolean(env["OTEL_EXPORTER_OTLP_ENDPOINT"] || env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
+}
+
+const envName = new RegExp(`^(?:${envNamePattern})$`);
+
+/** Whether `name` may be an environment variable name: envNamePattern, at most envNameMaxLength characters. */
+export function isEnvName(name: string): boolean {
+  return name.length <= envNameMaxLength && envName.test(name);
+}
+
+/** Keeps an error detail to the single line the starter prints it on. */
+export function oneLine(text: string): string {
+  return text.split(/\s+/).filter(Boolean).join(" ");
+}
+
 /** Says "error: {message}". */
 export function usageError(p: { message: string }): string {
   return "error: " + p.message;

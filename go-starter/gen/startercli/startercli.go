@@ -4,6 +4,11 @@
 // Python starters: flags, their environment variables, help text and messages.
 package startercli
 
+import (
+	"regexp"
+	"strings"
+)
+
 // Flag is one command-line flag.
 type Flag struct {
 	Name       string // without the leading "--"
@@ -111,6 +116,28 @@ const (
 	// TeardownFailed is the failure type of a run whose teardown left clusters up.
 	TeardownFailed = "TeardownFailed"
 )
+
+// TracingEnabled says whether tracing is on: an OTLP endpoint is set, and neither OTEL_SDK_DISABLED=true nor OTEL_TRACES_EXPORTER=none.
+func TracingEnabled(getenv func(string) string) bool {
+	is := func(name, value string) bool { return strings.ToLower(strings.TrimSpace(getenv(name))) == value }
+	if is("OTEL_SDK_DISABLED", "true") || is("OTEL_TRACES_EXPORTER", "none") {
+		return false
+	}
+	return getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
+}
+
+var envName = regexp.MustCompile("^(?:" + EnvNamePattern + ")$")
+
+// IsEnvName says whether name may be an environment variable name: EnvNamePattern, at most
+// EnvNameMaxLength characters.
+func IsEnvName(name string) bool {
+	return len(name) <= EnvNameMaxLength && envName.MatchString(name)
+}
+
+// OneLine keeps an error detail to the single line the starter prints it on.
+func OneLine(text string) string {
+	return strings.Join(strings.Fields(text), " ")
+}
 
 // UsageError says "error: {message}".
 func UsageError(message string) string {

@@ -1,6 +1,5 @@
-"""The command line (flags after the shared table, proto/skypilot_temporal/v1/starter_cli.json)
-and the workflow input it builds: the --input file, then the environment, then the
-flags, each beating the one before."""
+"""The command line (flags after the shared table, v1/starter_cli.py) and the workflow input it
+builds: the --input file, then the environment, then the flags, each beating the one before."""
 
 from __future__ import annotations
 
@@ -29,8 +28,6 @@ class UsageError(Exception):
 
 @dataclass
 class Options:
-    """What the command line asks for."""
-
     input: pb.SkyPilotWorkflowInput
     workflow_id: str
     task_queue: str

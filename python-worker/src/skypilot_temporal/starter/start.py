@@ -1,9 +1,5 @@
-"""The recipe for starting the pipeline from Python: flags -> input (flags.py) ->
-connect (as the worker does: config/temporal_connection.py) -> start the contract's
-workflow type -> follow (follow.py).
-
-    skypilot-temporal-start --repo https://github.com/org/sky-tasks.git
-"""
+"""The recipe for starting the pipeline from Python (`skypilot-temporal-start --repo URL`): flags
+-> input (flags.py) -> connect (as the worker does) -> start the contract's workflow type -> follow."""
 
 from __future__ import annotations
 
@@ -19,17 +15,16 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from skypilot_temporal.config import temporal_connection
 from skypilot_temporal.contract.names import WORKFLOW_TYPE
 from skypilot_temporal.starter.flags import Options, UsageError, parse_command_line
-from skypilot_temporal.starter.follow import follow
+from skypilot_temporal.starter.follow import ended, follow
 from skypilot_temporal.starter.format import one_line
-from skypilot_temporal.starter.tracing import trace_outcome, trace_started, with_tracing
+from skypilot_temporal.starter.tracing import trace_started, with_tracing
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
 
 # recipe-begin: docs/contract.md shows run and _start_and_follow as they are here (tests/contract/test_docs_recipes.py).
 async def run(argv: Sequence[str], env: Mapping[str, str]) -> int:
-    """The whole starter. Returns the exit status: 0 success, 1 workflow or connection
-    failure, 2 usage error."""
+    """The whole starter; returns the exit status: 0 success, 1 workflow or connection failure, 2 usage error."""
     try:
         opts = parse_command_line(argv, env)
     except UsageError as err:
@@ -46,18 +41,18 @@ async def _start_and_follow(opts: Options, env: Mapping[str, str], interceptors:
     try:  # TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE, temporal.toml
         address = temporal_connection.connect_config(env)["target_host"]
     except Exception as err:  # noqa: BLE001 - the SDK raises several types for a bad file or variable
-        return _not_started(cli.config_invalid(detail=one_line(str(err))), 2)
+        return ended(cli.OUTCOME_NOT_STARTED, 2, cli.config_invalid(detail=one_line(str(err))))
     try:
         client = await temporal_connection.connect(env, interceptors)
     except Exception as err:  # noqa: BLE001 - RuntimeError from the SDK's core, or a TLS/setting error
-        return _not_started(cli.connect_failed(address=address, detail=one_line(str(err))), 1)
+        return ended(cli.OUTCOME_NOT_STARTED, 1, cli.connect_failed(address=address, detail=one_line(str(err))))
     try:
         handle = await client.start_workflow(WORKFLOW_TYPE, opts.input, id=opts.workflow_id,
                                              task_queue=opts.task_queue, result_type=pb.SkyPilotWorkflowResult)
     except WorkflowAlreadyStartedError:
-        return _not_started(cli.workflow_id_in_use(workflow_id=opts.workflow_id), 1)
+        return ended(cli.OUTCOME_NOT_STARTED, 1, cli.workflow_id_in_use(workflow_id=opts.workflow_id))
     except Exception as err:  # noqa: BLE001 - RPCError and friends: the server refused or went away
-        return _not_started(cli.start_failed(detail=one_line(str(err))), 1)
+        return ended(cli.OUTCOME_NOT_STARTED, 1, cli.start_failed(detail=one_line(str(err))))
     trace_started(handle.first_execution_run_id or "")
     # Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
     if not opts.quiet or opts.no_wait:
@@ -65,19 +60,11 @@ async def _start_and_follow(opts: Options, env: Mapping[str, str], interceptors:
     if not opts.quiet:
         print(cli.workflow_ui(url=ui_link(env, client.namespace, handle.id)), flush=True)
     if opts.no_wait:
-        trace_outcome(cli.OUTCOME_DETACHED)
-        return 0
+        return ended(cli.OUTCOME_DETACHED, 0)
     return await follow(client, handle, opts.task_queue, opts.quiet)
 
 
 # recipe-end
-
-
-def _not_started(said: str, status: int) -> int:
-    """Says why there is no run, on stderr and the run's span; the exit status."""
-    print(said, file=sys.stderr)
-    trace_outcome(cli.OUTCOME_NOT_STARTED, said)
-    return status
 
 
 def ui_link(env: Mapping[str, str], namespace: str, workflow_id: str) -> str:
@@ -96,6 +83,5 @@ def main() -> None:
         code = 1
     sys.stdout.flush()
     sys.stderr.flush()
-    # A short-lived Temporal client can crash at interpreter exit (temporalio #300)
-    # after printing a correct result; leave before that can change the exit code.
+    # A short-lived Temporal client can crash at exit (temporalio #300) and change the exit code: leave first.
     os._exit(code)

@@ -1,15 +1,12 @@
-"""OpenTelemetry for the starter, configured the standard way and off unless an OTLP
-endpoint is set (ops/tracing.py). On, the run's span covers the whole start-and-follow,
-and Temporal's tracing interceptor puts the workflow start in a span under it and hands
-its W3C trace context to the workflow, so that the run's workflow, activities and
-SkyPilot calls are one trace with it."""
+"""OpenTelemetry for the starter, off unless an OTLP endpoint is set (ops/tracing.py). On,
+the run's span covers start and follow, and Temporal's tracing interceptor puts the start
+in a span under it and hands its W3C trace context to the workflow: the run is one trace."""
 
 from __future__ import annotations
 
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
 
 from opentelemetry import trace
 from temporalio.client import Interceptor
@@ -21,9 +18,8 @@ from skypilot_temporal.v1 import starter_cli as cli
 
 async def with_tracing(env: Mapping[str, str], workflow_id: str,
                        run: Callable[[Sequence[Interceptor]], Awaitable[int]]) -> int:
-    """Runs `run` in the run's span, with the start's tracing interceptor (none when
-    tracing is off), then ends the span and sends what is left, however `run` ends. A
-    setting the SDK cannot use is a warning on stderr, and the run goes on untraced."""
+    """Runs `run` in the run's span, with the start's tracing interceptor (none when tracing
+    is off; a setting the SDK cannot use is a warning on stderr), then, however it ends, sends the spans."""
     try:
         provider = tracing.setup_tracing(env, cli.TRACING_SERVICE_NAME)
     except Exception as err:  # noqa: BLE001 - a variable the SDK cannot use
@@ -32,38 +28,19 @@ async def with_tracing(env: Mapping[str, str], workflow_id: str,
     if provider is None:
         return await run([])
     try:
-        # Its status is the outcome's (trace_outcome), not the exception's: an interrupt detaches.
+        # Its status is the outcome's (follow.ended), not the exception's: an interrupt detaches.
         with provider.get_tracer(cli.TRACING_SERVICE_NAME).start_as_current_span(
                 cli.TRACING_RUN_SPAN, kind=trace.SpanKind.CLIENT, record_exception=False,
                 set_status_on_exception=False, attributes={cli.TRACING_WORKFLOW_ID_ATTRIBUTE: workflow_id}):
             return await run(tracing.starter_interceptors(env))
     finally:
-        _flush(provider)
+        # At most the flush bound, whatever the exporter's own timeout: a collector that never
+        # answers must not hold the starter. The thread is a daemon: it dies with the starter.
+        flushing = threading.Thread(target=provider.shutdown, name="flush-spans", daemon=True)
+        flushing.start()
+        flushing.join(cli.TRACING_FLUSH_TIMEOUT_SECONDS)
 
 
 def trace_started(run_id: str) -> None:
     """Puts the run id on the run's span."""
     trace.get_current_span().set_attribute(cli.TRACING_RUN_ID_ATTRIBUTE, run_id)
-
-
-def trace_outcome(outcome: str, said: str = "", failure_type: str = "") -> None:
-    """Puts how the run ended on the run's span: the outcome, a failed run's failure
-    type, and, given the line the starter printed about it, the status ERROR with that
-    line (after the failure type) as its description."""
-    span = trace.get_current_span()
-    span.set_attribute(cli.TRACING_OUTCOME_ATTRIBUTE, outcome)
-    if failure_type:
-        span.set_attribute(cli.TRACING_FAILURE_TYPE_ATTRIBUTE, failure_type)
-        said = f"{failure_type}: {said}"
-    if said:
-        span.set_status(trace.StatusCode.ERROR, one_line(said))
-
-
-def _flush(provider: Any) -> None:
-    """Sends the spans still queued, waiting at most the flush bound: a collector that
-    never answers, or is unreachable, must not hold the starter, whatever the exporter's
-    own timeout (OTEL_EXPORTER_OTLP_TIMEOUT). The thread is a daemon: it dies with the
-    starter."""
-    flushing = threading.Thread(target=provider.shutdown, name="flush-spans", daemon=True)
-    flushing.start()
-    flushing.join(cli.TRACING_FLUSH_TIMEOUT_SECONDS)

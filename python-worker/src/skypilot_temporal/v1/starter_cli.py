@@ -4,6 +4,8 @@ their environment variables, help text and messages."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -113,6 +115,30 @@ ENV_NAME_MAX_LENGTH = 128
 TEARDOWN_FAILED = "TeardownFailed"
 WORKFLOW_ID_PREFIX = "skypilot-pipeline-"
 WORKFLOW_ID_RANDOM_BYTES = 8
+
+
+def tracing_enabled(env: Mapping[str, str]) -> bool:
+    """Whether tracing is on: an OTLP endpoint is set, and neither OTEL_SDK_DISABLED=true nor OTEL_TRACES_EXPORTER=none."""
+
+    def is_(name: str, value: str) -> bool:
+        return env.get(name, "").strip().lower() == value
+
+    if is_("OTEL_SDK_DISABLED", "true") or is_("OTEL_TRACES_EXPORTER", "none"):
+        return False
+    return bool(env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+
+
+_ENV_NAME = re.compile(f"(?:{ENV_NAME_PATTERN})")
+
+
+def is_env_name(name: str) -> bool:
+    """Whether `name` may be an environment variable name: ENV_NAME_PATTERN, at most ENV_NAME_MAX_LENGTH characters."""
+    return len(name) <= ENV_NAME_MAX_LENGTH and _ENV_NAME.fullmatch(name) is not None
+
+
+def one_line(text: str) -> str:
+    """Keeps an error detail to the single line the starter prints it on."""
+    return " ".join(text.split())
 
 
 def usage_error(*, message: str) -> str:
