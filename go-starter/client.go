@@ -19,11 +19,16 @@ import (
 // connect dials Temporal as its environment configuration says (TEMPORAL_* variables, the config file): the client and
 // its namespace, or none, having said why and ended the run, and the exit status (2: unusable configuration, else 1).
 func connect(ctx context.Context, stderr io.Writer, interceptors ...interceptor.ClientInterceptor) (client.Client, string, int) {
+	return connectAs(ctx, stderr, "", interceptors...)
+}
+
+// connectAs is connect with the identity the server records with what the client sends ("": the SDK's).
+func connectAs(ctx context.Context, stderr io.Writer, identity string, interceptors ...interceptor.ClientInterceptor) (client.Client, string, int) {
 	options, err := envconfig.LoadClientOptions(envconfig.LoadClientOptionsRequest{})
 	if err != nil {
 		return nil, "", end(ctx, stderr, 2, cli.OutcomeNotStarted, cli.ConfigInvalid(cli.OneLine(err.Error())))
 	}
-	options.DataConverter = dataConverter
+	options.DataConverter, options.Identity = dataConverter, identity
 	options.Interceptors = append(options.Interceptors, interceptors...)
 	// The SDK's own warnings go to stderr, apart from what the starter prints.
 	options.Logger = log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
+	"path"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	updatepb "go.temporal.io/api/update/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
@@ -24,6 +27,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 
 	pb "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1"
 	cli "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/startercli"
@@ -45,6 +50,10 @@ type fakeTemporal struct {
 	closeEvent *historypb.HistoryEvent                                       // how the run ends
 	waitErr    error                                                         // or why waiting for it fails
 	ended      chan struct{}                                                 // closed: the run has ended
+	// decide answers the decide update: the record the run keeps, or why not (an ApplicationError: the update's
+	// failure; another error: the call's).
+	decide  func(*pb.ApprovalDecision) (*pb.ApprovalRecord, error)
+	updates []*workflowservice.UpdateWorkflowExecutionRequest // the updates sent, in order
 }
 
 func newFakeTemporal(t *testing.T) *fakeTemporal {
@@ -137,6 +146,14 @@ func (f *fakeTemporal) serve(ctx context.Context, method string, req, reply any,
 		} else if ok {
 			answer = d
 		}
+	case *workflowservice.UpdateWorkflowExecutionRequest:
+		outcome, err := f.answerUpdate(r)
+		if err != nil {
+			return err
+		}
+		answer = &workflowservice.UpdateWorkflowExecutionResponse{Outcome: outcome,
+			Stage:     enumspb.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED,
+			UpdateRef: &updatepb.UpdateRef{WorkflowExecution: r.GetWorkflowExecution(), UpdateId: r.GetRequest().GetMeta().GetUpdateId()}}
 	case *workflowservice.GetWorkflowExecutionHistoryRequest:
 		select { // the client waits for the close event
 		case <-f.ended:
@@ -160,6 +177,9 @@ func (f *fakeTemporal) answerView(r *workflowservice.QueryWorkflowRequest) (*com
 	request := &pb.RunViewRequest{}
 	if err := dataConverter.FromPayloads(r.GetQuery().GetQueryArgs(), request); err != nil || r.GetQuery().GetQueryType() != cli.ViewQuery {
 		f.t.Errorf("query %q with %v (%v), want %q with a RunViewRequest", r.GetQuery().GetQueryType(), r.GetQuery().GetQueryArgs(), err, cli.ViewQuery)
+	}
+	if request.GetStarter() != "go" {
+		f.t.Errorf("view query %d says it is from starter %q, want \"go\"", f.viewsAsked+1, request.GetStarter())
 	}
 	if request.GetCursor() != f.cursor {
 		f.t.Errorf("view query %d passed cursor %q, want %q", f.viewsAsked+1, request.GetCursor(), f.cursor)
@@ -185,4 +205,50 @@ func (f *fakeTemporal) answerView(r *workflowservice.QueryWorkflowRequest) (*com
 	}
 	f.cursor = view.GetCursor()
 	return dataConverter.ToPayloads(view)
+}
+
+// answerUpdate keeps an update sent and answers it, as a run that completed it at once would: decide's record, or the
+// ApplicationError it returned as the update's failure. It checks the update's name and argument.
+func (f *fakeTemporal) answerUpdate(r *workflowservice.UpdateWorkflowExecutionRequest) (*updatepb.Outcome, error) {
+	f.updates = append(f.updates, r)
+	decision, input := &pb.ApprovalDecision{}, r.GetRequest().GetInput()
+	if err := dataConverter.FromPayloads(input.GetArgs(), decision); err != nil || input.GetName() != cli.DecideUpdate {
+		f.t.Errorf("update %q with %v (%v), want %q with an ApprovalDecision", input.GetName(), input.GetArgs(), err, cli.DecideUpdate)
+	}
+	record, err := f.decide(decision)
+	var refused *temporal.ApplicationError
+	if errors.As(err, &refused) {
+		return &updatepb.Outcome{Value: &updatepb.Outcome_Failure{Failure: temporal.GetDefaultFailureConverter().ErrorToFailure(err)}}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	payloads, err := dataConverter.ToPayloads(record)
+	return &updatepb.Outcome{Value: &updatepb.Outcome_Success{Success: payloads}}, err
+}
+
+// listen serves the fake on a local port, for a starter that dials Temporal itself as users run it: the address.
+func (f *fakeTemporal) listen() string {
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	// Each call is answered by serve, into a reply of the type the method's descriptor names.
+	server := grpc.NewServer(grpc.UnaryInterceptor(func(ctx context.Context, req any, info *grpc.UnaryServerInfo, _ grpc.UnaryHandler) (any, error) {
+		service, method := path.Split(info.FullMethod)
+		found, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(strings.Trim(service, "/")))
+		if err != nil {
+			return nil, err
+		}
+		output := found.(protoreflect.ServiceDescriptor).Methods().ByName(protoreflect.Name(method)).Output()
+		replyType, err := protoregistry.GlobalTypes.FindMessageByName(output.FullName())
+		if err != nil {
+			return nil, err
+		}
+		reply := replyType.New().Interface()
+		return reply, f.serve(ctx, info.FullMethod, req, reply, nil, nil)
+	}))
+	workflowservice.RegisterWorkflowServiceServer(server, workflowservice.UnimplementedWorkflowServiceServer{})
+	go server.Serve(listener)
+	f.t.Cleanup(server.Stop)
+	return listener.Addr().String()
 }

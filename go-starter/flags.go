@@ -32,25 +32,7 @@ var envNameRule = cli.EnvNameRule(cli.EnvNamePattern, strconv.Itoa(cli.EnvNameMa
 // parseArgs builds the workflow input from the --input file, the environment and the flags,
 // each beating the one before. Its errors are usage errors (exit status 2), but flag.ErrHelp.
 func parseArgs(args []string, getenv func(string) string) (*options, error) {
-	// Each flag's values, and its last, by name; a switch that is on holds "true" (--quiet=false does not turn it on).
-	given, last := map[string][]string{}, map[string]string{}
-	fs := flag.NewFlagSet("go-starter", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	for _, f := range cli.Flags {
-		add := func(s string) error { given[f.Name], last[f.Name] = append(given[f.Name], s), s; return nil }
-		for _, name := range slices.DeleteFunc([]string{f.Name, f.Short}, func(n string) bool { return n == "" }) {
-			if f.Arg != "" {
-				fs.Func(name, "", add)
-			} else {
-				fs.BoolFunc(name, "", func(s string) error {
-					if on, err := strconv.ParseBool(s); !on {
-						return err
-					}
-					return add("true")
-				})
-			}
-		}
-	}
+	fs, given, last := flagSet(cli.Flags)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	} else if last[cli.Help.Name] != "" {
@@ -110,6 +92,52 @@ func parseArgs(args []string, getenv func(string) string) (*options, error) {
 		noWait:     last[cli.NoWait.Name] != "",
 		quiet:      last[cli.Quiet.Name] != "",
 	}, nil
+}
+
+// flagSet defines flags on a flag set that keeps each one's values, and its last, by name; a switch that is on holds
+// "true" (--quiet=false does not turn it on).
+func flagSet(flags []cli.Flag) (fs *flag.FlagSet, given map[string][]string, last map[string]string) {
+	fs, given, last = flag.NewFlagSet("go-starter", flag.ContinueOnError), map[string][]string{}, map[string]string{}
+	fs.SetOutput(io.Discard)
+	for _, f := range flags {
+		add := func(s string) error { given[f.Name], last[f.Name] = append(given[f.Name], s), s; return nil }
+		for _, name := range slices.DeleteFunc([]string{f.Name, f.Short}, func(n string) bool { return n == "" }) {
+			if f.Arg != "" {
+				fs.Func(name, "", add)
+			} else {
+				fs.BoolFunc(name, "", func(s string) error {
+					if on, err := strconv.ParseBool(s); !on {
+						return err
+					}
+					return add("true")
+				})
+			}
+		}
+	}
+	return fs, given, last
+}
+
+// parseSubcommand reads a subcommand's one argument and its flags, which may come before or after it (the flag
+// package stops at the first argument): the argument and each flag's last value by name. Its errors are usage errors,
+// but flag.ErrHelp.
+func parseSubcommand(sc cli.Subcommand, args []string) (string, map[string]string, error) {
+	fs, _, last := flagSet(sc.Flags)
+	var positional []string
+	for err := fs.Parse(args); err != nil || fs.NArg() > 0; err = fs.Parse(args) {
+		if err != nil {
+			return "", nil, err
+		}
+		positional, args = append(positional, fs.Arg(0)), fs.Args()[1:]
+	}
+	switch {
+	case last[cli.Help.Name] != "":
+		return "", nil, flag.ErrHelp
+	case len(positional) == 0 || positional[0] == "":
+		return "", nil, errors.New(cli.RunIDMissing())
+	case len(positional) > 1:
+		return "", nil, errors.New(cli.UnexpectedArgument(strconv.Quote(positional[1])))
+	}
+	return positional[0], last, nil
 }
 
 // readInput parses the --input file (proto JSON) into in, naming every unknown field: protojson alone stops at the first.

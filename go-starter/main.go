@@ -23,7 +23,21 @@ import (
 	cli "github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/startercli"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() { os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// subcommands by name: a first argument that names one runs it instead of a start.
+var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{
+	cli.ApproveCommand.Name: decide(cli.ApproveCommand, cli.DecisionApprove, cli.DecisionApproved),
+	cli.RejectCommand.Name:  decide(cli.RejectCommand, cli.DecisionReject, cli.DecisionRejected),
+}
+
+// dispatch runs the subcommand the first argument names with the arguments after it, else run; the exit status.
+func dispatch(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && subcommands[args[0]] != nil {
+		return subcommands[args[0]](args[1:], stdout, stderr)
+	}
+	return run(args, stdout, stderr)
+}
 
 // recipe-begin: docs/contract.md shows run as it is here (tests/contract/test_docs_recipes.py).
 // run is the whole starter: flags -> input -> start -> follow. Exit status: 0 success,
@@ -95,7 +109,7 @@ func follow(ctx context.Context, c client.Client, wf client.WorkflowRun, ticks <
 	showView := func(heartbeats []string) bool { // the view query: the lines since the cursor
 		ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 		defer cancel()
-		answer, err := c.QueryWorkflow(ctx, wf.GetID(), wf.GetRunID(), cli.ViewQuery, &pb.RunViewRequest{Cursor: cursor, Heartbeats: heartbeats})
+		answer, err := c.QueryWorkflow(ctx, wf.GetID(), wf.GetRunID(), cli.ViewQuery, &pb.RunViewRequest{Cursor: cursor, Heartbeats: heartbeats, Starter: "go"})
 		view := &pb.RunView{}
 		if err != nil || answer.Get(view) != nil {
 			return false

@@ -69,7 +69,16 @@ class Table:
                  f.get("input_field", ""), bool(f.get("repeatable", False)))
             for f in doc["flags"]
         ]
-        self._by_name = {f["name"]: f for f in doc["flags"]}
+        self.sub_flags = [
+            Flag(f["name"], f.get("arg", ""), f.get("short", ""), f.get("env", ""), "", False)
+            for f in doc["subcommand_flags"]
+        ]
+        self._by_name = {f["name"]: f for f in [*doc["flags"], *doc["subcommand_flags"]]}
+        self.subcommands = doc["subcommands"]
+        for sub in self.subcommands:
+            for name in [*sub["flags"], *sub["required"]]:
+                if name not in self._by_name:
+                    raise SystemExit(f"subcommand {sub['name']}: no flag {name!r}")
         self.contract: list[tuple[str, str | int, str]] = []
 
     def fill(self, text: str) -> str:
@@ -91,9 +100,34 @@ class Table:
         return STATIC.sub(value, text)
 
     def help_text(self, command: str) -> str:
-        lines = [self.fill(self.doc["summary"]), "", f"Usage: {command} [flags]", "",
-                 self.fill(self.doc["flags_heading"])]
-        for f in self.doc["flags"]:
+        usage = [f"Usage: {command} [flags]"]
+        usage += [f"       {command} {self.sub_usage(sub)}" for sub in self.subcommands]
+        lines = [self.fill(self.doc["summary"]), "", *usage, "", self.fill(self.doc["flags_heading"])]
+        lines += self.flag_lines(self.doc["flags"])
+        lines += ["", self.fill(self.doc["subcommands_heading"])]
+        lines += [f"  {sub['name']}".ljust(HELP_COLUMN) + self.fill(sub["summary"]) for sub in self.subcommands]
+        lines += ["", *(self.fill(line) for line in self.doc["footer"])]
+        return "\n".join(lines) + "\n"
+
+    def sub_usage(self, sub: dict) -> str:
+        """`approve RUN_ID [--gate NAME] [--reason TEXT]`: a required flag without brackets."""
+        parts = [sub["name"], sub["arg"]]
+        for name in sub["flags"]:
+            flag = self._by_name[name]
+            if flag.get("arg"):
+                text = f"--{name} {flag['arg']}"
+                parts.append(text if name in sub["required"] else f"[{text}]")
+        return " ".join(parts)
+
+    def sub_help_text(self, command: str, sub: dict) -> str:
+        lines = [self.fill(sub["summary"]), "", f"Usage: {command} {self.sub_usage(sub)}", "", "Flags:"]
+        lines += self.flag_lines([self._by_name[name] for name in sub["flags"]])
+        lines += ["", *(self.fill(line) for line in self.doc["decision"]["footer"])]
+        return "\n".join(lines) + "\n"
+
+    def flag_lines(self, flags: list[dict]) -> list[str]:
+        lines = []
+        for f in flags:
             left = (f"  --{f['name']} {f.get('arg', '')}".rstrip()).ljust(HELP_COLUMN)
             text = self.fill(f["help"])
             note = ""
@@ -103,8 +137,7 @@ class Table:
                 lines += [left + text, " " * HELP_COLUMN + note]
             else:
                 lines.append(left + " ".join(p for p in (text, note) if p))
-        lines += ["", *(self.fill(line) for line in self.doc["footer"])]
-        return "\n".join(lines) + "\n"
+        return lines
 
     def messages(self) -> list[tuple[str, list[tuple[str, str]], list[str]]]:
         """(name, parts, params): parts are ("lit", text) or ("param", name) in order."""
@@ -138,7 +171,12 @@ CONTRACT = [
     ("env_name_pattern", "env_name_pattern", "the pattern an environment variable name must match whole"),
     ("env_name_max_length", "env_name_max_length", "the longest environment variable name, in characters"),
     ("teardown_failed", "FAILURE_TYPE_TEARDOWN_FAILED", "the failure type of a run whose teardown left clusters up"),
+    ("decide_update", "decide_update", "the update deciding an approval gate: ApprovalDecision in, ApprovalRecord out"),
+    ("decision_approve", "DECISION_APPROVE", "ApprovalDecision.decision of an approval"),
+    ("decision_reject", "DECISION_REJECT", "ApprovalDecision.decision of a rejection"),
 ]
+# The enums whose values' wire names CONTRACT may name, by the prefix of their value names.
+ENUMS = {"FAILURE_TYPE_": "FailureType", "DECISION_": "Decision"}
 
 
 def contract_values(out: Path) -> list[tuple[str, str | int, str]]:
@@ -151,8 +189,9 @@ def contract_values(out: Path) -> list[tuple[str, str | int, str]]:
     file_options = pb2.DESCRIPTOR.GetOptions()
     values: list[tuple[str, str | int, str]] = []
     for name, option, doc in CONTRACT:
-        if option.startswith("FAILURE_TYPE_"):
-            enum_value = pb2.FailureType.DESCRIPTOR.values_by_name[option]
+        enum = next((e for prefix, e in ENUMS.items() if option.startswith(prefix)), None)
+        if enum is not None:
+            enum_value = getattr(pb2, enum).DESCRIPTOR.values_by_name[option]
             value = enum_value.GetOptions().Extensions[pb2.wire_name]
         else:
             value = file_options.Extensions[getattr(pb2, option)]
@@ -334,7 +373,7 @@ def go_message(name: str, parts: list[tuple[str, str]], params: list[str]) -> st
 
 def go_source(table: Table) -> str:
     flags = "\n".join(f"\t{go_name(f.name)} = Flag{{{flag_fields(f, go_name, ': ', 'true', 'false')}}}"
-                      for f in table.flags)
+                      for f in [*table.flags, *table.sub_flags])
     funcs = [go_message(*m) for m in table.messages()]
     help_text = multiline(table.help_text(table.doc["commands"]["go"]), "`")
     src = f"""// {HEADER}
@@ -358,15 +397,34 @@ type Flag struct {{
 	Repeatable bool
 }}
 
+// Subcommand is a command run instead of starting a run: its name, its one argument, its flags and its help.
+type Subcommand struct {{
+	Name     string
+	Arg      string   // names the argument in the help
+	Flags    []Flag   // in the order of the help
+	Required []string // names of the flags that must be given
+	HelpText string   // what its --help prints
+}}
+
 var (
 {flags}
 )
 
-// Flags lists every flag in the order of the help.
+// Flags lists every flag of a start in the order of the help.
 var Flags = []Flag{{{", ".join(go_name(f.name) for f in table.flags)}}}
+
+var (
+{go_subcommands(table)}
+)
+
+// Subcommands lists every subcommand in the order of the help.
+var Subcommands = []Subcommand{{{", ".join(go_name(sub["name"]) + "Command" for sub in table.subcommands)}}}
 
 // HelpText is what --help prints.
 const HelpText = `{help_text}`
+
+// ApproverEnv names who decides a gate, unless empty: then the user the starter runs as.
+const ApproverEnv = {string(table.doc["decision"]["approver_env"])}
 
 const (
 	UIURLEnv              = {string(table.doc["ui"]["url_env"])}
@@ -388,6 +446,8 @@ def ts_message(name: str, parts: list[tuple[str, str]], params: list[str]) -> st
 
 def ts_source(table: Table) -> str:
     flags = "\n".join(f"  {camel(f.name)}: {{ {flag_fields(f, camel, ': ', 'true', 'false')} }}," for f in table.flags)
+    sub_flags = "\n".join(f"  {camel(f.name)}: {{ {flag_fields(f, camel, ': ', 'true', 'false')} }},"
+                          for f in table.sub_flags)
     funcs = [ts_message(*m) for m in table.messages()]
     return f"""// {HEADER}
 // The starters' command line, shared with the Go and Python starters: flags, their
@@ -408,10 +468,36 @@ export interface Flag {{
   readonly repeatable: boolean;
 }}
 
-/** Every flag, in the order of the help. */
+/** Every flag of a start, in the order of the help. */
 export const flags = {{
 {flags}
 }} satisfies Record<string, Flag>;
+
+/** The flags only subcommands take. */
+export const subcommandFlags = {{
+{sub_flags}
+}} satisfies Record<string, Flag>;
+
+/** A command run instead of starting a run: its name, its one argument, its flags and its help. */
+export interface Subcommand {{
+  readonly name: string;
+  /** Names the argument in the help. */
+  readonly arg: string;
+  /** In the order of the help. */
+  readonly flags: readonly Flag[];
+  /** Names of the flags that must be given. */
+  readonly required: readonly string[];
+  /** What its --help prints. */
+  readonly helpText: string;
+}}
+
+/** Every subcommand, by name, in the order of the help. */
+export const subcommands = {{
+{ts_subcommands(table)}
+}} satisfies Record<string, Subcommand>;
+
+/** Names who decides a gate, unless empty: then the user the starter runs as. */
+export const approverEnv = {string(table.doc["decision"]["approver_env"])};
 
 /** What --help prints. */
 export const helpText = `{multiline(table.help_text(table.doc["commands"]["ts"]), "`", "${{")}`;
@@ -435,7 +521,8 @@ def python_message(name: str, parts: list[tuple[str, str]], params: list[str]) -
 
 
 def python_source(table: Table) -> str:
-    flags = "\n".join(f"{upper(f.name)} = Flag({flag_fields(f, str, '=', 'True', 'False')})" for f in table.flags)
+    flags = "\n".join(f"{upper(f.name)} = Flag({flag_fields(f, str, '=', 'True', 'False')})"
+                      for f in [*table.flags, *table.sub_flags])
     funcs = [python_message(*m) for m in table.messages()]
     return f'''# {HEADER}
 """The starters' command line, shared with the Go and TypeScript starters: flags,
@@ -462,8 +549,30 @@ class Flag:
 
 {flags}
 
-# Every flag, in the order of the help.
+# Every flag of a start, in the order of the help.
 FLAGS = ({", ".join(upper(f.name) for f in table.flags)})
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """A command run instead of starting a run: its name, its one argument, its flags and its help."""
+
+    name: str
+    arg: str  # names the argument in the help
+    flags: tuple[Flag, ...]  # in the order of the help
+    required: tuple[str, ...]  # names of the flags that must be given
+    help_text: str  # what its --help prints
+
+
+{python_subcommands(table)}
+
+# Every subcommand, in the order of the help.
+SUBCOMMANDS = ({", ".join(upper(sub["name"]) + "_COMMAND" for sub in table.subcommands)},)
+
+# Names who decides a gate, unless empty: then the user the starter runs as.
+APPROVER_ENV = {string(table.doc["decision"]["approver_env"])}
+# Each starter's command, by the key RunViewRequest.starter names it with.
+COMMANDS = {{{", ".join(f"{string(k)}: {string(v)}" for k, v in table.doc["commands"].items())}}}
 
 # What --help prints.
 HELP_TEXT = """\\
@@ -477,6 +586,44 @@ WORKFLOW_ID_RANDOM_BYTES = {int(table.doc["workflow_id"]["random_bytes"])}
 {rules(table, PYTHON_RULES, "is_", "or", "env.get({})", "or")}
 
 {(chr(10) * 2).join(funcs)}'''
+
+
+def go_subcommands(table: Table) -> str:
+    out = []
+    for sub in table.subcommands:
+        flags = ", ".join(go_name(f) for f in sub["flags"])
+        required = ", ".join(string(r) for r in sub["required"])
+        help_text = multiline(table.sub_help_text(table.doc["commands"]["go"], sub), "`")
+        name = go_name(sub["name"]) + "Command"
+        out.append(f"\t// {name} is `{sub['name']}`.\n"
+                   f"\t{name} = Subcommand{{Name: {string(sub['name'])}, Arg: {string(sub['arg'])}, "
+                   f"Flags: []Flag{{{flags}}}, Required: []string{{{required}}}, HelpText: `{help_text}`}}")
+    return "\n".join(out)
+
+
+def ts_subcommands(table: Table) -> str:
+    out = []
+    for sub in table.subcommands:
+        def ref(name: str) -> str:
+            group = "subcommandFlags" if any(f.name == name for f in table.sub_flags) else "flags"
+            return f"{group}.{camel(name)}"
+
+        help_text = multiline(table.sub_help_text(table.doc["commands"]["ts"], sub), "`", "${")
+        out.append(f"  {camel(sub['name'])}: {{ name: {string(sub['name'])}, arg: {string(sub['arg'])}, "
+                   f"flags: [{', '.join(ref(f) for f in sub['flags'])}], "
+                   f"required: [{', '.join(string(r) for r in sub['required'])}], helpText: `{help_text}` }},")
+    return "\n".join(out)
+
+
+def python_subcommands(table: Table) -> str:
+    out = []
+    for sub in table.subcommands:
+        help_text = multiline(table.sub_help_text(table.doc["commands"]["python"], sub), '"""')
+        out.append(f"{upper(sub['name'])}_COMMAND = Subcommand(\n    name={string(sub['name'])},\n"
+                   f"    arg={string(sub['arg'])},\n    flags=({', '.join(upper(f) for f in sub['flags'])},),\n"
+                   f"    required={python_tuple(sub['required'])},\n"
+                   f'    help_text="""\\\n{help_text}""",\n)')
+    return "\n".join(out)
 
 
 def main() -> None:

@@ -19,7 +19,8 @@ export const envNameRule = cli.envNameRule({ pattern: cli.envNamePattern, maxLen
 
 /** What the command line asks for: the --input file, the environment, then the flags, each beating the one before. Undefined for --help. */
 export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
-  const given = parseFlags(args);
+  const { given, positionals } = parseFlags(args, table);
+  if (positionals.length > 0) throw new UsageError(cli.unexpectedArgument({ value: JSON.stringify(positionals[0]) }));
   if (given[cli.flags.help.name]) return undefined;
   const values = (f: cli.Flag): string[] => (given[f.name] ?? []).map(String);
   const setting = (f: cli.Flag): string => values(f).at(-1) || (f.env && env[f.env]) || '';
@@ -51,20 +52,18 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
   };
 }
 
-/** Every value given to each flag of the table, by flag name; a switch that is on holds true. */
-function parseFlags(args: string[]): Record<string, (string | boolean)[] | undefined> {
-  const options = Object.fromEntries(table.map((f) => {
+/** Every value given to each flag of `flags`, by flag name (a switch that is on holds true), and the other arguments. */
+export function parseFlags(args: string[], flags: readonly cli.Flag[]) {
+  const options = Object.fromEntries(flags.map((f) => {
     const type = f.arg ? ('string' as const) : ('boolean' as const);
     return [f.name, { type, multiple: true, ...(f.short && { short: f.short }) }];
   }));
-  let parsed;
   try {
-    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
+    return { given: values as Record<string, (string | boolean)[] | undefined>, positionals };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (parsed.positionals.length > 0) throw new UsageError(cli.unexpectedArgument({ value: JSON.stringify(parsed.positionals[0]) }));
-  return parsed.values as Record<string, (string | boolean)[] | undefined>;
 }
 
 /**

@@ -73,14 +73,14 @@ test("each poll sends the run's heartbeats, then those of its first liveStepsMax
   assert.deepEqual(stdout, ['first', 'second']);
 });
 
-test('the query argument travels as json/protobuf, a RunViewRequest', async (t) => {
+test('the query argument travels as json/protobuf, a RunViewRequest naming this starter', async (t) => {
   const run = fakeRun({ run: described([activity('{}')]) });
   printed(t);
   await viewLines(run.handle, 'q', false).poll();
   const payload = payloadConverter.toPayload(run.requests[0]);
   assert.equal(Buffer.from(payload.metadata?.encoding ?? []).toString(), 'json/protobuf');
   assert.equal(Buffer.from(payload.metadata?.messageType ?? []).toString(), 'skypilot_temporal.v1.RunViewRequest');
-  assert.deepEqual(JSON.parse(Buffer.from(payload.data ?? []).toString()), { heartbeats: ['{}'] });
+  assert.deepEqual(JSON.parse(Buffer.from(payload.data ?? []).toString()), { heartbeats: ['{}'], starter: 'ts' });
 });
 
 test('only json/plain heartbeat details are sent, as they are', async (t) => {

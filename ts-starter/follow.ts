@@ -44,8 +44,8 @@ export function viewLines(handle: WorkflowHandle, taskQueue: string, quiet: bool
   let waitingShown = false;
   const poll = async (last: boolean) => {
     if (quiet) return;
-    // A generated message, so that the payload converter sends it as json/protobuf.
-    const request = pb.RunViewRequest.create({ cursor, heartbeats: last ? [] : await readHeartbeats(handle) });
+    // A generated message, so that the payload converter sends it as json/protobuf; `starter`: a gate's wait line shows our commands.
+    const request = pb.RunViewRequest.create({ cursor, heartbeats: last ? [] : await readHeartbeats(handle), starter: 'ts' });
     const view = await handle.client
       .withDeadline(Date.now() + callTimeoutMs, () => handle.query<pb.RunView, [pb.RunViewRequest]>(cli.viewQuery, request))
       .catch(() => undefined);

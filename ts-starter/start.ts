@@ -1,8 +1,10 @@
 // Starts the SkyPilot pipeline workflow on Temporal and follows it to its end:
 //   npx ts-node ts-starter/start.ts --repo https://github.com/org/sky-tasks.git
+// or runs the subcommand its first argument names instead (approve, reject: decide a run's approval gate).
 // The worker renders what is printed about the run, so that every client prints the same.
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowClientInterceptor } from '@temporalio/client';
-import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { ConfigError, connect } from './client';
+import { decide } from './decide';
 import { parseCommandLine, UsageError } from './flags';
 import { follow } from './follow';
 import * as cli from './generated/starter-cli';
@@ -61,30 +63,20 @@ export function uiLink(env: NodeJS.ProcessEnv, namespace: string, workflowId: st
   return `${base}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
-/** A Temporal client configuration that cannot be used (exit status 2). */
-class ConfigError extends Error {}
+/** What runs each subcommand of the table, given its entry there and the arguments after its name. */
+type SubcommandRun = (sub: cli.Subcommand, args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
+const subcommandRuns: Record<keyof typeof cli.subcommands, SubcommandRun> = { approve: decide, reject: decide };
 
-/** Dials Temporal as TEMPORAL_* and the config file say; the client speaks the contract's payload converter. */
-async function connect(env: NodeJS.ProcessEnv, interceptors: WorkflowClientInterceptor[]): Promise<Client> {
-  let config;
-  try {
-    config = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
-  } catch (err) {
-    throw new ConfigError(cli.configInvalid({ detail: cli.oneLine((err as Error).message) }));
-  }
-  const address = config.connectionOptions.address || 'localhost:7233';
-  const connection = await Connection.connect({ ...config.connectionOptions, address }).catch((err: Error) => {
-    throw new Error(cli.connectFailed({ address, detail: cli.oneLine(err.message) }));
-  });
-  const namespace = config.namespace || 'default';
-  const dataConverter = { payloadConverterPath: require.resolve('./payload-converter') };
-  return new Client({ connection, namespace, dataConverter, interceptors: { workflow: interceptors } });
+/** The subcommand the first argument names, else a start. Returns the exit status. */
+export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const name = argv[0] as keyof typeof cli.subcommands;
+  return Object.hasOwn(subcommandRuns, name) ? subcommandRuns[name](cli.subcommands[name], argv.slice(1), env) : main(argv, env);
 }
 
 if (require.main === module) {
   // Leaves once what was printed is out: a span export a collector never answers must not keep the process alive.
   const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-  main(process.argv.slice(2), process.env).then(exit, (err) => {
+  run(process.argv.slice(2), process.env).then(exit, (err) => {
     console.error(cli.unexpectedError({ detail: cli.oneLine(String((err as Error)?.message ?? err)) }));
     exit(1);
   });

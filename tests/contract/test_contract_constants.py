@@ -13,6 +13,7 @@ from skypilot_temporal.v1 import pipeline_pb2 as pb
     (pb.FailureType, "FAILURE_TYPE_", ""),
     (pb.RunPhase, "RUN_PHASE_", "PHASE_"),
     (pb.StepState, "STEP_STATE_", "STATE_"),
+    (pb.Decision, "DECISION_", "DECISION_"),
 ])
 def test_every_value_has_its_constant_with_its_wire_name(enum, prefix: str, constant_prefix: str) -> None:
     values = [v for v in enum.DESCRIPTOR.values if v.number]

@@ -13,8 +13,9 @@ from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 FAILURE_TYPES = ["InvalidInput", "InvalidRepo", "InvalidTask", "JobFailed", "SkyPilotPermanentError",
                  "EndpointMismatch", "StepTimedOut", "TeardownFailed", "WorkerError",
-                 "RepoUnreachable", "SkyPilotUnavailable"]
-PHASES = ["starting", "clone", "running", "teardown", "completed", "failed", "cancelled", "teardown_failed"]
+                 "RepoUnreachable", "SkyPilotUnavailable", "Rejected"]
+PHASES = ["starting", "clone", "running", "teardown", "completed", "failed", "cancelled", "teardown_failed",
+          "waiting"]
 
 
 def test_failure_types_travel_as_their_wire_names() -> None:
@@ -22,7 +23,7 @@ def test_failure_types_travel_as_their_wire_names() -> None:
     assert [contract.INVALID_INPUT, contract.INVALID_REPO, contract.INVALID_TASK, contract.JOB_FAILED,
             contract.SKYPILOT_PERMANENT_ERROR, contract.ENDPOINT_MISMATCH, contract.STEP_TIMED_OUT,
             contract.TEARDOWN_FAILED, contract.WORKER_ERROR, contract.REPO_UNREACHABLE,
-            contract.SKYPILOT_UNAVAILABLE] == FAILURE_TYPES
+            contract.SKYPILOT_UNAVAILABLE, contract.REJECTED] == FAILURE_TYPES
     assert contract.wire_name(pb.FailureType, pb.FAILURE_TYPE_TEARDOWN_FAILED) == "TeardownFailed"
 
 
@@ -30,10 +31,10 @@ def test_run_phases_travel_as_their_wire_names() -> None:
     assert list(contract.PHASES.values()) == PHASES
     assert [contract.PHASE_STARTING, contract.PHASE_CLONE, contract.PHASE_RUNNING, contract.PHASE_TEARDOWN,
             contract.PHASE_COMPLETED, contract.PHASE_FAILED, contract.PHASE_CANCELLED,
-            contract.PHASE_TEARDOWN_FAILED] == PHASES
+            contract.PHASE_TEARDOWN_FAILED, contract.PHASE_WAITING] == PHASES
 
 
-@pytest.mark.parametrize("enum", [pb.FailureType, pb.RunPhase])
+@pytest.mark.parametrize("enum", [pb.FailureType, pb.RunPhase, pb.StepState, pb.Decision])
 def test_every_value_but_unspecified_has_a_unique_wire_name(enum) -> None:
     values = [v for v in enum.DESCRIPTOR.values if v.number]
     names = [contract.wire_name(enum, v.number) for v in values]

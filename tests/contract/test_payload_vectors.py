@@ -160,7 +160,12 @@ def test_the_cli_example_in_the_docs_is_a_valid_input() -> None:
     """docs/contract.md's `temporal workflow start --input '...'` parses as the worker parses it."""
     contract = pytest.importorskip("skypilot_temporal.contract.names")
     docs = (Path(__file__).resolve().parents[2] / "docs" / "contract.md").read_text(encoding="utf-8")
-    [text] = re.findall(r"--input '(\{.*\})'", docs)
+    [text] = re.findall(r"temporal workflow start[^`]*?--input '(\{.*\})'", docs)
     payload = Payload(metadata={"encoding": b"json/plain"}, data=text.encode())
     [value] = contract.data_converter.payload_converter.from_payloads([payload], [pb.SkyPilotWorkflowInput])
     assert value.repo_url and [s.kind for s in value.steps] == [pb.STEP_KIND_LAUNCH, pb.STEP_KIND_EXEC]
+    # And the decision sent with `temporal workflow update execute`.
+    [text] = re.findall(r"temporal workflow update execute[^`]*?--input '(\{.*\})'", docs)
+    payload = Payload(metadata={"encoding": b"json/plain"}, data=text.encode())
+    [decision] = contract.data_converter.payload_converter.from_payloads([payload], [pb.ApprovalDecision])
+    assert (decision.gate, decision.decision, decision.approver) == ("approve-deploy", "approve", "alice")

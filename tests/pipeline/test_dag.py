@@ -89,7 +89,7 @@ def test_fraction_policy_rounds_up():
     (("- name: eval", "- name: Eval!"), "steps[2] (Eval!).name: 'Eval!' must be 1-20"),
     (("max_parallel: 3", "max_parallel: 3\n      colour: red"),
      "steps[1] (train).sweep: unknown key 'colour' (allowed: "),
-    (("kind: select", "kind: choose"), "steps[3] (best).kind: 'choose' is not one of launch, exec, select"),
+    (("kind: select", "kind: choose"), "steps[3] (best).kind: 'choose' is not one of launch, exec, select, approval"),
     (("metric: accuracy", "metric: ''"), "steps[3] (best).select.metric: required"),
     (("LR: [1e-3, 3e-4, 1e-4]", "LR: []"), "steps[1] (train).sweep.matrix.LR: must be a non-empty list"),
     (("task_yaml: export.yaml", "task_yaml: ../export.yaml"),
@@ -176,7 +176,7 @@ def test_a_kind_the_contract_does_not_define_is_refused_naming_the_kinds():
     with pytest.raises(InvalidInput) as err:
         build_dag(steps)
     assert str(err.value) == (
-        "steps[0].kind: must be STEP_KIND_LAUNCH, STEP_KIND_EXEC or STEP_KIND_SELECT "
+        "steps[0].kind: must be STEP_KIND_LAUNCH, STEP_KIND_EXEC, STEP_KIND_SELECT or STEP_KIND_APPROVAL "
         "(unset: STEP_KIND_LAUNCH), got 7"
     )
 
@@ -194,3 +194,45 @@ def test_the_pipeline_file_keys_and_choices_are_the_contracts():
         dag_of(SWEEP_FILE.replace("goal: maximize", "goal: best"))
     assert dag_of(SWEEP_FILE.replace("mode: keep_going", "mode: fail_fast").replace(", min_succeeded: 2", "")
                   ).sweeps["train"].keep_going is False
+
+
+REPORT = "  - name: report\n    task_yaml: report.yaml\n    needs: [best]\n"
+GATED_FILE = SWEEP_FILE.replace(REPORT, """  - name: ship-it
+    kind: approval
+    needs: [best]
+    approvers: [alice, "bob@example.com"]
+    timeout_seconds: 3600
+  - name: report
+    task_yaml: report.yaml
+    needs: [ship-it]
+""")
+
+
+def test_an_approval_gate_runs_no_task_and_waits_a_day_unless_it_says():
+    dag = dag_of(GATED_FILE)
+    gate = dag.step("ship-it")
+    assert (gate.kind, gate.task_yaml, gate.cluster, gate.needs) == (pb.STEP_KIND_APPROVAL, "", "", ("best",))
+    assert gate.approvers == ("alice", "bob@example.com") and gate.timeout_s == 3600
+    assert dag.step("report").needs == ("ship-it",)
+    assert dag_of(GATED_FILE.replace("    timeout_seconds: 3600\n", "")).step("ship-it").timeout_s == 24 * 3600
+
+
+@pytest.mark.parametrize("change,expected", [
+    (("    needs: [best]\n    approvers", "    approvers"),
+     "steps[5] (ship-it).needs: an APPROVAL step needs the steps whose results it approves"),
+    (("    kind: approval\n", "    kind: approval\n    task_yaml: deploy.yaml\n"),
+     "steps[5] (ship-it).task_yaml: an APPROVAL step runs no task"),
+    (("    kind: approval\n", "    kind: approval\n    envs: {A: b}\n"),
+     "steps[5] (ship-it).kind: an APPROVAL step runs no task"),
+    (("approvers: [alice,", "approvers: ['  ',"),
+     "steps[5] (ship-it).approvers: '  ' must be 1-128 characters, not blank"),
+    (('approvers: [alice, "bob@example.com"]', "approvers: {a: 1}"), "steps[5] (ship-it).approvers: must be a list"),
+    (("  - name: report\n    task_yaml: report.yaml\n",
+      "  - name: report\n    task_yaml: report.yaml\n    approvers: [x]\n"),
+     "steps[6] (report).approvers: only an APPROVAL step has approvers"),
+])
+def test_gate_refusals_name_the_field(change, expected):
+    assert change[0] in GATED_FILE
+    with pytest.raises(InvalidInput) as err:
+        dag_of(GATED_FILE.replace(*change))
+    assert expected in str(err.value)

@@ -1,7 +1,8 @@
 """Determinism: recorded histories replay against the current workflow code.
 
 histories/default_pipeline.json was recorded from a real run of the default pipeline
-(regenerate: SKYPILOT_TEMPORAL_RECORD_HISTORY=1 pytest tests/worker/test_replay.py).
+and histories/approved_gate.json from one that waited at an approval gate and was
+approved (regenerate both: SKYPILOT_TEMPORAL_RECORD_HISTORY=1 pytest tests/worker/test_replay.py).
 A change that would break in-flight workflows fails here.
 
 The worker runs its workflows outside Temporal's sandbox by default (worker.py says
@@ -14,17 +15,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pipeline_helpers import pipeline_input, start, wait_until
+from pipeline_helpers import pipeline_input, progress, start, wait_until
 from support import ROOT, WorkerProcess, make_git_repo, worker_env
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from skypilot_temporal.contract.names import data_converter
+from skypilot_temporal.contract.names import DECIDE_UPDATE, data_converter
+from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.worker import workflow_runner
 from skypilot_temporal.workflows.branch import SkyPilotBranchWorkflow
 from skypilot_temporal.workflows.run import SkyPilotWorkflow
 
 RECORDED = Path(__file__).parent / "histories" / "default_pipeline.json"
+# A run of examples/gated that waited at its gate and was approved through the decide update.
+RECORDED_GATE = Path(__file__).parent / "histories" / "approved_gate.json"
 
 
 def replayer() -> Replayer:
@@ -46,6 +50,29 @@ async def test_fresh_history_replays(client, shared_worker, example_repo):
     history = await handle.fetch_history()
     if os.environ.get("SKYPILOT_TEMPORAL_RECORD_HISTORY") == "1":
         RECORDED.write_text(history.to_json())
+    await replayer().replay_workflow(history)
+
+
+async def test_recorded_approved_gate_replays():
+    history = WorkflowHistory.from_json("recorded-gate", RECORDED_GATE.read_text())
+    await replayer().replay_workflow(history)
+
+
+async def test_a_run_approved_at_its_gate_replays(client, shared_worker, tmp_path):
+    repo = make_git_repo(tmp_path / "gated", source=ROOT / "examples" / "gated")
+    handle = await start(client, pipeline_input(repo), shared_worker.task_queue)
+
+    async def waiting() -> bool:
+        return any(s.state == "waiting" for s in (await progress(handle)).steps)
+
+    await wait_until(waiting, timeout=120)
+    await handle.execute_update(DECIDE_UPDATE, pb.ApprovalDecision(decision="approve", approver="alice",
+                                                                   reason="looks right"))
+    await handle.result()
+    history = await handle.fetch_history()
+    assert any(e.HasField("workflow_execution_update_accepted_event_attributes") for e in history.events)
+    if os.environ.get("SKYPILOT_TEMPORAL_RECORD_HISTORY") == "1":
+        RECORDED_GATE.write_text(history.to_json())
     await replayer().replay_workflow(history)
 
 

@@ -20,7 +20,10 @@ export namespace skypilot_temporal {
             STEP_KIND_EXEC = 2,
 
             /** STEP_KIND_SELECT value */
-            STEP_KIND_SELECT = 3
+            STEP_KIND_SELECT = 3,
+
+            /** STEP_KIND_APPROVAL value */
+            STEP_KIND_APPROVAL = 4
         }
 
         /** BranchFailureMode enum. */
@@ -71,7 +74,10 @@ export namespace skypilot_temporal {
             STEP_STATE_CANCELLED = 5,
 
             /** STEP_STATE_SKIPPED value */
-            STEP_STATE_SKIPPED = 6
+            STEP_STATE_SKIPPED = 6,
+
+            /** STEP_STATE_WAITING value */
+            STEP_STATE_WAITING = 7
         }
 
         /** FailureType enum. */
@@ -111,7 +117,10 @@ export namespace skypilot_temporal {
             FAILURE_TYPE_REPO_UNREACHABLE = 10,
 
             /** FAILURE_TYPE_SKYPILOT_UNAVAILABLE value */
-            FAILURE_TYPE_SKYPILOT_UNAVAILABLE = 11
+            FAILURE_TYPE_SKYPILOT_UNAVAILABLE = 11,
+
+            /** FAILURE_TYPE_REJECTED value */
+            FAILURE_TYPE_REJECTED = 12
         }
 
         /** RunPhase enum. */
@@ -142,7 +151,23 @@ export namespace skypilot_temporal {
             RUN_PHASE_CANCELLED = 7,
 
             /** RUN_PHASE_TEARDOWN_FAILED value */
-            RUN_PHASE_TEARDOWN_FAILED = 8
+            RUN_PHASE_TEARDOWN_FAILED = 8,
+
+            /** RUN_PHASE_WAITING value */
+            RUN_PHASE_WAITING = 9
+        }
+
+        /** Decision enum. */
+        enum Decision {
+
+            /** DECISION_UNSPECIFIED value */
+            DECISION_UNSPECIFIED = 0,
+
+            /** DECISION_APPROVE value */
+            DECISION_APPROVE = 1,
+
+            /** DECISION_REJECT value */
+            DECISION_REJECT = 2
         }
 
         /**
@@ -193,6 +218,9 @@ export namespace skypilot_temporal {
 
             /** PipelineStep provisionAhead. */
             provisionAhead?: (boolean|null);
+
+            /** PipelineStep approvers. */
+            approvers: string[];
 
             /**
              * Creates a new PipelineStep instance using the specified properties.
@@ -310,6 +338,9 @@ export namespace skypilot_temporal {
 
                 /** PipelineStep provisionAhead */
                 provisionAhead?: (boolean|null);
+
+                /** PipelineStep approvers */
+                approvers?: (string[]|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -1391,6 +1422,9 @@ export namespace skypilot_temporal {
             /** StepResult idleClusterSeconds. */
             idleClusterSeconds: number;
 
+            /** StepResult approval. */
+            approval?: (skypilot_temporal.v1.ApprovalRecord|null);
+
             /**
              * Creates a new StepResult instance using the specified properties.
              * @param [properties] Properties to set
@@ -1505,12 +1539,291 @@ export namespace skypilot_temporal {
                 /** StepResult idleClusterSeconds */
                 idleClusterSeconds?: (number|null);
 
+                /** StepResult approval */
+                approval?: (skypilot_temporal.v1.ApprovalRecord|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a StepResult. */
             type $Shape = skypilot_temporal.v1.StepResult.$Properties;
+        }
+
+        /**
+         * Properties of an ApprovalDecision.
+         * @deprecated Use skypilot_temporal.v1.ApprovalDecision.$Properties instead.
+         */
+        interface IApprovalDecision extends skypilot_temporal.v1.ApprovalDecision.$Properties {
+        }
+
+        /** Represents an ApprovalDecision. */
+        class ApprovalDecision {
+
+            /** Reflection-backed declarations are not constructable. Use ApprovalDecision.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ApprovalDecision gate. */
+            gate: string;
+
+            /** ApprovalDecision decision. */
+            decision: string;
+
+            /** ApprovalDecision approver. */
+            approver: string;
+
+            /** ApprovalDecision reason. */
+            reason: string;
+
+            /**
+             * Creates a new ApprovalDecision instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ApprovalDecision instance
+             */
+            static create(properties: skypilot_temporal.v1.ApprovalDecision.$Shape): skypilot_temporal.v1.ApprovalDecision & skypilot_temporal.v1.ApprovalDecision.$Shape;
+            static create(properties?: skypilot_temporal.v1.ApprovalDecision.$Properties): skypilot_temporal.v1.ApprovalDecision;
+
+            /**
+             * Encodes the specified ApprovalDecision message. Does not implicitly {@link skypilot_temporal.v1.ApprovalDecision.verify|verify} messages.
+             * @param message ApprovalDecision message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.ApprovalDecision, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified ApprovalDecision message, length delimited. Does not implicitly {@link skypilot_temporal.v1.ApprovalDecision.verify|verify} messages.
+             * @param message ApprovalDecision message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.ApprovalDecision, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an ApprovalDecision message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.ApprovalDecision & skypilot_temporal.v1.ApprovalDecision.$Shape} ApprovalDecision
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.ApprovalDecision & skypilot_temporal.v1.ApprovalDecision.$Shape;
+
+            /**
+             * Decodes an ApprovalDecision message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.ApprovalDecision & skypilot_temporal.v1.ApprovalDecision.$Shape} ApprovalDecision
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.ApprovalDecision & skypilot_temporal.v1.ApprovalDecision.$Shape;
+
+            /**
+             * Verifies an ApprovalDecision message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an ApprovalDecision message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ApprovalDecision
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.ApprovalDecision;
+
+            /**
+             * Creates a plain object from an ApprovalDecision message. Also converts values to other types if specified.
+             * @param message ApprovalDecision
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.ApprovalDecision, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ApprovalDecision to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for ApprovalDecision
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ApprovalDecision {
+
+            /** Properties of an ApprovalDecision. */
+            interface $Properties {
+
+                /** ApprovalDecision gate */
+                gate?: (string|null);
+
+                /** ApprovalDecision decision */
+                decision?: (string|null);
+
+                /** ApprovalDecision approver */
+                approver?: (string|null);
+
+                /** ApprovalDecision reason */
+                reason?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an ApprovalDecision. */
+            type $Shape = skypilot_temporal.v1.ApprovalDecision.$Properties;
+        }
+
+        /**
+         * Properties of an ApprovalRecord.
+         * @deprecated Use skypilot_temporal.v1.ApprovalRecord.$Properties instead.
+         */
+        interface IApprovalRecord extends skypilot_temporal.v1.ApprovalRecord.$Properties {
+        }
+
+        /** Represents an ApprovalRecord. */
+        class ApprovalRecord {
+
+            /** Reflection-backed declarations are not constructable. Use ApprovalRecord.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** ApprovalRecord gate. */
+            gate: string;
+
+            /** ApprovalRecord decision. */
+            decision: string;
+
+            /** ApprovalRecord approver. */
+            approver: string;
+
+            /** ApprovalRecord reason. */
+            reason: string;
+
+            /** ApprovalRecord decidedAt. */
+            decidedAt: string;
+
+            /** ApprovalRecord waitingSince. */
+            waitingSince: string;
+
+            /**
+             * Creates a new ApprovalRecord instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns ApprovalRecord instance
+             */
+            static create(properties: skypilot_temporal.v1.ApprovalRecord.$Shape): skypilot_temporal.v1.ApprovalRecord & skypilot_temporal.v1.ApprovalRecord.$Shape;
+            static create(properties?: skypilot_temporal.v1.ApprovalRecord.$Properties): skypilot_temporal.v1.ApprovalRecord;
+
+            /**
+             * Encodes the specified ApprovalRecord message. Does not implicitly {@link skypilot_temporal.v1.ApprovalRecord.verify|verify} messages.
+             * @param message ApprovalRecord message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.ApprovalRecord, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified ApprovalRecord message, length delimited. Does not implicitly {@link skypilot_temporal.v1.ApprovalRecord.verify|verify} messages.
+             * @param message ApprovalRecord message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.ApprovalRecord, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an ApprovalRecord message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.ApprovalRecord & skypilot_temporal.v1.ApprovalRecord.$Shape} ApprovalRecord
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.ApprovalRecord & skypilot_temporal.v1.ApprovalRecord.$Shape;
+
+            /**
+             * Decodes an ApprovalRecord message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.ApprovalRecord & skypilot_temporal.v1.ApprovalRecord.$Shape} ApprovalRecord
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.ApprovalRecord & skypilot_temporal.v1.ApprovalRecord.$Shape;
+
+            /**
+             * Verifies an ApprovalRecord message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an ApprovalRecord message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns ApprovalRecord
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.ApprovalRecord;
+
+            /**
+             * Creates a plain object from an ApprovalRecord message. Also converts values to other types if specified.
+             * @param message ApprovalRecord
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.ApprovalRecord, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this ApprovalRecord to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for ApprovalRecord
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace ApprovalRecord {
+
+            /** Properties of an ApprovalRecord. */
+            interface $Properties {
+
+                /** ApprovalRecord gate */
+                gate?: (string|null);
+
+                /** ApprovalRecord decision */
+                decision?: (string|null);
+
+                /** ApprovalRecord approver */
+                approver?: (string|null);
+
+                /** ApprovalRecord reason */
+                reason?: (string|null);
+
+                /** ApprovalRecord decidedAt */
+                decidedAt?: (string|null);
+
+                /** ApprovalRecord waitingSince */
+                waitingSince?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an ApprovalRecord. */
+            type $Shape = skypilot_temporal.v1.ApprovalRecord.$Properties;
         }
 
         /**
@@ -1667,6 +1980,9 @@ export namespace skypilot_temporal {
             /** RunViewRequest heartbeats. */
             heartbeats: string[];
 
+            /** RunViewRequest starter. */
+            starter: string;
+
             /**
              * Creates a new RunViewRequest instance using the specified properties.
              * @param [properties] Properties to set
@@ -1756,6 +2072,9 @@ export namespace skypilot_temporal {
 
                 /** RunViewRequest heartbeats */
                 heartbeats?: (string[]|null);
+
+                /** RunViewRequest starter */
+                starter?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -2078,6 +2397,18 @@ export namespace skypilot_temporal {
             /** StepProgress kind. */
             kind: skypilot_temporal.v1.StepKind;
 
+            /** StepProgress waitingSince. */
+            waitingSince: string;
+
+            /** StepProgress deadline. */
+            deadline: string;
+
+            /** StepProgress approvers. */
+            approvers: string[];
+
+            /** StepProgress approval. */
+            approval?: (skypilot_temporal.v1.ApprovalRecord|null);
+
             /**
              * Creates a new StepProgress instance using the specified properties.
              * @param [properties] Properties to set
@@ -2183,6 +2514,18 @@ export namespace skypilot_temporal {
                 /** StepProgress kind */
                 kind?: (skypilot_temporal.v1.StepKind|null);
 
+                /** StepProgress waitingSince */
+                waitingSince?: (string|null);
+
+                /** StepProgress deadline */
+                deadline?: (string|null);
+
+                /** StepProgress approvers */
+                approvers?: (string[]|null);
+
+                /** StepProgress approval */
+                approval?: (skypilot_temporal.v1.ApprovalRecord|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -2250,6 +2593,12 @@ export namespace google {
 
             /** FileOptions .skypilot_temporal.v1.liveStepsMax */
             ".skypilot_temporal.v1.liveStepsMax": number;
+
+            /** FileOptions .skypilot_temporal.v1.decideUpdate */
+            ".skypilot_temporal.v1.decideUpdate": string;
+
+            /** FileOptions .skypilot_temporal.v1.timeoutApprover */
+            ".skypilot_temporal.v1.timeoutApprover": string;
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -2376,6 +2725,12 @@ export namespace google {
 
                 /** FileOptions .skypilot_temporal.v1.liveStepsMax */
                 ".skypilot_temporal.v1.liveStepsMax"?: (number|null);
+
+                /** FileOptions .skypilot_temporal.v1.decideUpdate */
+                ".skypilot_temporal.v1.decideUpdate"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.timeoutApprover */
+                ".skypilot_temporal.v1.timeoutApprover"?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

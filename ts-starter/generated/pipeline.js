@@ -22,7 +22,9 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
           "(live_output_key)": "output",
           "(live_lines_max)": 5,
           "(live_line_chars_max)": 300,
-          "(live_steps_max)": 4
+          "(live_steps_max)": 4,
+          "(decide_update)": "decide",
+          "(timeout_approver)": "timeout"
         },
         "nested": {
           "workflowType": {
@@ -103,6 +105,18 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
             "extend": "google.protobuf.FileOptions",
             "protoName": "live_steps_max"
           },
+          "decideUpdate": {
+            "type": "string",
+            "id": 51014,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "decide_update"
+          },
+          "timeoutApprover": {
+            "type": "string",
+            "id": 51015,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "timeout_approver"
+          },
           "wireName": {
             "type": "string",
             "id": 51101,
@@ -114,7 +128,8 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "STEP_KIND_UNSPECIFIED": 0,
               "STEP_KIND_LAUNCH": 1,
               "STEP_KIND_EXEC": 2,
-              "STEP_KIND_SELECT": 3
+              "STEP_KIND_SELECT": 3,
+              "STEP_KIND_APPROVAL": 4
             }
           },
           "BranchFailureMode": {
@@ -150,6 +165,9 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               },
               "STEP_STATE_SKIPPED": {
                 "(wire_name)": "skipped"
+              },
+              "STEP_STATE_WAITING": {
+                "(wire_name)": "waiting"
               }
             },
             "values": {
@@ -159,7 +177,8 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "STEP_STATE_SUCCEEDED": 3,
               "STEP_STATE_FAILED": 4,
               "STEP_STATE_CANCELLED": 5,
-              "STEP_STATE_SKIPPED": 6
+              "STEP_STATE_SKIPPED": 6,
+              "STEP_STATE_WAITING": 7
             }
           },
           "FailureType": {
@@ -196,6 +215,9 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               },
               "FAILURE_TYPE_SKYPILOT_UNAVAILABLE": {
                 "(wire_name)": "SkyPilotUnavailable"
+              },
+              "FAILURE_TYPE_REJECTED": {
+                "(wire_name)": "Rejected"
               }
             },
             "values": {
@@ -210,7 +232,8 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "FAILURE_TYPE_TEARDOWN_FAILED": 8,
               "FAILURE_TYPE_WORKER_ERROR": 9,
               "FAILURE_TYPE_REPO_UNREACHABLE": 10,
-              "FAILURE_TYPE_SKYPILOT_UNAVAILABLE": 11
+              "FAILURE_TYPE_SKYPILOT_UNAVAILABLE": 11,
+              "FAILURE_TYPE_REJECTED": 12
             }
           },
           "RunPhase": {
@@ -238,6 +261,9 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               },
               "RUN_PHASE_TEARDOWN_FAILED": {
                 "(wire_name)": "teardown_failed"
+              },
+              "RUN_PHASE_WAITING": {
+                "(wire_name)": "waiting"
               }
             },
             "values": {
@@ -249,7 +275,23 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "RUN_PHASE_COMPLETED": 5,
               "RUN_PHASE_FAILED": 6,
               "RUN_PHASE_CANCELLED": 7,
-              "RUN_PHASE_TEARDOWN_FAILED": 8
+              "RUN_PHASE_TEARDOWN_FAILED": 8,
+              "RUN_PHASE_WAITING": 9
+            }
+          },
+          "Decision": {
+            "valuesOptions": {
+              "DECISION_APPROVE": {
+                "(wire_name)": "approve"
+              },
+              "DECISION_REJECT": {
+                "(wire_name)": "reject"
+              }
+            },
+            "values": {
+              "DECISION_UNSPECIFIED": 0,
+              "DECISION_APPROVE": 1,
+              "DECISION_REJECT": 2
             }
           },
           "PipelineStep": {
@@ -313,6 +355,11 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "options": {
                   "proto3_optional": true
                 }
+              },
+              "approvers": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 12
               }
             }
           },
@@ -525,6 +572,60 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "type": "double",
                 "id": 10,
                 "protoName": "idle_cluster_seconds"
+              },
+              "approval": {
+                "type": "ApprovalRecord",
+                "id": 11
+              }
+            }
+          },
+          "ApprovalDecision": {
+            "fields": {
+              "gate": {
+                "type": "string",
+                "id": 1
+              },
+              "decision": {
+                "type": "string",
+                "id": 2
+              },
+              "approver": {
+                "type": "string",
+                "id": 3
+              },
+              "reason": {
+                "type": "string",
+                "id": 4
+              }
+            }
+          },
+          "ApprovalRecord": {
+            "fields": {
+              "gate": {
+                "type": "string",
+                "id": 1
+              },
+              "decision": {
+                "type": "string",
+                "id": 2
+              },
+              "approver": {
+                "type": "string",
+                "id": 3
+              },
+              "reason": {
+                "type": "string",
+                "id": 4
+              },
+              "decidedAt": {
+                "type": "string",
+                "id": 5,
+                "protoName": "decided_at"
+              },
+              "waitingSince": {
+                "type": "string",
+                "id": 6,
+                "protoName": "waiting_since"
               }
             }
           },
@@ -562,6 +663,10 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "rule": "repeated",
                 "type": "string",
                 "id": 2
+              },
+              "starter": {
+                "type": "string",
+                "id": 3
               }
             }
           },
@@ -654,6 +759,24 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "kind": {
                 "type": "StepKind",
                 "id": 7
+              },
+              "waitingSince": {
+                "type": "string",
+                "id": 8,
+                "protoName": "waiting_since"
+              },
+              "deadline": {
+                "type": "string",
+                "id": 9
+              },
+              "approvers": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 10
+              },
+              "approval": {
+                "type": "ApprovalRecord",
+                "id": 11
               }
             }
           }

@@ -17,7 +17,7 @@ export interface Flag {
   readonly repeatable: boolean;
 }
 
-/** Every flag, in the order of the help. */
+/** Every flag of a start, in the order of the help. */
 export const flags = {
   repo: { name: "repo", arg: "URL", short: "", env: "SKYPILOT_TEMPORAL_REPO_URL", inputField: "repo_url", repeatable: false },
   branch: { name: "branch", arg: "NAME", short: "", env: "SKYPILOT_TEMPORAL_BRANCH", inputField: "branch", repeatable: false },
@@ -33,10 +33,70 @@ export const flags = {
   help: { name: "help", arg: "", short: "h", env: "", inputField: "", repeatable: false },
 } satisfies Record<string, Flag>;
 
+/** The flags only subcommands take. */
+export const subcommandFlags = {
+  gate: { name: "gate", arg: "NAME", short: "", env: "", inputField: "", repeatable: false },
+  reason: { name: "reason", arg: "TEXT", short: "", env: "", inputField: "", repeatable: false },
+} satisfies Record<string, Flag>;
+
+/** A command run instead of starting a run: its name, its one argument, its flags and its help. */
+export interface Subcommand {
+  readonly name: string;
+  /** Names the argument in the help. */
+  readonly arg: string;
+  /** In the order of the help. */
+  readonly flags: readonly Flag[];
+  /** Names of the flags that must be given. */
+  readonly required: readonly string[];
+  /** What its --help prints. */
+  readonly helpText: string;
+}
+
+/** Every subcommand, by name, in the order of the help. */
+export const subcommands = {
+  approve: { name: "approve", arg: "RUN_ID", flags: [subcommandFlags.gate, subcommandFlags.reason, flags.help], required: [], helpText: `Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
+
+Usage: npx ts-node ts-starter/start.ts approve RUN_ID [--gate NAME] [--reason TEXT]
+
+Flags:
+  --gate NAME                 the gate to decide; needed only when the run waits at several
+  --reason TEXT               why; recorded in the run's history, progress and result
+  --help                      show this help
+
+The decision is recorded as SKYPILOT_TEMPORAL_APPROVER, else the user this runs as: a claim,
+which Temporal's authorization (namespaces, API keys, mTLS) binds to a person.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
+2 usage.
+` },
+  reject: { name: "reject", arg: "RUN_ID", flags: [subcommandFlags.gate, subcommandFlags.reason, flags.help], required: ["reason"], helpText: `Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
+
+Usage: npx ts-node ts-starter/start.ts reject RUN_ID [--gate NAME] --reason TEXT
+
+Flags:
+  --gate NAME                 the gate to decide; needed only when the run waits at several
+  --reason TEXT               why; recorded in the run's history, progress and result
+  --help                      show this help
+
+The decision is recorded as SKYPILOT_TEMPORAL_APPROVER, else the user this runs as: a claim,
+which Temporal's authorization (namespaces, API keys, mTLS) binds to a person.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
+2 usage.
+` },
+} satisfies Record<string, Subcommand>;
+
+/** Names who decides a gate, unless empty: then the user the starter runs as. */
+export const approverEnv = "SKYPILOT_TEMPORAL_APPROVER";
+
 /** What --help prints. */
 export const helpText = `Start the SkyPilot pipeline workflow, follow its progress and print each step's result.
 
 Usage: npx ts-node ts-starter/start.ts [flags]
+       npx ts-node ts-starter/start.ts approve RUN_ID [--gate NAME] [--reason TEXT]
+       npx ts-node ts-starter/start.ts reject RUN_ID [--gate NAME] --reason TEXT
 
 Flags (a flag beats its environment variable, which beats the --input file):
   --repo URL                  Git repository of SkyPilot task YAMLs (env SKYPILOT_TEMPORAL_REPO_URL)
@@ -53,6 +113,10 @@ Flags (a flag beats its environment variable, which beats the --input file):
   --no-wait                   start the workflow, print its id and exit
   --quiet                     print only how the run ended: the result, or the failure
   --help                      show this help
+
+Subcommands (each has its own --help):
+  approve                     Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
+  reject                      Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
 
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
 TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE. UI links use TEMPORAL_UI_URL (default http://localhost:8233).
@@ -108,6 +172,12 @@ export const envNamePattern = "[A-Za-z_][A-Za-z0-9_]*";
 export const envNameMaxLength = 128;
 /** The failure type of a run whose teardown left clusters up. */
 export const teardownFailed = "TeardownFailed";
+/** The update deciding an approval gate: ApprovalDecision in, ApprovalRecord out. */
+export const decideUpdate = "decide";
+/** ApprovalDecision.decision of an approval. */
+export const decisionApprove = "approve";
+/** ApprovalDecision.decision of a rejection. */
+export const decisionReject = "reject";
 export const workflowIdPrefix = "skypilot-pipeline-";
 export const workflowIdRandomBytes = 8;
 
@@ -263,4 +333,54 @@ export function workflowUi(p: { url: string }): string {
 /** Says "warning: tracing is off: {detail}". */
 export function tracingFailed(p: { detail: string }): string {
   return "warning: tracing is off: " + p.detail;
+}
+
+/** Says "missing RUN_ID: the workflow id of the run". */
+export function runIdMissing(): string {
+  return "missing RUN_ID: the workflow id of the run";
+}
+
+/** Says "--reason TEXT is required: say why". */
+export function reasonRequired(): string {
+  return "--reason TEXT is required: say why";
+}
+
+/** Says "no approver: set SKYPILOT_TEMPORAL_APPROVER". */
+export function approverMissing(): string {
+  return "no approver: set SKYPILOT_TEMPORAL_APPROVER";
+}
+
+/** Says "approved: gate {gate} of run {workflow_id}, as {approver}". */
+export function decisionApproved(p: { gate: string; workflowId: string; approver: string }): string {
+  return "approved: gate " + p.gate + " of run " + p.workflowId + ", as " + p.approver;
+}
+
+/** Says "rejected: gate {gate} of run {workflow_id}, as {approver}; the run fails and downs its clusters". */
+export function decisionRejected(p: { gate: string; workflowId: string; approver: string }): string {
+  return "rejected: gate " + p.gate + " of run " + p.workflowId + ", as " + p.approver + "; the run fails and downs its clusters";
+}
+
+/** Says "error: refused: {detail}". */
+export function decisionRefused(p: { detail: string }): string {
+  return "error: refused: " + p.detail;
+}
+
+/** Says "error: no running workflow with id {workflow_id} (there is none, or it has ended)". */
+export function runNotFound(p: { workflowId: string }): string {
+  return "error: no running workflow with id " + p.workflowId + " (there is none, or it has ended)";
+}
+
+/** Says "error: cannot send the decision: {detail}". */
+export function decisionFailed(p: { detail: string }): string {
+  return "error: cannot send the decision: " + p.detail;
+}
+
+/** Says "{command} approve {workflow_id} --gate {gate}". */
+export function approveHint(p: { command: string; workflowId: string; gate: string }): string {
+  return p.command + " approve " + p.workflowId + " --gate " + p.gate;
+}
+
+/** Says "{command} reject {workflow_id} --gate {gate} --reason TEXT". */
+export function rejectHint(p: { command: string; workflowId: string; gate: string }): string {
+  return p.command + " reject " + p.workflowId + " --gate " + p.gate + " --reason TEXT";
 }

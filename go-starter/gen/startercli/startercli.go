@@ -19,6 +19,15 @@ type Flag struct {
 	Repeatable bool
 }
 
+// Subcommand is a command run instead of starting a run: its name, its one argument, its flags and its help.
+type Subcommand struct {
+	Name     string
+	Arg      string   // names the argument in the help
+	Flags    []Flag   // in the order of the help
+	Required []string // names of the flags that must be given
+	HelpText string   // what its --help prints
+}
+
 var (
 	Repo              = Flag{Name: "repo", Arg: "URL", Short: "", Env: "SKYPILOT_TEMPORAL_REPO_URL", InputField: "repo_url", Repeatable: false}
 	Branch            = Flag{Name: "branch", Arg: "NAME", Short: "", Env: "SKYPILOT_TEMPORAL_BRANCH", InputField: "branch", Repeatable: false}
@@ -32,15 +41,59 @@ var (
 	NoWait            = Flag{Name: "no-wait", Arg: "", Short: "", Env: "", InputField: "", Repeatable: false}
 	Quiet             = Flag{Name: "quiet", Arg: "", Short: "", Env: "", InputField: "", Repeatable: false}
 	Help              = Flag{Name: "help", Arg: "", Short: "h", Env: "", InputField: "", Repeatable: false}
+	Gate              = Flag{Name: "gate", Arg: "NAME", Short: "", Env: "", InputField: "", Repeatable: false}
+	Reason            = Flag{Name: "reason", Arg: "TEXT", Short: "", Env: "", InputField: "", Repeatable: false}
 )
 
-// Flags lists every flag in the order of the help.
+// Flags lists every flag of a start in the order of the help.
 var Flags = []Flag{Repo, Branch, ClusterPrefix, Env, SecretEnv, APIServerEndpoint, Input, WorkflowID, TaskQueue, NoWait, Quiet, Help}
+
+var (
+	// ApproveCommand is `approve`.
+	ApproveCommand = Subcommand{Name: "approve", Arg: "RUN_ID", Flags: []Flag{Gate, Reason, Help}, Required: []string{}, HelpText: `Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
+
+Usage: go run ./go-starter approve RUN_ID [--gate NAME] [--reason TEXT]
+
+Flags:
+  --gate NAME                 the gate to decide; needed only when the run waits at several
+  --reason TEXT               why; recorded in the run's history, progress and result
+  --help                      show this help
+
+The decision is recorded as SKYPILOT_TEMPORAL_APPROVER, else the user this runs as: a claim,
+which Temporal's authorization (namespaces, API keys, mTLS) binds to a person.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
+2 usage.
+`}
+	// RejectCommand is `reject`.
+	RejectCommand = Subcommand{Name: "reject", Arg: "RUN_ID", Flags: []Flag{Gate, Reason, Help}, Required: []string{"reason"}, HelpText: `Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
+
+Usage: go run ./go-starter reject RUN_ID [--gate NAME] --reason TEXT
+
+Flags:
+  --gate NAME                 the gate to decide; needed only when the run waits at several
+  --reason TEXT               why; recorded in the run's history, progress and result
+  --help                      show this help
+
+The decision is recorded as SKYPILOT_TEMPORAL_APPROVER, else the user this runs as: a claim,
+which Temporal's authorization (namespaces, API keys, mTLS) binds to a person.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
+2 usage.
+`}
+)
+
+// Subcommands lists every subcommand in the order of the help.
+var Subcommands = []Subcommand{ApproveCommand, RejectCommand}
 
 // HelpText is what --help prints.
 const HelpText = `Start the SkyPilot pipeline workflow, follow its progress and print each step's result.
 
 Usage: go run ./go-starter [flags]
+       go run ./go-starter approve RUN_ID [--gate NAME] [--reason TEXT]
+       go run ./go-starter reject RUN_ID [--gate NAME] --reason TEXT
 
 Flags (a flag beats its environment variable, which beats the --input file):
   --repo URL                  Git repository of SkyPilot task YAMLs (env SKYPILOT_TEMPORAL_REPO_URL)
@@ -58,6 +111,10 @@ Flags (a flag beats its environment variable, which beats the --input file):
   --quiet                     print only how the run ended: the result, or the failure
   --help                      show this help
 
+Subcommands (each has its own --help):
+  approve                     Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
+  reject                      Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
+
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
 TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE. UI links use TEMPORAL_UI_URL (default http://localhost:8233).
 Tracing: OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (OTLP/HTTP),
@@ -65,6 +122,9 @@ OTEL_SERVICE_NAME (default skypilot-temporal-starter), OTEL_SDK_DISABLED; off wh
 Exit status: 0 success, 1 workflow or connection failure, 2 usage or invalid input,
 130 interrupted (the workflow keeps running).
 `
+
+// ApproverEnv names who decides a gate, unless empty: then the user the starter runs as.
+const ApproverEnv = "SKYPILOT_TEMPORAL_APPROVER"
 
 const (
 	UIURLEnv              = "TEMPORAL_UI_URL"
@@ -115,6 +175,12 @@ const (
 	EnvNameMaxLength = 128
 	// TeardownFailed is the failure type of a run whose teardown left clusters up.
 	TeardownFailed = "TeardownFailed"
+	// DecideUpdate is the update deciding an approval gate: ApprovalDecision in, ApprovalRecord out.
+	DecideUpdate = "decide"
+	// DecisionApprove is ApprovalDecision.decision of an approval.
+	DecisionApprove = "approve"
+	// DecisionReject is ApprovalDecision.decision of a rejection.
+	DecisionReject = "reject"
 )
 
 // TracingEnabled says whether tracing is on: an OTLP endpoint is set, and neither OTEL_SDK_DISABLED=true nor OTEL_TRACES_EXPORTER=none.
@@ -272,4 +338,54 @@ func WorkflowUI(url string) string {
 // TracingFailed says "warning: tracing is off: {detail}".
 func TracingFailed(detail string) string {
 	return "warning: tracing is off: " + detail
+}
+
+// RunIDMissing says "missing RUN_ID: the workflow id of the run".
+func RunIDMissing() string {
+	return "missing RUN_ID: the workflow id of the run"
+}
+
+// ReasonRequired says "--reason TEXT is required: say why".
+func ReasonRequired() string {
+	return "--reason TEXT is required: say why"
+}
+
+// ApproverMissing says "no approver: set SKYPILOT_TEMPORAL_APPROVER".
+func ApproverMissing() string {
+	return "no approver: set SKYPILOT_TEMPORAL_APPROVER"
+}
+
+// DecisionApproved says "approved: gate {gate} of run {workflow_id}, as {approver}".
+func DecisionApproved(gate, workflowID, approver string) string {
+	return "approved: gate " + gate + " of run " + workflowID + ", as " + approver
+}
+
+// DecisionRejected says "rejected: gate {gate} of run {workflow_id}, as {approver}; the run fails and downs its clusters".
+func DecisionRejected(gate, workflowID, approver string) string {
+	return "rejected: gate " + gate + " of run " + workflowID + ", as " + approver + "; the run fails and downs its clusters"
+}
+
+// DecisionRefused says "error: refused: {detail}".
+func DecisionRefused(detail string) string {
+	return "error: refused: " + detail
+}
+
+// RunNotFound says "error: no running workflow with id {workflow_id} (there is none, or it has ended)".
+func RunNotFound(workflowID string) string {
+	return "error: no running workflow with id " + workflowID + " (there is none, or it has ended)"
+}
+
+// DecisionFailed says "error: cannot send the decision: {detail}".
+func DecisionFailed(detail string) string {
+	return "error: cannot send the decision: " + detail
+}
+
+// ApproveHint says "{command} approve {workflow_id} --gate {gate}".
+func ApproveHint(command, workflowID, gate string) string {
+	return command + " approve " + workflowID + " --gate " + gate
+}
+
+// RejectHint says "{command} reject {workflow_id} --gate {gate} --reason TEXT".
+func RejectHint(command, workflowID, gate string) string {
+	return command + " reject " + workflowID + " --gate " + gate + " --reason TEXT"
 }

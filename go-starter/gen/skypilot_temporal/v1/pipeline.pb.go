@@ -47,6 +47,10 @@ const (
 	// No task: picks one branch of a sweep by a metric its jobs reported. Steps
 	// that need it and exec on the sweep's cluster run on the winner only.
 	StepKind_STEP_KIND_SELECT StepKind = 3
+	// No task: once the steps it needs are done, the run waits for a person's
+	// decision (the decide_update option). Approved, the steps that need it run;
+	// rejected (or its timeout_seconds run out), the run fails with Rejected.
+	StepKind_STEP_KIND_APPROVAL StepKind = 4
 )
 
 // Enum value maps for StepKind.
@@ -56,12 +60,14 @@ var (
 		1: "STEP_KIND_LAUNCH",
 		2: "STEP_KIND_EXEC",
 		3: "STEP_KIND_SELECT",
+		4: "STEP_KIND_APPROVAL",
 	}
 	StepKind_value = map[string]int32{
 		"STEP_KIND_UNSPECIFIED": 0,
 		"STEP_KIND_LAUNCH":      1,
 		"STEP_KIND_EXEC":        2,
 		"STEP_KIND_SELECT":      3,
+		"STEP_KIND_APPROVAL":    4,
 	}
 )
 
@@ -207,6 +213,8 @@ const (
 	StepState_STEP_STATE_CANCELLED   StepState = 5
 	// Will not run: its branch lost the selection, or failed before it.
 	StepState_STEP_STATE_SKIPPED StepState = 6
+	// An APPROVAL step waiting for its decision.
+	StepState_STEP_STATE_WAITING StepState = 7
 )
 
 // Enum value maps for StepState.
@@ -219,6 +227,7 @@ var (
 		4: "STEP_STATE_FAILED",
 		5: "STEP_STATE_CANCELLED",
 		6: "STEP_STATE_SKIPPED",
+		7: "STEP_STATE_WAITING",
 	}
 	StepState_value = map[string]int32{
 		"STEP_STATE_UNSPECIFIED": 0,
@@ -228,6 +237,7 @@ var (
 		"STEP_STATE_FAILED":      4,
 		"STEP_STATE_CANCELLED":   5,
 		"STEP_STATE_SKIPPED":     6,
+		"STEP_STATE_WAITING":     7,
 	}
 )
 
@@ -295,6 +305,9 @@ const (
 	// The SkyPilot API server could not be reached or answered with a server error;
 	// seen by a client once the step's retries ran out.
 	FailureType_FAILURE_TYPE_SKYPILOT_UNAVAILABLE FailureType = 11
+	// An approval gate was rejected, or its timeout_seconds ran out (recorded as a
+	// reject by the timeout_approver option). The message names the gate, who and why.
+	FailureType_FAILURE_TYPE_REJECTED FailureType = 12
 )
 
 // Enum value maps for FailureType.
@@ -312,6 +325,7 @@ var (
 		9:  "FAILURE_TYPE_WORKER_ERROR",
 		10: "FAILURE_TYPE_REPO_UNREACHABLE",
 		11: "FAILURE_TYPE_SKYPILOT_UNAVAILABLE",
+		12: "FAILURE_TYPE_REJECTED",
 	}
 	FailureType_value = map[string]int32{
 		"FAILURE_TYPE_UNSPECIFIED":              0,
@@ -326,6 +340,7 @@ var (
 		"FAILURE_TYPE_WORKER_ERROR":             9,
 		"FAILURE_TYPE_REPO_UNREACHABLE":         10,
 		"FAILURE_TYPE_SKYPILOT_UNAVAILABLE":     11,
+		"FAILURE_TYPE_REJECTED":                 12,
 	}
 )
 
@@ -373,6 +388,9 @@ const (
 	RunPhase_RUN_PHASE_CANCELLED RunPhase = 7
 	// Teardown gave up: clusters_left names the clusters still up.
 	RunPhase_RUN_PHASE_TEARDOWN_FAILED RunPhase = 8
+	// At least one approval gate waits for its decision (steps that do not need it
+	// may still run: current_step names them).
+	RunPhase_RUN_PHASE_WAITING RunPhase = 9
 )
 
 // Enum value maps for RunPhase.
@@ -387,6 +405,7 @@ var (
 		6: "RUN_PHASE_FAILED",
 		7: "RUN_PHASE_CANCELLED",
 		8: "RUN_PHASE_TEARDOWN_FAILED",
+		9: "RUN_PHASE_WAITING",
 	}
 	RunPhase_value = map[string]int32{
 		"RUN_PHASE_UNSPECIFIED":     0,
@@ -398,6 +417,7 @@ var (
 		"RUN_PHASE_FAILED":          6,
 		"RUN_PHASE_CANCELLED":       7,
 		"RUN_PHASE_TEARDOWN_FAILED": 8,
+		"RUN_PHASE_WAITING":         9,
 	}
 )
 
@@ -428,6 +448,57 @@ func (RunPhase) EnumDescriptor() ([]byte, []int) {
 	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{5}
 }
 
+// An approval gate's decision. Travels as the value's wire_name in
+// ApprovalDecision.decision and ApprovalRecord.decision.
+type Decision int32
+
+const (
+	Decision_DECISION_UNSPECIFIED Decision = 0
+	Decision_DECISION_APPROVE     Decision = 1
+	Decision_DECISION_REJECT      Decision = 2
+)
+
+// Enum value maps for Decision.
+var (
+	Decision_name = map[int32]string{
+		0: "DECISION_UNSPECIFIED",
+		1: "DECISION_APPROVE",
+		2: "DECISION_REJECT",
+	}
+	Decision_value = map[string]int32{
+		"DECISION_UNSPECIFIED": 0,
+		"DECISION_APPROVE":     1,
+		"DECISION_REJECT":      2,
+	}
+)
+
+func (x Decision) Enum() *Decision {
+	p := new(Decision)
+	*p = x
+	return p
+}
+
+func (x Decision) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Decision) Descriptor() protoreflect.EnumDescriptor {
+	return file_skypilot_temporal_v1_pipeline_proto_enumTypes[6].Descriptor()
+}
+
+func (Decision) Type() protoreflect.EnumType {
+	return &file_skypilot_temporal_v1_pipeline_proto_enumTypes[6]
+}
+
+func (x Decision) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Decision.Descriptor instead.
+func (Decision) EnumDescriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{6}
+}
+
 // One step of the pipeline: a SkyPilot task YAML from the cloned repository.
 type PipelineStep struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -443,6 +514,8 @@ type PipelineStep struct {
 	// The step's whole budget (provision + job), across every retry and re-attach.
 	// When it runs out, the job is cancelled, every cluster of the run is downed
 	// and the run fails with StepTimedOut. 0 = 60 minutes.
+	// On an APPROVAL step: how long it waits for a decision, after which the run
+	// fails with Rejected (by the timeout_approver option). 0 = 24 hours.
 	TimeoutSeconds uint32 `protobuf:"varint,5,opt,name=timeout_seconds,json=timeoutSeconds,proto3" json:"timeout_seconds,omitempty"`
 	// A worker that stops heartbeating this long is presumed dead and the step
 	// is retried on another worker, re-attaching to the running job. 0 = 60 s.
@@ -462,8 +535,11 @@ type PipelineStep struct {
 	// the steps it needs run, then run the task with `exec` once they are done.
 	// Unset = LaunchOptions.provision_ahead of the run.
 	ProvisionAhead *bool `protobuf:"varint,11,opt,name=provision_ahead,json=provisionAhead,proto3,oneof" json:"provision_ahead,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// APPROVAL steps only: who may decide (ApprovalDecision.approver, exactly).
+	// Empty = anyone who can send the run an update.
+	Approvers     []string `protobuf:"bytes,12,rep,name=approvers,proto3" json:"approvers,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PipelineStep) Reset() {
@@ -571,6 +647,13 @@ func (x *PipelineStep) GetProvisionAhead() bool {
 		return *x.ProvisionAhead
 	}
 	return false
+}
+
+func (x *PipelineStep) GetApprovers() []string {
+	if x != nil {
+		return x.Approvers
+	}
+	return nil
 }
 
 // A hyperparameter sweep: the branches of a LAUNCH step.
@@ -1131,9 +1214,14 @@ type StepResult struct {
 	// winner's.
 	Metrics map[string]float64 `protobuf:"bytes,9,rep,name=metrics,proto3" json:"metrics,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"fixed64,2,opt,name=value"`
 	// Provisioning ahead: seconds the cluster stood ready before its task started.
+	// On an APPROVAL step: the seconds clusters stood up, unused, while it waited
+	// (summed over those clusters).
 	IdleClusterSeconds float64 `protobuf:"fixed64,10,opt,name=idle_cluster_seconds,json=idleClusterSeconds,proto3" json:"idle_cluster_seconds,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// APPROVAL steps: the decision. duration_seconds is how long the gate waited,
+	// metrics and branch are those of the steps it needs (after a select: the winner's).
+	Approval      *ApprovalRecord `protobuf:"bytes,11,opt,name=approval,proto3" json:"approval,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StepResult) Reset() {
@@ -1236,6 +1324,176 @@ func (x *StepResult) GetIdleClusterSeconds() float64 {
 	return 0
 }
 
+func (x *StepResult) GetApproval() *ApprovalRecord {
+	if x != nil {
+		return x.Approval
+	}
+	return nil
+}
+
+// The argument of the decide_update option's update: a decision on an approval gate.
+type ApprovalDecision struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The gate (an APPROVAL step's name). Empty = the one gate the run waits at.
+	Gate string `protobuf:"bytes,1,opt,name=gate,proto3" json:"gate,omitempty"`
+	// The wire_name of a Decision: approve or reject.
+	Decision string `protobuf:"bytes,2,opt,name=decision,proto3" json:"decision,omitempty"`
+	// Who decides: the starters send SKYPILOT_TEMPORAL_APPROVER, else the user
+	// they run as. A claim of the client: Temporal's authorization (namespaces, API
+	// keys, mTLS) binds it to a person (docs/security.md).
+	Approver string `protobuf:"bytes,3,opt,name=approver,proto3" json:"approver,omitempty"`
+	// Why. Required to reject.
+	Reason        string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApprovalDecision) Reset() {
+	*x = ApprovalDecision{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApprovalDecision) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApprovalDecision) ProtoMessage() {}
+
+func (x *ApprovalDecision) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApprovalDecision.ProtoReflect.Descriptor instead.
+func (*ApprovalDecision) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ApprovalDecision) GetGate() string {
+	if x != nil {
+		return x.Gate
+	}
+	return ""
+}
+
+func (x *ApprovalDecision) GetDecision() string {
+	if x != nil {
+		return x.Decision
+	}
+	return ""
+}
+
+func (x *ApprovalDecision) GetApprover() string {
+	if x != nil {
+		return x.Approver
+	}
+	return ""
+}
+
+func (x *ApprovalDecision) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// An accepted decision, as the update answers it and the progress and the result
+// record it.
+type ApprovalRecord struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Gate  string                 `protobuf:"bytes,1,opt,name=gate,proto3" json:"gate,omitempty"`
+	// The wire_name of a Decision.
+	Decision string `protobuf:"bytes,2,opt,name=decision,proto3" json:"decision,omitempty"`
+	Approver string `protobuf:"bytes,3,opt,name=approver,proto3" json:"approver,omitempty"`
+	Reason   string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	// When it was decided, and since when the gate waited: RFC 3339, UTC.
+	DecidedAt     string `protobuf:"bytes,5,opt,name=decided_at,json=decidedAt,proto3" json:"decided_at,omitempty"`
+	WaitingSince  string `protobuf:"bytes,6,opt,name=waiting_since,json=waitingSince,proto3" json:"waiting_since,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApprovalRecord) Reset() {
+	*x = ApprovalRecord{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApprovalRecord) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApprovalRecord) ProtoMessage() {}
+
+func (x *ApprovalRecord) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApprovalRecord.ProtoReflect.Descriptor instead.
+func (*ApprovalRecord) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ApprovalRecord) GetGate() string {
+	if x != nil {
+		return x.Gate
+	}
+	return ""
+}
+
+func (x *ApprovalRecord) GetDecision() string {
+	if x != nil {
+		return x.Decision
+	}
+	return ""
+}
+
+func (x *ApprovalRecord) GetApprover() string {
+	if x != nil {
+		return x.Approver
+	}
+	return ""
+}
+
+func (x *ApprovalRecord) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *ApprovalRecord) GetDecidedAt() string {
+	if x != nil {
+		return x.DecidedAt
+	}
+	return ""
+}
+
+func (x *ApprovalRecord) GetWaitingSince() string {
+	if x != nil {
+		return x.WaitingSince
+	}
+	return ""
+}
+
 type SkyPilotWorkflowResult struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Steps []*StepResult          `protobuf:"bytes,1,rep,name=steps,proto3" json:"steps,omitempty"`
@@ -1254,7 +1512,7 @@ type SkyPilotWorkflowResult struct {
 
 func (x *SkyPilotWorkflowResult) Reset() {
 	*x = SkyPilotWorkflowResult{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1266,7 +1524,7 @@ func (x *SkyPilotWorkflowResult) String() string {
 func (*SkyPilotWorkflowResult) ProtoMessage() {}
 
 func (x *SkyPilotWorkflowResult) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1279,7 +1537,7 @@ func (x *SkyPilotWorkflowResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkyPilotWorkflowResult.ProtoReflect.Descriptor instead.
 func (*SkyPilotWorkflowResult) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{10}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *SkyPilotWorkflowResult) GetSteps() []*StepResult {
@@ -1320,14 +1578,17 @@ type RunViewRequest struct {
 	// live_steps_max of its pending child workflows (a sweep's running branches), in
 	// the order DescribeWorkflowExecution lists them: each json/plain payload's data
 	// as text, unparsed. The answer shows the running steps' latest output from them.
-	Heartbeats    []string `protobuf:"bytes,2,rep,name=heartbeats,proto3" json:"heartbeats,omitempty"`
+	Heartbeats []string `protobuf:"bytes,2,rep,name=heartbeats,proto3" json:"heartbeats,omitempty"`
+	// Which starter asks ("go", "ts", "python"): a gate's wait line shows that
+	// starter's approve command. Anything else: the `temporal` CLI's.
+	Starter       string `protobuf:"bytes,3,opt,name=starter,proto3" json:"starter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RunViewRequest) Reset() {
 	*x = RunViewRequest{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1339,7 +1600,7 @@ func (x *RunViewRequest) String() string {
 func (*RunViewRequest) ProtoMessage() {}
 
 func (x *RunViewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1352,7 +1613,7 @@ func (x *RunViewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunViewRequest.ProtoReflect.Descriptor instead.
 func (*RunViewRequest) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{11}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *RunViewRequest) GetCursor() string {
@@ -1367,6 +1628,13 @@ func (x *RunViewRequest) GetHeartbeats() []string {
 		return x.Heartbeats
 	}
 	return nil
+}
+
+func (x *RunViewRequest) GetStarter() string {
+	if x != nil {
+		return x.Starter
+	}
+	return ""
 }
 
 // Answer of the `view` query: what a client prints about a run while following it,
@@ -1386,7 +1654,7 @@ type RunView struct {
 
 func (x *RunView) Reset() {
 	*x = RunView{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1398,7 +1666,7 @@ func (x *RunView) String() string {
 func (*RunView) ProtoMessage() {}
 
 func (x *RunView) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1411,7 +1679,7 @@ func (x *RunView) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunView.ProtoReflect.Descriptor instead.
 func (*RunView) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{12}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RunView) GetLines() []string {
@@ -1454,7 +1722,7 @@ type SkyPilotWorkflowProgress struct {
 
 func (x *SkyPilotWorkflowProgress) Reset() {
 	*x = SkyPilotWorkflowProgress{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1466,7 +1734,7 @@ func (x *SkyPilotWorkflowProgress) String() string {
 func (*SkyPilotWorkflowProgress) ProtoMessage() {}
 
 func (x *SkyPilotWorkflowProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1479,7 +1747,7 @@ func (x *SkyPilotWorkflowProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkyPilotWorkflowProgress.ProtoReflect.Descriptor instead.
 func (*SkyPilotWorkflowProgress) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{13}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *SkyPilotWorkflowProgress) GetPhase() string {
@@ -1552,14 +1820,21 @@ type StepProgress struct {
 	// The branch a SELECT step picked (on each of its steps).
 	Winner bool `protobuf:"varint,6,opt,name=winner,proto3" json:"winner,omitempty"`
 	// A SELECT step's entry has no cluster: it runs nothing.
-	Kind          StepKind `protobuf:"varint,7,opt,name=kind,proto3,enum=skypilot_temporal.v1.StepKind" json:"kind,omitempty"`
+	Kind StepKind `protobuf:"varint,7,opt,name=kind,proto3,enum=skypilot_temporal.v1.StepKind" json:"kind,omitempty"`
+	// APPROVAL steps: since when it waits (RFC 3339, UTC; set once waiting), when
+	// its timeout rejects the run, who may decide, and the decision once taken.
+	// metrics and branch are those of the steps it needs (after a select: the winner's).
+	WaitingSince  string          `protobuf:"bytes,8,opt,name=waiting_since,json=waitingSince,proto3" json:"waiting_since,omitempty"`
+	Deadline      string          `protobuf:"bytes,9,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	Approvers     []string        `protobuf:"bytes,10,rep,name=approvers,proto3" json:"approvers,omitempty"`
+	Approval      *ApprovalRecord `protobuf:"bytes,11,opt,name=approval,proto3" json:"approval,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StepProgress) Reset() {
 	*x = StepProgress{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1571,7 +1846,7 @@ func (x *StepProgress) String() string {
 func (*StepProgress) ProtoMessage() {}
 
 func (x *StepProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1584,7 +1859,7 @@ func (x *StepProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepProgress.ProtoReflect.Descriptor instead.
 func (*StepProgress) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{14}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *StepProgress) GetName() string {
@@ -1634,6 +1909,34 @@ func (x *StepProgress) GetKind() StepKind {
 		return x.Kind
 	}
 	return StepKind_STEP_KIND_UNSPECIFIED
+}
+
+func (x *StepProgress) GetWaitingSince() string {
+	if x != nil {
+		return x.WaitingSince
+	}
+	return ""
+}
+
+func (x *StepProgress) GetDeadline() string {
+	if x != nil {
+		return x.Deadline
+	}
+	return ""
+}
+
+func (x *StepProgress) GetApprovers() []string {
+	if x != nil {
+		return x.Approvers
+	}
+	return nil
+}
+
+func (x *StepProgress) GetApproval() *ApprovalRecord {
+	if x != nil {
+		return x.Approval
+	}
+	return nil
 }
 
 var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInfo{
@@ -1742,6 +2045,22 @@ var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInf
 		Filename:      "skypilot_temporal/v1/pipeline.proto",
 	},
 	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51014,
+		Name:          "skypilot_temporal.v1.decide_update",
+		Tag:           "bytes,51014,opt,name=decide_update",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51015,
+		Name:          "skypilot_temporal.v1.timeout_approver",
+		Tag:           "bytes,51015,opt,name=timeout_approver",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
 		ExtendedType:  (*descriptorpb.EnumValueOptions)(nil),
 		ExtensionType: (*string)(nil),
 		Field:         51101,
@@ -1811,6 +2130,15 @@ var (
 	//
 	// optional uint32 live_steps_max = 51013;
 	E_LiveStepsMax = &file_skypilot_temporal_v1_pipeline_proto_extTypes[12]
+	// Update deciding an approval gate: ApprovalDecision in, ApprovalRecord out. Its
+	// validator refuses (nothing recorded) a decision the run cannot take.
+	//
+	// optional string decide_update = 51014;
+	E_DecideUpdate = &file_skypilot_temporal_v1_pipeline_proto_extTypes[13]
+	// The approver a gate's timeout is recorded as: it rejects the run.
+	//
+	// optional string timeout_approver = 51015;
+	E_TimeoutApprover = &file_skypilot_temporal_v1_pipeline_proto_extTypes[14]
 )
 
 // Extension fields to descriptorpb.EnumValueOptions.
@@ -1820,14 +2148,14 @@ var (
 	// these strings, never the enum numbers.
 	//
 	// optional string wire_name = 51101;
-	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[13]
+	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[15]
 )
 
 var File_skypilot_temporal_v1_pipeline_proto protoreflect.FileDescriptor
 
 const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\n" +
-	"#skypilot_temporal/v1/pipeline.proto\x12\x14skypilot_temporal.v1\x1a google/protobuf/descriptor.proto\"\xae\x04\n" +
+	"#skypilot_temporal/v1/pipeline.proto\x12\x14skypilot_temporal.v1\x1a google/protobuf/descriptor.proto\"\xcc\x04\n" +
 	"\fPipelineStep\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n" +
 	"\ttask_yaml\x18\x02 \x01(\tR\btaskYaml\x122\n" +
@@ -1840,7 +2168,8 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x05sweep\x18\t \x01(\v2\x1b.skypilot_temporal.v1.SweepR\x05sweep\x124\n" +
 	"\x06select\x18\n" +
 	" \x01(\v2\x1c.skypilot_temporal.v1.SelectR\x06select\x12,\n" +
-	"\x0fprovision_ahead\x18\v \x01(\bH\x00R\x0eprovisionAhead\x88\x01\x01\x1a7\n" +
+	"\x0fprovision_ahead\x18\v \x01(\bH\x00R\x0eprovisionAhead\x88\x01\x01\x12\x1c\n" +
+	"\tapprovers\x18\f \x03(\tR\tapprovers\x1a7\n" +
 	"\tEnvsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\x12\n" +
@@ -1887,7 +2216,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\rpipeline_file\x18\t \x01(\tR\fpipelineFile\x1a?\n" +
 	"\x11EnvsOverrideEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xbb\x03\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xfd\x03\n" +
 	"\n" +
 	"StepResult\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x122\n" +
@@ -1900,20 +2229,35 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x06branch\x18\b \x01(\tR\x06branch\x12G\n" +
 	"\ametrics\x18\t \x03(\v2-.skypilot_temporal.v1.StepResult.MetricsEntryR\ametrics\x120\n" +
 	"\x14idle_cluster_seconds\x18\n" +
-	" \x01(\x01R\x12idleClusterSeconds\x1a:\n" +
+	" \x01(\x01R\x12idleClusterSeconds\x12@\n" +
+	"\bapproval\x18\v \x01(\v2$.skypilot_temporal.v1.ApprovalRecordR\bapproval\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01\"\xa7\x01\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01\"v\n" +
+	"\x10ApprovalDecision\x12\x12\n" +
+	"\x04gate\x18\x01 \x01(\tR\x04gate\x12\x1a\n" +
+	"\bdecision\x18\x02 \x01(\tR\bdecision\x12\x1a\n" +
+	"\bapprover\x18\x03 \x01(\tR\bapprover\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\"\xb8\x01\n" +
+	"\x0eApprovalRecord\x12\x12\n" +
+	"\x04gate\x18\x01 \x01(\tR\x04gate\x12\x1a\n" +
+	"\bdecision\x18\x02 \x01(\tR\bdecision\x12\x1a\n" +
+	"\bapprover\x18\x03 \x01(\tR\bapprover\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\x12\x1d\n" +
+	"\n" +
+	"decided_at\x18\x05 \x01(\tR\tdecidedAt\x12#\n" +
+	"\rwaiting_since\x18\x06 \x01(\tR\fwaitingSince\"\xa7\x01\n" +
 	"\x16SkyPilotWorkflowResult\x126\n" +
 	"\x05steps\x18\x01 \x03(\v2 .skypilot_temporal.v1.StepResultR\x05steps\x12'\n" +
 	"\x0fclusters_downed\x18\x02 \x03(\tR\x0eclustersDowned\x12\x16\n" +
 	"\x06commit\x18\x03 \x01(\tR\x06commit\x12\x14\n" +
-	"\x05lines\x18\x04 \x03(\tR\x05lines\"H\n" +
+	"\x05lines\x18\x04 \x03(\tR\x05lines\"b\n" +
 	"\x0eRunViewRequest\x12\x16\n" +
 	"\x06cursor\x18\x01 \x01(\tR\x06cursor\x12\x1e\n" +
 	"\n" +
 	"heartbeats\x18\x02 \x03(\tR\n" +
-	"heartbeats\"7\n" +
+	"heartbeats\x12\x18\n" +
+	"\astarter\x18\x03 \x01(\tR\astarter\"7\n" +
 	"\aRunView\x12\x14\n" +
 	"\x05lines\x18\x01 \x03(\tR\x05lines\x12\x16\n" +
 	"\x06cursor\x18\x02 \x01(\tR\x06cursor\"\xce\x02\n" +
@@ -1927,7 +2271,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"stepsTotal\x12\x1a\n" +
 	"\bclusters\x18\x06 \x03(\tR\bclusters\x12#\n" +
 	"\rclusters_left\x18\a \x03(\tR\fclustersLeft\x128\n" +
-	"\x05steps\x18\b \x03(\v2\".skypilot_temporal.v1.StepProgressR\x05steps\"\xc6\x02\n" +
+	"\x05steps\x18\b \x03(\v2\".skypilot_temporal.v1.StepProgressR\x05steps\"\xe7\x03\n" +
 	"\fStepProgress\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06branch\x18\x02 \x01(\tR\x06branch\x12\x14\n" +
@@ -1935,15 +2279,21 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\fcluster_name\x18\x04 \x01(\tR\vclusterName\x12I\n" +
 	"\ametrics\x18\x05 \x03(\v2/.skypilot_temporal.v1.StepProgress.MetricsEntryR\ametrics\x12\x16\n" +
 	"\x06winner\x18\x06 \x01(\bR\x06winner\x122\n" +
-	"\x04kind\x18\a \x01(\x0e2\x1e.skypilot_temporal.v1.StepKindR\x04kind\x1a:\n" +
+	"\x04kind\x18\a \x01(\x0e2\x1e.skypilot_temporal.v1.StepKindR\x04kind\x12#\n" +
+	"\rwaiting_since\x18\b \x01(\tR\fwaitingSince\x12\x1a\n" +
+	"\bdeadline\x18\t \x01(\tR\bdeadline\x12\x1c\n" +
+	"\tapprovers\x18\n" +
+	" \x03(\tR\tapprovers\x12@\n" +
+	"\bapproval\x18\v \x01(\v2$.skypilot_temporal.v1.ApprovalRecordR\bapproval\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01*e\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01*}\n" +
 	"\bStepKind\x12\x19\n" +
 	"\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10STEP_KIND_LAUNCH\x10\x01\x12\x12\n" +
 	"\x0eSTEP_KIND_EXEC\x10\x02\x12\x14\n" +
-	"\x10STEP_KIND_SELECT\x10\x03*\x7f\n" +
+	"\x10STEP_KIND_SELECT\x10\x03\x12\x16\n" +
+	"\x12STEP_KIND_APPROVAL\x10\x04*\x7f\n" +
 	"\x11BranchFailureMode\x12#\n" +
 	"\x1fBRANCH_FAILURE_MODE_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dBRANCH_FAILURE_MODE_FAIL_FAST\x10\x01\x12\"\n" +
@@ -1952,7 +2302,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"SelectGoal\x12\x1b\n" +
 	"\x17SELECT_GOAL_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14SELECT_GOAL_MAXIMIZE\x10\x01\x12\x18\n" +
-	"\x14SELECT_GOAL_MINIMIZE\x10\x02*\x8b\x02\n" +
+	"\x14SELECT_GOAL_MINIMIZE\x10\x02*\xb0\x02\n" +
 	"\tStepState\x12\x1a\n" +
 	"\x16STEP_STATE_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x12STEP_STATE_PENDING\x10\x01\x1a\v\xea\xf9\x18\apending\x12#\n" +
@@ -1961,7 +2311,8 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x11STEP_STATE_FAILED\x10\x04\x1a\n" +
 	"\xea\xf9\x18\x06failed\x12'\n" +
 	"\x14STEP_STATE_CANCELLED\x10\x05\x1a\r\xea\xf9\x18\tcancelled\x12#\n" +
-	"\x12STEP_STATE_SKIPPED\x10\x06\x1a\v\xea\xf9\x18\askipped*\xfb\x04\n" +
+	"\x12STEP_STATE_SKIPPED\x10\x06\x1a\v\xea\xf9\x18\askipped\x12#\n" +
+	"\x12STEP_STATE_WAITING\x10\a\x1a\v\xea\xf9\x18\awaiting*\xa4\x05\n" +
 	"\vFailureType\x12\x1c\n" +
 	"\x18FAILURE_TYPE_UNSPECIFIED\x10\x00\x120\n" +
 	"\x1aFAILURE_TYPE_INVALID_INPUT\x10\x01\x1a\x10\xea\xf9\x18\fInvalidInput\x12.\n" +
@@ -1975,7 +2326,8 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x19FAILURE_TYPE_WORKER_ERROR\x10\t\x1a\x0f\xea\xf9\x18\vWorkerError\x126\n" +
 	"\x1dFAILURE_TYPE_REPO_UNREACHABLE\x10\n" +
 	"\x1a\x13\xea\xf9\x18\x0fRepoUnreachable\x12>\n" +
-	"!FAILURE_TYPE_SKYPILOT_UNAVAILABLE\x10\v\x1a\x17\xea\xf9\x18\x13SkyPilotUnavailable*\xdb\x02\n" +
+	"!FAILURE_TYPE_SKYPILOT_UNAVAILABLE\x10\v\x1a\x17\xea\xf9\x18\x13SkyPilotUnavailable\x12'\n" +
+	"\x15FAILURE_TYPE_REJECTED\x10\f\x1a\f\xea\xf9\x18\bRejected*\xff\x02\n" +
 	"\bRunPhase\x12\x19\n" +
 	"\x15RUN_PHASE_UNSPECIFIED\x10\x00\x12$\n" +
 	"\x12RUN_PHASE_STARTING\x10\x01\x1a\f\xea\xf9\x18\bstarting\x12\x1e\n" +
@@ -1986,7 +2338,13 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x10RUN_PHASE_FAILED\x10\x06\x1a\n" +
 	"\xea\xf9\x18\x06failed\x12&\n" +
 	"\x13RUN_PHASE_CANCELLED\x10\a\x1a\r\xea\xf9\x18\tcancelled\x122\n" +
-	"\x19RUN_PHASE_TEARDOWN_FAILED\x10\b\x1a\x13\xea\xf9\x18\x0fteardown_failed:C\n" +
+	"\x19RUN_PHASE_TEARDOWN_FAILED\x10\b\x1a\x13\xea\xf9\x18\x0fteardown_failed\x12\"\n" +
+	"\x11RUN_PHASE_WAITING\x10\t\x1a\v\xea\xf9\x18\awaiting*h\n" +
+	"\bDecision\x12\x18\n" +
+	"\x14DECISION_UNSPECIFIED\x10\x00\x12!\n" +
+	"\x10DECISION_APPROVE\x10\x01\x1a\v\xea\xf9\x18\aapprove\x12\x1f\n" +
+	"\x0fDECISION_REJECT\x10\x02\x1a\n" +
+	"\xea\xf9\x18\x06reject:C\n" +
 	"\rworkflow_type\x12\x1c.google.protobuf.FileOptions\x18\xb9\x8e\x03 \x01(\tR\fworkflowType:L\n" +
 	"\x12default_task_queue\x12\x1c.google.protobuf.FileOptions\x18\xba\x8e\x03 \x01(\tR\x10defaultTaskQueue:E\n" +
 	"\x0eprogress_query\x12\x1c.google.protobuf.FileOptions\x18\xbb\x8e\x03 \x01(\tR\rprogressQuery:P\n" +
@@ -2000,8 +2358,10 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x0flive_output_key\x12\x1c.google.protobuf.FileOptions\x18\u008e\x03 \x01(\tR\rliveOutputKey:D\n" +
 	"\x0elive_lines_max\x12\x1c.google.protobuf.FileOptions\x18Î\x03 \x01(\rR\fliveLinesMax:M\n" +
 	"\x13live_line_chars_max\x12\x1c.google.protobuf.FileOptions\x18Ď\x03 \x01(\rR\x10liveLineCharsMax:D\n" +
-	"\x0elive_steps_max\x12\x1c.google.protobuf.FileOptions\x18Ŏ\x03 \x01(\rR\fliveStepsMax:@\n" +
-	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\x9f\x02\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\xf2\xf3\x18\x16SkyPilotBranchWorkflow\xfa\xf3\x18\rpipeline.yaml\x82\xf4\x18\x18SKYPILOT_TEMPORAL_METRIC\x8a\xf4\x18\x04view\x92\xf4\x18\x06output\x98\xf4\x18\x05\xa0\xf4\x18\xac\x02\xa8\xf4\x18\x04Z]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
+	"\x0elive_steps_max\x12\x1c.google.protobuf.FileOptions\x18Ŏ\x03 \x01(\rR\fliveStepsMax:C\n" +
+	"\rdecide_update\x12\x1c.google.protobuf.FileOptions\x18Ǝ\x03 \x01(\tR\fdecideUpdate:I\n" +
+	"\x10timeout_approver\x12\x1c.google.protobuf.FileOptions\x18ǎ\x03 \x01(\tR\x0ftimeoutApprover:@\n" +
+	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\xb4\x02\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\xf2\xf3\x18\x16SkyPilotBranchWorkflow\xfa\xf3\x18\rpipeline.yaml\x82\xf4\x18\x18SKYPILOT_TEMPORAL_METRIC\x8a\xf4\x18\x04view\x92\xf4\x18\x06output\x98\xf4\x18\x05\xa0\xf4\x18\xac\x02\xa8\xf4\x18\x04\xb2\xf4\x18\x06decide\xba\xf4\x18\atimeoutZ]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
 
 var (
 	file_skypilot_temporal_v1_pipeline_proto_rawDescOnce sync.Once
@@ -2015,8 +2375,8 @@ func file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP() []byte {
 	return file_skypilot_temporal_v1_pipeline_proto_rawDescData
 }
 
-var file_skypilot_temporal_v1_pipeline_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_skypilot_temporal_v1_pipeline_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
+var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_skypilot_temporal_v1_pipeline_proto_goTypes = []any{
 	(StepKind)(0),                         // 0: skypilot_temporal.v1.StepKind
 	(BranchFailureMode)(0),                // 1: skypilot_temporal.v1.BranchFailureMode
@@ -2024,70 +2384,77 @@ var file_skypilot_temporal_v1_pipeline_proto_goTypes = []any{
 	(StepState)(0),                        // 3: skypilot_temporal.v1.StepState
 	(FailureType)(0),                      // 4: skypilot_temporal.v1.FailureType
 	(RunPhase)(0),                         // 5: skypilot_temporal.v1.RunPhase
-	(*PipelineStep)(nil),                  // 6: skypilot_temporal.v1.PipelineStep
-	(*Sweep)(nil),                         // 7: skypilot_temporal.v1.Sweep
-	(*SweepAxis)(nil),                     // 8: skypilot_temporal.v1.SweepAxis
-	(*BranchEnvs)(nil),                    // 9: skypilot_temporal.v1.BranchEnvs
-	(*BranchFailurePolicy)(nil),           // 10: skypilot_temporal.v1.BranchFailurePolicy
-	(*Select)(nil),                        // 11: skypilot_temporal.v1.Select
-	(*PipelineSpec)(nil),                  // 12: skypilot_temporal.v1.PipelineSpec
-	(*LaunchOptions)(nil),                 // 13: skypilot_temporal.v1.LaunchOptions
-	(*SkyPilotWorkflowInput)(nil),         // 14: skypilot_temporal.v1.SkyPilotWorkflowInput
-	(*StepResult)(nil),                    // 15: skypilot_temporal.v1.StepResult
-	(*SkyPilotWorkflowResult)(nil),        // 16: skypilot_temporal.v1.SkyPilotWorkflowResult
-	(*RunViewRequest)(nil),                // 17: skypilot_temporal.v1.RunViewRequest
-	(*RunView)(nil),                       // 18: skypilot_temporal.v1.RunView
-	(*SkyPilotWorkflowProgress)(nil),      // 19: skypilot_temporal.v1.SkyPilotWorkflowProgress
-	(*StepProgress)(nil),                  // 20: skypilot_temporal.v1.StepProgress
-	nil,                                   // 21: skypilot_temporal.v1.PipelineStep.EnvsEntry
-	nil,                                   // 22: skypilot_temporal.v1.BranchEnvs.EnvsEntry
-	nil,                                   // 23: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
-	nil,                                   // 24: skypilot_temporal.v1.StepResult.MetricsEntry
-	nil,                                   // 25: skypilot_temporal.v1.StepProgress.MetricsEntry
-	(*descriptorpb.FileOptions)(nil),      // 26: google.protobuf.FileOptions
-	(*descriptorpb.EnumValueOptions)(nil), // 27: google.protobuf.EnumValueOptions
+	(Decision)(0),                         // 6: skypilot_temporal.v1.Decision
+	(*PipelineStep)(nil),                  // 7: skypilot_temporal.v1.PipelineStep
+	(*Sweep)(nil),                         // 8: skypilot_temporal.v1.Sweep
+	(*SweepAxis)(nil),                     // 9: skypilot_temporal.v1.SweepAxis
+	(*BranchEnvs)(nil),                    // 10: skypilot_temporal.v1.BranchEnvs
+	(*BranchFailurePolicy)(nil),           // 11: skypilot_temporal.v1.BranchFailurePolicy
+	(*Select)(nil),                        // 12: skypilot_temporal.v1.Select
+	(*PipelineSpec)(nil),                  // 13: skypilot_temporal.v1.PipelineSpec
+	(*LaunchOptions)(nil),                 // 14: skypilot_temporal.v1.LaunchOptions
+	(*SkyPilotWorkflowInput)(nil),         // 15: skypilot_temporal.v1.SkyPilotWorkflowInput
+	(*StepResult)(nil),                    // 16: skypilot_temporal.v1.StepResult
+	(*ApprovalDecision)(nil),              // 17: skypilot_temporal.v1.ApprovalDecision
+	(*ApprovalRecord)(nil),                // 18: skypilot_temporal.v1.ApprovalRecord
+	(*SkyPilotWorkflowResult)(nil),        // 19: skypilot_temporal.v1.SkyPilotWorkflowResult
+	(*RunViewRequest)(nil),                // 20: skypilot_temporal.v1.RunViewRequest
+	(*RunView)(nil),                       // 21: skypilot_temporal.v1.RunView
+	(*SkyPilotWorkflowProgress)(nil),      // 22: skypilot_temporal.v1.SkyPilotWorkflowProgress
+	(*StepProgress)(nil),                  // 23: skypilot_temporal.v1.StepProgress
+	nil,                                   // 24: skypilot_temporal.v1.PipelineStep.EnvsEntry
+	nil,                                   // 25: skypilot_temporal.v1.BranchEnvs.EnvsEntry
+	nil,                                   // 26: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	nil,                                   // 27: skypilot_temporal.v1.StepResult.MetricsEntry
+	nil,                                   // 28: skypilot_temporal.v1.StepProgress.MetricsEntry
+	(*descriptorpb.FileOptions)(nil),      // 29: google.protobuf.FileOptions
+	(*descriptorpb.EnumValueOptions)(nil), // 30: google.protobuf.EnumValueOptions
 }
 var file_skypilot_temporal_v1_pipeline_proto_depIdxs = []int32{
 	0,  // 0: skypilot_temporal.v1.PipelineStep.kind:type_name -> skypilot_temporal.v1.StepKind
-	21, // 1: skypilot_temporal.v1.PipelineStep.envs:type_name -> skypilot_temporal.v1.PipelineStep.EnvsEntry
-	7,  // 2: skypilot_temporal.v1.PipelineStep.sweep:type_name -> skypilot_temporal.v1.Sweep
-	11, // 3: skypilot_temporal.v1.PipelineStep.select:type_name -> skypilot_temporal.v1.Select
-	8,  // 4: skypilot_temporal.v1.Sweep.matrix:type_name -> skypilot_temporal.v1.SweepAxis
-	9,  // 5: skypilot_temporal.v1.Sweep.include:type_name -> skypilot_temporal.v1.BranchEnvs
-	10, // 6: skypilot_temporal.v1.Sweep.on_failure:type_name -> skypilot_temporal.v1.BranchFailurePolicy
-	22, // 7: skypilot_temporal.v1.BranchEnvs.envs:type_name -> skypilot_temporal.v1.BranchEnvs.EnvsEntry
+	24, // 1: skypilot_temporal.v1.PipelineStep.envs:type_name -> skypilot_temporal.v1.PipelineStep.EnvsEntry
+	8,  // 2: skypilot_temporal.v1.PipelineStep.sweep:type_name -> skypilot_temporal.v1.Sweep
+	12, // 3: skypilot_temporal.v1.PipelineStep.select:type_name -> skypilot_temporal.v1.Select
+	9,  // 4: skypilot_temporal.v1.Sweep.matrix:type_name -> skypilot_temporal.v1.SweepAxis
+	10, // 5: skypilot_temporal.v1.Sweep.include:type_name -> skypilot_temporal.v1.BranchEnvs
+	11, // 6: skypilot_temporal.v1.Sweep.on_failure:type_name -> skypilot_temporal.v1.BranchFailurePolicy
+	25, // 7: skypilot_temporal.v1.BranchEnvs.envs:type_name -> skypilot_temporal.v1.BranchEnvs.EnvsEntry
 	1,  // 8: skypilot_temporal.v1.BranchFailurePolicy.mode:type_name -> skypilot_temporal.v1.BranchFailureMode
 	2,  // 9: skypilot_temporal.v1.Select.goal:type_name -> skypilot_temporal.v1.SelectGoal
-	6,  // 10: skypilot_temporal.v1.PipelineSpec.steps:type_name -> skypilot_temporal.v1.PipelineStep
-	23, // 11: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
-	6,  // 12: skypilot_temporal.v1.SkyPilotWorkflowInput.steps:type_name -> skypilot_temporal.v1.PipelineStep
-	13, // 13: skypilot_temporal.v1.SkyPilotWorkflowInput.launch:type_name -> skypilot_temporal.v1.LaunchOptions
+	7,  // 10: skypilot_temporal.v1.PipelineSpec.steps:type_name -> skypilot_temporal.v1.PipelineStep
+	26, // 11: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	7,  // 12: skypilot_temporal.v1.SkyPilotWorkflowInput.steps:type_name -> skypilot_temporal.v1.PipelineStep
+	14, // 13: skypilot_temporal.v1.SkyPilotWorkflowInput.launch:type_name -> skypilot_temporal.v1.LaunchOptions
 	0,  // 14: skypilot_temporal.v1.StepResult.kind:type_name -> skypilot_temporal.v1.StepKind
-	24, // 15: skypilot_temporal.v1.StepResult.metrics:type_name -> skypilot_temporal.v1.StepResult.MetricsEntry
-	15, // 16: skypilot_temporal.v1.SkyPilotWorkflowResult.steps:type_name -> skypilot_temporal.v1.StepResult
-	15, // 17: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
-	20, // 18: skypilot_temporal.v1.SkyPilotWorkflowProgress.steps:type_name -> skypilot_temporal.v1.StepProgress
-	25, // 19: skypilot_temporal.v1.StepProgress.metrics:type_name -> skypilot_temporal.v1.StepProgress.MetricsEntry
-	0,  // 20: skypilot_temporal.v1.StepProgress.kind:type_name -> skypilot_temporal.v1.StepKind
-	26, // 21: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
-	26, // 22: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
-	26, // 23: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
-	26, // 24: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
-	26, // 25: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
-	26, // 26: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
-	26, // 27: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
-	26, // 28: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
-	26, // 29: skypilot_temporal.v1.view_query:extendee -> google.protobuf.FileOptions
-	26, // 30: skypilot_temporal.v1.live_output_key:extendee -> google.protobuf.FileOptions
-	26, // 31: skypilot_temporal.v1.live_lines_max:extendee -> google.protobuf.FileOptions
-	26, // 32: skypilot_temporal.v1.live_line_chars_max:extendee -> google.protobuf.FileOptions
-	26, // 33: skypilot_temporal.v1.live_steps_max:extendee -> google.protobuf.FileOptions
-	27, // 34: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
-	35, // [35:35] is the sub-list for method output_type
-	35, // [35:35] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	21, // [21:35] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	27, // 15: skypilot_temporal.v1.StepResult.metrics:type_name -> skypilot_temporal.v1.StepResult.MetricsEntry
+	18, // 16: skypilot_temporal.v1.StepResult.approval:type_name -> skypilot_temporal.v1.ApprovalRecord
+	16, // 17: skypilot_temporal.v1.SkyPilotWorkflowResult.steps:type_name -> skypilot_temporal.v1.StepResult
+	16, // 18: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
+	23, // 19: skypilot_temporal.v1.SkyPilotWorkflowProgress.steps:type_name -> skypilot_temporal.v1.StepProgress
+	28, // 20: skypilot_temporal.v1.StepProgress.metrics:type_name -> skypilot_temporal.v1.StepProgress.MetricsEntry
+	0,  // 21: skypilot_temporal.v1.StepProgress.kind:type_name -> skypilot_temporal.v1.StepKind
+	18, // 22: skypilot_temporal.v1.StepProgress.approval:type_name -> skypilot_temporal.v1.ApprovalRecord
+	29, // 23: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
+	29, // 24: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
+	29, // 25: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
+	29, // 26: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
+	29, // 27: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
+	29, // 28: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
+	29, // 29: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
+	29, // 30: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
+	29, // 31: skypilot_temporal.v1.view_query:extendee -> google.protobuf.FileOptions
+	29, // 32: skypilot_temporal.v1.live_output_key:extendee -> google.protobuf.FileOptions
+	29, // 33: skypilot_temporal.v1.live_lines_max:extendee -> google.protobuf.FileOptions
+	29, // 34: skypilot_temporal.v1.live_line_chars_max:extendee -> google.protobuf.FileOptions
+	29, // 35: skypilot_temporal.v1.live_steps_max:extendee -> google.protobuf.FileOptions
+	29, // 36: skypilot_temporal.v1.decide_update:extendee -> google.protobuf.FileOptions
+	29, // 37: skypilot_temporal.v1.timeout_approver:extendee -> google.protobuf.FileOptions
+	30, // 38: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
+	39, // [39:39] is the sub-list for method output_type
+	39, // [39:39] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	23, // [23:39] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_skypilot_temporal_v1_pipeline_proto_init() }
@@ -2101,9 +2468,9 @@ func file_skypilot_temporal_v1_pipeline_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_skypilot_temporal_v1_pipeline_proto_rawDesc), len(file_skypilot_temporal_v1_pipeline_proto_rawDesc)),
-			NumEnums:      6,
-			NumMessages:   20,
-			NumExtensions: 14,
+			NumEnums:      7,
+			NumMessages:   22,
+			NumExtensions: 16,
 			NumServices:   0,
 		},
 		GoTypes:           file_skypilot_temporal_v1_pipeline_proto_goTypes,

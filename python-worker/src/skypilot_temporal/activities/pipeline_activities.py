@@ -127,6 +127,7 @@ class PipelineActivities:
             pipeline_file=source,
             task_queue=self.placement_queue,
             metrics_step_label=self.settings.metrics_step_label,
+            notify=bool(self.settings.notify_url),
         )
 
     # -- launch / exec ----------------------------------------------------------

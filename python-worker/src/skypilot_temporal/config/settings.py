@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +104,28 @@ def _flag(env: Mapping[str, str], key: str, default: bool = False) -> bool:
     raise ConfigError(f"{key}: {raw!r} must be 1 or 0 (or true/false, yes/no)")
 
 
+def _http_url(env: Mapping[str, str], key: str) -> str:
+    """An http:// or https:// URL with a host, or "" when unset. The message never
+    repeats the value: a webhook URL holds its token."""
+    raw = env.get(key, "").strip()
+    if not raw:
+        return ""
+    allowed = "an http:// or https:// URL with a host (e.g. https://hooks.slack.com/services/...)"
+    if any(c.isspace() or not c.isprintable() for c in raw):
+        raise ConfigError(f"{key}: must be {allowed}, without spaces or control characters")
+    parts = urllib.parse.urlsplit(raw)
+    if parts.scheme.lower() not in ("http", "https"):
+        got = f"scheme {parts.scheme!r}" if parts.scheme else "no scheme"
+        raise ConfigError(f"{key}: must be {allowed}; got {got}")
+    if not parts.hostname:
+        raise ConfigError(f"{key}: must be {allowed}; got no host")
+    try:
+        _ = parts.port  # a port that is no number in range raises ValueError
+    except ValueError:
+        raise ConfigError(f"{key}: must be {allowed}; its port is not a number from 0 to 65535") from None
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     task_queue: str
@@ -142,6 +165,9 @@ class Settings:
     metrics_step_label: bool = True
     # The housekeeping sweeps' SkyPilot calls traced, a trace per call (ops/tracing.py).
     trace_housekeeping: bool = False
+    # Where run notifications are POSTed (activities/notify.py); "" = none. Holds a
+    # token for some receivers: never logged whole.
+    notify_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -185,4 +211,5 @@ class Settings:
             workflow_sandbox=_flag(env, "SKYPILOT_TEMPORAL_WORKFLOW_SANDBOX"),
             metrics_step_label=_flag(env, "SKYPILOT_TEMPORAL_METRICS_STEP_LABEL", default=True),
             trace_housekeeping=_flag(env, "SKYPILOT_TEMPORAL_TRACE_HOUSEKEEPING"),
+            notify_url=_http_url(env, "SKYPILOT_TEMPORAL_NOTIFY_URL"),
         )

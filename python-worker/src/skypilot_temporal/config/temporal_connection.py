@@ -61,13 +61,15 @@ async def connect(
     environ: Mapping[str, str] | None = None,
     interceptors: Sequence[Interceptor] = (),
     runtime: Runtime | None = None,
+    identity: str | None = None,
 ) -> Client:
-    """A client of the server the configuration names; ConfigError for a configuration
+    """A client of the server the configuration names, calling itself `identity` in the
+    server's history (the SDK's default: pid@host); ConfigError for a configuration
     that cannot be used, ConnectFailed when the server cannot be reached."""
     config = connect_config(environ)
     try:
         return await Client.connect(
-            **config, data_converter=data_converter, interceptors=interceptors, runtime=runtime,
+            **config, data_converter=data_converter, interceptors=interceptors, runtime=runtime, identity=identity,
         )
     # The SDK's core raises RuntimeError for a server it cannot reach; a server that
     # answers and refuses (a wrong API key), RPCError: each is a failed connection.

@@ -14,6 +14,7 @@ RUN_SKY_LAUNCH = "run_sky_launch"
 RUN_SKY_EXEC = "run_sky_exec"
 RUN_SKY_DOWN = "run_sky_down"
 RUN_SKY_PROVISION = "run_sky_provision"
+RUN_NOTIFY = "run_notify"
 
 
 @dataclass
@@ -50,6 +51,9 @@ class CloneResult:
     # Whether the run's step durations are labelled with the step's name: the cloning
     # worker's SKYPILOT_TEMPORAL_METRICS_STEP_LABEL, kept in the run's history.
     metrics_step_label: bool = True
+    # Whether the run sends notifications: the cloning worker has SKYPILOT_TEMPORAL_NOTIFY_URL
+    # set. False in histories recorded before notifications, which must replay as they ran.
+    notify: bool = False
 
 
 @dataclass
@@ -119,3 +123,47 @@ class DownInput:
 class DownResult:
     cluster_name: str
     existed: bool
+
+
+@dataclass
+class NotifyInput:
+    """One event of a run, for the receiver named by SKYPILOT_TEMPORAL_NOTIFY_URL."""
+
+    # waiting | succeeded | failed | cancelled | clusters_left
+    event: str
+    # Unique per event of a run, the same on every retry and replay: a receiver drops a duplicate by it.
+    event_id: str
+    workflow_id: str
+    run_id: str
+    # The gate a run waits at (event waiting), when it started waiting (RFC 3339 UTC), who may decide ([] = anyone),
+    # the commands that approve it by starter ("temporal", "go", "ts", "python" -> one command line each),
+    # and the metrics of the steps it needs (after a sweep's select: the winner's) with the winner's branch label.
+    gate: str = ""
+    since: str = ""
+    approvers: list[str] = field(default_factory=list)
+    commands: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)
+    branch: str = ""
+    # failed: the failing step, the failure type (e.g. JobFailed, Rejected), the reason (one message).
+    failing_step: str = ""
+    failure_type: str = ""
+    reason: str = ""
+    # clusters_left: the clusters teardown left up; succeeded: the steps and how each ended ("train SUCCEEDED").
+    clusters_left: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+    commit: str = ""
+
+
+@dataclass
+class NotifyResult:
+    """Whether the receiver took the event. A receiver's trouble is reported here,
+    never raised: a notification does not fail a run."""
+
+    # The receiver answered 2xx.
+    sent: bool
+    # Its last HTTP status; 0 when none came (refused, timed out, not configured).
+    status: int = 0
+    # POSTs made (retries included); 0 when notifications are off.
+    attempts: int = 0
+    # Why it was not sent, naming the receiver by scheme and host only; "" when sent or off.
+    error: str = ""

@@ -67,6 +67,8 @@ LIVE_LINES_MAX, LIVE_LINE_CHARS_MAX = _file_options(int, pipeline_pb2.live_lines
 # The most running sweep branches whose heartbeats a client reads per poll, and the
 # most running steps whose output one view answer shows.
 (LIVE_STEPS_MAX,) = _file_options(int, pipeline_pb2.live_steps_max)
+# The update deciding an approval gate, and the approver a gate's timeout is recorded as.
+DECIDE_UPDATE, TIMEOUT_APPROVER = _file_options(str, pipeline_pb2.decide_update, pipeline_pb2.timeout_approver)
 # The rule for environment variable names.
 (ENV_NAME_PATTERN,) = _file_options(str, pipeline_pb2.env_name_pattern)
 (ENV_NAME_MAX_LENGTH,) = _file_options(int, pipeline_pb2.env_name_max_length)
@@ -96,16 +98,22 @@ def _wire_names(enum: EnumTypeWrapper) -> dict[int, str]:
 # ApplicationError types a run fails with (FailureType), by enum value.
 FAILURE_TYPES: dict[int, str] = _wire_names(pipeline_pb2.FailureType)
 (INVALID_INPUT, INVALID_REPO, INVALID_TASK, JOB_FAILED, SKYPILOT_PERMANENT_ERROR, ENDPOINT_MISMATCH,
- STEP_TIMED_OUT, TEARDOWN_FAILED, WORKER_ERROR, REPO_UNREACHABLE, SKYPILOT_UNAVAILABLE) = FAILURE_TYPES.values()
+ STEP_TIMED_OUT, TEARDOWN_FAILED, WORKER_ERROR, REPO_UNREACHABLE, SKYPILOT_UNAVAILABLE,
+ REJECTED) = FAILURE_TYPES.values()
 
 # SkyPilotWorkflowProgress.phase values (RunPhase), by enum value.
 PHASES: dict[int, str] = _wire_names(pipeline_pb2.RunPhase)
 (PHASE_STARTING, PHASE_CLONE, PHASE_RUNNING, PHASE_TEARDOWN, PHASE_COMPLETED, PHASE_FAILED, PHASE_CANCELLED,
- PHASE_TEARDOWN_FAILED) = PHASES.values()
+ PHASE_TEARDOWN_FAILED, PHASE_WAITING) = PHASES.values()
 
 # StepProgress.state values (StepState), by enum value.
 STEP_STATES: dict[int, str] = _wire_names(pipeline_pb2.StepState)
-STATE_PENDING, STATE_RUNNING, STATE_SUCCEEDED, STATE_FAILED, STATE_CANCELLED, STATE_SKIPPED = STEP_STATES.values()
+(STATE_PENDING, STATE_RUNNING, STATE_SUCCEEDED, STATE_FAILED, STATE_CANCELLED, STATE_SKIPPED,
+ STATE_WAITING) = STEP_STATES.values()
+
+# ApprovalDecision.decision values (Decision), by enum value.
+DECISIONS: dict[int, str] = _wire_names(pipeline_pb2.Decision)
+DECISION_APPROVE, DECISION_REJECT = DECISIONS.values()
 
 
 def _is_proto_type(type_hint: Any) -> TypeGuard[type[message.Message]]:
@@ -128,9 +136,9 @@ def _parse_into(payload: Payload, type_hint: type[message.Message]) -> Any:
             type=INVALID_INPUT,
             non_retryable=True,
         )
-    # The worker's input is checked strictly; what it sends back (result, progress) is
+    # The worker's input (a run's, a decision's) is checked strictly; what it sends back (result, progress) is
     # read leniently, so a client built on an older contract survives added fields.
-    strict = type_hint is pipeline_pb2.SkyPilotWorkflowInput
+    strict = type_hint in (pipeline_pb2.SkyPilotWorkflowInput, pipeline_pb2.ApprovalDecision)
     try:
         return json_format.Parse(payload.data, type_hint(), ignore_unknown_fields=not strict)
     except (json_format.ParseError, ValueError) as err:

@@ -12,6 +12,8 @@ The model:
 - A LAUNCH step with a sweep runs once per branch, each on its own cluster. The EXEC
   steps on that cluster are its *lane*: they run once per branch, on the branch's
   cluster. Lane steps that need the sweep's SELECT run on the winner only.
+- An APPROVAL step runs no task: once the steps it needs are done the run waits for a
+  decision on it; the steps that need it run once it is approved.
 - A step outside the lane that needs a lane step waits for every branch (fan-in).
 """
 
@@ -32,11 +34,18 @@ from skypilot_temporal.v1 import pipeline_pb2 as pb
 LAUNCH = pb.STEP_KIND_LAUNCH
 EXEC = pb.STEP_KIND_EXEC
 SELECT = pb.STEP_KIND_SELECT
+APPROVAL = pb.STEP_KIND_APPROVAL
 # A step that names no kind launches (as in a pipeline file).
 DEFAULT_KIND = LAUNCH
 
 DEFAULT_STEP_TIMEOUT_S = 60 * 60
 DEFAULT_HEARTBEAT_TIMEOUT_S = 60
+# How long an approval gate waits for its decision unless it says.
+DEFAULT_GATE_TIMEOUT_S = 24 * 60 * 60
+MAX_APPROVERS = 50
+# What an approver may be called: a user name, an e-mail address, a service account.
+APPROVER = re.compile(r"^(?=.*\S)[^\x00-\x1f\x7f]{1,128}$")
+APPROVER_RULE = "1-128 characters, not blank, no control characters"
 MAX_STEPS = 64
 MAX_BRANCHES = 1000
 MAX_ENV_VALUE = 64 * 1024
@@ -80,6 +89,8 @@ class Step:
     sweep: str = ""
     # A lane step that runs on the winner only (it needs the sweep's SELECT).
     after_select: bool = False
+    # APPROVAL: who may decide (empty: anyone).
+    approvers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -283,6 +294,10 @@ def _step(
         return Step(s.name, SELECT, "", "", needs, {}, 0, 0, False)
     if s.HasField("select"):
         raise InvalidInput(f"{where.at(i, s.name, 'select')}: only a SELECT step selects")
+    if kind == APPROVAL:
+        return _gate(s, i, where, needs)
+    if s.approvers:
+        raise InvalidInput(f"{where.at(i, s.name, 'approvers')}: only an APPROVAL step has approvers")
     _check_task_yaml(s.task_yaml, where.at(i, s.name, "task_yaml"))
     if kind == LAUNCH:
         short = s.cluster or s.name
@@ -324,6 +339,29 @@ def _step(
         timeout_s=s.timeout_seconds or DEFAULT_STEP_TIMEOUT_S,
         heartbeat_timeout_s=s.heartbeat_timeout_seconds or DEFAULT_HEARTBEAT_TIMEOUT_S,
         provision_ahead=provision,
+    )
+
+
+def _gate(s: pb.PipelineStep, i: int, where: _Where, needs: tuple[str, ...]) -> Step:
+    """An APPROVAL step: no task, a wait for a decision after the steps it needs."""
+    for fieldname in ("task_yaml", "cluster", "heartbeat_timeout_seconds"):
+        if getattr(s, fieldname):
+            raise InvalidInput(f"{where.at(i, s.name, fieldname)}: an APPROVAL step runs no task")
+    if s.HasField("provision_ahead") or s.envs:
+        raise InvalidInput(f"{where.at(i, s.name, 'kind')}: an APPROVAL step runs no task")
+    if not needs:
+        raise InvalidInput(
+            f"{where.at(i, s.name, 'needs')}: an APPROVAL step needs the steps whose results it approves"
+        )
+    if len(s.approvers) > MAX_APPROVERS:
+        raise InvalidInput(f"{where.at(i, s.name, 'approvers')}: at most {MAX_APPROVERS}, got {len(s.approvers)}")
+    for a in s.approvers:
+        if not APPROVER.match(a):
+            raise InvalidInput(f"{where.at(i, s.name, 'approvers')}: {a!r} must be {APPROVER_RULE}")
+    return Step(
+        name=s.name, kind=APPROVAL, task_yaml="", cluster="", needs=needs, envs={},
+        timeout_s=s.timeout_seconds or DEFAULT_GATE_TIMEOUT_S, heartbeat_timeout_s=0, provision_ahead=False,
+        approvers=tuple(dict.fromkeys(s.approvers)),
     )
 
 

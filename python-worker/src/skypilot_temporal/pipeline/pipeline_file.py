@@ -121,6 +121,12 @@ def _step(step: Any, at: str) -> dict[str, Any]:
         if not isinstance(step["provision_ahead"], bool):
             raise InvalidInput(f"{at}.provision_ahead: must be true or false")
         out["provision_ahead"] = step["provision_ahead"]
+    if "approvers" in step:
+        approvers = step["approvers"]
+        approvers = [approvers] if isinstance(approvers, str) else approvers
+        if not isinstance(approvers, list):
+            raise InvalidInput(f"{at}.approvers: must be a list of names")
+        out["approvers"] = [_text(a, f"{at}.approvers") for a in approvers]
     if "sweep" in step:
         out["sweep"] = _sweep(step["sweep"], f"{at}.sweep")
     if "select" in step:

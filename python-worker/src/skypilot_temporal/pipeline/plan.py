@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from skypilot_temporal.pipeline.dag import (
+    APPROVAL,
     EXEC,
     LAUNCH,
     SELECT,
@@ -26,7 +27,7 @@ from skypilot_temporal.pipeline.dag import (
 )
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
-__all__ = ["EXEC", "LAUNCH", "SELECT", "InvalidInput", "Plan", "RunOptions", "build_plan",
+__all__ = ["APPROVAL", "EXEC", "LAUNCH", "SELECT", "InvalidInput", "Plan", "RunOptions", "build_plan",
            "check_input", "default_steps"]
 
 DEFAULT_AUTODOWN_MINUTES = 30

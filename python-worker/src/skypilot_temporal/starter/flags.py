@@ -13,7 +13,6 @@ from typing import NoReturn
 
 from google.protobuf import json_format
 
-from skypilot_temporal.contract.names import is_env_name
 from skypilot_temporal.contract.unknown_fields import unknown_fields
 from skypilot_temporal.starter.format import quote
 from skypilot_temporal.v1 import pipeline_pb2 as pb
@@ -37,7 +36,7 @@ class Options:
 
 def parse_command_line(argv: Sequence[str], env: Mapping[str, str]) -> Options | None:
     """The options the command line asks for; None for --help."""
-    given = _parse_flags(argv)
+    given, _ = parse_flags(argv, cli.FLAGS)
     if given.get(cli.HELP.name):
         return None
 
@@ -51,12 +50,12 @@ def parse_command_line(argv: Sequence[str], env: Mapping[str, str]) -> Options |
             setattr(inp, flag.input_field, value)
     for item in given.get(cli.ENV.name, []):
         key, sep, value = item.partition("=")
-        if not sep or not is_env_name(key):
+        if not sep or not cli.is_env_name(key):
             raise UsageError(cli.env_invalid(value=quote(item), rule=ENV_NAME_RULE))
         inp.envs_override[key] = value
     from_env = [s.strip() for s in env.get(cli.SECRET_ENV.env, "").split(",") if s.strip()]
     for name in given.get(cli.SECRET_ENV.name) or from_env:
-        if not is_env_name(name):
+        if not cli.is_env_name(name):
             raise UsageError(cli.secret_env_invalid(value=quote(name), rule=ENV_NAME_RULE))
         if name not in inp.secret_env_names:
             inp.secret_env_names.append(name)
@@ -90,18 +89,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _parse_flags(argv: Sequence[str]) -> dict[str, list]:
-    """Every value given to each flag of the table, by flag name; a switch that is on holds True."""
+def parse_flags(argv: Sequence[str], flags: Sequence[cli.Flag], positionals: int = 0
+                ) -> tuple[dict[str, list], list[str]]:
+    """Every value given to each of `flags`, by flag name (a switch that is on holds True), and the
+    at most `positionals` other arguments, flags before and after them; the first surplus one is refused."""
     parser = _Parser(prog="skypilot-temporal-start", add_help=False, allow_abbrev=False)
-    for flag in cli.FLAGS:
+    for flag in flags:
         names = [f"--{flag.name}", *([f"-{flag.short}"] if flag.short else [])]
         if flag.arg:
             parser.add_argument(*names, dest=flag.name, action="append", metavar=flag.arg)
         else:
             parser.add_argument(*names, dest=flag.name, action="append_const", const=True)
     given, rest = parser.parse_known_args(list(argv))
-    if rest and rest[0].startswith("-"):
-        raise UsageError(f"unrecognized arguments: {rest[0]}")
-    if rest:
-        raise UsageError(cli.unexpected_argument(value=quote(rest[0])))
-    return {name: values for name, values in vars(given).items() if values}
+    for i, arg in enumerate(rest):
+        if arg.startswith("-"):
+            raise UsageError(f"unrecognized arguments: {arg}")
+        if i == positionals:
+            raise UsageError(cli.unexpected_argument(value=quote(arg)))
+    return {name: values for name, values in vars(given).items() if values}, rest

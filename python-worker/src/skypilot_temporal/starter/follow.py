@@ -15,11 +15,13 @@ from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import ApplicationError, CancelledError, TerminatedError
 from temporalio.exceptions import TimeoutError as WorkflowTimedOut
 
-from skypilot_temporal.starter.format import one_line, quote
+from skypilot_temporal.starter.format import quote
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
 POLL_EVERY_SECONDS = 1.0
+# This starter's key in cli.COMMANDS: a gate's wait line in the view names this starter's command.
+STARTER = "python"
 RPC_TIMEOUT = timedelta(seconds=3)
 # What ended a run that neither completed nor failed, its outcome, and the line that says so.
 _ENDINGS = ((CancelledError, cli.OUTCOME_CANCELLED, cli.workflow_cancelled),
@@ -34,7 +36,7 @@ class View:
         self.handle, self.task_queue, self.cursor, self.waiting_shown = handle, task_queue, "", False
 
     async def show(self, heartbeats: Sequence[str] = (), final: bool = False) -> None:
-        request = pb.RunViewRequest(cursor=self.cursor, heartbeats=heartbeats)
+        request = pb.RunViewRequest(cursor=self.cursor, heartbeats=heartbeats, starter=STARTER)
         try:
             view = await self.handle.query(cli.VIEW_QUERY, request, result_type=pb.RunView, rpc_timeout=RPC_TIMEOUT)
         except Exception:  # noqa: BLE001 - any query that fails is no answer: no worker yet, server busy, ...
@@ -83,7 +85,7 @@ async def follow(client: Client, handle: WorkflowHandle, task_queue: str, quiet:
     except WorkflowFailureError as err:
         value, failure = None, err.cause
     except Exception as err:  # noqa: BLE001 - the server went away while waiting
-        return ended(cli.OUTCOME_DETACHED, 1, cli.wait_failed(detail=one_line(str(err))))
+        return ended(cli.OUTCOME_DETACHED, 1, cli.wait_failed(detail=cli.one_line(str(err))))
     if not quiet:
         await view.show(final=True)  # what the end changed, best effort: no output is running
     return finish(value, failure)
@@ -98,7 +100,7 @@ def ended(outcome: str, status: int, said: str = "", failure_type: str = "") -> 
         span.set_attribute(cli.TRACING_FAILURE_TYPE_ATTRIBUTE, failure_type)
     if said:
         print(said, file=sys.stderr)
-        span.set_status(trace.StatusCode.ERROR, one_line(f"{failure_type}: {said}" if failure_type else said))
+        span.set_status(trace.StatusCode.ERROR, cli.one_line(f"{failure_type}: {said}" if failure_type else said))
     return status
 
 

@@ -8,8 +8,3 @@ import json
 def quote(text: str) -> str:
     """A value in a message, quoted as the Go and TypeScript starters quote it."""
     return json.dumps(text, ensure_ascii=False)
-
-
-def one_line(text: str) -> str:
-    """Keeps an error detail to the single line the starter prints it on."""
-    return " ".join(text.split())

@@ -6,17 +6,17 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from urllib.parse import quote as percent_encode
 
 from temporalio.client import Interceptor
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from skypilot_temporal.config import temporal_connection
 from skypilot_temporal.contract.names import WORKFLOW_TYPE
+from skypilot_temporal.starter import decide
+from skypilot_temporal.starter.client import NotConnected, connect
 from skypilot_temporal.starter.flags import Options, UsageError, parse_command_line
 from skypilot_temporal.starter.follow import ended, follow
-from skypilot_temporal.starter.format import one_line
 from skypilot_temporal.starter.tracing import trace_started, with_tracing
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
@@ -39,20 +39,16 @@ async def run(argv: Sequence[str], env: Mapping[str, str]) -> int:
 
 async def _start_and_follow(opts: Options, env: Mapping[str, str], interceptors: Sequence[Interceptor]) -> int:
     try:  # TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE, temporal.toml
-        address = temporal_connection.connect_config(env)["target_host"]
-    except Exception as err:  # noqa: BLE001 - the SDK raises several types for a bad file or variable
-        return ended(cli.OUTCOME_NOT_STARTED, 2, cli.config_invalid(detail=one_line(str(err))))
-    try:
-        client = await temporal_connection.connect(env, interceptors)
-    except Exception as err:  # noqa: BLE001 - RuntimeError from the SDK's core, or a TLS/setting error
-        return ended(cli.OUTCOME_NOT_STARTED, 1, cli.connect_failed(address=address, detail=one_line(str(err))))
+        client = await connect(env, interceptors)
+    except NotConnected as err:  # a configuration that cannot be used (2), or no server (1)
+        return ended(cli.OUTCOME_NOT_STARTED, err.status, str(err))
     try:
         handle = await client.start_workflow(WORKFLOW_TYPE, opts.input, id=opts.workflow_id,
                                              task_queue=opts.task_queue, result_type=pb.SkyPilotWorkflowResult)
     except WorkflowAlreadyStartedError:
         return ended(cli.OUTCOME_NOT_STARTED, 1, cli.workflow_id_in_use(workflow_id=opts.workflow_id))
     except Exception as err:  # noqa: BLE001 - RPCError and friends: the server refused or went away
-        return ended(cli.OUTCOME_NOT_STARTED, 1, cli.start_failed(detail=one_line(str(err))))
+        return ended(cli.OUTCOME_NOT_STARTED, 1, cli.start_failed(detail=cli.one_line(str(err))))
     trace_started(handle.first_execution_run_id or "")
     # Quiet, the id alone says how --no-wait ended; a followed run's end says the rest.
     if not opts.quiet or opts.no_wait:
@@ -73,13 +69,23 @@ def ui_link(env: Mapping[str, str], namespace: str, workflow_id: str) -> str:
     return f"{base}/namespaces/{percent_encode(namespace, safe='')}/workflows/{percent_encode(workflow_id, safe='')}"
 
 
+# The subcommands, by name; more files' tables join this one.
+SUBCOMMANDS: dict[str, Callable[[Sequence[str], Mapping[str, str]], Awaitable[int]]] = {**decide.SUBCOMMANDS}
+
+
+async def command(argv: Sequence[str], env: Mapping[str, str]) -> int:
+    """The subcommand the first argument names, given the arguments after it; else a run (run), given them all."""
+    subcommand = SUBCOMMANDS.get(argv[0]) if argv else None
+    return await (subcommand(argv[1:], env) if subcommand else run(argv, env))
+
+
 def main() -> None:
     try:
-        code = asyncio.run(run(sys.argv[1:], os.environ))
+        code = asyncio.run(command(sys.argv[1:], os.environ))
     except KeyboardInterrupt:
         code = 130  # follow() has said that the workflow keeps running
     except Exception as err:  # noqa: BLE001 - one line, never a traceback, for whatever was not foreseen
-        print(cli.unexpected_error(detail=one_line(str(err))), file=sys.stderr)
+        print(cli.unexpected_error(detail=cli.one_line(str(err))), file=sys.stderr)
         code = 1
     sys.stdout.flush()
     sys.stderr.flush()

@@ -12,7 +12,6 @@ from opentelemetry import trace
 from temporalio.client import Interceptor
 
 from skypilot_temporal.ops import tracing
-from skypilot_temporal.starter.format import one_line
 from skypilot_temporal.v1 import starter_cli as cli
 
 
@@ -23,7 +22,7 @@ async def with_tracing(env: Mapping[str, str], workflow_id: str,
     try:
         provider = tracing.setup_tracing(env, cli.TRACING_SERVICE_NAME)
     except Exception as err:  # noqa: BLE001 - a variable the SDK cannot use
-        print(cli.tracing_failed(detail=one_line(str(err))), file=sys.stderr)
+        print(cli.tracing_failed(detail=cli.one_line(str(err))), file=sys.stderr)
         provider = None
     if provider is None:
         return await run([])

@@ -14,6 +14,7 @@ class StepKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STEP_KIND_LAUNCH: _ClassVar[StepKind]
     STEP_KIND_EXEC: _ClassVar[StepKind]
     STEP_KIND_SELECT: _ClassVar[StepKind]
+    STEP_KIND_APPROVAL: _ClassVar[StepKind]
 
 class BranchFailureMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -36,6 +37,7 @@ class StepState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STEP_STATE_FAILED: _ClassVar[StepState]
     STEP_STATE_CANCELLED: _ClassVar[StepState]
     STEP_STATE_SKIPPED: _ClassVar[StepState]
+    STEP_STATE_WAITING: _ClassVar[StepState]
 
 class FailureType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -51,6 +53,7 @@ class FailureType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FAILURE_TYPE_WORKER_ERROR: _ClassVar[FailureType]
     FAILURE_TYPE_REPO_UNREACHABLE: _ClassVar[FailureType]
     FAILURE_TYPE_SKYPILOT_UNAVAILABLE: _ClassVar[FailureType]
+    FAILURE_TYPE_REJECTED: _ClassVar[FailureType]
 
 class RunPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -63,10 +66,18 @@ class RunPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RUN_PHASE_FAILED: _ClassVar[RunPhase]
     RUN_PHASE_CANCELLED: _ClassVar[RunPhase]
     RUN_PHASE_TEARDOWN_FAILED: _ClassVar[RunPhase]
+    RUN_PHASE_WAITING: _ClassVar[RunPhase]
+
+class Decision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DECISION_UNSPECIFIED: _ClassVar[Decision]
+    DECISION_APPROVE: _ClassVar[Decision]
+    DECISION_REJECT: _ClassVar[Decision]
 STEP_KIND_UNSPECIFIED: StepKind
 STEP_KIND_LAUNCH: StepKind
 STEP_KIND_EXEC: StepKind
 STEP_KIND_SELECT: StepKind
+STEP_KIND_APPROVAL: StepKind
 BRANCH_FAILURE_MODE_UNSPECIFIED: BranchFailureMode
 BRANCH_FAILURE_MODE_FAIL_FAST: BranchFailureMode
 BRANCH_FAILURE_MODE_KEEP_GOING: BranchFailureMode
@@ -80,6 +91,7 @@ STEP_STATE_SUCCEEDED: StepState
 STEP_STATE_FAILED: StepState
 STEP_STATE_CANCELLED: StepState
 STEP_STATE_SKIPPED: StepState
+STEP_STATE_WAITING: StepState
 FAILURE_TYPE_UNSPECIFIED: FailureType
 FAILURE_TYPE_INVALID_INPUT: FailureType
 FAILURE_TYPE_INVALID_REPO: FailureType
@@ -92,6 +104,7 @@ FAILURE_TYPE_TEARDOWN_FAILED: FailureType
 FAILURE_TYPE_WORKER_ERROR: FailureType
 FAILURE_TYPE_REPO_UNREACHABLE: FailureType
 FAILURE_TYPE_SKYPILOT_UNAVAILABLE: FailureType
+FAILURE_TYPE_REJECTED: FailureType
 RUN_PHASE_UNSPECIFIED: RunPhase
 RUN_PHASE_STARTING: RunPhase
 RUN_PHASE_CLONE: RunPhase
@@ -101,6 +114,10 @@ RUN_PHASE_COMPLETED: RunPhase
 RUN_PHASE_FAILED: RunPhase
 RUN_PHASE_CANCELLED: RunPhase
 RUN_PHASE_TEARDOWN_FAILED: RunPhase
+RUN_PHASE_WAITING: RunPhase
+DECISION_UNSPECIFIED: Decision
+DECISION_APPROVE: Decision
+DECISION_REJECT: Decision
 WORKFLOW_TYPE_FIELD_NUMBER: _ClassVar[int]
 workflow_type: _descriptor.FieldDescriptor
 DEFAULT_TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
@@ -127,11 +144,15 @@ LIVE_LINE_CHARS_MAX_FIELD_NUMBER: _ClassVar[int]
 live_line_chars_max: _descriptor.FieldDescriptor
 LIVE_STEPS_MAX_FIELD_NUMBER: _ClassVar[int]
 live_steps_max: _descriptor.FieldDescriptor
+DECIDE_UPDATE_FIELD_NUMBER: _ClassVar[int]
+decide_update: _descriptor.FieldDescriptor
+TIMEOUT_APPROVER_FIELD_NUMBER: _ClassVar[int]
+timeout_approver: _descriptor.FieldDescriptor
 WIRE_NAME_FIELD_NUMBER: _ClassVar[int]
 wire_name: _descriptor.FieldDescriptor
 
 class PipelineStep(_message.Message):
-    __slots__ = ("name", "task_yaml", "kind", "cluster", "timeout_seconds", "heartbeat_timeout_seconds", "needs", "envs", "sweep", "select", "provision_ahead")
+    __slots__ = ("name", "task_yaml", "kind", "cluster", "timeout_seconds", "heartbeat_timeout_seconds", "needs", "envs", "sweep", "select", "provision_ahead", "approvers")
     class EnvsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -150,6 +171,7 @@ class PipelineStep(_message.Message):
     SWEEP_FIELD_NUMBER: _ClassVar[int]
     SELECT_FIELD_NUMBER: _ClassVar[int]
     PROVISION_AHEAD_FIELD_NUMBER: _ClassVar[int]
+    APPROVERS_FIELD_NUMBER: _ClassVar[int]
     name: str
     task_yaml: str
     kind: StepKind
@@ -161,7 +183,8 @@ class PipelineStep(_message.Message):
     sweep: Sweep
     select: Select
     provision_ahead: bool
-    def __init__(self, name: _Optional[str] = ..., task_yaml: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster: _Optional[str] = ..., timeout_seconds: _Optional[int] = ..., heartbeat_timeout_seconds: _Optional[int] = ..., needs: _Optional[_Iterable[str]] = ..., envs: _Optional[_Mapping[str, str]] = ..., sweep: _Optional[_Union[Sweep, _Mapping]] = ..., select: _Optional[_Union[Select, _Mapping]] = ..., provision_ahead: _Optional[bool] = ...) -> None: ...
+    approvers: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., task_yaml: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster: _Optional[str] = ..., timeout_seconds: _Optional[int] = ..., heartbeat_timeout_seconds: _Optional[int] = ..., needs: _Optional[_Iterable[str]] = ..., envs: _Optional[_Mapping[str, str]] = ..., sweep: _Optional[_Union[Sweep, _Mapping]] = ..., select: _Optional[_Union[Select, _Mapping]] = ..., provision_ahead: _Optional[bool] = ..., approvers: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Sweep(_message.Message):
     __slots__ = ("matrix", "include", "max_parallel", "on_failure")
@@ -264,7 +287,7 @@ class SkyPilotWorkflowInput(_message.Message):
     def __init__(self, cluster_prefix: _Optional[str] = ..., repo_url: _Optional[str] = ..., branch: _Optional[str] = ..., envs_override: _Optional[_Mapping[str, str]] = ..., secret_env_names: _Optional[_Iterable[str]] = ..., api_server_endpoint: _Optional[str] = ..., steps: _Optional[_Iterable[_Union[PipelineStep, _Mapping]]] = ..., launch: _Optional[_Union[LaunchOptions, _Mapping]] = ..., pipeline_file: _Optional[str] = ...) -> None: ...
 
 class StepResult(_message.Message):
-    __slots__ = ("name", "kind", "cluster_name", "job_id", "status", "duration_seconds", "log_tail", "branch", "metrics", "idle_cluster_seconds")
+    __slots__ = ("name", "kind", "cluster_name", "job_id", "status", "duration_seconds", "log_tail", "branch", "metrics", "idle_cluster_seconds", "approval")
     class MetricsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -282,6 +305,7 @@ class StepResult(_message.Message):
     BRANCH_FIELD_NUMBER: _ClassVar[int]
     METRICS_FIELD_NUMBER: _ClassVar[int]
     IDLE_CLUSTER_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: StepKind
     cluster_name: str
@@ -292,7 +316,36 @@ class StepResult(_message.Message):
     branch: str
     metrics: _containers.ScalarMap[str, float]
     idle_cluster_seconds: float
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster_name: _Optional[str] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., duration_seconds: _Optional[float] = ..., log_tail: _Optional[str] = ..., branch: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., idle_cluster_seconds: _Optional[float] = ...) -> None: ...
+    approval: ApprovalRecord
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster_name: _Optional[str] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., duration_seconds: _Optional[float] = ..., log_tail: _Optional[str] = ..., branch: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., idle_cluster_seconds: _Optional[float] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ...) -> None: ...
+
+class ApprovalDecision(_message.Message):
+    __slots__ = ("gate", "decision", "approver", "reason")
+    GATE_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    APPROVER_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    gate: str
+    decision: str
+    approver: str
+    reason: str
+    def __init__(self, gate: _Optional[str] = ..., decision: _Optional[str] = ..., approver: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ApprovalRecord(_message.Message):
+    __slots__ = ("gate", "decision", "approver", "reason", "decided_at", "waiting_since")
+    GATE_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    APPROVER_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    WAITING_SINCE_FIELD_NUMBER: _ClassVar[int]
+    gate: str
+    decision: str
+    approver: str
+    reason: str
+    decided_at: str
+    waiting_since: str
+    def __init__(self, gate: _Optional[str] = ..., decision: _Optional[str] = ..., approver: _Optional[str] = ..., reason: _Optional[str] = ..., decided_at: _Optional[str] = ..., waiting_since: _Optional[str] = ...) -> None: ...
 
 class SkyPilotWorkflowResult(_message.Message):
     __slots__ = ("steps", "clusters_downed", "commit", "lines")
@@ -307,12 +360,14 @@ class SkyPilotWorkflowResult(_message.Message):
     def __init__(self, steps: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_downed: _Optional[_Iterable[str]] = ..., commit: _Optional[str] = ..., lines: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class RunViewRequest(_message.Message):
-    __slots__ = ("cursor", "heartbeats")
+    __slots__ = ("cursor", "heartbeats", "starter")
     CURSOR_FIELD_NUMBER: _ClassVar[int]
     HEARTBEATS_FIELD_NUMBER: _ClassVar[int]
+    STARTER_FIELD_NUMBER: _ClassVar[int]
     cursor: str
     heartbeats: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, cursor: _Optional[str] = ..., heartbeats: _Optional[_Iterable[str]] = ...) -> None: ...
+    starter: str
+    def __init__(self, cursor: _Optional[str] = ..., heartbeats: _Optional[_Iterable[str]] = ..., starter: _Optional[str] = ...) -> None: ...
 
 class RunView(_message.Message):
     __slots__ = ("lines", "cursor")
@@ -343,7 +398,7 @@ class SkyPilotWorkflowProgress(_message.Message):
     def __init__(self, phase: _Optional[str] = ..., current_step: _Optional[str] = ..., finished: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_up: _Optional[_Iterable[str]] = ..., steps_total: _Optional[int] = ..., clusters: _Optional[_Iterable[str]] = ..., clusters_left: _Optional[_Iterable[str]] = ..., steps: _Optional[_Iterable[_Union[StepProgress, _Mapping]]] = ...) -> None: ...
 
 class StepProgress(_message.Message):
-    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind")
+    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind", "waiting_since", "deadline", "approvers", "approval")
     class MetricsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -358,6 +413,10 @@ class StepProgress(_message.Message):
     METRICS_FIELD_NUMBER: _ClassVar[int]
     WINNER_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    WAITING_SINCE_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    APPROVERS_FIELD_NUMBER: _ClassVar[int]
+    APPROVAL_FIELD_NUMBER: _ClassVar[int]
     name: str
     branch: str
     state: str
@@ -365,4 +424,8 @@ class StepProgress(_message.Message):
     metrics: _containers.ScalarMap[str, float]
     winner: bool
     kind: StepKind
-    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ...) -> None: ...
+    waiting_since: str
+    deadline: str
+    approvers: _containers.RepeatedScalarFieldContainer[str]
+    approval: ApprovalRecord
+    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ..., waiting_since: _Optional[str] = ..., deadline: _Optional[str] = ..., approvers: _Optional[_Iterable[str]] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ...) -> None: ...

@@ -33,15 +33,86 @@ TASK_QUEUE = Flag(name="task-queue", arg="QUEUE", short="", env="SKYPILOT_TEMPOR
 NO_WAIT = Flag(name="no-wait", arg="", short="", env="", input_field="", repeatable=False)
 QUIET = Flag(name="quiet", arg="", short="", env="", input_field="", repeatable=False)
 HELP = Flag(name="help", arg="", short="h", env="", input_field="", repeatable=False)
+GATE = Flag(name="gate", arg="NAME", short="", env="", input_field="", repeatable=False)
+REASON = Flag(name="reason", arg="TEXT", short="", env="", input_field="", repeatable=False)
 
-# Every flag, in the order of the help.
+# Every flag of a start, in the order of the help.
 FLAGS = (REPO, BRANCH, CLUSTER_PREFIX, ENV, SECRET_ENV, API_SERVER_ENDPOINT, INPUT, WORKFLOW_ID, TASK_QUEUE, NO_WAIT, QUIET, HELP)
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """A command run instead of starting a run: its name, its one argument, its flags and its help."""
+
+    name: str
+    arg: str  # names the argument in the help
+    flags: tuple[Flag, ...]  # in the order of the help
+    required: tuple[str, ...]  # names of the flags that must be given
+    help_text: str  # what its --help prints
+
+
+APPROVE_COMMAND = Subcommand(
+    name="approve",
+    arg="RUN_ID",
+    flags=(GATE, REASON, HELP,),
+    required=(),
+    help_text="""\
+Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
+
+Usage: skypilot-temporal-start approve RUN_ID [--gate NAME] [--reason TEXT]
+
+Flags:
+  --gate NAME                 the gate to decide; needed only when the run waits at several
+  --reason TEXT               why; recorded in the run's history, progress and result
+  --help                      show this help
+
+The decision is recorded as SKYPILOT_TEMPORAL_APPROVER, else the user this runs as: a claim,
+which Temporal's authorization (namespaces, API keys, mTLS) binds to a person.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
+2 usage.
+""",
+)
+REJECT_COMMAND = Subcommand(
+    name="reject",
+    arg="RUN_ID",
+    flags=(GATE, REASON, HELP,),
+    required=("reason",),
+    help_text="""\
+Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
+
+Usage: skypilot-temporal-start reject RUN_ID [--gate NAME] --reason TEXT
+
+Flags:
+  --gate NAME                 the gate to decide; needed only when the run waits at several
+  --reason TEXT               why; recorded in the run's history, progress and result
+  --help                      show this help
+
+The decision is recorded as SKYPILOT_TEMPORAL_APPROVER, else the user this runs as: a claim,
+which Temporal's authorization (namespaces, API keys, mTLS) binds to a person.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
+2 usage.
+""",
+)
+
+# Every subcommand, in the order of the help.
+SUBCOMMANDS = (APPROVE_COMMAND, REJECT_COMMAND,)
+
+# Names who decides a gate, unless empty: then the user the starter runs as.
+APPROVER_ENV = "SKYPILOT_TEMPORAL_APPROVER"
+# Each starter's command, by the key RunViewRequest.starter names it with.
+COMMANDS = {"go": "go run ./go-starter", "ts": "npx ts-node ts-starter/start.ts", "python": "skypilot-temporal-start"}
 
 # What --help prints.
 HELP_TEXT = """\
 Start the SkyPilot pipeline workflow, follow its progress and print each step's result.
 
 Usage: skypilot-temporal-start [flags]
+       skypilot-temporal-start approve RUN_ID [--gate NAME] [--reason TEXT]
+       skypilot-temporal-start reject RUN_ID [--gate NAME] --reason TEXT
 
 Flags (a flag beats its environment variable, which beats the --input file):
   --repo URL                  Git repository of SkyPilot task YAMLs (env SKYPILOT_TEMPORAL_REPO_URL)
@@ -58,6 +129,10 @@ Flags (a flag beats its environment variable, which beats the --input file):
   --no-wait                   start the workflow, print its id and exit
   --quiet                     print only how the run ended: the result, or the failure
   --help                      show this help
+
+Subcommands (each has its own --help):
+  approve                     Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
+  reject                      Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
 
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
 TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE. UI links use TEMPORAL_UI_URL (default http://localhost:8233).
@@ -113,6 +188,12 @@ ENV_NAME_PATTERN = "[A-Za-z_][A-Za-z0-9_]*"
 ENV_NAME_MAX_LENGTH = 128
 # The failure type of a run whose teardown left clusters up.
 TEARDOWN_FAILED = "TeardownFailed"
+# The update deciding an approval gate: ApprovalDecision in, ApprovalRecord out.
+DECIDE_UPDATE = "decide"
+# ApprovalDecision.decision of an approval.
+DECISION_APPROVE = "approve"
+# ApprovalDecision.decision of a rejection.
+DECISION_REJECT = "reject"
 WORKFLOW_ID_PREFIX = "skypilot-pipeline-"
 WORKFLOW_ID_RANDOM_BYTES = 8
 
@@ -274,3 +355,53 @@ def workflow_ui(*, url: str) -> str:
 def tracing_failed(*, detail: str) -> str:
     """Says "warning: tracing is off: {detail}"."""
     return "warning: tracing is off: " + detail
+
+
+def run_id_missing() -> str:
+    """Says "missing RUN_ID: the workflow id of the run"."""
+    return "missing RUN_ID: the workflow id of the run"
+
+
+def reason_required() -> str:
+    """Says "--reason TEXT is required: say why"."""
+    return "--reason TEXT is required: say why"
+
+
+def approver_missing() -> str:
+    """Says "no approver: set SKYPILOT_TEMPORAL_APPROVER"."""
+    return "no approver: set SKYPILOT_TEMPORAL_APPROVER"
+
+
+def decision_approved(*, gate: str, workflow_id: str, approver: str) -> str:
+    """Says "approved: gate {gate} of run {workflow_id}, as {approver}"."""
+    return "approved: gate " + gate + " of run " + workflow_id + ", as " + approver
+
+
+def decision_rejected(*, gate: str, workflow_id: str, approver: str) -> str:
+    """Says "rejected: gate {gate} of run {workflow_id}, as {approver}; the run fails and downs its clusters"."""
+    return "rejected: gate " + gate + " of run " + workflow_id + ", as " + approver + "; the run fails and downs its clusters"
+
+
+def decision_refused(*, detail: str) -> str:
+    """Says "error: refused: {detail}"."""
+    return "error: refused: " + detail
+
+
+def run_not_found(*, workflow_id: str) -> str:
+    """Says "error: no running workflow with id {workflow_id} (there is none, or it has ended)"."""
+    return "error: no running workflow with id " + workflow_id + " (there is none, or it has ended)"
+
+
+def decision_failed(*, detail: str) -> str:
+    """Says "error: cannot send the decision: {detail}"."""
+    return "error: cannot send the decision: " + detail
+
+
+def approve_hint(*, command: str, workflow_id: str, gate: str) -> str:
+    """Says "{command} approve {workflow_id} --gate {gate}"."""
+    return command + " approve " + workflow_id + " --gate " + gate
+
+
+def reject_hint(*, command: str, workflow_id: str, gate: str) -> str:
+    """Says "{command} reject {workflow_id} --gate {gate} --reason TEXT"."""
+    return command + " reject " + workflow_id + " --gate " + gate + " --reason TEXT"

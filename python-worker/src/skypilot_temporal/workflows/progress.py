@@ -12,6 +12,8 @@ from temporalio.exceptions import ApplicationError
 from skypilot_temporal.contract.activity_types import StepOutcome
 from skypilot_temporal.contract.branch_types import BranchEvent, BranchResult
 from skypilot_temporal.contract.names import (
+    DECISION_APPROVE,
+    DECISION_REJECT,
     JOB_FAILED,
     METRIC_MARKER,
     STATE_CANCELLED,
@@ -21,10 +23,14 @@ from skypilot_temporal.contract.names import (
     STATE_SKIPPED,
     STATE_SUCCEEDED,
 )
-from skypilot_temporal.pipeline.dag import SELECT, Sweep
+from skypilot_temporal.pipeline.dag import APPROVAL, SELECT, Sweep
 from skypilot_temporal.pipeline.plan import Plan
 from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.workflows.gates import Gates, rfc3339
 from skypilot_temporal.workflows.steps import Clusters, StepFailed, failure_text
+
+# A gate's StepResult.status, by decision: as SkyPilot writes a job's (SUCCEEDED, FAILED).
+GATE_STATUS = {DECISION_APPROVE: "APPROVED", DECISION_REJECT: "REJECTED"}
 
 
 @dataclass
@@ -189,12 +195,16 @@ class RunProgress:
         self._singles: dict[str, _Single] = {}
         self._sweeps: dict[str, SweepState] = {}
         self._finished: list[pb.StepResult] = []
+        self.gates = Gates(None)
 
     def planned(self, plan: Plan) -> None:
         self._plan = plan
+        self.gates = Gates(plan.steps)
         kinds = {st.name: st.kind for st in plan.steps}
         for st in plan.steps:
-            if not st.sweep and st.kind != SELECT:
+            if st.kind == APPROVAL:
+                self._singles[st.name] = _Single()
+            elif not st.sweep and st.kind != SELECT:
                 self._singles[st.name] = _Single(cluster=plan.cluster_name(st.cluster))
         for name, sweep in plan.dag.sweeps.items():
             self._sweeps[name] = SweepState(sweep, kinds)
@@ -231,6 +241,51 @@ class RunProgress:
         if outcome:
             r = single.result = step_result(failed_outcome(name, cluster, outcome))
             self._finished.append(r)
+
+    # -- approval gates ---------------------------------------------------------------
+    def needs_metrics(self, needs: tuple[str, ...]) -> tuple[dict[str, float], str]:
+        """What a gate shows of the steps it needs: their metrics (named `step.metric`
+        when it needs several steps) and the branch a needed select picked."""
+        metrics: dict[str, float] = {}
+        branch = ""
+        for name in needs:
+            single = self._singles.get(name)
+            found: dict[str, float] = {}
+            if single is not None and single.result is not None:
+                found = dict(single.result.metrics)
+            elif self._plan is not None and self._plan.dag.step(name).kind == SELECT:
+                state = self._selected_by(name)
+                if state.winner is not None:
+                    r = self._select_result(state)
+                    found, branch = dict(r.metrics), r.branch
+            for key, value in found.items():
+                metrics[key if len(needs) == 1 else f"{name}.{key}"] = value
+        return metrics, branch
+
+    def gate_closed(self, name: str, waited: float, idle_seconds: float) -> None:
+        """The gate's decision (or its end without one) in the progress and the result."""
+        self.gates.close(name)
+        g = self.gates.get(name)
+        assert g is not None
+        self._singles[name].state = g.state
+        if g.record is None:
+            return
+        r = pb.StepResult(name=name, kind=APPROVAL, status=GATE_STATUS[g.record.decision],
+                          duration_seconds=round(waited, 3), idle_cluster_seconds=round(idle_seconds, 3),
+                          branch=g.branch, approval=g.record)
+        r.metrics.update(g.metrics)
+        self._singles[name].result = r
+        self._finished.append(r)
+
+    def branch_clusters_up(self) -> list[str]:
+        """The clusters of sweep branches started and not finished."""
+        if self._plan is None:
+            return []
+        return [self._plan.cluster_name(s.sweep.cluster, i) for s in self._sweeps.values()
+                for i, b in sorted(s.branches.items()) if b.started and not b.finished]
+
+    def sweep_states(self) -> list[SweepState]:
+        return list(self._sweeps.values())
 
     def branch_event(self, event: BranchEvent) -> None:
         for state in self._sweeps.values():
@@ -309,6 +364,8 @@ class RunProgress:
                 entry = p.steps.add(name=st.name, kind=st.kind, state=single.state, cluster_name=single.cluster)
                 if single.result is not None:
                     entry.metrics.update(single.result.metrics)
+                if st.kind == APPROVAL:
+                    self._gate_entry(entry, st.name)
                 continue
             if st.kind == SELECT:
                 state = self._selected_by(st.name)
@@ -335,6 +392,18 @@ class RunProgress:
                     entry.metrics.update(outcome.metrics)
         p.current_step = ", ".join(running)
         return p
+
+    def _gate_entry(self, entry: pb.StepProgress, name: str) -> None:
+        g = self.gates.get(name)
+        assert g is not None
+        entry.state = g.state
+        entry.approvers[:] = g.approvers
+        if g.since is not None and g.deadline is not None:
+            entry.waiting_since, entry.deadline = rfc3339(g.since), rfc3339(g.deadline)
+            entry.branch = g.branch
+            entry.metrics.update(g.metrics)
+        if g.record is not None:
+            entry.approval.CopyFrom(g.record)
 
     def _branch_step_state(self, state: SweepState, b: BranchState, name: str, index: int) -> str:
         if name in b.steps:

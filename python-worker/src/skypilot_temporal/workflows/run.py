@@ -48,6 +48,8 @@ with workflow.unsafe.imports_passed_through():
     )
     from skypilot_temporal.contract.names import (
         BRANCH_WORKFLOW_TYPE,
+        DECIDE_UPDATE,
+        DECISION_REJECT,
         INVALID_INPUT,
         JOB_FAILED,
         PHASE_CANCELLED,
@@ -58,14 +60,18 @@ with workflow.unsafe.imports_passed_through():
         PHASE_STARTING,
         PHASE_TEARDOWN,
         PHASE_TEARDOWN_FAILED,
+        PHASE_WAITING,
         PROGRESS_QUERY,
+        REJECTED,
         TEARDOWN_FAILED,
         VIEW_QUERY,
         WORKFLOW_TYPE,
     )
-    from skypilot_temporal.pipeline.dag import LAUNCH, SELECT, Step, Sweep
+    from skypilot_temporal.pipeline.dag import APPROVAL, LAUNCH, SELECT, Step, Sweep
     from skypilot_temporal.pipeline.plan import InvalidInput, Plan, build_plan, check_input
     from skypilot_temporal.v1 import pipeline_pb2 as pb
+    from skypilot_temporal.workflows.gates import Refused, commands, rfc3339
+    from skypilot_temporal.workflows.notify import Notifier
     from skypilot_temporal.workflows.progress import RunProgress
     from skypilot_temporal.workflows.steps import (
         SHORT_HEARTBEAT,
@@ -98,6 +104,8 @@ class SkyPilotWorkflow:
         self._started: set[str] = set()
         self._events: dict[str, list[BranchEvent]] = {}
         self._result = pb.SkyPilotWorkflowResult()
+        self._notify = Notifier()
+        self._workflow_id = ""
 
     @workflow.query(name=PROGRESS_QUERY)
     def progress(self) -> pb.SkyPilotWorkflowProgress:
@@ -110,7 +118,26 @@ class SkyPilotWorkflow:
         it) so that no argument can fail the query: whatever is not a request, or a
         cursor this worker wrote, starts over as "" does."""
         req = view_request(request.payload)
-        return render_view(self.progress(), req.cursor, req.heartbeats)
+        return render_view(self.progress(), req.cursor, req.heartbeats, req.starter, self._workflow_id)
+
+    @workflow.update(name=DECIDE_UPDATE)
+    async def decide(self, decision: pb.ApprovalDecision) -> dict:
+        """Approves or rejects a gate the run waits at; the step waiting on it goes on
+        (gates.py says what is refused). The answer is the ApprovalRecord as plain JSON
+        (json/plain, proto field names): the `temporal` CLI prints an update's answer only
+        in that form, and every starter reads it into the message."""
+        try:  # again: two decisions that came together were both validated first
+            record = self._progress.gates.decide(decision, workflow.now())
+            return json_format.MessageToDict(record, preserving_proto_field_name=True)
+        except Refused as err:
+            raise ApplicationError(str(err), type=INVALID_INPUT, non_retryable=True) from None
+
+    @decide.validator
+    def _check_decision(self, decision: pb.ApprovalDecision) -> None:
+        try:
+            self._progress.gates.check(decision)
+        except Refused as err:  # the client reads the message alone, as for any failure of the contract
+            raise ApplicationError(str(err), type=INVALID_INPUT, non_retryable=True) from None
 
     @workflow.signal(name=BRANCH_EVENT_SIGNAL)
     def branch_event(self, event: BranchEvent) -> None:
@@ -119,6 +146,7 @@ class SkyPilotWorkflow:
     @workflow.run
     async def run(self, inp: pb.SkyPilotWorkflowInput) -> pb.SkyPilotWorkflowResult:
         info = workflow.info()
+        self._workflow_id = info.workflow_id
         run_key = f"{info.workflow_id}-{info.run_id}"
         _count(RUNS_STARTED)
         try:
@@ -126,6 +154,7 @@ class SkyPilotWorkflow:
             plan = build_plan(inp, info.workflow_id, info.run_id) if inp.steps else None
         except InvalidInput as err:
             self._set_phase(PHASE_FAILED)
+            await self._notify.last(self._notify.event("failed", failure_type=INVALID_INPUT, reason=str(err)))
             raise ApplicationError(str(err), type=INVALID_INPUT, non_retryable=True) from None
         self._clusters = Clusters(options.api_server_endpoint, options.teardown_timeout_s)
         if plan is not None:
@@ -134,6 +163,7 @@ class SkyPilotWorkflow:
             self._set_phase(PHASE_CLONE)
             clone = await self._clone(inp, run_key)
             self._result.commit = clone.commit
+            self._notify.on = clone.notify
             # From now on every activity goes where the run's clusters can live.
             self._clusters.task_queue = clone.task_queue
             if plan is None:
@@ -151,9 +181,12 @@ class SkyPilotWorkflow:
             self._set_phase(PHASE_TEARDOWN)
             await self._clusters.teardown(run_key)
             if self._clusters.left:
-                raise self._teardown_failure(err) from None
+                failure = self._teardown_failure(err)
+                await self._notify.last(self._ended("clusters_left", err))
+                raise failure from None
             self._set_phase(PHASE_CANCELLED if cancelled else PHASE_FAILED)
             _count(RUNS_CANCELLED if cancelled else RUNS_FAILED, {} if cancelled else _failure_labels(err))
+            await self._notify.last(self._ended("cancelled" if cancelled else "failed", err))
             if isinstance(err, StepFailed):
                 raise err.failure from None
             if isinstance(err, InvalidInput):
@@ -165,13 +198,26 @@ class SkyPilotWorkflow:
                 ) from err
             raise
         if self._clusters.left:
-            raise self._teardown_failure(None)
+            failure = self._teardown_failure(None)
+            await self._notify.last(self._ended("clusters_left", None))
+            raise failure
         self._set_phase(PHASE_COMPLETED)
         _count(RUNS_COMPLETED)
         self._result.clusters_downed[:] = self._clusters.downed + self._progress.branch_clusters_downed()
         self._result.steps.extend(self._progress.results())
         self._result.lines[:] = result_lines(self._result)
+        await self._notify.last(self._notify.event(
+            "succeeded", steps=[f"{s.name} {s.status}" for s in self._result.steps], commit=self._result.commit))
         return self._result
+
+    def _ended(self, event: str, err: BaseException | None):
+        """The event of a run that did not complete: how and where it failed, what is left up."""
+        fields: dict = {"clusters_left": list(self._clusters.left), "commit": self._result.commit}
+        if err is not None and event != "cancelled":
+            labels = _failure_labels(err)
+            reason = err.failure.message if isinstance(err, StepFailed) else failure_text(err)
+            fields.update(failing_step=labels["step"], failure_type=labels["failure_type"], reason=reason)
+        return self._notify.event(event, **fields)
 
     async def _clone(self, inp: pb.SkyPilotWorkflowInput, run_key: str) -> CloneResult:
         steps = None
@@ -200,7 +246,8 @@ class SkyPilotWorkflow:
     async def _run_graph(self, plan: Plan, ctx: RunContext) -> None:
         """Runs every step as soon as its needs are done; the first failure cancels
         the rest (which cancel their jobs) and is raised."""
-        units = [self._step_unit(plan, st, ctx) for st in plan.steps if not st.sweep and st.kind != SELECT]
+        units = [(self._gate_unit if st.kind == APPROVAL else self._step_unit)(plan, st, ctx)
+                 for st in plan.steps if not st.sweep and st.kind != SELECT]
         units += [self._sweep_unit(plan, sw, ctx) for sw in plan.dag.sweeps.values()]
         tasks = [asyncio.ensure_future(u) for u in units]
         try:
@@ -271,6 +318,56 @@ class SkyPilotWorkflow:
         step_duration(kind, st.name, duration, ctx.metrics_step_label)
         self._done.add(st.name)
         self._release(plan, ctx)
+
+    # -- approval gates -------------------------------------------------------------
+    async def _gate_unit(self, plan: Plan, st: Step, ctx: RunContext) -> None:
+        """Waits for a decision on gate `st` once its needs are done and every cluster
+        no later step needs is down. A reject (or the gate's timeout) fails the run."""
+        await self._needs(st.needs)
+        await workflow.wait_condition(self._settled)
+        gates = self._progress.gates
+        since = workflow.now()
+        kept = len(self._clusters.up) + len(self._progress.branch_clusters_up())
+        metrics, branch = self._progress.needs_metrics(st.needs)
+        gates.wait(st.name, since, since + timedelta(seconds=st.timeout_s), metrics, branch)
+        self._set_phase(PHASE_WAITING, f"waiting at gate {st.name} since {rfc3339(since)}")
+        self._notify.soon(self._notify.event(
+            "waiting", st.name, gate=st.name, since=rfc3339(since), approvers=list(st.approvers),
+            commands={key: approve for key, (approve, _) in commands(self._workflow_id, st.name).items()},
+            metrics=metrics, branch=branch))
+        try:
+            await workflow.wait_condition(lambda: gates.get(st.name).record is not None,  # type: ignore[union-attr]
+                                          timeout=timedelta(seconds=st.timeout_s))
+        except asyncio.TimeoutError:
+            gates.time_out(st.name, workflow.now())
+        finally:
+            waited = (workflow.now() - since).total_seconds()
+            # The clusters kept up for later steps stood idle all along.
+            self._progress.gate_closed(st.name, waited, waited * kept)
+            if not gates.waiting() and self._phase == PHASE_WAITING:
+                self._set_phase(PHASE_RUNNING)
+        record = gates.get(st.name).record  # type: ignore[union-attr]
+        assert record is not None
+        if record.decision == DECISION_REJECT:
+            raise StepFailed(st.name, ApplicationError(
+                f"gate {st.name!r} rejected by {record.approver}: {record.reason}", type=REJECTED,
+                non_retryable=True))
+        self._done.add(st.name)
+        self._release(plan, ctx)
+
+    def _settled(self) -> bool:
+        """No down in flight, and no sweep branch up that no later step needs: a done
+        lane's branches have all ended, but a winner that later lane steps run on."""
+        if self._clusters.downing:
+            return False
+        for state in self._progress.sweep_states():
+            sweep = state.sweep
+            if not all(n in self._done for n in sweep.lane):
+                continue
+            for i, b in state.branches.items():
+                if b.started and not b.finished and not (sweep.after and state.winner == i):
+                    return False
+        return True
 
     def _release(self, plan: Plan, ctx: RunContext) -> None:
         """Downs every cluster (outside sweeps) whose steps are all done."""
@@ -433,9 +530,10 @@ class SkyPilotWorkflow:
         # The first detail names the clusters still up, for clients to print.
         return ApplicationError(message, list(left), type=TEARDOWN_FAILED, non_retryable=True)
 
-    def _set_phase(self, phase: str) -> None:
+    def _set_phase(self, phase: str, details: str = "") -> None:
         self._phase = phase
-        workflow.set_current_details(f"phase: {phase}")
+        # What the Temporal UI shows of the run now.
+        workflow.set_current_details(details or f"phase: {phase}")
 
 
 def _count(metric: Metric, labels: dict[str, str] | None = None, value: int = 1) -> None:

@@ -23,6 +23,7 @@ from temporalio.api.common.v1 import Payload
 
 from skypilot_temporal.contract import names
 from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.workflows import gates
 from skypilot_temporal.workflows.live_output import live_lines, printable
 
 PROGRESS = "progress: phase={phase} step={step} finished={finished}{steps}"
@@ -39,6 +40,15 @@ RESULT_HEADER = "workflow completed: {steps} steps, commit {commit}"
 RESULT_STEP = "step {step}: cluster={cluster} job_id={job_id} status={status} duration={duration}s{idle}{metrics}"
 RESULT_IDLE = " idle_cluster={seconds}s"
 RESULT_SELECT = "step {step}: winner {branch} cluster={cluster}{metrics}"
+RESULT_GATE = "step {step}: {status} by {approver} at {decided_at} waited={waited}s{idle}{metrics}"
+GATE_WAITING = "step {step}: waiting for approval since {since}, until {deadline}{approvers}{winner}{metrics}"
+GATE_APPROVERS = " (approvers: {approvers})"
+GATE_WINNER = " winner {branch}"
+GATE_COMMAND = "  {action}: {command}"
+GATE_DECIDED = "step {step}: {status} by {approver}{reason}"
+GATE_REASON = ": {reason}"
+# What a decided gate's lines call it, by decision.
+GATE_DONE = {names.DECISION_APPROVE: "approved", names.DECISION_REJECT: "rejected"}
 LOG_LINE = "    {line}"
 CLUSTERS_DOWNED = "clusters downed: {clusters}"
 
@@ -46,14 +56,14 @@ CLUSTERS_DOWNED = "clusters downed: {clusters}"
 # changes; a step with more gets one summary line instead.
 BRANCH_LINES_MAX = 20
 # The order of the states in a summary line; states not listed follow, as they first appear.
-STATE_SUMMARY_ORDER = (names.STATE_RUNNING, names.STATE_SUCCEEDED, names.STATE_FAILED, names.STATE_CANCELLED,
-                       names.STATE_SKIPPED, names.STATE_PENDING)
+STATE_SUMMARY_ORDER = (names.STATE_RUNNING, names.STATE_WAITING, names.STATE_SUCCEEDED, names.STATE_FAILED,
+                       names.STATE_CANCELLED, names.STATE_SKIPPED, names.STATE_PENDING)
 # The run has ended: the outcome, not a progress line, says how.
 TERMINAL_PHASES = frozenset({names.PHASE_COMPLETED, names.PHASE_FAILED, names.PHASE_CANCELLED,
                              names.PHASE_TEARDOWN_FAILED})
 # One letter per known state in the cursor, so that a sweep's cursor stays small.
 _STATE_CODES = {names.STATE_PENDING: "p", names.STATE_RUNNING: "r", names.STATE_SUCCEEDED: "s", names.STATE_FAILED: "f",
-                names.STATE_CANCELLED: "c", names.STATE_SKIPPED: "k"}
+                names.STATE_CANCELLED: "c", names.STATE_SKIPPED: "k", names.STATE_WAITING: "w"}
 _CODE_STATES = {code: state for state, code in _STATE_CODES.items()}
 _CURSOR_VERSION = 1
 _JSON_ENCODINGS = (b"json/plain", b"json/protobuf")
@@ -127,13 +137,17 @@ def view_request(payload: Payload | None) -> pb.RunViewRequest:
     return pb.RunViewRequest()
 
 
-def render_view(progress: pb.SkyPilotWorkflowProgress, cursor: Any, heartbeats: Sequence[str] = ()) -> pb.RunView:
+def render_view(
+    progress: pb.SkyPilotWorkflowProgress, cursor: Any, heartbeats: Sequence[str] = (), starter: str = "",
+    workflow_id: str = "",
+) -> pb.RunView:
     """The lines a client prints for this progress, given what it printed before (the
     cursor of its last answer; "" the first time, and anything unreadable counts as
     ""): the progress line when it changed (none once the run has ended), the run's
     clusters when first known, each step's (or branch's) change of state, then the
     running steps' output lines that `heartbeats` (their details as JSON texts) hold
-    and the client was not shown yet."""
+    and the client was not shown yet. A gate that starts waiting gets the commands that
+    decide it (run `workflow_id`), in `starter`'s form (RunViewRequest.starter)."""
     seen = _Seen.read(cursor)
     lines: list[str] = []
     if progress.phase not in TERMINAL_PHASES:
@@ -145,7 +159,7 @@ def render_view(progress: pb.SkyPilotWorkflowProgress, cursor: Any, heartbeats: 
     if progress.clusters and not seen.clusters:
         lines.append(CLUSTERS.format(clusters=", ".join(progress.clusters)))
         seen.clusters = True
-    lines += step_changes(progress.steps, seen)
+    lines += step_changes(progress.steps, seen, starter, workflow_id)
     lines = [printable(line) for line in lines] + live_lines(heartbeats, seen.shown)
     return pb.RunView(lines=lines, cursor=seen.write())
 
@@ -167,7 +181,7 @@ def progress_line(p: pb.SkyPilotWorkflowProgress) -> str:
     return PROGRESS.format(phase=p.phase, step=or_dash(p.current_step), finished=finished, steps=steps)
 
 
-def step_changes(steps: Sequence[pb.StepProgress], seen: _Seen) -> list[str]:
+def step_changes(steps: Sequence[pb.StepProgress], seen: _Seen, starter: str = "", workflow_id: str = "") -> list[str]:
     """A step has one entry in `steps`; a swept step one per branch. An entry gets a
     line when its state changes (not when first seen pending), with its metrics. A
     select's pick gets one `winner` line. A step with more than BRANCH_LINES_MAX
@@ -194,10 +208,35 @@ def step_changes(steps: Sequence[pb.StepProgress], seen: _Seen) -> list[str]:
             for i, s in enumerate(entries):
                 before = states_before[i] if i < len(states_before) else None
                 if s.state != before and (before is not None or s.state != names.STATE_PENDING):
+                    if s.kind == pb.STEP_KIND_APPROVAL:
+                        lines += gate_lines(s, starter, workflow_id)
+                        continue
                     lines.append(STEP_STATE.format(step=step_label(s.name, s.branch), state=s.state,
                                                    metrics=metrics_text(s.metrics)))
             seen.states[name] = [s.state for s in entries]
     return lines
+
+
+def gate_lines(s: pb.StepProgress, starter: str, workflow_id: str) -> list[str]:
+    """A gate that starts waiting: since when, until when, who may decide, what it
+    approves, and the commands that decide it. A decided gate: who decided, and why."""
+    if s.state == names.STATE_WAITING:
+        commands = gates.commands(workflow_id, s.name)
+        approve, reject = commands.get(starter) or commands["temporal"]
+        return [
+            GATE_WAITING.format(
+                step=s.name, since=s.waiting_since, deadline=s.deadline,
+                approvers=GATE_APPROVERS.format(approvers=", ".join(s.approvers)) if s.approvers else "",
+                winner=GATE_WINNER.format(branch=s.branch) if s.branch else "", metrics=metrics_text(s.metrics)),
+            GATE_COMMAND.format(action="approve", command=approve),
+            GATE_COMMAND.format(action="reject", command=reject),
+        ]
+    if s.HasField("approval"):
+        a = s.approval
+        reason = GATE_REASON.format(reason=a.reason) if a.reason else ""
+        return [GATE_DECIDED.format(step=s.name, status=GATE_DONE.get(a.decision, a.decision), approver=a.approver,
+                                    reason=reason)]
+    return [STEP_STATE.format(step=s.name, state=s.state, metrics="")]
 
 
 def is_pick(s: pb.StepProgress) -> bool:
@@ -293,6 +332,8 @@ def result_lines(r: pb.SkyPilotWorkflowResult) -> list[str]:
     lines = [RESULT_HEADER.format(steps=len(r.steps), commit=or_dash(r.commit))]
     for s in r.steps:
         lines.append(result_line(s))
+        if s.approval.reason:
+            lines.append(LOG_LINE.format(line=GATE_REASON.format(reason=s.approval.reason).removeprefix(": ")))
         lines += [LOG_LINE.format(line=line) for line in s.log_tail.rstrip("\n").splitlines()]
     if r.clusters_downed:
         lines.append(CLUSTERS_DOWNED.format(clusters=", ".join(r.clusters_downed)))
@@ -305,6 +346,11 @@ def result_line(s: pb.StepResult) -> str:
         return RESULT_SELECT.format(step=s.name, branch=or_dash(s.branch), cluster=or_dash(s.cluster_name),
                                     metrics=metrics)
     idle = RESULT_IDLE.format(seconds=seconds(s.idle_cluster_seconds)) if s.idle_cluster_seconds else ""
+    if s.kind == pb.STEP_KIND_APPROVAL:
+        a = s.approval
+        return RESULT_GATE.format(step=step_label(s.name, s.branch), status=GATE_DONE.get(a.decision, a.decision),
+                                  approver=or_dash(a.approver), decided_at=or_dash(a.decided_at),
+                                  waited=seconds(s.duration_seconds), idle=idle, metrics=metrics)
     return RESULT_STEP.format(step=step_label(s.name, s.branch), cluster=or_dash(s.cluster_name), job_id=s.job_id,
                               status=or_dash(s.status), duration=seconds(s.duration_seconds), idle=idle,
                               metrics=metrics)
