@@ -19,6 +19,7 @@ from slurm_helpers import SLURM_DIR, QueueWatcher, requests_on, sky_clusters
 from support import ROOT, WorkerProcess, make_git_repo, worker_env
 from temporalio.client import WorkflowFailureError
 
+from skypilot_temporal.contract.names import DECIDE_UPDATE
 from skypilot_temporal.pipeline.plan import default_cluster_prefix
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
@@ -213,3 +214,38 @@ async def test_a_sweep_trains_and_evaluates_each_branch_on_its_cluster_and_selec
 async def _branch_clusters(handle) -> list[str]:
     await wait_until(lambda: _has_clusters(handle, 3), timeout=120)
     return list((await progress(handle)).clusters)
+
+
+@pytest.mark.slow  # minutes long: `make e2e`
+async def test_an_approval_gate_waits_with_only_the_cluster_a_later_step_needs(
+    client, sky_worker, task_queue, slurm_repo, data_dir
+):
+    """preprocess -> train -> eval -> gate -> deploy (exec on train's cluster): while the run
+    waits, SkyPilot has the train cluster alone; once approved, deploy runs there and
+    every cluster comes down."""
+    (slurm_repo / "pipeline.yaml").write_text(
+        "steps:\n"
+        "  - {name: preprocess, task_yaml: data_preprocessing.yaml}\n"
+        "  - {name: train, task_yaml: train.yaml, needs: [preprocess]}\n"
+        "  - {name: eval, kind: exec, cluster: train, task_yaml: eval.yaml, needs: [train]}\n"
+        "  - {name: ship-it, kind: approval, needs: [eval], approvers: [alice]}\n"
+        "  - {name: deploy, kind: exec, cluster: train, task_yaml: eval.yaml, needs: [ship-it]}\n")
+    subprocess.run(["git", "-c", "user.email=t@l", "-c", "user.name=t", "add", "pipeline.yaml"], cwd=slurm_repo,
+                   check=True)
+    subprocess.run(["git", "-c", "user.email=t@l", "-c", "user.name=t", "commit", "-qm", "gate"], cwd=slurm_repo,
+                   check=True)
+    handle = await start(client, inputs(slurm_repo, data_dir), task_queue)
+
+    async def waiting() -> bool:
+        return any(s.name == "ship-it" and s.state == "waiting" for s in (await progress(handle)).steps)
+
+    await wait_until(waiting, timeout=RUN_LIMIT)
+    prefix = default_cluster_prefix(handle.id)
+    up = await sky_clusters(prefix)
+    assert len(up) == 1 and "-train-" in up[0], up
+    await handle.execute_update(DECIDE_UPDATE, pb.ApprovalDecision(decision="approve", approver="alice", reason="ok"))
+    result = await result_of(handle)
+    steps = {s.name: s for s in result.steps}
+    assert steps["ship-it"].status == "APPROVED" and steps["ship-it"].idle_cluster_seconds > 0
+    assert (steps["deploy"].cluster_name, steps["deploy"].job_id, steps["deploy"].status) == (up[0], 3, "SUCCEEDED")
+    await assert_no_cluster_left(prefix, within=0)

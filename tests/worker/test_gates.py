@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pipeline_helpers import clusters, history_json, pipeline_input, progress, start, wait_until
 from support import ROOT, make_git_repo
+from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import WorkflowFailureError, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError, CancelledError
 
@@ -82,6 +83,10 @@ async def test_approved_gate_waits_with_no_cluster_up_then_deploys(
     gate = await waiting(handle)
     p = await progress(handle)
     assert p.phase == "waiting"
+    # What the Temporal UI shows of the run (its current details, from the metadata query).
+    meta = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
+    assert meta.current_details.startswith("waiting at gate approve-deploy since 20")
+    assert " accuracy=0.9" in meta.current_details
     assert gate.waiting_since.endswith("Z") and gate.deadline > gate.waiting_since
     assert list(gate.approvers) == ["alice", "bob"]
     assert 0.9 <= gate.metrics["accuracy"] < 1.0

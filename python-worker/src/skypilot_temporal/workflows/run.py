@@ -84,7 +84,7 @@ with workflow.unsafe.imports_passed_through():
         settle,
         step_duration,
     )
-    from skypilot_temporal.workflows.view import render_view, result_lines, view_request
+    from skypilot_temporal.workflows.view import metrics_text, render_view, result_lines, view_request
 
 # A clone fails for good quickly: an unreachable repository is reported in seconds.
 CLONE_RETRY = doubling_retry(1, 10, attempts=4)
@@ -330,7 +330,8 @@ class SkyPilotWorkflow:
         kept = len(self._clusters.up) + len(self._progress.branch_clusters_up())
         metrics, branch = self._progress.needs_metrics(st.needs)
         gates.wait(st.name, since, since + timedelta(seconds=st.timeout_s), metrics, branch)
-        self._set_phase(PHASE_WAITING, f"waiting at gate {st.name} since {rfc3339(since)}")
+        shown = (f" winner {branch}" if branch else "") + metrics_text(metrics)
+        self._set_phase(PHASE_WAITING, f"waiting at gate {st.name} since {rfc3339(since)}{shown}")
         self._notify.soon(self._notify.event(
             "waiting", st.name, gate=st.name, since=rfc3339(since), approvers=list(st.approvers),
             commands={key: approve for key, (approve, _) in commands(self._workflow_id, st.name).items()},
