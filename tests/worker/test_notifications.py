@@ -16,6 +16,7 @@ from notify_receiver import Receiver, closed_port, receiver, silent_port
 from pipeline_helpers import clusters, history_json, pipeline_input, progress, start, wait_until
 from support import ROOT, WorkerProcess, make_git_repo, worker_env
 from temporalio.client import WorkflowFailureError, WorkflowHandle
+from test_replay import replayer
 
 from skypilot_temporal.contract.activity_types import RUN_NOTIFY
 from skypilot_temporal.contract.names import DECIDE_UPDATE, REJECTED
@@ -77,6 +78,8 @@ async def test_approved_then_succeeded(client, hooked, task_queue, tmp_path):
                              "deploy SUCCEEDED"]
     assert done["commit"] and done["id"].endswith("/succeeded") and done["text"]
     assert len({e["id"] for e in events}) == 2
+    # A history with notifications (and their patch marker) replays in the sandbox.
+    await replayer().replay_workflow(await handle.fetch_history())
 
 
 async def test_rejected_then_failed_and_cancelled(client, hooked, task_queue, tmp_path, work_dir):
