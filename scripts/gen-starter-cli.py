@@ -112,7 +112,7 @@ class Table:
     def sub_usage(self, sub: dict) -> str:
         """`approve RUN_ID [--gate NAME] [--reason TEXT]`: a required flag without brackets."""
         parts = [sub["name"], sub["arg"]] if sub["arg"] else [sub["name"]]
-        start_flags = {f["name"] for f in self.doc["flags"]}
+        start_flags = {f["name"] for f in self.doc["flags"] if f.get("arg")}
         if any(name in start_flags for name in sub["flags"]):
             parts.append("[start flags]")
         for name in sub["flags"]:

@@ -62,7 +62,7 @@ export interface Subcommand {
 export const subcommands = {
   approve: { name: "approve", arg: "RUN_ID", flags: [subcommandFlags.gate, subcommandFlags.reason, flags.help], required: [], helpText: `Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
 
-Usage: npx ts-node ts-starter/start.ts approve RUN_ID [start flags] [--gate NAME] [--reason TEXT]
+Usage: npx ts-node ts-starter/start.ts approve RUN_ID [--gate NAME] [--reason TEXT]
 
 Flags:
   --gate NAME                 the gate to decide; needed only when the run waits at several
@@ -78,7 +78,7 @@ Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachabl
 ` },
   reject: { name: "reject", arg: "RUN_ID", flags: [subcommandFlags.gate, subcommandFlags.reason, flags.help], required: ["reason"], helpText: `Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
 
-Usage: npx ts-node ts-starter/start.ts reject RUN_ID [start flags] [--gate NAME] --reason TEXT
+Usage: npx ts-node ts-starter/start.ts reject RUN_ID [--gate NAME] --reason TEXT
 
 Flags:
   --gate NAME                 the gate to decide; needed only when the run waits at several
@@ -119,7 +119,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 ` },
   scheduleList: { name: "schedule list", arg: "", flags: [flags.help], required: [], helpText: `List the schedules: when each runs next, paused or not.
 
-Usage: npx ts-node ts-starter/start.ts schedule list [start flags]
+Usage: npx ts-node ts-starter/start.ts schedule list
 
 Flags:
   --help                      show this help
@@ -131,7 +131,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 ` },
   scheduleDescribe: { name: "schedule describe", arg: "ID", flags: [flags.help], required: [], helpText: `Show a schedule: when, its next runs, its last runs and how each ended.
 
-Usage: npx ts-node ts-starter/start.ts schedule describe ID [start flags]
+Usage: npx ts-node ts-starter/start.ts schedule describe ID
 
 Flags:
   --help                      show this help
@@ -143,7 +143,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 ` },
   schedulePause: { name: "schedule pause", arg: "ID", flags: [subcommandFlags.note, flags.help], required: [], helpText: `Pause a schedule: no run starts until unpause.
 
-Usage: npx ts-node ts-starter/start.ts schedule pause ID [start flags] [--note TEXT]
+Usage: npx ts-node ts-starter/start.ts schedule pause ID [--note TEXT]
 
 Flags:
   --note TEXT                 why; shown by describe
@@ -156,7 +156,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 ` },
   scheduleUnpause: { name: "schedule unpause", arg: "ID", flags: [subcommandFlags.note, flags.help], required: [], helpText: `Unpause a schedule.
 
-Usage: npx ts-node ts-starter/start.ts schedule unpause ID [start flags] [--note TEXT]
+Usage: npx ts-node ts-starter/start.ts schedule unpause ID [--note TEXT]
 
 Flags:
   --note TEXT                 why; shown by describe
@@ -169,7 +169,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 ` },
   scheduleTrigger: { name: "schedule trigger", arg: "ID", flags: [flags.help], required: [], helpText: `Start a run of a schedule now (its overlap policy applies).
 
-Usage: npx ts-node ts-starter/start.ts schedule trigger ID [start flags]
+Usage: npx ts-node ts-starter/start.ts schedule trigger ID
 
 Flags:
   --help                      show this help
@@ -181,7 +181,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 ` },
   scheduleBackfill: { name: "schedule backfill", arg: "ID", flags: [subcommandFlags.from, subcommandFlags.to, flags.help], required: ["from", "to"], helpText: `Start the runs a schedule would have started from --from to --to, one after another.
 
-Usage: npx ts-node ts-starter/start.ts schedule backfill ID [start flags] --from TIME --to TIME
+Usage: npx ts-node ts-starter/start.ts schedule backfill ID --from TIME --to TIME
 
 Flags:
   --from TIME                 the first time to run for, RFC 3339 (2026-12-01T00:00:00Z)
@@ -195,7 +195,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 ` },
   scheduleDelete: { name: "schedule delete", arg: "ID", flags: [flags.help], required: [], helpText: `Delete a schedule; runs already started go on.
 
-Usage: npx ts-node ts-starter/start.ts schedule delete ID [start flags]
+Usage: npx ts-node ts-starter/start.ts schedule delete ID
 
 Flags:
   --help                      show this help
@@ -216,21 +216,23 @@ export const scheduleSpecMemo = "skypilot_temporal.spec";
 export const scheduleEveryUnits = "smhd";
 export const scheduleNextRuns = 3;
 export const scheduleLastRuns = 5;
+export const schedulePauseNote = "paused with the starter";
+export const scheduleUnpauseNote = "unpaused with the starter";
 
 /** What --help prints. */
 export const helpText = `Start the SkyPilot pipeline workflow, follow its progress and print each step's result.
 
 Usage: npx ts-node ts-starter/start.ts [flags]
-       npx ts-node ts-starter/start.ts approve RUN_ID [start flags] [--gate NAME] [--reason TEXT]
-       npx ts-node ts-starter/start.ts reject RUN_ID [start flags] [--gate NAME] --reason TEXT
+       npx ts-node ts-starter/start.ts approve RUN_ID [--gate NAME] [--reason TEXT]
+       npx ts-node ts-starter/start.ts reject RUN_ID [--gate NAME] --reason TEXT
        npx ts-node ts-starter/start.ts schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
-       npx ts-node ts-starter/start.ts schedule list [start flags]
-       npx ts-node ts-starter/start.ts schedule describe ID [start flags]
-       npx ts-node ts-starter/start.ts schedule pause ID [start flags] [--note TEXT]
-       npx ts-node ts-starter/start.ts schedule unpause ID [start flags] [--note TEXT]
-       npx ts-node ts-starter/start.ts schedule trigger ID [start flags]
-       npx ts-node ts-starter/start.ts schedule backfill ID [start flags] --from TIME --to TIME
-       npx ts-node ts-starter/start.ts schedule delete ID [start flags]
+       npx ts-node ts-starter/start.ts schedule list
+       npx ts-node ts-starter/start.ts schedule describe ID
+       npx ts-node ts-starter/start.ts schedule pause ID [--note TEXT]
+       npx ts-node ts-starter/start.ts schedule unpause ID [--note TEXT]
+       npx ts-node ts-starter/start.ts schedule trigger ID
+       npx ts-node ts-starter/start.ts schedule backfill ID --from TIME --to TIME
+       npx ts-node ts-starter/start.ts schedule delete ID
 
 Flags (a flag beats its environment variable, which beats the --input file):
   --repo URL                  Git repository of SkyPilot task YAMLs (env SKYPILOT_TEMPORAL_REPO_URL)

@@ -58,7 +58,7 @@ var (
 	// ApproveCommand is `approve`.
 	ApproveCommand = Subcommand{Name: "approve", Arg: "RUN_ID", Flags: []Flag{Gate, Reason, Help}, Required: []string{}, HelpText: `Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
 
-Usage: go run ./go-starter approve RUN_ID [start flags] [--gate NAME] [--reason TEXT]
+Usage: go run ./go-starter approve RUN_ID [--gate NAME] [--reason TEXT]
 
 Flags:
   --gate NAME                 the gate to decide; needed only when the run waits at several
@@ -75,7 +75,7 @@ Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachabl
 	// RejectCommand is `reject`.
 	RejectCommand = Subcommand{Name: "reject", Arg: "RUN_ID", Flags: []Flag{Gate, Reason, Help}, Required: []string{"reason"}, HelpText: `Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
 
-Usage: go run ./go-starter reject RUN_ID [start flags] [--gate NAME] --reason TEXT
+Usage: go run ./go-starter reject RUN_ID [--gate NAME] --reason TEXT
 
 Flags:
   --gate NAME                 the gate to decide; needed only when the run waits at several
@@ -118,7 +118,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 	// ScheduleListCommand is `schedule list`.
 	ScheduleListCommand = Subcommand{Name: "schedule list", Arg: "", Flags: []Flag{Help}, Required: []string{}, HelpText: `List the schedules: when each runs next, paused or not.
 
-Usage: go run ./go-starter schedule list [start flags]
+Usage: go run ./go-starter schedule list
 
 Flags:
   --help                      show this help
@@ -131,7 +131,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 	// ScheduleDescribeCommand is `schedule describe`.
 	ScheduleDescribeCommand = Subcommand{Name: "schedule describe", Arg: "ID", Flags: []Flag{Help}, Required: []string{}, HelpText: `Show a schedule: when, its next runs, its last runs and how each ended.
 
-Usage: go run ./go-starter schedule describe ID [start flags]
+Usage: go run ./go-starter schedule describe ID
 
 Flags:
   --help                      show this help
@@ -144,7 +144,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 	// SchedulePauseCommand is `schedule pause`.
 	SchedulePauseCommand = Subcommand{Name: "schedule pause", Arg: "ID", Flags: []Flag{Note, Help}, Required: []string{}, HelpText: `Pause a schedule: no run starts until unpause.
 
-Usage: go run ./go-starter schedule pause ID [start flags] [--note TEXT]
+Usage: go run ./go-starter schedule pause ID [--note TEXT]
 
 Flags:
   --note TEXT                 why; shown by describe
@@ -158,7 +158,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 	// ScheduleUnpauseCommand is `schedule unpause`.
 	ScheduleUnpauseCommand = Subcommand{Name: "schedule unpause", Arg: "ID", Flags: []Flag{Note, Help}, Required: []string{}, HelpText: `Unpause a schedule.
 
-Usage: go run ./go-starter schedule unpause ID [start flags] [--note TEXT]
+Usage: go run ./go-starter schedule unpause ID [--note TEXT]
 
 Flags:
   --note TEXT                 why; shown by describe
@@ -172,7 +172,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 	// ScheduleTriggerCommand is `schedule trigger`.
 	ScheduleTriggerCommand = Subcommand{Name: "schedule trigger", Arg: "ID", Flags: []Flag{Help}, Required: []string{}, HelpText: `Start a run of a schedule now (its overlap policy applies).
 
-Usage: go run ./go-starter schedule trigger ID [start flags]
+Usage: go run ./go-starter schedule trigger ID
 
 Flags:
   --help                      show this help
@@ -185,7 +185,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 	// ScheduleBackfillCommand is `schedule backfill`.
 	ScheduleBackfillCommand = Subcommand{Name: "schedule backfill", Arg: "ID", Flags: []Flag{From, To, Help}, Required: []string{"from", "to"}, HelpText: `Start the runs a schedule would have started from --from to --to, one after another.
 
-Usage: go run ./go-starter schedule backfill ID [start flags] --from TIME --to TIME
+Usage: go run ./go-starter schedule backfill ID --from TIME --to TIME
 
 Flags:
   --from TIME                 the first time to run for, RFC 3339 (2026-12-01T00:00:00Z)
@@ -200,7 +200,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 	// ScheduleDeleteCommand is `schedule delete`.
 	ScheduleDeleteCommand = Subcommand{Name: "schedule delete", Arg: "ID", Flags: []Flag{Help}, Required: []string{}, HelpText: `Delete a schedule; runs already started go on.
 
-Usage: go run ./go-starter schedule delete ID [start flags]
+Usage: go run ./go-starter schedule delete ID
 
 Flags:
   --help                      show this help
@@ -219,16 +219,16 @@ var Subcommands = []Subcommand{ApproveCommand, RejectCommand, ScheduleCreateComm
 const HelpText = `Start the SkyPilot pipeline workflow, follow its progress and print each step's result.
 
 Usage: go run ./go-starter [flags]
-       go run ./go-starter approve RUN_ID [start flags] [--gate NAME] [--reason TEXT]
-       go run ./go-starter reject RUN_ID [start flags] [--gate NAME] --reason TEXT
+       go run ./go-starter approve RUN_ID [--gate NAME] [--reason TEXT]
+       go run ./go-starter reject RUN_ID [--gate NAME] --reason TEXT
        go run ./go-starter schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
-       go run ./go-starter schedule list [start flags]
-       go run ./go-starter schedule describe ID [start flags]
-       go run ./go-starter schedule pause ID [start flags] [--note TEXT]
-       go run ./go-starter schedule unpause ID [start flags] [--note TEXT]
-       go run ./go-starter schedule trigger ID [start flags]
-       go run ./go-starter schedule backfill ID [start flags] --from TIME --to TIME
-       go run ./go-starter schedule delete ID [start flags]
+       go run ./go-starter schedule list
+       go run ./go-starter schedule describe ID
+       go run ./go-starter schedule pause ID [--note TEXT]
+       go run ./go-starter schedule unpause ID [--note TEXT]
+       go run ./go-starter schedule trigger ID
+       go run ./go-starter schedule backfill ID --from TIME --to TIME
+       go run ./go-starter schedule delete ID
 
 Flags (a flag beats its environment variable, which beats the --input file):
   --repo URL                  Git repository of SkyPilot task YAMLs (env SKYPILOT_TEMPORAL_REPO_URL)
@@ -277,6 +277,8 @@ const (
 	ScheduleEveryUnits     = "smhd"
 	ScheduleNextRuns       = 3
 	ScheduleLastRuns       = 5
+	SchedulePauseNote      = "paused with the starter"
+	ScheduleUnpauseNote    = "unpaused with the starter"
 )
 
 const (

@@ -65,7 +65,7 @@ APPROVE_COMMAND = Subcommand(
     help_text="""\
 Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
 
-Usage: skypilot-temporal-start approve RUN_ID [start flags] [--gate NAME] [--reason TEXT]
+Usage: skypilot-temporal-start approve RUN_ID [--gate NAME] [--reason TEXT]
 
 Flags:
   --gate NAME                 the gate to decide; needed only when the run waits at several
@@ -88,7 +88,7 @@ REJECT_COMMAND = Subcommand(
     help_text="""\
 Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
 
-Usage: skypilot-temporal-start reject RUN_ID [start flags] [--gate NAME] --reason TEXT
+Usage: skypilot-temporal-start reject RUN_ID [--gate NAME] --reason TEXT
 
 Flags:
   --gate NAME                 the gate to decide; needed only when the run waits at several
@@ -143,7 +143,7 @@ SCHEDULE_LIST_COMMAND = Subcommand(
     help_text="""\
 List the schedules: when each runs next, paused or not.
 
-Usage: skypilot-temporal-start schedule list [start flags]
+Usage: skypilot-temporal-start schedule list
 
 Flags:
   --help                      show this help
@@ -162,7 +162,7 @@ SCHEDULE_DESCRIBE_COMMAND = Subcommand(
     help_text="""\
 Show a schedule: when, its next runs, its last runs and how each ended.
 
-Usage: skypilot-temporal-start schedule describe ID [start flags]
+Usage: skypilot-temporal-start schedule describe ID
 
 Flags:
   --help                      show this help
@@ -181,7 +181,7 @@ SCHEDULE_PAUSE_COMMAND = Subcommand(
     help_text="""\
 Pause a schedule: no run starts until unpause.
 
-Usage: skypilot-temporal-start schedule pause ID [start flags] [--note TEXT]
+Usage: skypilot-temporal-start schedule pause ID [--note TEXT]
 
 Flags:
   --note TEXT                 why; shown by describe
@@ -201,7 +201,7 @@ SCHEDULE_UNPAUSE_COMMAND = Subcommand(
     help_text="""\
 Unpause a schedule.
 
-Usage: skypilot-temporal-start schedule unpause ID [start flags] [--note TEXT]
+Usage: skypilot-temporal-start schedule unpause ID [--note TEXT]
 
 Flags:
   --note TEXT                 why; shown by describe
@@ -221,7 +221,7 @@ SCHEDULE_TRIGGER_COMMAND = Subcommand(
     help_text="""\
 Start a run of a schedule now (its overlap policy applies).
 
-Usage: skypilot-temporal-start schedule trigger ID [start flags]
+Usage: skypilot-temporal-start schedule trigger ID
 
 Flags:
   --help                      show this help
@@ -240,7 +240,7 @@ SCHEDULE_BACKFILL_COMMAND = Subcommand(
     help_text="""\
 Start the runs a schedule would have started from --from to --to, one after another.
 
-Usage: skypilot-temporal-start schedule backfill ID [start flags] --from TIME --to TIME
+Usage: skypilot-temporal-start schedule backfill ID --from TIME --to TIME
 
 Flags:
   --from TIME                 the first time to run for, RFC 3339 (2026-12-01T00:00:00Z)
@@ -261,7 +261,7 @@ SCHEDULE_DELETE_COMMAND = Subcommand(
     help_text="""\
 Delete a schedule; runs already started go on.
 
-Usage: skypilot-temporal-start schedule delete ID [start flags]
+Usage: skypilot-temporal-start schedule delete ID
 
 Flags:
   --help                      show this help
@@ -285,6 +285,8 @@ SCHEDULE_SPEC_MEMO = "skypilot_temporal.spec"
 SCHEDULE_EVERY_UNITS = "smhd"
 SCHEDULE_NEXT_RUNS = 3
 SCHEDULE_LAST_RUNS = 5
+SCHEDULE_PAUSE_NOTE = "paused with the starter"
+SCHEDULE_UNPAUSE_NOTE = "unpaused with the starter"
 # Each starter's command, by the key RunViewRequest.starter names it with.
 COMMANDS = {"go": "go run ./go-starter", "ts": "npx ts-node ts-starter/start.ts", "python": "skypilot-temporal-start"}
 
@@ -293,16 +295,16 @@ HELP_TEXT = """\
 Start the SkyPilot pipeline workflow, follow its progress and print each step's result.
 
 Usage: skypilot-temporal-start [flags]
-       skypilot-temporal-start approve RUN_ID [start flags] [--gate NAME] [--reason TEXT]
-       skypilot-temporal-start reject RUN_ID [start flags] [--gate NAME] --reason TEXT
+       skypilot-temporal-start approve RUN_ID [--gate NAME] [--reason TEXT]
+       skypilot-temporal-start reject RUN_ID [--gate NAME] --reason TEXT
        skypilot-temporal-start schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
-       skypilot-temporal-start schedule list [start flags]
-       skypilot-temporal-start schedule describe ID [start flags]
-       skypilot-temporal-start schedule pause ID [start flags] [--note TEXT]
-       skypilot-temporal-start schedule unpause ID [start flags] [--note TEXT]
-       skypilot-temporal-start schedule trigger ID [start flags]
-       skypilot-temporal-start schedule backfill ID [start flags] --from TIME --to TIME
-       skypilot-temporal-start schedule delete ID [start flags]
+       skypilot-temporal-start schedule list
+       skypilot-temporal-start schedule describe ID
+       skypilot-temporal-start schedule pause ID [--note TEXT]
+       skypilot-temporal-start schedule unpause ID [--note TEXT]
+       skypilot-temporal-start schedule trigger ID
+       skypilot-temporal-start schedule backfill ID --from TIME --to TIME
+       skypilot-temporal-start schedule delete ID
 
 Flags (a flag beats its environment variable, which beats the --input file):
   --repo URL                  Git repository of SkyPilot task YAMLs (env SKYPILOT_TEMPORAL_REPO_URL)
