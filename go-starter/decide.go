@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,7 +26,7 @@ var currentUser = user.Current
 // record it and says so with said. Exit status: 0 accepted, 1 refused or not sent, 2 usage error.
 func decide(sc cli.Subcommand, decision string, said func(gate, workflowID, approver string) string) func([]string, io.Writer, io.Writer) int {
 	return func(args []string, stdout, stderr io.Writer) int {
-		runID, flags, err := parseSubcommand(sc, args)
+		runID, _, flags, err := parseSubcommand(sc, args, cli.RunIDMissing)
 		approver := strings.TrimSpace(os.Getenv(cli.ApproverEnv)) // else the user this runs as
 		if current, userErr := currentUser(); approver == "" && userErr == nil {
 			approver = current.Username
@@ -38,12 +37,8 @@ func decide(sc cli.Subcommand, decision string, said func(gate, workflowID, appr
 		} else if err == nil && approver == "" {
 			err = errors.New(cli.ApproverMissing())
 		}
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, sc.HelpText)
-			return 0
-		} else if err != nil {
-			fmt.Fprintf(stderr, "%s\n%s\n", cli.UsageError(err.Error()), cli.UsageHint())
-			return 2
+		if status, done := helpOrUsage(err, sc.HelpText, stdout, stderr); done {
+			return status
 		}
 		ctx := context.Background()
 		host, _ := os.Hostname()

@@ -8,6 +8,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,7 +159,9 @@ func TestEachSubcommandHasItsHelp(t *testing.T) {
 		t.Errorf("%d subcommands run, the table has %d", len(subcommands), len(cli.Subcommands))
 	}
 	for _, sc := range cli.Subcommands {
-		for _, args := range [][]string{{sc.Name, "--help"}, {sc.Name, "-h"}, {sc.Name, "wf-1", "--help"}} {
+		name := strings.Fields(sc.Name) // a schedule subcommand is named by two arguments
+		for _, rest := range [][]string{{"--help"}, {"-h"}, {"wf-1", "--help"}} {
+			args := append(slices.Clone(name), rest...)
 			var stdout, stderr bytes.Buffer
 			if exit := dispatch(args, &stdout, &stderr); exit != 0 || stdout.String() != sc.HelpText || stderr.Len() > 0 {
 				t.Errorf("%q: exit %d, stdout %q, stderr %q; want its help", args, exit, &stdout, &stderr)

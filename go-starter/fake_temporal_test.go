@@ -54,6 +54,9 @@ type fakeTemporal struct {
 	// failure; another error: the call's).
 	decide  func(*pb.ApprovalDecision) (*pb.ApprovalRecord, error)
 	updates []*workflowservice.UpdateWorkflowExecutionRequest // the updates sent, in order
+	// schedule answers a describe of a schedule; nil: there is none.
+	schedule *workflowservice.DescribeScheduleResponse
+	calls    []string // the methods called, in order
 }
 
 func newFakeTemporal(t *testing.T) *fakeTemporal {
@@ -129,9 +132,15 @@ func lines(s string) []string {
 // serve answers a call of the client as the server would.
 func (f *fakeTemporal) serve(ctx context.Context, method string, req, reply any, _ *grpc.ClientConn, _ grpc.UnaryInvoker, _ ...grpc.CallOption) error {
 	var answer proto.Message
+	f.calls = append(f.calls, path.Base(method))
 	switch r := req.(type) {
 	case *workflowservice.GetSystemInfoRequest:
 		answer = &workflowservice.GetSystemInfoResponse{}
+	case *workflowservice.DescribeScheduleRequest:
+		if f.schedule == nil {
+			return status.Errorf(codes.NotFound, "workflow not found for ID: temporal-sys-scheduler:%s", r.GetScheduleId())
+		}
+		answer = f.schedule
 	case *workflowservice.QueryWorkflowRequest:
 		view, err := f.answerView(r)
 		if err != nil {
@@ -142,7 +151,7 @@ func (f *fakeTemporal) serve(ctx context.Context, method string, req, reply any,
 		f.described = append(f.described, r.GetExecution().GetWorkflowId())
 		answer = &workflowservice.DescribeWorkflowExecutionResponse{}
 		if d, ok := f.describe[r.GetExecution().GetWorkflowId()]; ok && d == nil {
-			return status.Error(codes.Unavailable, "the describe failed")
+			return status.Error(codes.NotFound, "the describe failed") // not retried, unlike Unavailable
 		} else if ok {
 			answer = d
 		}

@@ -40,6 +40,11 @@ func parseArgs(args []string, getenv func(string) string) (*options, error) {
 	} else if fs.NArg() > 0 {
 		return nil, errors.New(cli.UnexpectedArgument(strconv.Quote(fs.Arg(0))))
 	}
+	return startOptions(given, last, getenv)
+}
+
+// startOptions is parseArgs after the command line is read: given holds each flag's values and last its last, by name.
+func startOptions(given map[string][]string, last map[string]string, getenv func(string) string) (*options, error) {
 	setting := func(f cli.Flag) string { return cmp.Or(last[f.Name], getenv(f.Env)) } // no variable: getenv("") is ""
 	in := &pb.SkyPilotWorkflowInput{}
 	if path := setting(cli.Input); path != "" {
@@ -117,27 +122,46 @@ func flagSet(flags []cli.Flag) (fs *flag.FlagSet, given map[string][]string, las
 	return fs, given, last
 }
 
-// parseSubcommand reads a subcommand's one argument and its flags, which may come before or after it (the flag
-// package stops at the first argument): the argument and each flag's last value by name. Its errors are usage errors,
-// but flag.ErrHelp.
-func parseSubcommand(sc cli.Subcommand, args []string) (string, map[string]string, error) {
-	fs, _, last := flagSet(sc.Flags)
+// parseSubcommand reads a subcommand's one argument (none when sc names none; missing says it is missing) and its flags,
+// which may come before or after it (the flag package stops at the first argument): the argument, each flag's values
+// and its last value by name. Its errors are usage errors, but flag.ErrHelp.
+func parseSubcommand(sc cli.Subcommand, args []string, missing func() string) (string, map[string][]string, map[string]string, error) {
+	fs, given, last := flagSet(sc.Flags)
 	var positional []string
 	for err := fs.Parse(args); err != nil || fs.NArg() > 0; err = fs.Parse(args) {
 		if err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 		positional, args = append(positional, fs.Arg(0)), fs.Args()[1:]
 	}
+	wanted := min(len(sc.Arg), 1) // the arguments sc takes: one, unless its help names none
 	switch {
 	case last[cli.Help.Name] != "":
-		return "", nil, flag.ErrHelp
-	case len(positional) == 0 || positional[0] == "":
-		return "", nil, errors.New(cli.RunIDMissing())
-	case len(positional) > 1:
-		return "", nil, errors.New(cli.UnexpectedArgument(strconv.Quote(positional[1])))
+		return "", nil, nil, flag.ErrHelp
+	case wanted == 1 && (len(positional) == 0 || positional[0] == ""):
+		return "", nil, nil, errors.New(missing())
+	case len(positional) > wanted:
+		return "", nil, nil, errors.New(cli.UnexpectedArgument(strconv.Quote(positional[wanted])))
 	}
-	return positional[0], last, nil
+	return strings.Join(positional, ""), given, last, nil
+}
+
+// helpOrUsage answers a subcommand's command line that err refuses: its help for flag.ErrHelp (exit status 0), else the
+// usage error (2). done is false when err is nil.
+func helpOrUsage(err error, help string, stdout, stderr io.Writer) (status int, done bool) {
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, help)
+		return 0, true
+	} else if err != nil {
+		return usageFailed(stderr, err.Error()), true
+	}
+	return 0, false
+}
+
+// usageFailed says message as a usage error; the exit status.
+func usageFailed(stderr io.Writer, message string) int {
+	fmt.Fprintf(stderr, "%s\n%s\n", cli.UsageError(message), cli.UsageHint())
+	return 2
 }
 
 // readInput parses the --input file (proto JSON) into in, naming every unknown field: protojson alone stops at the first.

@@ -27,12 +27,27 @@ func main() { os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // subcommands by name: a first argument that names one runs it instead of a start.
 var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{
-	cli.ApproveCommand.Name: decide(cli.ApproveCommand, cli.DecisionApprove, cli.DecisionApproved),
-	cli.RejectCommand.Name:  decide(cli.RejectCommand, cli.DecisionReject, cli.DecisionRejected),
+	cli.ApproveCommand.Name:          decide(cli.ApproveCommand, cli.DecisionApprove, cli.DecisionApproved),
+	cli.RejectCommand.Name:           decide(cli.RejectCommand, cli.DecisionReject, cli.DecisionRejected),
+	cli.ScheduleCreateCommand.Name:   schedule(cli.ScheduleCreateCommand, planCreate),
+	cli.ScheduleListCommand.Name:     schedule(cli.ScheduleListCommand, planList),
+	cli.ScheduleDescribeCommand.Name: schedule(cli.ScheduleDescribeCommand, planDescribe),
+	cli.SchedulePauseCommand.Name:    schedule(cli.SchedulePauseCommand, planPause),
+	cli.ScheduleUnpauseCommand.Name:  schedule(cli.ScheduleUnpauseCommand, planUnpause),
+	cli.ScheduleTriggerCommand.Name:  schedule(cli.ScheduleTriggerCommand, planTrigger),
+	cli.ScheduleBackfillCommand.Name: schedule(cli.ScheduleBackfillCommand, planBackfill),
+	cli.ScheduleDeleteCommand.Name:   schedule(cli.ScheduleDeleteCommand, planDelete),
 }
 
-// dispatch runs the subcommand the first argument names with the arguments after it, else run; the exit status.
+// dispatch runs the subcommand the first argument names (the first two, for a schedule subcommand) with the arguments
+// after it, else run; the exit status.
 func dispatch(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == scheduleFamily {
+		if len(args) < 2 || subcommands[args[0]+" "+args[1]] == nil { // no action, or one the family does not have
+			return usageFailed(stderr, cli.UnexpectedArgument(strconv.Quote(args[min(len(args), 2)-1])))
+		}
+		args = append([]string{args[0] + " " + args[1]}, args[2:]...)
+	}
 	if len(args) > 0 && subcommands[args[0]] != nil {
 		return subcommands[args[0]](args[1:], stdout, stderr)
 	}

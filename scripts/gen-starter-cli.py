@@ -44,12 +44,12 @@ class Flag:
 
 
 def camel(snake: str) -> str:
-    head, *rest = re.split(r"[-_]", snake)
+    head, *rest = re.split(r"[-_ ]", snake)
     return head + "".join(w.capitalize() for w in rest)
 
 
 def go_name(snake: str) -> str:
-    return "".join(INITIALISMS.get(w, w.capitalize()) for w in re.split(r"[-_]", snake))
+    return "".join(INITIALISMS.get(w, w.capitalize()) for w in re.split(r"[-_ ]", snake))
 
 
 def go_param(snake: str) -> str:
@@ -58,7 +58,7 @@ def go_param(snake: str) -> str:
 
 
 def upper(snake: str) -> str:
-    return re.sub(r"[-]", "_", snake).upper()
+    return re.sub(r"[- ]", "_", snake).upper()
 
 
 class Table:
@@ -111,10 +111,13 @@ class Table:
 
     def sub_usage(self, sub: dict) -> str:
         """`approve RUN_ID [--gate NAME] [--reason TEXT]`: a required flag without brackets."""
-        parts = [sub["name"], sub["arg"]]
+        parts = [sub["name"], sub["arg"]] if sub["arg"] else [sub["name"]]
+        start_flags = {f["name"] for f in self.doc["flags"] if f.get("arg")}
+        if any(name in start_flags for name in sub["flags"]):
+            parts.append("[start flags]")
         for name in sub["flags"]:
             flag = self._by_name[name]
-            if flag.get("arg"):
+            if flag.get("arg") and name not in start_flags:
                 text = f"--{name} {flag['arg']}"
                 parts.append(text if name in sub["required"] else f"[{text}]")
         return " ".join(parts)
@@ -122,7 +125,7 @@ class Table:
     def sub_help_text(self, command: str, sub: dict) -> str:
         lines = [self.fill(sub["summary"]), "", f"Usage: {command} {self.sub_usage(sub)}", "", "Flags:"]
         lines += self.flag_lines([self._by_name[name] for name in sub["flags"]])
-        lines += ["", *(self.fill(line) for line in self.doc["decision"]["footer"])]
+        lines += ["", *(self.fill(line) for line in self.doc[sub["footer"]]["footer"])]
         return "\n".join(lines) + "\n"
 
     def flag_lines(self, flags: list[dict]) -> list[str]:
@@ -426,6 +429,11 @@ const HelpText = `{help_text}`
 // ApproverEnv names who decides a gate, unless empty: then the user the starter runs as.
 const ApproverEnv = {string(table.doc["decision"]["approver_env"])}
 
+// The schedule subcommands' settings.
+const (
+{chr(10).join(f"	{go_name('schedule_' + k)} = {literal(v)}" for k, v in schedule_values(table))}
+)
+
 const (
 	UIURLEnv              = {string(table.doc["ui"]["url_env"])}
 	UIURLDefault          = {string(table.doc["ui"]["default_url"])}
@@ -499,6 +507,8 @@ export const subcommands = {{
 /** Names who decides a gate, unless empty: then the user the starter runs as. */
 export const approverEnv = {string(table.doc["decision"]["approver_env"])};
 
+{chr(10).join(f"export const {camel('schedule_' + k)} = {literal(v)};" for k, v in schedule_values(table))}
+
 /** What --help prints. */
 export const helpText = `{multiline(table.help_text(table.doc["commands"]["ts"]), "`", "${{")}`;
 
@@ -571,6 +581,8 @@ SUBCOMMANDS = ({", ".join(upper(sub["name"]) + "_COMMAND" for sub in table.subco
 
 # Names who decides a gate, unless empty: then the user the starter runs as.
 APPROVER_ENV = {string(table.doc["decision"]["approver_env"])}
+# The schedule subcommands' settings.
+{chr(10).join(f"SCHEDULE_{k.upper()} = {literal(v)}" for k, v in schedule_values(table))}
 # Each starter's command, by the key RunViewRequest.starter names it with.
 COMMANDS = {{{", ".join(f"{string(k)}: {string(v)}" for k, v in table.doc["commands"].items())}}}
 
@@ -586,6 +598,12 @@ WORKFLOW_ID_RANDOM_BYTES = {int(table.doc["workflow_id"]["random_bytes"])}
 {rules(table, PYTHON_RULES, "is_", "or", "env.get({})", "or")}
 
 {(chr(10) * 2).join(funcs)}'''
+
+
+def schedule_values(table: Table) -> list[tuple[str, str | int]]:
+    """The schedule section's settings (its footer aside): the overlap policies' names, the default one, the memo
+    key holding a schedule's spec as given, the units of --every, how many next and last runs describe shows."""
+    return [(k, v) for k, v in table.doc["schedule"].items() if k != "footer"]
 
 
 def go_subcommands(table: Table) -> str:

@@ -27,3 +27,10 @@ export async function connect(
   const dataConverter = { payloadConverterPath: require.resolve('./payload-converter') };
   return new Client({ connection, namespace, dataConverter, identity, interceptors: { workflow: interceptors } });
 }
+
+/** What went wrong, on one line: the SDK's own message is often generic, the gRPC errors it wraps say what happened. */
+export function failureDetail(err: unknown): string {
+  const causes: string[] = [];
+  for (let e: unknown = err; e instanceof Error; e = e.cause) causes.push(e.message);
+  return cli.oneLine(causes.join(': ') || String(err));
+}

@@ -2,8 +2,8 @@
 import { hostname, userInfo } from 'node:os';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { ConfigError, connect } from './client';
-import { parseFlags, UsageError } from './flags';
+import { ConfigError, connect, failureDetail } from './client';
+import { parseFlags, reportUsageError, UsageError } from './flags';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
 import pb = skypilot_temporal.v1;
@@ -14,10 +14,7 @@ export async function decide(sub: cli.Subcommand, args: string[], env: NodeJS.Pr
   try {
     asked = parseDecision(sub, args, env);
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(cli.usageError({ message: err.message }));
-    console.error(cli.usageHint());
-    return 2;
+    return reportUsageError(err);
   }
   if (!asked) {
     console.log(sub.helpText.trimEnd());
@@ -79,8 +76,5 @@ export function notDecided(err: unknown, workflowId: string): string {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     return cli.decisionRefused({ detail: cli.oneLine(err.cause.message) });
   }
-  // The SDK's own message is generic ("Workflow Update failed"); the gRPC error it wraps says what went wrong.
-  const causes: string[] = [];
-  for (let e: unknown = err; e instanceof Error; e = e.cause) causes.push(e.message);
-  return cli.decisionFailed({ detail: cli.oneLine(causes.join(': ') || String(err)) });
+  return cli.decisionFailed({ detail: failureDetail(err) });
 }

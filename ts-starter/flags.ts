@@ -11,6 +11,14 @@ import { isEnvName } from './generated/starter-cli';
 /** A problem with the command line or --input (exit status 2). */
 export class UsageError extends Error {}
 
+/** Says on stderr what is wrong with the command line; returns the exit status of a usage error. Rethrows anything else. */
+export function reportUsageError(err: unknown): number {
+  if (!(err instanceof UsageError)) throw err;
+  console.error(cli.usageError({ message: err.message }));
+  console.error(cli.usageHint());
+  return 2;
+}
+
 const table: readonly cli.Flag[] = Object.values(cli.flags);
 const inputType = skypilot_temporal.v1.SkyPilotWorkflowInput as unknown as Type;
 
@@ -21,7 +29,11 @@ export const envNameRule = cli.envNameRule({ pattern: cli.envNamePattern, maxLen
 export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
   const { given, positionals } = parseFlags(args, table);
   if (positionals.length > 0) throw new UsageError(cli.unexpectedArgument({ value: JSON.stringify(positionals[0]) }));
-  if (given[cli.flags.help.name]) return undefined;
+  return given[cli.flags.help.name] ? undefined : startOptions(given, env);
+}
+
+/** What the start's flags among `given` (from parseFlags) ask for, after the --input file and the environment. */
+export function startOptions(given: Given, env: NodeJS.ProcessEnv) {
   const values = (f: cli.Flag): string[] => (given[f.name] ?? []).map(String);
   const setting = (f: cli.Flag): string => values(f).at(-1) || (f.env && env[f.env]) || '';
   const input = readInput(setting(cli.flags.input));
@@ -52,7 +64,10 @@ export function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
   };
 }
 
-/** Every value given to each flag of `flags`, by flag name (a switch that is on holds true), and the other arguments. */
+/** Every value given to each flag, by flag name; a switch that is on holds true. */
+export type Given = Record<string, (string | boolean)[] | undefined>;
+
+/** Every value given to each flag of `flags`, and the other arguments. */
 export function parseFlags(args: string[], flags: readonly cli.Flag[]) {
   const options = Object.fromEntries(flags.map((f) => {
     const type = f.arg ? ('string' as const) : ('boolean' as const);
@@ -60,7 +75,7 @@ export function parseFlags(args: string[], flags: readonly cli.Flag[]) {
   }));
   try {
     const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
-    return { given: values as Record<string, (string | boolean)[] | undefined>, positionals };
+    return { given: values as Given, positionals };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

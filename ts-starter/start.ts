@@ -1,13 +1,15 @@
 // Starts the SkyPilot pipeline workflow on Temporal and follows it to its end:
 //   npx ts-node ts-starter/start.ts --repo https://github.com/org/sky-tasks.git
-// or runs the subcommand its first argument names instead (approve, reject: decide a run's approval gate).
+// or runs the subcommand its first arguments name instead (approve, reject: decide a run's approval gate;
+// schedule create, list, describe, pause, unpause, trigger, backfill, delete: run it on a calendar).
 // The worker renders what is printed about the run, so that every client prints the same.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ConfigError, connect } from './client';
 import { decide } from './decide';
-import { parseCommandLine, UsageError } from './flags';
+import { parseCommandLine, reportUsageError, UsageError } from './flags';
 import { follow } from './follow';
 import * as cli from './generated/starter-cli';
+import { schedule } from './schedule';
 import { reportOutcome, withTracing } from './tracing';
 
 // recipe-begin: docs/contract.md shows main as it is here (tests/contract/test_docs_recipes.py).
@@ -65,12 +67,22 @@ export function uiLink(env: NodeJS.ProcessEnv, namespace: string, workflowId: st
 
 /** What runs each subcommand of the table, given its entry there and the arguments after its name. */
 type SubcommandRun = (sub: cli.Subcommand, args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
-const subcommandRuns: Record<keyof typeof cli.subcommands, SubcommandRun> = { approve: decide, reject: decide };
+const subcommandRuns: Record<keyof typeof cli.subcommands, SubcommandRun> = {
+  approve: decide, reject: decide, scheduleCreate: schedule, scheduleList: schedule, scheduleDescribe: schedule,
+  schedulePause: schedule, scheduleUnpause: schedule, scheduleTrigger: schedule, scheduleBackfill: schedule, scheduleDelete: schedule,
+};
 
-/** The subcommand the first argument names, else a start. Returns the exit status. */
-export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const name = argv[0] as keyof typeof cli.subcommands;
-  return Object.hasOwn(subcommandRuns, name) ? subcommandRuns[name](cli.subcommands[name], argv.slice(1), env) : main(argv, env);
+/** The subcommand the first arguments name (one word, or two: schedule create), else a start. Returns the exit status. */
+export async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const words = (sub: cli.Subcommand) => sub.name.split(' ');
+  const entries = Object.entries(cli.subcommands) as [keyof typeof cli.subcommands, cli.Subcommand][];
+  const named = entries.find(([, sub]) => words(sub).every((word, i) => argv[i] === word));
+  if (named) return subcommandRuns[named[0]](named[1], argv.slice(words(named[1]).length), env);
+  // The first word of a family (schedule) without one of its actions after it is not a start either.
+  if (entries.some(([, sub]) => words(sub).length > 1 && words(sub)[0] === argv[0])) {
+    return reportUsageError(new UsageError(cli.unexpectedArgument({ value: JSON.stringify(argv[1] ?? argv[0]) })));
+  }
+  return main(argv, env);
 }
 
 if (require.main === module) {

@@ -37,6 +37,12 @@ export const flags = {
 export const subcommandFlags = {
   gate: { name: "gate", arg: "NAME", short: "", env: "", inputField: "", repeatable: false },
   reason: { name: "reason", arg: "TEXT", short: "", env: "", inputField: "", repeatable: false },
+  cron: { name: "cron", arg: "EXPR", short: "", env: "", inputField: "", repeatable: false },
+  every: { name: "every", arg: "DURATION", short: "", env: "", inputField: "", repeatable: false },
+  overlap: { name: "overlap", arg: "POLICY", short: "", env: "", inputField: "", repeatable: false },
+  note: { name: "note", arg: "TEXT", short: "", env: "", inputField: "", repeatable: false },
+  from: { name: "from", arg: "TIME", short: "", env: "", inputField: "", repeatable: false },
+  to: { name: "to", arg: "TIME", short: "", env: "", inputField: "", repeatable: false },
 } satisfies Record<string, Flag>;
 
 /** A command run instead of starting a run: its name, its one argument, its flags and its help. */
@@ -86,10 +92,132 @@ TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
 Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
 2 usage.
 ` },
+  scheduleCreate: { name: "schedule create", arg: "ID", flags: [subcommandFlags.cron, subcommandFlags.every, subcommandFlags.overlap, flags.repo, flags.branch, flags.clusterPrefix, flags.env, flags.secretEnv, flags.apiServerEndpoint, flags.input, flags.taskQueue, flags.help], required: [], helpText: `Run the pipeline on a calendar: every flag of a start says what each run does.
+
+Usage: npx ts-node ts-starter/start.ts schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
+
+Flags:
+  --cron EXPR                 when, as a cron expression in UTC (5 fields: minute hour day month weekday)
+  --every DURATION            how often: a whole number and a unit, s, m, h or d (30m, 6h, 1d)
+  --overlap POLICY            what a run due while the last still runs does: skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all; default skip
+  --repo URL                  Git repository of SkyPilot task YAMLs (env SKYPILOT_TEMPORAL_REPO_URL)
+  --branch NAME               branch or tag to clone (env SKYPILOT_TEMPORAL_BRANCH)
+  --cluster-prefix PREFIX     clusters are named PREFIX-<cluster>-<run tag>
+                              (env SKYPILOT_TEMPORAL_CLUSTER_PREFIX)
+  --env KEY=VALUE             add to every task's envs; repeatable
+  --secret-env NAME           env var whose value the worker supplies; repeatable
+                              (env SKYPILOT_TEMPORAL_SECRET_ENV_NAMES, comma-separated)
+  --api-server-endpoint URL   SkyPilot API server (env SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT)
+  --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
+  --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+` },
+  scheduleList: { name: "schedule list", arg: "", flags: [flags.help], required: [], helpText: `List the schedules: when each runs next, paused or not.
+
+Usage: npx ts-node ts-starter/start.ts schedule list
+
+Flags:
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+` },
+  scheduleDescribe: { name: "schedule describe", arg: "ID", flags: [flags.help], required: [], helpText: `Show a schedule: when, its next runs, its last runs and how each ended.
+
+Usage: npx ts-node ts-starter/start.ts schedule describe ID
+
+Flags:
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+` },
+  schedulePause: { name: "schedule pause", arg: "ID", flags: [subcommandFlags.note, flags.help], required: [], helpText: `Pause a schedule: no run starts until unpause.
+
+Usage: npx ts-node ts-starter/start.ts schedule pause ID [--note TEXT]
+
+Flags:
+  --note TEXT                 why; shown by describe
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+` },
+  scheduleUnpause: { name: "schedule unpause", arg: "ID", flags: [subcommandFlags.note, flags.help], required: [], helpText: `Unpause a schedule.
+
+Usage: npx ts-node ts-starter/start.ts schedule unpause ID [--note TEXT]
+
+Flags:
+  --note TEXT                 why; shown by describe
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+` },
+  scheduleTrigger: { name: "schedule trigger", arg: "ID", flags: [flags.help], required: [], helpText: `Start a run of a schedule now (its overlap policy applies).
+
+Usage: npx ts-node ts-starter/start.ts schedule trigger ID
+
+Flags:
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+` },
+  scheduleBackfill: { name: "schedule backfill", arg: "ID", flags: [subcommandFlags.from, subcommandFlags.to, flags.help], required: ["from", "to"], helpText: `Start the runs a schedule would have started from --from to --to, one after another.
+
+Usage: npx ts-node ts-starter/start.ts schedule backfill ID --from TIME --to TIME
+
+Flags:
+  --from TIME                 the first time to run for, RFC 3339 (2026-12-01T00:00:00Z)
+  --to TIME                   the last time to run for, RFC 3339
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+` },
+  scheduleDelete: { name: "schedule delete", arg: "ID", flags: [flags.help], required: [], helpText: `Delete a schedule; runs already started go on.
+
+Usage: npx ts-node ts-starter/start.ts schedule delete ID
+
+Flags:
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+` },
 } satisfies Record<string, Subcommand>;
 
 /** Names who decides a gate, unless empty: then the user the starter runs as. */
 export const approverEnv = "SKYPILOT_TEMPORAL_APPROVER";
+
+export const scheduleOverlapNames = "skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all";
+export const scheduleDefaultOverlap = "skip";
+export const scheduleSpecMemo = "skypilot_temporal.spec";
+export const scheduleEveryUnits = "smhd";
+export const scheduleNextRuns = 3;
+export const scheduleLastRuns = 5;
+export const schedulePauseNote = "paused with the starter";
+export const scheduleUnpauseNote = "unpaused with the starter";
 
 /** What --help prints. */
 export const helpText = `Start the SkyPilot pipeline workflow, follow its progress and print each step's result.
@@ -97,6 +225,14 @@ export const helpText = `Start the SkyPilot pipeline workflow, follow its progre
 Usage: npx ts-node ts-starter/start.ts [flags]
        npx ts-node ts-starter/start.ts approve RUN_ID [--gate NAME] [--reason TEXT]
        npx ts-node ts-starter/start.ts reject RUN_ID [--gate NAME] --reason TEXT
+       npx ts-node ts-starter/start.ts schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
+       npx ts-node ts-starter/start.ts schedule list
+       npx ts-node ts-starter/start.ts schedule describe ID
+       npx ts-node ts-starter/start.ts schedule pause ID [--note TEXT]
+       npx ts-node ts-starter/start.ts schedule unpause ID [--note TEXT]
+       npx ts-node ts-starter/start.ts schedule trigger ID
+       npx ts-node ts-starter/start.ts schedule backfill ID --from TIME --to TIME
+       npx ts-node ts-starter/start.ts schedule delete ID
 
 Flags (a flag beats its environment variable, which beats the --input file):
   --repo URL                  Git repository of SkyPilot task YAMLs (env SKYPILOT_TEMPORAL_REPO_URL)
@@ -117,6 +253,14 @@ Flags (a flag beats its environment variable, which beats the --input file):
 Subcommands (each has its own --help):
   approve                     Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
   reject                      Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
+  schedule create             Run the pipeline on a calendar: every flag of a start says what each run does.
+  schedule list               List the schedules: when each runs next, paused or not.
+  schedule describe           Show a schedule: when, its next runs, its last runs and how each ended.
+  schedule pause              Pause a schedule: no run starts until unpause.
+  schedule unpause            Unpause a schedule.
+  schedule trigger            Start a run of a schedule now (its overlap policy applies).
+  schedule backfill           Start the runs a schedule would have started from --from to --to, one after another.
+  schedule delete             Delete a schedule; runs already started go on.
 
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
 TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE. UI links use TEMPORAL_UI_URL (default http://localhost:8233).
@@ -383,4 +527,149 @@ export function approveHint(p: { command: string; workflowId: string; gate: stri
 /** Says "{command} reject {workflow_id} --gate {gate} --reason TEXT". */
 export function rejectHint(p: { command: string; workflowId: string; gate: string }): string {
   return p.command + " reject " + p.workflowId + " --gate " + p.gate + " --reason TEXT";
+}
+
+/** Says "missing ID: the schedule's id". */
+export function idMissing(): string {
+  return "missing ID: the schedule's id";
+}
+
+/** Says "give --cron EXPR or --every DURATION". */
+export function specMissing(): string {
+  return "give --cron EXPR or --every DURATION";
+}
+
+/** Says "--cron and --every: give one of them". */
+export function specBoth(): string {
+  return "--cron and --every: give one of them";
+}
+
+/** Says "--every {value}: want a whole number and a unit, s, m, h or d (e.g. 30m, 6h)". */
+export function everyInvalid(p: { value: string }): string {
+  return "--every " + p.value + ": want a whole number and a unit, s, m, h or d (e.g. 30m, 6h)";
+}
+
+/** Says "--cron {value}: {detail}". */
+export function cronInvalid(p: { value: string; detail: string }): string {
+  return "--cron " + p.value + ": " + p.detail;
+}
+
+/** Says "--overlap {value}: want one of skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all". */
+export function overlapInvalid(p: { value: string }): string {
+  return "--overlap " + p.value + ": want one of skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all";
+}
+
+/** Says "{flag} {value}: want a time like 2026-12-01T00:00:00Z". */
+export function timeInvalid(p: { flag: string; value: string }): string {
+  return p.flag + " " + p.value + ": want a time like 2026-12-01T00:00:00Z";
+}
+
+/** Says "--to must be after --from". */
+export function rangeInvalid(): string {
+  return "--to must be after --from";
+}
+
+/** Says "schedule {id} already exists: delete it first, or pick another id". */
+export function scheduleExists(p: { id: string }): string {
+  return "schedule " + p.id + " already exists: delete it first, or pick another id";
+}
+
+/** Says "error: no schedule with id {id}". */
+export function scheduleNotFound(p: { id: string }): string {
+  return "error: no schedule with id " + p.id;
+}
+
+/** Says "error: {detail}". */
+export function scheduleFailed(p: { detail: string }): string {
+  return "error: " + p.detail;
+}
+
+/** Says "schedule {id} created: {spec}, overlap {overlap}; next run {next}". */
+export function scheduleCreated(p: { id: string; spec: string; overlap: string; next: string }): string {
+  return "schedule " + p.id + " created: " + p.spec + ", overlap " + p.overlap + "; next run " + p.next;
+}
+
+/** Says "{id}  {spec}  overlap={overlap}  {state}  next={next}". */
+export function scheduleRow(p: { id: string; spec: string; overlap: string; state: string; next: string }): string {
+  return p.id + "  " + p.spec + "  overlap=" + p.overlap + "  " + p.state + "  next=" + p.next;
+}
+
+/** Says "no schedules". */
+export function schedulesNone(): string {
+  return "no schedules";
+}
+
+/** Says "schedule {id}: {spec}, overlap {overlap}, {state}{note}". */
+export function scheduleHeader(p: { id: string; spec: string; overlap: string; state: string; note: string }): string {
+  return "schedule " + p.id + ": " + p.spec + ", overlap " + p.overlap + ", " + p.state + p.note;
+}
+
+/** Says " ({note})". */
+export function scheduleNote(p: { note: string }): string {
+  return " (" + p.note + ")";
+}
+
+/** Says "next runs: {times}". */
+export function scheduleNext(p: { times: string }): string {
+  return "next runs: " + p.times;
+}
+
+/** Says "last runs:". */
+export function scheduleRuns(): string {
+  return "last runs:";
+}
+
+/** Says "  {time} {workflow_id} {status}". */
+export function scheduleRun(p: { time: string; workflowId: string; status: string }): string {
+  return "  " + p.time + " " + p.workflowId + " " + p.status;
+}
+
+/** Says "last runs: none yet". */
+export function scheduleNoRuns(): string {
+  return "last runs: none yet";
+}
+
+/** Says "schedule {id} paused". */
+export function schedulePaused(p: { id: string }): string {
+  return "schedule " + p.id + " paused";
+}
+
+/** Says "schedule {id} unpaused". */
+export function scheduleUnpaused(p: { id: string }): string {
+  return "schedule " + p.id + " unpaused";
+}
+
+/** Says "schedule {id} triggered". */
+export function scheduleTriggered(p: { id: string }): string {
+  return "schedule " + p.id + " triggered";
+}
+
+/** Says "schedule {id}: runs for {start} to {end} requested". */
+export function scheduleBackfilled(p: { id: string; start: string; end: string }): string {
+  return "schedule " + p.id + ": runs for " + p.start + " to " + p.end + " requested";
+}
+
+/** Says "schedule {id} deleted; runs already started go on". */
+export function scheduleDeleted(p: { id: string }): string {
+  return "schedule " + p.id + " deleted; runs already started go on";
+}
+
+/** Says "active". */
+export function stateActive(): string {
+  return "active";
+}
+
+/** Says "paused". */
+export function statePaused(): string {
+  return "paused";
+}
+
+/** Says "cron {expr}". */
+export function specCron(p: { expr: string }): string {
+  return "cron " + p.expr;
+}
+
+/** Says "every {duration}". */
+export function specEvery(p: { duration: string }): string {
+  return "every " + p.duration;
 }

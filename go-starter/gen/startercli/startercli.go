@@ -43,6 +43,12 @@ var (
 	Help              = Flag{Name: "help", Arg: "", Short: "h", Env: "", InputField: "", Repeatable: false}
 	Gate              = Flag{Name: "gate", Arg: "NAME", Short: "", Env: "", InputField: "", Repeatable: false}
 	Reason            = Flag{Name: "reason", Arg: "TEXT", Short: "", Env: "", InputField: "", Repeatable: false}
+	Cron              = Flag{Name: "cron", Arg: "EXPR", Short: "", Env: "", InputField: "", Repeatable: false}
+	Every             = Flag{Name: "every", Arg: "DURATION", Short: "", Env: "", InputField: "", Repeatable: false}
+	Overlap           = Flag{Name: "overlap", Arg: "POLICY", Short: "", Env: "", InputField: "", Repeatable: false}
+	Note              = Flag{Name: "note", Arg: "TEXT", Short: "", Env: "", InputField: "", Repeatable: false}
+	From              = Flag{Name: "from", Arg: "TIME", Short: "", Env: "", InputField: "", Repeatable: false}
+	To                = Flag{Name: "to", Arg: "TIME", Short: "", Env: "", InputField: "", Repeatable: false}
 )
 
 // Flags lists every flag of a start in the order of the help.
@@ -83,10 +89,131 @@ TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
 Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
 2 usage.
 `}
+	// ScheduleCreateCommand is `schedule create`.
+	ScheduleCreateCommand = Subcommand{Name: "schedule create", Arg: "ID", Flags: []Flag{Cron, Every, Overlap, Repo, Branch, ClusterPrefix, Env, SecretEnv, APIServerEndpoint, Input, TaskQueue, Help}, Required: []string{}, HelpText: `Run the pipeline on a calendar: every flag of a start says what each run does.
+
+Usage: go run ./go-starter schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
+
+Flags:
+  --cron EXPR                 when, as a cron expression in UTC (5 fields: minute hour day month weekday)
+  --every DURATION            how often: a whole number and a unit, s, m, h or d (30m, 6h, 1d)
+  --overlap POLICY            what a run due while the last still runs does: skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all; default skip
+  --repo URL                  Git repository of SkyPilot task YAMLs (env SKYPILOT_TEMPORAL_REPO_URL)
+  --branch NAME               branch or tag to clone (env SKYPILOT_TEMPORAL_BRANCH)
+  --cluster-prefix PREFIX     clusters are named PREFIX-<cluster>-<run tag>
+                              (env SKYPILOT_TEMPORAL_CLUSTER_PREFIX)
+  --env KEY=VALUE             add to every task's envs; repeatable
+  --secret-env NAME           env var whose value the worker supplies; repeatable
+                              (env SKYPILOT_TEMPORAL_SECRET_ENV_NAMES, comma-separated)
+  --api-server-endpoint URL   SkyPilot API server (env SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT)
+  --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
+  --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+`}
+	// ScheduleListCommand is `schedule list`.
+	ScheduleListCommand = Subcommand{Name: "schedule list", Arg: "", Flags: []Flag{Help}, Required: []string{}, HelpText: `List the schedules: when each runs next, paused or not.
+
+Usage: go run ./go-starter schedule list
+
+Flags:
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+`}
+	// ScheduleDescribeCommand is `schedule describe`.
+	ScheduleDescribeCommand = Subcommand{Name: "schedule describe", Arg: "ID", Flags: []Flag{Help}, Required: []string{}, HelpText: `Show a schedule: when, its next runs, its last runs and how each ended.
+
+Usage: go run ./go-starter schedule describe ID
+
+Flags:
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+`}
+	// SchedulePauseCommand is `schedule pause`.
+	SchedulePauseCommand = Subcommand{Name: "schedule pause", Arg: "ID", Flags: []Flag{Note, Help}, Required: []string{}, HelpText: `Pause a schedule: no run starts until unpause.
+
+Usage: go run ./go-starter schedule pause ID [--note TEXT]
+
+Flags:
+  --note TEXT                 why; shown by describe
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+`}
+	// ScheduleUnpauseCommand is `schedule unpause`.
+	ScheduleUnpauseCommand = Subcommand{Name: "schedule unpause", Arg: "ID", Flags: []Flag{Note, Help}, Required: []string{}, HelpText: `Unpause a schedule.
+
+Usage: go run ./go-starter schedule unpause ID [--note TEXT]
+
+Flags:
+  --note TEXT                 why; shown by describe
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+`}
+	// ScheduleTriggerCommand is `schedule trigger`.
+	ScheduleTriggerCommand = Subcommand{Name: "schedule trigger", Arg: "ID", Flags: []Flag{Help}, Required: []string{}, HelpText: `Start a run of a schedule now (its overlap policy applies).
+
+Usage: go run ./go-starter schedule trigger ID
+
+Flags:
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+`}
+	// ScheduleBackfillCommand is `schedule backfill`.
+	ScheduleBackfillCommand = Subcommand{Name: "schedule backfill", Arg: "ID", Flags: []Flag{From, To, Help}, Required: []string{"from", "to"}, HelpText: `Start the runs a schedule would have started from --from to --to, one after another.
+
+Usage: go run ./go-starter schedule backfill ID --from TIME --to TIME
+
+Flags:
+  --from TIME                 the first time to run for, RFC 3339 (2026-12-01T00:00:00Z)
+  --to TIME                   the last time to run for, RFC 3339
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+`}
+	// ScheduleDeleteCommand is `schedule delete`.
+	ScheduleDeleteCommand = Subcommand{Name: "schedule delete", Arg: "ID", Flags: []Flag{Help}, Required: []string{}, HelpText: `Delete a schedule; runs already started go on.
+
+Usage: go run ./go-starter schedule delete ID
+
+Flags:
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+`}
 )
 
 // Subcommands lists every subcommand in the order of the help.
-var Subcommands = []Subcommand{ApproveCommand, RejectCommand}
+var Subcommands = []Subcommand{ApproveCommand, RejectCommand, ScheduleCreateCommand, ScheduleListCommand, ScheduleDescribeCommand, SchedulePauseCommand, ScheduleUnpauseCommand, ScheduleTriggerCommand, ScheduleBackfillCommand, ScheduleDeleteCommand}
 
 // HelpText is what --help prints.
 const HelpText = `Start the SkyPilot pipeline workflow, follow its progress and print each step's result.
@@ -94,6 +221,14 @@ const HelpText = `Start the SkyPilot pipeline workflow, follow its progress and 
 Usage: go run ./go-starter [flags]
        go run ./go-starter approve RUN_ID [--gate NAME] [--reason TEXT]
        go run ./go-starter reject RUN_ID [--gate NAME] --reason TEXT
+       go run ./go-starter schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
+       go run ./go-starter schedule list
+       go run ./go-starter schedule describe ID
+       go run ./go-starter schedule pause ID [--note TEXT]
+       go run ./go-starter schedule unpause ID [--note TEXT]
+       go run ./go-starter schedule trigger ID
+       go run ./go-starter schedule backfill ID --from TIME --to TIME
+       go run ./go-starter schedule delete ID
 
 Flags (a flag beats its environment variable, which beats the --input file):
   --repo URL                  Git repository of SkyPilot task YAMLs (env SKYPILOT_TEMPORAL_REPO_URL)
@@ -114,6 +249,14 @@ Flags (a flag beats its environment variable, which beats the --input file):
 Subcommands (each has its own --help):
   approve                     Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
   reject                      Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
+  schedule create             Run the pipeline on a calendar: every flag of a start says what each run does.
+  schedule list               List the schedules: when each runs next, paused or not.
+  schedule describe           Show a schedule: when, its next runs, its last runs and how each ended.
+  schedule pause              Pause a schedule: no run starts until unpause.
+  schedule unpause            Unpause a schedule.
+  schedule trigger            Start a run of a schedule now (its overlap policy applies).
+  schedule backfill           Start the runs a schedule would have started from --from to --to, one after another.
+  schedule delete             Delete a schedule; runs already started go on.
 
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
 TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE. UI links use TEMPORAL_UI_URL (default http://localhost:8233).
@@ -125,6 +268,18 @@ Exit status: 0 success, 1 workflow or connection failure, 2 usage or invalid inp
 
 // ApproverEnv names who decides a gate, unless empty: then the user the starter runs as.
 const ApproverEnv = "SKYPILOT_TEMPORAL_APPROVER"
+
+// The schedule subcommands' settings.
+const (
+	ScheduleOverlapNames   = "skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all"
+	ScheduleDefaultOverlap = "skip"
+	ScheduleSpecMemo       = "skypilot_temporal.spec"
+	ScheduleEveryUnits     = "smhd"
+	ScheduleNextRuns       = 3
+	ScheduleLastRuns       = 5
+	SchedulePauseNote      = "paused with the starter"
+	ScheduleUnpauseNote    = "unpaused with the starter"
+)
 
 const (
 	UIURLEnv              = "TEMPORAL_UI_URL"
@@ -388,4 +543,149 @@ func ApproveHint(command, workflowID, gate string) string {
 // RejectHint says "{command} reject {workflow_id} --gate {gate} --reason TEXT".
 func RejectHint(command, workflowID, gate string) string {
 	return command + " reject " + workflowID + " --gate " + gate + " --reason TEXT"
+}
+
+// IDMissing says "missing ID: the schedule's id".
+func IDMissing() string {
+	return "missing ID: the schedule's id"
+}
+
+// SpecMissing says "give --cron EXPR or --every DURATION".
+func SpecMissing() string {
+	return "give --cron EXPR or --every DURATION"
+}
+
+// SpecBoth says "--cron and --every: give one of them".
+func SpecBoth() string {
+	return "--cron and --every: give one of them"
+}
+
+// EveryInvalid says "--every {value}: want a whole number and a unit, s, m, h or d (e.g. 30m, 6h)".
+func EveryInvalid(value string) string {
+	return "--every " + value + ": want a whole number and a unit, s, m, h or d (e.g. 30m, 6h)"
+}
+
+// CronInvalid says "--cron {value}: {detail}".
+func CronInvalid(value, detail string) string {
+	return "--cron " + value + ": " + detail
+}
+
+// OverlapInvalid says "--overlap {value}: want one of skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all".
+func OverlapInvalid(value string) string {
+	return "--overlap " + value + ": want one of skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all"
+}
+
+// TimeInvalid says "{flag} {value}: want a time like 2026-12-01T00:00:00Z".
+func TimeInvalid(flag, value string) string {
+	return flag + " " + value + ": want a time like 2026-12-01T00:00:00Z"
+}
+
+// RangeInvalid says "--to must be after --from".
+func RangeInvalid() string {
+	return "--to must be after --from"
+}
+
+// ScheduleExists says "schedule {id} already exists: delete it first, or pick another id".
+func ScheduleExists(id string) string {
+	return "schedule " + id + " already exists: delete it first, or pick another id"
+}
+
+// ScheduleNotFound says "error: no schedule with id {id}".
+func ScheduleNotFound(id string) string {
+	return "error: no schedule with id " + id
+}
+
+// ScheduleFailed says "error: {detail}".
+func ScheduleFailed(detail string) string {
+	return "error: " + detail
+}
+
+// ScheduleCreated says "schedule {id} created: {spec}, overlap {overlap}; next run {next}".
+func ScheduleCreated(id, spec, overlap, next string) string {
+	return "schedule " + id + " created: " + spec + ", overlap " + overlap + "; next run " + next
+}
+
+// ScheduleRow says "{id}  {spec}  overlap={overlap}  {state}  next={next}".
+func ScheduleRow(id, spec, overlap, state, next string) string {
+	return id + "  " + spec + "  overlap=" + overlap + "  " + state + "  next=" + next
+}
+
+// SchedulesNone says "no schedules".
+func SchedulesNone() string {
+	return "no schedules"
+}
+
+// ScheduleHeader says "schedule {id}: {spec}, overlap {overlap}, {state}{note}".
+func ScheduleHeader(id, spec, overlap, state, note string) string {
+	return "schedule " + id + ": " + spec + ", overlap " + overlap + ", " + state + note
+}
+
+// ScheduleNote says " ({note})".
+func ScheduleNote(note string) string {
+	return " (" + note + ")"
+}
+
+// ScheduleNext says "next runs: {times}".
+func ScheduleNext(times string) string {
+	return "next runs: " + times
+}
+
+// ScheduleRuns says "last runs:".
+func ScheduleRuns() string {
+	return "last runs:"
+}
+
+// ScheduleRun says "  {time} {workflow_id} {status}".
+func ScheduleRun(time, workflowID, status string) string {
+	return "  " + time + " " + workflowID + " " + status
+}
+
+// ScheduleNoRuns says "last runs: none yet".
+func ScheduleNoRuns() string {
+	return "last runs: none yet"
+}
+
+// SchedulePaused says "schedule {id} paused".
+func SchedulePaused(id string) string {
+	return "schedule " + id + " paused"
+}
+
+// ScheduleUnpaused says "schedule {id} unpaused".
+func ScheduleUnpaused(id string) string {
+	return "schedule " + id + " unpaused"
+}
+
+// ScheduleTriggered says "schedule {id} triggered".
+func ScheduleTriggered(id string) string {
+	return "schedule " + id + " triggered"
+}
+
+// ScheduleBackfilled says "schedule {id}: runs for {start} to {end} requested".
+func ScheduleBackfilled(id, start, end string) string {
+	return "schedule " + id + ": runs for " + start + " to " + end + " requested"
+}
+
+// ScheduleDeleted says "schedule {id} deleted; runs already started go on".
+func ScheduleDeleted(id string) string {
+	return "schedule " + id + " deleted; runs already started go on"
+}
+
+// StateActive says "active".
+func StateActive() string {
+	return "active"
+}
+
+// StatePaused says "paused".
+func StatePaused() string {
+	return "paused"
+}
+
+// SpecCron says "cron {expr}".
+func SpecCron(expr string) string {
+	return "cron " + expr
+}
+
+// SpecEvery says "every {duration}".
+func SpecEvery(duration string) string {
+	return "every " + duration
 }

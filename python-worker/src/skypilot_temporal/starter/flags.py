@@ -39,14 +39,23 @@ def parse_command_line(argv: Sequence[str], env: Mapping[str, str]) -> Options |
     given, _ = parse_flags(argv, cli.FLAGS)
     if given.get(cli.HELP.name):
         return None
+    inp = workflow_input(given, env)
+    random_id = cli.WORKFLOW_ID_PREFIX + random_ids.token_hex(cli.WORKFLOW_ID_RANDOM_BYTES)
+    return Options(inp, setting(given, env, cli.WORKFLOW_ID) or random_id,
+                   setting(given, env, cli.TASK_QUEUE) or cli.DEFAULT_TASK_QUEUE,
+                   no_wait=bool(given.get(cli.NO_WAIT.name)), quiet=bool(given.get(cli.QUIET.name)))
 
-    def setting(flag: cli.Flag) -> str:
-        """The flag's last value, else its environment variable's."""
-        return (given.get(flag.name) or [""])[-1] or (env.get(flag.env, "") if flag.env else "")
 
-    inp = read_input(path) if (path := setting(cli.INPUT)) else pb.SkyPilotWorkflowInput()
+def setting(given: Mapping[str, list], env: Mapping[str, str], flag: cli.Flag) -> str:
+    """The flag's last value, else its environment variable's."""
+    return (given.get(flag.name) or [""])[-1] or (env.get(flag.env, "") if flag.env else "")
+
+
+def workflow_input(given: Mapping[str, list], env: Mapping[str, str]) -> pb.SkyPilotWorkflowInput:
+    """The input the start flags among `given` (parse_flags) ask for, with the environment."""
+    inp = read_input(path) if (path := setting(given, env, cli.INPUT)) else pb.SkyPilotWorkflowInput()
     for flag in cli.FLAGS:
-        if flag.input_field and not flag.repeatable and (value := setting(flag)):
+        if flag.input_field and not flag.repeatable and (value := setting(given, env, flag)):
             setattr(inp, flag.input_field, value)
     for item in given.get(cli.ENV.name, []):
         key, sep, value = item.partition("=")
@@ -61,9 +70,7 @@ def parse_command_line(argv: Sequence[str], env: Mapping[str, str]) -> Options |
             inp.secret_env_names.append(name)
     if not inp.repo_url:
         raise UsageError(cli.repo_missing())
-    random_id = cli.WORKFLOW_ID_PREFIX + random_ids.token_hex(cli.WORKFLOW_ID_RANDOM_BYTES)
-    return Options(inp, setting(cli.WORKFLOW_ID) or random_id, setting(cli.TASK_QUEUE) or cli.DEFAULT_TASK_QUEUE,
-                   no_wait=bool(given.get(cli.NO_WAIT.name)), quiet=bool(given.get(cli.QUIET.name)))
+    return inp
 
 
 def read_input(path: str) -> pb.SkyPilotWorkflowInput:

@@ -35,6 +35,12 @@ QUIET = Flag(name="quiet", arg="", short="", env="", input_field="", repeatable=
 HELP = Flag(name="help", arg="", short="h", env="", input_field="", repeatable=False)
 GATE = Flag(name="gate", arg="NAME", short="", env="", input_field="", repeatable=False)
 REASON = Flag(name="reason", arg="TEXT", short="", env="", input_field="", repeatable=False)
+CRON = Flag(name="cron", arg="EXPR", short="", env="", input_field="", repeatable=False)
+EVERY = Flag(name="every", arg="DURATION", short="", env="", input_field="", repeatable=False)
+OVERLAP = Flag(name="overlap", arg="POLICY", short="", env="", input_field="", repeatable=False)
+NOTE = Flag(name="note", arg="TEXT", short="", env="", input_field="", repeatable=False)
+FROM = Flag(name="from", arg="TIME", short="", env="", input_field="", repeatable=False)
+TO = Flag(name="to", arg="TIME", short="", env="", input_field="", repeatable=False)
 
 # Every flag of a start, in the order of the help.
 FLAGS = (REPO, BRANCH, CLUSTER_PREFIX, ENV, SECRET_ENV, API_SERVER_ENDPOINT, INPUT, WORKFLOW_ID, TASK_QUEUE, NO_WAIT, QUIET, HELP)
@@ -97,12 +103,190 @@ Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachabl
 2 usage.
 """,
 )
+SCHEDULE_CREATE_COMMAND = Subcommand(
+    name="schedule create",
+    arg="ID",
+    flags=(CRON, EVERY, OVERLAP, REPO, BRANCH, CLUSTER_PREFIX, ENV, SECRET_ENV, API_SERVER_ENDPOINT, INPUT, TASK_QUEUE, HELP,),
+    required=(),
+    help_text="""\
+Run the pipeline on a calendar: every flag of a start says what each run does.
+
+Usage: skypilot-temporal-start schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
+
+Flags:
+  --cron EXPR                 when, as a cron expression in UTC (5 fields: minute hour day month weekday)
+  --every DURATION            how often: a whole number and a unit, s, m, h or d (30m, 6h, 1d)
+  --overlap POLICY            what a run due while the last still runs does: skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all; default skip
+  --repo URL                  Git repository of SkyPilot task YAMLs (env SKYPILOT_TEMPORAL_REPO_URL)
+  --branch NAME               branch or tag to clone (env SKYPILOT_TEMPORAL_BRANCH)
+  --cluster-prefix PREFIX     clusters are named PREFIX-<cluster>-<run tag>
+                              (env SKYPILOT_TEMPORAL_CLUSTER_PREFIX)
+  --env KEY=VALUE             add to every task's envs; repeatable
+  --secret-env NAME           env var whose value the worker supplies; repeatable
+                              (env SKYPILOT_TEMPORAL_SECRET_ENV_NAMES, comma-separated)
+  --api-server-endpoint URL   SkyPilot API server (env SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT)
+  --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
+  --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+""",
+)
+SCHEDULE_LIST_COMMAND = Subcommand(
+    name="schedule list",
+    arg="",
+    flags=(HELP,),
+    required=(),
+    help_text="""\
+List the schedules: when each runs next, paused or not.
+
+Usage: skypilot-temporal-start schedule list
+
+Flags:
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+""",
+)
+SCHEDULE_DESCRIBE_COMMAND = Subcommand(
+    name="schedule describe",
+    arg="ID",
+    flags=(HELP,),
+    required=(),
+    help_text="""\
+Show a schedule: when, its next runs, its last runs and how each ended.
+
+Usage: skypilot-temporal-start schedule describe ID
+
+Flags:
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+""",
+)
+SCHEDULE_PAUSE_COMMAND = Subcommand(
+    name="schedule pause",
+    arg="ID",
+    flags=(NOTE, HELP,),
+    required=(),
+    help_text="""\
+Pause a schedule: no run starts until unpause.
+
+Usage: skypilot-temporal-start schedule pause ID [--note TEXT]
+
+Flags:
+  --note TEXT                 why; shown by describe
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+""",
+)
+SCHEDULE_UNPAUSE_COMMAND = Subcommand(
+    name="schedule unpause",
+    arg="ID",
+    flags=(NOTE, HELP,),
+    required=(),
+    help_text="""\
+Unpause a schedule.
+
+Usage: skypilot-temporal-start schedule unpause ID [--note TEXT]
+
+Flags:
+  --note TEXT                 why; shown by describe
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+""",
+)
+SCHEDULE_TRIGGER_COMMAND = Subcommand(
+    name="schedule trigger",
+    arg="ID",
+    flags=(HELP,),
+    required=(),
+    help_text="""\
+Start a run of a schedule now (its overlap policy applies).
+
+Usage: skypilot-temporal-start schedule trigger ID
+
+Flags:
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+""",
+)
+SCHEDULE_BACKFILL_COMMAND = Subcommand(
+    name="schedule backfill",
+    arg="ID",
+    flags=(FROM, TO, HELP,),
+    required=("from", "to"),
+    help_text="""\
+Start the runs a schedule would have started from --from to --to, one after another.
+
+Usage: skypilot-temporal-start schedule backfill ID --from TIME --to TIME
+
+Flags:
+  --from TIME                 the first time to run for, RFC 3339 (2026-12-01T00:00:00Z)
+  --to TIME                   the last time to run for, RFC 3339
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+""",
+)
+SCHEDULE_DELETE_COMMAND = Subcommand(
+    name="schedule delete",
+    arg="ID",
+    flags=(HELP,),
+    required=(),
+    help_text="""\
+Delete a schedule; runs already started go on.
+
+Usage: skypilot-temporal-start schedule delete ID
+
+Flags:
+  --help                      show this help
+
+Scheduled runs are named ID-<time> and found by ID: runs never share a workflow id or a cluster.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usage or invalid input.
+""",
+)
 
 # Every subcommand, in the order of the help.
-SUBCOMMANDS = (APPROVE_COMMAND, REJECT_COMMAND,)
+SUBCOMMANDS = (APPROVE_COMMAND, REJECT_COMMAND, SCHEDULE_CREATE_COMMAND, SCHEDULE_LIST_COMMAND, SCHEDULE_DESCRIBE_COMMAND, SCHEDULE_PAUSE_COMMAND, SCHEDULE_UNPAUSE_COMMAND, SCHEDULE_TRIGGER_COMMAND, SCHEDULE_BACKFILL_COMMAND, SCHEDULE_DELETE_COMMAND,)
 
 # Names who decides a gate, unless empty: then the user the starter runs as.
 APPROVER_ENV = "SKYPILOT_TEMPORAL_APPROVER"
+# The schedule subcommands' settings.
+SCHEDULE_OVERLAP_NAMES = "skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all"
+SCHEDULE_DEFAULT_OVERLAP = "skip"
+SCHEDULE_SPEC_MEMO = "skypilot_temporal.spec"
+SCHEDULE_EVERY_UNITS = "smhd"
+SCHEDULE_NEXT_RUNS = 3
+SCHEDULE_LAST_RUNS = 5
+SCHEDULE_PAUSE_NOTE = "paused with the starter"
+SCHEDULE_UNPAUSE_NOTE = "unpaused with the starter"
 # Each starter's command, by the key RunViewRequest.starter names it with.
 COMMANDS = {"go": "go run ./go-starter", "ts": "npx ts-node ts-starter/start.ts", "python": "skypilot-temporal-start"}
 
@@ -113,6 +297,14 @@ Start the SkyPilot pipeline workflow, follow its progress and print each step's 
 Usage: skypilot-temporal-start [flags]
        skypilot-temporal-start approve RUN_ID [--gate NAME] [--reason TEXT]
        skypilot-temporal-start reject RUN_ID [--gate NAME] --reason TEXT
+       skypilot-temporal-start schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
+       skypilot-temporal-start schedule list
+       skypilot-temporal-start schedule describe ID
+       skypilot-temporal-start schedule pause ID [--note TEXT]
+       skypilot-temporal-start schedule unpause ID [--note TEXT]
+       skypilot-temporal-start schedule trigger ID
+       skypilot-temporal-start schedule backfill ID --from TIME --to TIME
+       skypilot-temporal-start schedule delete ID
 
 Flags (a flag beats its environment variable, which beats the --input file):
   --repo URL                  Git repository of SkyPilot task YAMLs (env SKYPILOT_TEMPORAL_REPO_URL)
@@ -133,6 +325,14 @@ Flags (a flag beats its environment variable, which beats the --input file):
 Subcommands (each has its own --help):
   approve                     Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
   reject                      Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
+  schedule create             Run the pipeline on a calendar: every flag of a start says what each run does.
+  schedule list               List the schedules: when each runs next, paused or not.
+  schedule describe           Show a schedule: when, its next runs, its last runs and how each ended.
+  schedule pause              Pause a schedule: no run starts until unpause.
+  schedule unpause            Unpause a schedule.
+  schedule trigger            Start a run of a schedule now (its overlap policy applies).
+  schedule backfill           Start the runs a schedule would have started from --from to --to, one after another.
+  schedule delete             Delete a schedule; runs already started go on.
 
 Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
 TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE. UI links use TEMPORAL_UI_URL (default http://localhost:8233).
@@ -405,3 +605,148 @@ def approve_hint(*, command: str, workflow_id: str, gate: str) -> str:
 def reject_hint(*, command: str, workflow_id: str, gate: str) -> str:
     """Says "{command} reject {workflow_id} --gate {gate} --reason TEXT"."""
     return command + " reject " + workflow_id + " --gate " + gate + " --reason TEXT"
+
+
+def id_missing() -> str:
+    """Says "missing ID: the schedule's id"."""
+    return "missing ID: the schedule's id"
+
+
+def spec_missing() -> str:
+    """Says "give --cron EXPR or --every DURATION"."""
+    return "give --cron EXPR or --every DURATION"
+
+
+def spec_both() -> str:
+    """Says "--cron and --every: give one of them"."""
+    return "--cron and --every: give one of them"
+
+
+def every_invalid(*, value: str) -> str:
+    """Says "--every {value}: want a whole number and a unit, s, m, h or d (e.g. 30m, 6h)"."""
+    return "--every " + value + ": want a whole number and a unit, s, m, h or d (e.g. 30m, 6h)"
+
+
+def cron_invalid(*, value: str, detail: str) -> str:
+    """Says "--cron {value}: {detail}"."""
+    return "--cron " + value + ": " + detail
+
+
+def overlap_invalid(*, value: str) -> str:
+    """Says "--overlap {value}: want one of skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all"."""
+    return "--overlap " + value + ": want one of skip, buffer_one, buffer_all, cancel_other, terminate_other, allow_all"
+
+
+def time_invalid(*, flag: str, value: str) -> str:
+    """Says "{flag} {value}: want a time like 2026-12-01T00:00:00Z"."""
+    return flag + " " + value + ": want a time like 2026-12-01T00:00:00Z"
+
+
+def range_invalid() -> str:
+    """Says "--to must be after --from"."""
+    return "--to must be after --from"
+
+
+def schedule_exists(*, id: str) -> str:
+    """Says "schedule {id} already exists: delete it first, or pick another id"."""
+    return "schedule " + id + " already exists: delete it first, or pick another id"
+
+
+def schedule_not_found(*, id: str) -> str:
+    """Says "error: no schedule with id {id}"."""
+    return "error: no schedule with id " + id
+
+
+def schedule_failed(*, detail: str) -> str:
+    """Says "error: {detail}"."""
+    return "error: " + detail
+
+
+def schedule_created(*, id: str, spec: str, overlap: str, next: str) -> str:
+    """Says "schedule {id} created: {spec}, overlap {overlap}; next run {next}"."""
+    return "schedule " + id + " created: " + spec + ", overlap " + overlap + "; next run " + next
+
+
+def schedule_row(*, id: str, spec: str, overlap: str, state: str, next: str) -> str:
+    """Says "{id}  {spec}  overlap={overlap}  {state}  next={next}"."""
+    return id + "  " + spec + "  overlap=" + overlap + "  " + state + "  next=" + next
+
+
+def schedules_none() -> str:
+    """Says "no schedules"."""
+    return "no schedules"
+
+
+def schedule_header(*, id: str, spec: str, overlap: str, state: str, note: str) -> str:
+    """Says "schedule {id}: {spec}, overlap {overlap}, {state}{note}"."""
+    return "schedule " + id + ": " + spec + ", overlap " + overlap + ", " + state + note
+
+
+def schedule_note(*, note: str) -> str:
+    """Says " ({note})"."""
+    return " (" + note + ")"
+
+
+def schedule_next(*, times: str) -> str:
+    """Says "next runs: {times}"."""
+    return "next runs: " + times
+
+
+def schedule_runs() -> str:
+    """Says "last runs:"."""
+    return "last runs:"
+
+
+def schedule_run(*, time: str, workflow_id: str, status: str) -> str:
+    """Says "  {time} {workflow_id} {status}"."""
+    return "  " + time + " " + workflow_id + " " + status
+
+
+def schedule_no_runs() -> str:
+    """Says "last runs: none yet"."""
+    return "last runs: none yet"
+
+
+def schedule_paused(*, id: str) -> str:
+    """Says "schedule {id} paused"."""
+    return "schedule " + id + " paused"
+
+
+def schedule_unpaused(*, id: str) -> str:
+    """Says "schedule {id} unpaused"."""
+    return "schedule " + id + " unpaused"
+
+
+def schedule_triggered(*, id: str) -> str:
+    """Says "schedule {id} triggered"."""
+    return "schedule " + id + " triggered"
+
+
+def schedule_backfilled(*, id: str, start: str, end: str) -> str:
+    """Says "schedule {id}: runs for {start} to {end} requested"."""
+    return "schedule " + id + ": runs for " + start + " to " + end + " requested"
+
+
+def schedule_deleted(*, id: str) -> str:
+    """Says "schedule {id} deleted; runs already started go on"."""
+    return "schedule " + id + " deleted; runs already started go on"
+
+
+def state_active() -> str:
+    """Says "active"."""
+    return "active"
+
+
+def state_paused() -> str:
+    """Says "paused"."""
+    return "paused"
+
+
+def spec_cron(*, expr: str) -> str:
+    """Says "cron {expr}"."""
+    return "cron " + expr
+
+
+def spec_every(*, duration: str) -> str:
+    """Says "every {duration}"."""
+    return "every " + duration
