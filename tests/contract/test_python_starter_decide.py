@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from python_starter import run_command, usage
 from temporalio import workflow
 from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
@@ -23,24 +24,11 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from skypilot_temporal.starter import decide as decide_module
 from skypilot_temporal.starter import follow as follow_module
-from skypilot_temporal.starter.start import command
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
 STARTER = Path(sys.executable).parent / "skypilot-temporal-start"
 GATE = "deploy"
-
-
-def usage(message: str) -> str:
-    return f"{cli.usage_error(message=message)}\n{cli.usage_hint()}\n"
-
-
-async def run_command(capsys: pytest.CaptureFixture[str], argv: list[str], env: dict[str, str]
-                      ) -> tuple[int, str, str]:
-    """The starter in process: exit status, stdout, stderr."""
-    code = await command(argv, env)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from python_starter import run_command, usage
 from temporalio.client import (
     Client,
     Schedule,
@@ -27,25 +28,12 @@ from temporalio.client import WorkflowExecutionStatus as Status
 from temporalio.service import RPCError, RPCStatusCode
 
 from skypilot_temporal.starter import schedule as schedule_module
-from skypilot_temporal.starter.start import command
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
 REPO = "https://example.com/tasks.git"
 COMMANDS = [c for c in cli.SUBCOMMANDS if c.name.startswith("schedule ")]
 SECOND = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
-
-
-def usage(message: str) -> str:
-    return f"{cli.usage_error(message=message)}\n{cli.usage_hint()}\n"
-
-
-async def run_command(capsys: pytest.CaptureFixture[str], argv: list[str], env: dict[str, str]
-                      ) -> tuple[int, str, str]:
-    """The starter in process: exit status, stdout, stderr."""
-    code = await command(argv, env)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -35,6 +35,13 @@ def with_gate(**gate: object) -> str:
     return text.replace("    timeout_seconds: 86400      # no decision within a day rejects the run\n", extra)
 
 
+def deploy_on_train() -> str:
+    """The example's pipeline, deploy an exec on train's cluster: that cluster stays up through the wait."""
+    return (GATED / "pipeline.yaml").read_text().replace(
+        "  - name: deploy\n    task_yaml: deploy.yaml\n",
+        "  - name: deploy\n    kind: exec\n    cluster: train\n    task_yaml: deploy.yaml\n")
+
+
 async def decide(handle: WorkflowHandle, decision: str, approver: str = "alice", reason: str = "",
                  gate: str = "") -> pb.ApprovalRecord:
     return await handle.execute_update(
@@ -124,9 +131,7 @@ async def test_approved_gate_waits_with_no_cluster_up_then_deploys(
 
 async def test_reject_fails_the_run_naming_gate_who_and_why(client, local_worker, task_queue, tmp_path, work_dir):
     # deploy runs on train's cluster: it stays up through the wait, and the reject downs it.
-    pipeline = (GATED / "pipeline.yaml").read_text().replace(
-        "  - name: deploy\n    task_yaml: deploy.yaml\n",
-        "  - name: deploy\n    kind: exec\n    cluster: train\n    task_yaml: deploy.yaml\n")
+    pipeline = deploy_on_train()
     handle = await start(client, pipeline_input(gated_repo(tmp_path, pipeline)), task_queue)
     await waiting(handle)
     assert len(clusters(work_dir)) == 1
@@ -158,9 +163,7 @@ async def test_timeout_rejects_as_timeout(client, local_worker, task_queue, tmp_
 
 
 async def test_cancel_while_waiting_tears_down(client, local_worker, task_queue, tmp_path, work_dir):
-    pipeline = (GATED / "pipeline.yaml").read_text().replace(
-        "  - name: deploy\n    task_yaml: deploy.yaml\n",
-        "  - name: deploy\n    kind: exec\n    cluster: train\n    task_yaml: deploy.yaml\n")
+    pipeline = deploy_on_train()
     handle = await start(client, pipeline_input(gated_repo(tmp_path, pipeline)), task_queue)
     await waiting(handle)
     assert len(clusters(work_dir)) == 1

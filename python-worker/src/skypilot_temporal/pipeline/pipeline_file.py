@@ -80,6 +80,14 @@ def _shape(value: Any) -> str:
     return "nothing" if value is None else type(value).__name__
 
 
+def _names(value: Any, at: str, what: str) -> list[str]:
+    """A list of names; one name alone stands for a list of one."""
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list):
+        raise InvalidInput(f"{at}: must be a list of {what}")
+    return [_text(n, at) for n in names]
+
+
 def _envs(node: Any, at: str) -> dict[str, str]:
     if not isinstance(node, dict):
         raise InvalidInput(f"{at}: must be a mapping of names to values, got {_shape(node)}")
@@ -104,11 +112,7 @@ def _step(step: Any, at: str) -> dict[str, Any]:
     if "kind" in step:
         out["kind"] = _choice(step["kind"], _KINDS, f"{at}.kind")
     if "needs" in step:
-        needs = step["needs"]
-        needs = [needs] if isinstance(needs, str) else needs
-        if not isinstance(needs, list):
-            raise InvalidInput(f"{at}.needs: must be a list of step names")
-        out["needs"] = [_text(n, f"{at}.needs") for n in needs]
+        out["needs"] = _names(step["needs"], f"{at}.needs", "step names")
     for key in ("timeout_seconds", "heartbeat_timeout_seconds"):
         if key in step:
             value = step[key]
@@ -122,11 +126,7 @@ def _step(step: Any, at: str) -> dict[str, Any]:
             raise InvalidInput(f"{at}.provision_ahead: must be true or false")
         out["provision_ahead"] = step["provision_ahead"]
     if "approvers" in step:
-        approvers = step["approvers"]
-        approvers = [approvers] if isinstance(approvers, str) else approvers
-        if not isinstance(approvers, list):
-            raise InvalidInput(f"{at}.approvers: must be a list of names")
-        out["approvers"] = [_text(a, f"{at}.approvers") for a in approvers]
+        out["approvers"] = _names(step["approvers"], f"{at}.approvers", "names")
     if "sweep" in step:
         out["sweep"] = _sweep(step["sweep"], f"{at}.sweep")
     if "select" in step:
