@@ -104,6 +104,20 @@ async def test_rejected_then_failed_and_cancelled(client, hooked, task_queue, tm
     assert clusters(work_dir) == []
 
 
+async def test_a_failed_clone_notifies_and_refused_input_does_not(client, hooked, task_queue):
+    refused = await start(client, pb.SkyPilotWorkflowInput(repo_url="ftp://example.com/tasks.git"), task_queue)
+    bad = await start(client, pb.SkyPilotWorkflowInput(repo_url="https://example.com/t.git", cluster_prefix="Bad_"),
+                      task_queue)
+    for handle in (refused, bad):
+        with pytest.raises(WorkflowFailureError):
+            await handle.result()
+    [failed] = bodies(hooked, refused.id)
+    assert (failed["event"], failed["failing_step"], failed["failure_type"]) == ("failed", "clone", "InvalidRepo")
+    assert "'ftp'" in failed["reason"]
+    # Refused before anything ran: the caller hears it at once, no one else.
+    assert bodies(hooked, bad.id) == []
+
+
 async def _time_after_last_step(handle: WorkflowHandle) -> float:
     """Seconds from the last step's (non-notification) activity completing to the run closing."""
     events = json.loads(await history_json(handle))["events"]

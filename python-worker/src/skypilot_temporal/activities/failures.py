@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from types import TracebackType
+from typing import Any
 
 from temporalio.exceptions import ApplicationError
 
@@ -51,23 +52,26 @@ _TRANSIENT: list[tuple[type[BaseException], str]] = [
 ]
 
 
-def as_application_error(err: BaseException, redact: Callable[[str], str], where: str) -> ApplicationError:
-    """The ApplicationError that stands for `err` in the history."""
+def as_application_error(
+    err: BaseException, redact: Callable[[str], str], where: str, details: tuple[Any, ...] = ()
+) -> ApplicationError:
+    """The ApplicationError that stands for `err` in the history, with `details` after its own."""
     if isinstance(err, ApplicationError):
         return ApplicationError(
-            redact(err.message), *err.details, type=err.type, non_retryable=err.non_retryable,
+            redact(err.message), *err.details, *details, type=err.type, non_retryable=err.non_retryable,
             next_retry_delay=err.next_retry_delay,
         )
     for cls, kind in _PERMANENT:
         if isinstance(err, cls):
-            return ApplicationError(redact(str(err)), type=kind, non_retryable=True)
+            return ApplicationError(redact(str(err)), *details, type=kind, non_retryable=True)
     for cls, kind in _TRANSIENT:
         if isinstance(err, cls):
-            return ApplicationError(redact(str(err)), type=kind, non_retryable=False)
+            return ApplicationError(redact(str(err)), *details, type=kind, non_retryable=False)
     # Not foreseen: our own bug or a shape our code did not expect. Fail fast, say where.
     log.exception("%s: unexpected error", redact(where))
     return ApplicationError(
         redact(f"{where}: internal error: {type(err).__name__}: {err}"),
+        *details,
         type=WORKER_ERROR,
         non_retryable=True,
     )
@@ -80,9 +84,11 @@ class FailureBoundary:
     are known; cancellation passes through untouched.
     """
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, details: tuple[Any, ...] = ()) -> None:
         self.where = where
         self.redact: Callable[[str], str] = lambda text: text
+        # Added to every failure it converts: what the workflow must learn even then.
+        self.details = details
 
     async def __aenter__(self) -> FailureBoundary:
         return self
@@ -92,4 +98,4 @@ class FailureBoundary:
     ) -> None:
         if err is None or isinstance(err, (asyncio.CancelledError, KeyboardInterrupt, SystemExit)):
             return
-        raise as_application_error(err, self.redact, self.where) from None
+        raise as_application_error(err, self.redact, self.where, self.details) from None

@@ -27,6 +27,7 @@ from skypilot_temporal.activities.joblog import LiveLines, StepLog
 from skypilot_temporal.config.secret_policy import Redactor, SecretRefused, resolve_secrets
 from skypilot_temporal.config.settings import Settings
 from skypilot_temporal.contract.activity_types import (
+    NOTIFY_DETAIL,
     RUN_GIT_CLONE,
     RUN_SKY_DOWN,
     RUN_SKY_EXEC,
@@ -99,7 +100,9 @@ class PipelineActivities:
         info = activity.info()
         tag = _tag(info.workflow_id, "clone")
         log.info("%s cloning %s (attempt %s)", tag, inp.repo_url, info.attempt)
-        async with FailureBoundary(f"clone of {inp.repo_url}") as boundary, self._heartbeater():
+        # A run that fails here still learns whether to notify: the clone's failure says so.
+        notify = ({NOTIFY_DETAIL: bool(self.settings.notify_url)},)
+        async with FailureBoundary(f"clone of {inp.repo_url}", notify) as boundary, self._heartbeater():
             with self.in_use.hold(inp.run_key):
                 # A secret this worker does not hand out fails the run before git runs.
                 secrets = self._secrets(inp.secret_env_names)

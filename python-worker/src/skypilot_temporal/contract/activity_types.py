@@ -15,6 +15,9 @@ RUN_SKY_EXEC = "run_sky_exec"
 RUN_SKY_DOWN = "run_sky_down"
 RUN_SKY_PROVISION = "run_sky_provision"
 RUN_NOTIFY = "run_notify"
+# The key of the clone failure's detail saying whether the run notifies ({"notify": bool}):
+# CloneResult.notify, for a run whose clone failed.
+NOTIFY_DETAIL = "notify"
 
 
 @dataclass

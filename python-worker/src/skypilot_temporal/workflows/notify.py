@@ -16,7 +16,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from skypilot_temporal.contract.activity_types import RUN_NOTIFY, NotifyInput, NotifyResult
+    from skypilot_temporal.contract.activity_types import NOTIFY_DETAIL, RUN_NOTIFY, NotifyInput, NotifyResult
 
 # run_notify bounds itself (about 20 s: three tries); this is a backstop for a lost worker.
 NOTIFY_TIMEOUT = timedelta(seconds=60)
@@ -28,13 +28,20 @@ PATCH = "notifications"
 
 class Notifier:
     def __init__(self) -> None:
-        # Whether the run notifies: None until the clone says (the cloning worker's
-        # setting, kept in the history); a run that fails before that tries anyway.
-        self.on: bool | None = None
+        # Whether the run notifies: the cloning worker's setting, kept in the history
+        # (its result, or its failure's detail). A run refused before its clone (its
+        # input) notifies no one: it fails at once, to whoever started it.
+        self.on = False
         self._background: list[asyncio.Task] = []
 
     def _allowed(self) -> bool:
-        return self.on is not False and workflow.patched(PATCH)
+        return self.on and workflow.patched(PATCH)
+
+    def learn(self, failure: BaseException | None) -> None:
+        """Whether to notify, from a failed clone's details."""
+        for detail in getattr(failure, "details", ()):
+            if isinstance(detail, dict) and isinstance(detail.get(NOTIFY_DETAIL), bool):
+                self.on = detail[NOTIFY_DETAIL]
 
     def event(self, event: str, key: str = "", **fields) -> NotifyInput:
         info = workflow.info()

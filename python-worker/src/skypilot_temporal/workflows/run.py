@@ -154,7 +154,6 @@ class SkyPilotWorkflow:
             plan = build_plan(inp, info.workflow_id, info.run_id) if inp.steps else None
         except InvalidInput as err:
             self._set_phase(PHASE_FAILED)
-            await self._notify.last(self._notify.event("failed", failure_type=INVALID_INPUT, reason=str(err)))
             raise ApplicationError(str(err), type=INVALID_INPUT, non_retryable=True) from None
         self._clusters = Clusters(options.api_server_endpoint, options.teardown_timeout_s)
         if plan is not None:
@@ -178,6 +177,8 @@ class SkyPilotWorkflow:
             await self._clusters.wait()
         except BaseException as err:
             cancelled = is_cancellation(err)
+            if isinstance(err, ActivityError) and err.activity_type == RUN_GIT_CLONE:
+                self._notify.learn(err.cause)  # the clone failed: its detail says whether to notify
             self._set_phase(PHASE_TEARDOWN)
             await self._clusters.teardown(run_key)
             if self._clusters.left:
