@@ -130,6 +130,7 @@ async def test_a_refusing_receiver_costs_a_bounded_time_and_raises_nothing():
     assert result.error == "http://127.0.0.1: ConnectionRefusedError (Connection refused) (3 tries)"
 
 
+@pytest.mark.slow  # it waits out every try's timeout: `make e2e`
 async def test_a_receiver_that_never_answers_costs_a_bounded_time_and_raises_nothing():
     with silent_port() as port:
         started = time.monotonic()
