@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -23,6 +24,10 @@ func TestGeneratedNamesAreTheContractsOptions(t *testing.T) {
 		{uint32(cli.LiveStepsMax), option(pb.E_LiveStepsMax)},
 		{cli.EnvNamePattern, option(pb.E_EnvNamePattern)},
 		{uint32(cli.EnvNameMaxLength), option(pb.E_EnvNameMaxLength)},
+		{cli.DecideUpdate, option(pb.E_DecideUpdate)},
+		{cli.RetryUpdate, option(pb.E_RetryUpdate)},
+		{cli.AbortUpdate, option(pb.E_AbortUpdate)},
+		{uint32(cli.WaitForRepairMaxMinutes), option(pb.E_WaitForRepairMaxMinutes)},
 		{cli.TeardownFailed, proto.GetExtension(teardown.Options(), pb.E_WireName)},
 	} {
 		if c.got != c.want {
@@ -42,17 +47,30 @@ func TestEnvNameRule(t *testing.T) {
 	}
 }
 
-// Every input field a single-valued flag of the table names is a string field of
-// SkyPilotWorkflowInput, which parseArgs sets.
-func TestFlagTableNamesStringInputFields(t *testing.T) {
-	fields := (&pb.SkyPilotWorkflowInput{}).ProtoReflect().Descriptor().Fields()
+// Every input field a single-valued flag of the table names is a string or unsigned integer field of
+// SkyPilotWorkflowInput, or of a message in it, which startOptions sets; an integer one has a rule in
+// wholeNumberFlags, whose largest value the field can hold.
+func TestFlagTableNamesInputFieldsTheStarterSets(t *testing.T) {
+	md := (&pb.SkyPilotWorkflowInput{}).ProtoReflect().Descriptor()
 	for _, f := range cli.Flags {
 		if f.InputField == "" {
 			continue
 		}
-		fd := fields.ByName(protoreflect.Name(f.InputField))
-		if fd == nil || !f.Repeatable && (fd.Kind() != protoreflect.StringKind || fd.IsList() || fd.IsMap()) {
-			t.Errorf("--%s sets %q, which SkyPilotWorkflowInput does not have as a string field", f.Name, f.InputField)
+		path := fieldPath(md, f.InputField)
+		if path == nil {
+			t.Errorf("--%s sets %q, which SkyPilotWorkflowInput does not have", f.Name, f.InputField)
+			continue
+		}
+		fd, rule := path[len(path)-1], wholeNumberFlags[f.Name]
+		switch {
+		case f.Repeatable:
+		case fd.IsList() || fd.IsMap():
+			t.Errorf("--%s sets %q, which is not a single value", f.Name, f.InputField)
+		case fd.Kind() == protoreflect.StringKind:
+		case fd.Kind() == protoreflect.Uint32Kind && rule.invalid != nil && rule.max <= math.MaxUint32:
+		case fd.Kind() == protoreflect.Uint64Kind && rule.invalid != nil:
+		default:
+			t.Errorf("--%s sets %q, a %v field with no rule for its values", f.Name, f.InputField, fd.Kind())
 		}
 	}
 }

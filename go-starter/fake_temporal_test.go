@@ -21,11 +21,13 @@ import (
 	updatepb "go.temporal.io/api/update/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -52,7 +54,9 @@ type fakeTemporal struct {
 	ended      chan struct{}                                                 // closed: the run has ended
 	// decide answers the decide update: the record the run keeps, or why not (an ApplicationError: the update's
 	// failure; another error: the call's).
-	decide  func(*pb.ApprovalDecision) (*pb.ApprovalRecord, error)
+	decide func(*pb.ApprovalDecision) (*pb.ApprovalRecord, error)
+	// repair answers the retry and abort updates (by name) as decide answers decide's.
+	repair  func(update string, request proto.Message) (*pb.RepairAnswer, error)
 	updates []*workflowservice.UpdateWorkflowExecutionRequest // the updates sent, in order
 	// schedule answers a describe of a schedule; nil: there is none.
 	schedule *workflowservice.DescribeScheduleResponse
@@ -216,23 +220,33 @@ func (f *fakeTemporal) answerView(r *workflowservice.QueryWorkflowRequest) (*com
 	return dataConverter.ToPayloads(view)
 }
 
-// answerUpdate keeps an update sent and answers it, as a run that completed it at once would: decide's record, or the
-// ApplicationError it returned as the update's failure. It checks the update's name and argument.
+// answerUpdate keeps an update sent and answers it, as a run that completed it at once would: with decide's or repair's
+// answer, in plain JSON with proto field names, or the ApplicationError it returned as the update's failure. It checks
+// the update's name and argument.
 func (f *fakeTemporal) answerUpdate(r *workflowservice.UpdateWorkflowExecutionRequest) (*updatepb.Outcome, error) {
 	f.updates = append(f.updates, r)
-	decision, input := &pb.ApprovalDecision{}, r.GetRequest().GetInput()
-	if err := dataConverter.FromPayloads(input.GetArgs(), decision); err != nil || input.GetName() != cli.DecideUpdate {
-		f.t.Errorf("update %q with %v (%v), want %q with an ApprovalDecision", input.GetName(), input.GetArgs(), err, cli.DecideUpdate)
+	input := r.GetRequest().GetInput()
+	request := map[string]proto.Message{cli.DecideUpdate: &pb.ApprovalDecision{},
+		cli.RetryUpdate: &pb.RetryRequest{}, cli.AbortUpdate: &pb.AbortRequest{}}[input.GetName()]
+	if request == nil || dataConverter.FromPayloads(input.GetArgs(), request) != nil {
+		f.t.Fatalf("update %q with %v: not one of the contract's", input.GetName(), input.GetArgs())
 	}
-	record, err := f.decide(decision)
+	var answer proto.Message
+	var err error
+	if decision, ok := request.(*pb.ApprovalDecision); ok {
+		answer, err = f.decide(decision)
+	} else {
+		answer, err = f.repair(input.GetName(), request)
+	}
 	var refused *temporal.ApplicationError
 	if errors.As(err, &refused) {
 		return &updatepb.Outcome{Value: &updatepb.Outcome_Failure{Failure: temporal.GetDefaultFailureConverter().ErrorToFailure(err)}}, nil
 	} else if err != nil {
 		return nil, err
 	}
-	payloads, err := dataConverter.ToPayloads(record)
-	return &updatepb.Outcome{Value: &updatepb.Outcome_Success{Success: payloads}}, err
+	data, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(answer)
+	return &updatepb.Outcome{Value: &updatepb.Outcome_Success{Success: &commonpb.Payloads{Payloads: []*commonpb.Payload{{
+		Metadata: map[string][]byte{converter.MetadataEncoding: []byte(converter.MetadataEncodingJSON)}, Data: data}}}}}, err
 }
 
 // listen serves the fake on a local port, for a starter that dials Temporal itself as users run it: the address.

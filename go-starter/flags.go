@@ -52,10 +52,12 @@ func startOptions(given map[string][]string, last map[string]string, getenv func
 			return nil, errors.New(cli.InputInvalid(path, err.Error()))
 		}
 	}
-	fields := in.ProtoReflect()
 	for _, f := range cli.Flags {
-		if v := setting(f); v != "" && f.InputField != "" && !f.Repeatable {
-			fields.Set(fields.Descriptor().Fields().ByName(protoreflect.Name(f.InputField)), protoreflect.ValueOfString(v))
+		// A flag given empty is set too: for a number field, "" is refused.
+		if _, given := last[f.Name]; f.InputField != "" && !f.Repeatable && (setting(f) != "" || given) {
+			if err := setFlagField(in.ProtoReflect(), f, setting(f)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if in.EnvsOverride == nil {

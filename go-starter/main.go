@@ -26,9 +26,11 @@ import (
 func main() { os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // subcommands by name: a first argument that names one runs it instead of a start.
-var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{
+var subcommands = map[string]subcommand{
 	cli.ApproveCommand.Name:          decide(cli.ApproveCommand, cli.DecisionApprove, cli.DecisionApproved),
 	cli.RejectCommand.Name:           decide(cli.RejectCommand, cli.DecisionReject, cli.DecisionRejected),
+	cli.RetryCommand.Name:            sendToRun(cli.RetryCommand, cli.RequestFailed, retryUpdate),
+	cli.AbortCommand.Name:            sendToRun(cli.AbortCommand, cli.RequestFailed, abortUpdate),
 	cli.ScheduleCreateCommand.Name:   schedule(cli.ScheduleCreateCommand, planCreate),
 	cli.ScheduleListCommand.Name:     schedule(cli.ScheduleListCommand, planList),
 	cli.ScheduleDescribeCommand.Name: schedule(cli.ScheduleDescribeCommand, planDescribe),

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -158,6 +159,58 @@ func TestSwitchesTakeAnExplicitValue(t *testing.T) {
 		opts, err := parseArgs([]string{"--repo", "x", args}, env(nil))
 		if err != nil || opts.quiet != want || opts.noWait {
 			t.Errorf("%s: %v, quiet %v", args, err, opts != nil && opts.quiet)
+		}
+	}
+}
+
+// --wait-for-repair-minutes sets a field of a message in the input, a number: flag beats env beats file, 0 included,
+// and the file's other launch options stay.
+func TestWaitForRepairMinutesFlagBeatsEnvBeatsFile(t *testing.T) {
+	path := writeInput(t, `{"repoUrl": "x", "launch": {"retryUntilUp": true, "waitForRepairMinutes": 5}}`)
+	for _, c := range []struct {
+		args []string
+		env  string
+		want uint32
+	}{
+		{[]string{"--input", path}, "", 5},
+		{[]string{"--input", path}, "20", 20},
+		{[]string{"--input", path, "--wait-for-repair-minutes", "30"}, "20", 30},
+		{[]string{"--input", path, "--wait-for-repair-minutes=0"}, "20", 0},
+		{[]string{"--input", path, "--wait-for-repair-minutes", "10080"}, "", 10080},
+	} {
+		opts, err := parseArgs(c.args, env(map[string]string{cli.WaitForRepairMinutes.Env: c.env}))
+		if err != nil {
+			t.Fatalf("%q, env %q: %v", c.args, c.env, err)
+		}
+		want := &pb.LaunchOptions{RetryUntilUp: true, WaitForRepairMinutes: c.want}
+		if got := opts.input.GetLaunch(); !proto.Equal(got, want) {
+			t.Errorf("%q, env %q: launch %v, want %v", c.args, c.env, got, want)
+		}
+	}
+	opts, err := parseArgs([]string{"--repo", "x", "--wait-for-repair-minutes", "30"}, env(nil))
+	if err != nil || opts.input.GetLaunch().GetWaitForRepairMinutes() != 30 {
+		t.Errorf("no --input: %v, launch %v", err, opts.input.GetLaunch())
+	}
+	if opts, err = parseArgs([]string{"--repo", "x"}, env(nil)); err != nil || opts.input.Launch != nil {
+		t.Errorf("not asked for: %v, launch %v; want none", err, opts.input.GetLaunch())
+	}
+	for _, bad := range []string{"+5", "5 ", "0x10", "1e3", "4294967326"} {
+		_, err := parseArgs([]string{"--repo", "x", "--wait-for-repair-minutes", bad}, env(nil))
+		if want := cli.RepairMinutesInvalid(strconv.Quote(bad)); err == nil || err.Error() != want {
+			t.Errorf("%q: got %v, want %q", bad, err, want)
+		}
+	}
+}
+
+func TestFieldPathFollowsMessagesOnly(t *testing.T) {
+	md := (&pb.SkyPilotWorkflowInput{}).ProtoReflect().Descriptor()
+	if path := fieldPath(md, "launch.wait_for_repair_minutes"); len(path) != 2 ||
+		path[0].Name() != "launch" || path[1].Name() != "wait_for_repair_minutes" {
+		t.Errorf("launch.wait_for_repair_minutes: %v", path)
+	}
+	for _, bad := range []string{"launch.bogus", "repo_url.length", "launch.", "waitForRepairMinutes"} {
+		if path := fieldPath(md, bad); path != nil {
+			t.Errorf("%q: %v, want none", bad, path)
 		}
 	}
 }

@@ -177,6 +177,9 @@ CONTRACT = [
     ("decide_update", "decide_update", "the update deciding an approval gate: ApprovalDecision in, ApprovalRecord out"),
     ("decision_approve", "DECISION_APPROVE", "ApprovalDecision.decision of an approval"),
     ("decision_reject", "DECISION_REJECT", "ApprovalDecision.decision of a rejection"),
+    ("retry_update", "retry_update", "the update running a failed step again: RetryRequest in, RepairAnswer out"),
+    ("abort_update", "abort_update", "the update ending a wait for a repair: AbortRequest in, RepairAnswer out"),
+    ("wait_for_repair_max_minutes", "wait_for_repair_max_minutes", "the longest wait for a repair, in minutes"),
 ]
 # The enums whose values' wire names CONTRACT may name, by the prefix of their value names.
 ENUMS = {"FAILURE_TYPE_": "FailureType", "DECISION_": "Decision"}
@@ -396,7 +399,7 @@ type Flag struct {{
 	Arg        string // names the value in the help; empty for a switch
 	Short      string // a one-letter alias, or empty
 	Env        string // the environment variable read when the flag is not given, or empty
-	InputField string // the SkyPilotWorkflowInput field (proto name) it sets, or empty
+	InputField string // the SkyPilotWorkflowInput field it sets (proto names, dotted into nested messages), or empty
 	Repeatable bool
 }}
 
@@ -471,7 +474,7 @@ export interface Flag {{
   readonly short: string;
   /** The environment variable read when the flag is not given, or empty. */
   readonly env: string;
-  /** The SkyPilotWorkflowInput field (proto name) it sets, or empty. */
+  /** The SkyPilotWorkflowInput field it sets (proto names, dotted into nested messages), or empty. */
   readonly inputField: string;
   readonly repeatable: boolean;
 }}
@@ -553,7 +556,7 @@ class Flag:
     arg: str  # names the value in the help; empty for a switch
     short: str  # a one-letter alias, or empty
     env: str  # the environment variable read when the flag is not given, or empty
-    input_field: str  # the SkyPilotWorkflowInput field (proto name) it sets, or empty
+    input_field: str  # the SkyPilotWorkflowInput field it sets (proto names, dotted into nested messages), or empty
     repeatable: bool
 
 

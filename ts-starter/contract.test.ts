@@ -27,11 +27,21 @@ test('the env name rule', () => {
   }
 });
 
-test('every input field the flag table names is a field of SkyPilotWorkflowInput', () => {
-  const type = pb.SkyPilotWorkflowInput as unknown as Type;
-  type.resolveAll();
-  const fields = type.fieldsArray.map((f) => f.protoName);
-  for (const f of Object.values(cli.flags)) if (f.inputField) assert.ok(fields.includes(f.inputField), f.name);
+test('every input field the flag table names is a string or integer field of SkyPilotWorkflowInput, by a dotted path of proto names', () => {
+  const integer = /^(?:u|s)?(?:int|fixed)(?:32|64)$/;
+  for (const f of Object.values(cli.flags)) {
+    if (!f.inputField) continue;
+    let type = pb.SkyPilotWorkflowInput as unknown as Type;
+    let field;
+    for (const name of f.inputField.split('.')) {
+      assert.ok(type instanceof Type, `${f.name}: ${name} is below a scalar`);
+      type.resolveAll();
+      field = type.fieldsArray.find((x) => x.protoName === name);
+      assert.ok(field, `${f.name}: no field ${name} in ${type.name}`);
+      type = field.resolvedType as Type;
+    }
+    assert.ok(field?.type === 'string' || integer.test(field?.type ?? ''), `${f.name}: ${field?.type}`);
+  }
 });
 
 test('the help lists every flag and environment variable of the table', () => {

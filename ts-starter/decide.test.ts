@@ -2,37 +2,21 @@
 // from the first argument, and what is said when the run does not take the decision.
 import assert from 'node:assert/strict';
 import os from 'node:os';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { approverOf, notDecided, parseDecision } from './decide';
+import { parseDecision } from './decide';
 import { parseCommandLine } from './flags';
 import * as cli from './generated/starter-cli';
 import { payloadConverter } from './payload-converter';
+import { approverOf, notTaken } from './run-update';
 import { run } from './start';
+import { answered, printed, thrown } from './test-support';
 
 const { approve, reject } = cli.subcommands;
 const alice = { [cli.approverEnv]: 'alice' };
 // Nothing listens here: a test that reached the connect would fail with exit status 1, not the status it expects.
 const unreachable = { ...alice, TEMPORAL_ADDRESS: '127.0.0.1:1', TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' };
-
-/** What console.log and console.error printed while the test ran, line by line. */
-function printed(t: TestContext) {
-  const out = { stdout: [] as string[], stderr: [] as string[] };
-  t.mock.method(console, 'log', (text: unknown) => out.stdout.push(String(text)));
-  t.mock.method(console, 'error', (text: unknown) => out.stderr.push(String(text)));
-  return out;
-}
-
-/** The message of the error `call` throws. */
-function thrown(call: () => unknown): string {
-  try {
-    call();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  assert.fail('nothing thrown');
-}
 
 test('flags come before or after RUN_ID, as --flag value or --flag=value; the last one given counts', () => {
   for (const args of [
@@ -42,7 +26,7 @@ test('flags come before or after RUN_ID, as --flag value or --flag=value; the la
   ]) {
     const asked = parseDecision(approve, args, alice);
     assert.equal(asked?.workflowId, 'run-1', JSON.stringify(args));
-    assert.deepEqual(asked?.decision.toJSON(), { gate: 'deploy', decision: cli.decisionApprove, approver: 'alice', reason: 'looks good' });
+    assert.deepEqual(asked?.arg.toJSON(), { gate: 'deploy', decision: cli.decisionApprove, approver: 'alice', reason: 'looks good' });
   }
 });
 
@@ -55,10 +39,17 @@ function onTheWire(decision: unknown) {
 
 test('each subcommand sends its own decision as a json/protobuf ApprovalDecision; no --gate: none (the worker takes the one waiting)', () => {
   const message = 'skypilot_temporal.v1.ApprovalDecision';
-  assert.deepEqual(onTheWire(parseDecision(approve, ['run-1'], alice)?.decision),
+  assert.deepEqual(onTheWire(parseDecision(approve, ['run-1'], alice)?.arg),
     ['json/protobuf', message, { decision: cli.decisionApprove, approver: 'alice' }]);
-  assert.deepEqual(onTheWire(parseDecision(reject, ['run-1', '--reason', 'too slow'], alice)?.decision),
+  assert.deepEqual(onTheWire(parseDecision(reject, ['run-1', '--reason', 'too slow'], alice)?.arg),
     ['json/protobuf', message, { decision: cli.decisionReject, approver: 'alice', reason: 'too slow' }]);
+});
+
+test("the run's ApprovalRecord, answered as json/plain, is said on stdout", () => {
+  const record = answered<object>({ gate: 'deploy', decision: cli.decisionReject, approver: 'bob', reason: 'too slow' });
+  const asked = parseDecision(reject, ['run-1', '--reason', 'too slow'], alice);
+  assert.equal(asked?.update, cli.decideUpdate);
+  assert.equal(asked?.accepted(record), cli.decisionRejected({ gate: 'deploy', workflowId: 'run-1', approver: 'bob' }));
 });
 
 test('usage errors', () => {
@@ -99,7 +90,7 @@ test('the approver: SKYPILOT_TEMPORAL_APPROVER trimmed, else the user this runs 
   for (const unset of [{}, { [cli.approverEnv]: '' }, { [cli.approverEnv]: '   ' }]) {
     assert.equal(approverOf(unset), os.userInfo().username, JSON.stringify(unset));
   }
-  assert.equal(parseDecision(approve, ['run-1'], { [cli.approverEnv]: ' carol ' })?.decision.approver, 'carol');
+  assert.equal(parseDecision(approve, ['run-1'], { [cli.approverEnv]: ' carol ' })?.arg.approver, 'carol');
 });
 
 test('no approver is a usage error', (t) => {
@@ -119,17 +110,17 @@ test('the first argument picks the subcommand; anything else, even a name object
 
 test('a decision the run refused says why, on one line', () => {
   const failure = ApplicationFailure.create({ message: 'run-1 is not waiting at gate "deploy":\n  it waits at "canary"' });
-  assert.equal(notDecided(new WorkflowUpdateFailedError('Workflow Update failed', failure), 'run-1'),
+  assert.equal(notTaken(new WorkflowUpdateFailedError('Workflow Update failed', failure), 'run-1', cli.decisionFailed),
     cli.decisionRefused({ detail: 'run-1 is not waiting at gate "deploy": it waits at "canary"' }));
 });
 
 test('NotFound, for a run that never was or has ended, says there is no such run open', () => {
   for (const message of ['workflow not found for ID: run-1', 'workflow execution already completed']) {
-    assert.equal(notDecided(new WorkflowNotFoundError(message, 'run-1', undefined), 'run-1'), cli.runNotFound({ workflowId: 'run-1' }));
+    assert.equal(notTaken(new WorkflowNotFoundError(message, 'run-1', undefined), 'run-1', cli.decisionFailed), cli.runNotFound({ workflowId: 'run-1' }));
   }
 });
 
 test('any other failure says what went wrong beneath the SDK', () => {
   const lost = new ServiceError('Workflow Update failed', { cause: new Error('14 UNAVAILABLE:\nconnection reset') });
-  assert.equal(notDecided(lost, 'run-1'), cli.decisionFailed({ detail: 'Workflow Update failed: 14 UNAVAILABLE: connection reset' }));
+  assert.equal(notTaken(lost, 'run-1', cli.decisionFailed), cli.decisionFailed({ detail: 'Workflow Update failed: 14 UNAVAILABLE: connection reset' }));
 });

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { Type } from 'protobufjs';
 import * as protojson from 'protobufjs/ext/protojson';
 import { skypilot_temporal } from './generated/root';
-import { parseCommandLine } from './flags';
+import { fieldPath, parseCommandLine, UsageError } from './flags';
+import * as cli from './generated/starter-cli';
 import pb = skypilot_temporal.v1;
 
 function writeInput(text: string): string {
@@ -94,4 +95,42 @@ test('switches and repeated flags', () => {
   assert.equal(parseCommandLine(['--repo', 'a', '--quiet'], {})?.quiet, true);
   assert.deepEqual([...(opts?.input.secretEnvNames ?? [])], ['A']);
   assert.equal(parseCommandLine(['-h'], {}), undefined);
+});
+
+test('--wait-for-repair-minutes sets launch.wait_for_repair_minutes: the flag beats its variable, which beats the --input file', () => {
+  const minutes = (args: string[], env: NodeJS.ProcessEnv) => parseCommandLine(['--repo', 'x', ...args], env)?.input.launch?.waitForRepairMinutes;
+  const variable = { [cli.flags.waitForRepairMinutes.env]: '20' };
+  const path = writeInput('{"repoUrl": "x", "launch": {"retryUntilUp": true, "waitForRepairMinutes": 10}}');
+  assert.equal(minutes(['--input', path, '--wait-for-repair-minutes', '30'], variable), 30);
+  assert.equal(minutes(['--input', path], variable), 20);
+  assert.equal(minutes(['--input', path], { [cli.flags.waitForRepairMinutes.env]: '' }), 10);
+  assert.equal(minutes(['--wait-for-repair-minutes', '0', '--wait-for-repair-minutes', '007'], variable), 7);
+  assert.equal(minutes([], {}), undefined);
+  // The file's other launch options stay; the flag alone makes the launch options.
+  const opts = parseCommandLine(['--input', path, '--wait-for-repair-minutes', String(cli.waitForRepairMaxMinutes)], {});
+  assert.ok(opts);
+  assert.deepEqual(asJson(opts.input), { repoUrl: 'x', launch: { retryUntilUp: true, waitForRepairMinutes: cli.waitForRepairMaxMinutes } });
+  const alone = parseCommandLine(['--repo', 'x', '--wait-for-repair-minutes', '5'], {});
+  assert.ok(alone);
+  assert.deepEqual(asJson(alone.input), { repoUrl: 'x', launch: { waitForRepairMinutes: 5 } });
+});
+
+test('every flag that sets an integer field takes digits only, within its bound; else a usage error naming the flag', () => {
+  const integer = /^(?:u|s)?(?:int|fixed)(?:32|64)$/;
+  const integerFlags = Object.values(cli.flags).filter((f) => f.inputField && !f.repeatable
+    && integer.test(fieldPath(pb.SkyPilotWorkflowInput as unknown as Type, f.inputField).at(-1)?.type ?? ''));
+  assert.ok(integerFlags.includes(cli.flags.waitForRepairMinutes));
+  for (const f of integerFlags) {
+    for (const bad of ['-1', '+1', '1.5', '1e3', ' 1', '0x10', '', String(2 ** 32)]) {
+      assert.throws(() => parseCommandLine(['--repo', 'x', `--${f.name}=${bad}`], {}),
+        (err) => err instanceof UsageError && err.message.startsWith(`--${f.name} ${JSON.stringify(bad)}: `), `${f.name} ${bad}`);
+    }
+  }
+});
+
+test('a negative number after a flag that takes a value is its value; another dashed argument is a flag', () => {
+  assert.throws(() => parseCommandLine(['--repo', 'x', '--wait-for-repair-minutes', '-5'], {}), /--wait-for-repair-minutes "-5": want/);
+  assert.equal(parseCommandLine(['--repo', '-1.5'], {})?.input.repoUrl, '-1.5');
+  assert.throws(() => parseCommandLine(['--repo', '--no-wait'], {}), /'--repo' argument is ambiguous/);
+  assert.throws(() => parseCommandLine(['--repo', 'x', '--', '--wait-for-repair-minutes', '-5'], {}), /unexpected argument "--wait-for-repair-minutes"/);
 });

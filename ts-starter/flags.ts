@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Type, util } from 'protobufjs';
+import { type Field, Type } from 'protobufjs';
 import * as protojson from 'protobufjs/ext/protojson';
 import { skypilot_temporal } from './generated/root';
 import * as cli from './generated/starter-cli';
@@ -38,7 +38,12 @@ export function startOptions(given: Given, env: NodeJS.ProcessEnv) {
   const setting = (f: cli.Flag): string => values(f).at(-1) || (f.env && env[f.env]) || '';
   const input = readInput(setting(cli.flags.input));
   for (const f of table) {
-    if (f.inputField && !f.repeatable && setting(f)) input[util.camelCase(f.inputField)] = setting(f);
+    if (!f.inputField || f.repeatable) continue;
+    const path = fieldPath(inputType, f.inputField);
+    const isString = path.at(-1)?.type === 'string';
+    // An empty string sets nothing; an empty number given as a flag is a wrong one (an empty variable is unset).
+    const raw = isString ? setting(f) || undefined : values(f).at(-1) ?? (f.env ? env[f.env] || undefined : undefined);
+    if (raw !== undefined) setField(input, path, isString ? raw : wholeNumber(f, raw));
   }
   for (const kv of values(cli.flags.env)) {
     const key = kv.slice(0, kv.indexOf('='));
@@ -64,6 +69,39 @@ export function startOptions(given: Given, env: NodeJS.ProcessEnv) {
   };
 }
 
+/** The contract's bound and message for each flag that sets an integer field: the field's type says less. */
+const integerRules: Record<string, { max: number; invalid: (p: { value: string }) => string }> = {
+  [cli.flags.waitForRepairMinutes.name]: { max: cli.waitForRepairMaxMinutes, invalid: cli.repairMinutesInvalid },
+};
+
+/** The integer flag `f`'s value: digits only (no sign, space or fraction), at most its bound; else a UsageError. */
+function wholeNumber(f: cli.Flag, raw: string): number {
+  const rule = integerRules[f.name];
+  if (!rule) throw new Error(`flag --${f.name} sets an integer field but has no rule in integerRules`);
+  if (!/^[0-9]+$/.test(raw) || Number(raw) > rule.max) throw new UsageError(rule.invalid({ value: JSON.stringify(raw) }));
+  return Number(raw);
+}
+
+/** The fields a dotted path of proto field names (launch.wait_for_repair_minutes) goes through, below message `type`. */
+export function fieldPath(type: Type, path: string): Field[] {
+  type.resolveAll();
+  const fields: Field[] = [];
+  for (const name of path.split('.')) {
+    const within = fields.length === 0 ? type : fields.at(-1)?.resolvedType;
+    const field = within instanceof Type ? within.fieldsArray.find((f) => f.protoName === name) : undefined;
+    if (!field) throw new Error(`${path}: no field ${name} in ${within?.fullName ?? 'a scalar'}`);
+    fields.push(field);
+  }
+  return fields;
+}
+
+/** Sets the last field of `path` in `message` (properties), making the messages on the way that are not there yet. */
+function setField(message: Record<string, unknown>, path: Field[], value: unknown) {
+  let holder = message;
+  for (const field of path.slice(0, -1)) holder = (holder[field.name] ??= (field.resolvedType as Type).create()) as Record<string, unknown>;
+  holder[(path.at(-1) as Field).name] = value;
+}
+
 /** Every value given to each flag, by flag name; a switch that is on holds true. */
 export type Given = Record<string, (string | boolean)[] | undefined>;
 
@@ -74,11 +112,29 @@ export function parseFlags(args: string[], flags: readonly cli.Flag[]) {
     return [f.name, { type, multiple: true, ...(f.short && { short: f.short }) }];
   }));
   try {
-    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: joinValues(args, flags), options, strict: true, allowPositionals: true });
     return { given: values as Given, positionals };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/**
+ * `args` with each flag that takes a value joined to a negative number after it (--name=-1, -x-1), up to `--`:
+ * parseArgs reads any argument starting with a dash as a flag, and `--wait-for-repair-minutes -1` must say the number is wrong.
+ */
+function joinValues(args: string[], flags: readonly cli.Flag[]): string[] {
+  // What joins each flag that takes a value to it: --name=value, -xvalue.
+  const takesValue = new Map<string, string>(flags.filter((f) => f.arg).flatMap((f) => [
+    [`--${f.name}`, '='] as const, ...(f.short ? [[`-${f.short}`, ''] as const] : []),
+  ]));
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') return [...joined, ...args.slice(i)];
+    const join = takesValue.get(args[i]);
+    joined.push(join !== undefined && /^-(?:\d+|\d*\.\d+)$/.test(args[i + 1] ?? '') ? args[i] + join + args[++i] : args[i]);
+  }
+  return joined;
 }
 
 /**

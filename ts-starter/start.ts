@@ -1,6 +1,7 @@
 // Starts the SkyPilot pipeline workflow on Temporal and follows it to its end:
 //   npx ts-node ts-starter/start.ts --repo https://github.com/org/sky-tasks.git
 // or runs the subcommand its first arguments name instead (approve, reject: decide a run's approval gate;
+// retry, abort: end a run's wait for a repair;
 // schedule create, list, describe, pause, unpause, trigger, backfill, delete: run it on a calendar).
 // The worker renders what is printed about the run, so that every client prints the same.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -9,6 +10,7 @@ import { decide } from './decide';
 import { parseCommandLine, reportUsageError, UsageError } from './flags';
 import { follow } from './follow';
 import * as cli from './generated/starter-cli';
+import { repair } from './repair';
 import { schedule } from './schedule';
 import { reportOutcome, withTracing } from './tracing';
 
@@ -68,7 +70,7 @@ export function uiLink(env: NodeJS.ProcessEnv, namespace: string, workflowId: st
 /** What runs each subcommand of the table, given its entry there and the arguments after its name. */
 type SubcommandRun = (sub: cli.Subcommand, args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
 const subcommandRuns: Record<keyof typeof cli.subcommands, SubcommandRun> = {
-  approve: decide, reject: decide, scheduleCreate: schedule, scheduleList: schedule, scheduleDescribe: schedule,
+  approve: decide, reject: decide, retry: repair, abort: repair, scheduleCreate: schedule, scheduleList: schedule, scheduleDescribe: schedule,
   schedulePause: schedule, scheduleUnpause: schedule, scheduleTrigger: schedule, scheduleBackfill: schedule, scheduleDelete: schedule,
 };
 

@@ -15,7 +15,7 @@ FAILURE_TYPES = ["InvalidInput", "InvalidRepo", "InvalidTask", "JobFailed", "Sky
                  "EndpointMismatch", "StepTimedOut", "TeardownFailed", "WorkerError",
                  "RepoUnreachable", "SkyPilotUnavailable", "Rejected"]
 PHASES = ["starting", "clone", "running", "teardown", "completed", "failed", "cancelled", "teardown_failed",
-          "waiting"]
+          "waiting", "waiting_for_repair"]
 
 
 def test_failure_types_travel_as_their_wire_names() -> None:
@@ -31,7 +31,7 @@ def test_run_phases_travel_as_their_wire_names() -> None:
     assert list(contract.PHASES.values()) == PHASES
     assert [contract.PHASE_STARTING, contract.PHASE_CLONE, contract.PHASE_RUNNING, contract.PHASE_TEARDOWN,
             contract.PHASE_COMPLETED, contract.PHASE_FAILED, contract.PHASE_CANCELLED,
-            contract.PHASE_TEARDOWN_FAILED, contract.PHASE_WAITING] == PHASES
+            contract.PHASE_TEARDOWN_FAILED, contract.PHASE_WAITING, contract.PHASE_WAITING_FOR_REPAIR] == PHASES
 
 
 @pytest.mark.parametrize("enum", [pb.FailureType, pb.RunPhase, pb.StepState, pb.Decision])

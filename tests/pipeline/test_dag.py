@@ -236,3 +236,31 @@ def test_gate_refusals_name_the_field(change, expected):
     with pytest.raises(InvalidInput) as err:
         dag_of(GATED_FILE.replace(*change))
     assert expected in str(err.value)
+
+
+def test_a_step_outside_sweeps_may_wait_for_a_repair_and_unset_is_the_runs_default():
+    dag = dag_of(SWEEP_FILE.replace("  - name: report\n    task_yaml: report.yaml\n",
+                                    "  - name: report\n    task_yaml: report.yaml\n    wait_for_repair_minutes: 90\n"))
+    assert dag.step("report").repair_minutes == 90
+    assert dag.step("preprocess").repair_minutes is None
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("  - name: report\n    task_yaml: report.yaml\n",
+      "  - name: report\n    task_yaml: report.yaml\n    wait_for_repair_minutes: 10081\n"),
+     "steps[5] (report).wait_for_repair_minutes: at most 10080 minutes, got 10081"),
+    (("  - name: report\n    task_yaml: report.yaml\n",
+      "  - name: report\n    task_yaml: report.yaml\n    wait_for_repair_minutes: -1\n"),
+     "steps[5] (report).wait_for_repair_minutes: must be a whole number of minutes (0: fail at once)"),
+    (("    cluster: train\n    task_yaml: eval.yaml\n",
+      "    cluster: train\n    task_yaml: eval.yaml\n    wait_for_repair_minutes: 5\n"),
+     "steps[2] (eval).wait_for_repair_minutes: only a step outside a sweep waits for a repair"),
+    (("    select: {metric: accuracy, goal: maximize}\n",
+      "    select: {metric: accuracy, goal: maximize}\n    wait_for_repair_minutes: 5\n"),
+     "steps[3] (best).kind: a SELECT step runs no task"),
+])
+def test_repair_refusals_name_the_field(change, expected):
+    assert change[0] in SWEEP_FILE
+    with pytest.raises(InvalidInput) as err:
+        dag_of(SWEEP_FILE.replace(*change))
+    assert expected in str(err.value)

@@ -47,3 +47,16 @@ def test_secret_cannot_also_be_an_override():
     inp.envs_override["TOKEN"] = "x"
     with pytest.raises(InvalidInput, match="secret_env_names: 'TOKEN' is also in envs_override"):
         build_plan(inp, "w", "r")
+
+
+def test_the_runs_wait_for_repair_is_bounded_and_a_repaired_step_runs_as_a_job_of_its_own():
+    ok = pb.SkyPilotWorkflowInput(repo_url="https://h/r.git", cluster_prefix="exp",
+                                  launch=pb.LaunchOptions(wait_for_repair_minutes=10080))
+    plan = build_plan(ok, "wf", "run-1")
+    assert plan.options.repair_minutes == 10080
+    tag = run_tag("wf", "run-1")
+    assert plan.job_name("eval", repair=2) == f"exp-eval-r2-{tag}" != plan.job_name("eval")
+    too_long = pb.SkyPilotWorkflowInput(repo_url="https://h/r.git",
+                                        launch=pb.LaunchOptions(wait_for_repair_minutes=10081))
+    with pytest.raises(InvalidInput, match="launch.wait_for_repair_minutes: at most 10080 minutes, got 10081"):
+        build_plan(too_long, "w", "r")

@@ -77,7 +77,10 @@ export namespace skypilot_temporal {
             STEP_STATE_SKIPPED = 6,
 
             /** STEP_STATE_WAITING value */
-            STEP_STATE_WAITING = 7
+            STEP_STATE_WAITING = 7,
+
+            /** STEP_STATE_WAITING_FOR_REPAIR value */
+            STEP_STATE_WAITING_FOR_REPAIR = 8
         }
 
         /** FailureType enum. */
@@ -154,7 +157,10 @@ export namespace skypilot_temporal {
             RUN_PHASE_TEARDOWN_FAILED = 8,
 
             /** RUN_PHASE_WAITING value */
-            RUN_PHASE_WAITING = 9
+            RUN_PHASE_WAITING = 9,
+
+            /** RUN_PHASE_WAITING_FOR_REPAIR value */
+            RUN_PHASE_WAITING_FOR_REPAIR = 10
         }
 
         /** Decision enum. */
@@ -221,6 +227,9 @@ export namespace skypilot_temporal {
 
             /** PipelineStep approvers. */
             approvers: string[];
+
+            /** PipelineStep waitForRepairMinutes. */
+            waitForRepairMinutes?: (number|null);
 
             /**
              * Creates a new PipelineStep instance using the specified properties.
@@ -341,6 +350,9 @@ export namespace skypilot_temporal {
 
                 /** PipelineStep approvers */
                 approvers?: (string[]|null);
+
+                /** PipelineStep waitForRepairMinutes */
+                waitForRepairMinutes?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -1110,6 +1122,9 @@ export namespace skypilot_temporal {
             /** LaunchOptions provisionAhead. */
             provisionAhead: boolean;
 
+            /** LaunchOptions waitForRepairMinutes. */
+            waitForRepairMinutes: number;
+
             /**
              * Creates a new LaunchOptions instance using the specified properties.
              * @param [properties] Properties to set
@@ -1205,6 +1220,9 @@ export namespace skypilot_temporal {
 
                 /** LaunchOptions provisionAhead */
                 provisionAhead?: (boolean|null);
+
+                /** LaunchOptions waitForRepairMinutes */
+                waitForRepairMinutes?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -1425,6 +1443,9 @@ export namespace skypilot_temporal {
             /** StepResult approval. */
             approval?: (skypilot_temporal.v1.ApprovalRecord|null);
 
+            /** StepResult repairs. */
+            repairs: skypilot_temporal.v1.RepairRecord[];
+
             /**
              * Creates a new StepResult instance using the specified properties.
              * @param [properties] Properties to set
@@ -1542,12 +1563,537 @@ export namespace skypilot_temporal {
                 /** StepResult approval */
                 approval?: (skypilot_temporal.v1.ApprovalRecord|null);
 
+                /** StepResult repairs */
+                repairs?: (skypilot_temporal.v1.RepairRecord[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a StepResult. */
             type $Shape = skypilot_temporal.v1.StepResult.$Properties;
+        }
+
+        /**
+         * Properties of a RetryRequest.
+         * @deprecated Use skypilot_temporal.v1.RetryRequest.$Properties instead.
+         */
+        interface IRetryRequest extends skypilot_temporal.v1.RetryRequest.$Properties {
+        }
+
+        /** Represents a RetryRequest. */
+        class RetryRequest {
+
+            /** Reflection-backed declarations are not constructable. Use RetryRequest.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** RetryRequest step. */
+            step: string;
+
+            /** RetryRequest commit. */
+            commit: string;
+
+            /** RetryRequest requester. */
+            requester: string;
+
+            /**
+             * Creates a new RetryRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RetryRequest instance
+             */
+            static create(properties: skypilot_temporal.v1.RetryRequest.$Shape): skypilot_temporal.v1.RetryRequest & skypilot_temporal.v1.RetryRequest.$Shape;
+            static create(properties?: skypilot_temporal.v1.RetryRequest.$Properties): skypilot_temporal.v1.RetryRequest;
+
+            /**
+             * Encodes the specified RetryRequest message. Does not implicitly {@link skypilot_temporal.v1.RetryRequest.verify|verify} messages.
+             * @param message RetryRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.RetryRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified RetryRequest message, length delimited. Does not implicitly {@link skypilot_temporal.v1.RetryRequest.verify|verify} messages.
+             * @param message RetryRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.RetryRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RetryRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.RetryRequest & skypilot_temporal.v1.RetryRequest.$Shape} RetryRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.RetryRequest & skypilot_temporal.v1.RetryRequest.$Shape;
+
+            /**
+             * Decodes a RetryRequest message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.RetryRequest & skypilot_temporal.v1.RetryRequest.$Shape} RetryRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.RetryRequest & skypilot_temporal.v1.RetryRequest.$Shape;
+
+            /**
+             * Verifies a RetryRequest message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a RetryRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns RetryRequest
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.RetryRequest;
+
+            /**
+             * Creates a plain object from a RetryRequest message. Also converts values to other types if specified.
+             * @param message RetryRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.RetryRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this RetryRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for RetryRequest
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RetryRequest {
+
+            /** Properties of a RetryRequest. */
+            interface $Properties {
+
+                /** RetryRequest step */
+                step?: (string|null);
+
+                /** RetryRequest commit */
+                commit?: (string|null);
+
+                /** RetryRequest requester */
+                requester?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a RetryRequest. */
+            type $Shape = skypilot_temporal.v1.RetryRequest.$Properties;
+        }
+
+        /**
+         * Properties of an AbortRequest.
+         * @deprecated Use skypilot_temporal.v1.AbortRequest.$Properties instead.
+         */
+        interface IAbortRequest extends skypilot_temporal.v1.AbortRequest.$Properties {
+        }
+
+        /** Represents an AbortRequest. */
+        class AbortRequest {
+
+            /** Reflection-backed declarations are not constructable. Use AbortRequest.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** AbortRequest step. */
+            step: string;
+
+            /** AbortRequest reason. */
+            reason: string;
+
+            /** AbortRequest requester. */
+            requester: string;
+
+            /**
+             * Creates a new AbortRequest instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns AbortRequest instance
+             */
+            static create(properties: skypilot_temporal.v1.AbortRequest.$Shape): skypilot_temporal.v1.AbortRequest & skypilot_temporal.v1.AbortRequest.$Shape;
+            static create(properties?: skypilot_temporal.v1.AbortRequest.$Properties): skypilot_temporal.v1.AbortRequest;
+
+            /**
+             * Encodes the specified AbortRequest message. Does not implicitly {@link skypilot_temporal.v1.AbortRequest.verify|verify} messages.
+             * @param message AbortRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.AbortRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified AbortRequest message, length delimited. Does not implicitly {@link skypilot_temporal.v1.AbortRequest.verify|verify} messages.
+             * @param message AbortRequest message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.AbortRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an AbortRequest message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.AbortRequest & skypilot_temporal.v1.AbortRequest.$Shape} AbortRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.AbortRequest & skypilot_temporal.v1.AbortRequest.$Shape;
+
+            /**
+             * Decodes an AbortRequest message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.AbortRequest & skypilot_temporal.v1.AbortRequest.$Shape} AbortRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.AbortRequest & skypilot_temporal.v1.AbortRequest.$Shape;
+
+            /**
+             * Verifies an AbortRequest message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates an AbortRequest message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns AbortRequest
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.AbortRequest;
+
+            /**
+             * Creates a plain object from an AbortRequest message. Also converts values to other types if specified.
+             * @param message AbortRequest
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.AbortRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this AbortRequest to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for AbortRequest
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace AbortRequest {
+
+            /** Properties of an AbortRequest. */
+            interface $Properties {
+
+                /** AbortRequest step */
+                step?: (string|null);
+
+                /** AbortRequest reason */
+                reason?: (string|null);
+
+                /** AbortRequest requester */
+                requester?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an AbortRequest. */
+            type $Shape = skypilot_temporal.v1.AbortRequest.$Properties;
+        }
+
+        /**
+         * Properties of a RepairRecord.
+         * @deprecated Use skypilot_temporal.v1.RepairRecord.$Properties instead.
+         */
+        interface IRepairRecord extends skypilot_temporal.v1.RepairRecord.$Properties {
+        }
+
+        /** Represents a RepairRecord. */
+        class RepairRecord {
+
+            /** Reflection-backed declarations are not constructable. Use RepairRecord.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** RepairRecord step. */
+            step: string;
+
+            /** RepairRecord action. */
+            action: string;
+
+            /** RepairRecord requester. */
+            requester: string;
+
+            /** RepairRecord commit. */
+            commit: string;
+
+            /** RepairRecord reason. */
+            reason: string;
+
+            /** RepairRecord decidedAt. */
+            decidedAt: string;
+
+            /** RepairRecord waitingSince. */
+            waitingSince: string;
+
+            /** RepairRecord failure. */
+            failure: string;
+
+            /**
+             * Creates a new RepairRecord instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RepairRecord instance
+             */
+            static create(properties: skypilot_temporal.v1.RepairRecord.$Shape): skypilot_temporal.v1.RepairRecord & skypilot_temporal.v1.RepairRecord.$Shape;
+            static create(properties?: skypilot_temporal.v1.RepairRecord.$Properties): skypilot_temporal.v1.RepairRecord;
+
+            /**
+             * Encodes the specified RepairRecord message. Does not implicitly {@link skypilot_temporal.v1.RepairRecord.verify|verify} messages.
+             * @param message RepairRecord message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.RepairRecord, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified RepairRecord message, length delimited. Does not implicitly {@link skypilot_temporal.v1.RepairRecord.verify|verify} messages.
+             * @param message RepairRecord message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.RepairRecord, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RepairRecord message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.RepairRecord & skypilot_temporal.v1.RepairRecord.$Shape} RepairRecord
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.RepairRecord & skypilot_temporal.v1.RepairRecord.$Shape;
+
+            /**
+             * Decodes a RepairRecord message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.RepairRecord & skypilot_temporal.v1.RepairRecord.$Shape} RepairRecord
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.RepairRecord & skypilot_temporal.v1.RepairRecord.$Shape;
+
+            /**
+             * Verifies a RepairRecord message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a RepairRecord message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns RepairRecord
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.RepairRecord;
+
+            /**
+             * Creates a plain object from a RepairRecord message. Also converts values to other types if specified.
+             * @param message RepairRecord
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.RepairRecord, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this RepairRecord to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for RepairRecord
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RepairRecord {
+
+            /** Properties of a RepairRecord. */
+            interface $Properties {
+
+                /** RepairRecord step */
+                step?: (string|null);
+
+                /** RepairRecord action */
+                action?: (string|null);
+
+                /** RepairRecord requester */
+                requester?: (string|null);
+
+                /** RepairRecord commit */
+                commit?: (string|null);
+
+                /** RepairRecord reason */
+                reason?: (string|null);
+
+                /** RepairRecord decidedAt */
+                decidedAt?: (string|null);
+
+                /** RepairRecord waitingSince */
+                waitingSince?: (string|null);
+
+                /** RepairRecord failure */
+                failure?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a RepairRecord. */
+            type $Shape = skypilot_temporal.v1.RepairRecord.$Properties;
+        }
+
+        /**
+         * Properties of a RepairAnswer.
+         * @deprecated Use skypilot_temporal.v1.RepairAnswer.$Properties instead.
+         */
+        interface IRepairAnswer extends skypilot_temporal.v1.RepairAnswer.$Properties {
+        }
+
+        /** Represents a RepairAnswer. */
+        class RepairAnswer {
+
+            /** Reflection-backed declarations are not constructable. Use RepairAnswer.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** RepairAnswer repairs. */
+            repairs: skypilot_temporal.v1.RepairRecord[];
+
+            /**
+             * Creates a new RepairAnswer instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RepairAnswer instance
+             */
+            static create(properties: skypilot_temporal.v1.RepairAnswer.$Shape): skypilot_temporal.v1.RepairAnswer & skypilot_temporal.v1.RepairAnswer.$Shape;
+            static create(properties?: skypilot_temporal.v1.RepairAnswer.$Properties): skypilot_temporal.v1.RepairAnswer;
+
+            /**
+             * Encodes the specified RepairAnswer message. Does not implicitly {@link skypilot_temporal.v1.RepairAnswer.verify|verify} messages.
+             * @param message RepairAnswer message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.RepairAnswer, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified RepairAnswer message, length delimited. Does not implicitly {@link skypilot_temporal.v1.RepairAnswer.verify|verify} messages.
+             * @param message RepairAnswer message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.RepairAnswer, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RepairAnswer message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.RepairAnswer & skypilot_temporal.v1.RepairAnswer.$Shape} RepairAnswer
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.RepairAnswer & skypilot_temporal.v1.RepairAnswer.$Shape;
+
+            /**
+             * Decodes a RepairAnswer message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.RepairAnswer & skypilot_temporal.v1.RepairAnswer.$Shape} RepairAnswer
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.RepairAnswer & skypilot_temporal.v1.RepairAnswer.$Shape;
+
+            /**
+             * Verifies a RepairAnswer message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a RepairAnswer message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns RepairAnswer
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.RepairAnswer;
+
+            /**
+             * Creates a plain object from a RepairAnswer message. Also converts values to other types if specified.
+             * @param message RepairAnswer
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.RepairAnswer, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this RepairAnswer to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for RepairAnswer
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RepairAnswer {
+
+            /** Properties of a RepairAnswer. */
+            interface $Properties {
+
+                /** RepairAnswer repairs */
+                repairs?: (skypilot_temporal.v1.RepairRecord[]|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a RepairAnswer. */
+            type $Shape = skypilot_temporal.v1.RepairAnswer.$Properties;
         }
 
         /**
@@ -2409,6 +2955,15 @@ export namespace skypilot_temporal {
             /** StepProgress approval. */
             approval?: (skypilot_temporal.v1.ApprovalRecord|null);
 
+            /** StepProgress failure. */
+            failure: string;
+
+            /** StepProgress clustersKept. */
+            clustersKept: string[];
+
+            /** StepProgress repairs. */
+            repairs: skypilot_temporal.v1.RepairRecord[];
+
             /**
              * Creates a new StepProgress instance using the specified properties.
              * @param [properties] Properties to set
@@ -2526,6 +3081,15 @@ export namespace skypilot_temporal {
                 /** StepProgress approval */
                 approval?: (skypilot_temporal.v1.ApprovalRecord|null);
 
+                /** StepProgress failure */
+                failure?: (string|null);
+
+                /** StepProgress clustersKept */
+                clustersKept?: (string[]|null);
+
+                /** StepProgress repairs */
+                repairs?: (skypilot_temporal.v1.RepairRecord[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -2599,6 +3163,15 @@ export namespace google {
 
             /** FileOptions .skypilot_temporal.v1.timeoutApprover */
             ".skypilot_temporal.v1.timeoutApprover": string;
+
+            /** FileOptions .skypilot_temporal.v1.retryUpdate */
+            ".skypilot_temporal.v1.retryUpdate": string;
+
+            /** FileOptions .skypilot_temporal.v1.abortUpdate */
+            ".skypilot_temporal.v1.abortUpdate": string;
+
+            /** FileOptions .skypilot_temporal.v1.waitForRepairMaxMinutes */
+            ".skypilot_temporal.v1.waitForRepairMaxMinutes": number;
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -2731,6 +3304,15 @@ export namespace google {
 
                 /** FileOptions .skypilot_temporal.v1.timeoutApprover */
                 ".skypilot_temporal.v1.timeoutApprover"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.retryUpdate */
+                ".skypilot_temporal.v1.retryUpdate"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.abortUpdate */
+                ".skypilot_temporal.v1.abortUpdate"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.waitForRepairMaxMinutes */
+                ".skypilot_temporal.v1.waitForRepairMaxMinutes"?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -24,7 +24,10 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
           "(live_line_chars_max)": 300,
           "(live_steps_max)": 4,
           "(decide_update)": "decide",
-          "(timeout_approver)": "timeout"
+          "(timeout_approver)": "timeout",
+          "(retry_update)": "retry",
+          "(abort_update)": "abort",
+          "(wait_for_repair_max_minutes)": 10080
         },
         "nested": {
           "workflowType": {
@@ -117,6 +120,24 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
             "extend": "google.protobuf.FileOptions",
             "protoName": "timeout_approver"
           },
+          "retryUpdate": {
+            "type": "string",
+            "id": 51016,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "retry_update"
+          },
+          "abortUpdate": {
+            "type": "string",
+            "id": 51017,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "abort_update"
+          },
+          "waitForRepairMaxMinutes": {
+            "type": "uint32",
+            "id": 51018,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "wait_for_repair_max_minutes"
+          },
           "wireName": {
             "type": "string",
             "id": 51101,
@@ -168,6 +189,9 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               },
               "STEP_STATE_WAITING": {
                 "(wire_name)": "waiting"
+              },
+              "STEP_STATE_WAITING_FOR_REPAIR": {
+                "(wire_name)": "waiting_for_repair"
               }
             },
             "values": {
@@ -178,7 +202,8 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "STEP_STATE_FAILED": 4,
               "STEP_STATE_CANCELLED": 5,
               "STEP_STATE_SKIPPED": 6,
-              "STEP_STATE_WAITING": 7
+              "STEP_STATE_WAITING": 7,
+              "STEP_STATE_WAITING_FOR_REPAIR": 8
             }
           },
           "FailureType": {
@@ -264,6 +289,9 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               },
               "RUN_PHASE_WAITING": {
                 "(wire_name)": "waiting"
+              },
+              "RUN_PHASE_WAITING_FOR_REPAIR": {
+                "(wire_name)": "waiting_for_repair"
               }
             },
             "values": {
@@ -276,7 +304,8 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "RUN_PHASE_FAILED": 6,
               "RUN_PHASE_CANCELLED": 7,
               "RUN_PHASE_TEARDOWN_FAILED": 8,
-              "RUN_PHASE_WAITING": 9
+              "RUN_PHASE_WAITING": 9,
+              "RUN_PHASE_WAITING_FOR_REPAIR": 10
             }
           },
           "Decision": {
@@ -299,6 +328,11 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "_provisionAhead": {
                 "oneof": [
                   "provisionAhead"
+                ]
+              },
+              "_waitForRepairMinutes": {
+                "oneof": [
+                  "waitForRepairMinutes"
                 ]
               }
             },
@@ -360,6 +394,14 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "rule": "repeated",
                 "type": "string",
                 "id": 12
+              },
+              "waitForRepairMinutes": {
+                "type": "uint32",
+                "id": 13,
+                "protoName": "wait_for_repair_minutes",
+                "options": {
+                  "proto3_optional": true
+                }
               }
             }
           },
@@ -473,6 +515,11 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "type": "bool",
                 "id": 4,
                 "protoName": "provision_ahead"
+              },
+              "waitForRepairMinutes": {
+                "type": "uint32",
+                "id": 5,
+                "protoName": "wait_for_repair_minutes"
               }
             }
           },
@@ -576,6 +623,90 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "approval": {
                 "type": "ApprovalRecord",
                 "id": 11
+              },
+              "repairs": {
+                "rule": "repeated",
+                "type": "RepairRecord",
+                "id": 12
+              }
+            }
+          },
+          "RetryRequest": {
+            "fields": {
+              "step": {
+                "type": "string",
+                "id": 1
+              },
+              "commit": {
+                "type": "string",
+                "id": 2
+              },
+              "requester": {
+                "type": "string",
+                "id": 3
+              }
+            }
+          },
+          "AbortRequest": {
+            "fields": {
+              "step": {
+                "type": "string",
+                "id": 1
+              },
+              "reason": {
+                "type": "string",
+                "id": 2
+              },
+              "requester": {
+                "type": "string",
+                "id": 3
+              }
+            }
+          },
+          "RepairRecord": {
+            "fields": {
+              "step": {
+                "type": "string",
+                "id": 1
+              },
+              "action": {
+                "type": "string",
+                "id": 2
+              },
+              "requester": {
+                "type": "string",
+                "id": 3
+              },
+              "commit": {
+                "type": "string",
+                "id": 4
+              },
+              "reason": {
+                "type": "string",
+                "id": 5
+              },
+              "decidedAt": {
+                "type": "string",
+                "id": 6,
+                "protoName": "decided_at"
+              },
+              "waitingSince": {
+                "type": "string",
+                "id": 7,
+                "protoName": "waiting_since"
+              },
+              "failure": {
+                "type": "string",
+                "id": 8
+              }
+            }
+          },
+          "RepairAnswer": {
+            "fields": {
+              "repairs": {
+                "rule": "repeated",
+                "type": "RepairRecord",
+                "id": 1
               }
             }
           },
@@ -777,6 +908,21 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "approval": {
                 "type": "ApprovalRecord",
                 "id": 11
+              },
+              "failure": {
+                "type": "string",
+                "id": 12
+              },
+              "clustersKept": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 13,
+                "protoName": "clusters_kept"
+              },
+              "repairs": {
+                "rule": "repeated",
+                "type": "RepairRecord",
+                "id": 14
               }
             }
           }

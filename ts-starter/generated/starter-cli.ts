@@ -12,7 +12,7 @@ export interface Flag {
   readonly short: string;
   /** The environment variable read when the flag is not given, or empty. */
   readonly env: string;
-  /** The SkyPilotWorkflowInput field (proto name) it sets, or empty. */
+  /** The SkyPilotWorkflowInput field it sets (proto names, dotted into nested messages), or empty. */
   readonly inputField: string;
   readonly repeatable: boolean;
 }
@@ -25,6 +25,7 @@ export const flags = {
   env: { name: "env", arg: "KEY=VALUE", short: "", env: "", inputField: "envs_override", repeatable: true },
   secretEnv: { name: "secret-env", arg: "NAME", short: "", env: "SKYPILOT_TEMPORAL_SECRET_ENV_NAMES", inputField: "secret_env_names", repeatable: true },
   apiServerEndpoint: { name: "api-server-endpoint", arg: "URL", short: "", env: "SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT", inputField: "api_server_endpoint", repeatable: false },
+  waitForRepairMinutes: { name: "wait-for-repair-minutes", arg: "N", short: "", env: "SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES", inputField: "launch.wait_for_repair_minutes", repeatable: false },
   input: { name: "input", arg: "FILE", short: "", env: "", inputField: "", repeatable: false },
   workflowId: { name: "workflow-id", arg: "ID", short: "", env: "", inputField: "", repeatable: false },
   taskQueue: { name: "task-queue", arg: "QUEUE", short: "", env: "SKYPILOT_TEMPORAL_TASK_QUEUE", inputField: "", repeatable: false },
@@ -37,6 +38,8 @@ export const flags = {
 export const subcommandFlags = {
   gate: { name: "gate", arg: "NAME", short: "", env: "", inputField: "", repeatable: false },
   reason: { name: "reason", arg: "TEXT", short: "", env: "", inputField: "", repeatable: false },
+  step: { name: "step", arg: "NAME", short: "", env: "", inputField: "", repeatable: false },
+  commit: { name: "commit", arg: "SHA", short: "", env: "", inputField: "", repeatable: false },
   cron: { name: "cron", arg: "EXPR", short: "", env: "", inputField: "", repeatable: false },
   every: { name: "every", arg: "DURATION", short: "", env: "", inputField: "", repeatable: false },
   overlap: { name: "overlap", arg: "POLICY", short: "", env: "", inputField: "", repeatable: false },
@@ -92,7 +95,41 @@ TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
 Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
 2 usage.
 ` },
-  scheduleCreate: { name: "schedule create", arg: "ID", flags: [subcommandFlags.cron, subcommandFlags.every, subcommandFlags.overlap, flags.repo, flags.branch, flags.clusterPrefix, flags.env, flags.secretEnv, flags.apiServerEndpoint, flags.input, flags.taskQueue, flags.help], required: [], helpText: `Run the pipeline on a calendar: every flag of a start says what each run does.
+  retry: { name: "retry", arg: "RUN_ID", flags: [subcommandFlags.step, subcommandFlags.commit, flags.help], required: [], helpText: `Run again the failed step(s) run RUN_ID waits to have repaired, and the steps after, on its clusters.
+
+Usage: npx ts-node ts-starter/start.ts retry RUN_ID [--step NAME] [--commit SHA]
+
+Flags:
+  --step NAME                 the step waiting for repair; default: every step that waits
+  --commit SHA                the commit to run from (full SHA); default: the head of the run's branch now
+  --help                      show this help
+
+A retry clones the run's repository again and checks its pipeline before anything runs;
+the steps that succeeded are not run again. An abort ends the wait: the run fails. Who asks is recorded as
+SKYPILOT_TEMPORAL_APPROVER, else the user this runs as.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
+2 usage.
+` },
+  abort: { name: "abort", arg: "RUN_ID", flags: [subcommandFlags.step, subcommandFlags.reason, flags.help], required: [], helpText: `End run RUN_ID's wait for a repair: it fails as the step did and downs its clusters.
+
+Usage: npx ts-node ts-starter/start.ts abort RUN_ID [--step NAME] [--reason TEXT]
+
+Flags:
+  --step NAME                 the step waiting for repair; default: every step that waits
+  --reason TEXT               why; recorded in the run's history, progress and result
+  --help                      show this help
+
+A retry clones the run's repository again and checks its pipeline before anything runs;
+the steps that succeeded are not run again. An abort ends the wait: the run fails. Who asks is recorded as
+SKYPILOT_TEMPORAL_APPROVER, else the user this runs as.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
+2 usage.
+` },
+  scheduleCreate: { name: "schedule create", arg: "ID", flags: [subcommandFlags.cron, subcommandFlags.every, subcommandFlags.overlap, flags.repo, flags.branch, flags.clusterPrefix, flags.env, flags.secretEnv, flags.apiServerEndpoint, flags.waitForRepairMinutes, flags.input, flags.taskQueue, flags.help], required: [], helpText: `Run the pipeline on a calendar: every flag of a start says what each run does.
 
 Usage: npx ts-node ts-starter/start.ts schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
 
@@ -108,6 +145,8 @@ Flags:
   --secret-env NAME           env var whose value the worker supplies; repeatable
                               (env SKYPILOT_TEMPORAL_SECRET_ENV_NAMES, comma-separated)
   --api-server-endpoint URL   SkyPilot API server (env SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT)
+  --wait-for-repair-minutes N on a step's failure, keep its clusters and wait N minutes for retry or abort
+                              (env SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES)
   --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
   --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)
   --help                      show this help
@@ -225,6 +264,8 @@ export const helpText = `Start the SkyPilot pipeline workflow, follow its progre
 Usage: npx ts-node ts-starter/start.ts [flags]
        npx ts-node ts-starter/start.ts approve RUN_ID [--gate NAME] [--reason TEXT]
        npx ts-node ts-starter/start.ts reject RUN_ID [--gate NAME] --reason TEXT
+       npx ts-node ts-starter/start.ts retry RUN_ID [--step NAME] [--commit SHA]
+       npx ts-node ts-starter/start.ts abort RUN_ID [--step NAME] [--reason TEXT]
        npx ts-node ts-starter/start.ts schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
        npx ts-node ts-starter/start.ts schedule list
        npx ts-node ts-starter/start.ts schedule describe ID
@@ -243,6 +284,8 @@ Flags (a flag beats its environment variable, which beats the --input file):
   --secret-env NAME           env var whose value the worker supplies; repeatable
                               (env SKYPILOT_TEMPORAL_SECRET_ENV_NAMES, comma-separated)
   --api-server-endpoint URL   SkyPilot API server (env SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT)
+  --wait-for-repair-minutes N on a step's failure, keep its clusters and wait N minutes for retry or abort
+                              (env SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES)
   --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
   --workflow-id ID            default: skypilot-pipeline-<random hex>
   --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)
@@ -253,6 +296,8 @@ Flags (a flag beats its environment variable, which beats the --input file):
 Subcommands (each has its own --help):
   approve                     Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
   reject                      Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
+  retry                       Run again the failed step(s) run RUN_ID waits to have repaired, and the steps after, on its clusters.
+  abort                       End run RUN_ID's wait for a repair: it fails as the step did and downs its clusters.
   schedule create             Run the pipeline on a calendar: every flag of a start says what each run does.
   schedule list               List the schedules: when each runs next, paused or not.
   schedule describe           Show a schedule: when, its next runs, its last runs and how each ended.
@@ -322,6 +367,12 @@ export const decideUpdate = "decide";
 export const decisionApprove = "approve";
 /** ApprovalDecision.decision of a rejection. */
 export const decisionReject = "reject";
+/** The update running a failed step again: RetryRequest in, RepairAnswer out. */
+export const retryUpdate = "retry";
+/** The update ending a wait for a repair: AbortRequest in, RepairAnswer out. */
+export const abortUpdate = "abort";
+/** The longest wait for a repair, in minutes. */
+export const waitForRepairMaxMinutes = 10080;
 export const workflowIdPrefix = "skypilot-pipeline-";
 export const workflowIdRandomBytes = 8;
 
@@ -527,6 +578,41 @@ export function approveHint(p: { command: string; workflowId: string; gate: stri
 /** Says "{command} reject {workflow_id} --gate {gate} --reason TEXT". */
 export function rejectHint(p: { command: string; workflowId: string; gate: string }): string {
   return p.command + " reject " + p.workflowId + " --gate " + p.gate + " --reason TEXT";
+}
+
+/** Says "--wait-for-repair-minutes {value}: want a whole number of minutes from 0 to 10080". */
+export function repairMinutesInvalid(p: { value: string }): string {
+  return "--wait-for-repair-minutes " + p.value + ": want a whole number of minutes from 0 to 10080";
+}
+
+/** Says "--commit {value}: want a full commit SHA (40 or 64 hex digits)". */
+export function commitInvalid(p: { value: string }): string {
+  return "--commit " + p.value + ": want a full commit SHA (40 or 64 hex digits)";
+}
+
+/** Says "retrying {steps} of run {workflow_id} at commit {commit}, as {requester}". */
+export function retryAccepted(p: { steps: string; workflowId: string; commit: string; requester: string }): string {
+  return "retrying " + p.steps + " of run " + p.workflowId + " at commit " + p.commit + ", as " + p.requester;
+}
+
+/** Says "aborted: {steps} of run {workflow_id}, as {requester}; the run fails and downs its clusters". */
+export function abortAccepted(p: { steps: string; workflowId: string; requester: string }): string {
+  return "aborted: " + p.steps + " of run " + p.workflowId + ", as " + p.requester + "; the run fails and downs its clusters";
+}
+
+/** Says "error: cannot send the request: {detail}". */
+export function requestFailed(p: { detail: string }): string {
+  return "error: cannot send the request: " + p.detail;
+}
+
+/** Says "{command} retry {workflow_id} --step {step}". */
+export function retryHint(p: { command: string; workflowId: string; step: string }): string {
+  return p.command + " retry " + p.workflowId + " --step " + p.step;
+}
+
+/** Says "{command} abort {workflow_id} --step {step} --reason TEXT". */
+export function abortHint(p: { command: string; workflowId: string; step: string }): string {
+  return p.command + " abort " + p.workflowId + " --step " + p.step + " --reason TEXT";
 }
 
 /** Says "missing ID: the schedule's id". */

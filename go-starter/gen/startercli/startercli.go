@@ -15,7 +15,7 @@ type Flag struct {
 	Arg        string // names the value in the help; empty for a switch
 	Short      string // a one-letter alias, or empty
 	Env        string // the environment variable read when the flag is not given, or empty
-	InputField string // the SkyPilotWorkflowInput field (proto name) it sets, or empty
+	InputField string // the SkyPilotWorkflowInput field it sets (proto names, dotted into nested messages), or empty
 	Repeatable bool
 }
 
@@ -29,30 +29,33 @@ type Subcommand struct {
 }
 
 var (
-	Repo              = Flag{Name: "repo", Arg: "URL", Short: "", Env: "SKYPILOT_TEMPORAL_REPO_URL", InputField: "repo_url", Repeatable: false}
-	Branch            = Flag{Name: "branch", Arg: "NAME", Short: "", Env: "SKYPILOT_TEMPORAL_BRANCH", InputField: "branch", Repeatable: false}
-	ClusterPrefix     = Flag{Name: "cluster-prefix", Arg: "PREFIX", Short: "", Env: "SKYPILOT_TEMPORAL_CLUSTER_PREFIX", InputField: "cluster_prefix", Repeatable: false}
-	Env               = Flag{Name: "env", Arg: "KEY=VALUE", Short: "", Env: "", InputField: "envs_override", Repeatable: true}
-	SecretEnv         = Flag{Name: "secret-env", Arg: "NAME", Short: "", Env: "SKYPILOT_TEMPORAL_SECRET_ENV_NAMES", InputField: "secret_env_names", Repeatable: true}
-	APIServerEndpoint = Flag{Name: "api-server-endpoint", Arg: "URL", Short: "", Env: "SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT", InputField: "api_server_endpoint", Repeatable: false}
-	Input             = Flag{Name: "input", Arg: "FILE", Short: "", Env: "", InputField: "", Repeatable: false}
-	WorkflowID        = Flag{Name: "workflow-id", Arg: "ID", Short: "", Env: "", InputField: "", Repeatable: false}
-	TaskQueue         = Flag{Name: "task-queue", Arg: "QUEUE", Short: "", Env: "SKYPILOT_TEMPORAL_TASK_QUEUE", InputField: "", Repeatable: false}
-	NoWait            = Flag{Name: "no-wait", Arg: "", Short: "", Env: "", InputField: "", Repeatable: false}
-	Quiet             = Flag{Name: "quiet", Arg: "", Short: "", Env: "", InputField: "", Repeatable: false}
-	Help              = Flag{Name: "help", Arg: "", Short: "h", Env: "", InputField: "", Repeatable: false}
-	Gate              = Flag{Name: "gate", Arg: "NAME", Short: "", Env: "", InputField: "", Repeatable: false}
-	Reason            = Flag{Name: "reason", Arg: "TEXT", Short: "", Env: "", InputField: "", Repeatable: false}
-	Cron              = Flag{Name: "cron", Arg: "EXPR", Short: "", Env: "", InputField: "", Repeatable: false}
-	Every             = Flag{Name: "every", Arg: "DURATION", Short: "", Env: "", InputField: "", Repeatable: false}
-	Overlap           = Flag{Name: "overlap", Arg: "POLICY", Short: "", Env: "", InputField: "", Repeatable: false}
-	Note              = Flag{Name: "note", Arg: "TEXT", Short: "", Env: "", InputField: "", Repeatable: false}
-	From              = Flag{Name: "from", Arg: "TIME", Short: "", Env: "", InputField: "", Repeatable: false}
-	To                = Flag{Name: "to", Arg: "TIME", Short: "", Env: "", InputField: "", Repeatable: false}
+	Repo                 = Flag{Name: "repo", Arg: "URL", Short: "", Env: "SKYPILOT_TEMPORAL_REPO_URL", InputField: "repo_url", Repeatable: false}
+	Branch               = Flag{Name: "branch", Arg: "NAME", Short: "", Env: "SKYPILOT_TEMPORAL_BRANCH", InputField: "branch", Repeatable: false}
+	ClusterPrefix        = Flag{Name: "cluster-prefix", Arg: "PREFIX", Short: "", Env: "SKYPILOT_TEMPORAL_CLUSTER_PREFIX", InputField: "cluster_prefix", Repeatable: false}
+	Env                  = Flag{Name: "env", Arg: "KEY=VALUE", Short: "", Env: "", InputField: "envs_override", Repeatable: true}
+	SecretEnv            = Flag{Name: "secret-env", Arg: "NAME", Short: "", Env: "SKYPILOT_TEMPORAL_SECRET_ENV_NAMES", InputField: "secret_env_names", Repeatable: true}
+	APIServerEndpoint    = Flag{Name: "api-server-endpoint", Arg: "URL", Short: "", Env: "SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT", InputField: "api_server_endpoint", Repeatable: false}
+	WaitForRepairMinutes = Flag{Name: "wait-for-repair-minutes", Arg: "N", Short: "", Env: "SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES", InputField: "launch.wait_for_repair_minutes", Repeatable: false}
+	Input                = Flag{Name: "input", Arg: "FILE", Short: "", Env: "", InputField: "", Repeatable: false}
+	WorkflowID           = Flag{Name: "workflow-id", Arg: "ID", Short: "", Env: "", InputField: "", Repeatable: false}
+	TaskQueue            = Flag{Name: "task-queue", Arg: "QUEUE", Short: "", Env: "SKYPILOT_TEMPORAL_TASK_QUEUE", InputField: "", Repeatable: false}
+	NoWait               = Flag{Name: "no-wait", Arg: "", Short: "", Env: "", InputField: "", Repeatable: false}
+	Quiet                = Flag{Name: "quiet", Arg: "", Short: "", Env: "", InputField: "", Repeatable: false}
+	Help                 = Flag{Name: "help", Arg: "", Short: "h", Env: "", InputField: "", Repeatable: false}
+	Gate                 = Flag{Name: "gate", Arg: "NAME", Short: "", Env: "", InputField: "", Repeatable: false}
+	Reason               = Flag{Name: "reason", Arg: "TEXT", Short: "", Env: "", InputField: "", Repeatable: false}
+	Step                 = Flag{Name: "step", Arg: "NAME", Short: "", Env: "", InputField: "", Repeatable: false}
+	Commit               = Flag{Name: "commit", Arg: "SHA", Short: "", Env: "", InputField: "", Repeatable: false}
+	Cron                 = Flag{Name: "cron", Arg: "EXPR", Short: "", Env: "", InputField: "", Repeatable: false}
+	Every                = Flag{Name: "every", Arg: "DURATION", Short: "", Env: "", InputField: "", Repeatable: false}
+	Overlap              = Flag{Name: "overlap", Arg: "POLICY", Short: "", Env: "", InputField: "", Repeatable: false}
+	Note                 = Flag{Name: "note", Arg: "TEXT", Short: "", Env: "", InputField: "", Repeatable: false}
+	From                 = Flag{Name: "from", Arg: "TIME", Short: "", Env: "", InputField: "", Repeatable: false}
+	To                   = Flag{Name: "to", Arg: "TIME", Short: "", Env: "", InputField: "", Repeatable: false}
 )
 
 // Flags lists every flag of a start in the order of the help.
-var Flags = []Flag{Repo, Branch, ClusterPrefix, Env, SecretEnv, APIServerEndpoint, Input, WorkflowID, TaskQueue, NoWait, Quiet, Help}
+var Flags = []Flag{Repo, Branch, ClusterPrefix, Env, SecretEnv, APIServerEndpoint, WaitForRepairMinutes, Input, WorkflowID, TaskQueue, NoWait, Quiet, Help}
 
 var (
 	// ApproveCommand is `approve`.
@@ -89,8 +92,44 @@ TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
 Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
 2 usage.
 `}
+	// RetryCommand is `retry`.
+	RetryCommand = Subcommand{Name: "retry", Arg: "RUN_ID", Flags: []Flag{Step, Commit, Help}, Required: []string{}, HelpText: `Run again the failed step(s) run RUN_ID waits to have repaired, and the steps after, on its clusters.
+
+Usage: go run ./go-starter retry RUN_ID [--step NAME] [--commit SHA]
+
+Flags:
+  --step NAME                 the step waiting for repair; default: every step that waits
+  --commit SHA                the commit to run from (full SHA); default: the head of the run's branch now
+  --help                      show this help
+
+A retry clones the run's repository again and checks its pipeline before anything runs;
+the steps that succeeded are not run again. An abort ends the wait: the run fails. Who asks is recorded as
+SKYPILOT_TEMPORAL_APPROVER, else the user this runs as.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
+2 usage.
+`}
+	// AbortCommand is `abort`.
+	AbortCommand = Subcommand{Name: "abort", Arg: "RUN_ID", Flags: []Flag{Step, Reason, Help}, Required: []string{}, HelpText: `End run RUN_ID's wait for a repair: it fails as the step did and downs its clusters.
+
+Usage: go run ./go-starter abort RUN_ID [--step NAME] [--reason TEXT]
+
+Flags:
+  --step NAME                 the step waiting for repair; default: every step that waits
+  --reason TEXT               why; recorded in the run's history, progress and result
+  --help                      show this help
+
+A retry clones the run's repository again and checks its pipeline before anything runs;
+the steps that succeeded are not run again. An abort ends the wait: the run fails. Who asks is recorded as
+SKYPILOT_TEMPORAL_APPROVER, else the user this runs as.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
+2 usage.
+`}
 	// ScheduleCreateCommand is `schedule create`.
-	ScheduleCreateCommand = Subcommand{Name: "schedule create", Arg: "ID", Flags: []Flag{Cron, Every, Overlap, Repo, Branch, ClusterPrefix, Env, SecretEnv, APIServerEndpoint, Input, TaskQueue, Help}, Required: []string{}, HelpText: `Run the pipeline on a calendar: every flag of a start says what each run does.
+	ScheduleCreateCommand = Subcommand{Name: "schedule create", Arg: "ID", Flags: []Flag{Cron, Every, Overlap, Repo, Branch, ClusterPrefix, Env, SecretEnv, APIServerEndpoint, WaitForRepairMinutes, Input, TaskQueue, Help}, Required: []string{}, HelpText: `Run the pipeline on a calendar: every flag of a start says what each run does.
 
 Usage: go run ./go-starter schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
 
@@ -106,6 +145,8 @@ Flags:
   --secret-env NAME           env var whose value the worker supplies; repeatable
                               (env SKYPILOT_TEMPORAL_SECRET_ENV_NAMES, comma-separated)
   --api-server-endpoint URL   SkyPilot API server (env SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT)
+  --wait-for-repair-minutes N on a step's failure, keep its clusters and wait N minutes for retry or abort
+                              (env SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES)
   --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
   --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)
   --help                      show this help
@@ -213,7 +254,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 )
 
 // Subcommands lists every subcommand in the order of the help.
-var Subcommands = []Subcommand{ApproveCommand, RejectCommand, ScheduleCreateCommand, ScheduleListCommand, ScheduleDescribeCommand, SchedulePauseCommand, ScheduleUnpauseCommand, ScheduleTriggerCommand, ScheduleBackfillCommand, ScheduleDeleteCommand}
+var Subcommands = []Subcommand{ApproveCommand, RejectCommand, RetryCommand, AbortCommand, ScheduleCreateCommand, ScheduleListCommand, ScheduleDescribeCommand, SchedulePauseCommand, ScheduleUnpauseCommand, ScheduleTriggerCommand, ScheduleBackfillCommand, ScheduleDeleteCommand}
 
 // HelpText is what --help prints.
 const HelpText = `Start the SkyPilot pipeline workflow, follow its progress and print each step's result.
@@ -221,6 +262,8 @@ const HelpText = `Start the SkyPilot pipeline workflow, follow its progress and 
 Usage: go run ./go-starter [flags]
        go run ./go-starter approve RUN_ID [--gate NAME] [--reason TEXT]
        go run ./go-starter reject RUN_ID [--gate NAME] --reason TEXT
+       go run ./go-starter retry RUN_ID [--step NAME] [--commit SHA]
+       go run ./go-starter abort RUN_ID [--step NAME] [--reason TEXT]
        go run ./go-starter schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
        go run ./go-starter schedule list
        go run ./go-starter schedule describe ID
@@ -239,6 +282,8 @@ Flags (a flag beats its environment variable, which beats the --input file):
   --secret-env NAME           env var whose value the worker supplies; repeatable
                               (env SKYPILOT_TEMPORAL_SECRET_ENV_NAMES, comma-separated)
   --api-server-endpoint URL   SkyPilot API server (env SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT)
+  --wait-for-repair-minutes N on a step's failure, keep its clusters and wait N minutes for retry or abort
+                              (env SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES)
   --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
   --workflow-id ID            default: skypilot-pipeline-<random hex>
   --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)
@@ -249,6 +294,8 @@ Flags (a flag beats its environment variable, which beats the --input file):
 Subcommands (each has its own --help):
   approve                     Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
   reject                      Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
+  retry                       Run again the failed step(s) run RUN_ID waits to have repaired, and the steps after, on its clusters.
+  abort                       End run RUN_ID's wait for a repair: it fails as the step did and downs its clusters.
   schedule create             Run the pipeline on a calendar: every flag of a start says what each run does.
   schedule list               List the schedules: when each runs next, paused or not.
   schedule describe           Show a schedule: when, its next runs, its last runs and how each ended.
@@ -336,6 +383,12 @@ const (
 	DecisionApprove = "approve"
 	// DecisionReject is ApprovalDecision.decision of a rejection.
 	DecisionReject = "reject"
+	// RetryUpdate is the update running a failed step again: RetryRequest in, RepairAnswer out.
+	RetryUpdate = "retry"
+	// AbortUpdate is the update ending a wait for a repair: AbortRequest in, RepairAnswer out.
+	AbortUpdate = "abort"
+	// WaitForRepairMaxMinutes is the longest wait for a repair, in minutes.
+	WaitForRepairMaxMinutes = 10080
 )
 
 // TracingEnabled says whether tracing is on: an OTLP endpoint is set, and neither OTEL_SDK_DISABLED=true nor OTEL_TRACES_EXPORTER=none.
@@ -543,6 +596,41 @@ func ApproveHint(command, workflowID, gate string) string {
 // RejectHint says "{command} reject {workflow_id} --gate {gate} --reason TEXT".
 func RejectHint(command, workflowID, gate string) string {
 	return command + " reject " + workflowID + " --gate " + gate + " --reason TEXT"
+}
+
+// RepairMinutesInvalid says "--wait-for-repair-minutes {value}: want a whole number of minutes from 0 to 10080".
+func RepairMinutesInvalid(value string) string {
+	return "--wait-for-repair-minutes " + value + ": want a whole number of minutes from 0 to 10080"
+}
+
+// CommitInvalid says "--commit {value}: want a full commit SHA (40 or 64 hex digits)".
+func CommitInvalid(value string) string {
+	return "--commit " + value + ": want a full commit SHA (40 or 64 hex digits)"
+}
+
+// RetryAccepted says "retrying {steps} of run {workflow_id} at commit {commit}, as {requester}".
+func RetryAccepted(steps, workflowID, commit, requester string) string {
+	return "retrying " + steps + " of run " + workflowID + " at commit " + commit + ", as " + requester
+}
+
+// AbortAccepted says "aborted: {steps} of run {workflow_id}, as {requester}; the run fails and downs its clusters".
+func AbortAccepted(steps, workflowID, requester string) string {
+	return "aborted: " + steps + " of run " + workflowID + ", as " + requester + "; the run fails and downs its clusters"
+}
+
+// RequestFailed says "error: cannot send the request: {detail}".
+func RequestFailed(detail string) string {
+	return "error: cannot send the request: " + detail
+}
+
+// RetryHint says "{command} retry {workflow_id} --step {step}".
+func RetryHint(command, workflowID, step string) string {
+	return command + " retry " + workflowID + " --step " + step
+}
+
+// AbortHint says "{command} abort {workflow_id} --step {step} --reason TEXT".
+func AbortHint(command, workflowID, step string) string {
+	return command + " abort " + workflowID + " --step " + step + " --reason TEXT"
 }
 
 // IDMissing says "missing ID: the schedule's id".

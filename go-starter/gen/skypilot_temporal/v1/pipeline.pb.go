@@ -215,6 +215,9 @@ const (
 	StepState_STEP_STATE_SKIPPED StepState = 6
 	// An APPROVAL step waiting for its decision.
 	StepState_STEP_STATE_WAITING StepState = 7
+	// A failed step whose run keeps its clusters and waits for a retry or an abort
+	// (wait_for_repair_minutes).
+	StepState_STEP_STATE_WAITING_FOR_REPAIR StepState = 8
 )
 
 // Enum value maps for StepState.
@@ -228,16 +231,18 @@ var (
 		5: "STEP_STATE_CANCELLED",
 		6: "STEP_STATE_SKIPPED",
 		7: "STEP_STATE_WAITING",
+		8: "STEP_STATE_WAITING_FOR_REPAIR",
 	}
 	StepState_value = map[string]int32{
-		"STEP_STATE_UNSPECIFIED": 0,
-		"STEP_STATE_PENDING":     1,
-		"STEP_STATE_RUNNING":     2,
-		"STEP_STATE_SUCCEEDED":   3,
-		"STEP_STATE_FAILED":      4,
-		"STEP_STATE_CANCELLED":   5,
-		"STEP_STATE_SKIPPED":     6,
-		"STEP_STATE_WAITING":     7,
+		"STEP_STATE_UNSPECIFIED":        0,
+		"STEP_STATE_PENDING":            1,
+		"STEP_STATE_RUNNING":            2,
+		"STEP_STATE_SUCCEEDED":          3,
+		"STEP_STATE_FAILED":             4,
+		"STEP_STATE_CANCELLED":          5,
+		"STEP_STATE_SKIPPED":            6,
+		"STEP_STATE_WAITING":            7,
+		"STEP_STATE_WAITING_FOR_REPAIR": 8,
 	}
 )
 
@@ -391,33 +396,38 @@ const (
 	// At least one approval gate waits for its decision (steps that do not need it
 	// may still run: current_step names them).
 	RunPhase_RUN_PHASE_WAITING RunPhase = 9
+	// At least one failed step waits for a retry or an abort (wait_for_repair_minutes);
+	// steps that do not need it may still run.
+	RunPhase_RUN_PHASE_WAITING_FOR_REPAIR RunPhase = 10
 )
 
 // Enum value maps for RunPhase.
 var (
 	RunPhase_name = map[int32]string{
-		0: "RUN_PHASE_UNSPECIFIED",
-		1: "RUN_PHASE_STARTING",
-		2: "RUN_PHASE_CLONE",
-		3: "RUN_PHASE_RUNNING",
-		4: "RUN_PHASE_TEARDOWN",
-		5: "RUN_PHASE_COMPLETED",
-		6: "RUN_PHASE_FAILED",
-		7: "RUN_PHASE_CANCELLED",
-		8: "RUN_PHASE_TEARDOWN_FAILED",
-		9: "RUN_PHASE_WAITING",
+		0:  "RUN_PHASE_UNSPECIFIED",
+		1:  "RUN_PHASE_STARTING",
+		2:  "RUN_PHASE_CLONE",
+		3:  "RUN_PHASE_RUNNING",
+		4:  "RUN_PHASE_TEARDOWN",
+		5:  "RUN_PHASE_COMPLETED",
+		6:  "RUN_PHASE_FAILED",
+		7:  "RUN_PHASE_CANCELLED",
+		8:  "RUN_PHASE_TEARDOWN_FAILED",
+		9:  "RUN_PHASE_WAITING",
+		10: "RUN_PHASE_WAITING_FOR_REPAIR",
 	}
 	RunPhase_value = map[string]int32{
-		"RUN_PHASE_UNSPECIFIED":     0,
-		"RUN_PHASE_STARTING":        1,
-		"RUN_PHASE_CLONE":           2,
-		"RUN_PHASE_RUNNING":         3,
-		"RUN_PHASE_TEARDOWN":        4,
-		"RUN_PHASE_COMPLETED":       5,
-		"RUN_PHASE_FAILED":          6,
-		"RUN_PHASE_CANCELLED":       7,
-		"RUN_PHASE_TEARDOWN_FAILED": 8,
-		"RUN_PHASE_WAITING":         9,
+		"RUN_PHASE_UNSPECIFIED":        0,
+		"RUN_PHASE_STARTING":           1,
+		"RUN_PHASE_CLONE":              2,
+		"RUN_PHASE_RUNNING":            3,
+		"RUN_PHASE_TEARDOWN":           4,
+		"RUN_PHASE_COMPLETED":          5,
+		"RUN_PHASE_FAILED":             6,
+		"RUN_PHASE_CANCELLED":          7,
+		"RUN_PHASE_TEARDOWN_FAILED":    8,
+		"RUN_PHASE_WAITING":            9,
+		"RUN_PHASE_WAITING_FOR_REPAIR": 10,
 	}
 )
 
@@ -537,9 +547,17 @@ type PipelineStep struct {
 	ProvisionAhead *bool `protobuf:"varint,11,opt,name=provision_ahead,json=provisionAhead,proto3,oneof" json:"provision_ahead,omitempty"`
 	// APPROVAL steps only: who may decide (ApprovalDecision.approver, exactly).
 	// Empty = anyone who can send the run an update.
-	Approvers     []string `protobuf:"bytes,12,rep,name=approvers,proto3" json:"approvers,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Approvers []string `protobuf:"bytes,12,rep,name=approvers,proto3" json:"approvers,omitempty"`
+	// LAUNCH and EXEC steps outside sweeps: when the step fails, the run downs every
+	// cluster no step from this one on needs, keeps the others up (their autodown
+	// set to the wait) and waits this many minutes for the retry_update (the failed
+	// step and the steps after it run again, from the repository as it is then) or
+	// the abort_update (the run fails as the step did). The wait running out is an
+	// abort. Unset = LaunchOptions.wait_for_repair_minutes; 0 = fail at once. At most
+	// the wait_for_repair_max_minutes option.
+	WaitForRepairMinutes *uint32 `protobuf:"varint,13,opt,name=wait_for_repair_minutes,json=waitForRepairMinutes,proto3,oneof" json:"wait_for_repair_minutes,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *PipelineStep) Reset() {
@@ -654,6 +672,13 @@ func (x *PipelineStep) GetApprovers() []string {
 		return x.Approvers
 	}
 	return nil
+}
+
+func (x *PipelineStep) GetWaitForRepairMinutes() uint32 {
+	if x != nil && x.WaitForRepairMinutes != nil {
+		return *x.WaitForRepairMinutes
+	}
+	return 0
 }
 
 // A hyperparameter sweep: the branches of a LAUNCH step.
@@ -1009,8 +1034,11 @@ type LaunchOptions struct {
 	TeardownTimeoutSeconds uint32 `protobuf:"varint,3,opt,name=teardown_timeout_seconds,json=teardownTimeoutSeconds,proto3" json:"teardown_timeout_seconds,omitempty"`
 	// Default of PipelineStep.provision_ahead for every LAUNCH step.
 	ProvisionAhead bool `protobuf:"varint,4,opt,name=provision_ahead,json=provisionAhead,proto3" json:"provision_ahead,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Default of PipelineStep.wait_for_repair_minutes for every step. 0 = a failed
+	// step fails the run at once.
+	WaitForRepairMinutes uint32 `protobuf:"varint,5,opt,name=wait_for_repair_minutes,json=waitForRepairMinutes,proto3" json:"wait_for_repair_minutes,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *LaunchOptions) Reset() {
@@ -1069,6 +1097,13 @@ func (x *LaunchOptions) GetProvisionAhead() bool {
 		return x.ProvisionAhead
 	}
 	return false
+}
+
+func (x *LaunchOptions) GetWaitForRepairMinutes() uint32 {
+	if x != nil {
+		return x.WaitForRepairMinutes
+	}
+	return 0
 }
 
 type SkyPilotWorkflowInput struct {
@@ -1219,7 +1254,9 @@ type StepResult struct {
 	IdleClusterSeconds float64 `protobuf:"fixed64,10,opt,name=idle_cluster_seconds,json=idleClusterSeconds,proto3" json:"idle_cluster_seconds,omitempty"`
 	// APPROVAL steps: the decision. duration_seconds is how long the gate waited,
 	// metrics and branch are those of the steps it needs (after a select: the winner's).
-	Approval      *ApprovalRecord `protobuf:"bytes,11,opt,name=approval,proto3" json:"approval,omitempty"`
+	Approval *ApprovalRecord `protobuf:"bytes,11,opt,name=approval,proto3" json:"approval,omitempty"`
+	// The waits for a repair this step went through, oldest first: how each ended.
+	Repairs       []*RepairRecord `protobuf:"bytes,12,rep,name=repairs,proto3" json:"repairs,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1331,6 +1368,293 @@ func (x *StepResult) GetApproval() *ApprovalRecord {
 	return nil
 }
 
+func (x *StepResult) GetRepairs() []*RepairRecord {
+	if x != nil {
+		return x.Repairs
+	}
+	return nil
+}
+
+// The argument of the retry_update option's update.
+type RetryRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The step to run again. Empty = every step the run waits to have repaired.
+	Step string `protobuf:"bytes,1,opt,name=step,proto3" json:"step,omitempty"`
+	// The commit of the run's repository to run it from: a full SHA (40 or 64 hex
+	// digits). Empty = the head of the run's branch now.
+	Commit string `protobuf:"bytes,2,opt,name=commit,proto3" json:"commit,omitempty"`
+	// Who asks, recorded as ApprovalDecision.approver is (same rule).
+	Requester     string `protobuf:"bytes,3,opt,name=requester,proto3" json:"requester,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RetryRequest) Reset() {
+	*x = RetryRequest{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RetryRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RetryRequest) ProtoMessage() {}
+
+func (x *RetryRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RetryRequest.ProtoReflect.Descriptor instead.
+func (*RetryRequest) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *RetryRequest) GetStep() string {
+	if x != nil {
+		return x.Step
+	}
+	return ""
+}
+
+func (x *RetryRequest) GetCommit() string {
+	if x != nil {
+		return x.Commit
+	}
+	return ""
+}
+
+func (x *RetryRequest) GetRequester() string {
+	if x != nil {
+		return x.Requester
+	}
+	return ""
+}
+
+// The argument of the abort_update option's update.
+type AbortRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The step whose wait ends. Empty = every step the run waits to have repaired.
+	Step string `protobuf:"bytes,1,opt,name=step,proto3" json:"step,omitempty"`
+	// Why; recorded.
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Who asks, recorded as ApprovalDecision.approver is (same rule).
+	Requester     string `protobuf:"bytes,3,opt,name=requester,proto3" json:"requester,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AbortRequest) Reset() {
+	*x = AbortRequest{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AbortRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AbortRequest) ProtoMessage() {}
+
+func (x *AbortRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AbortRequest.ProtoReflect.Descriptor instead.
+func (*AbortRequest) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *AbortRequest) GetStep() string {
+	if x != nil {
+		return x.Step
+	}
+	return ""
+}
+
+func (x *AbortRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *AbortRequest) GetRequester() string {
+	if x != nil {
+		return x.Requester
+	}
+	return ""
+}
+
+// How one wait for a repair ended.
+type RepairRecord struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Step  string                 `protobuf:"bytes,1,opt,name=step,proto3" json:"step,omitempty"`
+	// "retry", "abort", or "timeout" (the wait ran out: an abort by the run itself).
+	Action    string `protobuf:"bytes,2,opt,name=action,proto3" json:"action,omitempty"`
+	Requester string `protobuf:"bytes,3,opt,name=requester,proto3" json:"requester,omitempty"`
+	// A retry: the commit it ran from.
+	Commit string `protobuf:"bytes,4,opt,name=commit,proto3" json:"commit,omitempty"`
+	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	// When it ended, and since when the step waited: RFC 3339, UTC.
+	DecidedAt    string `protobuf:"bytes,6,opt,name=decided_at,json=decidedAt,proto3" json:"decided_at,omitempty"`
+	WaitingSince string `protobuf:"bytes,7,opt,name=waiting_since,json=waitingSince,proto3" json:"waiting_since,omitempty"`
+	// Why the step had failed: the first line of its failure.
+	Failure       string `protobuf:"bytes,8,opt,name=failure,proto3" json:"failure,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RepairRecord) Reset() {
+	*x = RepairRecord{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RepairRecord) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RepairRecord) ProtoMessage() {}
+
+func (x *RepairRecord) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RepairRecord.ProtoReflect.Descriptor instead.
+func (*RepairRecord) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *RepairRecord) GetStep() string {
+	if x != nil {
+		return x.Step
+	}
+	return ""
+}
+
+func (x *RepairRecord) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *RepairRecord) GetRequester() string {
+	if x != nil {
+		return x.Requester
+	}
+	return ""
+}
+
+func (x *RepairRecord) GetCommit() string {
+	if x != nil {
+		return x.Commit
+	}
+	return ""
+}
+
+func (x *RepairRecord) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *RepairRecord) GetDecidedAt() string {
+	if x != nil {
+		return x.DecidedAt
+	}
+	return ""
+}
+
+func (x *RepairRecord) GetWaitingSince() string {
+	if x != nil {
+		return x.WaitingSince
+	}
+	return ""
+}
+
+func (x *RepairRecord) GetFailure() string {
+	if x != nil {
+		return x.Failure
+	}
+	return ""
+}
+
+// The answer of the retry_update and abort_update options' updates: one record per
+// step whose wait the request ended.
+type RepairAnswer struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Repairs       []*RepairRecord        `protobuf:"bytes,1,rep,name=repairs,proto3" json:"repairs,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RepairAnswer) Reset() {
+	*x = RepairAnswer{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RepairAnswer) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RepairAnswer) ProtoMessage() {}
+
+func (x *RepairAnswer) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RepairAnswer.ProtoReflect.Descriptor instead.
+func (*RepairAnswer) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *RepairAnswer) GetRepairs() []*RepairRecord {
+	if x != nil {
+		return x.Repairs
+	}
+	return nil
+}
+
 // The argument of the decide_update option's update: a decision on an approval gate.
 type ApprovalDecision struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1350,7 +1674,7 @@ type ApprovalDecision struct {
 
 func (x *ApprovalDecision) Reset() {
 	*x = ApprovalDecision{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1362,7 +1686,7 @@ func (x *ApprovalDecision) String() string {
 func (*ApprovalDecision) ProtoMessage() {}
 
 func (x *ApprovalDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1375,7 +1699,7 @@ func (x *ApprovalDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApprovalDecision.ProtoReflect.Descriptor instead.
 func (*ApprovalDecision) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{10}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ApprovalDecision) GetGate() string {
@@ -1424,7 +1748,7 @@ type ApprovalRecord struct {
 
 func (x *ApprovalRecord) Reset() {
 	*x = ApprovalRecord{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1436,7 +1760,7 @@ func (x *ApprovalRecord) String() string {
 func (*ApprovalRecord) ProtoMessage() {}
 
 func (x *ApprovalRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1449,7 +1773,7 @@ func (x *ApprovalRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApprovalRecord.ProtoReflect.Descriptor instead.
 func (*ApprovalRecord) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{11}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ApprovalRecord) GetGate() string {
@@ -1512,7 +1836,7 @@ type SkyPilotWorkflowResult struct {
 
 func (x *SkyPilotWorkflowResult) Reset() {
 	*x = SkyPilotWorkflowResult{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1524,7 +1848,7 @@ func (x *SkyPilotWorkflowResult) String() string {
 func (*SkyPilotWorkflowResult) ProtoMessage() {}
 
 func (x *SkyPilotWorkflowResult) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1537,7 +1861,7 @@ func (x *SkyPilotWorkflowResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkyPilotWorkflowResult.ProtoReflect.Descriptor instead.
 func (*SkyPilotWorkflowResult) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{12}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *SkyPilotWorkflowResult) GetSteps() []*StepResult {
@@ -1588,7 +1912,7 @@ type RunViewRequest struct {
 
 func (x *RunViewRequest) Reset() {
 	*x = RunViewRequest{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1600,7 +1924,7 @@ func (x *RunViewRequest) String() string {
 func (*RunViewRequest) ProtoMessage() {}
 
 func (x *RunViewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1613,7 +1937,7 @@ func (x *RunViewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunViewRequest.ProtoReflect.Descriptor instead.
 func (*RunViewRequest) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{13}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *RunViewRequest) GetCursor() string {
@@ -1654,7 +1978,7 @@ type RunView struct {
 
 func (x *RunView) Reset() {
 	*x = RunView{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1666,7 +1990,7 @@ func (x *RunView) String() string {
 func (*RunView) ProtoMessage() {}
 
 func (x *RunView) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1679,7 +2003,7 @@ func (x *RunView) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunView.ProtoReflect.Descriptor instead.
 func (*RunView) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{14}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RunView) GetLines() []string {
@@ -1722,7 +2046,7 @@ type SkyPilotWorkflowProgress struct {
 
 func (x *SkyPilotWorkflowProgress) Reset() {
 	*x = SkyPilotWorkflowProgress{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[15]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1734,7 +2058,7 @@ func (x *SkyPilotWorkflowProgress) String() string {
 func (*SkyPilotWorkflowProgress) ProtoMessage() {}
 
 func (x *SkyPilotWorkflowProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[15]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1747,7 +2071,7 @@ func (x *SkyPilotWorkflowProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkyPilotWorkflowProgress.ProtoReflect.Descriptor instead.
 func (*SkyPilotWorkflowProgress) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{15}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *SkyPilotWorkflowProgress) GetPhase() string {
@@ -1824,17 +2148,24 @@ type StepProgress struct {
 	// APPROVAL steps: since when it waits (RFC 3339, UTC; set once waiting), when
 	// its timeout rejects the run, who may decide, and the decision once taken.
 	// metrics and branch are those of the steps it needs (after a select: the winner's).
-	WaitingSince  string          `protobuf:"bytes,8,opt,name=waiting_since,json=waitingSince,proto3" json:"waiting_since,omitempty"`
-	Deadline      string          `protobuf:"bytes,9,opt,name=deadline,proto3" json:"deadline,omitempty"`
-	Approvers     []string        `protobuf:"bytes,10,rep,name=approvers,proto3" json:"approvers,omitempty"`
-	Approval      *ApprovalRecord `protobuf:"bytes,11,opt,name=approval,proto3" json:"approval,omitempty"`
+	WaitingSince string          `protobuf:"bytes,8,opt,name=waiting_since,json=waitingSince,proto3" json:"waiting_since,omitempty"`
+	Deadline     string          `protobuf:"bytes,9,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	Approvers    []string        `protobuf:"bytes,10,rep,name=approvers,proto3" json:"approvers,omitempty"`
+	Approval     *ApprovalRecord `protobuf:"bytes,11,opt,name=approval,proto3" json:"approval,omitempty"`
+	// WAITING_FOR_REPAIR: waiting_since and deadline (above) say since when the step
+	// waits and when the wait runs out; failure is the first line of why it failed,
+	// and clusters_kept the clusters kept up for it.
+	Failure      string   `protobuf:"bytes,12,opt,name=failure,proto3" json:"failure,omitempty"`
+	ClustersKept []string `protobuf:"bytes,13,rep,name=clusters_kept,json=clustersKept,proto3" json:"clusters_kept,omitempty"`
+	// The waits for a repair this step went through, oldest first.
+	Repairs       []*RepairRecord `protobuf:"bytes,14,rep,name=repairs,proto3" json:"repairs,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StepProgress) Reset() {
 	*x = StepProgress{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[16]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1846,7 +2177,7 @@ func (x *StepProgress) String() string {
 func (*StepProgress) ProtoMessage() {}
 
 func (x *StepProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[16]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1859,7 +2190,7 @@ func (x *StepProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepProgress.ProtoReflect.Descriptor instead.
 func (*StepProgress) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{16}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *StepProgress) GetName() string {
@@ -1935,6 +2266,27 @@ func (x *StepProgress) GetApprovers() []string {
 func (x *StepProgress) GetApproval() *ApprovalRecord {
 	if x != nil {
 		return x.Approval
+	}
+	return nil
+}
+
+func (x *StepProgress) GetFailure() string {
+	if x != nil {
+		return x.Failure
+	}
+	return ""
+}
+
+func (x *StepProgress) GetClustersKept() []string {
+	if x != nil {
+		return x.ClustersKept
+	}
+	return nil
+}
+
+func (x *StepProgress) GetRepairs() []*RepairRecord {
+	if x != nil {
+		return x.Repairs
 	}
 	return nil
 }
@@ -2061,6 +2413,30 @@ var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInf
 		Filename:      "skypilot_temporal/v1/pipeline.proto",
 	},
 	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51016,
+		Name:          "skypilot_temporal.v1.retry_update",
+		Tag:           "bytes,51016,opt,name=retry_update",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51017,
+		Name:          "skypilot_temporal.v1.abort_update",
+		Tag:           "bytes,51017,opt,name=abort_update",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*uint32)(nil),
+		Field:         51018,
+		Name:          "skypilot_temporal.v1.wait_for_repair_max_minutes",
+		Tag:           "varint,51018,opt,name=wait_for_repair_max_minutes",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
 		ExtendedType:  (*descriptorpb.EnumValueOptions)(nil),
 		ExtensionType: (*string)(nil),
 		Field:         51101,
@@ -2139,6 +2515,21 @@ var (
 	//
 	// optional string timeout_approver = 51015;
 	E_TimeoutApprover = &file_skypilot_temporal_v1_pipeline_proto_extTypes[14]
+	// Update running again the steps a run waits to have repaired (wait_for_repair_minutes):
+	// RetryRequest in, RepairAnswer out. Its validator refuses (nothing recorded) a
+	// request the run cannot take.
+	//
+	// optional string retry_update = 51016;
+	E_RetryUpdate = &file_skypilot_temporal_v1_pipeline_proto_extTypes[15]
+	// Update ending a run that waits for a repair, as the step's failure: AbortRequest
+	// in, RepairAnswer out.
+	//
+	// optional string abort_update = 51017;
+	E_AbortUpdate = &file_skypilot_temporal_v1_pipeline_proto_extTypes[16]
+	// The longest wait for a repair a step or a run may ask for, in minutes.
+	//
+	// optional uint32 wait_for_repair_max_minutes = 51018;
+	E_WaitForRepairMaxMinutes = &file_skypilot_temporal_v1_pipeline_proto_extTypes[17]
 )
 
 // Extension fields to descriptorpb.EnumValueOptions.
@@ -2148,14 +2539,14 @@ var (
 	// these strings, never the enum numbers.
 	//
 	// optional string wire_name = 51101;
-	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[15]
+	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[18]
 )
 
 var File_skypilot_temporal_v1_pipeline_proto protoreflect.FileDescriptor
 
 const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\n" +
-	"#skypilot_temporal/v1/pipeline.proto\x12\x14skypilot_temporal.v1\x1a google/protobuf/descriptor.proto\"\xcc\x04\n" +
+	"#skypilot_temporal/v1/pipeline.proto\x12\x14skypilot_temporal.v1\x1a google/protobuf/descriptor.proto\"\xa4\x05\n" +
 	"\fPipelineStep\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n" +
 	"\ttask_yaml\x18\x02 \x01(\tR\btaskYaml\x122\n" +
@@ -2169,11 +2560,13 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x06select\x18\n" +
 	" \x01(\v2\x1c.skypilot_temporal.v1.SelectR\x06select\x12,\n" +
 	"\x0fprovision_ahead\x18\v \x01(\bH\x00R\x0eprovisionAhead\x88\x01\x01\x12\x1c\n" +
-	"\tapprovers\x18\f \x03(\tR\tapprovers\x1a7\n" +
+	"\tapprovers\x18\f \x03(\tR\tapprovers\x12:\n" +
+	"\x17wait_for_repair_minutes\x18\r \x01(\rH\x01R\x14waitForRepairMinutes\x88\x01\x01\x1a7\n" +
 	"\tEnvsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\x12\n" +
-	"\x10_provision_ahead\"\xe9\x01\n" +
+	"\x10_provision_aheadB\x1a\n" +
+	"\x18_wait_for_repair_minutes\"\xe9\x01\n" +
 	"\x05Sweep\x127\n" +
 	"\x06matrix\x18\x01 \x03(\v2\x1f.skypilot_temporal.v1.SweepAxisR\x06matrix\x12:\n" +
 	"\ainclude\x18\x02 \x03(\v2 .skypilot_temporal.v1.BranchEnvsR\ainclude\x12!\n" +
@@ -2198,12 +2591,13 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x04goal\x18\x02 \x01(\x0e2 .skypilot_temporal.v1.SelectGoalR\x04goal\x12\x12\n" +
 	"\x04step\x18\x03 \x01(\tR\x04step\"H\n" +
 	"\fPipelineSpec\x128\n" +
-	"\x05steps\x18\x01 \x03(\v2\".skypilot_temporal.v1.PipelineStepR\x05steps\"\xd1\x01\n" +
+	"\x05steps\x18\x01 \x03(\v2\".skypilot_temporal.v1.PipelineStepR\x05steps\"\x88\x02\n" +
 	"\rLaunchOptions\x127\n" +
 	"\x18idle_minutes_to_autodown\x18\x01 \x01(\x05R\x15idleMinutesToAutodown\x12$\n" +
 	"\x0eretry_until_up\x18\x02 \x01(\bR\fretryUntilUp\x128\n" +
 	"\x18teardown_timeout_seconds\x18\x03 \x01(\rR\x16teardownTimeoutSeconds\x12'\n" +
-	"\x0fprovision_ahead\x18\x04 \x01(\bR\x0eprovisionAhead\"\x8c\x04\n" +
+	"\x0fprovision_ahead\x18\x04 \x01(\bR\x0eprovisionAhead\x125\n" +
+	"\x17wait_for_repair_minutes\x18\x05 \x01(\rR\x14waitForRepairMinutes\"\x8c\x04\n" +
 	"\x15SkyPilotWorkflowInput\x12%\n" +
 	"\x0ecluster_prefix\x18\x01 \x01(\tR\rclusterPrefix\x12\x19\n" +
 	"\brepo_url\x18\x02 \x01(\tR\arepoUrl\x12\x16\n" +
@@ -2216,7 +2610,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\rpipeline_file\x18\t \x01(\tR\fpipelineFile\x1a?\n" +
 	"\x11EnvsOverrideEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xfd\x03\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xbb\x04\n" +
 	"\n" +
 	"StepResult\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x122\n" +
@@ -2230,10 +2624,31 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\ametrics\x18\t \x03(\v2-.skypilot_temporal.v1.StepResult.MetricsEntryR\ametrics\x120\n" +
 	"\x14idle_cluster_seconds\x18\n" +
 	" \x01(\x01R\x12idleClusterSeconds\x12@\n" +
-	"\bapproval\x18\v \x01(\v2$.skypilot_temporal.v1.ApprovalRecordR\bapproval\x1a:\n" +
+	"\bapproval\x18\v \x01(\v2$.skypilot_temporal.v1.ApprovalRecordR\bapproval\x12<\n" +
+	"\arepairs\x18\f \x03(\v2\".skypilot_temporal.v1.RepairRecordR\arepairs\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01\"v\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01\"X\n" +
+	"\fRetryRequest\x12\x12\n" +
+	"\x04step\x18\x01 \x01(\tR\x04step\x12\x16\n" +
+	"\x06commit\x18\x02 \x01(\tR\x06commit\x12\x1c\n" +
+	"\trequester\x18\x03 \x01(\tR\trequester\"X\n" +
+	"\fAbortRequest\x12\x12\n" +
+	"\x04step\x18\x01 \x01(\tR\x04step\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1c\n" +
+	"\trequester\x18\x03 \x01(\tR\trequester\"\xe6\x01\n" +
+	"\fRepairRecord\x12\x12\n" +
+	"\x04step\x18\x01 \x01(\tR\x04step\x12\x16\n" +
+	"\x06action\x18\x02 \x01(\tR\x06action\x12\x1c\n" +
+	"\trequester\x18\x03 \x01(\tR\trequester\x12\x16\n" +
+	"\x06commit\x18\x04 \x01(\tR\x06commit\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\x12\x1d\n" +
+	"\n" +
+	"decided_at\x18\x06 \x01(\tR\tdecidedAt\x12#\n" +
+	"\rwaiting_since\x18\a \x01(\tR\fwaitingSince\x12\x18\n" +
+	"\afailure\x18\b \x01(\tR\afailure\"L\n" +
+	"\fRepairAnswer\x12<\n" +
+	"\arepairs\x18\x01 \x03(\v2\".skypilot_temporal.v1.RepairRecordR\arepairs\"v\n" +
 	"\x10ApprovalDecision\x12\x12\n" +
 	"\x04gate\x18\x01 \x01(\tR\x04gate\x12\x1a\n" +
 	"\bdecision\x18\x02 \x01(\tR\bdecision\x12\x1a\n" +
@@ -2271,7 +2686,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"stepsTotal\x12\x1a\n" +
 	"\bclusters\x18\x06 \x03(\tR\bclusters\x12#\n" +
 	"\rclusters_left\x18\a \x03(\tR\fclustersLeft\x128\n" +
-	"\x05steps\x18\b \x03(\v2\".skypilot_temporal.v1.StepProgressR\x05steps\"\xe7\x03\n" +
+	"\x05steps\x18\b \x03(\v2\".skypilot_temporal.v1.StepProgressR\x05steps\"\xe4\x04\n" +
 	"\fStepProgress\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06branch\x18\x02 \x01(\tR\x06branch\x12\x14\n" +
@@ -2284,7 +2699,10 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\bdeadline\x18\t \x01(\tR\bdeadline\x12\x1c\n" +
 	"\tapprovers\x18\n" +
 	" \x03(\tR\tapprovers\x12@\n" +
-	"\bapproval\x18\v \x01(\v2$.skypilot_temporal.v1.ApprovalRecordR\bapproval\x1a:\n" +
+	"\bapproval\x18\v \x01(\v2$.skypilot_temporal.v1.ApprovalRecordR\bapproval\x12\x18\n" +
+	"\afailure\x18\f \x01(\tR\afailure\x12#\n" +
+	"\rclusters_kept\x18\r \x03(\tR\fclustersKept\x12<\n" +
+	"\arepairs\x18\x0e \x03(\v2\".skypilot_temporal.v1.RepairRecordR\arepairs\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01*}\n" +
@@ -2302,7 +2720,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"SelectGoal\x12\x1b\n" +
 	"\x17SELECT_GOAL_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14SELECT_GOAL_MAXIMIZE\x10\x01\x12\x18\n" +
-	"\x14SELECT_GOAL_MINIMIZE\x10\x02*\xb0\x02\n" +
+	"\x14SELECT_GOAL_MINIMIZE\x10\x02*\xeb\x02\n" +
 	"\tStepState\x12\x1a\n" +
 	"\x16STEP_STATE_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x12STEP_STATE_PENDING\x10\x01\x1a\v\xea\xf9\x18\apending\x12#\n" +
@@ -2312,7 +2730,8 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\xea\xf9\x18\x06failed\x12'\n" +
 	"\x14STEP_STATE_CANCELLED\x10\x05\x1a\r\xea\xf9\x18\tcancelled\x12#\n" +
 	"\x12STEP_STATE_SKIPPED\x10\x06\x1a\v\xea\xf9\x18\askipped\x12#\n" +
-	"\x12STEP_STATE_WAITING\x10\a\x1a\v\xea\xf9\x18\awaiting*\xa4\x05\n" +
+	"\x12STEP_STATE_WAITING\x10\a\x1a\v\xea\xf9\x18\awaiting\x129\n" +
+	"\x1dSTEP_STATE_WAITING_FOR_REPAIR\x10\b\x1a\x16\xea\xf9\x18\x12waiting_for_repair*\xa4\x05\n" +
 	"\vFailureType\x12\x1c\n" +
 	"\x18FAILURE_TYPE_UNSPECIFIED\x10\x00\x120\n" +
 	"\x1aFAILURE_TYPE_INVALID_INPUT\x10\x01\x1a\x10\xea\xf9\x18\fInvalidInput\x12.\n" +
@@ -2327,7 +2746,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x1dFAILURE_TYPE_REPO_UNREACHABLE\x10\n" +
 	"\x1a\x13\xea\xf9\x18\x0fRepoUnreachable\x12>\n" +
 	"!FAILURE_TYPE_SKYPILOT_UNAVAILABLE\x10\v\x1a\x17\xea\xf9\x18\x13SkyPilotUnavailable\x12'\n" +
-	"\x15FAILURE_TYPE_REJECTED\x10\f\x1a\f\xea\xf9\x18\bRejected*\xff\x02\n" +
+	"\x15FAILURE_TYPE_REJECTED\x10\f\x1a\f\xea\xf9\x18\bRejected*\xb9\x03\n" +
 	"\bRunPhase\x12\x19\n" +
 	"\x15RUN_PHASE_UNSPECIFIED\x10\x00\x12$\n" +
 	"\x12RUN_PHASE_STARTING\x10\x01\x1a\f\xea\xf9\x18\bstarting\x12\x1e\n" +
@@ -2339,7 +2758,9 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\xea\xf9\x18\x06failed\x12&\n" +
 	"\x13RUN_PHASE_CANCELLED\x10\a\x1a\r\xea\xf9\x18\tcancelled\x122\n" +
 	"\x19RUN_PHASE_TEARDOWN_FAILED\x10\b\x1a\x13\xea\xf9\x18\x0fteardown_failed\x12\"\n" +
-	"\x11RUN_PHASE_WAITING\x10\t\x1a\v\xea\xf9\x18\awaiting*h\n" +
+	"\x11RUN_PHASE_WAITING\x10\t\x1a\v\xea\xf9\x18\awaiting\x128\n" +
+	"\x1cRUN_PHASE_WAITING_FOR_REPAIR\x10\n" +
+	"\x1a\x16\xea\xf9\x18\x12waiting_for_repair*h\n" +
 	"\bDecision\x12\x18\n" +
 	"\x14DECISION_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x10DECISION_APPROVE\x10\x01\x1a\v\xea\xf9\x18\aapprove\x12\x1f\n" +
@@ -2360,8 +2781,11 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x13live_line_chars_max\x12\x1c.google.protobuf.FileOptions\x18Ď\x03 \x01(\rR\x10liveLineCharsMax:D\n" +
 	"\x0elive_steps_max\x12\x1c.google.protobuf.FileOptions\x18Ŏ\x03 \x01(\rR\fliveStepsMax:C\n" +
 	"\rdecide_update\x12\x1c.google.protobuf.FileOptions\x18Ǝ\x03 \x01(\tR\fdecideUpdate:I\n" +
-	"\x10timeout_approver\x12\x1c.google.protobuf.FileOptions\x18ǎ\x03 \x01(\tR\x0ftimeoutApprover:@\n" +
-	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\xb4\x02\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\xf2\xf3\x18\x16SkyPilotBranchWorkflow\xfa\xf3\x18\rpipeline.yaml\x82\xf4\x18\x18SKYPILOT_TEMPORAL_METRIC\x8a\xf4\x18\x04view\x92\xf4\x18\x06output\x98\xf4\x18\x05\xa0\xf4\x18\xac\x02\xa8\xf4\x18\x04\xb2\xf4\x18\x06decide\xba\xf4\x18\atimeoutZ]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
+	"\x10timeout_approver\x12\x1c.google.protobuf.FileOptions\x18ǎ\x03 \x01(\tR\x0ftimeoutApprover:A\n" +
+	"\fretry_update\x12\x1c.google.protobuf.FileOptions\x18Ȏ\x03 \x01(\tR\vretryUpdate:A\n" +
+	"\fabort_update\x12\x1c.google.protobuf.FileOptions\x18Ɏ\x03 \x01(\tR\vabortUpdate:\\\n" +
+	"\x1bwait_for_repair_max_minutes\x12\x1c.google.protobuf.FileOptions\x18ʎ\x03 \x01(\rR\x17waitForRepairMaxMinutes:@\n" +
+	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\xcb\x02\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\xf2\xf3\x18\x16SkyPilotBranchWorkflow\xfa\xf3\x18\rpipeline.yaml\x82\xf4\x18\x18SKYPILOT_TEMPORAL_METRIC\x8a\xf4\x18\x04view\x92\xf4\x18\x06output\x98\xf4\x18\x05\xa0\xf4\x18\xac\x02\xa8\xf4\x18\x04\xb2\xf4\x18\x06decide\xba\xf4\x18\atimeout\xc2\xf4\x18\x05retry\xca\xf4\x18\x05abort\xd0\xf4\x18\xe0NZ]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
 
 var (
 	file_skypilot_temporal_v1_pipeline_proto_rawDescOnce sync.Once
@@ -2376,7 +2800,7 @@ func file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP() []byte {
 }
 
 var file_skypilot_temporal_v1_pipeline_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
-var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_skypilot_temporal_v1_pipeline_proto_goTypes = []any{
 	(StepKind)(0),                         // 0: skypilot_temporal.v1.StepKind
 	(BranchFailureMode)(0),                // 1: skypilot_temporal.v1.BranchFailureMode
@@ -2395,66 +2819,76 @@ var file_skypilot_temporal_v1_pipeline_proto_goTypes = []any{
 	(*LaunchOptions)(nil),                 // 14: skypilot_temporal.v1.LaunchOptions
 	(*SkyPilotWorkflowInput)(nil),         // 15: skypilot_temporal.v1.SkyPilotWorkflowInput
 	(*StepResult)(nil),                    // 16: skypilot_temporal.v1.StepResult
-	(*ApprovalDecision)(nil),              // 17: skypilot_temporal.v1.ApprovalDecision
-	(*ApprovalRecord)(nil),                // 18: skypilot_temporal.v1.ApprovalRecord
-	(*SkyPilotWorkflowResult)(nil),        // 19: skypilot_temporal.v1.SkyPilotWorkflowResult
-	(*RunViewRequest)(nil),                // 20: skypilot_temporal.v1.RunViewRequest
-	(*RunView)(nil),                       // 21: skypilot_temporal.v1.RunView
-	(*SkyPilotWorkflowProgress)(nil),      // 22: skypilot_temporal.v1.SkyPilotWorkflowProgress
-	(*StepProgress)(nil),                  // 23: skypilot_temporal.v1.StepProgress
-	nil,                                   // 24: skypilot_temporal.v1.PipelineStep.EnvsEntry
-	nil,                                   // 25: skypilot_temporal.v1.BranchEnvs.EnvsEntry
-	nil,                                   // 26: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
-	nil,                                   // 27: skypilot_temporal.v1.StepResult.MetricsEntry
-	nil,                                   // 28: skypilot_temporal.v1.StepProgress.MetricsEntry
-	(*descriptorpb.FileOptions)(nil),      // 29: google.protobuf.FileOptions
-	(*descriptorpb.EnumValueOptions)(nil), // 30: google.protobuf.EnumValueOptions
+	(*RetryRequest)(nil),                  // 17: skypilot_temporal.v1.RetryRequest
+	(*AbortRequest)(nil),                  // 18: skypilot_temporal.v1.AbortRequest
+	(*RepairRecord)(nil),                  // 19: skypilot_temporal.v1.RepairRecord
+	(*RepairAnswer)(nil),                  // 20: skypilot_temporal.v1.RepairAnswer
+	(*ApprovalDecision)(nil),              // 21: skypilot_temporal.v1.ApprovalDecision
+	(*ApprovalRecord)(nil),                // 22: skypilot_temporal.v1.ApprovalRecord
+	(*SkyPilotWorkflowResult)(nil),        // 23: skypilot_temporal.v1.SkyPilotWorkflowResult
+	(*RunViewRequest)(nil),                // 24: skypilot_temporal.v1.RunViewRequest
+	(*RunView)(nil),                       // 25: skypilot_temporal.v1.RunView
+	(*SkyPilotWorkflowProgress)(nil),      // 26: skypilot_temporal.v1.SkyPilotWorkflowProgress
+	(*StepProgress)(nil),                  // 27: skypilot_temporal.v1.StepProgress
+	nil,                                   // 28: skypilot_temporal.v1.PipelineStep.EnvsEntry
+	nil,                                   // 29: skypilot_temporal.v1.BranchEnvs.EnvsEntry
+	nil,                                   // 30: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	nil,                                   // 31: skypilot_temporal.v1.StepResult.MetricsEntry
+	nil,                                   // 32: skypilot_temporal.v1.StepProgress.MetricsEntry
+	(*descriptorpb.FileOptions)(nil),      // 33: google.protobuf.FileOptions
+	(*descriptorpb.EnumValueOptions)(nil), // 34: google.protobuf.EnumValueOptions
 }
 var file_skypilot_temporal_v1_pipeline_proto_depIdxs = []int32{
 	0,  // 0: skypilot_temporal.v1.PipelineStep.kind:type_name -> skypilot_temporal.v1.StepKind
-	24, // 1: skypilot_temporal.v1.PipelineStep.envs:type_name -> skypilot_temporal.v1.PipelineStep.EnvsEntry
+	28, // 1: skypilot_temporal.v1.PipelineStep.envs:type_name -> skypilot_temporal.v1.PipelineStep.EnvsEntry
 	8,  // 2: skypilot_temporal.v1.PipelineStep.sweep:type_name -> skypilot_temporal.v1.Sweep
 	12, // 3: skypilot_temporal.v1.PipelineStep.select:type_name -> skypilot_temporal.v1.Select
 	9,  // 4: skypilot_temporal.v1.Sweep.matrix:type_name -> skypilot_temporal.v1.SweepAxis
 	10, // 5: skypilot_temporal.v1.Sweep.include:type_name -> skypilot_temporal.v1.BranchEnvs
 	11, // 6: skypilot_temporal.v1.Sweep.on_failure:type_name -> skypilot_temporal.v1.BranchFailurePolicy
-	25, // 7: skypilot_temporal.v1.BranchEnvs.envs:type_name -> skypilot_temporal.v1.BranchEnvs.EnvsEntry
+	29, // 7: skypilot_temporal.v1.BranchEnvs.envs:type_name -> skypilot_temporal.v1.BranchEnvs.EnvsEntry
 	1,  // 8: skypilot_temporal.v1.BranchFailurePolicy.mode:type_name -> skypilot_temporal.v1.BranchFailureMode
 	2,  // 9: skypilot_temporal.v1.Select.goal:type_name -> skypilot_temporal.v1.SelectGoal
 	7,  // 10: skypilot_temporal.v1.PipelineSpec.steps:type_name -> skypilot_temporal.v1.PipelineStep
-	26, // 11: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	30, // 11: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
 	7,  // 12: skypilot_temporal.v1.SkyPilotWorkflowInput.steps:type_name -> skypilot_temporal.v1.PipelineStep
 	14, // 13: skypilot_temporal.v1.SkyPilotWorkflowInput.launch:type_name -> skypilot_temporal.v1.LaunchOptions
 	0,  // 14: skypilot_temporal.v1.StepResult.kind:type_name -> skypilot_temporal.v1.StepKind
-	27, // 15: skypilot_temporal.v1.StepResult.metrics:type_name -> skypilot_temporal.v1.StepResult.MetricsEntry
-	18, // 16: skypilot_temporal.v1.StepResult.approval:type_name -> skypilot_temporal.v1.ApprovalRecord
-	16, // 17: skypilot_temporal.v1.SkyPilotWorkflowResult.steps:type_name -> skypilot_temporal.v1.StepResult
-	16, // 18: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
-	23, // 19: skypilot_temporal.v1.SkyPilotWorkflowProgress.steps:type_name -> skypilot_temporal.v1.StepProgress
-	28, // 20: skypilot_temporal.v1.StepProgress.metrics:type_name -> skypilot_temporal.v1.StepProgress.MetricsEntry
-	0,  // 21: skypilot_temporal.v1.StepProgress.kind:type_name -> skypilot_temporal.v1.StepKind
-	18, // 22: skypilot_temporal.v1.StepProgress.approval:type_name -> skypilot_temporal.v1.ApprovalRecord
-	29, // 23: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
-	29, // 24: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
-	29, // 25: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
-	29, // 26: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
-	29, // 27: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
-	29, // 28: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
-	29, // 29: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
-	29, // 30: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
-	29, // 31: skypilot_temporal.v1.view_query:extendee -> google.protobuf.FileOptions
-	29, // 32: skypilot_temporal.v1.live_output_key:extendee -> google.protobuf.FileOptions
-	29, // 33: skypilot_temporal.v1.live_lines_max:extendee -> google.protobuf.FileOptions
-	29, // 34: skypilot_temporal.v1.live_line_chars_max:extendee -> google.protobuf.FileOptions
-	29, // 35: skypilot_temporal.v1.live_steps_max:extendee -> google.protobuf.FileOptions
-	29, // 36: skypilot_temporal.v1.decide_update:extendee -> google.protobuf.FileOptions
-	29, // 37: skypilot_temporal.v1.timeout_approver:extendee -> google.protobuf.FileOptions
-	30, // 38: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
-	39, // [39:39] is the sub-list for method output_type
-	39, // [39:39] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	23, // [23:39] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	31, // 15: skypilot_temporal.v1.StepResult.metrics:type_name -> skypilot_temporal.v1.StepResult.MetricsEntry
+	22, // 16: skypilot_temporal.v1.StepResult.approval:type_name -> skypilot_temporal.v1.ApprovalRecord
+	19, // 17: skypilot_temporal.v1.StepResult.repairs:type_name -> skypilot_temporal.v1.RepairRecord
+	19, // 18: skypilot_temporal.v1.RepairAnswer.repairs:type_name -> skypilot_temporal.v1.RepairRecord
+	16, // 19: skypilot_temporal.v1.SkyPilotWorkflowResult.steps:type_name -> skypilot_temporal.v1.StepResult
+	16, // 20: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
+	27, // 21: skypilot_temporal.v1.SkyPilotWorkflowProgress.steps:type_name -> skypilot_temporal.v1.StepProgress
+	32, // 22: skypilot_temporal.v1.StepProgress.metrics:type_name -> skypilot_temporal.v1.StepProgress.MetricsEntry
+	0,  // 23: skypilot_temporal.v1.StepProgress.kind:type_name -> skypilot_temporal.v1.StepKind
+	22, // 24: skypilot_temporal.v1.StepProgress.approval:type_name -> skypilot_temporal.v1.ApprovalRecord
+	19, // 25: skypilot_temporal.v1.StepProgress.repairs:type_name -> skypilot_temporal.v1.RepairRecord
+	33, // 26: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
+	33, // 27: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
+	33, // 28: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
+	33, // 29: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
+	33, // 30: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
+	33, // 31: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
+	33, // 32: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
+	33, // 33: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
+	33, // 34: skypilot_temporal.v1.view_query:extendee -> google.protobuf.FileOptions
+	33, // 35: skypilot_temporal.v1.live_output_key:extendee -> google.protobuf.FileOptions
+	33, // 36: skypilot_temporal.v1.live_lines_max:extendee -> google.protobuf.FileOptions
+	33, // 37: skypilot_temporal.v1.live_line_chars_max:extendee -> google.protobuf.FileOptions
+	33, // 38: skypilot_temporal.v1.live_steps_max:extendee -> google.protobuf.FileOptions
+	33, // 39: skypilot_temporal.v1.decide_update:extendee -> google.protobuf.FileOptions
+	33, // 40: skypilot_temporal.v1.timeout_approver:extendee -> google.protobuf.FileOptions
+	33, // 41: skypilot_temporal.v1.retry_update:extendee -> google.protobuf.FileOptions
+	33, // 42: skypilot_temporal.v1.abort_update:extendee -> google.protobuf.FileOptions
+	33, // 43: skypilot_temporal.v1.wait_for_repair_max_minutes:extendee -> google.protobuf.FileOptions
+	34, // 44: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
+	45, // [45:45] is the sub-list for method output_type
+	45, // [45:45] is the sub-list for method input_type
+	45, // [45:45] is the sub-list for extension type_name
+	26, // [26:45] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_skypilot_temporal_v1_pipeline_proto_init() }
@@ -2469,8 +2903,8 @@ func file_skypilot_temporal_v1_pipeline_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_skypilot_temporal_v1_pipeline_proto_rawDesc), len(file_skypilot_temporal_v1_pipeline_proto_rawDesc)),
 			NumEnums:      7,
-			NumMessages:   22,
-			NumExtensions: 16,
+			NumMessages:   26,
+			NumExtensions: 19,
 			NumServices:   0,
 		},
 		GoTypes:           file_skypilot_temporal_v1_pipeline_proto_goTypes,

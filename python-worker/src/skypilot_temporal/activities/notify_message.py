@@ -14,6 +14,7 @@ from typing import Any
 from skypilot_temporal.contract.activity_types import NotifyInput
 
 WAITING = "waiting"
+WAITING_FOR_REPAIR = "waiting_for_repair"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 CANCELLED = "cancelled"
@@ -76,6 +77,12 @@ def _compose(inp: NotifyInput) -> str:
         if command:
             text += f" Approve: {command}"
         return text
+    if inp.event == WAITING_FOR_REPAIR:
+        text = (f'{run}: step "{inp.failing_step}" failed and waits for a repair until {inp.deadline}'
+                f" (clusters kept: {', '.join(inp.clusters_kept) or 'none'})")
+        text += f": {inp.reason}" if inp.reason else "."
+        command = inp.commands.get(PREFERRED_STARTER) or next(iter(inp.commands.values()), "")
+        return text + (f" Retry once fixed: {command}" if command else "")
     if inp.event == SUCCEEDED:
         text = f"{run} succeeded"
         if inp.commit:

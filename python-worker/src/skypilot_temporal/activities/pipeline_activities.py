@@ -1,5 +1,5 @@
-"""The five activities (clone, launch, exec, provision, down). Thin: policy here,
-mechanics in tasks/ (checkout, task building) and the executors.
+"""The six activities (clone, launch, exec, provision, down, keep up). Thin: policy
+here, mechanics in tasks/ (checkout, task building) and the executors.
 
 Every error leaving an activity goes through a FailureBoundary (failures.py): typed,
 secret values masked, unexpected ones not retried.
@@ -31,12 +31,15 @@ from skypilot_temporal.contract.activity_types import (
     RUN_GIT_CLONE,
     RUN_SKY_DOWN,
     RUN_SKY_EXEC,
+    RUN_SKY_KEEP_UP,
     RUN_SKY_LAUNCH,
     RUN_SKY_PROVISION,
     CloneInput,
     CloneResult,
     DownInput,
     DownResult,
+    KeepUpInput,
+    KeepUpResult,
     ProvisionOutcome,
     StepInput,
     StepOutcome,
@@ -45,6 +48,7 @@ from skypilot_temporal.contract.metrics import SECRETS_REFUSED
 from skypilot_temporal.contract.names import ENDPOINT_MISMATCH, JOB_FAILED
 from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
 from skypilot_temporal.ops import telemetry, tracing
+from skypilot_temporal.pipeline.dag import InvalidInput
 from skypilot_temporal.tasks.build import LogTail, load_and_build
 from skypilot_temporal.tasks.housekeeping import InUse
 from skypilot_temporal.tasks.parser_pool import ParserPool
@@ -80,7 +84,7 @@ class PipelineActivities:
 
     def all(self) -> list[Callable[..., Any]]:
         return [self.run_git_clone, self.run_sky_launch, self.run_sky_exec, self.run_sky_provision,
-                self.run_sky_down]
+                self.run_sky_down, self.run_sky_keep_up]
 
     def _heartbeater(
         self, details: dict[str, Any] | None = None, output: Callable[[], dict[str, Any]] | None = None
@@ -108,7 +112,8 @@ class PipelineActivities:
                 secrets = self._secrets(inp.secret_env_names)
                 boundary.redact = Redactor(secrets)
                 repo_dir, commit = await ensure_checkout(
-                    self.settings.work_dir, inp.run_key, inp.repo_url, inp.branch, "", self.policy
+                    self.settings.work_dir, inp.run_key, inp.repo_url, inp.branch, inp.commit, self.policy,
+                    fresh=inp.fresh,
                 )
                 # The pipeline and every task it runs are built now, exactly as the
                 # steps will build them (SkyPilot's parser, the path policy), so a bad
@@ -333,6 +338,22 @@ class PipelineActivities:
         log.info("%s %s", tag, "downed" if existed else "already gone")
         return DownResult(cluster_name=inp.cluster_name, existed=existed)
 
+    # -- keep up --------------------------------------------------------------
+    @activity.defn(name=RUN_SKY_KEEP_UP)
+    async def run_sky_keep_up(self, inp: KeepUpInput) -> KeepUpResult:
+        """Sets the cluster's autodown to `inp.minutes` of idleness, for a run that keeps
+        it while it waits (a repair can take hours): it outlives its launch's autodown,
+        yet still goes by itself if every worker is gone."""
+        info = activity.info()
+        tag = _tag(info.workflow_id, "keep-up", inp.cluster_name)
+        log.info("%s autodown after %s idle minutes (attempt %s)", tag, inp.minutes, info.attempt)
+        async with FailureBoundary(f"autodown of {inp.cluster_name}"), self._heartbeater():
+            _check_minutes(inp.minutes)
+            self._check_endpoint(inp.api_server_endpoint)
+            kept = await self.executor.keep_up(inp.cluster_name, inp.minutes)
+        log.info("%s %s", tag, f"autodown set to {inp.minutes} idle minutes" if kept else "already gone")
+        return KeepUpResult(cluster_name=inp.cluster_name, kept=kept)
+
 
 @dataclasses.dataclass
 class _StepOutput:
@@ -358,6 +379,13 @@ async def _run_closed() -> bool:
         log.warning("could not look up run %s: %s", info.workflow_id, err)
         return False
     return desc.status != WorkflowExecutionStatus.RUNNING
+
+
+def _check_minutes(minutes: object) -> None:
+    # Fewer would down the cluster as soon as it is idle, and SkyPilot takes a negative
+    # number for "no autodown at all": neither keeps a cluster up nor lets it go.
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 1:
+        raise InvalidInput(f"minutes: {minutes!r} is not allowed; it is a whole number of idle minutes, 1 or more")
 
 
 def _reason(details: activity.ActivityCancellationDetails | None) -> str:

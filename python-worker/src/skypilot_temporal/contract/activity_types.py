@@ -14,6 +14,7 @@ RUN_SKY_LAUNCH = "run_sky_launch"
 RUN_SKY_EXEC = "run_sky_exec"
 RUN_SKY_DOWN = "run_sky_down"
 RUN_SKY_PROVISION = "run_sky_provision"
+RUN_SKY_KEEP_UP = "run_sky_keep_up"
 RUN_NOTIFY = "run_notify"
 # The key of the clone failure's detail saying whether the run notifies ({"notify": bool}):
 # CloneResult.notify, for a run whose clone failed.
@@ -35,6 +36,10 @@ class CloneInput:
     # Path of the pipeline file; "" = the default name, used only if it exists.
     pipeline_file: str = ""
     provision_ahead: bool = False
+    # A retry of a repaired step: the commit to check out ("" = the branch's head), and
+    # whether to clone again even though the run has a checkout (the branch moved).
+    commit: str = ""
+    fresh: bool = False
 
 
 @dataclass
@@ -129,10 +134,29 @@ class DownResult:
 
 
 @dataclass
+class KeepUpInput:
+    """A cluster a run keeps while it waits: its autodown becomes `minutes` of
+    idleness, so it outlives its launch's autodown yet still goes if no worker is left."""
+
+    cluster_name: str
+    # "" = the endpoint of the worker that runs it.
+    api_server_endpoint: str
+    # Whole minutes, 1 or more.
+    minutes: int
+
+
+@dataclass
+class KeepUpResult:
+    cluster_name: str
+    # False: the cluster did not exist (or, on SkyPilot, was not up).
+    kept: bool
+
+
+@dataclass
 class NotifyInput:
     """One event of a run, for the receiver named by SKYPILOT_TEMPORAL_NOTIFY_URL."""
 
-    # waiting | succeeded | failed | cancelled | clusters_left
+    # waiting | waiting_for_repair | succeeded | failed | cancelled | clusters_left
     event: str
     # Unique per event of a run, the same on every retry and replay: a receiver drops a duplicate by it.
     event_id: str
@@ -151,6 +175,10 @@ class NotifyInput:
     failing_step: str = ""
     failure_type: str = ""
     reason: str = ""
+    # waiting_for_repair: the failed step (failing_step) and why (reason) as above, since when it waits (since),
+    # until when (deadline, RFC 3339 UTC), the clusters kept up for it, and the commands that retry it by starter.
+    deadline: str = ""
+    clusters_kept: list[str] = field(default_factory=list)
     # clusters_left: the clusters teardown left up; succeeded: the steps and how each ended ("train SUCCEEDED").
     clusters_left: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)

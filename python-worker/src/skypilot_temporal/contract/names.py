@@ -69,6 +69,9 @@ LIVE_LINES_MAX, LIVE_LINE_CHARS_MAX = _file_options(int, pipeline_pb2.live_lines
 (LIVE_STEPS_MAX,) = _file_options(int, pipeline_pb2.live_steps_max)
 # The update deciding an approval gate, and the approver a gate's timeout is recorded as.
 DECIDE_UPDATE, TIMEOUT_APPROVER = _file_options(str, pipeline_pb2.decide_update, pipeline_pb2.timeout_approver)
+# The updates that end a failed step's wait for a repair: run it again, or give up.
+RETRY_UPDATE, ABORT_UPDATE = _file_options(str, pipeline_pb2.retry_update, pipeline_pb2.abort_update)
+(WAIT_FOR_REPAIR_MAX_MINUTES,) = _file_options(int, pipeline_pb2.wait_for_repair_max_minutes)
 # The rule for environment variable names.
 (ENV_NAME_PATTERN,) = _file_options(str, pipeline_pb2.env_name_pattern)
 (ENV_NAME_MAX_LENGTH,) = _file_options(int, pipeline_pb2.env_name_max_length)
@@ -104,12 +107,12 @@ FAILURE_TYPES: dict[int, str] = _wire_names(pipeline_pb2.FailureType)
 # SkyPilotWorkflowProgress.phase values (RunPhase), by enum value.
 PHASES: dict[int, str] = _wire_names(pipeline_pb2.RunPhase)
 (PHASE_STARTING, PHASE_CLONE, PHASE_RUNNING, PHASE_TEARDOWN, PHASE_COMPLETED, PHASE_FAILED, PHASE_CANCELLED,
- PHASE_TEARDOWN_FAILED, PHASE_WAITING) = PHASES.values()
+ PHASE_TEARDOWN_FAILED, PHASE_WAITING, PHASE_WAITING_FOR_REPAIR) = PHASES.values()
 
 # StepProgress.state values (StepState), by enum value.
 STEP_STATES: dict[int, str] = _wire_names(pipeline_pb2.StepState)
 (STATE_PENDING, STATE_RUNNING, STATE_SUCCEEDED, STATE_FAILED, STATE_CANCELLED, STATE_SKIPPED,
- STATE_WAITING) = STEP_STATES.values()
+ STATE_WAITING, STATE_WAITING_FOR_REPAIR) = STEP_STATES.values()
 
 # ApprovalDecision.decision values (Decision), by enum value.
 DECISIONS: dict[int, str] = _wire_names(pipeline_pb2.Decision)
@@ -138,7 +141,8 @@ def _parse_into(payload: Payload, type_hint: type[message.Message]) -> Any:
         )
     # The worker's input (a run's, a decision's) is checked strictly; what it sends back (result, progress) is
     # read leniently, so a client built on an older contract survives added fields.
-    strict = type_hint in (pipeline_pb2.SkyPilotWorkflowInput, pipeline_pb2.ApprovalDecision)
+    strict = type_hint in (pipeline_pb2.SkyPilotWorkflowInput, pipeline_pb2.ApprovalDecision,
+                           pipeline_pb2.RetryRequest, pipeline_pb2.AbortRequest)
     try:
         return json_format.Parse(payload.data, type_hint(), ignore_unknown_fields=not strict)
     except (json_format.ParseError, ValueError) as err:

@@ -116,6 +116,14 @@ class Executor(ABC):
     async def down(self, cluster_name: str) -> bool:
         """Tears the cluster down; False if it did not exist. Idempotent."""
 
+    @abstractmethod
+    async def keep_up(self, cluster_name: str, minutes: int) -> bool:
+        """Sets the cluster's autodown to `minutes` (at least 1) of idleness, replacing
+        the one it was launched with: it is torn down (not stopped) once idle that
+        long, even with no worker left. Idleness still counts from the end of the
+        cluster's last job, not from this call (as SkyPilot counts it for a cluster
+        that already had an autodown). False if the cluster does not exist."""
+
     # -- housekeeping (tasks/housekeeping.py) ------------------------------------
     async def clusters_up(self) -> int | None:
         """How many clusters of runs are up now, as this executor sees them; None if

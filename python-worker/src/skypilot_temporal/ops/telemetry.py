@@ -74,7 +74,7 @@ def meter() -> MetricMeter:
 def sky_call(call: str, cluster: str = "", **attributes: Any) -> Iterator[trace.Span]:
     """A span, a latency sample and (on error) an error count for one SkyPilot call.
 
-    `call` is launch, exec, tail, status, queue, cancel, down, provision.
+    `call` is launch, exec, tail, status, queue, cancel, down, provision, autostop.
     """
     attrs = {"skypilot.call": call, "skypilot.cluster": cluster}
     attrs.update({f"skypilot.{k}": v for k, v in attributes.items() if v is not None})

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import PurePosixPath
 
-from skypilot_temporal.contract.names import is_env_name
+from skypilot_temporal.contract.names import WAIT_FOR_REPAIR_MAX_MINUTES, is_env_name
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 LAUNCH = pb.STEP_KIND_LAUNCH
@@ -47,6 +47,8 @@ MAX_APPROVERS = 50
 APPROVER = re.compile(r"^(?=.*\S)[^\x00-\x1f\x7f]{1,128}$")
 APPROVER_RULE = "1-128 characters, not blank, no control characters"
 MAX_STEPS = 64
+# The longest wait for a repair a step or a run may ask for.
+MAX_REPAIR_MINUTES = WAIT_FOR_REPAIR_MAX_MINUTES
 MAX_BRANCHES = 1000
 MAX_ENV_VALUE = 64 * 1024
 
@@ -91,6 +93,9 @@ class Step:
     after_select: bool = False
     # APPROVAL: who may decide (empty: anyone).
     approvers: tuple[str, ...] = ()
+    # LAUNCH and EXEC outside sweeps: minutes a failure waits for a repair (None:
+    # the run's wait_for_repair_minutes).
+    repair_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,11 @@ def build_dag(raw: list[pb.PipelineStep], source: str = "", provision_ahead: boo
         elif s.HasField("sweep"):
             raise InvalidInput(f"{where.at(i, name, 'sweep')}: only a LAUNCH step can be swept")
     _assign_lanes(raw, names, order, steps, sweeps, launches, ancestors, where)
+    for name in order:
+        if steps[name].sweep and raw[names[name]].HasField("wait_for_repair_minutes"):
+            raise InvalidInput(f"{where.at(names[name], name, 'wait_for_repair_minutes')}: only a step "
+                               "outside a sweep waits for a repair (a sweep's failed branch fails as its "
+                               "on_failure says)")
     return Dag(steps=[steps[n] for n in order], sweeps=sweeps)
 
 
@@ -285,7 +295,7 @@ def _step(
         for fieldname in ("task_yaml", "cluster"):
             if getattr(s, fieldname):
                 raise InvalidInput(f"{where.at(i, s.name, fieldname)}: a SELECT step runs no task")
-        if s.HasField("provision_ahead") or envs:
+        if s.HasField("provision_ahead") or envs or s.HasField("wait_for_repair_minutes"):
             raise InvalidInput(f"{where.at(i, s.name, 'kind')}: a SELECT step runs no task")
         if not s.HasField("select") or not s.select.metric:
             raise InvalidInput(f"{where.at(i, s.name, 'select.metric')}: required on a SELECT step")
@@ -296,6 +306,7 @@ def _step(
         raise InvalidInput(f"{where.at(i, s.name, 'select')}: only a SELECT step selects")
     if kind == APPROVAL:
         return _gate(s, i, where, needs)
+    repair = check_repair_minutes(s.wait_for_repair_minutes, where.at(i, s.name, "wait_for_repair_minutes"))
     if s.approvers:
         raise InvalidInput(f"{where.at(i, s.name, 'approvers')}: only an APPROVAL step has approvers")
     _check_task_yaml(s.task_yaml, where.at(i, s.name, "task_yaml"))
@@ -339,7 +350,14 @@ def _step(
         timeout_s=s.timeout_seconds or DEFAULT_STEP_TIMEOUT_S,
         heartbeat_timeout_s=s.heartbeat_timeout_seconds or DEFAULT_HEARTBEAT_TIMEOUT_S,
         provision_ahead=provision,
+        repair_minutes=repair if s.HasField("wait_for_repair_minutes") else None,
     )
+
+
+def check_repair_minutes(minutes: int, where: str) -> int:
+    if minutes > MAX_REPAIR_MINUTES:
+        raise InvalidInput(f"{where}: at most {MAX_REPAIR_MINUTES} minutes, got {minutes}")
+    return minutes
 
 
 def _gate(s: pb.PipelineStep, i: int, where: _Where, needs: tuple[str, ...]) -> Step:
@@ -347,7 +365,7 @@ def _gate(s: pb.PipelineStep, i: int, where: _Where, needs: tuple[str, ...]) -> 
     for fieldname in ("task_yaml", "cluster", "heartbeat_timeout_seconds"):
         if getattr(s, fieldname):
             raise InvalidInput(f"{where.at(i, s.name, fieldname)}: an APPROVAL step runs no task")
-    if s.HasField("provision_ahead") or s.envs:
+    if s.HasField("provision_ahead") or s.envs or s.HasField("wait_for_repair_minutes"):
         raise InvalidInput(f"{where.at(i, s.name, 'kind')}: an APPROVAL step runs no task")
     if not needs:
         raise InvalidInput(

@@ -119,6 +119,11 @@ def _step(step: Any, at: str) -> dict[str, Any]:
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise InvalidInput(f"{at}.{key}: must be a positive whole number of seconds")
             out[key] = value
+    if "wait_for_repair_minutes" in step:
+        value = step["wait_for_repair_minutes"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidInput(f"{at}.wait_for_repair_minutes: must be a whole number of minutes (0: fail at once)")
+        out["wait_for_repair_minutes"] = value
     if "envs" in step:
         out["envs"] = _envs(step["envs"], f"{at}.envs")
     if "provision_ahead" in step:

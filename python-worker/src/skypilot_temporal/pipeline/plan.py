@@ -23,6 +23,7 @@ from skypilot_temporal.pipeline.dag import (
     build_dag,
     check_env_name,
     check_envs,
+    check_repair_minutes,
     stays_inside,
 )
 from skypilot_temporal.v1 import pipeline_pb2 as pb
@@ -73,6 +74,8 @@ class RunOptions:
     teardown_timeout_s: int
     api_server_endpoint: str
     provision_ahead: bool
+    # Minutes a failed step waits for a repair unless the step says (0: fails at once).
+    repair_minutes: int = 0
 
 
 def check_input(inp: pb.SkyPilotWorkflowInput, workflow_id: str, run_id: str) -> RunOptions:
@@ -104,6 +107,7 @@ def check_input(inp: pb.SkyPilotWorkflowInput, workflow_id: str, run_id: str) ->
         teardown_timeout_s=inp.launch.teardown_timeout_seconds or DEFAULT_TEARDOWN_TIMEOUT_S,
         api_server_endpoint=inp.api_server_endpoint,
         provision_ahead=inp.launch.provision_ahead,
+        repair_minutes=check_repair_minutes(inp.launch.wait_for_repair_minutes, "launch.wait_for_repair_minutes"),
     )
 
 
@@ -134,10 +138,12 @@ class Plan:
     def cluster_name(self, short: str, branch: int | None = None) -> str:
         return cluster_name(self.options.cluster_prefix, short, self.options.run_tag, branch)
 
-    def job_name(self, step: str, branch: int | None = None) -> str:
+    def job_name(self, step: str, branch: int | None = None, repair: int = 0) -> str:
         # Deterministic per run and unique to it: a retried attempt finds its own job
-        # by this name instead of submitting a second one.
+        # by this name instead of submitting a second one. The run of a step after its
+        # n-th repair is a job of its own (-rN).
         middle = step if branch is None else f"{step}-b{branch}"
+        middle += f"-r{repair}" if repair else ""
         return f"{self.options.cluster_prefix}-{middle}-{self.options.run_tag}"
 
     @property

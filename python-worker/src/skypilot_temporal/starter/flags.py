@@ -1,5 +1,6 @@
 """The command line (flags after the shared table, v1/starter_cli.py) and the workflow input it
-builds: the --input file, then the environment, then the flags, each beating the one before."""
+builds: the --input file, then the environment, then the flags, each beating the one before
+(input_fields.py puts each flag's text into the field it names)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from google.protobuf import json_format
 
 from skypilot_temporal.contract.unknown_fields import unknown_fields
 from skypilot_temporal.starter.format import quote
+from skypilot_temporal.starter.input_fields import set_from_text
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
@@ -48,15 +50,23 @@ def parse_command_line(argv: Sequence[str], env: Mapping[str, str]) -> Options |
 
 def setting(given: Mapping[str, list], env: Mapping[str, str], flag: cli.Flag) -> str:
     """The flag's last value, else its environment variable's."""
-    return (given.get(flag.name) or [""])[-1] or (env.get(flag.env, "") if flag.env else "")
+    return (given.get(flag.name) or [""])[-1] or variable(env, flag)
+
+
+def variable(env: Mapping[str, str], flag: cli.Flag) -> str:
+    """The value of the flag's environment variable; empty when it has none."""
+    return env.get(flag.env, "") if flag.env else ""
 
 
 def workflow_input(given: Mapping[str, list], env: Mapping[str, str]) -> pb.SkyPilotWorkflowInput:
     """The input the start flags among `given` (parse_flags) ask for, with the environment."""
     inp = read_input(path) if (path := setting(given, env, cli.INPUT)) else pb.SkyPilotWorkflowInput()
     for flag in cli.FLAGS:
-        if flag.input_field and not flag.repeatable and (value := setting(given, env, flag)):
-            setattr(inp, flag.input_field, value)
+        if flag.input_field and not flag.repeatable:
+            try:
+                set_from_text(inp, flag, given.get(flag.name, []), variable(env, flag))
+            except ValueError as err:
+                raise UsageError(str(err)) from None
     for item in given.get(cli.ENV.name, []):
         key, sep, value = item.partition("=")
         if not sep or not cli.is_env_name(key):

@@ -13,7 +13,7 @@ from temporalio.client import Interceptor
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from skypilot_temporal.contract.names import WORKFLOW_TYPE
-from skypilot_temporal.starter import decide, schedule
+from skypilot_temporal.starter import decide, repair, schedule
 from skypilot_temporal.starter.client import NotConnected, connect
 from skypilot_temporal.starter.flags import Options, UsageError, parse_command_line
 from skypilot_temporal.starter.follow import ended, follow
@@ -71,7 +71,7 @@ def ui_link(env: Mapping[str, str], namespace: str, workflow_id: str) -> str:
 
 # The subcommands, by name; more files' tables join this one.
 SUBCOMMANDS: dict[str, Callable[[Sequence[str], Mapping[str, str]], Awaitable[int]]] = {
-    **decide.SUBCOMMANDS, **schedule.SUBCOMMANDS}
+    **decide.SUBCOMMANDS, **repair.SUBCOMMANDS, **schedule.SUBCOMMANDS}
 
 
 async def command(argv: Sequence[str], env: Mapping[str, str]) -> int:

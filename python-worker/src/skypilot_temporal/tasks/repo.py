@@ -171,17 +171,18 @@ class GitFailed(Exception):
 
 
 async def ensure_checkout(
-    work_dir: Path, run_key: str, url: str, branch: str, commit: str, policy: RepoPolicy
+    work_dir: Path, run_key: str, url: str, branch: str, commit: str, policy: RepoPolicy, fresh: bool = False
 ) -> tuple[Path, str]:
     """Shallow-clones `url` into this run's own directory; returns (dir, HEAD commit).
 
     Idempotent: a checkout already at `commit` (or any, when commit is empty) is reused,
-    so a retried activity or a later step on the same worker does not clone again.
+    so a retried activity or a later step on the same worker does not clone again;
+    `fresh` clones again all the same when no commit is given (the branch may have moved).
     Bounded: a clone that grows past policy.max_repo_bytes is stopped and refused.
     """
     transport = check_repo_url(url, policy)
     dest = checkout_dir(work_dir, run_key)
-    if (dest / ".git").is_dir():
+    if (dest / ".git").is_dir() and not (fresh and not commit):
         try:
             head = _known_head(dest) or await _git("rev-parse", "HEAD", cwd=dest, transport=transport)
             if not commit or head == commit:

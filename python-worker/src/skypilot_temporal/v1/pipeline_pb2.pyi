@@ -38,6 +38,7 @@ class StepState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STEP_STATE_CANCELLED: _ClassVar[StepState]
     STEP_STATE_SKIPPED: _ClassVar[StepState]
     STEP_STATE_WAITING: _ClassVar[StepState]
+    STEP_STATE_WAITING_FOR_REPAIR: _ClassVar[StepState]
 
 class FailureType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -67,6 +68,7 @@ class RunPhase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RUN_PHASE_CANCELLED: _ClassVar[RunPhase]
     RUN_PHASE_TEARDOWN_FAILED: _ClassVar[RunPhase]
     RUN_PHASE_WAITING: _ClassVar[RunPhase]
+    RUN_PHASE_WAITING_FOR_REPAIR: _ClassVar[RunPhase]
 
 class Decision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -92,6 +94,7 @@ STEP_STATE_FAILED: StepState
 STEP_STATE_CANCELLED: StepState
 STEP_STATE_SKIPPED: StepState
 STEP_STATE_WAITING: StepState
+STEP_STATE_WAITING_FOR_REPAIR: StepState
 FAILURE_TYPE_UNSPECIFIED: FailureType
 FAILURE_TYPE_INVALID_INPUT: FailureType
 FAILURE_TYPE_INVALID_REPO: FailureType
@@ -115,6 +118,7 @@ RUN_PHASE_FAILED: RunPhase
 RUN_PHASE_CANCELLED: RunPhase
 RUN_PHASE_TEARDOWN_FAILED: RunPhase
 RUN_PHASE_WAITING: RunPhase
+RUN_PHASE_WAITING_FOR_REPAIR: RunPhase
 DECISION_UNSPECIFIED: Decision
 DECISION_APPROVE: Decision
 DECISION_REJECT: Decision
@@ -148,11 +152,17 @@ DECIDE_UPDATE_FIELD_NUMBER: _ClassVar[int]
 decide_update: _descriptor.FieldDescriptor
 TIMEOUT_APPROVER_FIELD_NUMBER: _ClassVar[int]
 timeout_approver: _descriptor.FieldDescriptor
+RETRY_UPDATE_FIELD_NUMBER: _ClassVar[int]
+retry_update: _descriptor.FieldDescriptor
+ABORT_UPDATE_FIELD_NUMBER: _ClassVar[int]
+abort_update: _descriptor.FieldDescriptor
+WAIT_FOR_REPAIR_MAX_MINUTES_FIELD_NUMBER: _ClassVar[int]
+wait_for_repair_max_minutes: _descriptor.FieldDescriptor
 WIRE_NAME_FIELD_NUMBER: _ClassVar[int]
 wire_name: _descriptor.FieldDescriptor
 
 class PipelineStep(_message.Message):
-    __slots__ = ("name", "task_yaml", "kind", "cluster", "timeout_seconds", "heartbeat_timeout_seconds", "needs", "envs", "sweep", "select", "provision_ahead", "approvers")
+    __slots__ = ("name", "task_yaml", "kind", "cluster", "timeout_seconds", "heartbeat_timeout_seconds", "needs", "envs", "sweep", "select", "provision_ahead", "approvers", "wait_for_repair_minutes")
     class EnvsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -172,6 +182,7 @@ class PipelineStep(_message.Message):
     SELECT_FIELD_NUMBER: _ClassVar[int]
     PROVISION_AHEAD_FIELD_NUMBER: _ClassVar[int]
     APPROVERS_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FOR_REPAIR_MINUTES_FIELD_NUMBER: _ClassVar[int]
     name: str
     task_yaml: str
     kind: StepKind
@@ -184,7 +195,8 @@ class PipelineStep(_message.Message):
     select: Select
     provision_ahead: bool
     approvers: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., task_yaml: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster: _Optional[str] = ..., timeout_seconds: _Optional[int] = ..., heartbeat_timeout_seconds: _Optional[int] = ..., needs: _Optional[_Iterable[str]] = ..., envs: _Optional[_Mapping[str, str]] = ..., sweep: _Optional[_Union[Sweep, _Mapping]] = ..., select: _Optional[_Union[Select, _Mapping]] = ..., provision_ahead: _Optional[bool] = ..., approvers: _Optional[_Iterable[str]] = ...) -> None: ...
+    wait_for_repair_minutes: int
+    def __init__(self, name: _Optional[str] = ..., task_yaml: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster: _Optional[str] = ..., timeout_seconds: _Optional[int] = ..., heartbeat_timeout_seconds: _Optional[int] = ..., needs: _Optional[_Iterable[str]] = ..., envs: _Optional[_Mapping[str, str]] = ..., sweep: _Optional[_Union[Sweep, _Mapping]] = ..., select: _Optional[_Union[Select, _Mapping]] = ..., provision_ahead: _Optional[bool] = ..., approvers: _Optional[_Iterable[str]] = ..., wait_for_repair_minutes: _Optional[int] = ...) -> None: ...
 
 class Sweep(_message.Message):
     __slots__ = ("matrix", "include", "max_parallel", "on_failure")
@@ -246,16 +258,18 @@ class PipelineSpec(_message.Message):
     def __init__(self, steps: _Optional[_Iterable[_Union[PipelineStep, _Mapping]]] = ...) -> None: ...
 
 class LaunchOptions(_message.Message):
-    __slots__ = ("idle_minutes_to_autodown", "retry_until_up", "teardown_timeout_seconds", "provision_ahead")
+    __slots__ = ("idle_minutes_to_autodown", "retry_until_up", "teardown_timeout_seconds", "provision_ahead", "wait_for_repair_minutes")
     IDLE_MINUTES_TO_AUTODOWN_FIELD_NUMBER: _ClassVar[int]
     RETRY_UNTIL_UP_FIELD_NUMBER: _ClassVar[int]
     TEARDOWN_TIMEOUT_SECONDS_FIELD_NUMBER: _ClassVar[int]
     PROVISION_AHEAD_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FOR_REPAIR_MINUTES_FIELD_NUMBER: _ClassVar[int]
     idle_minutes_to_autodown: int
     retry_until_up: bool
     teardown_timeout_seconds: int
     provision_ahead: bool
-    def __init__(self, idle_minutes_to_autodown: _Optional[int] = ..., retry_until_up: _Optional[bool] = ..., teardown_timeout_seconds: _Optional[int] = ..., provision_ahead: _Optional[bool] = ...) -> None: ...
+    wait_for_repair_minutes: int
+    def __init__(self, idle_minutes_to_autodown: _Optional[int] = ..., retry_until_up: _Optional[bool] = ..., teardown_timeout_seconds: _Optional[int] = ..., provision_ahead: _Optional[bool] = ..., wait_for_repair_minutes: _Optional[int] = ...) -> None: ...
 
 class SkyPilotWorkflowInput(_message.Message):
     __slots__ = ("cluster_prefix", "repo_url", "branch", "envs_override", "secret_env_names", "api_server_endpoint", "steps", "launch", "pipeline_file")
@@ -287,7 +301,7 @@ class SkyPilotWorkflowInput(_message.Message):
     def __init__(self, cluster_prefix: _Optional[str] = ..., repo_url: _Optional[str] = ..., branch: _Optional[str] = ..., envs_override: _Optional[_Mapping[str, str]] = ..., secret_env_names: _Optional[_Iterable[str]] = ..., api_server_endpoint: _Optional[str] = ..., steps: _Optional[_Iterable[_Union[PipelineStep, _Mapping]]] = ..., launch: _Optional[_Union[LaunchOptions, _Mapping]] = ..., pipeline_file: _Optional[str] = ...) -> None: ...
 
 class StepResult(_message.Message):
-    __slots__ = ("name", "kind", "cluster_name", "job_id", "status", "duration_seconds", "log_tail", "branch", "metrics", "idle_cluster_seconds", "approval")
+    __slots__ = ("name", "kind", "cluster_name", "job_id", "status", "duration_seconds", "log_tail", "branch", "metrics", "idle_cluster_seconds", "approval", "repairs")
     class MetricsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -306,6 +320,7 @@ class StepResult(_message.Message):
     METRICS_FIELD_NUMBER: _ClassVar[int]
     IDLE_CLUSTER_SECONDS_FIELD_NUMBER: _ClassVar[int]
     APPROVAL_FIELD_NUMBER: _ClassVar[int]
+    REPAIRS_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: StepKind
     cluster_name: str
@@ -317,7 +332,54 @@ class StepResult(_message.Message):
     metrics: _containers.ScalarMap[str, float]
     idle_cluster_seconds: float
     approval: ApprovalRecord
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster_name: _Optional[str] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., duration_seconds: _Optional[float] = ..., log_tail: _Optional[str] = ..., branch: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., idle_cluster_seconds: _Optional[float] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ...) -> None: ...
+    repairs: _containers.RepeatedCompositeFieldContainer[RepairRecord]
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster_name: _Optional[str] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., duration_seconds: _Optional[float] = ..., log_tail: _Optional[str] = ..., branch: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., idle_cluster_seconds: _Optional[float] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ...) -> None: ...
+
+class RetryRequest(_message.Message):
+    __slots__ = ("step", "commit", "requester")
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    COMMIT_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    step: str
+    commit: str
+    requester: str
+    def __init__(self, step: _Optional[str] = ..., commit: _Optional[str] = ..., requester: _Optional[str] = ...) -> None: ...
+
+class AbortRequest(_message.Message):
+    __slots__ = ("step", "reason", "requester")
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    step: str
+    reason: str
+    requester: str
+    def __init__(self, step: _Optional[str] = ..., reason: _Optional[str] = ..., requester: _Optional[str] = ...) -> None: ...
+
+class RepairRecord(_message.Message):
+    __slots__ = ("step", "action", "requester", "commit", "reason", "decided_at", "waiting_since", "failure")
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    COMMIT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    WAITING_SINCE_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_FIELD_NUMBER: _ClassVar[int]
+    step: str
+    action: str
+    requester: str
+    commit: str
+    reason: str
+    decided_at: str
+    waiting_since: str
+    failure: str
+    def __init__(self, step: _Optional[str] = ..., action: _Optional[str] = ..., requester: _Optional[str] = ..., commit: _Optional[str] = ..., reason: _Optional[str] = ..., decided_at: _Optional[str] = ..., waiting_since: _Optional[str] = ..., failure: _Optional[str] = ...) -> None: ...
+
+class RepairAnswer(_message.Message):
+    __slots__ = ("repairs",)
+    REPAIRS_FIELD_NUMBER: _ClassVar[int]
+    repairs: _containers.RepeatedCompositeFieldContainer[RepairRecord]
+    def __init__(self, repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ...) -> None: ...
 
 class ApprovalDecision(_message.Message):
     __slots__ = ("gate", "decision", "approver", "reason")
@@ -398,7 +460,7 @@ class SkyPilotWorkflowProgress(_message.Message):
     def __init__(self, phase: _Optional[str] = ..., current_step: _Optional[str] = ..., finished: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_up: _Optional[_Iterable[str]] = ..., steps_total: _Optional[int] = ..., clusters: _Optional[_Iterable[str]] = ..., clusters_left: _Optional[_Iterable[str]] = ..., steps: _Optional[_Iterable[_Union[StepProgress, _Mapping]]] = ...) -> None: ...
 
 class StepProgress(_message.Message):
-    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind", "waiting_since", "deadline", "approvers", "approval")
+    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind", "waiting_since", "deadline", "approvers", "approval", "failure", "clusters_kept", "repairs")
     class MetricsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -417,6 +479,9 @@ class StepProgress(_message.Message):
     DEADLINE_FIELD_NUMBER: _ClassVar[int]
     APPROVERS_FIELD_NUMBER: _ClassVar[int]
     APPROVAL_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_FIELD_NUMBER: _ClassVar[int]
+    CLUSTERS_KEPT_FIELD_NUMBER: _ClassVar[int]
+    REPAIRS_FIELD_NUMBER: _ClassVar[int]
     name: str
     branch: str
     state: str
@@ -428,4 +493,7 @@ class StepProgress(_message.Message):
     deadline: str
     approvers: _containers.RepeatedScalarFieldContainer[str]
     approval: ApprovalRecord
-    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ..., waiting_since: _Optional[str] = ..., deadline: _Optional[str] = ..., approvers: _Optional[_Iterable[str]] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ...) -> None: ...
+    failure: str
+    clusters_kept: _containers.RepeatedScalarFieldContainer[str]
+    repairs: _containers.RepeatedCompositeFieldContainer[RepairRecord]
+    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ..., waiting_since: _Optional[str] = ..., deadline: _Optional[str] = ..., approvers: _Optional[_Iterable[str]] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., failure: _Optional[str] = ..., clusters_kept: _Optional[_Iterable[str]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ...) -> None: ...

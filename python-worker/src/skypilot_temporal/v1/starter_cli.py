@@ -17,7 +17,7 @@ class Flag:
     arg: str  # names the value in the help; empty for a switch
     short: str  # a one-letter alias, or empty
     env: str  # the environment variable read when the flag is not given, or empty
-    input_field: str  # the SkyPilotWorkflowInput field (proto name) it sets, or empty
+    input_field: str  # the SkyPilotWorkflowInput field it sets (proto names, dotted into nested messages), or empty
     repeatable: bool
 
 
@@ -27,6 +27,7 @@ CLUSTER_PREFIX = Flag(name="cluster-prefix", arg="PREFIX", short="", env="SKYPIL
 ENV = Flag(name="env", arg="KEY=VALUE", short="", env="", input_field="envs_override", repeatable=True)
 SECRET_ENV = Flag(name="secret-env", arg="NAME", short="", env="SKYPILOT_TEMPORAL_SECRET_ENV_NAMES", input_field="secret_env_names", repeatable=True)
 API_SERVER_ENDPOINT = Flag(name="api-server-endpoint", arg="URL", short="", env="SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT", input_field="api_server_endpoint", repeatable=False)
+WAIT_FOR_REPAIR_MINUTES = Flag(name="wait-for-repair-minutes", arg="N", short="", env="SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES", input_field="launch.wait_for_repair_minutes", repeatable=False)
 INPUT = Flag(name="input", arg="FILE", short="", env="", input_field="", repeatable=False)
 WORKFLOW_ID = Flag(name="workflow-id", arg="ID", short="", env="", input_field="", repeatable=False)
 TASK_QUEUE = Flag(name="task-queue", arg="QUEUE", short="", env="SKYPILOT_TEMPORAL_TASK_QUEUE", input_field="", repeatable=False)
@@ -35,6 +36,8 @@ QUIET = Flag(name="quiet", arg="", short="", env="", input_field="", repeatable=
 HELP = Flag(name="help", arg="", short="h", env="", input_field="", repeatable=False)
 GATE = Flag(name="gate", arg="NAME", short="", env="", input_field="", repeatable=False)
 REASON = Flag(name="reason", arg="TEXT", short="", env="", input_field="", repeatable=False)
+STEP = Flag(name="step", arg="NAME", short="", env="", input_field="", repeatable=False)
+COMMIT = Flag(name="commit", arg="SHA", short="", env="", input_field="", repeatable=False)
 CRON = Flag(name="cron", arg="EXPR", short="", env="", input_field="", repeatable=False)
 EVERY = Flag(name="every", arg="DURATION", short="", env="", input_field="", repeatable=False)
 OVERLAP = Flag(name="overlap", arg="POLICY", short="", env="", input_field="", repeatable=False)
@@ -43,7 +46,7 @@ FROM = Flag(name="from", arg="TIME", short="", env="", input_field="", repeatabl
 TO = Flag(name="to", arg="TIME", short="", env="", input_field="", repeatable=False)
 
 # Every flag of a start, in the order of the help.
-FLAGS = (REPO, BRANCH, CLUSTER_PREFIX, ENV, SECRET_ENV, API_SERVER_ENDPOINT, INPUT, WORKFLOW_ID, TASK_QUEUE, NO_WAIT, QUIET, HELP)
+FLAGS = (REPO, BRANCH, CLUSTER_PREFIX, ENV, SECRET_ENV, API_SERVER_ENDPOINT, WAIT_FOR_REPAIR_MINUTES, INPUT, WORKFLOW_ID, TASK_QUEUE, NO_WAIT, QUIET, HELP)
 
 
 @dataclass(frozen=True)
@@ -103,10 +106,58 @@ Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachabl
 2 usage.
 """,
 )
+RETRY_COMMAND = Subcommand(
+    name="retry",
+    arg="RUN_ID",
+    flags=(STEP, COMMIT, HELP,),
+    required=(),
+    help_text="""\
+Run again the failed step(s) run RUN_ID waits to have repaired, and the steps after, on its clusters.
+
+Usage: skypilot-temporal-start retry RUN_ID [--step NAME] [--commit SHA]
+
+Flags:
+  --step NAME                 the step waiting for repair; default: every step that waits
+  --commit SHA                the commit to run from (full SHA); default: the head of the run's branch now
+  --help                      show this help
+
+A retry clones the run's repository again and checks its pipeline before anything runs;
+the steps that succeeded are not run again. An abort ends the wait: the run fails. Who asks is recorded as
+SKYPILOT_TEMPORAL_APPROVER, else the user this runs as.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
+2 usage.
+""",
+)
+ABORT_COMMAND = Subcommand(
+    name="abort",
+    arg="RUN_ID",
+    flags=(STEP, REASON, HELP,),
+    required=(),
+    help_text="""\
+End run RUN_ID's wait for a repair: it fails as the step did and downs its clusters.
+
+Usage: skypilot-temporal-start abort RUN_ID [--step NAME] [--reason TEXT]
+
+Flags:
+  --step NAME                 the step waiting for repair; default: every step that waits
+  --reason TEXT               why; recorded in the run's history, progress and result
+  --help                      show this help
+
+A retry clones the run's repository again and checks its pipeline before anything runs;
+the steps that succeeded are not run again. An abort ends the wait: the run fails. Who asks is recorded as
+SKYPILOT_TEMPORAL_APPROVER, else the user this runs as.
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
+Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
+2 usage.
+""",
+)
 SCHEDULE_CREATE_COMMAND = Subcommand(
     name="schedule create",
     arg="ID",
-    flags=(CRON, EVERY, OVERLAP, REPO, BRANCH, CLUSTER_PREFIX, ENV, SECRET_ENV, API_SERVER_ENDPOINT, INPUT, TASK_QUEUE, HELP,),
+    flags=(CRON, EVERY, OVERLAP, REPO, BRANCH, CLUSTER_PREFIX, ENV, SECRET_ENV, API_SERVER_ENDPOINT, WAIT_FOR_REPAIR_MINUTES, INPUT, TASK_QUEUE, HELP,),
     required=(),
     help_text="""\
 Run the pipeline on a calendar: every flag of a start says what each run does.
@@ -125,6 +176,8 @@ Flags:
   --secret-env NAME           env var whose value the worker supplies; repeatable
                               (env SKYPILOT_TEMPORAL_SECRET_ENV_NAMES, comma-separated)
   --api-server-endpoint URL   SkyPilot API server (env SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT)
+  --wait-for-repair-minutes N on a step's failure, keep its clusters and wait N minutes for retry or abort
+                              (env SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES)
   --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
   --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)
   --help                      show this help
@@ -274,7 +327,7 @@ Exit status: 0 done, 1 Temporal refused or unreachable, no such schedule, 2 usag
 )
 
 # Every subcommand, in the order of the help.
-SUBCOMMANDS = (APPROVE_COMMAND, REJECT_COMMAND, SCHEDULE_CREATE_COMMAND, SCHEDULE_LIST_COMMAND, SCHEDULE_DESCRIBE_COMMAND, SCHEDULE_PAUSE_COMMAND, SCHEDULE_UNPAUSE_COMMAND, SCHEDULE_TRIGGER_COMMAND, SCHEDULE_BACKFILL_COMMAND, SCHEDULE_DELETE_COMMAND,)
+SUBCOMMANDS = (APPROVE_COMMAND, REJECT_COMMAND, RETRY_COMMAND, ABORT_COMMAND, SCHEDULE_CREATE_COMMAND, SCHEDULE_LIST_COMMAND, SCHEDULE_DESCRIBE_COMMAND, SCHEDULE_PAUSE_COMMAND, SCHEDULE_UNPAUSE_COMMAND, SCHEDULE_TRIGGER_COMMAND, SCHEDULE_BACKFILL_COMMAND, SCHEDULE_DELETE_COMMAND,)
 
 # Names who decides a gate, unless empty: then the user the starter runs as.
 APPROVER_ENV = "SKYPILOT_TEMPORAL_APPROVER"
@@ -297,6 +350,8 @@ Start the SkyPilot pipeline workflow, follow its progress and print each step's 
 Usage: skypilot-temporal-start [flags]
        skypilot-temporal-start approve RUN_ID [--gate NAME] [--reason TEXT]
        skypilot-temporal-start reject RUN_ID [--gate NAME] --reason TEXT
+       skypilot-temporal-start retry RUN_ID [--step NAME] [--commit SHA]
+       skypilot-temporal-start abort RUN_ID [--step NAME] [--reason TEXT]
        skypilot-temporal-start schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
        skypilot-temporal-start schedule list
        skypilot-temporal-start schedule describe ID
@@ -315,6 +370,8 @@ Flags (a flag beats its environment variable, which beats the --input file):
   --secret-env NAME           env var whose value the worker supplies; repeatable
                               (env SKYPILOT_TEMPORAL_SECRET_ENV_NAMES, comma-separated)
   --api-server-endpoint URL   SkyPilot API server (env SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT)
+  --wait-for-repair-minutes N on a step's failure, keep its clusters and wait N minutes for retry or abort
+                              (env SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES)
   --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
   --workflow-id ID            default: skypilot-pipeline-<random hex>
   --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)
@@ -325,6 +382,8 @@ Flags (a flag beats its environment variable, which beats the --input file):
 Subcommands (each has its own --help):
   approve                     Approve the gate run RUN_ID (a workflow id) waits at: the steps after it run.
   reject                      Reject the gate run RUN_ID (a workflow id) waits at: the run fails (Rejected) and downs its clusters.
+  retry                       Run again the failed step(s) run RUN_ID waits to have repaired, and the steps after, on its clusters.
+  abort                       End run RUN_ID's wait for a repair: it fails as the step did and downs its clusters.
   schedule create             Run the pipeline on a calendar: every flag of a start says what each run does.
   schedule list               List the schedules: when each runs next, paused or not.
   schedule describe           Show a schedule: when, its next runs, its last runs and how each ended.
@@ -394,6 +453,12 @@ DECIDE_UPDATE = "decide"
 DECISION_APPROVE = "approve"
 # ApprovalDecision.decision of a rejection.
 DECISION_REJECT = "reject"
+# The update running a failed step again: RetryRequest in, RepairAnswer out.
+RETRY_UPDATE = "retry"
+# The update ending a wait for a repair: AbortRequest in, RepairAnswer out.
+ABORT_UPDATE = "abort"
+# The longest wait for a repair, in minutes.
+WAIT_FOR_REPAIR_MAX_MINUTES = 10080
 WORKFLOW_ID_PREFIX = "skypilot-pipeline-"
 WORKFLOW_ID_RANDOM_BYTES = 8
 
@@ -605,6 +670,41 @@ def approve_hint(*, command: str, workflow_id: str, gate: str) -> str:
 def reject_hint(*, command: str, workflow_id: str, gate: str) -> str:
     """Says "{command} reject {workflow_id} --gate {gate} --reason TEXT"."""
     return command + " reject " + workflow_id + " --gate " + gate + " --reason TEXT"
+
+
+def repair_minutes_invalid(*, value: str) -> str:
+    """Says "--wait-for-repair-minutes {value}: want a whole number of minutes from 0 to 10080"."""
+    return "--wait-for-repair-minutes " + value + ": want a whole number of minutes from 0 to 10080"
+
+
+def commit_invalid(*, value: str) -> str:
+    """Says "--commit {value}: want a full commit SHA (40 or 64 hex digits)"."""
+    return "--commit " + value + ": want a full commit SHA (40 or 64 hex digits)"
+
+
+def retry_accepted(*, steps: str, workflow_id: str, commit: str, requester: str) -> str:
+    """Says "retrying {steps} of run {workflow_id} at commit {commit}, as {requester}"."""
+    return "retrying " + steps + " of run " + workflow_id + " at commit " + commit + ", as " + requester
+
+
+def abort_accepted(*, steps: str, workflow_id: str, requester: str) -> str:
+    """Says "aborted: {steps} of run {workflow_id}, as {requester}; the run fails and downs its clusters"."""
+    return "aborted: " + steps + " of run " + workflow_id + ", as " + requester + "; the run fails and downs its clusters"
+
+
+def request_failed(*, detail: str) -> str:
+    """Says "error: cannot send the request: {detail}"."""
+    return "error: cannot send the request: " + detail
+
+
+def retry_hint(*, command: str, workflow_id: str, step: str) -> str:
+    """Says "{command} retry {workflow_id} --step {step}"."""
+    return command + " retry " + workflow_id + " --step " + step
+
+
+def abort_hint(*, command: str, workflow_id: str, step: str) -> str:
+    """Says "{command} abort {workflow_id} --step {step} --reason TEXT"."""
+    return command + " abort " + workflow_id + " --step " + step + " --reason TEXT"
 
 
 def id_missing() -> str:

@@ -22,11 +22,13 @@ from skypilot_temporal.contract.names import (
     STATE_RUNNING,
     STATE_SKIPPED,
     STATE_SUCCEEDED,
+    STATE_WAITING_FOR_REPAIR,
 )
 from skypilot_temporal.pipeline.dag import APPROVAL, SELECT, Sweep
 from skypilot_temporal.pipeline.plan import Plan
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.workflows.gates import Gates, rfc3339
+from skypilot_temporal.workflows.repairs import RETRY, Repairs
 from skypilot_temporal.workflows.steps import Clusters, StepFailed, failure_text
 
 # A gate's StepResult.status, by decision: as SkyPilot writes a job's (SUCCEEDED, FAILED).
@@ -196,10 +198,12 @@ class RunProgress:
         self._sweeps: dict[str, SweepState] = {}
         self._finished: list[pb.StepResult] = []
         self.gates = Gates(None)
+        self.repairs = Repairs()
 
     def planned(self, plan: Plan) -> None:
         self._plan = plan
         self.gates = Gates(plan.steps)
+        self.repairs.steps = tuple(st.name for st in plan.steps)
         kinds = {st.name: st.kind for st in plan.steps}
         for st in plan.steps:
             if st.kind == APPROVAL:
@@ -229,6 +233,7 @@ class RunProgress:
         # As the workflow measured it: from the step's needs met to its end, retries included.
         r.duration_seconds = round(duration, 3)
         r.idle_cluster_seconds = round(idle_seconds, 3)
+        r.repairs.extend(self.repairs.history.get(name, []))
         self._singles[name].state = STATE_SUCCEEDED
         self._singles[name].result = r
         self._finished.append(r)
@@ -240,7 +245,21 @@ class RunProgress:
         single.state = STATE_FAILED
         if outcome:
             r = single.result = step_result(failed_outcome(name, cluster, outcome))
+            r.repairs.extend(self.repairs.history.get(name, []))
             self._finished.append(r)
+
+    def repair_waiting(self, name: str) -> None:
+        self._singles[name].state = STATE_WAITING_FOR_REPAIR
+
+    def repair_closed(self, name: str, record: pb.RepairRecord | None) -> None:
+        """The wait is over: a retry runs the step again; an abort or a timeout leaves it
+        failed; no record (the run was cancelled) leaves it cancelled."""
+        single = self._singles[name]
+        single.state = STATE_CANCELLED if record is None else (
+            STATE_RUNNING if record.action == RETRY else STATE_FAILED)
+        if single.result is not None:
+            del single.result.repairs[:]
+            single.result.repairs.extend(self.repairs.history.get(name, []))
 
     # -- approval gates ---------------------------------------------------------------
     def needs_metrics(self, needs: tuple[str, ...]) -> tuple[dict[str, float], str]:
@@ -366,6 +385,8 @@ class RunProgress:
                     entry.metrics.update(single.result.metrics)
                 if st.kind == APPROVAL:
                     self._gate_entry(entry, st.name)
+                else:
+                    self._repair_entry(entry, st.name)
                 continue
             if st.kind == SELECT:
                 state = self._selected_by(st.name)
@@ -404,6 +425,14 @@ class RunProgress:
             entry.metrics.update(g.metrics)
         if g.record is not None:
             entry.approval.CopyFrom(g.record)
+
+    def _repair_entry(self, entry: pb.StepProgress, name: str) -> None:
+        entry.repairs.extend(self.repairs.history.get(name, []))
+        w = self.repairs.waits.get(name)
+        if w is not None and w.record is None:
+            entry.waiting_since, entry.deadline = rfc3339(w.since), rfc3339(w.deadline)
+            entry.failure = w.failure
+            entry.clusters_kept[:] = w.clusters_kept
 
     def _branch_step_state(self, state: SweepState, b: BranchState, name: str, index: int) -> str:
         if name in b.steps:

@@ -13,6 +13,7 @@ cluster still up.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 
 from google.protobuf import json_format
@@ -47,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         Metric,
     )
     from skypilot_temporal.contract.names import (
+        ABORT_UPDATE,
         BRANCH_WORKFLOW_TYPE,
         DECIDE_UPDATE,
         DECISION_REJECT,
@@ -61,8 +63,10 @@ with workflow.unsafe.imports_passed_through():
         PHASE_TEARDOWN,
         PHASE_TEARDOWN_FAILED,
         PHASE_WAITING,
+        PHASE_WAITING_FOR_REPAIR,
         PROGRESS_QUERY,
         REJECTED,
+        RETRY_UPDATE,
         TEARDOWN_FAILED,
         VIEW_QUERY,
         WORKFLOW_TYPE,
@@ -70,6 +74,7 @@ with workflow.unsafe.imports_passed_through():
     from skypilot_temporal.pipeline.dag import APPROVAL, LAUNCH, SELECT, Step, Sweep
     from skypilot_temporal.pipeline.plan import InvalidInput, Plan, build_plan, check_input
     from skypilot_temporal.v1 import pipeline_pb2 as pb
+    from skypilot_temporal.workflows import repairs
     from skypilot_temporal.workflows.gates import Refused, commands, rfc3339
     from skypilot_temporal.workflows.notify import Notifier
     from skypilot_temporal.workflows.progress import RunProgress
@@ -89,6 +94,8 @@ with workflow.unsafe.imports_passed_through():
 # A clone fails for good quickly: an unreachable repository is reported in seconds.
 CLONE_RETRY = doubling_retry(1, 10, attempts=4)
 CLONE_TIMEOUT = timedelta(minutes=5)
+# A kept cluster's autodown: the wait for its repair, and this much more.
+KEEP_UP_SLACK_MINUTES = 15
 # The view query's argument when a client sends none: an empty request.
 NO_ARGUMENT = RawValue(Payload())
 
@@ -106,6 +113,11 @@ class SkyPilotWorkflow:
         self._result = pb.SkyPilotWorkflowResult()
         self._notify = Notifier()
         self._workflow_id = ""
+        # Set once the run has read its pipeline; a retry of a repaired step moves them
+        # to the commit it runs from.
+        self._inp = pb.SkyPilotWorkflowInput()
+        self._plan: Plan | None = None
+        self._ctx: RunContext | None = None
 
     @workflow.query(name=PROGRESS_QUERY)
     def progress(self) -> pb.SkyPilotWorkflowProgress:
@@ -139,6 +151,54 @@ class SkyPilotWorkflow:
         except Refused as err:  # the client reads the message alone, as for any failure of the contract
             raise ApplicationError(str(err), type=INVALID_INPUT, non_retryable=True) from None
 
+    @workflow.update(name=RETRY_UPDATE)
+    async def retry(self, req: pb.RetryRequest) -> dict:
+        """Runs the failed steps `req` names again, and the steps after them, from the
+        repository cloned again (at `req.commit`, else its branch's head), once the
+        pipeline there checks out with the same steps. Refused, nothing changed and the
+        steps still waiting, when the clone or the check fails."""
+        waits = [self._progress.repairs.waits[name] for name in _refused_as_input(
+            self._progress.repairs.check_retry, req)]
+        for w in waits:
+            w.retrying = True
+        try:
+            assert self._plan is not None and self._ctx is not None
+            clone = await self._clone(self._inp, self._ctx.run_key, commit=req.commit)
+            plan = self._replan(clone)
+        except ActivityError as err:
+            raise ApplicationError(f"the retry was refused; still waiting: {failure_text(err)}",
+                                   type=INVALID_INPUT, non_retryable=True) from None
+        except InvalidInput as err:
+            raise ApplicationError(f"the retry was refused; still waiting: {err}", type=INVALID_INPUT,
+                                   non_retryable=True) from None
+        finally:
+            for w in waits:
+                w.retrying = False
+        if any(w.record is not None for w in waits):  # the wait ran out, or the run ended, meanwhile
+            raise ApplicationError("the retry was refused: the wait is over", type=INVALID_INPUT, non_retryable=True)
+        self._plan, self._ctx = plan, dataclasses.replace(self._ctx, commit=clone.commit)
+        self._result.commit = clone.commit
+        now = workflow.now()
+        records = [self._progress.repairs.end(w.step, repairs.RETRY, now, req.requester.strip(), commit=clone.commit)
+                   for w in waits]
+        return json_format.MessageToDict(pb.RepairAnswer(repairs=records), preserving_proto_field_name=True)
+
+    @retry.validator
+    def _check_retry(self, req: pb.RetryRequest) -> None:
+        _refused_as_input(self._progress.repairs.check_retry, req)
+
+    @workflow.update(name=ABORT_UPDATE)
+    def abort(self, req: pb.AbortRequest) -> dict:
+        """Ends the waits `req` names: the run fails as the step did, and downs its clusters."""
+        now = workflow.now()
+        records = [self._progress.repairs.end(name, repairs.ABORT, now, req.requester.strip(), req.reason.strip())
+                   for name in _refused_as_input(self._progress.repairs.check_abort, req)]
+        return json_format.MessageToDict(pb.RepairAnswer(repairs=records), preserving_proto_field_name=True)
+
+    @abort.validator
+    def _check_abort(self, req: pb.AbortRequest) -> None:
+        _refused_as_input(self._progress.repairs.check_abort, req)
+
     @workflow.signal(name=BRANCH_EVENT_SIGNAL)
     def branch_event(self, event: BranchEvent) -> None:
         self._progress.branch_event(event)
@@ -148,6 +208,7 @@ class SkyPilotWorkflow:
         info = workflow.info()
         self._workflow_id = info.workflow_id
         run_key = f"{info.workflow_id}-{info.run_id}"
+        self._inp = inp
         _count(RUNS_STARTED)
         try:
             options = check_input(inp, info.workflow_id, info.run_id)
@@ -173,6 +234,7 @@ class SkyPilotWorkflow:
                 self._progress.planned(plan)
             self._set_phase(PHASE_RUNNING)
             ctx = _context(inp, options, clone, run_key)
+            self._plan, self._ctx = plan, ctx
             await self._run_graph(plan, ctx)
             await self._clusters.wait()
         except BaseException as err:
@@ -220,7 +282,9 @@ class SkyPilotWorkflow:
             fields.update(failing_step=labels["step"], failure_type=labels["failure_type"], reason=reason)
         return self._notify.event(event, **fields)
 
-    async def _clone(self, inp: pb.SkyPilotWorkflowInput, run_key: str) -> CloneResult:
+    async def _clone(self, inp: pb.SkyPilotWorkflowInput, run_key: str, commit: str | None = None) -> CloneResult:
+        """The run's clone; `commit` set (even ""): a retry's, which clones again, at
+        that commit or the branch's head now."""
         steps = None
         if inp.steps:
             steps = json_format.MessageToDict(pb.PipelineSpec(steps=inp.steps), preserving_proto_field_name=True)
@@ -235,13 +299,33 @@ class SkyPilotWorkflow:
                 secret_env_names=list(inp.secret_env_names),
                 pipeline_file=inp.pipeline_file,
                 provision_ahead=inp.launch.provision_ahead,
+                commit=commit or "",
+                fresh=commit is not None,
             ),
             result_type=CloneResult,
             start_to_close_timeout=CLONE_TIMEOUT,
             heartbeat_timeout=SHORT_HEARTBEAT,
             retry_policy=CLONE_RETRY,
-            summary=f"clone {inp.repo_url} {inp.branch}".strip(),
+            summary=f"clone {inp.repo_url} {inp.branch} {commit or ''}".strip(),
         )
+
+    def _replan(self, clone: CloneResult) -> Plan:
+        """The plan at the commit a retry cloned: its steps' tasks, envs and budgets may
+        differ from the run's; which steps there are, what each needs and where it runs
+        may not (the steps that succeeded stand)."""
+        assert self._plan is not None
+        info = workflow.info()
+        steps = None
+        if clone.pipeline is not None:
+            steps = list(json_format.ParseDict(clone.pipeline, pb.PipelineSpec()).steps)
+        plan = build_plan(self._inp, info.workflow_id, info.run_id, steps, clone.pipeline_file)
+        before, after = _shape(self._plan), _shape(plan)
+        if before != after:
+            changed = next((a[0] for a, b in zip(after, before, strict=False) if a != b), "the list of steps")
+            raise InvalidInput(f"the pipeline at commit {clone.commit[:12]} changes the run's steps ({changed}: "
+                               "its kind, cluster, needs or sweep): a retry runs the steps the run has; "
+                               "start a new run for another pipeline")
+        return plan
 
     # -- the graph ----------------------------------------------------------------
     async def _run_graph(self, plan: Plan, ctx: RunContext) -> None:
@@ -291,6 +375,8 @@ class SkyPilotWorkflow:
             ahead = asyncio.ensure_future(provision())
         try:
             await self._needs(st.needs)
+            # As the run's plan has it now: a retry of a repaired step may have moved it on.
+            st = self._plan.dag.step(st.name) if self._plan is not None else st
             self._started.add(st.name)
             needs_done = workflow.now()
             self._progress.step_running(st.name, cluster)
@@ -298,12 +384,8 @@ class SkyPilotWorkflow:
                 await ahead
             elif st.kind == LAUNCH:
                 self._clusters.started(cluster)
-            kind = "launch" if st.kind == LAUNCH and ahead is None else "exec"
-            inp = self._input(plan, st, ctx)
-            inp.skip_setup = ahead is not None
-            outcome = await run_step(inp, kind, st.timeout_s, st.heartbeat_timeout_s,
-                                     f"{st.name}: {kind} {st.task_yaml} on {cluster}", ctx.task_queue)
-        except (ActivityError, ApplicationError) as err:
+            outcome = await self._attempts(st, cluster, ahead is not None)
+        except (ActivityError, ApplicationError) as err:  # provisioning ahead failed
             if is_cancellation(err):
                 raise
             raise StepFailed(st.name, self._step_failure(st.name, cluster, err)) from None
@@ -311,14 +393,101 @@ class SkyPilotWorkflow:
             if ahead is not None and not ahead.done():
                 ahead.cancel()
                 await settle(ahead)
-        assert isinstance(outcome, StepOutcome)
         # What provisioning ahead cost: the time the cluster stood ready, unused.
         idle = max(0.0, (needs_done - ready[0]).total_seconds()) if ready else 0.0
         duration = (workflow.now() - needs_done).total_seconds()
         self._progress.step_done(st.name, outcome, duration, idle_seconds=idle, kind=st.kind)
-        step_duration(kind, st.name, duration, ctx.metrics_step_label)
+        step_duration("launch" if st.kind == LAUNCH and ahead is None else "exec", st.name, duration,
+                      ctx.metrics_step_label)
         self._done.add(st.name)
         self._release(plan, ctx)
+
+    async def _attempts(self, st: Step, cluster: str, provisioned: bool) -> StepOutcome:
+        """Runs step `st`. A failure fails the run, unless the step waits for a repair:
+        then a retry runs it again, from the commit the retry cloned."""
+        kind = "launch" if st.kind == LAUNCH and not provisioned else "exec"
+        tries = 0
+        while True:
+            assert self._plan is not None and self._ctx is not None
+            inp = self._input(self._plan, st, self._ctx, tries)
+            inp.skip_setup = provisioned and not tries
+            try:
+                outcome = await run_step(inp, kind, st.timeout_s, st.heartbeat_timeout_s,
+                                         f"{st.name}: {kind} {st.task_yaml} on {cluster}", self._ctx.task_queue)
+                assert isinstance(outcome, StepOutcome)
+                return outcome
+            except (ActivityError, ApplicationError) as err:
+                if is_cancellation(err):
+                    raise
+                failed = StepFailed(st.name, self._step_failure(st.name, cluster, err))
+            minutes = self._plan.options.repair_minutes if st.repair_minutes is None else st.repair_minutes
+            if not minutes:
+                raise failed
+            await self._wait_for_repair(st.name, failed, minutes)
+            tries += 1
+            st = self._plan.dag.step(st.name)
+            if st.kind == LAUNCH:
+                kind = "launch"  # the task's setup may have changed too: launch runs it again
+
+    async def _wait_for_repair(self, name: str, failed: StepFailed, minutes: int) -> None:
+        """Keeps the clusters step `name` and the steps after it need, and waits for a
+        retry (returns), an abort or the wait running out (raises `failed`)."""
+        assert self._plan is not None
+        book = self._progress.repairs
+        since = workflow.now()
+        kept = [c for c in self._clusters.up if c in self._plan_clusters_from(name)]
+        wait = book.wait(name, failed.failure.message, since, since + timedelta(minutes=minutes), kept)
+        self._progress.repair_waiting(name)
+        self._refresh_phase()
+        self._keep_up(kept, minutes)
+        self._notify.soon(self._notify.event(
+            "waiting_for_repair", f"{name}/{len(book.history.get(name, []))}", failing_step=name,
+            reason=wait.failure, since=rfc3339(since), deadline=rfc3339(wait.deadline), clusters_kept=kept,
+            commands={key: r for key, (r, _) in repairs.commands(self._workflow_id, name).items()}))
+        try:
+            await workflow.wait_condition(lambda: wait.record is not None, timeout=timedelta(minutes=minutes))
+        except asyncio.TimeoutError:
+            book.time_out(name, minutes, workflow.now())
+        finally:
+            record = book.close(name)
+            self._progress.repair_closed(name, record)
+            self._refresh_phase()
+        assert record is not None
+        if record.action != repairs.RETRY:
+            raise StepFailed(name, _with_repair(failed.failure, record))
+
+    def _plan_clusters_from(self, name: str) -> set[str]:
+        """The clusters step `name` and every step after it (needing it, directly or not) run on."""
+        assert self._plan is not None
+        after = {name}
+        for st in self._plan.steps:
+            if any(n in after for n in st.needs):
+                after.add(st.name)
+        return {self._plan.cluster_name(st.cluster) for st in self._plan.steps
+                if st.name in after and st.cluster and not st.sweep}
+
+    def _keep_up(self, clusters: list[str], minutes: int) -> None:
+        """Moves the kept clusters' autodown past the wait: a run whose workers are all
+        gone still loses no cluster before its wait ends, nor keeps one long after."""
+        assert self._ctx is not None
+        idle = minutes + KEEP_UP_SLACK_MINUTES
+        if self._ctx.autodown_minutes is None or idle <= self._ctx.autodown_minutes:
+            return
+        for cluster in clusters:
+            self._clusters.keep_up(cluster, idle)
+
+    def _refresh_phase(self) -> None:
+        """The phase while steps wait for a repair: it says which, why and until when."""
+        if self._phase not in (PHASE_RUNNING, PHASE_WAITING, PHASE_WAITING_FOR_REPAIR):
+            return
+        waiting = self._progress.repairs.waiting()
+        if waiting:
+            w = waiting[0]
+            self._set_phase(PHASE_WAITING_FOR_REPAIR, f"waiting for a repair of {w.step} until "
+                            f"{rfc3339(w.deadline)} (clusters kept: {', '.join(w.clusters_kept) or 'none'}): "
+                            f"{w.failure}")
+        elif self._phase == PHASE_WAITING_FOR_REPAIR:
+            self._set_phase(PHASE_WAITING if self._progress.gates.waiting() else PHASE_RUNNING)
 
     # -- approval gates -------------------------------------------------------------
     async def _gate_unit(self, plan: Plan, st: Step, ctx: RunContext) -> None:
@@ -332,7 +501,8 @@ class SkyPilotWorkflow:
         metrics, branch = self._progress.needs_metrics(st.needs)
         gates.wait(st.name, since, since + timedelta(seconds=st.timeout_s), metrics, branch)
         shown = (f" winner {branch}" if branch else "") + metrics_text(metrics)
-        self._set_phase(PHASE_WAITING, f"waiting at gate {st.name} since {rfc3339(since)}{shown}")
+        if self._phase != PHASE_WAITING_FOR_REPAIR:
+            self._set_phase(PHASE_WAITING, f"waiting at gate {st.name} since {rfc3339(since)}{shown}")
         self._notify.soon(self._notify.event(
             "waiting", st.name, gate=st.name, since=rfc3339(since), approvers=list(st.approvers),
             commands={key: approve for key, (approve, _) in commands(self._workflow_id, st.name).items()},
@@ -381,9 +551,9 @@ class SkyPilotWorkflow:
             if all(u in self._done for u in plan.dag.users(st.cluster)):
                 self._clusters.down(cluster, ctx.run_key if everything_done else "")
 
-    def _input(self, plan: Plan, st: Step, ctx: RunContext) -> StepInput:
-        return ctx.step_input(st.name, plan.cluster_name(st.cluster), plan.job_name(st.name), st.task_yaml,
-                              st.kind == LAUNCH, st.envs)
+    def _input(self, plan: Plan, st: Step, ctx: RunContext, repair: int = 0) -> StepInput:
+        return ctx.step_input(st.name, plan.cluster_name(st.cluster), plan.job_name(st.name, repair=repair),
+                              st.task_yaml, st.kind == LAUNCH, st.envs)
 
     # -- sweeps -----------------------------------------------------------------
     async def _sweep_unit(self, plan: Plan, sweep: Sweep, ctx: RunContext) -> None:
@@ -552,6 +722,33 @@ def _failure_labels(err: BaseException) -> dict[str, str]:
     else:
         step = err.step if isinstance(err, StepFailed) else ""
     return {"failure_type": kind or "", "step": step}
+
+
+def _refused_as_input(check, request):
+    """`check(request)`, its Refused as the failure an update's caller reads (the message alone)."""
+    try:
+        return check(request)
+    except Refused as err:
+        raise ApplicationError(str(err), type=INVALID_INPUT, non_retryable=True) from None
+
+
+def _shape(plan: Plan) -> list[tuple]:
+    """What a retry may not change: each step's name, kind, cluster, needs and sweep."""
+    return [(st.name, st.kind, st.cluster, st.needs, st.sweep, st.after_select,
+             tuple(tuple(sorted(b.envs.items())) for b in plan.dag.sweeps[st.name].branches)
+             if st.name in plan.dag.sweeps else ()) for st in plan.steps]
+
+
+def _with_repair(failure: ApplicationError, record: pb.RepairRecord) -> ApplicationError:
+    """The step's failure, its first line saying how its wait for a repair ended."""
+    first, _, rest = failure.message.partition("\n")
+    if record.action == repairs.TIMEOUT:
+        ended = record.reason
+    else:
+        ended = f"{record.action} by {record.requester}" + (f": {record.reason}" if record.reason else "")
+    first += f" (waited for a repair since {record.waiting_since}; {ended})"
+    return ApplicationError(first + ("\n" + rest if rest else ""), *failure.details, type=failure.type,
+                            non_retryable=True)
 
 
 async def _verdict(handle: workflow.ChildWorkflowHandle, won: bool) -> None:

@@ -18,10 +18,13 @@ with workflow.unsafe.imports_passed_through():
     from skypilot_temporal.contract.activity_types import (
         RUN_SKY_DOWN,
         RUN_SKY_EXEC,
+        RUN_SKY_KEEP_UP,
         RUN_SKY_LAUNCH,
         RUN_SKY_PROVISION,
         DownInput,
         DownResult,
+        KeepUpInput,
+        KeepUpResult,
         ProvisionOutcome,
         StepInput,
         StepOutcome,
@@ -49,6 +52,7 @@ STEP_RETRY = doubling_retry(2, 15)
 # Teardown keeps trying for its whole budget: a leaked cluster costs money.
 DOWN_RETRY = doubling_retry(2, 30)
 SHORT_HEARTBEAT = timedelta(seconds=30)
+KEEP_UP_TIMEOUT = timedelta(minutes=5)
 # The activity's own timeout is longer than the budget: the budget's timer must win,
 # so that the activity sees the run's cancel and cancels its job.
 BUDGET_GRACE_S = 60
@@ -130,6 +134,8 @@ class Clusters:
         self.on_change: Callable[[], None] = lambda: None
         # Where the downs go: where the run's clusters live (placement.py); "" = the run's queue.
         self.task_queue = ""
+        # Autodown changes in flight (keep_up): nobody waits for them.
+        self.background: list[asyncio.Task[None]] = []
 
     def started(self, cluster: str) -> None:
         """Recorded before a launch: a launch that fails midway may leave it up."""
@@ -172,6 +178,26 @@ class Clusters:
         self.up.remove(cluster)
         self.downed.append(cluster)
         self.on_change()
+
+    def keep_up(self, cluster: str, idle_minutes: int) -> None:
+        """Sets `cluster`'s autodown to `idle_minutes` in the background; best effort: the
+        run downs it anyway, the autodown only guards against every worker gone."""
+        self.background.append(asyncio.ensure_future(self._keep_up(cluster, idle_minutes)))
+
+    async def _keep_up(self, cluster: str, idle_minutes: int) -> None:
+        try:
+            await workflow.execute_activity(
+                RUN_SKY_KEEP_UP,
+                KeepUpInput(cluster_name=cluster, api_server_endpoint=self.endpoint, minutes=idle_minutes),
+                result_type=KeepUpResult,
+                start_to_close_timeout=KEEP_UP_TIMEOUT,
+                heartbeat_timeout=SHORT_HEARTBEAT,
+                retry_policy=doubling_retry(2, 30, attempts=5),
+                summary=f"autodown {cluster} after {idle_minutes} idle min",
+                task_queue=self.task_queue or None,
+            )
+        except ActivityError as err:
+            workflow.logger.warning("autodown of %s not moved: %s", cluster, err.cause or err)
 
     async def wait(self) -> None:
         """Waits for the downs in flight; a cancel of the run goes to the caller."""

@@ -23,7 +23,7 @@ from temporalio.api.common.v1 import Payload
 
 from skypilot_temporal.contract import names
 from skypilot_temporal.v1 import pipeline_pb2 as pb
-from skypilot_temporal.workflows import gates
+from skypilot_temporal.workflows import gates, repairs
 from skypilot_temporal.workflows.live_output import live_lines, printable
 
 PROGRESS = "progress: phase={phase} step={step} finished={finished}{steps}"
@@ -49,6 +49,13 @@ GATE_DECIDED = "step {step}: {status} by {approver}{reason}"
 GATE_REASON = ": {reason}"
 # What a decided gate's lines call it, by decision.
 GATE_DONE = {names.DECISION_APPROVE: "approved", names.DECISION_REJECT: "rejected"}
+REPAIR_WAITING = "step {step}: failed; waiting for a repair until {deadline} (clusters kept: {clusters}): {failure}"
+REPAIR_ENDED = "step {step}: {action} by {requester}{detail}"
+REPAIR_COMMIT = " at commit {commit}"
+REPAIR_TIMED_OUT = "step {step}: no repair: {reason}"
+REPAIR_RESULT = "repair: {action} by {requester} at {decided_at}{detail}; it had failed: {failure}"
+# A commit as lines show it.
+SHORT_COMMIT = 12
 LOG_LINE = "    {line}"
 CLUSTERS_DOWNED = "clusters downed: {clusters}"
 
@@ -56,14 +63,16 @@ CLUSTERS_DOWNED = "clusters downed: {clusters}"
 # changes; a step with more gets one summary line instead.
 BRANCH_LINES_MAX = 20
 # The order of the states in a summary line; states not listed follow, as they first appear.
-STATE_SUMMARY_ORDER = (names.STATE_RUNNING, names.STATE_WAITING, names.STATE_SUCCEEDED, names.STATE_FAILED,
-                       names.STATE_CANCELLED, names.STATE_SKIPPED, names.STATE_PENDING)
+STATE_SUMMARY_ORDER = (names.STATE_RUNNING, names.STATE_WAITING, names.STATE_WAITING_FOR_REPAIR,
+                       names.STATE_SUCCEEDED, names.STATE_FAILED, names.STATE_CANCELLED, names.STATE_SKIPPED,
+                       names.STATE_PENDING)
 # The run has ended: the outcome, not a progress line, says how.
 TERMINAL_PHASES = frozenset({names.PHASE_COMPLETED, names.PHASE_FAILED, names.PHASE_CANCELLED,
                              names.PHASE_TEARDOWN_FAILED})
 # One letter per known state in the cursor, so that a sweep's cursor stays small.
 _STATE_CODES = {names.STATE_PENDING: "p", names.STATE_RUNNING: "r", names.STATE_SUCCEEDED: "s", names.STATE_FAILED: "f",
-                names.STATE_CANCELLED: "c", names.STATE_SKIPPED: "k", names.STATE_WAITING: "w"}
+                names.STATE_CANCELLED: "c", names.STATE_SKIPPED: "k", names.STATE_WAITING: "w",
+                names.STATE_WAITING_FOR_REPAIR: "W"}
 _CODE_STATES = {code: state for state, code in _STATE_CODES.items()}
 _CURSOR_VERSION = 1
 _JSON_ENCODINGS = (b"json/plain", b"json/protobuf")
@@ -211,6 +220,11 @@ def step_changes(steps: Sequence[pb.StepProgress], seen: _Seen, starter: str = "
                     if s.kind == pb.STEP_KIND_APPROVAL:
                         lines += gate_lines(s, starter, workflow_id)
                         continue
+                    if before == names.STATE_WAITING_FOR_REPAIR and s.repairs:
+                        lines.append(repair_ended(s.repairs[-1]))
+                    if s.state == names.STATE_WAITING_FOR_REPAIR:
+                        lines += repair_lines(s, starter, workflow_id)
+                        continue
                     lines.append(STEP_STATE.format(step=step_label(s.name, s.branch), state=s.state,
                                                    metrics=metrics_text(s.metrics)))
             seen.states[name] = [s.state for s in entries]
@@ -237,6 +251,31 @@ def gate_lines(s: pb.StepProgress, starter: str, workflow_id: str) -> list[str]:
         return [GATE_DECIDED.format(step=s.name, status=GATE_DONE.get(a.decision, a.decision), approver=a.approver,
                                     reason=reason)]
     return [STEP_STATE.format(step=s.name, state=s.state, metrics="")]
+
+
+def repair_lines(s: pb.StepProgress, starter: str, workflow_id: str) -> list[str]:
+    """A failed step that starts waiting for a repair: until when, what is kept up, why,
+    and the commands that retry and abort it."""
+    retry, abort = (repairs.commands(workflow_id, s.name).get(starter)
+                    or repairs.commands(workflow_id, s.name)["temporal"])
+    return [
+        REPAIR_WAITING.format(step=s.name, deadline=s.deadline, clusters=", ".join(s.clusters_kept) or "none",
+                              failure=s.failure),
+        GATE_COMMAND.format(action="retry", command=retry),
+        GATE_COMMAND.format(action="abort", command=abort),
+    ]
+
+
+def repair_ended(r: pb.RepairRecord) -> str:
+    if r.action == repairs.TIMEOUT:
+        return REPAIR_TIMED_OUT.format(step=r.step, reason=r.reason)
+    return REPAIR_ENDED.format(step=r.step, action=r.action, requester=r.requester, detail=_repair_detail(r))
+
+
+def _repair_detail(r: pb.RepairRecord) -> str:
+    if r.commit:
+        return REPAIR_COMMIT.format(commit=r.commit[:SHORT_COMMIT])
+    return GATE_REASON.format(reason=r.reason) if r.reason else ""
 
 
 def is_pick(s: pb.StepProgress) -> bool:
@@ -334,6 +373,9 @@ def result_lines(r: pb.SkyPilotWorkflowResult) -> list[str]:
         lines.append(result_line(s))
         if s.approval.reason:
             lines.append(LOG_LINE.format(line=GATE_REASON.format(reason=s.approval.reason).removeprefix(": ")))
+        lines += [LOG_LINE.format(line=REPAIR_RESULT.format(
+            action=r.action, requester=r.requester, decided_at=r.decided_at, detail=_repair_detail(r),
+            failure=r.failure)) for r in s.repairs]
         lines += [LOG_LINE.format(line=line) for line in s.log_tail.rstrip("\n").splitlines()]
     if r.clusters_downed:
         lines.append(CLUSTERS_DOWNED.format(clusters=", ".join(r.clusters_downed)))

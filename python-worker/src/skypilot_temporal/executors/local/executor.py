@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -91,6 +92,8 @@ class LocalExecutor(Executor):
         self._refusal = ""
         self._root_fd_cache: int | None = None
         self._agent_lock = threading.Lock()
+        # cluster.json is read, changed and written back whole (keep_up).
+        self._meta_lock = threading.Lock()
         if trusted:
             log.warning(
                 "%s=1: local tasks run unsandboxed, with the worker's privileges "
@@ -246,6 +249,12 @@ class LocalExecutor(Executor):
                 raise base.TransientError(f"cluster {cluster_name}: {cdir} could not be removed")
         return existed
 
+    async def keep_up(self, cluster_name: str, minutes: int) -> bool:
+        with sky_call("autostop", cluster_name) as span:
+            kept = await asyncio.to_thread(self._keep_up, self.cluster_dir(cluster_name), minutes)
+            span.set_attribute("skypilot.existed", kept)
+        return kept
+
     # -- housekeeping -----------------------------------------------------------
     def prune(
         self, now: float, max_idle_seconds: float, max_bytes: int, open_runs: Collection[str] = ()
@@ -313,6 +322,30 @@ class LocalExecutor(Executor):
         elif workdir:
             raise PermanentError("workdir: only a local directory is supported by the local executor")
         tmp.rename(cdir)
+
+    def _keep_up(self, cdir: Path, minutes: int) -> bool:
+        """Sets the autodown the agent reads (cluster.json), then makes sure something
+        watches the cluster with it: the agent, started if need be, else a watchdog of
+        the new length. A watchdog the launch left (no agent then) goes either way: it
+        would down the cluster after the old length."""
+        meta_path = cdir / "cluster.json"
+        with self._meta_lock:
+            try:
+                meta = json.loads(meta_path.read_text())
+                meta["autodown_minutes"] = minutes
+                local_job.write_atomic(meta_path, json.dumps(meta))
+            except FileNotFoundError:
+                return False  # no such cluster, or one being downed
+            except (ValueError, TypeError) as err:
+                raise PermanentError(f"cluster {cdir.name}: {meta_path} cannot be read: {err}") from None
+        by_agent = self._agent_running()
+        watchdog = cdir / "autodown.pid"
+        local_job._signal_group(watchdog, signal.SIGTERM)
+        # Signalled once: the pid may be another process's some day.
+        watchdog.unlink(missing_ok=True)
+        if not by_agent and cdir.is_dir():
+            self._detached("autodown", str(cdir), str(minutes))
+        return True
 
     def _job_spec(self, cdir: Path, sub: Submission) -> dict[str, Any]:
         task = sub.task

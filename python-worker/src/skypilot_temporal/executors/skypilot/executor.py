@@ -1,9 +1,9 @@
 """The SkyPilot executor: the SDK against an API server, never blocking the event loop.
 
-Submissions (launch, provision, exec, cancel, down, queue) are short blocking HTTP
-calls and run on this executor's own thread pool; every wait for a result or a job
-runs on the event loop (streams.py), so no number of long jobs can starve a cancel or
-a down.
+Submissions (launch, provision, exec, cancel, down, autostop, queue) are short
+blocking HTTP calls and run on this executor's own thread pool; every wait for a
+result or a job runs on the event loop (streams.py), so no number of long jobs can
+starve a cancel or a down.
 Requests are checkpointed by id as soon as they exist, so a retried attempt
 re-attaches to the same request or job instead of submitting again.
 """
@@ -210,6 +210,18 @@ class SkyPilotExecutor(Executor):
     async def down(self, cluster_name: str) -> bool:
         try:
             await self._request("down", cluster_name, f"down of {cluster_name}", sky.down, cluster_name)
+        except ClusterGone:
+            return False
+        return True
+
+    async def keep_up(self, cluster_name: str, minutes: int) -> bool:
+        # A cluster that is not UP (ClusterNotUpError) is gone to a step as well: exec
+        # cannot use it, and a launch would set the autodown again anyway.
+        try:
+            await self._request(
+                "autostop", cluster_name, f"autodown of {cluster_name}", sky.autostop, cluster_name,
+                idle_minutes=minutes, down=True,
+            )
         except ClusterGone:
             return False
         return True

@@ -1,0 +1,188 @@
+"""A failed step that waits for its repair (wait_for_repair_minutes), on a real dev
+server and worker, local executor: the run keeps only the clusters the failed step and
+the steps after it need, a `retry` clones the fixed repository and runs the failed step
+on them without running the steps that succeeded again, an `abort` (or the wait running
+out) fails the run as the step did and downs everything. The validators refuse what the
+run cannot take, recording nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from faults import LocalJobs
+from pipeline_helpers import clusters, history_json, pipeline_input, progress, start, wait_until
+from support import make_git_repo
+from temporalio.api.sdk.v1 import WorkflowMetadata
+from temporalio.client import WorkflowFailureError, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
+from skypilot_temporal.contract.names import ABORT_UPDATE, JOB_FAILED, RETRY_UPDATE, VIEW_QUERY
+from skypilot_temporal.pipeline.plan import default_cluster_prefix
+from skypilot_temporal.v1 import pipeline_pb2 as pb
+
+BROKEN_EVAL = "name: eval\nrun: |\n  echo evaluating\n  echo 'NameError: accurcy' >&2\n  exit 3\n"
+FIXED_EVAL = "name: eval\nrun: |\n  echo evaluating\n  echo 'SKYPILOT_TEMPORAL_METRIC accuracy=0.93'\n"
+
+
+def broken_repo(tmp_path: Path) -> Path:
+    return make_git_repo(tmp_path / f"tasks-{uuid.uuid4().hex[:6]}", files={"eval.yaml": BROKEN_EVAL})
+
+
+def commit(repo: Path, files: dict[str, str]) -> str:
+    for rel, text in files.items():
+        (repo / rel).write_text(text)
+    git = ["git", "-c", "user.email=tests@localhost", "-c", "user.name=tests"]
+    subprocess.run(git + ["commit", "-qam", "fix"], cwd=repo, check=True)
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+async def retry(handle: WorkflowHandle, **fields: str) -> pb.RepairAnswer:
+    fields.setdefault("requester", "alice")
+    return await handle.execute_update(RETRY_UPDATE, pb.RetryRequest(**fields), result_type=pb.RepairAnswer)
+
+
+async def abort(handle: WorkflowHandle, **fields: str) -> pb.RepairAnswer:
+    fields.setdefault("requester", "bob")
+    return await handle.execute_update(ABORT_UPDATE, pb.AbortRequest(**fields), result_type=pb.RepairAnswer)
+
+
+async def refused(call, handle: WorkflowHandle, **fields: str) -> str:
+    with pytest.raises(WorkflowUpdateFailedError) as err:
+        await call(handle, **fields)
+    cause = err.value.cause
+    assert isinstance(cause, ApplicationError)
+    return cause.message
+
+
+async def waiting_for_repair(handle: WorkflowHandle, step: str = "eval", timeout: float = 120) -> pb.StepProgress:
+    async def now_waiting() -> bool:
+        return any(s.name == step and s.state == "waiting_for_repair" for s in (await progress(handle)).steps)
+
+    await wait_until(now_waiting, timeout=timeout)
+    return next(s for s in (await progress(handle)).steps if s.name == step)
+
+
+async def update_events(handle: WorkflowHandle) -> list[str]:
+    events = json.loads(await history_json(handle))["events"]
+    return [e["eventType"] for e in events if "UPDATE" in e["eventType"]]
+
+
+async def test_failed_eval_waits_on_the_train_cluster_and_a_retry_of_the_fix_succeeds(
+    client, local_worker, task_queue, tmp_path, work_dir
+):
+    repo = broken_repo(tmp_path)
+    handle = await start(client, pipeline_input(repo, launch=pb.LaunchOptions(wait_for_repair_minutes=30)),
+                         task_queue)
+    jobs = LocalJobs(work_dir, default_cluster_prefix(handle.id))
+    try:
+        assert "waits for a repair" in await refused(retry, handle)  # not read its pipeline yet, or running
+
+        async def running() -> bool:
+            return (await progress(handle)).phase == "running"
+
+        await wait_until(running, timeout=60)
+        assert "the run waits for no repair now" in await refused(retry, handle)
+        entry = await waiting_for_repair(handle)
+        p = await progress(handle)
+        train = next(c for c in p.clusters if "-train-" in c)
+        assert p.phase == "waiting_for_repair"
+        # Only the cluster eval (and nothing after it) runs on is up: preprocess's went down.
+        assert list(entry.clusters_kept) == [train] and clusters(work_dir) == [train]
+        assert entry.failure.startswith("step 'eval' failed: ") and entry.deadline > entry.waiting_since
+        meta = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
+        assert meta.current_details.startswith("waiting for a repair of eval until 20") and train in \
+            meta.current_details
+        view = await handle.query(VIEW_QUERY, pb.RunViewRequest(starter="python"), result_type=pb.RunView)
+        assert any(line.startswith("step eval: failed; waiting for a repair until") for line in view.lines)
+        assert f"  retry: skypilot-temporal-start retry {handle.id} --step eval" in view.lines
+
+        assert "no step named 'deploy'" in await refused(retry, handle, step="deploy")
+        assert "step 'preprocess' does not wait for a repair" in await refused(retry, handle, step="preprocess")
+        assert "commit: 'abc' must be a full commit id" in await refused(retry, handle, commit="abc")
+        assert "requester: ' ' must be" in await refused(retry, handle, requester=" ")
+        assert await update_events(handle) == []
+
+        fixed = commit(repo, {"eval.yaml": FIXED_EVAL})
+        answer = await retry(handle)
+        (record,) = answer.repairs
+        assert (record.step, record.action, record.requester, record.commit) == ("eval", "retry", "alice", fixed)
+        assert record.failure == entry.failure
+
+        result = await handle.result()
+    finally:
+        await jobs.stop()
+    assert result.commit == fixed
+    ev = next(s for s in result.steps if s.name == "eval")
+    assert ev.status == "SUCCEEDED" and ev.metrics["accuracy"] == pytest.approx(0.93)
+    assert [(r.action, r.requester, r.commit) for r in ev.repairs] == [("retry", "alice", fixed)]
+    assert any(line.startswith("    repair: retry by alice at ") for line in result.lines)
+    # The executor's own records: preprocess and train ran once; eval twice (the failure, the fix).
+    assert jobs.jobs() == {"preprocess": 1, "train": 1, "eval": 1, "eval-r1": 1}
+    assert clusters(work_dir) == []
+
+
+async def test_abort_fails_the_run_as_the_step_did_and_a_fix_that_reshapes_the_pipeline_is_refused(
+    client, local_worker, task_queue, tmp_path, work_dir
+):
+    pipeline = ("steps:\n  - {name: preprocess, task_yaml: data_preprocessing.yaml}\n"
+                "  - {name: train, task_yaml: train.yaml, needs: preprocess}\n"
+                "  - {name: eval, kind: exec, cluster: train, task_yaml: eval.yaml, needs: train,"
+                " wait_for_repair_minutes: 30}\n")
+    repo = make_git_repo(tmp_path / "tasks", files={"eval.yaml": BROKEN_EVAL, "pipeline.yaml": pipeline})
+    handle = await start(client, pipeline_input(repo), task_queue)
+    await waiting_for_repair(handle)
+    commit(repo, {"pipeline.yaml": pipeline.replace("cluster: train, ", "cluster: preprocess, ")
+                  .replace("needs: train,", "needs: [train, preprocess],")})
+    message = await refused(retry, handle)
+    assert message.startswith("the retry was refused; still waiting: the pipeline at commit ")
+    assert "changes the run's steps (eval" in message
+    assert (await progress(handle)).phase == "waiting_for_repair"
+
+    answer = await abort(handle, reason="the data is wrong, not the code")
+    assert [(r.step, r.action, r.requester) for r in answer.repairs] == [("eval", "abort", "bob")]
+    with pytest.raises(WorkflowFailureError) as err:
+        await handle.result()
+    cause = err.value.cause
+    assert isinstance(cause, ApplicationError) and cause.type == JOB_FAILED
+    first = cause.message.splitlines()[0]
+    assert first.startswith("step 'eval' failed: ")
+    assert first.endswith("; abort by bob: the data is wrong, not the code)")
+    assert "NameError: accurcy" in cause.message  # the log tail still comes with it
+    assert clusters(work_dir) == []
+
+
+@pytest.mark.slow  # two worker restarts and a re-attach: `make e2e`
+async def test_a_worker_killed_while_the_run_waits_and_during_the_retry_loses_nothing(
+    client, local_worker, task_queue, tmp_path, work_dir
+):
+    pipeline = ("steps:\n  - {name: preprocess, task_yaml: data_preprocessing.yaml}\n"
+                "  - {name: train, task_yaml: train.yaml}\n"
+                "  - {name: eval, kind: exec, cluster: train, task_yaml: eval.yaml, heartbeat_timeout_seconds: 5,"
+                " wait_for_repair_minutes: 30}\n")
+    slow_fix = "name: eval\nrun: |\n  sleep 4\n  echo 'SKYPILOT_TEMPORAL_METRIC accuracy=0.93'\n"
+    repo = make_git_repo(tmp_path / "tasks", files={"eval.yaml": BROKEN_EVAL, "pipeline.yaml": pipeline})
+    handle = await start(client, pipeline_input(repo), task_queue)
+    jobs = LocalJobs(work_dir, default_cluster_prefix(handle.id))
+    try:
+        await waiting_for_repair(handle)
+        local_worker.kill()
+        local_worker.start()
+        fixed = commit(repo, {"eval.yaml": slow_fix})
+        retried = asyncio.ensure_future(retry(handle))
+        await wait_until(lambda: jobs.status("eval-r1") == "RUNNING", timeout=120)
+        local_worker.kill()  # the fixed job keeps running; the next worker re-attaches to it
+        local_worker.start()
+        (record,) = (await retried).repairs
+        result = await handle.result()
+    finally:
+        await jobs.stop()
+    assert record.commit == fixed and result.commit == fixed
+    assert jobs.jobs() == {"preprocess": 1, "train": 1, "eval": 1, "eval-r1": 1}
+    assert next(s for s in result.steps if s.name == "eval").status == "SUCCEEDED"
+    assert clusters(work_dir) == []
