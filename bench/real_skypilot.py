@@ -9,7 +9,11 @@
   SkyPilot autodown: with it, SkyPilot refreshes a cluster's status from the
   infrastructure before every later request on it: exec, cancel, down);
 - `ahead`: through the worker with `launch.provision_ahead` (train's cluster comes up
-  while preprocess runs).
+  while preprocess runs);
+- `repair` and `rerun`, a pair: eval's task fails. `repair`: the run waits for its
+  repair (`launch.wait_for_repair_minutes`), the fix is committed `--fix-seconds` later
+  and the `retry` update sent; its wall is from the retry to the run's end. `rerun`: a
+  new run of the fixed pipeline from scratch; its wall is that whole run.
 
 Task YAMLs shaped like the reference's (preprocess writes 3 files, train 2 epochs x 3
 files x 10 s, eval) are in bench/real_skypilot_tasks/. Reports per-step and wall
@@ -19,6 +23,7 @@ cluster-seconds provisioning ahead cost.
 
     make slurm-up
     .venv/bin/python bench/real_skypilot.py [--rounds 3] [--modes worker,noautodown,direct,ahead]
+    .venv/bin/python bench/real_skypilot.py --rounds 3 --modes repair,rerun
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ import asyncio
 import io
 import json
 import os
+import shutil
+import subprocess
 import time
 import uuid
 from pathlib import Path
@@ -45,10 +52,18 @@ from common import (
     parse_args,
     table,
 )
-from pipeline_helpers import pipeline_input, start
+from pipeline_helpers import pipeline_input, progress, start
 from support import WorkerProcess, make_git_repo, worker_env
 from temporalio.client import Client
 
+from skypilot_temporal.contract.names import (
+    PHASE_CANCELLED,
+    PHASE_COMPLETED,
+    PHASE_FAILED,
+    PHASE_TEARDOWN_FAILED,
+    PHASE_WAITING_FOR_REPAIR,
+    RETRY_UPDATE,
+)
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 TASKS = Path(__file__).parent / "real_skypilot_tasks"
@@ -57,6 +72,12 @@ STEPS = ["preprocess", "down preprocess", "train", "eval", "down train"]
 # The activities that run a step's task, and how the report names them (a step's
 # launch or exec is the step itself; provisioning ahead is a line of its own).
 STEP_ACTIVITIES = {"run_sky_launch": "", "run_sky_exec": "", "run_sky_provision": "provision "}
+# The parts of `repair` after the retry, as the report lists them.
+REPAIR_PARTS = {"retry accepted": "retry accepted (clone again, check)", "eval": "eval (exec on the kept cluster)",
+                "down train": "down train"}
+GIT = ["git", "-c", "user.email=bench@localhost", "-c", "user.name=bench"]
+ENDED = (PHASE_COMPLETED, PHASE_FAILED, PHASE_CANCELLED, PHASE_TEARDOWN_FAILED)
+MODES = ("worker", "noautodown", "direct", "ahead", "repair", "rerun")
 
 
 class Window(NamedTuple):
@@ -142,8 +163,15 @@ async def through_worker(client: Client, queue: str, tmp: Path, run: str, mode: 
     times = {"wall": time.monotonic() - t0}
     for s in result.steps:
         times[f"idle {s.name}"] = s.idle_cluster_seconds
-    # Each step's time is its SkyPilot activity's, from the history (scheduled to
-    # completed: what the run waits), as the floor's is its calls'.
+    times.update(await step_times(handle))
+    return times
+
+
+async def step_times(handle) -> dict[str, float]:
+    """Each step's time is its SkyPilot activity's, from the history (scheduled to
+    completed: what the run waits), as the floor's is its calls'. A step that failed
+    has no completed activity: a repaired step's time is its run after the retry."""
+    times: dict[str, float] = {}
     windows: list[Window] = []
     for span in activity_spans((await handle.fetch_history()).events):
         if span.name == "run_sky_down":
@@ -161,6 +189,43 @@ async def through_worker(client: Client, queue: str, tmp: Path, run: str, mode: 
     return times
 
 
+def broken_eval() -> str:
+    """Eval's task with a bug in it, as a late failure has one: it exits non-zero."""
+    text = (TASKS / "eval.yaml").read_text()
+    line = 'test -s "$DATA_DIR/trained_model.txt"\n'
+    assert line in text, "bench/real_skypilot_tasks/eval.yaml changed: break it another way"
+    return text.replace(line, line + '  echo "NameError: accurcy" >&2\n  exit 3\n', 1)
+
+
+async def repaired(client: Client, queue: str, tmp: Path, run: str, fix_seconds: float) -> dict[str, float]:
+    """`repair`: eval fails and the run waits for its repair, keeping train's cluster;
+    `fix_seconds` later (the fix being written) the fix is committed and retried."""
+    repo = make_git_repo(tmp / f"tasks-{run}", source=TASKS, files={"eval.yaml": broken_eval()})
+    inp = pipeline_input(repo, envs_override={"DATA_DIR": str(DATA / f"bench-repair-{run}")},
+                         launch=pb.LaunchOptions(wait_for_repair_minutes=30))
+    t0 = time.monotonic()
+    handle = await start(client, inp, queue)
+    while (p := await progress(handle)).phase != PHASE_WAITING_FOR_REPAIR:
+        if p.phase in ENDED or time.monotonic() - t0 > 900:
+            raise RuntimeError(f"run {handle.id} did not wait for a repair (phase {p.phase})")
+        await asyncio.sleep(0.5)
+    failed = time.monotonic()
+    await asyncio.sleep(fix_seconds)
+    shutil.copy(TASKS / "eval.yaml", repo / "eval.yaml")
+    subprocess.run(GIT + ["commit", "-qam", "fix eval"], cwd=repo, check=True)
+    retried = time.monotonic()
+    await handle.execute_update(RETRY_UPDATE, pb.RetryRequest(requester="bench"), result_type=pb.RepairAnswer)
+    accepted = time.monotonic()
+    result = await handle.result()
+    end = time.monotonic()
+    if [s.status for s in result.steps] != ["SUCCEEDED"] * 3:
+        raise RuntimeError(f"run {handle.id} after its retry: {[(s.name, s.status) for s in result.steps]}")
+    times = {"wall": end - retried, "retry accepted": accepted - retried, "until waiting": failed - t0,
+             "whole run": end - t0, "idle eval": result.steps[2].idle_cluster_seconds}
+    times.update(await step_times(handle))
+    return times
+
+
 async def run(args: argparse.Namespace, tmp: Path, server) -> dict[str, list[dict[str, float]]]:
     queue = f"bench-sky-{uuid.uuid4().hex[:6]}"
     env = worker_env(server, tmp / "work", queue, SKYPILOT_TEMPORAL_EXECUTOR="skypilot")
@@ -175,6 +240,8 @@ async def run(args: argparse.Namespace, tmp: Path, server) -> dict[str, list[dic
                 run_id = f"{r}{m[0]}{uuid.uuid4().hex[:4]}"
                 if m == "direct":
                     times = await asyncio.to_thread(direct, run_id)
+                elif m == "repair":
+                    times = await repaired(client, queue, tmp, run_id, args.fix_seconds)
                 else:
                     times = await through_worker(client, queue, tmp, run_id, m)
                 out[m].append(times)
@@ -214,14 +281,37 @@ def report(out: dict[str, list[dict[str, float]]]) -> None:
     if "ahead" in out:
         idle = " ".join(f"{t.get('idle train', 0):.1f}" for t in out["ahead"])
         print(f"\nidle cluster-seconds with provisioning ahead (train): {idle}")
+    if "repair" in out and "rerun" in out:
+        repair_report(out, med)
+
+
+def repair_report(out: dict[str, list[dict[str, float]]], med) -> None:
+    """The repair against the full rerun: the retry to the run's end, and its parts."""
+    def each(mode: str, key: str) -> str:
+        return " ".join(f"{t[key]:.1f}" for t in out[mode] if key in t)
+
+    rows = [["repair: retry to the run's end", each("repair", "wall"), f"{med('repair', 'wall'):.1f}"]]
+    rows += [[f"  {label}", each("repair", key), f"{med('repair', key):.1f}"] for key, label in REPAIR_PARTS.items()]
+    rows += [["rerun: the whole run", each("rerun", "wall"), f"{med('rerun', 'wall'):.1f}"],
+             ["repair: start to the wait (not in its wall)", each("repair", "until waiting"),
+              f"{med('repair', 'until waiting'):.1f}"]]
+    print()
+    print(table(["scenario", "s (each round)", "median s"], rows))
+    print(f"\nrepair / rerun: {med('repair', 'wall') / med('rerun', 'wall'):.2f}x (medians; target <= 0.25x)")
 
 
 def main() -> None:
     ap = bench_parser(__doc__)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--modes", default="worker,noautodown,direct,ahead")
+    ap.add_argument("--modes", default="worker,noautodown,direct,ahead",
+                    help=f"comma-separated, of: {', '.join(MODES)}")
+    ap.add_argument("--fix-seconds", type=float, default=20.0,
+                    help="repair: seconds from the run's wait to the fix's commit (the fix being written)")
     ap.add_argument("--json", help="also write the raw times here")
     args = parse_args(ap, worker_env=False)
+    unknown = [m for m in args.modes.split(",") if m not in MODES]
+    if unknown:
+        ap.error(f"--modes: {', '.join(map(repr, unknown))} not allowed; the modes are {', '.join(MODES)}")
     os.environ.setdefault("SKYPILOT_DISABLE_USAGE_COLLECTION", "1")
     with bench_dir(args.keep_logs, prefix="skypilot-temporal-bench-sky-") as tmp, dev_server(tmp) as server:
         out = asyncio.run(run(args, tmp, server))

@@ -164,8 +164,16 @@ def test_the_cli_example_in_the_docs_is_a_valid_input() -> None:
     payload = Payload(metadata={"encoding": b"json/plain"}, data=text.encode())
     [value] = contract.data_converter.payload_converter.from_payloads([payload], [pb.SkyPilotWorkflowInput])
     assert value.repo_url and [s.kind for s in value.steps] == [pb.STEP_KIND_LAUNCH, pb.STEP_KIND_EXEC]
-    # And the decision sent with `temporal workflow update execute`.
-    [text] = re.findall(r"temporal workflow update execute[^`]*?--input '(\{.*\})'", docs)
-    payload = Payload(metadata={"encoding": b"json/plain"}, data=text.encode())
-    [decision] = contract.data_converter.payload_converter.from_payloads([payload], [pb.ApprovalDecision])
+    # And the updates sent with `temporal workflow update execute`: the decision, the retry and the abort.
+    updates = dict(re.findall(r"temporal workflow update execute[^`]*?--name (\w+) \\?\s*--input '(\{.*\})'", docs))
+    assert sorted(updates) == ["abort", "decide", "retry"]
+
+    def parsed(name: str, kind):
+        payload = Payload(metadata={"encoding": b"json/plain"}, data=updates[name].encode())
+        [value] = contract.data_converter.payload_converter.from_payloads([payload], [kind])
+        return value
+
+    decision = parsed("decide", pb.ApprovalDecision)
     assert (decision.gate, decision.decision, decision.approver) == ("approve-deploy", "approve", "alice")
+    assert (parsed("retry", pb.RetryRequest).step, parsed("abort", pb.AbortRequest).reason) == (
+        "eval", "the data is wrong")

@@ -22,11 +22,16 @@ from pathlib import Path
 import pytest
 from support import make_git_repo
 
+from skypilot_temporal.workflows.costs import NOTE_UNKNOWN
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPORAL = Path(sys.executable).parent / "temporal"
 FLAGS = ["--repo", "--branch", "--cluster-prefix", "--env", "--secret-env", "--api-server-endpoint",
+         "--wait-for-repair-minutes", "--resume-from",
          "--input", "--workflow-id", "--task-queue", "--no-wait", "--quiet", "--help"]
 LANGS = ("go", "ts", "python")
+# The local executor prices nothing: every run's cost is unknown, and says so.
+NO_PRICE = NOTE_UNKNOWN
 VECTORS = ROOT / "tests" / "contract" / "vectors"
 INPUT_VECTORS = json.loads((VECTORS / "starter" / "inputs.json").read_text(encoding="utf-8"))
 SWEEP = ROOT / "examples" / "sweep"
@@ -185,6 +190,7 @@ def test_a_full_run_prints_the_same_results(starters, temporal_server, shared_wo
         "step train: cluster=parity-train-<run tag> job_id=1 status=SUCCEEDED duration=<s>",
         "step eval: cluster=parity-train-<run tag> job_id=2 status=SUCCEEDED duration=<s>",
         "clusters downed: parity-preprocess-<run tag>, parity-train-<run tag>",
+        "cost: " + NO_PRICE.format(what="2 clusters have"),
     ]
     # Each starter named its run's own clusters as soon as they were known.
     for p in procs:
@@ -285,6 +291,7 @@ SWEEP_RESULT = [
     f"step export [{WINNER}]: cluster=parity-train-b2-<run tag> job_id=3 status=SUCCEEDED duration=<s>",
     "    <log tail>",
     "clusters downed: parity-train-b0-<run tag>, parity-train-b1-<run tag>, parity-train-b2-<run tag>",
+    "cost: " + NO_PRICE.format(what="3 clusters have"),
 ]
 STATE_LINE = re.compile(r"^step ([a-z0-9-]+)(?: \[(.+)\])?: (pending|running|succeeded|failed|cancelled|skipped)"
                         r"((?: [A-Za-z_][A-Za-z0-9_.-]*=\S+)*)$")

@@ -74,3 +74,10 @@ def test_a_failed_step_waits_and_the_printed_retry_line_repairs_it(starters, rep
     assert f.line(r"step eval: cluster=\S+ job_id=(\d+) status=SUCCEEDED .*")[1] == "3"
     # The run has ended: nothing waits for a repair.
     assert all_say("abort", workflow_id) == (1, "", cli.run_not_found(workflow_id=workflow_id) + "\n")
+
+    # Resumed from another starter, nothing changed since: every step is reused, nothing runs.
+    resumed = run(starters["ts"], "--repo", str(repo), *BUCKET, "--resume-from", workflow_id, "--quiet",
+                  env=repair_env, timeout=180)
+    assert (resumed.returncode, resumed.stderr) == (0, ""), resumed.stderr
+    steps = [line for line in resumed.stdout.splitlines() if line.startswith("step ")]
+    assert len(steps) == 3 and all(line.endswith(f" reused_from={workflow_id}") for line in steps), steps

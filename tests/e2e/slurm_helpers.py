@@ -86,3 +86,28 @@ async def request_records(cluster: str) -> list[dict]:
          "created_at": r.created_at, "finished_at": r.finished_at}
         for r in records if r.cluster_name == cluster
     ]
+
+
+def rig_pricing() -> dict[str, float]:
+    """slurm.pricing of the API server's config, as tests/infra/slurm/up.sh wrote it."""
+    import yaml
+
+    return yaml.safe_load((SLURM_DIR / "sky-config.yaml").read_text())["slurm"]["pricing"]
+
+
+async def rig_prices(clusters: list[str]) -> dict[str, float]:
+    """What the rig's slurm.pricing makes each cluster cost, USD per hour: nodes ×
+    (cpu × vCPUs + memory × GB) of one node as SkyPilot launched it. The resources come
+    from SkyPilot's cost report, which keeps the clusters already downed; the price is
+    the rig's arithmetic, not the server's."""
+    import sky
+    from sky.provision.slurm.utils import SlurmInstanceType
+
+    rates = rig_pricing()
+    records = await asyncio.to_thread(lambda: sky.get(sky.cost_report(days=1)))
+    prices = {}
+    for r in records:
+        if r["name"] in clusters:
+            node = SlurmInstanceType.from_instance_type(r["resources"].instance_type)
+            prices[r["name"]] = r["num_nodes"] * (rates["cpu"] * node.cpus + rates["memory"] * node.memory)
+    return prices

@@ -122,6 +122,10 @@ async def test_failed_eval_waits_on_the_train_cluster_and_a_retry_of_the_fix_suc
     assert ev.status == "SUCCEEDED" and ev.metrics["accuracy"] == pytest.approx(0.93)
     assert [(r.action, r.requester, r.commit) for r in ev.repairs] == [("retry", "alice", fixed)]
     assert any(line.startswith("    repair: retry by alice at ") for line in result.lines)
+    # The local executor prices nothing: the cost is unknown, never zero, and says so.
+    assert not result.cost.HasField("running_usd") and not ev.HasField("cost_usd")
+    assert result.lines[-1] == "cost: " + result.cost.note
+    assert result.cost.note.startswith("unknown: 2 clusters have no price (the local executor prices nothing")
     # The executor's own records: preprocess and train ran once; eval twice (the failure, the fix).
     assert jobs.jobs() == {"preprocess": 1, "train": 1, "eval": 1, "eval-r1": 1}
     assert clusters(work_dir) == []

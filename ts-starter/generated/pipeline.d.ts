@@ -1275,6 +1275,9 @@ export namespace skypilot_temporal {
             /** SkyPilotWorkflowInput pipelineFile. */
             pipelineFile: string;
 
+            /** SkyPilotWorkflowInput resumeFrom. */
+            resumeFrom: string;
+
             /**
              * Creates a new SkyPilotWorkflowInput instance using the specified properties.
              * @param [properties] Properties to set
@@ -1386,6 +1389,9 @@ export namespace skypilot_temporal {
                 /** SkyPilotWorkflowInput pipelineFile */
                 pipelineFile?: (string|null);
 
+                /** SkyPilotWorkflowInput resumeFrom */
+                resumeFrom?: (string|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -1445,6 +1451,21 @@ export namespace skypilot_temporal {
 
             /** StepResult repairs. */
             repairs: skypilot_temporal.v1.RepairRecord[];
+
+            /** StepResult key. */
+            key: string;
+
+            /** StepResult reusedFrom. */
+            reusedFrom: string;
+
+            /** StepResult usdPerHour. */
+            usdPerHour?: (number|null);
+
+            /** StepResult costUsd. */
+            costUsd?: (number|null);
+
+            /** StepResult idleCostUsd. */
+            idleCostUsd?: (number|null);
 
             /**
              * Creates a new StepResult instance using the specified properties.
@@ -1566,12 +1587,159 @@ export namespace skypilot_temporal {
                 /** StepResult repairs */
                 repairs?: (skypilot_temporal.v1.RepairRecord[]|null);
 
+                /** StepResult key */
+                key?: (string|null);
+
+                /** StepResult reusedFrom */
+                reusedFrom?: (string|null);
+
+                /** StepResult usdPerHour */
+                usdPerHour?: (number|null);
+
+                /** StepResult costUsd */
+                costUsd?: (number|null);
+
+                /** StepResult idleCostUsd */
+                idleCostUsd?: (number|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
 
             /** Shape of a StepResult. */
             type $Shape = skypilot_temporal.v1.StepResult.$Properties;
+        }
+
+        /**
+         * Properties of a RunCost.
+         * @deprecated Use skypilot_temporal.v1.RunCost.$Properties instead.
+         */
+        interface IRunCost extends skypilot_temporal.v1.RunCost.$Properties {
+        }
+
+        /** Represents a RunCost. */
+        class RunCost {
+
+            /** Reflection-backed declarations are not constructable. Use RunCost.create(...) instead. */
+            private constructor();
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** RunCost runningUsd. */
+            runningUsd?: (number|null);
+
+            /** RunCost idleUsd. */
+            idleUsd?: (number|null);
+
+            /** RunCost reusedUsd. */
+            reusedUsd?: (number|null);
+
+            /** RunCost note. */
+            note: string;
+
+            /**
+             * Creates a new RunCost instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RunCost instance
+             */
+            static create(properties: skypilot_temporal.v1.RunCost.$Shape): skypilot_temporal.v1.RunCost & skypilot_temporal.v1.RunCost.$Shape;
+            static create(properties?: skypilot_temporal.v1.RunCost.$Properties): skypilot_temporal.v1.RunCost;
+
+            /**
+             * Encodes the specified RunCost message. Does not implicitly {@link skypilot_temporal.v1.RunCost.verify|verify} messages.
+             * @param message RunCost message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: skypilot_temporal.v1.RunCost, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified RunCost message, length delimited. Does not implicitly {@link skypilot_temporal.v1.RunCost.verify|verify} messages.
+             * @param message RunCost message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encodeDelimited(message: skypilot_temporal.v1.RunCost, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RunCost message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {skypilot_temporal.v1.RunCost & skypilot_temporal.v1.RunCost.$Shape} RunCost
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): skypilot_temporal.v1.RunCost & skypilot_temporal.v1.RunCost.$Shape;
+
+            /**
+             * Decodes a RunCost message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns {skypilot_temporal.v1.RunCost & skypilot_temporal.v1.RunCost.$Shape} RunCost
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): skypilot_temporal.v1.RunCost & skypilot_temporal.v1.RunCost.$Shape;
+
+            /**
+             * Verifies a RunCost message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a RunCost message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns RunCost
+             */
+            static fromObject(object: { [k: string]: any }): skypilot_temporal.v1.RunCost;
+
+            /**
+             * Creates a plain object from a RunCost message. Also converts values to other types if specified.
+             * @param message RunCost
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            static toObject(message: skypilot_temporal.v1.RunCost, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this RunCost to JSON.
+             * @returns JSON object
+             */
+            toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the type url for RunCost
+             * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+             * @returns The type url
+             */
+            static getTypeUrl(prefix?: string): string;
+        }
+
+        namespace RunCost {
+
+            /** Properties of a RunCost. */
+            interface $Properties {
+
+                /** RunCost runningUsd */
+                runningUsd?: (number|null);
+
+                /** RunCost idleUsd */
+                idleUsd?: (number|null);
+
+                /** RunCost reusedUsd */
+                reusedUsd?: (number|null);
+
+                /** RunCost note */
+                note?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a RunCost. */
+            type $Shape = skypilot_temporal.v1.RunCost.$Properties;
         }
 
         /**
@@ -2400,6 +2568,9 @@ export namespace skypilot_temporal {
             /** SkyPilotWorkflowResult lines. */
             lines: string[];
 
+            /** SkyPilotWorkflowResult cost. */
+            cost?: (skypilot_temporal.v1.RunCost|null);
+
             /**
              * Creates a new SkyPilotWorkflowResult instance using the specified properties.
              * @param [properties] Properties to set
@@ -2495,6 +2666,9 @@ export namespace skypilot_temporal {
 
                 /** SkyPilotWorkflowResult lines */
                 lines?: (string[]|null);
+
+                /** SkyPilotWorkflowResult cost */
+                cost?: (skypilot_temporal.v1.RunCost|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -2790,6 +2964,9 @@ export namespace skypilot_temporal {
             /** SkyPilotWorkflowProgress steps. */
             steps: skypilot_temporal.v1.StepProgress[];
 
+            /** SkyPilotWorkflowProgress cost. */
+            cost?: (skypilot_temporal.v1.RunCost|null);
+
             /**
              * Creates a new SkyPilotWorkflowProgress instance using the specified properties.
              * @param [properties] Properties to set
@@ -2898,6 +3075,9 @@ export namespace skypilot_temporal {
                 /** SkyPilotWorkflowProgress steps */
                 steps?: (skypilot_temporal.v1.StepProgress[]|null);
 
+                /** SkyPilotWorkflowProgress cost */
+                cost?: (skypilot_temporal.v1.RunCost|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -2963,6 +3143,9 @@ export namespace skypilot_temporal {
 
             /** StepProgress repairs. */
             repairs: skypilot_temporal.v1.RepairRecord[];
+
+            /** StepProgress reusedFrom. */
+            reusedFrom: string;
 
             /**
              * Creates a new StepProgress instance using the specified properties.
@@ -3089,6 +3272,9 @@ export namespace skypilot_temporal {
 
                 /** StepProgress repairs */
                 repairs?: (skypilot_temporal.v1.RepairRecord[]|null);
+
+                /** StepProgress reusedFrom */
+                reusedFrom?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

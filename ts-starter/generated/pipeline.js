@@ -569,10 +569,32 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "type": "string",
                 "id": 9,
                 "protoName": "pipeline_file"
+              },
+              "resumeFrom": {
+                "type": "string",
+                "id": 10,
+                "protoName": "resume_from"
               }
             }
           },
           "StepResult": {
+            "oneofs": {
+              "_usdPerHour": {
+                "oneof": [
+                  "usdPerHour"
+                ]
+              },
+              "_costUsd": {
+                "oneof": [
+                  "costUsd"
+                ]
+              },
+              "_idleCostUsd": {
+                "oneof": [
+                  "idleCostUsd"
+                ]
+              }
+            },
             "fields": {
               "name": {
                 "type": "string",
@@ -628,6 +650,88 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "rule": "repeated",
                 "type": "RepairRecord",
                 "id": 12
+              },
+              "key": {
+                "type": "string",
+                "id": 13
+              },
+              "reusedFrom": {
+                "type": "string",
+                "id": 14,
+                "protoName": "reused_from"
+              },
+              "usdPerHour": {
+                "type": "double",
+                "id": 15,
+                "protoName": "usd_per_hour",
+                "options": {
+                  "proto3_optional": true
+                }
+              },
+              "costUsd": {
+                "type": "double",
+                "id": 16,
+                "protoName": "cost_usd",
+                "options": {
+                  "proto3_optional": true
+                }
+              },
+              "idleCostUsd": {
+                "type": "double",
+                "id": 17,
+                "protoName": "idle_cost_usd",
+                "options": {
+                  "proto3_optional": true
+                }
+              }
+            }
+          },
+          "RunCost": {
+            "oneofs": {
+              "_runningUsd": {
+                "oneof": [
+                  "runningUsd"
+                ]
+              },
+              "_idleUsd": {
+                "oneof": [
+                  "idleUsd"
+                ]
+              },
+              "_reusedUsd": {
+                "oneof": [
+                  "reusedUsd"
+                ]
+              }
+            },
+            "fields": {
+              "runningUsd": {
+                "type": "double",
+                "id": 1,
+                "protoName": "running_usd",
+                "options": {
+                  "proto3_optional": true
+                }
+              },
+              "idleUsd": {
+                "type": "double",
+                "id": 2,
+                "protoName": "idle_usd",
+                "options": {
+                  "proto3_optional": true
+                }
+              },
+              "reusedUsd": {
+                "type": "double",
+                "id": 3,
+                "protoName": "reused_usd",
+                "options": {
+                  "proto3_optional": true
+                }
+              },
+              "note": {
+                "type": "string",
+                "id": 4
               }
             }
           },
@@ -781,6 +885,10 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "rule": "repeated",
                 "type": "string",
                 "id": 4
+              },
+              "cost": {
+                "type": "RunCost",
+                "id": 5
               }
             }
           },
@@ -856,6 +964,10 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "rule": "repeated",
                 "type": "StepProgress",
                 "id": 8
+              },
+              "cost": {
+                "type": "RunCost",
+                "id": 9
               }
             }
           },
@@ -923,6 +1035,11 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "rule": "repeated",
                 "type": "RepairRecord",
                 "id": 14
+              },
+              "reusedFrom": {
+                "type": "string",
+                "id": 15,
+                "protoName": "reused_from"
               }
             }
           }

@@ -26,6 +26,7 @@ export const flags = {
   secretEnv: { name: "secret-env", arg: "NAME", short: "", env: "SKYPILOT_TEMPORAL_SECRET_ENV_NAMES", inputField: "secret_env_names", repeatable: true },
   apiServerEndpoint: { name: "api-server-endpoint", arg: "URL", short: "", env: "SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT", inputField: "api_server_endpoint", repeatable: false },
   waitForRepairMinutes: { name: "wait-for-repair-minutes", arg: "N", short: "", env: "SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES", inputField: "launch.wait_for_repair_minutes", repeatable: false },
+  resumeFrom: { name: "resume-from", arg: "RUN_ID", short: "", env: "SKYPILOT_TEMPORAL_RESUME_FROM", inputField: "resume_from", repeatable: false },
   input: { name: "input", arg: "FILE", short: "", env: "", inputField: "", repeatable: false },
   workflowId: { name: "workflow-id", arg: "ID", short: "", env: "", inputField: "", repeatable: false },
   taskQueue: { name: "task-queue", arg: "QUEUE", short: "", env: "SKYPILOT_TEMPORAL_TASK_QUEUE", inputField: "", repeatable: false },
@@ -286,6 +287,8 @@ Flags (a flag beats its environment variable, which beats the --input file):
   --api-server-endpoint URL   SkyPilot API server (env SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT)
   --wait-for-repair-minutes N on a step's failure, keep its clusters and wait N minutes for retry or abort
                               (env SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES)
+  --resume-from RUN_ID        reuse the steps of run RUN_ID (ended) whose inputs did not change
+                              (env SKYPILOT_TEMPORAL_RESUME_FROM)
   --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
   --workflow-id ID            default: skypilot-pipeline-<random hex>
   --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)

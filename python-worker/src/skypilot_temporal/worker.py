@@ -19,6 +19,7 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from skypilot_temporal.activities.notify import Notifier
+from skypilot_temporal.activities.origin import OriginReader
 from skypilot_temporal.activities.pipeline_activities import PipelineActivities
 from skypilot_temporal.activities.placement import work_dir_queue
 from skypilot_temporal.config.credential_files import credential_files
@@ -97,6 +98,7 @@ def build_workers(
         placement = work_dir_queue(settings.task_queue, settings.work_dir / "local")
     activities = PipelineActivities(settings, executor, endpoint, in_use, parsers, placement)
     notifier = Notifier(settings)
+    origins = OriginReader(client)
     housekeeper = Housekeeper(
         settings.work_dir, client, in_use,
         every_s=settings.housekeeping_seconds,
@@ -114,7 +116,7 @@ def build_workers(
             task_queue=task_queue,
             workflows=workflows,
             workflow_runner=workflow_runner(settings.workflow_sandbox),
-            activities=[*activities.all(), notifier.run_notify],
+            activities=[*activities.all(), notifier.run_notify, origins.run_read_origin],
             max_concurrent_activities=settings.max_concurrent_activities,
             graceful_shutdown_timeout=timedelta(seconds=GRACEFUL_S),
             # Cancellation reaches an activity only with a heartbeat response: send them

@@ -1130,7 +1130,12 @@ type SkyPilotWorkflowInput struct {
 	Launch *LaunchOptions  `protobuf:"bytes,8,opt,name=launch,proto3" json:"launch,omitempty"`
 	// Path of the pipeline file in the task repository. Empty = pipeline.yaml
 	// (the default_pipeline_file option) when the repository has one.
-	PipelineFile  string `protobuf:"bytes,9,opt,name=pipeline_file,json=pipelineFile,proto3" json:"pipeline_file,omitempty"`
+	PipelineFile string `protobuf:"bytes,9,opt,name=pipeline_file,json=pipelineFile,proto3" json:"pipeline_file,omitempty"`
+	// The workflow id of a run that ended (its latest run): this run reuses every
+	// step of it that succeeded and whose key (StepResult.key) is the same here, and
+	// runs the rest. Refused (InvalidInput, nothing launched) when there is no such
+	// run, it is still running, or it ran another repo_url. docs/pipelines.md gives the rule.
+	ResumeFrom    string `protobuf:"bytes,10,opt,name=resume_from,json=resumeFrom,proto3" json:"resume_from,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1228,6 +1233,13 @@ func (x *SkyPilotWorkflowInput) GetPipelineFile() string {
 	return ""
 }
 
+func (x *SkyPilotWorkflowInput) GetResumeFrom() string {
+	if x != nil {
+		return x.ResumeFrom
+	}
+	return ""
+}
+
 // Outcome of one step.
 type StepResult struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1256,7 +1268,23 @@ type StepResult struct {
 	// metrics and branch are those of the steps it needs (after a select: the winner's).
 	Approval *ApprovalRecord `protobuf:"bytes,11,opt,name=approval,proto3" json:"approval,omitempty"`
 	// The waits for a repair this step went through, oldest first: how each ended.
-	Repairs       []*RepairRecord `protobuf:"bytes,12,rep,name=repairs,proto3" json:"repairs,omitempty"`
+	Repairs []*RepairRecord `protobuf:"bytes,12,rep,name=repairs,proto3" json:"repairs,omitempty"`
+	// What determines the step's outcome, hashed: its task YAML and the repository
+	// files it uses, its envs, the names of its secrets, its cluster and the keys of the
+	// steps it needs. Empty on a sweep's steps (never reused).
+	Key string `protobuf:"bytes,13,opt,name=key,proto3" json:"key,omitempty"`
+	// Reused by a resumed run (SkyPilotWorkflowInput.resume_from): the workflow id of
+	// the run that ran it; the other fields are that run's.
+	ReusedFrom string `protobuf:"bytes,14,opt,name=reused_from,json=reusedFrom,proto3" json:"reused_from,omitempty"`
+	// What the step's cluster costs, USD per hour (all its nodes), as SkyPilot prices it
+	// (the clouds' catalogues, slurm.pricing, kubernetes.pricing); unset when unknown:
+	// the local executor prices nothing.
+	UsdPerHour *float64 `protobuf:"fixed64,15,opt,name=usd_per_hour,json=usdPerHour,proto3,oneof" json:"usd_per_hour,omitempty"`
+	// usd_per_hour over duration_seconds; unset when unknown.
+	CostUsd *float64 `protobuf:"fixed64,16,opt,name=cost_usd,json=costUsd,proto3,oneof" json:"cost_usd,omitempty"`
+	// usd_per_hour over idle_cluster_seconds (a gate's or a repair's wait: each kept
+	// cluster's price); unset when unknown.
+	IdleCostUsd   *float64 `protobuf:"fixed64,17,opt,name=idle_cost_usd,json=idleCostUsd,proto3,oneof" json:"idle_cost_usd,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1375,6 +1403,115 @@ func (x *StepResult) GetRepairs() []*RepairRecord {
 	return nil
 }
 
+func (x *StepResult) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *StepResult) GetReusedFrom() string {
+	if x != nil {
+		return x.ReusedFrom
+	}
+	return ""
+}
+
+func (x *StepResult) GetUsdPerHour() float64 {
+	if x != nil && x.UsdPerHour != nil {
+		return *x.UsdPerHour
+	}
+	return 0
+}
+
+func (x *StepResult) GetCostUsd() float64 {
+	if x != nil && x.CostUsd != nil {
+		return *x.CostUsd
+	}
+	return 0
+}
+
+func (x *StepResult) GetIdleCostUsd() float64 {
+	if x != nil && x.IdleCostUsd != nil {
+		return *x.IdleCostUsd
+	}
+	return 0
+}
+
+// What a run cost, in USD, from its steps' prices. A part is unset when a cluster
+// it counts has no known price (note says so).
+type RunCost struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The steps' jobs (and their clusters' provisioning), every attempt included.
+	RunningUsd *float64 `protobuf:"fixed64,1,opt,name=running_usd,json=runningUsd,proto3,oneof" json:"running_usd,omitempty"`
+	// Clusters up unused: provisioned ahead, kept through a gate's or a repair's wait.
+	IdleUsd *float64 `protobuf:"fixed64,2,opt,name=idle_usd,json=idleUsd,proto3,oneof" json:"idle_usd,omitempty"`
+	// What the steps reused from a resumed run cost that run: what this run did not pay.
+	ReusedUsd *float64 `protobuf:"fixed64,3,opt,name=reused_usd,json=reusedUsd,proto3,oneof" json:"reused_usd,omitempty"`
+	// Why a part is unknown, when one is.
+	Note          string `protobuf:"bytes,4,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunCost) Reset() {
+	*x = RunCost{}
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunCost) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunCost) ProtoMessage() {}
+
+func (x *RunCost) ProtoReflect() protoreflect.Message {
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunCost.ProtoReflect.Descriptor instead.
+func (*RunCost) Descriptor() ([]byte, []int) {
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *RunCost) GetRunningUsd() float64 {
+	if x != nil && x.RunningUsd != nil {
+		return *x.RunningUsd
+	}
+	return 0
+}
+
+func (x *RunCost) GetIdleUsd() float64 {
+	if x != nil && x.IdleUsd != nil {
+		return *x.IdleUsd
+	}
+	return 0
+}
+
+func (x *RunCost) GetReusedUsd() float64 {
+	if x != nil && x.ReusedUsd != nil {
+		return *x.ReusedUsd
+	}
+	return 0
+}
+
+func (x *RunCost) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
 // The argument of the retry_update option's update.
 type RetryRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1391,7 +1528,7 @@ type RetryRequest struct {
 
 func (x *RetryRequest) Reset() {
 	*x = RetryRequest{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1403,7 +1540,7 @@ func (x *RetryRequest) String() string {
 func (*RetryRequest) ProtoMessage() {}
 
 func (x *RetryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[10]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1416,7 +1553,7 @@ func (x *RetryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RetryRequest.ProtoReflect.Descriptor instead.
 func (*RetryRequest) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{10}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RetryRequest) GetStep() string {
@@ -1455,7 +1592,7 @@ type AbortRequest struct {
 
 func (x *AbortRequest) Reset() {
 	*x = AbortRequest{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1467,7 +1604,7 @@ func (x *AbortRequest) String() string {
 func (*AbortRequest) ProtoMessage() {}
 
 func (x *AbortRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[11]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1480,7 +1617,7 @@ func (x *AbortRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AbortRequest.ProtoReflect.Descriptor instead.
 func (*AbortRequest) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{11}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *AbortRequest) GetStep() string {
@@ -1525,7 +1662,7 @@ type RepairRecord struct {
 
 func (x *RepairRecord) Reset() {
 	*x = RepairRecord{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1537,7 +1674,7 @@ func (x *RepairRecord) String() string {
 func (*RepairRecord) ProtoMessage() {}
 
 func (x *RepairRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[12]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1550,7 +1687,7 @@ func (x *RepairRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RepairRecord.ProtoReflect.Descriptor instead.
 func (*RepairRecord) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{12}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *RepairRecord) GetStep() string {
@@ -1620,7 +1757,7 @@ type RepairAnswer struct {
 
 func (x *RepairAnswer) Reset() {
 	*x = RepairAnswer{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1632,7 +1769,7 @@ func (x *RepairAnswer) String() string {
 func (*RepairAnswer) ProtoMessage() {}
 
 func (x *RepairAnswer) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[13]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1645,7 +1782,7 @@ func (x *RepairAnswer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RepairAnswer.ProtoReflect.Descriptor instead.
 func (*RepairAnswer) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{13}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RepairAnswer) GetRepairs() []*RepairRecord {
@@ -1674,7 +1811,7 @@ type ApprovalDecision struct {
 
 func (x *ApprovalDecision) Reset() {
 	*x = ApprovalDecision{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1686,7 +1823,7 @@ func (x *ApprovalDecision) String() string {
 func (*ApprovalDecision) ProtoMessage() {}
 
 func (x *ApprovalDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[14]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1699,7 +1836,7 @@ func (x *ApprovalDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApprovalDecision.ProtoReflect.Descriptor instead.
 func (*ApprovalDecision) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{14}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ApprovalDecision) GetGate() string {
@@ -1748,7 +1885,7 @@ type ApprovalRecord struct {
 
 func (x *ApprovalRecord) Reset() {
 	*x = ApprovalRecord{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[15]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1760,7 +1897,7 @@ func (x *ApprovalRecord) String() string {
 func (*ApprovalRecord) ProtoMessage() {}
 
 func (x *ApprovalRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[15]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1773,7 +1910,7 @@ func (x *ApprovalRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApprovalRecord.ProtoReflect.Descriptor instead.
 func (*ApprovalRecord) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{15}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ApprovalRecord) GetGate() string {
@@ -1830,13 +1967,14 @@ type SkyPilotWorkflowResult struct {
 	// clusters downed. The fields above hold the same facts for clients that render
 	// their own.
 	Lines         []string `protobuf:"bytes,4,rep,name=lines,proto3" json:"lines,omitempty"`
+	Cost          *RunCost `protobuf:"bytes,5,opt,name=cost,proto3" json:"cost,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SkyPilotWorkflowResult) Reset() {
 	*x = SkyPilotWorkflowResult{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[16]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1848,7 +1986,7 @@ func (x *SkyPilotWorkflowResult) String() string {
 func (*SkyPilotWorkflowResult) ProtoMessage() {}
 
 func (x *SkyPilotWorkflowResult) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[16]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1861,7 +1999,7 @@ func (x *SkyPilotWorkflowResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkyPilotWorkflowResult.ProtoReflect.Descriptor instead.
 func (*SkyPilotWorkflowResult) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{16}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *SkyPilotWorkflowResult) GetSteps() []*StepResult {
@@ -1892,6 +2030,13 @@ func (x *SkyPilotWorkflowResult) GetLines() []string {
 	return nil
 }
 
+func (x *SkyPilotWorkflowResult) GetCost() *RunCost {
+	if x != nil {
+		return x.Cost
+	}
+	return nil
+}
+
 // The argument of the `view` query (the view_query option). A bare string is taken
 // as the cursor alone.
 type RunViewRequest struct {
@@ -1912,7 +2057,7 @@ type RunViewRequest struct {
 
 func (x *RunViewRequest) Reset() {
 	*x = RunViewRequest{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[17]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1924,7 +2069,7 @@ func (x *RunViewRequest) String() string {
 func (*RunViewRequest) ProtoMessage() {}
 
 func (x *RunViewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[17]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1937,7 +2082,7 @@ func (x *RunViewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunViewRequest.ProtoReflect.Descriptor instead.
 func (*RunViewRequest) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{17}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *RunViewRequest) GetCursor() string {
@@ -1978,7 +2123,7 @@ type RunView struct {
 
 func (x *RunView) Reset() {
 	*x = RunView{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[18]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1990,7 +2135,7 @@ func (x *RunView) String() string {
 func (*RunView) ProtoMessage() {}
 
 func (x *RunView) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[18]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2003,7 +2148,7 @@ func (x *RunView) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunView.ProtoReflect.Descriptor instead.
 func (*RunView) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{18}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *RunView) GetLines() []string {
@@ -2039,14 +2184,16 @@ type SkyPilotWorkflowProgress struct {
 	// Clusters whose teardown ran out of budget: still up, an operator must act.
 	ClustersLeft []string `protobuf:"bytes,7,rep,name=clusters_left,json=clustersLeft,proto3" json:"clusters_left,omitempty"`
 	// Every step of the pipeline, and every branch of a swept step, in order.
-	Steps         []*StepProgress `protobuf:"bytes,8,rep,name=steps,proto3" json:"steps,omitempty"`
+	Steps []*StepProgress `protobuf:"bytes,8,rep,name=steps,proto3" json:"steps,omitempty"`
+	// What the run has cost so far (the steps finished).
+	Cost          *RunCost `protobuf:"bytes,9,opt,name=cost,proto3" json:"cost,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SkyPilotWorkflowProgress) Reset() {
 	*x = SkyPilotWorkflowProgress{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[19]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2058,7 +2205,7 @@ func (x *SkyPilotWorkflowProgress) String() string {
 func (*SkyPilotWorkflowProgress) ProtoMessage() {}
 
 func (x *SkyPilotWorkflowProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[19]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2071,7 +2218,7 @@ func (x *SkyPilotWorkflowProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SkyPilotWorkflowProgress.ProtoReflect.Descriptor instead.
 func (*SkyPilotWorkflowProgress) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{19}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *SkyPilotWorkflowProgress) GetPhase() string {
@@ -2130,6 +2277,13 @@ func (x *SkyPilotWorkflowProgress) GetSteps() []*StepProgress {
 	return nil
 }
 
+func (x *SkyPilotWorkflowProgress) GetCost() *RunCost {
+	if x != nil {
+		return x.Cost
+	}
+	return nil
+}
+
 // One step, or one branch of a swept step, in the progress query.
 type StepProgress struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2158,14 +2312,16 @@ type StepProgress struct {
 	Failure      string   `protobuf:"bytes,12,opt,name=failure,proto3" json:"failure,omitempty"`
 	ClustersKept []string `protobuf:"bytes,13,rep,name=clusters_kept,json=clustersKept,proto3" json:"clusters_kept,omitempty"`
 	// The waits for a repair this step went through, oldest first.
-	Repairs       []*RepairRecord `protobuf:"bytes,14,rep,name=repairs,proto3" json:"repairs,omitempty"`
+	Repairs []*RepairRecord `protobuf:"bytes,14,rep,name=repairs,proto3" json:"repairs,omitempty"`
+	// Reused from the run this one resumes: its workflow id.
+	ReusedFrom    string `protobuf:"bytes,15,opt,name=reused_from,json=reusedFrom,proto3" json:"reused_from,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StepProgress) Reset() {
 	*x = StepProgress{}
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[20]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2177,7 +2333,7 @@ func (x *StepProgress) String() string {
 func (*StepProgress) ProtoMessage() {}
 
 func (x *StepProgress) ProtoReflect() protoreflect.Message {
-	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[20]
+	mi := &file_skypilot_temporal_v1_pipeline_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2190,7 +2346,7 @@ func (x *StepProgress) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepProgress.ProtoReflect.Descriptor instead.
 func (*StepProgress) Descriptor() ([]byte, []int) {
-	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{20}
+	return file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *StepProgress) GetName() string {
@@ -2289,6 +2445,13 @@ func (x *StepProgress) GetRepairs() []*RepairRecord {
 		return x.Repairs
 	}
 	return nil
+}
+
+func (x *StepProgress) GetReusedFrom() string {
+	if x != nil {
+		return x.ReusedFrom
+	}
+	return ""
 }
 
 var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInfo{
@@ -2597,7 +2760,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x0eretry_until_up\x18\x02 \x01(\bR\fretryUntilUp\x128\n" +
 	"\x18teardown_timeout_seconds\x18\x03 \x01(\rR\x16teardownTimeoutSeconds\x12'\n" +
 	"\x0fprovision_ahead\x18\x04 \x01(\bR\x0eprovisionAhead\x125\n" +
-	"\x17wait_for_repair_minutes\x18\x05 \x01(\rR\x14waitForRepairMinutes\"\x8c\x04\n" +
+	"\x17wait_for_repair_minutes\x18\x05 \x01(\rR\x14waitForRepairMinutes\"\xad\x04\n" +
 	"\x15SkyPilotWorkflowInput\x12%\n" +
 	"\x0ecluster_prefix\x18\x01 \x01(\tR\rclusterPrefix\x12\x19\n" +
 	"\brepo_url\x18\x02 \x01(\tR\arepoUrl\x12\x16\n" +
@@ -2607,10 +2770,13 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x13api_server_endpoint\x18\x06 \x01(\tR\x11apiServerEndpoint\x128\n" +
 	"\x05steps\x18\a \x03(\v2\".skypilot_temporal.v1.PipelineStepR\x05steps\x12;\n" +
 	"\x06launch\x18\b \x01(\v2#.skypilot_temporal.v1.LaunchOptionsR\x06launch\x12#\n" +
-	"\rpipeline_file\x18\t \x01(\tR\fpipelineFile\x1a?\n" +
+	"\rpipeline_file\x18\t \x01(\tR\fpipelineFile\x12\x1f\n" +
+	"\vresume_from\x18\n" +
+	" \x01(\tR\n" +
+	"resumeFrom\x1a?\n" +
 	"\x11EnvsOverrideEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xbb\x04\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x8e\x06\n" +
 	"\n" +
 	"StepResult\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x122\n" +
@@ -2625,10 +2791,30 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x14idle_cluster_seconds\x18\n" +
 	" \x01(\x01R\x12idleClusterSeconds\x12@\n" +
 	"\bapproval\x18\v \x01(\v2$.skypilot_temporal.v1.ApprovalRecordR\bapproval\x12<\n" +
-	"\arepairs\x18\f \x03(\v2\".skypilot_temporal.v1.RepairRecordR\arepairs\x1a:\n" +
+	"\arepairs\x18\f \x03(\v2\".skypilot_temporal.v1.RepairRecordR\arepairs\x12\x10\n" +
+	"\x03key\x18\r \x01(\tR\x03key\x12\x1f\n" +
+	"\vreused_from\x18\x0e \x01(\tR\n" +
+	"reusedFrom\x12%\n" +
+	"\fusd_per_hour\x18\x0f \x01(\x01H\x00R\n" +
+	"usdPerHour\x88\x01\x01\x12\x1e\n" +
+	"\bcost_usd\x18\x10 \x01(\x01H\x01R\acostUsd\x88\x01\x01\x12'\n" +
+	"\ridle_cost_usd\x18\x11 \x01(\x01H\x02R\vidleCostUsd\x88\x01\x01\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01\"X\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01B\x0f\n" +
+	"\r_usd_per_hourB\v\n" +
+	"\t_cost_usdB\x10\n" +
+	"\x0e_idle_cost_usd\"\xb3\x01\n" +
+	"\aRunCost\x12$\n" +
+	"\vrunning_usd\x18\x01 \x01(\x01H\x00R\n" +
+	"runningUsd\x88\x01\x01\x12\x1e\n" +
+	"\bidle_usd\x18\x02 \x01(\x01H\x01R\aidleUsd\x88\x01\x01\x12\"\n" +
+	"\n" +
+	"reused_usd\x18\x03 \x01(\x01H\x02R\treusedUsd\x88\x01\x01\x12\x12\n" +
+	"\x04note\x18\x04 \x01(\tR\x04noteB\x0e\n" +
+	"\f_running_usdB\v\n" +
+	"\t_idle_usdB\r\n" +
+	"\v_reused_usd\"X\n" +
 	"\fRetryRequest\x12\x12\n" +
 	"\x04step\x18\x01 \x01(\tR\x04step\x12\x16\n" +
 	"\x06commit\x18\x02 \x01(\tR\x06commit\x12\x1c\n" +
@@ -2661,12 +2847,13 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x06reason\x18\x04 \x01(\tR\x06reason\x12\x1d\n" +
 	"\n" +
 	"decided_at\x18\x05 \x01(\tR\tdecidedAt\x12#\n" +
-	"\rwaiting_since\x18\x06 \x01(\tR\fwaitingSince\"\xa7\x01\n" +
+	"\rwaiting_since\x18\x06 \x01(\tR\fwaitingSince\"\xda\x01\n" +
 	"\x16SkyPilotWorkflowResult\x126\n" +
 	"\x05steps\x18\x01 \x03(\v2 .skypilot_temporal.v1.StepResultR\x05steps\x12'\n" +
 	"\x0fclusters_downed\x18\x02 \x03(\tR\x0eclustersDowned\x12\x16\n" +
 	"\x06commit\x18\x03 \x01(\tR\x06commit\x12\x14\n" +
-	"\x05lines\x18\x04 \x03(\tR\x05lines\"b\n" +
+	"\x05lines\x18\x04 \x03(\tR\x05lines\x121\n" +
+	"\x04cost\x18\x05 \x01(\v2\x1d.skypilot_temporal.v1.RunCostR\x04cost\"b\n" +
 	"\x0eRunViewRequest\x12\x16\n" +
 	"\x06cursor\x18\x01 \x01(\tR\x06cursor\x12\x1e\n" +
 	"\n" +
@@ -2675,7 +2862,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\astarter\x18\x03 \x01(\tR\astarter\"7\n" +
 	"\aRunView\x12\x14\n" +
 	"\x05lines\x18\x01 \x03(\tR\x05lines\x12\x16\n" +
-	"\x06cursor\x18\x02 \x01(\tR\x06cursor\"\xce\x02\n" +
+	"\x06cursor\x18\x02 \x01(\tR\x06cursor\"\x81\x03\n" +
 	"\x18SkyPilotWorkflowProgress\x12\x14\n" +
 	"\x05phase\x18\x01 \x01(\tR\x05phase\x12!\n" +
 	"\fcurrent_step\x18\x02 \x01(\tR\vcurrentStep\x12<\n" +
@@ -2686,7 +2873,8 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"stepsTotal\x12\x1a\n" +
 	"\bclusters\x18\x06 \x03(\tR\bclusters\x12#\n" +
 	"\rclusters_left\x18\a \x03(\tR\fclustersLeft\x128\n" +
-	"\x05steps\x18\b \x03(\v2\".skypilot_temporal.v1.StepProgressR\x05steps\"\xe4\x04\n" +
+	"\x05steps\x18\b \x03(\v2\".skypilot_temporal.v1.StepProgressR\x05steps\x121\n" +
+	"\x04cost\x18\t \x01(\v2\x1d.skypilot_temporal.v1.RunCostR\x04cost\"\x85\x05\n" +
 	"\fStepProgress\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06branch\x18\x02 \x01(\tR\x06branch\x12\x14\n" +
@@ -2702,7 +2890,9 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\bapproval\x18\v \x01(\v2$.skypilot_temporal.v1.ApprovalRecordR\bapproval\x12\x18\n" +
 	"\afailure\x18\f \x01(\tR\afailure\x12#\n" +
 	"\rclusters_kept\x18\r \x03(\tR\fclustersKept\x12<\n" +
-	"\arepairs\x18\x0e \x03(\v2\".skypilot_temporal.v1.RepairRecordR\arepairs\x1a:\n" +
+	"\arepairs\x18\x0e \x03(\v2\".skypilot_temporal.v1.RepairRecordR\arepairs\x12\x1f\n" +
+	"\vreused_from\x18\x0f \x01(\tR\n" +
+	"reusedFrom\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01*}\n" +
@@ -2800,7 +2990,7 @@ func file_skypilot_temporal_v1_pipeline_proto_rawDescGZIP() []byte {
 }
 
 var file_skypilot_temporal_v1_pipeline_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
-var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_skypilot_temporal_v1_pipeline_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
 var file_skypilot_temporal_v1_pipeline_proto_goTypes = []any{
 	(StepKind)(0),                         // 0: skypilot_temporal.v1.StepKind
 	(BranchFailureMode)(0),                // 1: skypilot_temporal.v1.BranchFailureMode
@@ -2819,76 +3009,79 @@ var file_skypilot_temporal_v1_pipeline_proto_goTypes = []any{
 	(*LaunchOptions)(nil),                 // 14: skypilot_temporal.v1.LaunchOptions
 	(*SkyPilotWorkflowInput)(nil),         // 15: skypilot_temporal.v1.SkyPilotWorkflowInput
 	(*StepResult)(nil),                    // 16: skypilot_temporal.v1.StepResult
-	(*RetryRequest)(nil),                  // 17: skypilot_temporal.v1.RetryRequest
-	(*AbortRequest)(nil),                  // 18: skypilot_temporal.v1.AbortRequest
-	(*RepairRecord)(nil),                  // 19: skypilot_temporal.v1.RepairRecord
-	(*RepairAnswer)(nil),                  // 20: skypilot_temporal.v1.RepairAnswer
-	(*ApprovalDecision)(nil),              // 21: skypilot_temporal.v1.ApprovalDecision
-	(*ApprovalRecord)(nil),                // 22: skypilot_temporal.v1.ApprovalRecord
-	(*SkyPilotWorkflowResult)(nil),        // 23: skypilot_temporal.v1.SkyPilotWorkflowResult
-	(*RunViewRequest)(nil),                // 24: skypilot_temporal.v1.RunViewRequest
-	(*RunView)(nil),                       // 25: skypilot_temporal.v1.RunView
-	(*SkyPilotWorkflowProgress)(nil),      // 26: skypilot_temporal.v1.SkyPilotWorkflowProgress
-	(*StepProgress)(nil),                  // 27: skypilot_temporal.v1.StepProgress
-	nil,                                   // 28: skypilot_temporal.v1.PipelineStep.EnvsEntry
-	nil,                                   // 29: skypilot_temporal.v1.BranchEnvs.EnvsEntry
-	nil,                                   // 30: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
-	nil,                                   // 31: skypilot_temporal.v1.StepResult.MetricsEntry
-	nil,                                   // 32: skypilot_temporal.v1.StepProgress.MetricsEntry
-	(*descriptorpb.FileOptions)(nil),      // 33: google.protobuf.FileOptions
-	(*descriptorpb.EnumValueOptions)(nil), // 34: google.protobuf.EnumValueOptions
+	(*RunCost)(nil),                       // 17: skypilot_temporal.v1.RunCost
+	(*RetryRequest)(nil),                  // 18: skypilot_temporal.v1.RetryRequest
+	(*AbortRequest)(nil),                  // 19: skypilot_temporal.v1.AbortRequest
+	(*RepairRecord)(nil),                  // 20: skypilot_temporal.v1.RepairRecord
+	(*RepairAnswer)(nil),                  // 21: skypilot_temporal.v1.RepairAnswer
+	(*ApprovalDecision)(nil),              // 22: skypilot_temporal.v1.ApprovalDecision
+	(*ApprovalRecord)(nil),                // 23: skypilot_temporal.v1.ApprovalRecord
+	(*SkyPilotWorkflowResult)(nil),        // 24: skypilot_temporal.v1.SkyPilotWorkflowResult
+	(*RunViewRequest)(nil),                // 25: skypilot_temporal.v1.RunViewRequest
+	(*RunView)(nil),                       // 26: skypilot_temporal.v1.RunView
+	(*SkyPilotWorkflowProgress)(nil),      // 27: skypilot_temporal.v1.SkyPilotWorkflowProgress
+	(*StepProgress)(nil),                  // 28: skypilot_temporal.v1.StepProgress
+	nil,                                   // 29: skypilot_temporal.v1.PipelineStep.EnvsEntry
+	nil,                                   // 30: skypilot_temporal.v1.BranchEnvs.EnvsEntry
+	nil,                                   // 31: skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	nil,                                   // 32: skypilot_temporal.v1.StepResult.MetricsEntry
+	nil,                                   // 33: skypilot_temporal.v1.StepProgress.MetricsEntry
+	(*descriptorpb.FileOptions)(nil),      // 34: google.protobuf.FileOptions
+	(*descriptorpb.EnumValueOptions)(nil), // 35: google.protobuf.EnumValueOptions
 }
 var file_skypilot_temporal_v1_pipeline_proto_depIdxs = []int32{
 	0,  // 0: skypilot_temporal.v1.PipelineStep.kind:type_name -> skypilot_temporal.v1.StepKind
-	28, // 1: skypilot_temporal.v1.PipelineStep.envs:type_name -> skypilot_temporal.v1.PipelineStep.EnvsEntry
+	29, // 1: skypilot_temporal.v1.PipelineStep.envs:type_name -> skypilot_temporal.v1.PipelineStep.EnvsEntry
 	8,  // 2: skypilot_temporal.v1.PipelineStep.sweep:type_name -> skypilot_temporal.v1.Sweep
 	12, // 3: skypilot_temporal.v1.PipelineStep.select:type_name -> skypilot_temporal.v1.Select
 	9,  // 4: skypilot_temporal.v1.Sweep.matrix:type_name -> skypilot_temporal.v1.SweepAxis
 	10, // 5: skypilot_temporal.v1.Sweep.include:type_name -> skypilot_temporal.v1.BranchEnvs
 	11, // 6: skypilot_temporal.v1.Sweep.on_failure:type_name -> skypilot_temporal.v1.BranchFailurePolicy
-	29, // 7: skypilot_temporal.v1.BranchEnvs.envs:type_name -> skypilot_temporal.v1.BranchEnvs.EnvsEntry
+	30, // 7: skypilot_temporal.v1.BranchEnvs.envs:type_name -> skypilot_temporal.v1.BranchEnvs.EnvsEntry
 	1,  // 8: skypilot_temporal.v1.BranchFailurePolicy.mode:type_name -> skypilot_temporal.v1.BranchFailureMode
 	2,  // 9: skypilot_temporal.v1.Select.goal:type_name -> skypilot_temporal.v1.SelectGoal
 	7,  // 10: skypilot_temporal.v1.PipelineSpec.steps:type_name -> skypilot_temporal.v1.PipelineStep
-	30, // 11: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
+	31, // 11: skypilot_temporal.v1.SkyPilotWorkflowInput.envs_override:type_name -> skypilot_temporal.v1.SkyPilotWorkflowInput.EnvsOverrideEntry
 	7,  // 12: skypilot_temporal.v1.SkyPilotWorkflowInput.steps:type_name -> skypilot_temporal.v1.PipelineStep
 	14, // 13: skypilot_temporal.v1.SkyPilotWorkflowInput.launch:type_name -> skypilot_temporal.v1.LaunchOptions
 	0,  // 14: skypilot_temporal.v1.StepResult.kind:type_name -> skypilot_temporal.v1.StepKind
-	31, // 15: skypilot_temporal.v1.StepResult.metrics:type_name -> skypilot_temporal.v1.StepResult.MetricsEntry
-	22, // 16: skypilot_temporal.v1.StepResult.approval:type_name -> skypilot_temporal.v1.ApprovalRecord
-	19, // 17: skypilot_temporal.v1.StepResult.repairs:type_name -> skypilot_temporal.v1.RepairRecord
-	19, // 18: skypilot_temporal.v1.RepairAnswer.repairs:type_name -> skypilot_temporal.v1.RepairRecord
+	32, // 15: skypilot_temporal.v1.StepResult.metrics:type_name -> skypilot_temporal.v1.StepResult.MetricsEntry
+	23, // 16: skypilot_temporal.v1.StepResult.approval:type_name -> skypilot_temporal.v1.ApprovalRecord
+	20, // 17: skypilot_temporal.v1.StepResult.repairs:type_name -> skypilot_temporal.v1.RepairRecord
+	20, // 18: skypilot_temporal.v1.RepairAnswer.repairs:type_name -> skypilot_temporal.v1.RepairRecord
 	16, // 19: skypilot_temporal.v1.SkyPilotWorkflowResult.steps:type_name -> skypilot_temporal.v1.StepResult
-	16, // 20: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
-	27, // 21: skypilot_temporal.v1.SkyPilotWorkflowProgress.steps:type_name -> skypilot_temporal.v1.StepProgress
-	32, // 22: skypilot_temporal.v1.StepProgress.metrics:type_name -> skypilot_temporal.v1.StepProgress.MetricsEntry
-	0,  // 23: skypilot_temporal.v1.StepProgress.kind:type_name -> skypilot_temporal.v1.StepKind
-	22, // 24: skypilot_temporal.v1.StepProgress.approval:type_name -> skypilot_temporal.v1.ApprovalRecord
-	19, // 25: skypilot_temporal.v1.StepProgress.repairs:type_name -> skypilot_temporal.v1.RepairRecord
-	33, // 26: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
-	33, // 27: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
-	33, // 28: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
-	33, // 29: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
-	33, // 30: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
-	33, // 31: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
-	33, // 32: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
-	33, // 33: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
-	33, // 34: skypilot_temporal.v1.view_query:extendee -> google.protobuf.FileOptions
-	33, // 35: skypilot_temporal.v1.live_output_key:extendee -> google.protobuf.FileOptions
-	33, // 36: skypilot_temporal.v1.live_lines_max:extendee -> google.protobuf.FileOptions
-	33, // 37: skypilot_temporal.v1.live_line_chars_max:extendee -> google.protobuf.FileOptions
-	33, // 38: skypilot_temporal.v1.live_steps_max:extendee -> google.protobuf.FileOptions
-	33, // 39: skypilot_temporal.v1.decide_update:extendee -> google.protobuf.FileOptions
-	33, // 40: skypilot_temporal.v1.timeout_approver:extendee -> google.protobuf.FileOptions
-	33, // 41: skypilot_temporal.v1.retry_update:extendee -> google.protobuf.FileOptions
-	33, // 42: skypilot_temporal.v1.abort_update:extendee -> google.protobuf.FileOptions
-	33, // 43: skypilot_temporal.v1.wait_for_repair_max_minutes:extendee -> google.protobuf.FileOptions
-	34, // 44: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
-	45, // [45:45] is the sub-list for method output_type
-	45, // [45:45] is the sub-list for method input_type
-	45, // [45:45] is the sub-list for extension type_name
-	26, // [26:45] is the sub-list for extension extendee
-	0,  // [0:26] is the sub-list for field type_name
+	17, // 20: skypilot_temporal.v1.SkyPilotWorkflowResult.cost:type_name -> skypilot_temporal.v1.RunCost
+	16, // 21: skypilot_temporal.v1.SkyPilotWorkflowProgress.finished:type_name -> skypilot_temporal.v1.StepResult
+	28, // 22: skypilot_temporal.v1.SkyPilotWorkflowProgress.steps:type_name -> skypilot_temporal.v1.StepProgress
+	17, // 23: skypilot_temporal.v1.SkyPilotWorkflowProgress.cost:type_name -> skypilot_temporal.v1.RunCost
+	33, // 24: skypilot_temporal.v1.StepProgress.metrics:type_name -> skypilot_temporal.v1.StepProgress.MetricsEntry
+	0,  // 25: skypilot_temporal.v1.StepProgress.kind:type_name -> skypilot_temporal.v1.StepKind
+	23, // 26: skypilot_temporal.v1.StepProgress.approval:type_name -> skypilot_temporal.v1.ApprovalRecord
+	20, // 27: skypilot_temporal.v1.StepProgress.repairs:type_name -> skypilot_temporal.v1.RepairRecord
+	34, // 28: skypilot_temporal.v1.workflow_type:extendee -> google.protobuf.FileOptions
+	34, // 29: skypilot_temporal.v1.default_task_queue:extendee -> google.protobuf.FileOptions
+	34, // 30: skypilot_temporal.v1.progress_query:extendee -> google.protobuf.FileOptions
+	34, // 31: skypilot_temporal.v1.branch_workflow_type:extendee -> google.protobuf.FileOptions
+	34, // 32: skypilot_temporal.v1.default_pipeline_file:extendee -> google.protobuf.FileOptions
+	34, // 33: skypilot_temporal.v1.metric_marker:extendee -> google.protobuf.FileOptions
+	34, // 34: skypilot_temporal.v1.env_name_pattern:extendee -> google.protobuf.FileOptions
+	34, // 35: skypilot_temporal.v1.env_name_max_length:extendee -> google.protobuf.FileOptions
+	34, // 36: skypilot_temporal.v1.view_query:extendee -> google.protobuf.FileOptions
+	34, // 37: skypilot_temporal.v1.live_output_key:extendee -> google.protobuf.FileOptions
+	34, // 38: skypilot_temporal.v1.live_lines_max:extendee -> google.protobuf.FileOptions
+	34, // 39: skypilot_temporal.v1.live_line_chars_max:extendee -> google.protobuf.FileOptions
+	34, // 40: skypilot_temporal.v1.live_steps_max:extendee -> google.protobuf.FileOptions
+	34, // 41: skypilot_temporal.v1.decide_update:extendee -> google.protobuf.FileOptions
+	34, // 42: skypilot_temporal.v1.timeout_approver:extendee -> google.protobuf.FileOptions
+	34, // 43: skypilot_temporal.v1.retry_update:extendee -> google.protobuf.FileOptions
+	34, // 44: skypilot_temporal.v1.abort_update:extendee -> google.protobuf.FileOptions
+	34, // 45: skypilot_temporal.v1.wait_for_repair_max_minutes:extendee -> google.protobuf.FileOptions
+	35, // 46: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
+	47, // [47:47] is the sub-list for method output_type
+	47, // [47:47] is the sub-list for method input_type
+	47, // [47:47] is the sub-list for extension type_name
+	28, // [28:47] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_skypilot_temporal_v1_pipeline_proto_init() }
@@ -2897,13 +3090,15 @@ func file_skypilot_temporal_v1_pipeline_proto_init() {
 		return
 	}
 	file_skypilot_temporal_v1_pipeline_proto_msgTypes[0].OneofWrappers = []any{}
+	file_skypilot_temporal_v1_pipeline_proto_msgTypes[9].OneofWrappers = []any{}
+	file_skypilot_temporal_v1_pipeline_proto_msgTypes[10].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_skypilot_temporal_v1_pipeline_proto_rawDesc), len(file_skypilot_temporal_v1_pipeline_proto_rawDesc)),
 			NumEnums:      7,
-			NumMessages:   26,
+			NumMessages:   27,
 			NumExtensions: 19,
 			NumServices:   0,
 		},

@@ -5,6 +5,7 @@ every task YAML it runs, built exactly as its steps will build them.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -19,6 +20,7 @@ from skypilot_temporal.pipeline.plan import default_steps
 from skypilot_temporal.tasks.build import build_task
 from skypilot_temporal.tasks.repo import InvalidTaskFile, RepoPolicy, load_task_yaml, read_yaml, repo_file
 from skypilot_temporal.tasks.task_cache import pickled
+from skypilot_temporal.tasks.task_paths import check_path, local_paths
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 _VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
@@ -54,10 +56,13 @@ def check_tasks(
     secrets: Mapping[str, str],
     policy: RepoPolicy,
     built: Callable[[str, dict[str, str], Any], None] | None = None,
+    uses: dict[str, list[str]] | None = None,
 ) -> None:
     """Builds every step's task with the envs it will get (every branch's, where a
     branch's values can change a local path). `built(task_yaml, envs, task)` is told
-    of every task built, and handed it: this function never uses that task again."""
+    of every task built, and handed it: this function never uses that task again.
+    `uses` gets, per task YAML, the repository paths its task reads (workdir, local
+    file mounts), relative to the checkout."""
     configs: dict[str, dict[str, Any]] = {}
     for st in dag.steps:
         if not st.task_yaml:
@@ -70,6 +75,10 @@ def check_tasks(
         branches = sweep.branches if sweep else []
         envs = {**base, **(branches[0].envs if branches else {})}
         task = build_task(config, repo_dir, st.task_yaml, envs, secrets)
+        if uses is not None and st.task_yaml not in uses:
+            root = Path(os.path.realpath(repo_dir))
+            uses[st.task_yaml] = sorted({str(check_path(root, field, raw).relative_to(root))
+                                         for field, raw in local_paths(task)})
         if built:
             built(st.task_yaml, envs, task)
         # SkyPilot substitutes variables into local paths: a branch whose values reach
@@ -93,19 +102,21 @@ def check_clone(
     secrets: Mapping[str, str],
     policy: RepoPolicy,
     keep_tasks: bool,
-) -> tuple[Dag, pb.PipelineSpec | None, str, list[tuple[str, dict[str, str], bytes | None]]]:
+) -> tuple[Dag, pb.PipelineSpec | None, str, list[tuple[str, dict[str, str], bytes | None]],
+           dict[str, list[str]]]:
     """The clone's whole check, in one call (a parser process's, see parser_pool.py):
-    load_pipeline then check_tasks. Returns (dag, spec, pipeline file, and when
+    load_pipeline then check_tasks. Returns (dag, spec, pipeline file, when
     `keep_tasks` every task built as (task_yaml, envs, its pickle for the task cache;
-    None if it has none))."""
+    None if it has none), and the repository paths each task YAML's task reads)."""
     dag, spec, source = load_pipeline(repo_dir, steps, pipeline_file, provision_ahead, policy)
     built: list[tuple[str, dict[str, str], bytes | None]] = []
 
     def keep(rel: str, envs: dict[str, str], task: Any) -> None:
         built.append((rel, envs, pickled(task)))
 
-    check_tasks(repo_dir, dag, envs_override, secrets, policy, keep if keep_tasks else None)
-    return dag, spec, source, built
+    uses: dict[str, list[str]] = {}
+    check_tasks(repo_dir, dag, envs_override, secrets, policy, keep if keep_tasks else None, uses)
+    return dag, spec, source, built, uses
 
 
 def _path_variables(config: Mapping[str, Any]) -> set[str]:

@@ -52,11 +52,13 @@ from skypilot_temporal.pipeline.dag import InvalidInput
 from skypilot_temporal.tasks.build import LogTail, load_and_build
 from skypilot_temporal.tasks.housekeeping import InUse
 from skypilot_temporal.tasks.parser_pool import ParserPool
-from skypilot_temporal.tasks.repo import RepoPolicy, checkout_dir, ensure_checkout
+from skypilot_temporal.tasks.repo import RepoPolicy, checkout_dir, ensure_checkout, path_digests
 from skypilot_temporal.tasks.task_cache import TaskCache, task_key
 from skypilot_temporal.tasks.task_paths import check_task_paths
 
 log = logging.getLogger("skypilot_temporal")
+# How long a step waits for its cluster's hourly price after its job ended.
+_PRICE_TIMEOUT_S = 10.0
 
 
 class PipelineActivities:
@@ -120,13 +122,15 @@ class PipelineActivities:
                 # file or YAML of a late step fails the run before any cluster is
                 # launched. CPU work: in a parser process. What is built is kept for
                 # the run's steps (never with secrets).
-                dag, spec, source, built = await self.parsers.run(
+                dag, spec, source, built, uses = await self.parsers.run(
                     check_clone, repo_dir, inp.steps, inp.pipeline_file, inp.provision_ahead,
                     inp.envs_override, secrets, self.policy, not secrets,
                 )
                 for rel, envs, task in built:
                     if task is not None:
                         self.tasks.put(task_key(repo_dir, commit, rel, envs, secrets), task)
+                # What each task reads, by git's object ids: a resumed run's keys (pipeline/resume.py).
+                digests = await path_digests(repo_dir, uses)
         log.info("%s cloned %s at %s%s", tag, inp.repo_url, commit[:12],
                  f" (pipeline {source}: {len(dag.steps)} steps)" if source else "")
         return CloneResult(
@@ -136,6 +140,7 @@ class PipelineActivities:
             task_queue=self.placement_queue,
             metrics_step_label=self.settings.metrics_step_label,
             notify=bool(self.settings.notify_url),
+            task_digests=digests,
         )
 
     # -- launch / exec ----------------------------------------------------------
@@ -202,14 +207,18 @@ class PipelineActivities:
                     raise
                 finally:
                     sink.flush()
+                duration = round(asyncio.get_running_loop().time() - started, 3)
+                # While the heartbeats still go: the lookup is bounded, yet may take seconds.
+                usd_per_hour = await self._hourly_cost(inp.cluster_name, tag)
             outcome = StepOutcome(
                 step=inp.step,
                 cluster_name=inp.cluster_name,
                 job_id=job_id,
                 status=status,
-                duration_seconds=round(asyncio.get_running_loop().time() - started, 3),
+                duration_seconds=duration,
                 log_tail=tail.text(),
                 metrics=dict(sink.metrics),
+                usd_per_hour=usd_per_hour,
             )
             log.info("%s job %s %s%s", tag, job_id, status,
                      f" metrics {sink.metrics}" if sink.metrics else "")
@@ -222,6 +231,15 @@ class PipelineActivities:
                     non_retryable=True,
                 )
             return outcome
+
+    async def _hourly_cost(self, cluster_name: str, tag: str) -> float | None:
+        """What the step's cluster costs per hour, best effort: a lookup that fails or
+        outlasts _PRICE_TIMEOUT_S leaves it unknown, never fails or holds up the step."""
+        try:
+            return await asyncio.wait_for(self.executor.hourly_cost(cluster_name), _PRICE_TIMEOUT_S)
+        except Exception as err:  # noqa: BLE001 - best effort: a price never fails a step
+            log.warning("%s hourly price of %s unknown: %s: %s", tag, cluster_name, type(err).__name__, err)
+            return None
 
     @contextlib.asynccontextmanager
     async def _step_output(self, inp: StepInput, where: str) -> AsyncIterator[_StepOutput]:

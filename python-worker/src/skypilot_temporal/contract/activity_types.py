@@ -15,6 +15,7 @@ RUN_SKY_EXEC = "run_sky_exec"
 RUN_SKY_DOWN = "run_sky_down"
 RUN_SKY_PROVISION = "run_sky_provision"
 RUN_SKY_KEEP_UP = "run_sky_keep_up"
+RUN_READ_ORIGIN = "run_read_origin"
 RUN_NOTIFY = "run_notify"
 # The key of the clone failure's detail saying whether the run notifies ({"notify": bool}):
 # CloneResult.notify, for a run whose clone failed.
@@ -62,6 +63,34 @@ class CloneResult:
     # Whether the run sends notifications: the cloning worker has SKYPILOT_TEMPORAL_NOTIFY_URL
     # set. False in histories recorded before notifications, which must replay as they ran.
     notify: bool = False
+    # Per task YAML, a digest of it and of the repository files its task reads (a step's
+    # key, pipeline/resume.py); {} when they could not be hashed.
+    task_digests: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class OriginInput:
+    """The run a resumed run reuses steps of, and what the resumed run clones."""
+
+    workflow_id: str
+    repo_url: str
+
+
+@dataclass
+class OriginStep:
+    """A step of the ended run, as a resumed run may reuse it: its key, and its result
+    (proto JSON of StepResult)."""
+
+    name: str
+    key: str
+    status: str
+    result: dict
+
+
+@dataclass
+class OriginResult:
+    run_id: str
+    steps: list[OriginStep] = field(default_factory=list)
 
 
 @dataclass
@@ -110,6 +139,9 @@ class StepOutcome:
     log_tail: str
     # Reported by the job (metric marker lines), last value of each name.
     metrics: dict[str, float] = field(default_factory=dict)
+    # What the step's cluster costs per hour (USD, all its nodes), as its executor
+    # prices it; None when unknown (the local executor, no price, the lookup failed).
+    usd_per_hour: float | None = None
 
 
 @dataclass

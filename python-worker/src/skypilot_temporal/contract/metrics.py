@@ -24,6 +24,8 @@ SECRETS_REFUSED = Metric("skypilot_temporal_secrets_refused", "runs refused a se
 SKY_CALL_ERRORS = Metric("skypilot_temporal_sky_call_errors", "SkyPilot calls that raised")
 CLUSTERS_UP = Metric("skypilot_temporal_clusters_up", "clusters of runs up now (as the executor sees them)")
 STEP_DURATION = Metric("skypilot_temporal_step_duration", "step durations")
+STEP_COST = Metric("skypilot_temporal_step_cost_microusd",
+                   "what steps cost, in millionths of a US dollar (steps whose cluster has a price)")
 SKY_CALL_LATENCY = Metric("skypilot_temporal_sky_call_latency", "SkyPilot call latency")
 
 # The counters a run's workflow records with no label of its own.

@@ -124,6 +124,12 @@ class Executor(ABC):
         cluster's last job, not from this call (as SkyPilot counts it for a cluster
         that already had an autodown). False if the cluster does not exist."""
 
+    async def hourly_cost(self, cluster_name: str) -> float | None:
+        """The cluster's price in USD per hour, all its nodes included, as SkyPilot
+        prices it; None when unknown. None by default, for an executor without prices
+        (the local one runs on the worker's own host): unknown, never 0."""
+        return None
+
     # -- housekeeping (tasks/housekeeping.py) ------------------------------------
     async def clusters_up(self) -> int | None:
         """How many clusters of runs are up now, as this executor sees them; None if

@@ -98,6 +98,8 @@ def check_input(inp: pb.SkyPilotWorkflowInput, workflow_id: str, run_id: str) ->
             raise InvalidInput(
                 "pipeline_file: the input also names steps, which win over any file; give one or the other"
             )
+    if inp.resume_from == workflow_id:
+        raise InvalidInput("resume_from: names this run's own workflow id: resume a run that has ended")
     minutes = inp.launch.idle_minutes_to_autodown
     return RunOptions(
         cluster_prefix=prefix,

@@ -7,9 +7,11 @@ URL policy allows, prompts disabled. Each run clones into its own directory.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,6 +170,25 @@ class GitFailed(Exception):
                 "not our ref",  # a commit the server does not have (or will not serve)
             )
         )
+
+
+async def path_digests(repo_dir: Path, uses: Mapping[str, list[str]]) -> dict[str, str]:
+    """Per file of `uses`, a digest of it and of the paths it lists (relative to the
+    checkout), from git's own object ids at HEAD: a change to any of them changes it.
+    {} when git cannot name one (an untracked path): nothing is then reused."""
+    files = sorted(uses)
+    wanted = sorted({p for f in files for p in [f, *uses[f]]})
+    if not wanted:
+        return {}
+    try:
+        out = await _git("rev-parse", *(f"HEAD:{'' if p == '.' else p}" for p in wanted), cwd=repo_dir)
+    except GitFailed:
+        return {}
+    ids = dict(zip(wanted, out.split(), strict=False))
+    if len(ids) != len(wanted):
+        return {}
+    return {f: hashlib.sha256(" ".join(f"{p}={ids[p]}" for p in [f, *uses[f]]).encode()).hexdigest()
+            for f in files}
 
 
 async def ensure_checkout(

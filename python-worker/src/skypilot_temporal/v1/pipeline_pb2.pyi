@@ -272,7 +272,7 @@ class LaunchOptions(_message.Message):
     def __init__(self, idle_minutes_to_autodown: _Optional[int] = ..., retry_until_up: _Optional[bool] = ..., teardown_timeout_seconds: _Optional[int] = ..., provision_ahead: _Optional[bool] = ..., wait_for_repair_minutes: _Optional[int] = ...) -> None: ...
 
 class SkyPilotWorkflowInput(_message.Message):
-    __slots__ = ("cluster_prefix", "repo_url", "branch", "envs_override", "secret_env_names", "api_server_endpoint", "steps", "launch", "pipeline_file")
+    __slots__ = ("cluster_prefix", "repo_url", "branch", "envs_override", "secret_env_names", "api_server_endpoint", "steps", "launch", "pipeline_file", "resume_from")
     class EnvsOverrideEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -289,6 +289,7 @@ class SkyPilotWorkflowInput(_message.Message):
     STEPS_FIELD_NUMBER: _ClassVar[int]
     LAUNCH_FIELD_NUMBER: _ClassVar[int]
     PIPELINE_FILE_FIELD_NUMBER: _ClassVar[int]
+    RESUME_FROM_FIELD_NUMBER: _ClassVar[int]
     cluster_prefix: str
     repo_url: str
     branch: str
@@ -298,10 +299,11 @@ class SkyPilotWorkflowInput(_message.Message):
     steps: _containers.RepeatedCompositeFieldContainer[PipelineStep]
     launch: LaunchOptions
     pipeline_file: str
-    def __init__(self, cluster_prefix: _Optional[str] = ..., repo_url: _Optional[str] = ..., branch: _Optional[str] = ..., envs_override: _Optional[_Mapping[str, str]] = ..., secret_env_names: _Optional[_Iterable[str]] = ..., api_server_endpoint: _Optional[str] = ..., steps: _Optional[_Iterable[_Union[PipelineStep, _Mapping]]] = ..., launch: _Optional[_Union[LaunchOptions, _Mapping]] = ..., pipeline_file: _Optional[str] = ...) -> None: ...
+    resume_from: str
+    def __init__(self, cluster_prefix: _Optional[str] = ..., repo_url: _Optional[str] = ..., branch: _Optional[str] = ..., envs_override: _Optional[_Mapping[str, str]] = ..., secret_env_names: _Optional[_Iterable[str]] = ..., api_server_endpoint: _Optional[str] = ..., steps: _Optional[_Iterable[_Union[PipelineStep, _Mapping]]] = ..., launch: _Optional[_Union[LaunchOptions, _Mapping]] = ..., pipeline_file: _Optional[str] = ..., resume_from: _Optional[str] = ...) -> None: ...
 
 class StepResult(_message.Message):
-    __slots__ = ("name", "kind", "cluster_name", "job_id", "status", "duration_seconds", "log_tail", "branch", "metrics", "idle_cluster_seconds", "approval", "repairs")
+    __slots__ = ("name", "kind", "cluster_name", "job_id", "status", "duration_seconds", "log_tail", "branch", "metrics", "idle_cluster_seconds", "approval", "repairs", "key", "reused_from", "usd_per_hour", "cost_usd", "idle_cost_usd")
     class MetricsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -321,6 +323,11 @@ class StepResult(_message.Message):
     IDLE_CLUSTER_SECONDS_FIELD_NUMBER: _ClassVar[int]
     APPROVAL_FIELD_NUMBER: _ClassVar[int]
     REPAIRS_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    REUSED_FROM_FIELD_NUMBER: _ClassVar[int]
+    USD_PER_HOUR_FIELD_NUMBER: _ClassVar[int]
+    COST_USD_FIELD_NUMBER: _ClassVar[int]
+    IDLE_COST_USD_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: StepKind
     cluster_name: str
@@ -333,7 +340,24 @@ class StepResult(_message.Message):
     idle_cluster_seconds: float
     approval: ApprovalRecord
     repairs: _containers.RepeatedCompositeFieldContainer[RepairRecord]
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster_name: _Optional[str] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., duration_seconds: _Optional[float] = ..., log_tail: _Optional[str] = ..., branch: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., idle_cluster_seconds: _Optional[float] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ...) -> None: ...
+    key: str
+    reused_from: str
+    usd_per_hour: float
+    cost_usd: float
+    idle_cost_usd: float
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster_name: _Optional[str] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., duration_seconds: _Optional[float] = ..., log_tail: _Optional[str] = ..., branch: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., idle_cluster_seconds: _Optional[float] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ..., key: _Optional[str] = ..., reused_from: _Optional[str] = ..., usd_per_hour: _Optional[float] = ..., cost_usd: _Optional[float] = ..., idle_cost_usd: _Optional[float] = ...) -> None: ...
+
+class RunCost(_message.Message):
+    __slots__ = ("running_usd", "idle_usd", "reused_usd", "note")
+    RUNNING_USD_FIELD_NUMBER: _ClassVar[int]
+    IDLE_USD_FIELD_NUMBER: _ClassVar[int]
+    REUSED_USD_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    running_usd: float
+    idle_usd: float
+    reused_usd: float
+    note: str
+    def __init__(self, running_usd: _Optional[float] = ..., idle_usd: _Optional[float] = ..., reused_usd: _Optional[float] = ..., note: _Optional[str] = ...) -> None: ...
 
 class RetryRequest(_message.Message):
     __slots__ = ("step", "commit", "requester")
@@ -410,16 +434,18 @@ class ApprovalRecord(_message.Message):
     def __init__(self, gate: _Optional[str] = ..., decision: _Optional[str] = ..., approver: _Optional[str] = ..., reason: _Optional[str] = ..., decided_at: _Optional[str] = ..., waiting_since: _Optional[str] = ...) -> None: ...
 
 class SkyPilotWorkflowResult(_message.Message):
-    __slots__ = ("steps", "clusters_downed", "commit", "lines")
+    __slots__ = ("steps", "clusters_downed", "commit", "lines", "cost")
     STEPS_FIELD_NUMBER: _ClassVar[int]
     CLUSTERS_DOWNED_FIELD_NUMBER: _ClassVar[int]
     COMMIT_FIELD_NUMBER: _ClassVar[int]
     LINES_FIELD_NUMBER: _ClassVar[int]
+    COST_FIELD_NUMBER: _ClassVar[int]
     steps: _containers.RepeatedCompositeFieldContainer[StepResult]
     clusters_downed: _containers.RepeatedScalarFieldContainer[str]
     commit: str
     lines: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, steps: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_downed: _Optional[_Iterable[str]] = ..., commit: _Optional[str] = ..., lines: _Optional[_Iterable[str]] = ...) -> None: ...
+    cost: RunCost
+    def __init__(self, steps: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_downed: _Optional[_Iterable[str]] = ..., commit: _Optional[str] = ..., lines: _Optional[_Iterable[str]] = ..., cost: _Optional[_Union[RunCost, _Mapping]] = ...) -> None: ...
 
 class RunViewRequest(_message.Message):
     __slots__ = ("cursor", "heartbeats", "starter")
@@ -440,7 +466,7 @@ class RunView(_message.Message):
     def __init__(self, lines: _Optional[_Iterable[str]] = ..., cursor: _Optional[str] = ...) -> None: ...
 
 class SkyPilotWorkflowProgress(_message.Message):
-    __slots__ = ("phase", "current_step", "finished", "clusters_up", "steps_total", "clusters", "clusters_left", "steps")
+    __slots__ = ("phase", "current_step", "finished", "clusters_up", "steps_total", "clusters", "clusters_left", "steps", "cost")
     PHASE_FIELD_NUMBER: _ClassVar[int]
     CURRENT_STEP_FIELD_NUMBER: _ClassVar[int]
     FINISHED_FIELD_NUMBER: _ClassVar[int]
@@ -449,6 +475,7 @@ class SkyPilotWorkflowProgress(_message.Message):
     CLUSTERS_FIELD_NUMBER: _ClassVar[int]
     CLUSTERS_LEFT_FIELD_NUMBER: _ClassVar[int]
     STEPS_FIELD_NUMBER: _ClassVar[int]
+    COST_FIELD_NUMBER: _ClassVar[int]
     phase: str
     current_step: str
     finished: _containers.RepeatedCompositeFieldContainer[StepResult]
@@ -457,10 +484,11 @@ class SkyPilotWorkflowProgress(_message.Message):
     clusters: _containers.RepeatedScalarFieldContainer[str]
     clusters_left: _containers.RepeatedScalarFieldContainer[str]
     steps: _containers.RepeatedCompositeFieldContainer[StepProgress]
-    def __init__(self, phase: _Optional[str] = ..., current_step: _Optional[str] = ..., finished: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_up: _Optional[_Iterable[str]] = ..., steps_total: _Optional[int] = ..., clusters: _Optional[_Iterable[str]] = ..., clusters_left: _Optional[_Iterable[str]] = ..., steps: _Optional[_Iterable[_Union[StepProgress, _Mapping]]] = ...) -> None: ...
+    cost: RunCost
+    def __init__(self, phase: _Optional[str] = ..., current_step: _Optional[str] = ..., finished: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_up: _Optional[_Iterable[str]] = ..., steps_total: _Optional[int] = ..., clusters: _Optional[_Iterable[str]] = ..., clusters_left: _Optional[_Iterable[str]] = ..., steps: _Optional[_Iterable[_Union[StepProgress, _Mapping]]] = ..., cost: _Optional[_Union[RunCost, _Mapping]] = ...) -> None: ...
 
 class StepProgress(_message.Message):
-    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind", "waiting_since", "deadline", "approvers", "approval", "failure", "clusters_kept", "repairs")
+    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind", "waiting_since", "deadline", "approvers", "approval", "failure", "clusters_kept", "repairs", "reused_from")
     class MetricsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -482,6 +510,7 @@ class StepProgress(_message.Message):
     FAILURE_FIELD_NUMBER: _ClassVar[int]
     CLUSTERS_KEPT_FIELD_NUMBER: _ClassVar[int]
     REPAIRS_FIELD_NUMBER: _ClassVar[int]
+    REUSED_FROM_FIELD_NUMBER: _ClassVar[int]
     name: str
     branch: str
     state: str
@@ -496,4 +525,5 @@ class StepProgress(_message.Message):
     failure: str
     clusters_kept: _containers.RepeatedScalarFieldContainer[str]
     repairs: _containers.RepeatedCompositeFieldContainer[RepairRecord]
-    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ..., waiting_since: _Optional[str] = ..., deadline: _Optional[str] = ..., approvers: _Optional[_Iterable[str]] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., failure: _Optional[str] = ..., clusters_kept: _Optional[_Iterable[str]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ...) -> None: ...
+    reused_from: str
+    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ..., waiting_since: _Optional[str] = ..., deadline: _Optional[str] = ..., approvers: _Optional[_Iterable[str]] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., failure: _Optional[str] = ..., clusters_kept: _Optional[_Iterable[str]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ..., reused_from: _Optional[str] = ...) -> None: ...

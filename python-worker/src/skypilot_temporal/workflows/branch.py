@@ -33,12 +33,14 @@ with workflow.unsafe.imports_passed_through():
         TEARDOWN_FAILED,
     )
     from skypilot_temporal.v1 import pipeline_pb2 as pb
+    from skypilot_temporal.workflows.costs import per_hour
     from skypilot_temporal.workflows.progress import failed_outcome, step_result
     from skypilot_temporal.workflows.steps import (
         Clusters,
         failure_text,
         is_cancellation,
         run_step,
+        step_cost,
         step_duration,
     )
     from skypilot_temporal.workflows.view import step_label
@@ -121,6 +123,9 @@ class SkyPilotBranchWorkflow:
                 return
             assert isinstance(outcome, StepOutcome)
             step_duration(st.kind, st.name, outcome.duration_seconds, inp.run.metrics_step_label)
+            if outcome.usd_per_hour is not None:
+                step_cost(st.kind, st.name, per_hour(outcome.usd_per_hour, outcome.duration_seconds),
+                          inp.run.metrics_step_label)
             result.outcomes.append(outcome)
             self._progress.finished.append(step_result(outcome, branch=inp.label))
             await self._report(inp, BranchEvent(inp.index, st.name, STATE_SUCCEEDED, _compact(outcome),

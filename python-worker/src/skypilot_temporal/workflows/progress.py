@@ -27,6 +27,7 @@ from skypilot_temporal.contract.names import (
 from skypilot_temporal.pipeline.dag import APPROVAL, SELECT, Sweep
 from skypilot_temporal.pipeline.plan import Plan
 from skypilot_temporal.v1 import pipeline_pb2 as pb
+from skypilot_temporal.workflows.costs import kept_cost, price, run_cost
 from skypilot_temporal.workflows.gates import Gates, rfc3339
 from skypilot_temporal.workflows.repairs import RETRY, Repairs
 from skypilot_temporal.workflows.steps import Clusters, StepFailed, failure_text
@@ -167,6 +168,7 @@ def step_result(
         branch=branch,
     )
     r.metrics.update(outcome.metrics)
+    price(r, outcome.usd_per_hour)
     return r
 
 
@@ -181,6 +183,7 @@ def failed_outcome(step: str, cluster: str, details: dict) -> StepOutcome:
         duration_seconds=float(details.get("duration_seconds") or 0),
         log_tail=str(details.get("log_tail", "")),
         metrics={k: float(v) for k, v in (details.get("metrics") or {}).items()},
+        usd_per_hour=float(details["usd_per_hour"]) if details.get("usd_per_hour") is not None else None,
     )
 
 
@@ -199,6 +202,12 @@ class RunProgress:
         self._finished: list[pb.StepResult] = []
         self.gates = Gates(None)
         self.repairs = Repairs()
+        # Each step's key (pipeline/resume.py), recorded in its result.
+        self.keys: dict[str, str] = {}
+        # Each cluster's price per hour, as its steps reported it (None: unknown).
+        self.rates: dict[str, float | None] = {}
+        # The waits for a repair a step went through: cluster-seconds kept, and their cost.
+        self._repair_idle: dict[str, tuple[float, float | None]] = {}
 
     def planned(self, plan: Plan) -> None:
         self._plan = plan
@@ -233,7 +242,17 @@ class RunProgress:
         # As the workflow measured it: from the step's needs met to its end, retries included.
         r.duration_seconds = round(duration, 3)
         r.idle_cluster_seconds = round(idle_seconds, 3)
+        self._learn(outcome)
+        price(r, outcome.usd_per_hour)
+        waited, usd = self._repair_idle.pop(name, (0.0, 0.0))
+        if waited:
+            r.idle_cluster_seconds = round(r.idle_cluster_seconds + waited, 3)
+            if usd is None or not r.HasField("usd_per_hour"):
+                r.ClearField("idle_cost_usd")
+            else:
+                r.idle_cost_usd = round(r.idle_cost_usd + usd, 6)
         r.repairs.extend(self.repairs.history.get(name, []))
+        r.key = self.keys.get(name, "")
         self._singles[name].state = STATE_SUCCEEDED
         self._singles[name].result = r
         self._finished.append(r)
@@ -244,16 +263,39 @@ class RunProgress:
             return
         single.state = STATE_FAILED
         if outcome:
-            r = single.result = step_result(failed_outcome(name, cluster, outcome))
+            failed = failed_outcome(name, cluster, outcome)
+            self._learn(failed)
+            r = single.result = step_result(failed)
             r.repairs.extend(self.repairs.history.get(name, []))
+            r.key = self.keys.get(name, "")
             self._finished.append(r)
+
+    def step_reused(self, name: str, r: pb.StepResult) -> None:
+        """A step a resumed run reuses: the ended run's result stands for it."""
+        self._singles[name].state = STATE_SUCCEEDED
+        self._singles[name].result = r
+        self._finished.append(r)
+        g = self.gates.get(name)
+        if g is not None:
+            g.state, g.record = STATE_SUCCEEDED, r.approval
 
     def repair_waiting(self, name: str) -> None:
         self._singles[name].state = STATE_WAITING_FOR_REPAIR
 
-    def repair_closed(self, name: str, record: pb.RepairRecord | None) -> None:
+    def _learn(self, outcome: StepOutcome) -> None:
+        if outcome.usd_per_hour is not None or outcome.cluster_name not in self.rates:
+            self.rates[outcome.cluster_name] = outcome.usd_per_hour
+
+    def repair_closed(self, name: str, record: pb.RepairRecord | None, waited: float = 0.0,
+                      kept: list[str] | None = None) -> None:
         """The wait is over: a retry runs the step again; an abort or a timeout leaves it
-        failed; no record (the run was cancelled) leaves it cancelled."""
+        failed; no record (the run was cancelled) leaves it cancelled. The clusters kept
+        through it stood idle for `waited` seconds."""
+        kept = kept or []
+        before, usd = self._repair_idle.get(name, (0.0, 0.0))
+        cost = kept_cost(waited, kept, self.rates)
+        self._repair_idle[name] = (before + waited * len(kept),
+                                   None if usd is None or cost is None else usd + cost)
         single = self._singles[name]
         single.state = STATE_CANCELLED if record is None else (
             STATE_RUNNING if record.action == RETRY else STATE_FAILED)
@@ -281,7 +323,7 @@ class RunProgress:
                 metrics[key if len(needs) == 1 else f"{name}.{key}"] = value
         return metrics, branch
 
-    def gate_closed(self, name: str, waited: float, idle_seconds: float) -> None:
+    def gate_closed(self, name: str, waited: float, idle_seconds: float, kept: list[str] | None = None) -> None:
         """The gate's decision (or its end without one) in the progress and the result."""
         self.gates.close(name)
         g = self.gates.get(name)
@@ -291,8 +333,11 @@ class RunProgress:
             return
         r = pb.StepResult(name=name, kind=APPROVAL, status=GATE_STATUS[g.record.decision],
                           duration_seconds=round(waited, 3), idle_cluster_seconds=round(idle_seconds, 3),
-                          branch=g.branch, approval=g.record)
+                          branch=g.branch, approval=g.record, key=self.keys.get(name, ""))
         r.metrics.update(g.metrics)
+        cost = kept_cost(waited, kept or [], self.rates)
+        if cost is not None and idle_seconds:
+            r.idle_cost_usd = cost
         self._singles[name].result = r
         self._finished.append(r)
 
@@ -312,6 +357,7 @@ class RunProgress:
             if event.step in state.sweep.lane or event.step in state.sweep.after:
                 state.event(event)
                 if event.outcome is not None:
+                    self._learn(event.outcome)
                     # Without its log tail: a 500-branch sweep answers a progress
                     # query every second (the branch's own run has the tail).
                     r = self._branch_result(state, event.index, event.outcome)
@@ -323,6 +369,10 @@ class RunProgress:
     def _branch_result(self, state: SweepState, i: int, outcome: StepOutcome) -> pb.StepResult:
         kind = state.kinds.get(outcome.step, pb.STEP_KIND_UNSPECIFIED)
         return step_result(outcome, kind, state.sweep.branches[i].label)
+
+    def cost(self) -> pb.RunCost:
+        """What the run has cost so far: every attempt and branch it recorded."""
+        return run_cost(self._finished)
 
     def results(self) -> list[pb.StepResult]:
         """Every step's result in the plan's order; a swept step's, branch by branch."""
@@ -370,6 +420,7 @@ class RunProgress:
         p.clusters_up[:] = clusters.up
         p.clusters_left[:] = list(clusters.left)
         p.finished.extend(self._finished)
+        p.cost.CopyFrom(self.cost())
         if self._plan is None:
             return p
         p.steps_total = len(self._plan.steps)
@@ -383,6 +434,7 @@ class RunProgress:
                 entry = p.steps.add(name=st.name, kind=st.kind, state=single.state, cluster_name=single.cluster)
                 if single.result is not None:
                     entry.metrics.update(single.result.metrics)
+                    entry.reused_from = single.result.reused_from
                 if st.kind == APPROVAL:
                     self._gate_entry(entry, st.name)
                 else:

@@ -25,8 +25,11 @@ from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflow
 with workflow.unsafe.imports_passed_through():
     from skypilot_temporal.contract.activity_types import (
         RUN_GIT_CLONE,
+        RUN_READ_ORIGIN,
         CloneInput,
         CloneResult,
+        OriginInput,
+        OriginResult,
         StepInput,
         StepOutcome,
     )
@@ -73,8 +76,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from skypilot_temporal.pipeline.dag import APPROVAL, LAUNCH, SELECT, Step, Sweep
     from skypilot_temporal.pipeline.plan import InvalidInput, Plan, build_plan, check_input
+    from skypilot_temporal.pipeline.resume import reusable, step_keys
     from skypilot_temporal.v1 import pipeline_pb2 as pb
     from skypilot_temporal.workflows import repairs
+    from skypilot_temporal.workflows.costs import per_hour
     from skypilot_temporal.workflows.gates import Refused, commands, rfc3339
     from skypilot_temporal.workflows.notify import Notifier
     from skypilot_temporal.workflows.progress import RunProgress
@@ -87,10 +92,14 @@ with workflow.unsafe.imports_passed_through():
         is_cancellation,
         run_step,
         settle,
+        step_cost,
         step_duration,
     )
     from skypilot_temporal.workflows.view import metrics_text, render_view, result_lines, view_request
 
+# Reading the run a resumed run reuses: Temporal's own API, quick or refused.
+ORIGIN_RETRY = doubling_retry(1, 10, attempts=3)
+ORIGIN_TIMEOUT = timedelta(minutes=2)
 # A clone fails for good quickly: an unreachable repository is reported in seconds.
 CLONE_RETRY = doubling_retry(1, 10, attempts=4)
 CLONE_TIMEOUT = timedelta(minutes=5)
@@ -178,6 +187,9 @@ class SkyPilotWorkflow:
             raise ApplicationError("the retry was refused: the wait is over", type=INVALID_INPUT, non_retryable=True)
         self._plan, self._ctx = plan, dataclasses.replace(self._ctx, commit=clone.commit)
         self._result.commit = clone.commit
+        # The steps that run from now on run what this commit holds: their keys say so.
+        self._progress.keys = step_keys(plan, clone.task_digests, self._inp.envs_override,
+                                        list(self._inp.secret_env_names))
         now = workflow.now()
         records = [self._progress.repairs.end(w.step, repairs.RETRY, now, req.requester.strip(), commit=clone.commit)
                    for w in waits]
@@ -220,6 +232,7 @@ class SkyPilotWorkflow:
         if plan is not None:
             self._progress.planned(plan)
         try:
+            origin = await self._origin(inp) if inp.resume_from else None
             self._set_phase(PHASE_CLONE)
             clone = await self._clone(inp, run_key)
             self._result.commit = clone.commit
@@ -235,6 +248,9 @@ class SkyPilotWorkflow:
             self._set_phase(PHASE_RUNNING)
             ctx = _context(inp, options, clone, run_key)
             self._plan, self._ctx = plan, ctx
+            self._progress.keys = step_keys(plan, clone.task_digests, inp.envs_override, list(inp.secret_env_names))
+            if origin is not None:
+                self._reuse(plan, origin)
             await self._run_graph(plan, ctx)
             await self._clusters.wait()
         except BaseException as err:
@@ -254,6 +270,9 @@ class SkyPilotWorkflow:
                 raise err.failure from None
             if isinstance(err, InvalidInput):
                 raise ApplicationError(str(err), type=INVALID_INPUT, non_retryable=True) from None
+            if isinstance(err, ActivityError) and err.activity_type == RUN_READ_ORIGIN and \
+                    isinstance(err.cause, ApplicationError):  # the run it resumes was refused
+                raise ApplicationError(err.cause.message, type=err.cause.type, non_retryable=True) from None
             if not cancelled and isinstance(err, ActivityError) and isinstance(err.cause, ApplicationError):
                 # The clone failed.
                 raise ApplicationError(
@@ -268,6 +287,7 @@ class SkyPilotWorkflow:
         _count(RUNS_COMPLETED)
         self._result.clusters_downed[:] = self._clusters.downed + self._progress.branch_clusters_downed()
         self._result.steps.extend(self._progress.results())
+        self._result.cost.CopyFrom(self._progress.cost())
         self._result.lines[:] = result_lines(self._result)
         await self._notify.last(self._notify.event(
             "succeeded", steps=[f"{s.name} {s.status}" for s in self._result.steps], commit=self._result.commit))
@@ -281,6 +301,24 @@ class SkyPilotWorkflow:
             reason = err.failure.message if isinstance(err, StepFailed) else failure_text(err)
             fields.update(failing_step=labels["step"], failure_type=labels["failure_type"], reason=reason)
         return self._notify.event(event, **fields)
+
+    async def _origin(self, inp: pb.SkyPilotWorkflowInput) -> OriginResult:
+        return await workflow.execute_activity(
+            RUN_READ_ORIGIN, OriginInput(workflow_id=inp.resume_from, repo_url=inp.repo_url),
+            result_type=OriginResult, start_to_close_timeout=ORIGIN_TIMEOUT, retry_policy=ORIGIN_RETRY,
+            summary=f"read {inp.resume_from}, which this run resumes")
+
+    def _reuse(self, plan: Plan, origin: OriginResult) -> None:
+        """Marks done the steps the ended run ran with the same keys (pipeline/resume.py)."""
+        ended = {s.name: s for s in origin.steps}
+        reuse = reusable(plan, self._progress.keys, {s.name: (s.key, s.status) for s in origin.steps})
+        for st in plan.steps:
+            if st.name in reuse:
+                r = json_format.ParseDict(ended[st.name].result, pb.StepResult(), ignore_unknown_fields=True)
+                r.reused_from = r.reused_from or self._inp.resume_from
+                self._progress.step_reused(st.name, r)
+                self._started.add(st.name)
+                self._done.add(st.name)
 
     async def _clone(self, inp: pb.SkyPilotWorkflowInput, run_key: str, commit: str | None = None) -> CloneResult:
         """The run's clone; `commit` set (even ""): a retry's, which clones again, at
@@ -332,7 +370,7 @@ class SkyPilotWorkflow:
         """Runs every step as soon as its needs are done; the first failure cancels
         the rest (which cancel their jobs) and is raised."""
         units = [(self._gate_unit if st.kind == APPROVAL else self._step_unit)(plan, st, ctx)
-                 for st in plan.steps if not st.sweep and st.kind != SELECT]
+                 for st in plan.steps if not st.sweep and st.kind != SELECT and st.name not in self._done]
         units += [self._sweep_unit(plan, sw, ctx) for sw in plan.dag.sweeps.values()]
         tasks = [asyncio.ensure_future(u) for u in units]
         try:
@@ -397,8 +435,10 @@ class SkyPilotWorkflow:
         idle = max(0.0, (needs_done - ready[0]).total_seconds()) if ready else 0.0
         duration = (workflow.now() - needs_done).total_seconds()
         self._progress.step_done(st.name, outcome, duration, idle_seconds=idle, kind=st.kind)
-        step_duration("launch" if st.kind == LAUNCH and ahead is None else "exec", st.name, duration,
-                      ctx.metrics_step_label)
+        kind = "launch" if st.kind == LAUNCH and ahead is None else "exec"
+        step_duration(kind, st.name, duration, ctx.metrics_step_label)
+        if outcome.usd_per_hour is not None:
+            step_cost(kind, st.name, per_hour(outcome.usd_per_hour, duration), ctx.metrics_step_label)
         self._done.add(st.name)
         self._release(plan, ctx)
 
@@ -450,7 +490,7 @@ class SkyPilotWorkflow:
             book.time_out(name, minutes, workflow.now())
         finally:
             record = book.close(name)
-            self._progress.repair_closed(name, record)
+            self._progress.repair_closed(name, record, (workflow.now() - since).total_seconds(), kept)
             self._refresh_phase()
         assert record is not None
         if record.action != repairs.RETRY:
@@ -497,7 +537,7 @@ class SkyPilotWorkflow:
         await workflow.wait_condition(self._settled)
         gates = self._progress.gates
         since = workflow.now()
-        kept = len(self._clusters.up) + len(self._progress.branch_clusters_up())
+        kept = [*self._clusters.up, *self._progress.branch_clusters_up()]
         metrics, branch = self._progress.needs_metrics(st.needs)
         gates.wait(st.name, since, since + timedelta(seconds=st.timeout_s), metrics, branch)
         shown = (f" winner {branch}" if branch else "") + metrics_text(metrics)
@@ -515,7 +555,7 @@ class SkyPilotWorkflow:
         finally:
             waited = (workflow.now() - since).total_seconds()
             # The clusters kept up for later steps stood idle all along.
-            self._progress.gate_closed(st.name, waited, waited * kept)
+            self._progress.gate_closed(st.name, waited, waited * len(kept), kept)
             if not gates.waiting() and self._phase == PHASE_WAITING:
                 self._set_phase(PHASE_RUNNING)
         record = gates.get(st.name).record  # type: ignore[union-attr]
@@ -718,7 +758,8 @@ def _failure_labels(err: BaseException) -> dict[str, str]:
     failure = err.failure if isinstance(err, StepFailed) else getattr(err, "cause", None) or err
     kind = failure.type if isinstance(failure, ApplicationError) else type(failure).__name__
     if isinstance(err, ActivityError):
-        step = "clone"  # the one activity the run awaits outside its steps
+        # The activities the run awaits outside its steps.
+        step = "clone" if err.activity_type == RUN_GIT_CLONE else "resume"
     else:
         step = err.step if isinstance(err, StepFailed) else ""
     return {"failure_type": kind or "", "step": step}

@@ -29,7 +29,7 @@ with workflow.unsafe.imports_passed_through():
         StepInput,
         StepOutcome,
     )
-    from skypilot_temporal.contract.metrics import STEP_DURATION
+    from skypilot_temporal.contract.metrics import STEP_COST, STEP_DURATION
     from skypilot_temporal.contract.names import STEP_TIMED_OUT, TEARDOWN_FAILED
     from skypilot_temporal.workflows import spans
 
@@ -221,6 +221,14 @@ def step_duration(kind: str, step: str, seconds: float, step_label: bool) -> Non
     workflow.metric_meter().create_histogram_float(
         STEP_DURATION.name, STEP_DURATION.help, "s"
     ).with_additional_attributes(labels).record(seconds)
+
+
+def step_cost(kind: str, step: str, usd: float, step_label: bool) -> None:
+    """What a step cost, in millionths of a dollar (a Temporal counter counts whole
+    numbers), labelled as step_duration is. Only steps whose cluster has a price."""
+    labels = {"kind": kind, "step": step} if step_label else {"kind": kind}
+    workflow.metric_meter().create_counter(STEP_COST.name, STEP_COST.help).with_additional_attributes(
+        labels).add(round(usd * 1_000_000))
 
 
 async def settle(task: asyncio.Future) -> None:

@@ -26,7 +26,8 @@ from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.workflows import gates, repairs
 from skypilot_temporal.workflows.live_output import live_lines, printable
 
-PROGRESS = "progress: phase={phase} step={step} finished={finished}{steps}"
+PROGRESS = "progress: phase={phase} step={step} finished={finished}{steps}{cost}"
+PROGRESS_COST = " cost=${usd}"
 PROGRESS_OF_TOTAL = "{finished}/{total}"
 PROGRESS_STEP = " {name}:{status}"
 CLUSTERS = "clusters: {clusters}"
@@ -39,6 +40,11 @@ METRIC = " {name}={value}"
 RESULT_HEADER = "workflow completed: {steps} steps, commit {commit}"
 RESULT_STEP = "step {step}: cluster={cluster} job_id={job_id} status={status} duration={duration}s{idle}{metrics}"
 RESULT_IDLE = " idle_cluster={seconds}s"
+RESULT_REUSED = " reused_from={run}"
+RESULT_STEP_COST = " cost=${usd}"
+RESULT_COST = "cost: running ${running}, idle ${idle}, reused ${reused} (paid by the runs reused)"
+RESULT_COST_UNKNOWN = "cost: {note}"
+STEP_REUSED = "step {step}: reused from {run}{metrics}"
 RESULT_SELECT = "step {step}: winner {branch} cluster={cluster}{metrics}"
 RESULT_GATE = "step {step}: {status} by {approver} at {decided_at} waited={waited}s{idle}{metrics}"
 GATE_WAITING = "step {step}: waiting for approval since {since}, until {deadline}{approvers}{winner}{metrics}"
@@ -187,7 +193,14 @@ def progress_line(p: pb.SkyPilotWorkflowProgress) -> str:
             finished = PROGRESS_OF_TOTAL.format(finished=finished, total=p.steps_total)
         named = list(p.finished)
     steps = "".join(PROGRESS_STEP.format(name=s.name, status=s.status) for s in named)
-    return PROGRESS.format(phase=p.phase, step=or_dash(p.current_step), finished=finished, steps=steps)
+    cost = PROGRESS_COST.format(usd=usd(p.cost.running_usd + p.cost.idle_usd)) if p.cost.HasField(
+        "running_usd") else ""
+    return PROGRESS.format(phase=p.phase, step=or_dash(p.current_step), finished=finished, steps=steps, cost=cost)
+
+
+def usd(value: float) -> str:
+    """Dollars to the ten-thousandth: `0.0123`."""
+    return f"{value:.4f}"
 
 
 def step_changes(steps: Sequence[pb.StepProgress], seen: _Seen, starter: str = "", workflow_id: str = "") -> list[str]:
@@ -224,6 +237,10 @@ def step_changes(steps: Sequence[pb.StepProgress], seen: _Seen, starter: str = "
                         lines.append(repair_ended(s.repairs[-1]))
                     if s.state == names.STATE_WAITING_FOR_REPAIR:
                         lines += repair_lines(s, starter, workflow_id)
+                        continue
+                    if s.reused_from:
+                        lines.append(STEP_REUSED.format(step=s.name, run=s.reused_from,
+                                                        metrics=metrics_text(s.metrics)))
                         continue
                     lines.append(STEP_STATE.format(step=step_label(s.name, s.branch), state=s.state,
                                                    metrics=metrics_text(s.metrics)))
@@ -379,6 +396,12 @@ def result_lines(r: pb.SkyPilotWorkflowResult) -> list[str]:
         lines += [LOG_LINE.format(line=line) for line in s.log_tail.rstrip("\n").splitlines()]
     if r.clusters_downed:
         lines.append(CLUSTERS_DOWNED.format(clusters=", ".join(r.clusters_downed)))
+    c = r.cost
+    if c.HasField("running_usd"):
+        lines.append(RESULT_COST.format(running=usd(c.running_usd), idle=usd(c.idle_usd),
+                                        reused=usd(c.reused_usd) if c.HasField("reused_usd") else "?"))
+    elif c.note:
+        lines.append(RESULT_COST_UNKNOWN.format(note=c.note))
     return [printable(line) for line in lines]
 
 
@@ -392,7 +415,10 @@ def result_line(s: pb.StepResult) -> str:
         a = s.approval
         return RESULT_GATE.format(step=step_label(s.name, s.branch), status=GATE_DONE.get(a.decision, a.decision),
                                   approver=or_dash(a.approver), decided_at=or_dash(a.decided_at),
-                                  waited=seconds(s.duration_seconds), idle=idle, metrics=metrics)
-    return RESULT_STEP.format(step=step_label(s.name, s.branch), cluster=or_dash(s.cluster_name), job_id=s.job_id,
+                                  waited=seconds(s.duration_seconds), idle=idle, metrics=metrics) + (
+            RESULT_REUSED.format(run=s.reused_from) if s.reused_from else "")
+    line = RESULT_STEP.format(step=step_label(s.name, s.branch), cluster=or_dash(s.cluster_name), job_id=s.job_id,
                               status=or_dash(s.status), duration=seconds(s.duration_seconds), idle=idle,
                               metrics=metrics)
+    line += RESULT_STEP_COST.format(usd=usd(s.cost_usd)) if s.HasField("cost_usd") else ""
+    return line + (RESULT_REUSED.format(run=s.reused_from) if s.reused_from else "")

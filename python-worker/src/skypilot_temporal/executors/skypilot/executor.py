@@ -23,6 +23,7 @@ from sky import exceptions as sky_exc
 
 from skypilot_temporal.executors import base
 from skypilot_temporal.executors.base import ClusterGone, Executor, PermanentError, Submission, TransientError
+from skypilot_temporal.executors.skypilot import pricing as sky_pricing
 from skypilot_temporal.executors.skypilot import streams as sky_streams
 from skypilot_temporal.ops import tracing
 from skypilot_temporal.ops.telemetry import sky_call
@@ -57,12 +58,14 @@ _PERMANENT = tuple(
 _GONE = (sky_exc.ClusterDoesNotExist, sky_exc.ClusterNotUpError)
 # A request in these states is re-attached to; a FAILED one is sent again (its error
 # was transient, or this attempt would not exist).
-_REQUEST_REUSABLE = {"PENDING", "WAITING", "RUNNING", "base.SUCCEEDED"}
+_REQUEST_REUSABLE = {"PENDING", "WAITING", "RUNNING", "SUCCEEDED"}
 _RECONNECT_S = 3.0
 # sky.exceptions.JobExitCode values that name the final status on their own.
 _EXIT_STATUS = {0: base.SUCCEEDED, 103: base.CANCELLED}
 _EXIT_NOT_FOUND = 102
 _RUN_TAGGED = re.compile(r"-[0-9a-f]{8}$")
+# Clusters whose hourly price is kept: more than the clusters a worker's runs have up.
+_PRICES_KEPT = 512
 
 
 def classify(err: BaseException, what: str) -> NoReturn:
@@ -86,6 +89,9 @@ class SkyPilotExecutor(Executor):
         # retried). An operator who wants the SDK's behaviour sets the variable to 0.
         os.environ.setdefault("SKYPILOT_DISABLE_LOCAL_API_SERVER", "1")
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="skypilot-sdk")
+        # A cluster's price holds while it is up; a down forgets it (the name may come back
+        # on other resources).
+        self._prices = sky_pricing.PriceCache(_PRICES_KEPT)
 
     async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """A short blocking SDK call (a submission or a lookup) on the pool."""
@@ -208,6 +214,7 @@ class SkyPilotExecutor(Executor):
             log.warning("cancel on %s (job %s, request %s): %s", cluster_name, job_id, request_id, err)
 
     async def down(self, cluster_name: str) -> bool:
+        self._prices.forget(cluster_name)
         try:
             await self._request("down", cluster_name, f"down of {cluster_name}", sky.down, cluster_name)
         except ClusterGone:
@@ -225,6 +232,23 @@ class SkyPilotExecutor(Executor):
         except ClusterGone:
             return False
         return True
+
+    async def hourly_cost(self, cluster_name: str) -> float | None:
+        """As the API server prices the cluster up under that name (pricing.py). None when
+        SkyPilot has no price for it, and when no such cluster is up (then not kept: a
+        later call asks again)."""
+        if cluster_name in self._prices:
+            return self._prices.get(cluster_name)
+        records = await self._request(
+            "cost_report", cluster_name, f"price of {cluster_name}", sky_pricing.request_cost_report, cluster_name
+        )
+        record = sky_pricing.current_record(records, cluster_name)
+        if record is None or not record.get("duration"):
+            # Not up, or up for less than a second: no time yet to divide its cost by.
+            return None
+        price = sky_pricing.hourly_price(record)
+        self._prices.put(cluster_name, price)
+        return price
 
     async def clusters_up(self) -> int:
         """Clusters of runs (names ending in a run tag) the API server knows, any user's."""
