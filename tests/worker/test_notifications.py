@@ -19,7 +19,7 @@ from temporalio.client import WorkflowFailureError, WorkflowHandle
 from test_replay import replayer
 
 from skypilot_temporal.contract.activity_types import RUN_NOTIFY
-from skypilot_temporal.contract.names import DECIDE_UPDATE, REJECTED
+from skypilot_temporal.contract.names import ABORT_UPDATE, DECIDE_UPDATE, REJECTED
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.workflows.notify import END_WAIT
 
@@ -146,3 +146,28 @@ async def test_a_receiver_that_refuses_or_hangs_changes_no_outcome(
     assert [s.status for s in result.steps] == ["SUCCEEDED"] * 3
     assert await _time_after_last_step(handle) < END_WAIT.total_seconds() + SLACK_S
     assert "/hook" not in worker.log()  # the receiver is named by scheme://host only
+
+
+async def test_a_repair_wait_notifies_with_the_retry_command_then_the_abort_fails(client, hooked, task_queue,
+                                                                                 tmp_path):
+    from test_repair import BROKEN_EVAL
+
+    repo = make_git_repo(tmp_path / "tasks", files={"eval.yaml": BROKEN_EVAL})
+    handle = await start(client, pipeline_input(repo, launch=pb.LaunchOptions(wait_for_repair_minutes=30)),
+                         task_queue)
+
+    async def told(event: str) -> bool:
+        return any(b["event"] == event for b in bodies(hooked, handle.id))
+
+    await wait_until(lambda: told("waiting_for_repair"), timeout=120)
+    await handle.execute_update(ABORT_UPDATE, pb.AbortRequest(requester="bob", reason="wrong data"))
+    with pytest.raises(WorkflowFailureError):
+        await handle.result()
+    await wait_until(lambda: told("failed"), timeout=30)
+    waited, failed = bodies(hooked, handle.id)
+    assert waited["failing_step"] == "eval" and waited["reason"].startswith("step 'eval' failed: ")
+    assert waited["deadline"] > waited["since"] and len(waited["clusters_kept"]) == 1
+    assert waited["commands"]["go"] == f"go run ./go-starter retry {handle.id} --step eval"
+    assert "Retry once fixed: temporal workflow update execute" in waited["text"]
+    assert failed["failing_step"] == "eval" and "abort by bob: wrong data" in failed["reason"]
+

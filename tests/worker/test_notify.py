@@ -82,6 +82,11 @@ def test_each_event_has_its_one_line_text():
     assert text(event="failed", failing_step="train", failure_type="JobFailed", reason="exit 3") == (
         'SkyPilot run X failed at step "train" (JobFailed): exit 3')
     assert text(event="cancelled") == "SkyPilot run X was cancelled"
+    assert text(event="waiting_for_repair", failing_step="eval", reason="step 'eval' failed: exit 3",
+                deadline="2026-12-06T14:00:00Z", clusters_kept=["c-train"],
+                commands={"temporal": "temporal workflow update execute ... --name retry"}) == (
+        'SkyPilot run X: step "eval" failed and waits for a repair until 2026-12-06T14:00:00Z (clusters kept: '
+        "c-train): step 'eval' failed: exit 3 Retry once fixed: temporal workflow update execute ... --name retry")
     assert text(event="clusters_left", clusters_left=["a", "b"]) == (
         "SkyPilot run X: teardown left clusters up: a, b. Down them by hand (sky down a b).")
 

@@ -190,3 +190,24 @@ async def test_a_worker_killed_while_the_run_waits_and_during_the_retry_loses_no
     assert jobs.jobs() == {"preprocess": 1, "train": 1, "eval": 1, "eval-r1": 1}
     assert next(s for s in result.steps if s.name == "eval").status == "SUCCEEDED"
     assert clusters(work_dir) == []
+
+
+@pytest.mark.slow  # waits out a one-minute wait: `make e2e`
+async def test_a_wait_that_runs_out_fails_the_run_as_the_step_did_torn_down(
+    client, local_worker, task_queue, tmp_path, work_dir
+):
+    handle = await start(client, pipeline_input(broken_repo(tmp_path), launch=pb.LaunchOptions(
+        wait_for_repair_minutes=1)), task_queue)
+    await waiting_for_repair(handle)
+    cause = await failure_of(handle)
+    assert cause.type == JOB_FAILED
+    assert cause.message.splitlines()[0].endswith("; no retry within 1 min (wait_for_repair_minutes))")
+    assert "timeout: no retry" not in cause.message and clusters(work_dir) == []
+
+
+async def failure_of(handle: WorkflowHandle) -> ApplicationError:
+    with pytest.raises(WorkflowFailureError) as err:
+        await handle.result()
+    cause = err.value.cause
+    assert isinstance(cause, ApplicationError)
+    return cause

@@ -2,7 +2,8 @@
 
 histories/default_pipeline.json was recorded from a real run of the default pipeline
 and histories/approved_gate.json from one that waited at an approval gate and was
-approved (regenerate both: SKYPILOT_TEMPORAL_RECORD_HISTORY=1 pytest tests/worker/test_replay.py).
+approved, histories/repaired_eval.json from one whose eval failed, waited for its repair and
+was retried (regenerate them: SKYPILOT_TEMPORAL_RECORD_HISTORY=1 pytest tests/worker/test_replay.py).
 A change that would break in-flight workflows fails here.
 
 The worker runs its workflows outside Temporal's sandbox by default (worker.py says
@@ -20,7 +21,7 @@ from support import ROOT, WorkerProcess, make_git_repo, worker_env
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from skypilot_temporal.contract.names import DECIDE_UPDATE, data_converter
+from skypilot_temporal.contract.names import DECIDE_UPDATE, RETRY_UPDATE, data_converter
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.worker import workflow_runner
 from skypilot_temporal.workflows.branch import SkyPilotBranchWorkflow
@@ -29,6 +30,8 @@ from skypilot_temporal.workflows.run import SkyPilotWorkflow
 RECORDED = Path(__file__).parent / "histories" / "default_pipeline.json"
 # A run of examples/gated that waited at its gate and was approved through the decide update.
 RECORDED_GATE = Path(__file__).parent / "histories" / "approved_gate.json"
+# A run whose eval failed, waited for its repair, and was retried at the fixed commit.
+RECORDED_REPAIR = Path(__file__).parent / "histories" / "repaired_eval.json"
 
 
 def replayer() -> Replayer:
@@ -74,6 +77,34 @@ async def test_a_run_approved_at_its_gate_replays(client, shared_worker, tmp_pat
     if os.environ.get("SKYPILOT_TEMPORAL_RECORD_HISTORY") == "1":
         RECORDED_GATE.write_text(history.to_json())
     await replayer().replay_workflow(history)
+
+
+async def test_recorded_repaired_run_replays():
+    history = WorkflowHistory.from_json("recorded-repair", RECORDED_REPAIR.read_text())
+    await replayer().replay_workflow(history)
+
+
+async def test_a_repaired_run_and_a_run_resuming_it_replay(client, shared_worker, tmp_path):
+    from test_repair import BROKEN_EVAL, FIXED_EVAL, commit
+
+    repo = make_git_repo(tmp_path / "tasks", files={"eval.yaml": BROKEN_EVAL})
+    handle = await start(client, pipeline_input(repo, launch=pb.LaunchOptions(wait_for_repair_minutes=30)),
+                         shared_worker.task_queue)
+
+    async def waiting() -> bool:
+        return (await progress(handle)).phase == "waiting_for_repair"
+
+    await wait_until(waiting, timeout=120)
+    commit(repo, {"eval.yaml": FIXED_EVAL})
+    await handle.execute_update(RETRY_UPDATE, pb.RetryRequest(requester="alice"))
+    await handle.result()
+    history = await handle.fetch_history()
+    if os.environ.get("SKYPILOT_TEMPORAL_RECORD_HISTORY") == "1":
+        RECORDED_REPAIR.write_text(history.to_json())
+    await replayer().replay_workflow(history)
+    resumed = await start(client, pipeline_input(repo, resume_from=handle.id), shared_worker.task_queue)
+    assert all(s.reused_from == handle.id for s in (await resumed.result()).steps)
+    await replayer().replay_workflow(await resumed.fetch_history())
 
 
 async def test_a_sweep_and_its_branches_replay_in_the_sandbox(client, shared_worker, tmp_path):
