@@ -18,7 +18,8 @@ func retryUpdate(runID string, flags map[string]string, requester string) (*runU
 	}
 	answer := &pb.RepairAnswer{}
 	return &runUpdate{name: cli.RetryUpdate, answer: answer,
-		arg: &pb.RetryRequest{Step: flags[cli.Step.Name], Commit: strings.ToLower(commit), Requester: requester},
+		arg: &pb.RetryRequest{Step: flags[cli.Step.Name], Branch: flags[cli.SweepBranch.Name], Commit: strings.ToLower(commit),
+			Requester: requester},
 		said: func() string {
 			steps, first := repaired(answer)
 			return cli.RetryAccepted(steps, runID, first.GetCommit()[:min(12, len(first.GetCommit()))], first.GetRequester())
@@ -29,18 +30,24 @@ func retryUpdate(runID string, flags map[string]string, requester string) (*runU
 func abortUpdate(runID string, flags map[string]string, requester string) (*runUpdate, error) {
 	answer := &pb.RepairAnswer{}
 	return &runUpdate{name: cli.AbortUpdate, answer: answer,
-		arg: &pb.AbortRequest{Step: flags[cli.Step.Name], Reason: flags[cli.Reason.Name], Requester: requester},
+		arg: &pb.AbortRequest{Step: flags[cli.Step.Name], Branch: flags[cli.SweepBranch.Name], Reason: flags[cli.Reason.Name],
+			Requester: requester},
 		said: func() string {
 			steps, first := repaired(answer)
 			return cli.AbortAccepted(steps, runID, first.GetRequester())
 		}}, nil
 }
 
-// repaired is the steps whose wait the run's answer says the request ended, and its first record (nil: none).
+// repaired is the steps whose wait the run's answer says the request ended, a sweep's with their branch
+// (`eval [1 (LR=0.1)]`), and its first record (nil: none).
 func repaired(answer *pb.RepairAnswer) (steps string, first *pb.RepairRecord) {
 	var names []string
 	for _, r := range answer.GetRepairs() {
-		names = append(names, r.GetStep())
+		name := r.GetStep()
+		if r.GetBranch() != "" {
+			name += " [" + r.GetBranch() + "]"
+		}
+		names = append(names, name)
 	}
 	if len(names) > 0 {
 		first = answer.GetRepairs()[0]

@@ -20,25 +20,30 @@ import (
 const sha1Upper, sha256Lower = "0123456789ABCDEF0123456789ABCDEF01234567",
 	"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
-// repairAsTheRunDoes answers a retry or an abort as a run waiting to have steps "eval" and "train" repaired does: a
-// record for each step asked for, the retries at the commit asked for, else at the branch's head.
+// waiting is what the fake run waits to have repaired: step "eval", and the two branches of sweep step "train".
+var waiting = []struct{ step, branch string }{{"eval", ""}, {"train", "0 (LR=0.1)"}, {"train", "1 (LR=0.01)"}}
+
+// repairAsTheRunDoes answers a retry or an abort as a run waiting for the repairs in waiting does: a record for each
+// step and branch (its index, the label's first word) asked for, the retries at the commit asked for, else at the
+// branch's head.
 func repairAsTheRunDoes(update string, request proto.Message) (*pb.RepairAnswer, error) {
-	step, commit, reason, requester := "", "", "", ""
+	step, branch, commit, reason, requester := "", "", "", "", ""
 	switch r := request.(type) {
 	case *pb.RetryRequest:
-		step, commit, requester = r.GetStep(), r.GetCommit(), r.GetRequester()
+		step, branch, commit, requester = r.GetStep(), r.GetBranch(), r.GetCommit(), r.GetRequester()
 		if commit == "" {
 			commit = "fedcba9876543210fedcba9876543210fedcba98"
 		}
 	case *pb.AbortRequest:
-		step, reason, requester = r.GetStep(), r.GetReason(), r.GetRequester()
+		step, branch, reason, requester = r.GetStep(), r.GetBranch(), r.GetReason(), r.GetRequester()
 	}
 	answer := &pb.RepairAnswer{}
-	for _, name := range []string{"eval", "train"} {
-		if step == "" || step == name {
-			answer.Repairs = append(answer.Repairs, &pb.RepairRecord{Step: name, Action: update, Requester: requester,
-				Commit: commit, Reason: reason, DecidedAt: "2026-01-02T03:04:05Z", WaitingSince: "2026-01-02T03:00:00Z",
-				Failure: "exit code 1"})
+	for _, w := range waiting {
+		index, _, _ := strings.Cut(w.branch, " ")
+		if (step == "" || step == w.step) && (branch == "" || branch == index && w.branch != "") {
+			answer.Repairs = append(answer.Repairs, &pb.RepairRecord{Step: w.step, Branch: w.branch, Action: update,
+				Requester: requester, Commit: commit, Reason: reason, DecidedAt: "2026-01-02T03:04:05Z",
+				WaitingSince: "2026-01-02T03:00:00Z", Failure: "exit code 1"})
 		}
 	}
 	return answer, nil
@@ -60,15 +65,23 @@ func TestARepairReachesTheRunAndSaysWhatItRecorded(t *testing.T) {
 			"retrying eval of run wf-1 at commit 0123456789ab, as alice"},
 		{[]string{"retry", "--commit=" + sha256Lower, "wf-1"}, cli.RetryUpdate, // flags before RUN_ID
 			&pb.RetryRequest{Commit: sha256Lower, Requester: "alice"},
-			"retrying eval, train of run wf-1 at commit 001122334455, as alice"},
+			"retrying eval, train [0 (LR=0.1)], train [1 (LR=0.01)] of run wf-1 at commit 001122334455, as alice"},
 		{[]string{"retry", "wf-1"}, cli.RetryUpdate, // the run picks the steps and the commit
 			&pb.RetryRequest{Requester: "alice"},
-			"retrying eval, train of run wf-1 at commit fedcba987654, as alice"},
+			"retrying eval, train [0 (LR=0.1)], train [1 (LR=0.01)] of run wf-1 at commit fedcba987654, as alice"},
+		{[]string{"retry", "wf-1", "--step", "train", "--sweep-branch", "1"}, cli.RetryUpdate,
+			&pb.RetryRequest{Step: "train", Branch: "1", Requester: "alice"},
+			"retrying train [1 (LR=0.01)] of run wf-1 at commit fedcba987654, as alice"},
+		{[]string{"retry", "--sweep-branch=1", "wf-1", "--sweep-branch", "0"}, cli.RetryUpdate, // the last --sweep-branch wins
+			&pb.RetryRequest{Branch: "0", Requester: "alice"},
+			"retrying train [0 (LR=0.1)] of run wf-1 at commit fedcba987654, as alice"},
 		{[]string{"abort", "wf-1", "--step", "train", "--reason", "out of budget"}, cli.AbortUpdate,
 			&pb.AbortRequest{Step: "train", Reason: "out of budget", Requester: "alice"},
-			"aborted: train of run wf-1, as alice; the run fails and downs its clusters"},
+			"aborted: train [0 (LR=0.1)], train [1 (LR=0.01)] of run wf-1, as alice; the run fails and downs its clusters"},
+		{[]string{"abort", "wf-1", "--sweep-branch", "0"}, cli.AbortUpdate, &pb.AbortRequest{Branch: "0", Requester: "alice"},
+			"aborted: train [0 (LR=0.1)] of run wf-1, as alice; the run fails and downs its clusters"},
 		{[]string{"abort", "wf-1"}, cli.AbortUpdate, &pb.AbortRequest{Requester: "alice"},
-			"aborted: eval, train of run wf-1, as alice; the run fails and downs its clusters"},
+			"aborted: eval, train [0 (LR=0.1)], train [1 (LR=0.01)] of run wf-1, as alice; the run fails and downs its clusters"},
 	} {
 		f := newFakeTemporal(t)
 		f.repair = repairAsTheRunDoes
@@ -113,6 +126,7 @@ func TestBadRepairsAreUsageErrorsAndSendNothing(t *testing.T) {
 		{[]string{"retry", "wf-1", "--reason", "x"}, usage("flag provided but not defined: -reason")}, // abort's flag
 		{[]string{"abort", "wf-1", "--commit", sha256Lower}, usage("flag provided but not defined: -commit")},
 		{[]string{"abort", "wf-1", "--step"}, usage("flag needs an argument: -step")},
+		{[]string{"retry", "wf-1", "--sweep-branch"}, usage("flag needs an argument: -sweep-branch")},
 	} {
 		f := newFakeTemporal(t)
 		stdout, stderr, exit := decideAgainst(t, f, "alice", c.args...)

@@ -24,18 +24,25 @@ test('retry sends the retry update: a RetryRequest from the flags, the commit lo
     assert.equal(asked?.workflowId, 'run-1', JSON.stringify(args));
     assert.equal(asked?.update, cli.retryUpdate);
     assert.equal(asked?.sender, 'bob');
-    assert.deepEqual(asked?.arg.toJSON(), { step: 'eval', commit: sha1.toLowerCase(), requester: 'bob' });
+    assert.deepEqual(asked?.arg.toJSON(), { step: 'eval', branch: '', commit: sha1.toLowerCase(), requester: 'bob' });
   }
-  assert.deepEqual(parseRepair(retry, ['run-1', '--commit', sha256], alice)?.arg.toJSON(), { step: '', commit: sha256, requester: 'alice' });
-  // No --step, no --commit: every step that waits, from the head of the run's branch.
-  assert.deepEqual(parseRepair(retry, ['run-1'], alice)?.arg.toJSON(), { step: '', commit: '', requester: 'alice' });
+  assert.deepEqual(parseRepair(retry, ['run-1', '--commit', sha256], alice)?.arg.toJSON(),
+    { step: '', branch: '', commit: sha256, requester: 'alice' });
+  // No --step, no --sweep-branch, no --commit: every step and branch that waits, from the head of the run's branch.
+  assert.deepEqual(parseRepair(retry, ['run-1'], alice)?.arg.toJSON(), { step: '', branch: '', commit: '', requester: 'alice' });
+  // A sweep's branch, by index, sent as given: the run checks it. The last --sweep-branch wins.
+  for (const args of [['run-1', '--step', 'eval', '--sweep-branch', '3'], ['--sweep-branch=0', 'run-1', '--step=eval', '--sweep-branch', '3']]) {
+    assert.deepEqual(parseRepair(retry, args, alice)?.arg.toJSON(), { step: 'eval', branch: '3', commit: '', requester: 'alice' });
+  }
 });
 
 test('abort sends the abort update: an AbortRequest from the flags and the requester', () => {
   const asked = parseRepair(abort, ['run-1', '--step', 'eval', '--reason', 'out of budget'], alice);
   assert.equal(asked?.update, cli.abortUpdate);
-  assert.deepEqual(asked?.arg.toJSON(), { step: 'eval', reason: 'out of budget', requester: 'alice' });
-  assert.deepEqual(parseRepair(abort, ['run-1'], alice)?.arg.toJSON(), { step: '', reason: '', requester: 'alice' });
+  assert.deepEqual(asked?.arg.toJSON(), { step: 'eval', branch: '', reason: 'out of budget', requester: 'alice' });
+  assert.deepEqual(parseRepair(abort, ['run-1'], alice)?.arg.toJSON(), { step: '', branch: '', reason: '', requester: 'alice' });
+  assert.deepEqual(parseRepair(abort, ['run-1', '--sweep-branch', '1', '--sweep-branch', '2'], alice)?.arg.toJSON(),
+    { step: '', branch: '2', reason: '', requester: 'alice' });
 });
 
 test('usage errors', () => {
@@ -86,19 +93,21 @@ test('the first argument picks retry or abort: their usage errors are theirs', a
   ]);
 });
 
-/** The run's answer to a request that ended the waits of eval and deploy, as the worker sends it (json/plain, proto names). */
+/** The run's answer to a request that ended the waits of eval and of two branches of sweep step train, as the worker
+ * sends it (json/plain, proto names). */
 const answer = answered<object>({
-  repairs: ['eval', 'deploy'].map((step, i) => ({
-    step, action: 'retry', requester: `requester-${i}`, commit: `${i}`.repeat(40), reason: '', failure: 'exit code 1',
+  repairs: [['eval', ''], ['train', '1 (LR=0.1)'], ['train', '2 (LR=0.01)']].map(([step, branch], i) => ({
+    step, branch, action: 'retry', requester: `requester-${i}`, commit: `${i}`.repeat(40), reason: '', failure: 'exit code 1',
     decided_at: '2025-01-02T03:04:05Z', waiting_since: '2025-01-02T03:00:00Z',
   })),
 });
 
-test("the run's RepairAnswer is said on stdout: every step, the first record's commit (12 characters) and requester", () => {
+test("the run's RepairAnswer is said on stdout: every step (a sweep's with its branch), the first record's commit (12 characters) and requester", () => {
+  const steps = 'eval, train [1 (LR=0.1)], train [2 (LR=0.01)]';
   assert.equal(parseRepair(retry, ['run-1'], alice)?.accepted(answer),
-    cli.retryAccepted({ steps: 'eval, deploy', workflowId: 'run-1', commit: '000000000000', requester: 'requester-0' }));
+    cli.retryAccepted({ steps, workflowId: 'run-1', commit: '000000000000', requester: 'requester-0' }));
   assert.equal(parseRepair(abort, ['run-1'], alice)?.accepted(answer),
-    cli.abortAccepted({ steps: 'eval, deploy', workflowId: 'run-1', requester: 'requester-0' }));
+    cli.abortAccepted({ steps, workflowId: 'run-1', requester: 'requester-0' }));
 });
 
 test('a request the run refused says why, on one line; NotFound says there is no such run open', () => {

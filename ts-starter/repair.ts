@@ -21,25 +21,28 @@ export function parseRepair(
   if (!asked) return undefined;
   const { workflowId, last } = asked;
   const step = last(cli.subcommandFlags.step) ?? '';
+  const branch = last(cli.subcommandFlags.sweepBranch) ?? '';
   // An empty --commit is refused rather than read as none: `--commit "$SHA"` with SHA unset must not retry the head.
   const commit = last(cli.subcommandFlags.commit);
   if (commit !== undefined && !fullSha.test(commit)) throw new UsageError(cli.commitInvalid({ value: JSON.stringify(commit) }));
   const requester = requesterOf(env);
   // The run answers the RepairAnswer as json/plain: a plain object with the proto field names.
   const records = (answer: pb.RepairAnswer.$Properties) => answer.repairs ?? [];
-  const steps = (answer: pb.RepairAnswer.$Properties) => records(answer).map((r) => r.step).join(', ');
+  // A sweep's step is named with its branch: `eval [1 (LR=0.1)]`.
+  const steps = (answer: pb.RepairAnswer.$Properties) =>
+    records(answer).map((r) => (r.branch ? `${r.step} [${r.branch}]` : r.step)).join(', ');
   const first = (answer: pb.RepairAnswer.$Properties) => records(answer)[0] ?? {};
   const common = { workflowId, sender: requester, failed: cli.requestFailed };
   if (sub.name === cli.subcommands.abort.name) {
     return {
       ...common, update: cli.abortUpdate,
-      arg: pb.AbortRequest.create({ step, reason: last(cli.subcommandFlags.reason) ?? '', requester }),
+      arg: pb.AbortRequest.create({ step, branch, reason: last(cli.subcommandFlags.reason) ?? '', requester }),
       accepted: (answer) => cli.abortAccepted({ steps: steps(answer), workflowId, requester: first(answer).requester ?? '' }),
     };
   }
   return {
     ...common, update: cli.retryUpdate,
-    arg: pb.RetryRequest.create({ step, commit: commit?.toLowerCase() ?? '', requester }),
+    arg: pb.RetryRequest.create({ step, branch, commit: commit?.toLowerCase() ?? '', requester }),
     accepted: (answer) => cli.retryAccepted({
       steps: steps(answer), workflowId, commit: (first(answer).commit ?? '').slice(0, 12), requester: first(answer).requester ?? '',
     }),

@@ -135,15 +135,19 @@ def asked(command: cli.Subcommand, argv: list[str], env: dict[str, str]) -> Any:
     return decide_module.parse_request(command, argv, env, build)
 
 
-@pytest.mark.parametrize(("argv", "step", "commit"), [
-    (["run-1"], "", ""),
-    (["--step", "eval", "run-1"], "eval", ""),
-    (["run-1", "--commit", SHA.upper(), "--step=eval"], "eval", SHA),
-    (["--commit", "f" * 40, "--commit", SHA256.upper(), "run-1"], "", SHA256),
+@pytest.mark.parametrize(("argv", "step", "branch", "commit"), [
+    (["run-1"], "", "", ""),
+    (["--step", "eval", "run-1"], "eval", "", ""),
+    (["run-1", "--commit", SHA.upper(), "--step=eval"], "eval", "", SHA),
+    (["--commit", "f" * 40, "--commit", SHA256.upper(), "run-1"], "", "", SHA256),
+    (["run-1", "--step", "eval", "--sweep-branch", "3"], "eval", "3", ""),
+    # Sent as given, the last one: the run checks it.
+    (["--sweep-branch=0", "run-1", "--sweep-branch", "2"], "", "2", ""),
 ])
-def test_a_retry_asks_for_the_step_and_the_commit_lower_cased(argv: list[str], step: str, commit: str) -> None:
+def test_a_retry_asks_for_the_step_the_branch_and_the_commit_lower_cased(argv: list[str], step: str, branch: str,
+                                                                          commit: str) -> None:
     assert asked(cli.RETRY_COMMAND, argv, {cli.APPROVER_ENV: " alice\n"}) == (
-        "run-1", "alice", pb.RetryRequest(step=step, commit=commit, requester="alice"))
+        "run-1", "alice", pb.RetryRequest(step=step, branch=branch, commit=commit, requester="alice"))
 
 
 def test_an_abort_asks_for_the_step_and_the_reason_in_the_os_users_name(monkeypatch) -> None:
@@ -152,6 +156,19 @@ def test_an_abort_asks_for_the_step_and_the_reason_in_the_os_users_name(monkeypa
         "run-1", "carol", pb.AbortRequest(step="eval", reason="bad data", requester="carol"))
     assert asked(cli.ABORT_COMMAND, ["run-1"], {cli.APPROVER_ENV: "bob"}) == (
         "run-1", "bob", pb.AbortRequest(requester="bob"))
+    assert asked(cli.ABORT_COMMAND, ["run-1", "--sweep-branch", "1", "--step", "train"], {cli.APPROVER_ENV: "bob"}) == (
+        "run-1", "bob", pb.AbortRequest(step="train", branch="1", requester="bob"))
+
+
+def test_the_accepted_line_names_a_sweeps_step_with_its_branch() -> None:
+    waited = [("eval", ""), ("train", "1 (LR=0.1)"), ("train", "2 (LR=0.01)")]
+    answer = pb.RepairAnswer(repairs=[pb.RepairRecord(step=step, branch=branch, commit=SHA, requester="alice")
+                                      for step, branch in waited])
+    steps = "eval, train [1 (LR=0.1)], train [2 (LR=0.01)]"
+    assert repair.RETRY.accepted("run-1", answer) == cli.retry_accepted(steps=steps, workflow_id="run-1",
+                                                                        commit=SHA[:12], requester="alice")
+    assert repair.ABORT.accepted("run-1", answer) == cli.abort_accepted(steps=steps, workflow_id="run-1",
+                                                                        requester="alice")
 
 
 # -- retry and abort: each way a request fails, without a server ----------------------

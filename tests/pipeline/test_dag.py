@@ -243,6 +243,10 @@ def test_a_step_outside_sweeps_may_wait_for_a_repair_and_unset_is_the_runs_defau
                                     "  - name: report\n    task_yaml: report.yaml\n    wait_for_repair_minutes: 90\n"))
     assert dag.step("report").repair_minutes == 90
     assert dag.step("preprocess").repair_minutes is None
+    # A sweep's lane step waits per branch.
+    lane = dag_of(SWEEP_FILE.replace("    cluster: train\n    task_yaml: eval.yaml\n",
+                                     "    cluster: train\n    task_yaml: eval.yaml\n    wait_for_repair_minutes: 5\n"))
+    assert lane.step("eval").repair_minutes == 5 and lane.step("eval").sweep == "train"
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -252,9 +256,6 @@ def test_a_step_outside_sweeps_may_wait_for_a_repair_and_unset_is_the_runs_defau
     (("  - name: report\n    task_yaml: report.yaml\n",
       "  - name: report\n    task_yaml: report.yaml\n    wait_for_repair_minutes: -1\n"),
      "steps[5] (report).wait_for_repair_minutes: must be a whole number of minutes (0: fail at once)"),
-    (("    cluster: train\n    task_yaml: eval.yaml\n",
-      "    cluster: train\n    task_yaml: eval.yaml\n    wait_for_repair_minutes: 5\n"),
-     "steps[2] (eval).wait_for_repair_minutes: only a step outside a sweep waits for a repair"),
     (("    select: {metric: accuracy, goal: maximize}\n",
       "    select: {metric: accuracy, goal: maximize}\n    wait_for_repair_minutes: 5\n"),
      "steps[3] (best).kind: a SELECT step runs no task"),

@@ -65,7 +65,7 @@ async def waiting_for_repair(handle: WorkflowHandle, step: str = "eval", timeout
         return any(s.name == step and s.state == "waiting_for_repair" for s in (await progress(handle)).steps)
 
     await wait_until(now_waiting, timeout=timeout)
-    return next(s for s in (await progress(handle)).steps if s.name == step)
+    return next(s for s in (await progress(handle)).steps if s.name == step and s.state == "waiting_for_repair")
 
 
 async def update_events(handle: WorkflowHandle) -> list[str]:
@@ -211,3 +211,65 @@ async def failure_of(handle: WorkflowHandle) -> ApplicationError:
     cause = err.value.cause
     assert isinstance(cause, ApplicationError)
     return cause
+
+
+SWEPT = """steps:
+  - name: train
+    task_yaml: train.yaml
+    sweep: {matrix: {LR: ["0.1", "0.2", "0.3"]}}
+  - name: eval
+    kind: exec
+    cluster: train
+    task_yaml: eval.yaml
+    needs: [train]
+    wait_for_repair_minutes: 30
+  - name: best
+    kind: select
+    select: {metric: accuracy}
+    needs: [eval]
+"""
+SWEPT_TRAIN = "name: train\nenvs:\n  LR: '0'\nrun: |\n  echo trained with $LR\n"
+# Broken for one branch only: the other two go on while it waits.
+SWEPT_EVAL = ("name: eval\nenvs:\n  LR: '0'\nrun: |\n"
+              "  if [ \"$LR\" = 0.2 ]; then echo 'ZeroDivisionError' >&2; exit 3; fi\n"
+              "  echo \"SKYPILOT_TEMPORAL_METRIC accuracy=$LR\"\n")
+SWEPT_EVAL_FIXED = "name: eval\nenvs:\n  LR: '0'\nrun: |\n  echo \"SKYPILOT_TEMPORAL_METRIC accuracy=$LR\"\n"
+
+
+async def test_a_failed_branch_waits_while_the_others_go_on_and_a_retry_of_that_branch_repairs_it(
+    client, local_worker, task_queue, tmp_path, work_dir
+):
+    repo = make_git_repo(tmp_path / "swept", files={"pipeline.yaml": SWEPT, "train.yaml": SWEPT_TRAIN,
+                                                     "eval.yaml": SWEPT_EVAL})
+    handle = await start(client, pipeline_input(repo), task_queue)
+    jobs = LocalJobs(work_dir, default_cluster_prefix(handle.id))
+    try:
+        entry = await waiting_for_repair(handle)
+        assert entry.branch == "1 (LR=0.2)" and len(entry.clusters_kept) == 1
+
+        async def others_done() -> bool:
+            states = {s.branch: s.state for s in (await progress(handle)).steps if s.name == "eval"}
+            return states == {"0 (LR=0.1)": "succeeded", "1 (LR=0.2)": "waiting_for_repair",
+                              "2 (LR=0.3)": "succeeded"}
+
+        await wait_until(others_done, timeout=120)
+        view = await handle.query(VIEW_QUERY, pb.RunViewRequest(starter="ts"), result_type=pb.RunView)
+        assert any(line.startswith("step eval [1 (LR=0.2)]: failed; waiting for a repair until")
+                   for line in view.lines)
+        assert (f"  retry: npx ts-node ts-starter/start.ts retry {handle.id} --step eval --sweep-branch 1"
+                in view.lines)
+        assert "branch: no branch 0 waits for a repair (waiting: eval [1 (LR=0.2)])" in await refused(
+            retry, handle, branch="0")
+        fixed = commit(repo, {"eval.yaml": SWEPT_EVAL_FIXED})
+        (record,) = (await retry(handle, step="eval", branch="1")).repairs
+        assert (record.step, record.branch, record.commit) == ("eval", "1 (LR=0.2)", fixed)
+        result = await handle.result()
+    finally:
+        await jobs.stop()
+    evals = {s.branch: (s.status, s.metrics["accuracy"]) for s in result.steps if s.name == "eval"}
+    assert evals == {"0 (LR=0.1)": ("SUCCEEDED", 0.1), "1 (LR=0.2)": ("SUCCEEDED", 0.2),
+                     "2 (LR=0.3)": ("SUCCEEDED", 0.3)}
+    assert next(s for s in result.steps if s.name == "best").branch == "2 (LR=0.3)"
+    assert jobs.jobs() == {"train-b0": 1, "train-b1": 1, "train-b2": 1, "eval-b0": 1, "eval-b1": 1,
+                           "eval-b1-r1": 1, "eval-b2": 1}
+    assert clusters(work_dir) == []

@@ -1767,6 +1767,9 @@ export namespace skypilot_temporal {
             /** RetryRequest requester. */
             requester: string;
 
+            /** RetryRequest branch. */
+            branch: string;
+
             /**
              * Creates a new RetryRequest instance using the specified properties.
              * @param [properties] Properties to set
@@ -1860,6 +1863,9 @@ export namespace skypilot_temporal {
                 /** RetryRequest requester */
                 requester?: (string|null);
 
+                /** RetryRequest branch */
+                branch?: (string|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -1892,6 +1898,9 @@ export namespace skypilot_temporal {
 
             /** AbortRequest requester. */
             requester: string;
+
+            /** AbortRequest branch. */
+            branch: string;
 
             /**
              * Creates a new AbortRequest instance using the specified properties.
@@ -1986,6 +1995,9 @@ export namespace skypilot_temporal {
                 /** AbortRequest requester */
                 requester?: (string|null);
 
+                /** AbortRequest branch */
+                branch?: (string|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -2033,6 +2045,9 @@ export namespace skypilot_temporal {
 
             /** RepairRecord failure. */
             failure: string;
+
+            /** RepairRecord branch. */
+            branch: string;
 
             /**
              * Creates a new RepairRecord instance using the specified properties.
@@ -2141,6 +2156,9 @@ export namespace skypilot_temporal {
 
                 /** RepairRecord failure */
                 failure?: (string|null);
+
+                /** RepairRecord branch */
+                branch?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -3147,6 +3165,9 @@ export namespace skypilot_temporal {
             /** StepProgress reusedFrom. */
             reusedFrom: string;
 
+            /** StepProgress keptUsdPerHour. */
+            keptUsdPerHour?: (number|null);
+
             /**
              * Creates a new StepProgress instance using the specified properties.
              * @param [properties] Properties to set
@@ -3275,6 +3296,9 @@ export namespace skypilot_temporal {
 
                 /** StepProgress reusedFrom */
                 reusedFrom?: (string|null);
+
+                /** StepProgress keptUsdPerHour */
+                keptUsdPerHour?: (number|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -748,6 +748,10 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "requester": {
                 "type": "string",
                 "id": 3
+              },
+              "branch": {
+                "type": "string",
+                "id": 4
               }
             }
           },
@@ -764,6 +768,10 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "requester": {
                 "type": "string",
                 "id": 3
+              },
+              "branch": {
+                "type": "string",
+                "id": 4
               }
             }
           },
@@ -802,6 +810,10 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "failure": {
                 "type": "string",
                 "id": 8
+              },
+              "branch": {
+                "type": "string",
+                "id": 9
               }
             }
           },
@@ -972,6 +984,13 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
             }
           },
           "StepProgress": {
+            "oneofs": {
+              "_keptUsdPerHour": {
+                "oneof": [
+                  "keptUsdPerHour"
+                ]
+              }
+            },
             "fields": {
               "name": {
                 "type": "string",
@@ -1040,6 +1059,14 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "type": "string",
                 "id": 15,
                 "protoName": "reused_from"
+              },
+              "keptUsdPerHour": {
+                "type": "double",
+                "id": 16,
+                "protoName": "kept_usd_per_hour",
+                "options": {
+                  "proto3_optional": true
+                }
               }
             }
           }

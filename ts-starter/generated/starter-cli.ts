@@ -41,6 +41,7 @@ export const subcommandFlags = {
   reason: { name: "reason", arg: "TEXT", short: "", env: "", inputField: "", repeatable: false },
   step: { name: "step", arg: "NAME", short: "", env: "", inputField: "", repeatable: false },
   commit: { name: "commit", arg: "SHA", short: "", env: "", inputField: "", repeatable: false },
+  sweepBranch: { name: "sweep-branch", arg: "INDEX", short: "", env: "", inputField: "", repeatable: false },
   cron: { name: "cron", arg: "EXPR", short: "", env: "", inputField: "", repeatable: false },
   every: { name: "every", arg: "DURATION", short: "", env: "", inputField: "", repeatable: false },
   overlap: { name: "overlap", arg: "POLICY", short: "", env: "", inputField: "", repeatable: false },
@@ -96,12 +97,13 @@ TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
 Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
 2 usage.
 ` },
-  retry: { name: "retry", arg: "RUN_ID", flags: [subcommandFlags.step, subcommandFlags.commit, flags.help], required: [], helpText: `Run again the failed step(s) run RUN_ID waits to have repaired, and the steps after, on its clusters.
+  retry: { name: "retry", arg: "RUN_ID", flags: [subcommandFlags.step, subcommandFlags.sweepBranch, subcommandFlags.commit, flags.help], required: [], helpText: `Run again the failed step(s) run RUN_ID waits to have repaired, and the steps after, on its clusters.
 
-Usage: npx ts-node ts-starter/start.ts retry RUN_ID [--step NAME] [--commit SHA]
+Usage: npx ts-node ts-starter/start.ts retry RUN_ID [--step NAME] [--sweep-branch INDEX] [--commit SHA]
 
 Flags:
   --step NAME                 the step waiting for repair; default: every step that waits
+  --sweep-branch INDEX        a sweep's branch waiting for repair; default: every branch that waits
   --commit SHA                the commit to run from (full SHA); default: the head of the run's branch now
   --help                      show this help
 
@@ -113,12 +115,13 @@ TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE.
 Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachable,
 2 usage.
 ` },
-  abort: { name: "abort", arg: "RUN_ID", flags: [subcommandFlags.step, subcommandFlags.reason, flags.help], required: [], helpText: `End run RUN_ID's wait for a repair: it fails as the step did and downs its clusters.
+  abort: { name: "abort", arg: "RUN_ID", flags: [subcommandFlags.step, subcommandFlags.sweepBranch, subcommandFlags.reason, flags.help], required: [], helpText: `End run RUN_ID's wait for a repair: it fails as the step did and downs its clusters.
 
-Usage: npx ts-node ts-starter/start.ts abort RUN_ID [--step NAME] [--reason TEXT]
+Usage: npx ts-node ts-starter/start.ts abort RUN_ID [--step NAME] [--sweep-branch INDEX] [--reason TEXT]
 
 Flags:
   --step NAME                 the step waiting for repair; default: every step that waits
+  --sweep-branch INDEX        a sweep's branch waiting for repair; default: every branch that waits
   --reason TEXT               why; recorded in the run's history, progress and result
   --help                      show this help
 
@@ -265,8 +268,8 @@ export const helpText = `Start the SkyPilot pipeline workflow, follow its progre
 Usage: npx ts-node ts-starter/start.ts [flags]
        npx ts-node ts-starter/start.ts approve RUN_ID [--gate NAME] [--reason TEXT]
        npx ts-node ts-starter/start.ts reject RUN_ID [--gate NAME] --reason TEXT
-       npx ts-node ts-starter/start.ts retry RUN_ID [--step NAME] [--commit SHA]
-       npx ts-node ts-starter/start.ts abort RUN_ID [--step NAME] [--reason TEXT]
+       npx ts-node ts-starter/start.ts retry RUN_ID [--step NAME] [--sweep-branch INDEX] [--commit SHA]
+       npx ts-node ts-starter/start.ts abort RUN_ID [--step NAME] [--sweep-branch INDEX] [--reason TEXT]
        npx ts-node ts-starter/start.ts schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
        npx ts-node ts-starter/start.ts schedule list
        npx ts-node ts-starter/start.ts schedule describe ID
@@ -616,6 +619,16 @@ export function retryHint(p: { command: string; workflowId: string; step: string
 /** Says "{command} abort {workflow_id} --step {step} --reason TEXT". */
 export function abortHint(p: { command: string; workflowId: string; step: string }): string {
   return p.command + " abort " + p.workflowId + " --step " + p.step + " --reason TEXT";
+}
+
+/** Says "{command} retry {workflow_id} --step {step} --sweep-branch {branch}". */
+export function retryBranchHint(p: { command: string; workflowId: string; step: string; branch: string }): string {
+  return p.command + " retry " + p.workflowId + " --step " + p.step + " --sweep-branch " + p.branch;
+}
+
+/** Says "{command} abort {workflow_id} --step {step} --sweep-branch {branch} --reason TEXT". */
+export function abortBranchHint(p: { command: string; workflowId: string; step: string; branch: string }): string {
+  return p.command + " abort " + p.workflowId + " --step " + p.step + " --sweep-branch " + p.branch + " --reason TEXT";
 }
 
 /** Says "missing ID: the schedule's id". */

@@ -47,6 +47,7 @@ var (
 	Reason               = Flag{Name: "reason", Arg: "TEXT", Short: "", Env: "", InputField: "", Repeatable: false}
 	Step                 = Flag{Name: "step", Arg: "NAME", Short: "", Env: "", InputField: "", Repeatable: false}
 	Commit               = Flag{Name: "commit", Arg: "SHA", Short: "", Env: "", InputField: "", Repeatable: false}
+	SweepBranch          = Flag{Name: "sweep-branch", Arg: "INDEX", Short: "", Env: "", InputField: "", Repeatable: false}
 	Cron                 = Flag{Name: "cron", Arg: "EXPR", Short: "", Env: "", InputField: "", Repeatable: false}
 	Every                = Flag{Name: "every", Arg: "DURATION", Short: "", Env: "", InputField: "", Repeatable: false}
 	Overlap              = Flag{Name: "overlap", Arg: "POLICY", Short: "", Env: "", InputField: "", Repeatable: false}
@@ -94,12 +95,13 @@ Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachabl
 2 usage.
 `}
 	// RetryCommand is `retry`.
-	RetryCommand = Subcommand{Name: "retry", Arg: "RUN_ID", Flags: []Flag{Step, Commit, Help}, Required: []string{}, HelpText: `Run again the failed step(s) run RUN_ID waits to have repaired, and the steps after, on its clusters.
+	RetryCommand = Subcommand{Name: "retry", Arg: "RUN_ID", Flags: []Flag{Step, SweepBranch, Commit, Help}, Required: []string{}, HelpText: `Run again the failed step(s) run RUN_ID waits to have repaired, and the steps after, on its clusters.
 
-Usage: go run ./go-starter retry RUN_ID [--step NAME] [--commit SHA]
+Usage: go run ./go-starter retry RUN_ID [--step NAME] [--sweep-branch INDEX] [--commit SHA]
 
 Flags:
   --step NAME                 the step waiting for repair; default: every step that waits
+  --sweep-branch INDEX        a sweep's branch waiting for repair; default: every branch that waits
   --commit SHA                the commit to run from (full SHA); default: the head of the run's branch now
   --help                      show this help
 
@@ -112,12 +114,13 @@ Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachabl
 2 usage.
 `}
 	// AbortCommand is `abort`.
-	AbortCommand = Subcommand{Name: "abort", Arg: "RUN_ID", Flags: []Flag{Step, Reason, Help}, Required: []string{}, HelpText: `End run RUN_ID's wait for a repair: it fails as the step did and downs its clusters.
+	AbortCommand = Subcommand{Name: "abort", Arg: "RUN_ID", Flags: []Flag{Step, SweepBranch, Reason, Help}, Required: []string{}, HelpText: `End run RUN_ID's wait for a repair: it fails as the step did and downs its clusters.
 
-Usage: go run ./go-starter abort RUN_ID [--step NAME] [--reason TEXT]
+Usage: go run ./go-starter abort RUN_ID [--step NAME] [--sweep-branch INDEX] [--reason TEXT]
 
 Flags:
   --step NAME                 the step waiting for repair; default: every step that waits
+  --sweep-branch INDEX        a sweep's branch waiting for repair; default: every branch that waits
   --reason TEXT               why; recorded in the run's history, progress and result
   --help                      show this help
 
@@ -263,8 +266,8 @@ const HelpText = `Start the SkyPilot pipeline workflow, follow its progress and 
 Usage: go run ./go-starter [flags]
        go run ./go-starter approve RUN_ID [--gate NAME] [--reason TEXT]
        go run ./go-starter reject RUN_ID [--gate NAME] --reason TEXT
-       go run ./go-starter retry RUN_ID [--step NAME] [--commit SHA]
-       go run ./go-starter abort RUN_ID [--step NAME] [--reason TEXT]
+       go run ./go-starter retry RUN_ID [--step NAME] [--sweep-branch INDEX] [--commit SHA]
+       go run ./go-starter abort RUN_ID [--step NAME] [--sweep-branch INDEX] [--reason TEXT]
        go run ./go-starter schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
        go run ./go-starter schedule list
        go run ./go-starter schedule describe ID
@@ -634,6 +637,16 @@ func RetryHint(command, workflowID, step string) string {
 // AbortHint says "{command} abort {workflow_id} --step {step} --reason TEXT".
 func AbortHint(command, workflowID, step string) string {
 	return command + " abort " + workflowID + " --step " + step + " --reason TEXT"
+}
+
+// RetryBranchHint says "{command} retry {workflow_id} --step {step} --sweep-branch {branch}".
+func RetryBranchHint(command, workflowID, step, branch string) string {
+	return command + " retry " + workflowID + " --step " + step + " --sweep-branch " + branch
+}
+
+// AbortBranchHint says "{command} abort {workflow_id} --step {step} --sweep-branch {branch} --reason TEXT".
+func AbortBranchHint(command, workflowID, step, branch string) string {
+	return command + " abort " + workflowID + " --step " + step + " --sweep-branch " + branch + " --reason TEXT"
 }
 
 // IDMissing says "missing ID: the schedule's id".

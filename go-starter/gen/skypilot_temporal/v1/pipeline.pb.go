@@ -548,13 +548,14 @@ type PipelineStep struct {
 	// APPROVAL steps only: who may decide (ApprovalDecision.approver, exactly).
 	// Empty = anyone who can send the run an update.
 	Approvers []string `protobuf:"bytes,12,rep,name=approvers,proto3" json:"approvers,omitempty"`
-	// LAUNCH and EXEC steps outside sweeps: when the step fails, the run downs every
-	// cluster no step from this one on needs, keeps the others up (their autodown
-	// set to the wait) and waits this many minutes for the retry_update (the failed
-	// step and the steps after it run again, from the repository as it is then) or
-	// the abort_update (the run fails as the step did). The wait running out is an
-	// abort. Unset = LaunchOptions.wait_for_repair_minutes; 0 = fail at once. At most
-	// the wait_for_repair_max_minutes option.
+	// LAUNCH and EXEC steps: when the step fails, the run downs every cluster no step
+	// from this one on needs, keeps the others up (their autodown set to the wait)
+	// and waits this many minutes for the retry_update (the failed step and the steps
+	// after it run again, from the repository as it is then) or the abort_update (the
+	// run fails as the step did). The wait running out is an abort. In a sweep, per
+	// branch: a failed branch waits on its own cluster while the others go on. Unset =
+	// LaunchOptions.wait_for_repair_minutes; 0 = fail at once. At most the
+	// wait_for_repair_max_minutes option.
 	WaitForRepairMinutes *uint32 `protobuf:"varint,13,opt,name=wait_for_repair_minutes,json=waitForRepairMinutes,proto3,oneof" json:"wait_for_repair_minutes,omitempty"`
 	unknownFields        protoimpl.UnknownFields
 	sizeCache            protoimpl.SizeCache
@@ -1521,7 +1522,10 @@ type RetryRequest struct {
 	// digits). Empty = the head of the run's branch now.
 	Commit string `protobuf:"bytes,2,opt,name=commit,proto3" json:"commit,omitempty"`
 	// Who asks, recorded as ApprovalDecision.approver is (same rule).
-	Requester     string `protobuf:"bytes,3,opt,name=requester,proto3" json:"requester,omitempty"`
+	Requester string `protobuf:"bytes,3,opt,name=requester,proto3" json:"requester,omitempty"`
+	// A sweep's branch to run again: its index. Empty = every branch that waits (of
+	// `step`, when given).
+	Branch        string `protobuf:"bytes,4,opt,name=branch,proto3" json:"branch,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1577,6 +1581,13 @@ func (x *RetryRequest) GetRequester() string {
 	return ""
 }
 
+func (x *RetryRequest) GetBranch() string {
+	if x != nil {
+		return x.Branch
+	}
+	return ""
+}
+
 // The argument of the abort_update option's update.
 type AbortRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1585,7 +1596,9 @@ type AbortRequest struct {
 	// Why; recorded.
 	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
 	// Who asks, recorded as ApprovalDecision.approver is (same rule).
-	Requester     string `protobuf:"bytes,3,opt,name=requester,proto3" json:"requester,omitempty"`
+	Requester string `protobuf:"bytes,3,opt,name=requester,proto3" json:"requester,omitempty"`
+	// A sweep's branch whose wait ends: its index. Empty = every branch that waits.
+	Branch        string `protobuf:"bytes,4,opt,name=branch,proto3" json:"branch,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1641,6 +1654,13 @@ func (x *AbortRequest) GetRequester() string {
 	return ""
 }
 
+func (x *AbortRequest) GetBranch() string {
+	if x != nil {
+		return x.Branch
+	}
+	return ""
+}
+
 // How one wait for a repair ended.
 type RepairRecord struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1655,7 +1675,9 @@ type RepairRecord struct {
 	DecidedAt    string `protobuf:"bytes,6,opt,name=decided_at,json=decidedAt,proto3" json:"decided_at,omitempty"`
 	WaitingSince string `protobuf:"bytes,7,opt,name=waiting_since,json=waitingSince,proto3" json:"waiting_since,omitempty"`
 	// Why the step had failed: the first line of its failure.
-	Failure       string `protobuf:"bytes,8,opt,name=failure,proto3" json:"failure,omitempty"`
+	Failure string `protobuf:"bytes,8,opt,name=failure,proto3" json:"failure,omitempty"`
+	// A sweep's branch: its label (`3 (LR=3e-4,BATCH=64)`); empty outside sweeps.
+	Branch        string `protobuf:"bytes,9,opt,name=branch,proto3" json:"branch,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1742,6 +1764,13 @@ func (x *RepairRecord) GetWaitingSince() string {
 func (x *RepairRecord) GetFailure() string {
 	if x != nil {
 		return x.Failure
+	}
+	return ""
+}
+
+func (x *RepairRecord) GetBranch() string {
+	if x != nil {
+		return x.Branch
 	}
 	return ""
 }
@@ -2314,9 +2343,12 @@ type StepProgress struct {
 	// The waits for a repair this step went through, oldest first.
 	Repairs []*RepairRecord `protobuf:"bytes,14,rep,name=repairs,proto3" json:"repairs,omitempty"`
 	// Reused from the run this one resumes: its workflow id.
-	ReusedFrom    string `protobuf:"bytes,15,opt,name=reused_from,json=reusedFrom,proto3" json:"reused_from,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ReusedFrom string `protobuf:"bytes,15,opt,name=reused_from,json=reusedFrom,proto3" json:"reused_from,omitempty"`
+	// WAITING_FOR_REPAIR: what the clusters kept up for it cost, USD per hour; unset
+	// when a price is unknown.
+	KeptUsdPerHour *float64 `protobuf:"fixed64,16,opt,name=kept_usd_per_hour,json=keptUsdPerHour,proto3,oneof" json:"kept_usd_per_hour,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *StepProgress) Reset() {
@@ -2452,6 +2484,13 @@ func (x *StepProgress) GetReusedFrom() string {
 		return x.ReusedFrom
 	}
 	return ""
+}
+
+func (x *StepProgress) GetKeptUsdPerHour() float64 {
+	if x != nil && x.KeptUsdPerHour != nil {
+		return *x.KeptUsdPerHour
+	}
+	return 0
 }
 
 var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInfo{
@@ -2814,15 +2853,17 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x04note\x18\x04 \x01(\tR\x04noteB\x0e\n" +
 	"\f_running_usdB\v\n" +
 	"\t_idle_usdB\r\n" +
-	"\v_reused_usd\"X\n" +
+	"\v_reused_usd\"p\n" +
 	"\fRetryRequest\x12\x12\n" +
 	"\x04step\x18\x01 \x01(\tR\x04step\x12\x16\n" +
 	"\x06commit\x18\x02 \x01(\tR\x06commit\x12\x1c\n" +
-	"\trequester\x18\x03 \x01(\tR\trequester\"X\n" +
+	"\trequester\x18\x03 \x01(\tR\trequester\x12\x16\n" +
+	"\x06branch\x18\x04 \x01(\tR\x06branch\"p\n" +
 	"\fAbortRequest\x12\x12\n" +
 	"\x04step\x18\x01 \x01(\tR\x04step\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1c\n" +
-	"\trequester\x18\x03 \x01(\tR\trequester\"\xe6\x01\n" +
+	"\trequester\x18\x03 \x01(\tR\trequester\x12\x16\n" +
+	"\x06branch\x18\x04 \x01(\tR\x06branch\"\xfe\x01\n" +
 	"\fRepairRecord\x12\x12\n" +
 	"\x04step\x18\x01 \x01(\tR\x04step\x12\x16\n" +
 	"\x06action\x18\x02 \x01(\tR\x06action\x12\x1c\n" +
@@ -2832,7 +2873,8 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\n" +
 	"decided_at\x18\x06 \x01(\tR\tdecidedAt\x12#\n" +
 	"\rwaiting_since\x18\a \x01(\tR\fwaitingSince\x12\x18\n" +
-	"\afailure\x18\b \x01(\tR\afailure\"L\n" +
+	"\afailure\x18\b \x01(\tR\afailure\x12\x16\n" +
+	"\x06branch\x18\t \x01(\tR\x06branch\"L\n" +
 	"\fRepairAnswer\x12<\n" +
 	"\arepairs\x18\x01 \x03(\v2\".skypilot_temporal.v1.RepairRecordR\arepairs\"v\n" +
 	"\x10ApprovalDecision\x12\x12\n" +
@@ -2874,7 +2916,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\bclusters\x18\x06 \x03(\tR\bclusters\x12#\n" +
 	"\rclusters_left\x18\a \x03(\tR\fclustersLeft\x128\n" +
 	"\x05steps\x18\b \x03(\v2\".skypilot_temporal.v1.StepProgressR\x05steps\x121\n" +
-	"\x04cost\x18\t \x01(\v2\x1d.skypilot_temporal.v1.RunCostR\x04cost\"\x85\x05\n" +
+	"\x04cost\x18\t \x01(\v2\x1d.skypilot_temporal.v1.RunCostR\x04cost\"\xcb\x05\n" +
 	"\fStepProgress\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06branch\x18\x02 \x01(\tR\x06branch\x12\x14\n" +
@@ -2892,10 +2934,12 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\rclusters_kept\x18\r \x03(\tR\fclustersKept\x12<\n" +
 	"\arepairs\x18\x0e \x03(\v2\".skypilot_temporal.v1.RepairRecordR\arepairs\x12\x1f\n" +
 	"\vreused_from\x18\x0f \x01(\tR\n" +
-	"reusedFrom\x1a:\n" +
+	"reusedFrom\x12.\n" +
+	"\x11kept_usd_per_hour\x18\x10 \x01(\x01H\x00R\x0ekeptUsdPerHour\x88\x01\x01\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01*}\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01B\x14\n" +
+	"\x12_kept_usd_per_hour*}\n" +
 	"\bStepKind\x12\x19\n" +
 	"\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10STEP_KIND_LAUNCH\x10\x01\x12\x12\n" +
@@ -3092,6 +3136,7 @@ func file_skypilot_temporal_v1_pipeline_proto_init() {
 	file_skypilot_temporal_v1_pipeline_proto_msgTypes[0].OneofWrappers = []any{}
 	file_skypilot_temporal_v1_pipeline_proto_msgTypes[9].OneofWrappers = []any{}
 	file_skypilot_temporal_v1_pipeline_proto_msgTypes[10].OneofWrappers = []any{}
+	file_skypilot_temporal_v1_pipeline_proto_msgTypes[21].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

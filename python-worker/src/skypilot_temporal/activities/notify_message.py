@@ -79,7 +79,8 @@ def _compose(inp: NotifyInput) -> str:
         return text
     if inp.event == WAITING_FOR_REPAIR:
         text = (f'{run}: step "{inp.failing_step}" failed and waits for a repair until {inp.deadline}'
-                f" (clusters kept: {', '.join(inp.clusters_kept) or 'none'})")
+                f" (clusters kept: {', '.join(inp.clusters_kept) or 'none'}"
+                + (f", ${inp.kept_usd_per_hour:.4f}/h)" if inp.kept_usd_per_hour is not None else ")"))
         text += f": {inp.reason}" if inp.reason else "."
         command = inp.commands.get(PREFERRED_STARTER) or next(iter(inp.commands.values()), "")
         return text + (f" Retry once fixed: {command}" if command else "")

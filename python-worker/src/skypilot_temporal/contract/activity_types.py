@@ -211,6 +211,8 @@ class NotifyInput:
     # until when (deadline, RFC 3339 UTC), the clusters kept up for it, and the commands that retry it by starter.
     deadline: str = ""
     clusters_kept: list[str] = field(default_factory=list)
+    # What those clusters cost per hour (USD); None when a price is unknown.
+    kept_usd_per_hour: float | None = None
     # clusters_left: the clusters teardown left up; succeeded: the steps and how each ended ("train SUCCEEDED").
     clusters_left: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)

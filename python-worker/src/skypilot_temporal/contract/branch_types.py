@@ -12,6 +12,8 @@ from skypilot_temporal.contract.activity_types import RunSource, StepInput, Step
 # Branch -> run: a step of the branch finished. Run -> branch: won or lost.
 BRANCH_EVENT_SIGNAL = "branch_event"
 VERDICT_SIGNAL = "branch_verdict"
+# Run -> branch: a failed step waiting for its repair is retried (or the wait aborted).
+REPAIR_SIGNAL = "branch_repair"
 
 
 @dataclass
@@ -24,6 +26,8 @@ class BranchStep:
     heartbeat_timeout_s: int
     # The step's envs with the branch's values over them.
     envs: dict[str, str] = field(default_factory=dict)
+    # Minutes a failure waits for a repair (0: the branch fails at once).
+    repair_minutes: int = 0
 
 
 @dataclass
@@ -87,6 +91,20 @@ class BranchEvent:
     error: str = ""
     # The branch's steps before the SELECT are all done (or it failed).
     lane_done: bool = False
+
+
+@dataclass
+class BranchRepair:
+    """The run's answer to a branch's failed step waiting for its repair."""
+
+    step: str
+    # "retry" or "abort".
+    action: str
+    # retry: the commit to run from, and the branch's steps as that commit declares them.
+    commit: str = ""
+    steps: list[BranchStep] = field(default_factory=list)
+    # abort: how the wait ended, for the failure's message.
+    ended: str = ""
 
 
 @dataclass

@@ -189,11 +189,6 @@ def build_dag(raw: list[pb.PipelineStep], source: str = "", provision_ahead: boo
         elif s.HasField("sweep"):
             raise InvalidInput(f"{where.at(i, name, 'sweep')}: only a LAUNCH step can be swept")
     _assign_lanes(raw, names, order, steps, sweeps, launches, ancestors, where)
-    for name in order:
-        if steps[name].sweep and raw[names[name]].HasField("wait_for_repair_minutes"):
-            raise InvalidInput(f"{where.at(names[name], name, 'wait_for_repair_minutes')}: only a step "
-                               "outside a sweep waits for a repair (a sweep's failed branch fails as its "
-                               "on_failure says)")
     return Dag(steps=[steps[n] for n in order], sweeps=sweeps)
 
 

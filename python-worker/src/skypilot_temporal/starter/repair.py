@@ -24,18 +24,20 @@ def retry_request(given: Mapping[str, list], env: Mapping[str, str]) -> tuple[st
     if cli.COMMIT.name in given and not FULL_SHA.fullmatch(commit):
         raise UsageError(cli.commit_invalid(value=quote(commit)))
     name = requester(env)
-    return name, pb.RetryRequest(step=setting(given, {}, cli.STEP), commit=commit.lower(), requester=name)
+    return name, pb.RetryRequest(step=setting(given, {}, cli.STEP), branch=setting(given, {}, cli.SWEEP_BRANCH),
+                                 commit=commit.lower(), requester=name)
 
 
 def abort_request(given: Mapping[str, list], env: Mapping[str, str]) -> tuple[str, pb.AbortRequest]:
     """Who asks, and the abort the flags ask for."""
     name = requester(env)
-    return name, pb.AbortRequest(step=setting(given, {}, cli.STEP), reason=setting(given, {}, cli.REASON),
-                                 requester=name)
+    return name, pb.AbortRequest(step=setting(given, {}, cli.STEP), branch=setting(given, {}, cli.SWEEP_BRANCH),
+                                 reason=setting(given, {}, cli.REASON), requester=name)
 
 
 def steps(answer: pb.RepairAnswer) -> str:
-    return ", ".join(record.step for record in answer.repairs)
+    """Every step whose wait ended, a sweep's with its branch: `eval [1 (LR=0.1)]`."""
+    return ", ".join(f"{r.step} [{r.branch}]" if r.branch else r.step for r in answer.repairs)
 
 
 def first(answer: pb.RepairAnswer) -> pb.RepairRecord:

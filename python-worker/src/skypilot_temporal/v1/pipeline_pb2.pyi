@@ -360,27 +360,31 @@ class RunCost(_message.Message):
     def __init__(self, running_usd: _Optional[float] = ..., idle_usd: _Optional[float] = ..., reused_usd: _Optional[float] = ..., note: _Optional[str] = ...) -> None: ...
 
 class RetryRequest(_message.Message):
-    __slots__ = ("step", "commit", "requester")
+    __slots__ = ("step", "commit", "requester", "branch")
     STEP_FIELD_NUMBER: _ClassVar[int]
     COMMIT_FIELD_NUMBER: _ClassVar[int]
     REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_FIELD_NUMBER: _ClassVar[int]
     step: str
     commit: str
     requester: str
-    def __init__(self, step: _Optional[str] = ..., commit: _Optional[str] = ..., requester: _Optional[str] = ...) -> None: ...
+    branch: str
+    def __init__(self, step: _Optional[str] = ..., commit: _Optional[str] = ..., requester: _Optional[str] = ..., branch: _Optional[str] = ...) -> None: ...
 
 class AbortRequest(_message.Message):
-    __slots__ = ("step", "reason", "requester")
+    __slots__ = ("step", "reason", "requester", "branch")
     STEP_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     REQUESTER_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_FIELD_NUMBER: _ClassVar[int]
     step: str
     reason: str
     requester: str
-    def __init__(self, step: _Optional[str] = ..., reason: _Optional[str] = ..., requester: _Optional[str] = ...) -> None: ...
+    branch: str
+    def __init__(self, step: _Optional[str] = ..., reason: _Optional[str] = ..., requester: _Optional[str] = ..., branch: _Optional[str] = ...) -> None: ...
 
 class RepairRecord(_message.Message):
-    __slots__ = ("step", "action", "requester", "commit", "reason", "decided_at", "waiting_since", "failure")
+    __slots__ = ("step", "action", "requester", "commit", "reason", "decided_at", "waiting_since", "failure", "branch")
     STEP_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
     REQUESTER_FIELD_NUMBER: _ClassVar[int]
@@ -389,6 +393,7 @@ class RepairRecord(_message.Message):
     DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
     WAITING_SINCE_FIELD_NUMBER: _ClassVar[int]
     FAILURE_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_FIELD_NUMBER: _ClassVar[int]
     step: str
     action: str
     requester: str
@@ -397,7 +402,8 @@ class RepairRecord(_message.Message):
     decided_at: str
     waiting_since: str
     failure: str
-    def __init__(self, step: _Optional[str] = ..., action: _Optional[str] = ..., requester: _Optional[str] = ..., commit: _Optional[str] = ..., reason: _Optional[str] = ..., decided_at: _Optional[str] = ..., waiting_since: _Optional[str] = ..., failure: _Optional[str] = ...) -> None: ...
+    branch: str
+    def __init__(self, step: _Optional[str] = ..., action: _Optional[str] = ..., requester: _Optional[str] = ..., commit: _Optional[str] = ..., reason: _Optional[str] = ..., decided_at: _Optional[str] = ..., waiting_since: _Optional[str] = ..., failure: _Optional[str] = ..., branch: _Optional[str] = ...) -> None: ...
 
 class RepairAnswer(_message.Message):
     __slots__ = ("repairs",)
@@ -488,7 +494,7 @@ class SkyPilotWorkflowProgress(_message.Message):
     def __init__(self, phase: _Optional[str] = ..., current_step: _Optional[str] = ..., finished: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_up: _Optional[_Iterable[str]] = ..., steps_total: _Optional[int] = ..., clusters: _Optional[_Iterable[str]] = ..., clusters_left: _Optional[_Iterable[str]] = ..., steps: _Optional[_Iterable[_Union[StepProgress, _Mapping]]] = ..., cost: _Optional[_Union[RunCost, _Mapping]] = ...) -> None: ...
 
 class StepProgress(_message.Message):
-    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind", "waiting_since", "deadline", "approvers", "approval", "failure", "clusters_kept", "repairs", "reused_from")
+    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind", "waiting_since", "deadline", "approvers", "approval", "failure", "clusters_kept", "repairs", "reused_from", "kept_usd_per_hour")
     class MetricsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -511,6 +517,7 @@ class StepProgress(_message.Message):
     CLUSTERS_KEPT_FIELD_NUMBER: _ClassVar[int]
     REPAIRS_FIELD_NUMBER: _ClassVar[int]
     REUSED_FROM_FIELD_NUMBER: _ClassVar[int]
+    KEPT_USD_PER_HOUR_FIELD_NUMBER: _ClassVar[int]
     name: str
     branch: str
     state: str
@@ -526,4 +533,5 @@ class StepProgress(_message.Message):
     clusters_kept: _containers.RepeatedScalarFieldContainer[str]
     repairs: _containers.RepeatedCompositeFieldContainer[RepairRecord]
     reused_from: str
-    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ..., waiting_since: _Optional[str] = ..., deadline: _Optional[str] = ..., approvers: _Optional[_Iterable[str]] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., failure: _Optional[str] = ..., clusters_kept: _Optional[_Iterable[str]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ..., reused_from: _Optional[str] = ...) -> None: ...
+    kept_usd_per_hour: float
+    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ..., waiting_since: _Optional[str] = ..., deadline: _Optional[str] = ..., approvers: _Optional[_Iterable[str]] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., failure: _Optional[str] = ..., clusters_kept: _Optional[_Iterable[str]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ..., reused_from: _Optional[str] = ..., kept_usd_per_hour: _Optional[float] = ...) -> None: ...

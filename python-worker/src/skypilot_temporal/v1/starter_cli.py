@@ -39,6 +39,7 @@ GATE = Flag(name="gate", arg="NAME", short="", env="", input_field="", repeatabl
 REASON = Flag(name="reason", arg="TEXT", short="", env="", input_field="", repeatable=False)
 STEP = Flag(name="step", arg="NAME", short="", env="", input_field="", repeatable=False)
 COMMIT = Flag(name="commit", arg="SHA", short="", env="", input_field="", repeatable=False)
+SWEEP_BRANCH = Flag(name="sweep-branch", arg="INDEX", short="", env="", input_field="", repeatable=False)
 CRON = Flag(name="cron", arg="EXPR", short="", env="", input_field="", repeatable=False)
 EVERY = Flag(name="every", arg="DURATION", short="", env="", input_field="", repeatable=False)
 OVERLAP = Flag(name="overlap", arg="POLICY", short="", env="", input_field="", repeatable=False)
@@ -110,15 +111,16 @@ Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachabl
 RETRY_COMMAND = Subcommand(
     name="retry",
     arg="RUN_ID",
-    flags=(STEP, COMMIT, HELP,),
+    flags=(STEP, SWEEP_BRANCH, COMMIT, HELP,),
     required=(),
     help_text="""\
 Run again the failed step(s) run RUN_ID waits to have repaired, and the steps after, on its clusters.
 
-Usage: skypilot-temporal-start retry RUN_ID [--step NAME] [--commit SHA]
+Usage: skypilot-temporal-start retry RUN_ID [--step NAME] [--sweep-branch INDEX] [--commit SHA]
 
 Flags:
   --step NAME                 the step waiting for repair; default: every step that waits
+  --sweep-branch INDEX        a sweep's branch waiting for repair; default: every branch that waits
   --commit SHA                the commit to run from (full SHA); default: the head of the run's branch now
   --help                      show this help
 
@@ -134,15 +136,16 @@ Exit status: 0 accepted, 1 refused (the message says why) or Temporal unreachabl
 ABORT_COMMAND = Subcommand(
     name="abort",
     arg="RUN_ID",
-    flags=(STEP, REASON, HELP,),
+    flags=(STEP, SWEEP_BRANCH, REASON, HELP,),
     required=(),
     help_text="""\
 End run RUN_ID's wait for a repair: it fails as the step did and downs its clusters.
 
-Usage: skypilot-temporal-start abort RUN_ID [--step NAME] [--reason TEXT]
+Usage: skypilot-temporal-start abort RUN_ID [--step NAME] [--sweep-branch INDEX] [--reason TEXT]
 
 Flags:
   --step NAME                 the step waiting for repair; default: every step that waits
+  --sweep-branch INDEX        a sweep's branch waiting for repair; default: every branch that waits
   --reason TEXT               why; recorded in the run's history, progress and result
   --help                      show this help
 
@@ -351,8 +354,8 @@ Start the SkyPilot pipeline workflow, follow its progress and print each step's 
 Usage: skypilot-temporal-start [flags]
        skypilot-temporal-start approve RUN_ID [--gate NAME] [--reason TEXT]
        skypilot-temporal-start reject RUN_ID [--gate NAME] --reason TEXT
-       skypilot-temporal-start retry RUN_ID [--step NAME] [--commit SHA]
-       skypilot-temporal-start abort RUN_ID [--step NAME] [--reason TEXT]
+       skypilot-temporal-start retry RUN_ID [--step NAME] [--sweep-branch INDEX] [--commit SHA]
+       skypilot-temporal-start abort RUN_ID [--step NAME] [--sweep-branch INDEX] [--reason TEXT]
        skypilot-temporal-start schedule create ID [start flags] [--cron EXPR] [--every DURATION] [--overlap POLICY]
        skypilot-temporal-start schedule list
        skypilot-temporal-start schedule describe ID
@@ -708,6 +711,16 @@ def retry_hint(*, command: str, workflow_id: str, step: str) -> str:
 def abort_hint(*, command: str, workflow_id: str, step: str) -> str:
     """Says "{command} abort {workflow_id} --step {step} --reason TEXT"."""
     return command + " abort " + workflow_id + " --step " + step + " --reason TEXT"
+
+
+def retry_branch_hint(*, command: str, workflow_id: str, step: str, branch: str) -> str:
+    """Says "{command} retry {workflow_id} --step {step} --sweep-branch {branch}"."""
+    return command + " retry " + workflow_id + " --step " + step + " --sweep-branch " + branch
+
+
+def abort_branch_hint(*, command: str, workflow_id: str, step: str, branch: str) -> str:
+    """Says "{command} abort {workflow_id} --step {step} --sweep-branch {branch} --reason TEXT"."""
+    return command + " abort " + workflow_id + " --step " + step + " --sweep-branch " + branch + " --reason TEXT"
 
 
 def id_missing() -> str:

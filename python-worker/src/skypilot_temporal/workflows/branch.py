@@ -10,7 +10,9 @@ sweep's failure policy.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -18,7 +20,13 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from skypilot_temporal.contract import branch_types
     from skypilot_temporal.contract.activity_types import StepInput, StepOutcome
-    from skypilot_temporal.contract.branch_types import BranchEvent, BranchInput, BranchResult, BranchStep
+    from skypilot_temporal.contract.branch_types import (
+        BranchEvent,
+        BranchInput,
+        BranchRepair,
+        BranchResult,
+        BranchStep,
+    )
     from skypilot_temporal.contract.names import (
         BRANCH_WORKFLOW_TYPE,
         PHASE_CANCELLED,
@@ -27,9 +35,12 @@ with workflow.unsafe.imports_passed_through():
         PHASE_RUNNING,
         PHASE_TEARDOWN,
         PHASE_TEARDOWN_FAILED,
+        PHASE_WAITING_FOR_REPAIR,
         PROGRESS_QUERY,
         STATE_FAILED,
+        STATE_RUNNING,
         STATE_SUCCEEDED,
+        STATE_WAITING_FOR_REPAIR,
         TEARDOWN_FAILED,
     )
     from skypilot_temporal.v1 import pipeline_pb2 as pb
@@ -53,12 +64,17 @@ _REPORTED_TAIL = 600
 class SkyPilotBranchWorkflow:
     def __init__(self) -> None:
         self._verdict: bool | None = None
+        self._repair: BranchRepair | None = None
         self._progress = pb.SkyPilotWorkflowProgress(phase=PHASE_RUNNING)
         self._clusters = Clusters("", 0)
 
     @workflow.signal(name=branch_types.VERDICT_SIGNAL)
     def verdict(self, won: bool) -> None:
         self._verdict = won
+
+    @workflow.signal(name=branch_types.REPAIR_SIGNAL)
+    def repair(self, repair: BranchRepair) -> None:
+        self._repair = repair
 
     @workflow.query(name=PROGRESS_QUERY)
     def progress(self) -> pb.SkyPilotWorkflowProgress:
@@ -105,22 +121,34 @@ class SkyPilotBranchWorkflow:
             lane_done = last_before_verdict and i == len(steps) - 1
             if st.kind == "launch":
                 self._clusters.started(inp.cluster_name)
-            try:
-                outcome = await run_step(
-                    _step_input(inp, st), st.kind, st.timeout_s, st.heartbeat_timeout_s,
-                    f"{st.name} [{inp.label}]: {st.kind} {st.task_yaml} on {inp.cluster_name}",
-                    inp.run.task_queue,
-                )
-            except (ActivityError, ApplicationError) as err:
-                if is_cancellation(err):
-                    raise
-                outcome = _failed_outcome(err, st, inp)
-                result.ok, result.failed_step, result.error = False, st.name, failure_text(err)
-                result.outcomes.append(outcome)
+            tries = 0
+            while True:
+                try:
+                    outcome = await run_step(
+                        _step_input(inp, st, tries), st.kind, st.timeout_s, st.heartbeat_timeout_s,
+                        f"{st.name} [{inp.label}]: {st.kind} {st.task_yaml} on {inp.cluster_name}",
+                        inp.run.task_queue,
+                    )
+                    break
+                except (ActivityError, ApplicationError) as err:
+                    if is_cancellation(err):
+                        raise
+                    outcome = _failed_outcome(err, st, inp)
+                    error = failure_text(err)
                 self._progress.finished.append(step_result(outcome, branch=inp.label))
-                await self._report(inp, BranchEvent(inp.index, st.name, STATE_FAILED, _compact(outcome),
-                                                    result.error, lane_done=last_before_verdict))
-                return
+                repair = await self._wait_for_repair(inp, st, outcome, error) if st.repair_minutes else None
+                if repair is None or repair.action != "retry":
+                    result.ok, result.failed_step = False, st.name
+                    result.error = error + (f" ({repair.ended})" if repair is not None and repair.ended else "")
+                    result.outcomes.append(outcome)
+                    await self._report(inp, BranchEvent(inp.index, st.name, STATE_FAILED, _compact(outcome),
+                                                        result.error, lane_done=last_before_verdict))
+                    return
+                # Run again from the commit the retry cloned, as that commit declares the step.
+                inp.run = dataclasses.replace(inp.run, commit=repair.commit)
+                st = next((b for b in repair.steps if b.name == st.name), st)
+                self._apply(inp, repair.steps)
+                tries += 1
             assert isinstance(outcome, StepOutcome)
             step_duration(st.kind, st.name, outcome.duration_seconds, inp.run.metrics_step_label)
             if outcome.usd_per_hour is not None:
@@ -131,6 +159,34 @@ class SkyPilotBranchWorkflow:
             await self._report(inp, BranchEvent(inp.index, st.name, STATE_SUCCEEDED, _compact(outcome),
                                                 lane_done=lane_done))
         self._progress.current_step = ""
+
+    async def _wait_for_repair(self, inp: BranchInput, st: BranchStep, outcome: StepOutcome,
+                               error: str) -> BranchRepair | None:
+        """Tells the run the step waits for its repair, keeps the cluster, and waits for the
+        run's answer; None when the wait runs out (the run records it as a timeout)."""
+        self._repair = None
+        self._set_phase(PHASE_WAITING_FOR_REPAIR)
+        # The cluster's autodown past the wait: no worker left still loses no cluster, nor keeps it long.
+        self._clusters.keep_up_through([inp.cluster_name], st.repair_minutes, inp.run.autodown_minutes)
+        await self._report(inp, BranchEvent(inp.index, st.name, STATE_WAITING_FOR_REPAIR, _compact(outcome), error))
+        try:
+            await workflow.wait_condition(lambda: self._repair is not None and self._repair.step == st.name,
+                                          timeout=timedelta(minutes=st.repair_minutes))
+        except asyncio.TimeoutError:
+            self._set_phase(PHASE_RUNNING)
+            return BranchRepair(st.name, "timeout",
+                                ended=f"no retry within {st.repair_minutes} min (wait_for_repair_minutes)")
+        self._set_phase(PHASE_RUNNING)
+        repair = self._repair
+        if repair is not None and repair.action == "retry":
+            await self._report(inp, BranchEvent(inp.index, st.name, STATE_RUNNING))
+        return repair
+
+    def _apply(self, inp: BranchInput, steps: list[BranchStep]) -> None:
+        """The branch's steps still to run, as the retry's commit declares them."""
+        by_name = {b.name: b for b in steps}
+        inp.steps = [by_name.get(b.name, b) for b in inp.steps]
+        inp.after = [by_name.get(b.name, b) for b in inp.after]
 
     async def _report(self, inp: BranchInput, event: BranchEvent) -> None:
         parent = workflow.get_external_workflow_handle(inp.parent_workflow_id, run_id=inp.parent_run_id)
@@ -154,8 +210,11 @@ class SkyPilotBranchWorkflow:
         workflow.set_current_details(f"phase: {phase}")
 
 
-def _step_input(inp: BranchInput, st: BranchStep) -> StepInput:
-    step = inp.run.step_input(st.name, inp.cluster_name, st.job_name, st.task_yaml, st.kind == "launch", st.envs)
+def _step_input(inp: BranchInput, st: BranchStep, repair: int = 0) -> StepInput:
+    # The run of a step after its n-th repair is a job of its own (-rN), as in the run.
+    head, _, tag = st.job_name.rpartition("-")
+    job_name = f"{head}-r{repair}-{tag}" if repair else st.job_name
+    step = inp.run.step_input(st.name, inp.cluster_name, job_name, st.task_yaml, st.kind == "launch", st.envs)
     step.label = step_label(st.name, inp.label)  # its live output is named as its state lines are
     return step
 

@@ -29,7 +29,7 @@ from skypilot_temporal.pipeline.plan import Plan
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.workflows.costs import kept_cost, price, run_cost
 from skypilot_temporal.workflows.gates import Gates, rfc3339
-from skypilot_temporal.workflows.repairs import RETRY, Repairs
+from skypilot_temporal.workflows.repairs import RETRY, Repairs, wait_key
 from skypilot_temporal.workflows.steps import Clusters, StepFailed, failure_text
 
 # A gate's StepResult.status, by decision: as SkyPilot writes a job's (SUCCEEDED, FAILED).
@@ -463,6 +463,9 @@ class RunProgress:
                 _, outcome = b.steps.get(st.name, ("", None))
                 if outcome is not None:
                     entry.metrics.update(outcome.metrics)
+                entry.repairs.extend(self.repairs.history.get(wait_key(st.name, branch.index), []))
+                if s == STATE_WAITING_FOR_REPAIR:
+                    self._waiting_entry(entry, wait_key(st.name, branch.index))
         p.current_step = ", ".join(running)
         return p
 
@@ -480,11 +483,17 @@ class RunProgress:
 
     def _repair_entry(self, entry: pb.StepProgress, name: str) -> None:
         entry.repairs.extend(self.repairs.history.get(name, []))
-        w = self.repairs.waits.get(name)
+        self._waiting_entry(entry, name)
+
+    def _waiting_entry(self, entry: pb.StepProgress, key: str) -> None:
+        w = self.repairs.waits.get(key)
         if w is not None and w.record is None:
             entry.waiting_since, entry.deadline = rfc3339(w.since), rfc3339(w.deadline)
             entry.failure = w.failure
             entry.clusters_kept[:] = w.clusters_kept
+            hourly = kept_cost(3600, w.clusters_kept, self.rates)
+            if hourly is not None and w.clusters_kept:
+                entry.kept_usd_per_hour = hourly
 
     def _branch_step_state(self, state: SweepState, b: BranchState, name: str, index: int) -> str:
         if name in b.steps:

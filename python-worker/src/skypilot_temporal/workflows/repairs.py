@@ -38,11 +38,24 @@ class Wait:
     # What ended it, once something did; a retry in flight has `retrying` set first.
     record: pb.RepairRecord | None = None
     retrying: bool = False
+    # A sweep's branch: its index and label (None, "" outside sweeps).
+    index: int | None = None
+    label: str = ""
+
+    @property
+    def key(self) -> str:
+        return wait_key(self.step, self.index)
+
+
+def wait_key(step: str, index: int | None = None) -> str:
+    """How the book names a wait: the step, and a sweep's branch."""
+    return step if index is None else f"{step}[{index}]"
 
 
 @dataclass
 class Repairs:
-    # The steps waiting now, by name; and every wait that ended, by step, oldest first.
+    # The steps (and branches) waiting now, by wait_key; every wait that ended, by
+    # wait_key, oldest first.
     waits: dict[str, Wait] = field(default_factory=dict)
     history: dict[str, list[pb.RepairRecord]] = field(default_factory=dict)
     # Whether the run has read its pipeline: before, no step can wait.
@@ -52,16 +65,18 @@ class Repairs:
         return [w for w in self.waits.values() if w.record is None]
 
     # -- fed by the workflow -------------------------------------------------------
-    def wait(self, step: str, failure: str, since: datetime, deadline: datetime, kept: list[str]) -> Wait:
-        self.waits[step] = Wait(step, failure.splitlines()[0] if failure else "", since, deadline, kept)
-        return self.waits[step]
+    def wait(self, step: str, failure: str, since: datetime, deadline: datetime, kept: list[str],
+             index: int | None = None, label: str = "") -> Wait:
+        w = Wait(step, failure.splitlines()[0] if failure else "", since, deadline, kept, index=index, label=label)
+        self.waits[w.key] = w
+        return w
 
-    def end(self, step: str, action: str, now: datetime, requester: str = "", reason: str = "",
+    def end(self, key: str, action: str, now: datetime, requester: str = "", reason: str = "",
             commit: str = "") -> pb.RepairRecord:
-        w = self.waits[step]
+        w = self.waits[key]
         w.record = pb.RepairRecord(
-            step=step, action=action, requester=requester, commit=commit, reason=reason,
-            decided_at=rfc3339(now), waiting_since=rfc3339(w.since), failure=w.failure)
+            step=w.step, action=action, requester=requester, commit=commit, reason=reason,
+            decided_at=rfc3339(now), waiting_since=rfc3339(w.since), failure=w.failure, branch=w.label)
         return w.record
 
     def time_out(self, step: str, minutes: int, now: datetime) -> None:
@@ -77,19 +92,31 @@ class Repairs:
 
     # -- the updates' validators ------------------------------------------------------
     def check_retry(self, req: pb.RetryRequest) -> list[str]:
-        """The steps `req` runs again, or Refused saying why it cannot."""
+        """The waits (their keys) `req` runs again, or Refused saying why it cannot."""
         _check_requester(req.requester)
         if req.commit and not COMMIT.match(req.commit):
             raise Refused(f"commit: {req.commit!r} must be a full commit id (40 or 64 lower-case hex digits)")
-        return self._waiting_steps(req.step)
+        return self._waiting_steps(req.step, req.branch)
 
     def check_abort(self, req: pb.AbortRequest) -> list[str]:
         _check_requester(req.requester)
         if len(req.reason) > REASON_MAX:
             raise Refused(f"reason: at most {REASON_MAX} characters, got {len(req.reason)}")
-        return self._waiting_steps(req.step)
+        return self._waiting_steps(req.step, req.branch)
 
-    def _waiting_steps(self, step: str) -> list[str]:
+    def _waiting_steps(self, step: str, branch: str = "") -> list[str]:
+        if branch and not branch.isdigit():
+            raise Refused(f"branch: {branch!r} must be a branch's index (a whole number, as progress shows it)")
+        keys = self._waiting_for(step)
+        if not branch:
+            return keys
+        wanted = [k for k in keys if self.waits[k].index == int(branch)]
+        if not wanted:
+            said = ", ".join(_named(self.waits[k]) for k in keys)
+            raise Refused(f"branch: no branch {branch} waits for a repair (waiting: {said})")
+        return wanted
+
+    def _waiting_for(self, step: str) -> list[str]:
         if self.steps is None:
             raise Refused("step: the run has not read its pipeline yet: no step waits for a repair")
         if step and step not in self.steps:
@@ -101,13 +128,17 @@ class Repairs:
         if not waiting:
             raise Refused("the run waits for no repair now" + _ended(self.history))
         if not step:
-            return [w.step for w in waiting]
-        w = self.waits.get(step)
-        if w is None or w.record is not None:
-            ended = _ended({step: self.history.get(step, [])})
+            return [w.key for w in waiting]
+        found = [w.key for w in waiting if w.step == step]
+        if not found:
+            ended = _ended({k: h for k, h in self.history.items() if h and h[-1].step == step})
             raise Refused(f"step {step!r} does not wait for a repair (waiting: "
-                          f"{', '.join(w.step for w in waiting)}){ended}")
-        return [step]
+                          f"{', '.join(_named(w) for w in waiting)}){ended}")
+        return found
+
+
+def _named(w: Wait) -> str:
+    return f"{w.step} [{w.label}]" if w.label else w.step
 
 
 def _check_requester(requester: str) -> None:
@@ -122,21 +153,28 @@ def _ended(history: dict[str, list[pb.RepairRecord]]) -> str:
     last = [records[-1] for records in history.values() if records]
     if not last:
         return ""
-    return "; " + "; ".join(f"{r.step}: {r.action} by {r.requester} at {r.decided_at}" for r in last)
+    return "; " + "; ".join(f"{r.step}{f' [{r.branch}]' if r.branch else ''}: {r.action} by {r.requester} at "
+                            f"{r.decided_at}" for r in last)
 
 
-def commands(workflow_id: str, step: str) -> dict[str, tuple[str, str]]:
-    """The command lines that retry and abort `step`, by starter key ("go", "ts",
-    "python") and "temporal" (the `temporal` CLI, with plain JSON)."""
+def commands(workflow_id: str, step: str, branch: int | None = None) -> dict[str, tuple[str, str]]:
+    """The command lines that retry and abort `step` (a sweep's: its `branch`), by
+    starter key ("go", "ts", "python") and "temporal" (the `temporal` CLI, with plain JSON)."""
     wid, name = shlex.quote(workflow_id), shlex.quote(step)
-    out = {key: (cli.retry_hint(command=command, workflow_id=wid, step=name),
-                 cli.abort_hint(command=command, workflow_id=wid, step=name))
-           for key, command in cli.COMMANDS.items()}
+    if branch is None:
+        out = {key: (cli.retry_hint(command=command, workflow_id=wid, step=name),
+                     cli.abort_hint(command=command, workflow_id=wid, step=name))
+               for key, command in cli.COMMANDS.items()}
+    else:
+        out = {key: (cli.retry_branch_hint(command=command, workflow_id=wid, step=name, branch=str(branch)),
+                     cli.abort_branch_hint(command=command, workflow_id=wid, step=name, branch=str(branch)))
+               for key, command in cli.COMMANDS.items()}
+    which = {"step": step} if branch is None else {"step": step, "branch": str(branch)}
 
     def temporal(update: str, doc: dict[str, str]) -> str:
         return (f"temporal workflow update execute --workflow-id {wid} --name {update} "
                 f"--input {shlex.quote(json.dumps(doc, separators=(',', ':')))}")
 
-    out["temporal"] = (temporal(RETRY_UPDATE, {"step": step, "requester": YOUR_NAME}),
-                       temporal(ABORT_UPDATE, {"step": step, "requester": YOUR_NAME, "reason": YOUR_REASON}))
+    out["temporal"] = (temporal(RETRY_UPDATE, {**which, "requester": YOUR_NAME}),
+                       temporal(ABORT_UPDATE, {**which, "requester": YOUR_NAME, "reason": YOUR_REASON}))
     return out

@@ -35,9 +35,11 @@ with workflow.unsafe.imports_passed_through():
     )
     from skypilot_temporal.contract.branch_types import (
         BRANCH_EVENT_SIGNAL,
+        REPAIR_SIGNAL,
         VERDICT_SIGNAL,
         BranchEvent,
         BranchInput,
+        BranchRepair,
         BranchResult,
         BranchStep,
         RunContext,
@@ -70,6 +72,8 @@ with workflow.unsafe.imports_passed_through():
         PROGRESS_QUERY,
         REJECTED,
         RETRY_UPDATE,
+        STATE_FAILED,
+        STATE_WAITING_FOR_REPAIR,
         TEARDOWN_FAILED,
         VIEW_QUERY,
         WORKFLOW_TYPE,
@@ -79,7 +83,7 @@ with workflow.unsafe.imports_passed_through():
     from skypilot_temporal.pipeline.resume import reusable, step_keys
     from skypilot_temporal.v1 import pipeline_pb2 as pb
     from skypilot_temporal.workflows import repairs
-    from skypilot_temporal.workflows.costs import per_hour
+    from skypilot_temporal.workflows.costs import kept_cost, per_hour
     from skypilot_temporal.workflows.gates import Refused, commands, rfc3339
     from skypilot_temporal.workflows.notify import Notifier
     from skypilot_temporal.workflows.progress import RunProgress
@@ -103,8 +107,6 @@ ORIGIN_TIMEOUT = timedelta(minutes=2)
 # A clone fails for good quickly: an unreachable repository is reported in seconds.
 CLONE_RETRY = doubling_retry(1, 10, attempts=4)
 CLONE_TIMEOUT = timedelta(minutes=5)
-# A kept cluster's autodown: the wait for its repair, and this much more.
-KEEP_UP_SLACK_MINUTES = 15
 # The view query's argument when a client sends none: an empty request.
 NO_ARGUMENT = RawValue(Payload())
 
@@ -191,8 +193,13 @@ class SkyPilotWorkflow:
         self._progress.keys = step_keys(plan, clone.task_digests, self._inp.envs_override,
                                         list(self._inp.secret_env_names))
         now = workflow.now()
-        records = [self._progress.repairs.end(w.step, repairs.RETRY, now, req.requester.strip(), commit=clone.commit)
+        records = [self._progress.repairs.end(w.key, repairs.RETRY, now, req.requester.strip(), commit=clone.commit)
                    for w in waits]
+        for w in waits:
+            if w.index is not None:
+                sweep = plan.dag.sweeps[plan.dag.step(w.step).sweep]
+                lane, after = self._branch_steps(plan, sweep, w.index)
+                await self._tell_branch(plan, w, BranchRepair(w.step, repairs.RETRY, clone.commit, lane + after))
         return json_format.MessageToDict(pb.RepairAnswer(repairs=records), preserving_proto_field_name=True)
 
     @retry.validator
@@ -200,12 +207,32 @@ class SkyPilotWorkflow:
         _refused_as_input(self._progress.repairs.check_retry, req)
 
     @workflow.update(name=ABORT_UPDATE)
-    def abort(self, req: pb.AbortRequest) -> dict:
-        """Ends the waits `req` names: the run fails as the step did, and downs its clusters."""
+    async def abort(self, req: pb.AbortRequest) -> dict:
+        """Ends the waits `req` names: the step fails as it did (a sweep's branch: as its
+        on_failure says), and the run downs its clusters."""
         now = workflow.now()
-        records = [self._progress.repairs.end(name, repairs.ABORT, now, req.requester.strip(), req.reason.strip())
-                   for name in _refused_as_input(self._progress.repairs.check_abort, req)]
+        book = self._progress.repairs
+        keys = _refused_as_input(book.check_abort, req)
+        records = [book.end(key, repairs.ABORT, now, req.requester.strip(), req.reason.strip()) for key in keys]
+        for key in keys:
+            w = book.waits[key]
+            if w.index is not None and self._plan is not None:
+                await self._tell_branch(self._plan, w, BranchRepair(w.step, repairs.ABORT, ended=_ended(w.record)))
         return json_format.MessageToDict(pb.RepairAnswer(repairs=records), preserving_proto_field_name=True)
+
+    async def _tell_branch(self, plan: Plan, w: repairs.Wait, repair: BranchRepair) -> None:
+        """Hands a branch's wait its end: the branch acts on it; the run's book closes it."""
+        self._progress.repairs.close(w.key)
+        self._refresh_phase()
+        sweep = plan.dag.step(w.step).sweep
+        handle = workflow.get_external_workflow_handle(self._branch_id(plan, sweep, w.index or 0))
+        try:
+            await handle.signal(REPAIR_SIGNAL, repair)
+        except Exception as err:  # noqa: BLE001 - a branch that has ended needs no word
+            workflow.logger.info("branch %s did not take its repair: %s", handle.id, err)
+
+    def _branch_id(self, plan: Plan, sweep: str, index: int) -> str:
+        return f"{workflow.info().workflow_id}-{plan.options.run_tag}-{sweep}-b{index}"
 
     @abort.validator
     def _check_abort(self, req: pb.AbortRequest) -> None:
@@ -214,6 +241,33 @@ class SkyPilotWorkflow:
     @workflow.signal(name=BRANCH_EVENT_SIGNAL)
     def branch_event(self, event: BranchEvent) -> None:
         self._progress.branch_event(event)
+        if self._plan is not None:
+            self._branch_wait(self._plan, event)
+
+    def _branch_wait(self, plan: Plan, event: BranchEvent) -> None:
+        """A branch's step starts waiting for its repair; or its wait ran out (the branch
+        failed while the book still had it waiting)."""
+        book = self._progress.repairs
+        key = repairs.wait_key(event.step, event.index)
+        st = plan.dag.step(event.step)
+        minutes = plan.options.repair_minutes if st.repair_minutes is None else st.repair_minutes
+        now = workflow.now()
+        if event.state == STATE_WAITING_FOR_REPAIR:
+            sweep = plan.dag.sweeps[st.sweep]
+            cluster = plan.cluster_name(sweep.cluster, event.index)
+            w = book.wait(event.step, event.error, now, now + timedelta(minutes=minutes), [cluster], event.index,
+                          sweep.branches[event.index].label)
+            self._refresh_phase()
+            self._notify.soon(self._notify.event(
+                "waiting_for_repair", f"{key}/{len(book.history.get(key, []))}", failing_step=event.step,
+                branch=w.label, reason=w.failure, since=rfc3339(now), deadline=rfc3339(w.deadline),
+                clusters_kept=[cluster], kept_usd_per_hour=kept_cost(3600, [cluster], self._progress.rates),
+                commands={k: r for k, (r, _) in repairs.commands(
+                    self._workflow_id, event.step, event.index).items()}))
+        elif key in book.waits and book.waits[key].record is None and event.state == STATE_FAILED:
+            book.time_out(key, minutes, now)
+            book.close(key)
+            self._refresh_phase()
 
     @workflow.run
     async def run(self, inp: pb.SkyPilotWorkflowInput) -> pb.SkyPilotWorkflowResult:
@@ -479,10 +533,12 @@ class SkyPilotWorkflow:
         wait = book.wait(name, failed.failure.message, since, since + timedelta(minutes=minutes), kept)
         self._progress.repair_waiting(name)
         self._refresh_phase()
-        self._keep_up(kept, minutes)
+        assert self._ctx is not None
+        self._clusters.keep_up_through(kept, minutes, self._ctx.autodown_minutes)
         self._notify.soon(self._notify.event(
             "waiting_for_repair", f"{name}/{len(book.history.get(name, []))}", failing_step=name,
             reason=wait.failure, since=rfc3339(since), deadline=rfc3339(wait.deadline), clusters_kept=kept,
+            kept_usd_per_hour=kept_cost(3600, kept, self._progress.rates) if kept else None,
             commands={key: r for key, (r, _) in repairs.commands(self._workflow_id, name).items()}))
         try:
             await workflow.wait_condition(lambda: wait.record is not None, timeout=timedelta(minutes=minutes))
@@ -506,16 +562,6 @@ class SkyPilotWorkflow:
         return {self._plan.cluster_name(st.cluster) for st in self._plan.steps
                 if st.name in after and st.cluster and not st.sweep}
 
-    def _keep_up(self, clusters: list[str], minutes: int) -> None:
-        """Moves the kept clusters' autodown past the wait: a run whose workers are all
-        gone still loses no cluster before its wait ends, nor keeps one long after."""
-        assert self._ctx is not None
-        idle = minutes + KEEP_UP_SLACK_MINUTES
-        if self._ctx.autodown_minutes is None or idle <= self._ctx.autodown_minutes:
-            return
-        for cluster in clusters:
-            self._clusters.keep_up(cluster, idle)
-
     def _refresh_phase(self) -> None:
         """The phase while steps wait for a repair: it says which, why and until when."""
         if self._phase not in (PHASE_RUNNING, PHASE_WAITING, PHASE_WAITING_FOR_REPAIR):
@@ -523,9 +569,11 @@ class SkyPilotWorkflow:
         waiting = self._progress.repairs.waiting()
         if waiting:
             w = waiting[0]
-            self._set_phase(PHASE_WAITING_FOR_REPAIR, f"waiting for a repair of {w.step} until "
-                            f"{rfc3339(w.deadline)} (clusters kept: {', '.join(w.clusters_kept) or 'none'}): "
-                            f"{w.failure}")
+            hourly = kept_cost(3600, w.clusters_kept, self._progress.rates) if w.clusters_kept else None
+            cost = f", ${hourly:.4f}/h" if hourly is not None else ""
+            self._set_phase(PHASE_WAITING_FOR_REPAIR, f"waiting for a repair of {w.step}"
+                            f"{f' [{w.label}]' if w.label else ''} until {rfc3339(w.deadline)} (clusters kept: "
+                            f"{', '.join(w.clusters_kept) or 'none'}{cost}): {w.failure}")
         elif self._phase == PHASE_WAITING_FOR_REPAIR:
             self._set_phase(PHASE_WAITING if self._progress.gates.waiting() else PHASE_RUNNING)
 
@@ -633,7 +681,7 @@ class SkyPilotWorkflow:
                 handle = await workflow.start_child_workflow(
                     BRANCH_WORKFLOW_TYPE,
                     self._branch_input(plan, sweep, branch.index, ctx, lane, after, await_verdict),
-                    id=f"{workflow.info().workflow_id}-{plan.options.run_tag}-{sweep.step}-b{branch.index}",
+                    id=self._branch_id(plan, sweep.step, branch.index),
                     result_type=BranchResult,
                     parent_close_policy=workflow.ParentClosePolicy.REQUEST_CANCEL,
                     cancellation_type=workflow.ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -686,6 +734,24 @@ class SkyPilotWorkflow:
         branch = sweep.branches[index]
         info = workflow.info()
 
+        steps, after_steps = self._branch_steps(plan, sweep, index)
+        return BranchInput(
+            parent_workflow_id=info.workflow_id,
+            parent_run_id=info.run_id,
+            sweep=sweep.step,
+            index=index,
+            label=branch.label,
+            cluster_name=plan.cluster_name(sweep.cluster, index),
+            run=ctx,
+            steps=steps,
+            after=after_steps,
+            await_verdict=await_verdict,
+        )
+
+    def _branch_steps(self, plan: Plan, sweep: Sweep, index: int) -> tuple[list[BranchStep], list[BranchStep]]:
+        """A branch's steps before the sweep's select, and after it (the winner's)."""
+        branch = sweep.branches[index]
+
         def step(st: Step) -> BranchStep:
             return BranchStep(
                 name=st.name,
@@ -695,20 +761,10 @@ class SkyPilotWorkflow:
                 timeout_s=st.timeout_s,
                 heartbeat_timeout_s=st.heartbeat_timeout_s,
                 envs={**st.envs, **branch.envs},
+                repair_minutes=plan.options.repair_minutes if st.repair_minutes is None else st.repair_minutes,
             )
 
-        return BranchInput(
-            parent_workflow_id=info.workflow_id,
-            parent_run_id=info.run_id,
-            sweep=sweep.step,
-            index=index,
-            label=branch.label,
-            cluster_name=plan.cluster_name(sweep.cluster, index),
-            run=ctx,
-            steps=[step(st) for st in lane],
-            after=[step(st) for st in after],
-            await_verdict=await_verdict,
-        )
+        return [step(plan.dag.step(n)) for n in sweep.lane], [step(plan.dag.step(n)) for n in sweep.after]
 
     # -- failures -----------------------------------------------------------------
     def _step_failure(self, name: str, cluster: str, err: BaseException) -> ApplicationError:
@@ -780,14 +836,21 @@ def _shape(plan: Plan) -> list[tuple]:
              if st.name in plan.dag.sweeps else ()) for st in plan.steps]
 
 
-def _with_repair(failure: ApplicationError, record: pb.RepairRecord) -> ApplicationError:
-    """The step's failure, its first line saying how its wait for a repair ended."""
-    first, _, rest = failure.message.partition("\n")
+def _ended(record: pb.RepairRecord | None) -> str:
+    """How a wait for a repair ended, as a failure's message says it."""
+    if record is None:
+        return ""
     if record.action == repairs.TIMEOUT:
         ended = record.reason
     else:
         ended = f"{record.action} by {record.requester}" + (f": {record.reason}" if record.reason else "")
-    first += f" (waited for a repair since {record.waiting_since}; {ended})"
+    return f"waited for a repair since {record.waiting_since}; {ended}"
+
+
+def _with_repair(failure: ApplicationError, record: pb.RepairRecord) -> ApplicationError:
+    """The step's failure, its first line saying how its wait for a repair ended."""
+    first, _, rest = failure.message.partition("\n")
+    first += f" ({_ended(record)})"
     return ApplicationError(first + ("\n" + rest if rest else ""), *failure.details, type=failure.type,
                             non_retryable=True)
 

@@ -53,6 +53,8 @@ STEP_RETRY = doubling_retry(2, 15)
 DOWN_RETRY = doubling_retry(2, 30)
 SHORT_HEARTBEAT = timedelta(seconds=30)
 KEEP_UP_TIMEOUT = timedelta(minutes=5)
+# A kept cluster's autodown: the wait it is kept through, and this much more.
+KEEP_UP_SLACK_MINUTES = 15
 # The activity's own timeout is longer than the budget: the budget's timer must win,
 # so that the activity sees the run's cancel and cancels its job.
 BUDGET_GRACE_S = 60
@@ -178,6 +180,16 @@ class Clusters:
         self.up.remove(cluster)
         self.downed.append(cluster)
         self.on_change()
+
+    def keep_up_through(self, clusters: list[str], wait_minutes: int, autodown_minutes: int | None) -> None:
+        """Moves the clusters' autodown past a wait: a run whose workers are all gone
+        still loses no cluster before its wait ends, nor keeps one long after. A run
+        without autodown keeps none; one longer than the wait is left as it is."""
+        idle = wait_minutes + KEEP_UP_SLACK_MINUTES
+        if autodown_minutes is None or idle <= autodown_minutes:
+            return
+        for cluster in clusters:
+            self.keep_up(cluster, idle)
 
     def keep_up(self, cluster: str, idle_minutes: int) -> None:
         """Sets `cluster`'s autodown to `idle_minutes` in the background; best effort: the

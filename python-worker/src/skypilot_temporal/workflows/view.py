@@ -55,7 +55,9 @@ GATE_DECIDED = "step {step}: {status} by {approver}{reason}"
 GATE_REASON = ": {reason}"
 # What a decided gate's lines call it, by decision.
 GATE_DONE = {names.DECISION_APPROVE: "approved", names.DECISION_REJECT: "rejected"}
-REPAIR_WAITING = "step {step}: failed; waiting for a repair until {deadline} (clusters kept: {clusters}): {failure}"
+REPAIR_WAITING = ("step {step}: failed; waiting for a repair until {deadline} (clusters kept: {clusters}{cost}): "
+                  "{failure}")
+REPAIR_COST = ", ${usd}/h"
 REPAIR_ENDED = "step {step}: {action} by {requester}{detail}"
 REPAIR_COMMIT = " at commit {commit}"
 REPAIR_TIMED_OUT = "step {step}: no repair: {reason}"
@@ -273,20 +275,24 @@ def gate_lines(s: pb.StepProgress, starter: str, workflow_id: str) -> list[str]:
 def repair_lines(s: pb.StepProgress, starter: str, workflow_id: str) -> list[str]:
     """A failed step that starts waiting for a repair: until when, what is kept up, why,
     and the commands that retry and abort it."""
-    retry, abort = (repairs.commands(workflow_id, s.name).get(starter)
-                    or repairs.commands(workflow_id, s.name)["temporal"])
+    index = int(s.branch.split(" ", 1)[0]) if s.branch else None
+    commands = repairs.commands(workflow_id, s.name, index)
+    retry, abort = commands.get(starter) or commands["temporal"]
     return [
-        REPAIR_WAITING.format(step=s.name, deadline=s.deadline, clusters=", ".join(s.clusters_kept) or "none",
-                              failure=s.failure),
+        REPAIR_WAITING.format(step=step_label(s.name, s.branch), deadline=s.deadline,
+                              clusters=", ".join(s.clusters_kept) or "none", failure=s.failure,
+                              cost=REPAIR_COST.format(usd=usd(s.kept_usd_per_hour))
+                              if s.HasField("kept_usd_per_hour") else ""),
         GATE_COMMAND.format(action="retry", command=retry),
         GATE_COMMAND.format(action="abort", command=abort),
     ]
 
 
 def repair_ended(r: pb.RepairRecord) -> str:
+    step = step_label(r.step, r.branch)
     if r.action == repairs.TIMEOUT:
-        return REPAIR_TIMED_OUT.format(step=r.step, reason=r.reason)
-    return REPAIR_ENDED.format(step=r.step, action=r.action, requester=r.requester, detail=_repair_detail(r))
+        return REPAIR_TIMED_OUT.format(step=step, reason=r.reason)
+    return REPAIR_ENDED.format(step=step, action=r.action, requester=r.requester, detail=_repair_detail(r))
 
 
 def _repair_detail(r: pb.RepairRecord) -> str:
