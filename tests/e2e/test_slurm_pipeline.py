@@ -91,6 +91,7 @@ async def test_pipeline_completes_on_slurm(client, sky_worker, task_queue, slurm
     await assert_no_cluster_left(prefix, within=0)
 
 
+@pytest.mark.slow  # make test runs a failing eval on Slurm in test_slurm_repair.py; this one in `make e2e`
 async def test_failing_job_fails_the_step_once_and_leaves_no_cluster(
     client, sky_worker, task_queue, slurm_repo, data_dir
 ):

@@ -7,6 +7,7 @@ slurm.pricing is the reference for what each step and the run cost."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import time
@@ -18,7 +19,14 @@ from slurm_helpers import requests_on, rig_prices, sky_clusters
 from support import ROOT, VENV_BIN
 from test_slurm_pipeline import RUN_LIMIT, assert_no_cluster_left, cluster, result_of, watch
 
-from skypilot_temporal.contract.names import PHASE_WAITING_FOR_REPAIR, STATE_WAITING_FOR_REPAIR
+from skypilot_temporal.contract.names import (
+    PHASE_CANCELLED,
+    PHASE_COMPLETED,
+    PHASE_FAILED,
+    PHASE_TEARDOWN_FAILED,
+    PHASE_WAITING_FOR_REPAIR,
+    STATE_WAITING_FOR_REPAIR,
+)
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
@@ -27,6 +35,7 @@ GIT = ["git", "-c", "user.email=tests@localhost", "-c", "user.name=tests"]
 EVAL = "eval.yaml"
 BROKEN = "set -euo pipefail\n  echo 'NameError: accurcy' >&2\n  exit 3\n"
 REQUESTER = "e2e-repair"
+ENDED = (PHASE_COMPLETED, PHASE_FAILED, PHASE_CANCELLED, PHASE_TEARDOWN_FAILED)
 
 
 def commit(repo: Path, text: str, message: str) -> str:
@@ -61,7 +70,9 @@ async def test_a_failed_eval_waits_on_trains_cluster_and_its_retried_fix_complet
     pre, train = cluster(watcher, "preprocess"), cluster(watcher, "train")
     try:
         async def waiting_for_repair() -> bool:
-            return (await progress(handle)).phase == PHASE_WAITING_FOR_REPAIR
+            phase = (await progress(handle)).phase
+            assert phase not in ENDED, f"the run ended ({phase}) instead of waiting for a repair"
+            return phase == PHASE_WAITING_FOR_REPAIR
 
         await wait_until(waiting_for_repair, timeout=RUN_LIMIT, every=1.0)
         waiting_seen = time.monotonic()
@@ -90,6 +101,13 @@ async def test_a_failed_eval_waits_on_trains_cluster_and_its_retried_fix_complet
         assert done.stdout == cli.retry_accepted(steps="eval", workflow_id=handle.id, commit=fixed[:12],
                                                  requester=REQUESTER) + "\n"
         result = await result_of(handle)
+    except BaseException:
+        # Rather than keep train's cluster for a repair that will not come: cancelled, it
+        # downs its clusters.
+        with contextlib.suppress(Exception):
+            await handle.cancel()
+            await asyncio.wait_for(handle.result(), 120)
+        raise
     finally:
         await watcher.stop()
     waited = retry_sent - waiting_seen

@@ -31,6 +31,7 @@ from skypilot_temporal.contract.metrics import (
     SKY_CALL_ERRORS,
     SKY_CALL_LATENCY,
     SKY_CALLS,
+    STEP_COST,
     STEP_DURATION,
     Metric,
 )
@@ -117,7 +118,7 @@ def export_zeros(namespace: str, task_queue: str) -> None:
     labels), so that sample moves this series. Where a label's values are open-ended,
     the series is registered without it, one per value that is known: RUNS_FAILED per
     failure type of the contract (no `step`: a pipeline's step names are its own),
-    SKY_CALL_ERRORS per call (no `error`, an exception's class; no Temporal labels: the
+    STEP_COST per kind (no `step`), SKY_CALL_ERRORS per call (no `error`, an exception's class; no Temporal labels: the
     housekeeping's calls carry none). The alert rules sum those labels away before
     taking `increase()` (docs/observability.md, "Metrics").
     """
@@ -132,6 +133,10 @@ def export_zeros(namespace: str, task_queue: str) -> None:
     # A secret is refused first where a run's secrets are first resolved: its clone.
     m.with_additional_attributes({"namespace": namespace, "task_queue": task_queue, "activity_type": RUN_GIT_CLONE}
                                  ).create_counter(SECRETS_REFUSED.name, SECRETS_REFUSED.help).add(0)
+    # What steps cost: per kind (a step's name is its pipeline's own).
+    cost = run.create_counter(STEP_COST.name, STEP_COST.help)
+    for kind in ("launch", "exec"):
+        cost.with_additional_attributes({"kind": kind}).add(0)
     errors = m.create_counter(SKY_CALL_ERRORS.name, SKY_CALL_ERRORS.help)
     for call in SKY_CALLS:
         errors.with_additional_attributes({"call": call}).add(0)
