@@ -19,7 +19,7 @@ from pipeline_helpers import clusters, history_json, pipeline_input, progress, s
 from support import make_git_repo
 from temporalio.api.sdk.v1 import WorkflowMetadata
 from temporalio.client import WorkflowFailureError, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, CancelledError
 
 from skypilot_temporal.contract.names import ABORT_UPDATE, JOB_FAILED, RETRY_UPDATE, VIEW_QUERY
 from skypilot_temporal.pipeline.plan import default_cluster_prefix
@@ -273,3 +273,18 @@ async def test_a_failed_branch_waits_while_the_others_go_on_and_a_retry_of_that_
     assert jobs.jobs() == {"train-b0": 1, "train-b1": 1, "train-b2": 1, "eval-b0": 1, "eval-b1": 1,
                            "eval-b1-r1": 1, "eval-b2": 1}
     assert clusters(work_dir) == []
+
+
+@pytest.mark.slow  # `make e2e`: cancel's teardown is the run's usual one, tested in make test elsewhere
+async def test_cancel_while_waiting_for_a_repair_tears_everything_down(
+    client, local_worker, task_queue, tmp_path, work_dir
+):
+    handle = await start(client, pipeline_input(broken_repo(tmp_path), launch=pb.LaunchOptions(
+        wait_for_repair_minutes=30)), task_queue)
+    await waiting_for_repair(handle)
+    assert len(clusters(work_dir)) == 1
+    await handle.cancel()
+    with pytest.raises(WorkflowFailureError) as err:
+        await handle.result()
+    assert isinstance(err.value.cause, CancelledError)
+    assert (await progress(handle)).phase == "cancelled" and clusters(work_dir) == []
