@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -109,16 +110,20 @@ async def test_failed_eval_waits_on_the_train_cluster_and_a_retry_of_the_fix_suc
         assert await update_events(handle) == []
 
         fixed = commit(repo, {"eval.yaml": FIXED_EVAL})
+        retried_at = time.monotonic()
         answer = await retry(handle)
         (record,) = answer.repairs
         assert (record.step, record.action, record.requester, record.commit) == ("eval", "retry", "alice", fixed)
         assert record.failure == entry.failure
 
         result = await handle.result()
+        since_retry = time.monotonic() - retried_at
     finally:
         await jobs.stop()
     assert result.commit == fixed
     ev = next(s for s in result.steps if s.name == "eval")
+    # Its duration is the fixed run's alone: the failed attempt has its own result, the wait is idle time.
+    assert ev.duration_seconds <= since_retry and ev.idle_cluster_seconds > 0
     assert ev.status == "SUCCEEDED" and ev.metrics["accuracy"] == pytest.approx(0.93)
     assert [(r.action, r.requester, r.commit) for r in ev.repairs] == [("retry", "alice", fixed)]
     assert any(line.startswith("    repair: retry by alice at ") for line in result.lines)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from google.protobuf import json_format
 from temporalio import workflow
@@ -476,7 +476,7 @@ class SkyPilotWorkflow:
                 await ahead
             elif st.kind == LAUNCH:
                 self._clusters.started(cluster)
-            outcome = await self._attempts(st, cluster, ahead is not None)
+            outcome, last_start = await self._attempts(st, cluster, ahead is not None)
         except (ActivityError, ApplicationError) as err:  # provisioning ahead failed
             if is_cancellation(err):
                 raise
@@ -487,7 +487,9 @@ class SkyPilotWorkflow:
                 await settle(ahead)
         # What provisioning ahead cost: the time the cluster stood ready, unused.
         idle = max(0.0, (needs_done - ready[0]).total_seconds()) if ready else 0.0
-        duration = (workflow.now() - needs_done).total_seconds()
+        # A repaired step's is its last attempt's: the failed one has its own result, and the
+        # wait counts as idle.
+        duration = (workflow.now() - (last_start or needs_done)).total_seconds()
         self._progress.step_done(st.name, outcome, duration, idle_seconds=idle, kind=st.kind)
         kind = "launch" if st.kind == LAUNCH and ahead is None else "exec"
         step_duration(kind, st.name, duration, ctx.metrics_step_label)
@@ -496,9 +498,10 @@ class SkyPilotWorkflow:
         self._done.add(st.name)
         self._release(plan, ctx)
 
-    async def _attempts(self, st: Step, cluster: str, provisioned: bool) -> StepOutcome:
+    async def _attempts(self, st: Step, cluster: str, provisioned: bool) -> tuple[StepOutcome, datetime | None]:
         """Runs step `st`. A failure fails the run, unless the step waits for a repair:
-        then a retry runs it again, from the commit the retry cloned."""
+        then a retry runs it again, from the commit the retry cloned. Returns the
+        outcome, and when its attempt began if it followed a repair."""
         kind = "launch" if st.kind == LAUNCH and not provisioned else "exec"
         tries = 0
         while True:
@@ -506,10 +509,11 @@ class SkyPilotWorkflow:
             inp = self._input(self._plan, st, self._ctx, tries)
             inp.skip_setup = provisioned and not tries
             try:
+                began = workflow.now() if tries else None
                 outcome = await run_step(inp, kind, st.timeout_s, st.heartbeat_timeout_s,
                                          f"{st.name}: {kind} {st.task_yaml} on {cluster}", self._ctx.task_queue)
                 assert isinstance(outcome, StepOutcome)
-                return outcome
+                return outcome, began
             except (ActivityError, ApplicationError) as err:
                 if is_cancellation(err):
                     raise
