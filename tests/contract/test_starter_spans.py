@@ -164,7 +164,10 @@ def test_a_failed_jobs_run_span_is_an_error_with_the_failure_type(
     assert " ".join(proc.stderr.split()).startswith(said), (said, proc.stderr)
 
 
-@pytest.mark.parametrize("lang", LANGS)
+# The Python starter's exit after SIGINT overran 30 s twice in a full `make test` (never alone):
+# under investigation, it runs in `make e2e` meanwhile.
+@pytest.mark.parametrize("lang", [lang if lang != "python" else pytest.param(lang, marks=pytest.mark.slow)
+                                  for lang in LANGS])
 def test_an_interrupted_starter_leaves_the_run_going_and_says_so_on_its_span(
     lang, starters, temporal_server, shared_worker, receiver, repo, tmp_path
 ) -> None:
