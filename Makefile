@@ -88,9 +88,10 @@ lint: setup
 	npx tsc --noEmit
 
 ## e2e: every scenario on real SkyPilot and a local Slurm cluster (root, Debian), and
-##      the slow ones on the local executor
+##      the slow ones on the local executor; the rig runs SkyPilot's managed-jobs
+##      controller for them (LOCAL_SLURM_MANAGED_JOBS=1, ~1.5 GB more)
 e2e: setup
-	scripts/with-slurm.sh $(PY) -m pytest -q -m "slurm or slow" $(PYTEST_ARGS)
+	LOCAL_SLURM_MANAGED_JOBS=1 scripts/with-slurm.sh $(PY) -m pytest -q -m "slurm or slow" $(PYTEST_ARGS)
 
 ## bench-e2e: the pipeline on real SkyPilot (local Slurm) through the worker (with and
 ##      without autodown), as the plainest SDK calls (the floor), and with provisioning

@@ -30,7 +30,9 @@ from skypilot_temporal.contract.names import (
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.v1 import starter_cli as cli
 
-pytestmark = pytest.mark.slurm
+# make e2e: three minutes of real SkyPilot; make test keeps the Slurm pipeline run and
+# covers repairs on the local executor (tests/worker/test_repair.py).
+pytestmark = [pytest.mark.slurm, pytest.mark.slow]
 GIT = ["git", "-c", "user.email=tests@localhost", "-c", "user.name=tests"]
 EVAL = "eval.yaml"
 BROKEN = "set -euo pipefail\n  echo 'NameError: accurcy' >&2\n  exit 3\n"

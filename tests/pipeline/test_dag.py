@@ -172,12 +172,13 @@ def test_a_step_that_names_no_kind_launches_as_in_a_pipeline_file():
 
 
 def test_a_kind_the_contract_does_not_define_is_refused_naming_the_kinds():
-    steps = [pb.PipelineStep(name="a", task_yaml="a.yaml", kind=7)]
+    steps = [pb.PipelineStep(name="a", task_yaml="a.yaml", kind=9)]
     with pytest.raises(InvalidInput) as err:
         build_dag(steps)
     assert str(err.value) == (
-        "steps[0].kind: must be STEP_KIND_LAUNCH, STEP_KIND_EXEC, STEP_KIND_SELECT or STEP_KIND_APPROVAL "
-        "(unset: STEP_KIND_LAUNCH), got 7"
+        "steps[0].kind: must be STEP_KIND_LAUNCH, STEP_KIND_EXEC, STEP_KIND_SELECT, STEP_KIND_APPROVAL or "
+        "STEP_KIND_MANAGED "
+        "(unset: STEP_KIND_LAUNCH), got 9"
     )
 
 

@@ -67,7 +67,7 @@ def step(repo: Path, run_key: str, commit: str, task_yaml="train.yaml", envs=ENV
 
 
 async def submission(acts: PipelineActivities, inp: StepInput):
-    return await acts._submission(inp, "launch", acts._secrets(inp.secret_env_names), retry=False)
+    return await acts.submission(inp, "launch", acts._secrets(inp.secret_env_names), retry=False)
 
 
 async def test_a_step_reuses_what_the_clone_of_its_run_built(acts, tmp_path, builds):

@@ -23,7 +23,10 @@ export namespace skypilot_temporal {
             STEP_KIND_SELECT = 3,
 
             /** STEP_KIND_APPROVAL value */
-            STEP_KIND_APPROVAL = 4
+            STEP_KIND_APPROVAL = 4,
+
+            /** STEP_KIND_MANAGED value */
+            STEP_KIND_MANAGED = 5
         }
 
         /** BranchFailureMode enum. */
@@ -1467,6 +1470,12 @@ export namespace skypilot_temporal {
             /** StepResult idleCostUsd. */
             idleCostUsd?: (number|null);
 
+            /** StepResult recoveries. */
+            recoveries: number;
+
+            /** StepResult lastRecoveredAt. */
+            lastRecoveredAt: string;
+
             /**
              * Creates a new StepResult instance using the specified properties.
              * @param [properties] Properties to set
@@ -1601,6 +1610,12 @@ export namespace skypilot_temporal {
 
                 /** StepResult idleCostUsd */
                 idleCostUsd?: (number|null);
+
+                /** StepResult recoveries */
+                recoveries?: (number|null);
+
+                /** StepResult lastRecoveredAt */
+                lastRecoveredAt?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -3168,6 +3183,12 @@ export namespace skypilot_temporal {
             /** StepProgress keptUsdPerHour. */
             keptUsdPerHour?: (number|null);
 
+            /** StepProgress recoveries. */
+            recoveries: number;
+
+            /** StepProgress lastRecoveredAt. */
+            lastRecoveredAt: string;
+
             /**
              * Creates a new StepProgress instance using the specified properties.
              * @param [properties] Properties to set
@@ -3299,6 +3320,12 @@ export namespace skypilot_temporal {
 
                 /** StepProgress keptUsdPerHour */
                 keptUsdPerHour?: (number|null);
+
+                /** StepProgress recoveries */
+                recoveries?: (number|null);
+
+                /** StepProgress lastRecoveredAt */
+                lastRecoveredAt?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

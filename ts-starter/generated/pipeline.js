@@ -150,7 +150,8 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "STEP_KIND_LAUNCH": 1,
               "STEP_KIND_EXEC": 2,
               "STEP_KIND_SELECT": 3,
-              "STEP_KIND_APPROVAL": 4
+              "STEP_KIND_APPROVAL": 4,
+              "STEP_KIND_MANAGED": 5
             }
           },
           "BranchFailureMode": {
@@ -683,6 +684,15 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "options": {
                   "proto3_optional": true
                 }
+              },
+              "recoveries": {
+                "type": "uint32",
+                "id": 18
+              },
+              "lastRecoveredAt": {
+                "type": "string",
+                "id": 19,
+                "protoName": "last_recovered_at"
               }
             }
           },
@@ -1067,6 +1077,15 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "options": {
                   "proto3_optional": true
                 }
+              },
+              "recoveries": {
+                "type": "uint32",
+                "id": 17
+              },
+              "lastRecoveredAt": {
+                "type": "string",
+                "id": 18,
+                "protoName": "last_recovered_at"
               }
             }
           }

@@ -7,7 +7,8 @@
 #   sudo tests/infra/slurm/down.sh
 #
 # Order: cancel the SSH user's Slurm jobs (each SkyPilot cluster is one job),
-# stop the SkyPilot API server, sshd and its sessions, slurmd, slurmctld, munged.
+# stop the SkyPilot API server, the managed-jobs network-check stand-in, sshd and
+# its sessions, slurmd, slurmctld, munged.
 # Same switches as up.sh: LOCAL_SLURM_DIR, SKY_VENV, LOCAL_SLURM_SSH_USER,
 # LOCAL_SLURM_API_USER.
 set -uo pipefail
@@ -76,6 +77,9 @@ if alive "$RUN/apiserver.pid"; then
   log "stopped SkyPilot API server (pid $pid)"
 fi
 rm -f "$RUN/apiserver.pid" "$RUN/apiserver.config"
+# The managed-jobs network-check stand-in (LOCAL_SLURM_MANAGED_JOBS=1), after the
+# controller inside the API server that asked it.
+stop_pid "$RUN/netcheck.pid" "network-check stand-in"
 
 # 3. sshd: first the open sessions (children of the listener), then the listener.
 if alive "$RUN/sshd.pid"; then

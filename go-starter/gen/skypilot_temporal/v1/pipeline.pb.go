@@ -51,6 +51,12 @@ const (
 	// decision (the decide_update option). Approved, the steps that need it run;
 	// rejected (or its timeout_seconds run out), the run fails with Rejected.
 	StepKind_STEP_KIND_APPROVAL StepKind = 4
+	// `sky jobs launch`: run the task as a managed job. The jobs controller gives it
+	// capacity of its own and brings it back after a preemption, as the task's
+	// `resources.job_recovery` says. Like LAUNCH it can be swept; unlike it, no EXEC
+	// step can run on its cluster (SkyPilot reads a managed job's status from the
+	// newest job on its cluster).
+	StepKind_STEP_KIND_MANAGED StepKind = 5
 )
 
 // Enum value maps for StepKind.
@@ -61,6 +67,7 @@ var (
 		2: "STEP_KIND_EXEC",
 		3: "STEP_KIND_SELECT",
 		4: "STEP_KIND_APPROVAL",
+		5: "STEP_KIND_MANAGED",
 	}
 	StepKind_value = map[string]int32{
 		"STEP_KIND_UNSPECIFIED": 0,
@@ -68,6 +75,7 @@ var (
 		"STEP_KIND_EXEC":        2,
 		"STEP_KIND_SELECT":      3,
 		"STEP_KIND_APPROVAL":    4,
+		"STEP_KIND_MANAGED":     5,
 	}
 )
 
@@ -1285,9 +1293,14 @@ type StepResult struct {
 	CostUsd *float64 `protobuf:"fixed64,16,opt,name=cost_usd,json=costUsd,proto3,oneof" json:"cost_usd,omitempty"`
 	// usd_per_hour over idle_cluster_seconds (a gate's or a repair's wait: each kept
 	// cluster's price); unset when unknown.
-	IdleCostUsd   *float64 `protobuf:"fixed64,17,opt,name=idle_cost_usd,json=idleCostUsd,proto3,oneof" json:"idle_cost_usd,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	IdleCostUsd *float64 `protobuf:"fixed64,17,opt,name=idle_cost_usd,json=idleCostUsd,proto3,oneof" json:"idle_cost_usd,omitempty"`
+	// MANAGED steps: how many times the jobs controller brought the job back (a
+	// preemption, or a failure its job_recovery restarts), and when last (RFC 3339;
+	// empty if never). cluster_name is the managed job's name, job_id its id.
+	Recoveries      uint32 `protobuf:"varint,18,opt,name=recoveries,proto3" json:"recoveries,omitempty"`
+	LastRecoveredAt string `protobuf:"bytes,19,opt,name=last_recovered_at,json=lastRecoveredAt,proto3" json:"last_recovered_at,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *StepResult) Reset() {
@@ -1437,6 +1450,20 @@ func (x *StepResult) GetIdleCostUsd() float64 {
 		return *x.IdleCostUsd
 	}
 	return 0
+}
+
+func (x *StepResult) GetRecoveries() uint32 {
+	if x != nil {
+		return x.Recoveries
+	}
+	return 0
+}
+
+func (x *StepResult) GetLastRecoveredAt() string {
+	if x != nil {
+		return x.LastRecoveredAt
+	}
+	return ""
 }
 
 // What a run cost, in USD, from its steps' prices. A part is unset when a cluster
@@ -2347,8 +2374,12 @@ type StepProgress struct {
 	// WAITING_FOR_REPAIR: what the clusters kept up for it cost, USD per hour; unset
 	// when a price is unknown.
 	KeptUsdPerHour *float64 `protobuf:"fixed64,16,opt,name=kept_usd_per_hour,json=keptUsdPerHour,proto3,oneof" json:"kept_usd_per_hour,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// MANAGED steps: as StepResult's, once the step ended. While it runs its live
+	// output says when the job is RECOVERING.
+	Recoveries      uint32 `protobuf:"varint,17,opt,name=recoveries,proto3" json:"recoveries,omitempty"`
+	LastRecoveredAt string `protobuf:"bytes,18,opt,name=last_recovered_at,json=lastRecoveredAt,proto3" json:"last_recovered_at,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *StepProgress) Reset() {
@@ -2491,6 +2522,20 @@ func (x *StepProgress) GetKeptUsdPerHour() float64 {
 		return *x.KeptUsdPerHour
 	}
 	return 0
+}
+
+func (x *StepProgress) GetRecoveries() uint32 {
+	if x != nil {
+		return x.Recoveries
+	}
+	return 0
+}
+
+func (x *StepProgress) GetLastRecoveredAt() string {
+	if x != nil {
+		return x.LastRecoveredAt
+	}
+	return ""
 }
 
 var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInfo{
@@ -2815,7 +2860,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"resumeFrom\x1a?\n" +
 	"\x11EnvsOverrideEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x8e\x06\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xda\x06\n" +
 	"\n" +
 	"StepResult\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x122\n" +
@@ -2837,7 +2882,11 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\fusd_per_hour\x18\x0f \x01(\x01H\x00R\n" +
 	"usdPerHour\x88\x01\x01\x12\x1e\n" +
 	"\bcost_usd\x18\x10 \x01(\x01H\x01R\acostUsd\x88\x01\x01\x12'\n" +
-	"\ridle_cost_usd\x18\x11 \x01(\x01H\x02R\vidleCostUsd\x88\x01\x01\x1a:\n" +
+	"\ridle_cost_usd\x18\x11 \x01(\x01H\x02R\vidleCostUsd\x88\x01\x01\x12\x1e\n" +
+	"\n" +
+	"recoveries\x18\x12 \x01(\rR\n" +
+	"recoveries\x12*\n" +
+	"\x11last_recovered_at\x18\x13 \x01(\tR\x0flastRecoveredAt\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01B\x0f\n" +
@@ -2916,7 +2965,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\bclusters\x18\x06 \x03(\tR\bclusters\x12#\n" +
 	"\rclusters_left\x18\a \x03(\tR\fclustersLeft\x128\n" +
 	"\x05steps\x18\b \x03(\v2\".skypilot_temporal.v1.StepProgressR\x05steps\x121\n" +
-	"\x04cost\x18\t \x01(\v2\x1d.skypilot_temporal.v1.RunCostR\x04cost\"\xcb\x05\n" +
+	"\x04cost\x18\t \x01(\v2\x1d.skypilot_temporal.v1.RunCostR\x04cost\"\x97\x06\n" +
 	"\fStepProgress\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06branch\x18\x02 \x01(\tR\x06branch\x12\x14\n" +
@@ -2935,17 +2984,22 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\arepairs\x18\x0e \x03(\v2\".skypilot_temporal.v1.RepairRecordR\arepairs\x12\x1f\n" +
 	"\vreused_from\x18\x0f \x01(\tR\n" +
 	"reusedFrom\x12.\n" +
-	"\x11kept_usd_per_hour\x18\x10 \x01(\x01H\x00R\x0ekeptUsdPerHour\x88\x01\x01\x1a:\n" +
+	"\x11kept_usd_per_hour\x18\x10 \x01(\x01H\x00R\x0ekeptUsdPerHour\x88\x01\x01\x12\x1e\n" +
+	"\n" +
+	"recoveries\x18\x11 \x01(\rR\n" +
+	"recoveries\x12*\n" +
+	"\x11last_recovered_at\x18\x12 \x01(\tR\x0flastRecoveredAt\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01B\x14\n" +
-	"\x12_kept_usd_per_hour*}\n" +
+	"\x12_kept_usd_per_hour*\x94\x01\n" +
 	"\bStepKind\x12\x19\n" +
 	"\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10STEP_KIND_LAUNCH\x10\x01\x12\x12\n" +
 	"\x0eSTEP_KIND_EXEC\x10\x02\x12\x14\n" +
 	"\x10STEP_KIND_SELECT\x10\x03\x12\x16\n" +
-	"\x12STEP_KIND_APPROVAL\x10\x04*\x7f\n" +
+	"\x12STEP_KIND_APPROVAL\x10\x04\x12\x15\n" +
+	"\x11STEP_KIND_MANAGED\x10\x05*\x7f\n" +
 	"\x11BranchFailureMode\x12#\n" +
 	"\x1fBRANCH_FAILURE_MODE_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dBRANCH_FAILURE_MODE_FAIL_FAST\x10\x01\x12\"\n" +

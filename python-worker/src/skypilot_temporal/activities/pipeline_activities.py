@@ -1,4 +1,4 @@
-"""The six activities (clone, launch, exec, provision, down, keep up). Thin: policy
+"""The seven activities (clone, launch, exec, provision, managed, down, keep up). Thin: policy
 here, mechanics in tasks/ (checkout, task building) and the executors.
 
 Every error leaving an activity goes through a FailureBoundary (failures.py): typed,
@@ -24,6 +24,7 @@ from skypilot_temporal.activities.clone_check import check_clone
 from skypilot_temporal.activities.failures import FailureBoundary
 from skypilot_temporal.activities.heartbeat import Heartbeater, previous_checkpoint
 from skypilot_temporal.activities.joblog import LiveLines, StepLog
+from skypilot_temporal.activities.managed_step import run_managed
 from skypilot_temporal.config.secret_policy import Redactor, SecretRefused, resolve_secrets
 from skypilot_temporal.config.settings import Settings
 from skypilot_temporal.contract.activity_types import (
@@ -33,6 +34,7 @@ from skypilot_temporal.contract.activity_types import (
     RUN_SKY_EXEC,
     RUN_SKY_KEEP_UP,
     RUN_SKY_LAUNCH,
+    RUN_SKY_MANAGED,
     RUN_SKY_PROVISION,
     CloneInput,
     CloneResult,
@@ -86,9 +88,9 @@ class PipelineActivities:
 
     def all(self) -> list[Callable[..., Any]]:
         return [self.run_git_clone, self.run_sky_launch, self.run_sky_exec, self.run_sky_provision,
-                self.run_sky_down, self.run_sky_keep_up]
+                self.run_sky_managed, self.run_sky_down, self.run_sky_keep_up]
 
-    def _heartbeater(
+    def heartbeater(
         self, details: dict[str, Any] | None = None, output: Callable[[], dict[str, Any]] | None = None
     ) -> Heartbeater:
         return Heartbeater(details, output, every_s=self.settings.heartbeat_throttle_seconds)
@@ -108,7 +110,7 @@ class PipelineActivities:
         log.info("%s cloning %s (attempt %s)", tag, inp.repo_url, info.attempt)
         # A run that fails here still learns whether to notify: the clone's failure says so.
         notify = ({NOTIFY_DETAIL: bool(self.settings.notify_url)},)
-        async with FailureBoundary(f"clone of {inp.repo_url}", notify) as boundary, self._heartbeater():
+        async with FailureBoundary(f"clone of {inp.repo_url}", notify) as boundary, self.heartbeater():
             with self.in_use.hold(inp.run_key):
                 # A secret this worker does not hand out fails the run before git runs.
                 secrets = self._secrets(inp.secret_env_names)
@@ -152,17 +154,23 @@ class PipelineActivities:
     async def run_sky_exec(self, inp: StepInput) -> StepOutcome:
         return await self._run_step(inp, "exec")
 
+    @activity.defn(name=RUN_SKY_MANAGED)
+    async def run_sky_managed(self, inp: StepInput) -> StepOutcome:
+        """Runs the step's task as a managed job (activities/managed_step.py)."""
+        with self.in_use.hold(inp.run_key):
+            return await run_managed(self, inp)
+
     @activity.defn(name=RUN_SKY_PROVISION)
     async def run_sky_provision(self, inp: StepInput) -> ProvisionOutcome:
         """Provisions a step's cluster and runs its task's `setup`, without its `run`:
         the step's task follows with `exec` once the steps it needs are done."""
         attempt = activity.info().attempt
         with self.in_use.hold(inp.run_key):
-            async with self._step_output(inp, f"provisioning for step {inp.step} ({inp.task_yaml})") as out:
-                hb = self._heartbeater(previous_checkpoint(), out.live.snapshot)
+            async with self.step_output(inp, f"provisioning for step {inp.step} ({inp.task_yaml})") as out:
+                hb = self.heartbeater(previous_checkpoint(), out.live.snapshot)
                 async with hb:
                     log.info("%s provisioning ahead (attempt %s)", out.tag, attempt)
-                    sub = await self._submission(inp, "provision", out.secrets, retry=attempt > 1)
+                    sub = await self.submission(inp, "provision", out.secrets, retry=attempt > 1)
                     try:
                         await self.executor.provision(sub, hb.checkpoint, hb.details, out.sink)
                     except asyncio.CancelledError:
@@ -182,11 +190,11 @@ class PipelineActivities:
     async def _step(self, inp: StepInput, kind: str) -> StepOutcome:
         info = activity.info()
         started = asyncio.get_running_loop().time()
-        async with self._step_output(inp, f"step {inp.step} ({inp.task_yaml})") as out:
+        async with self.step_output(inp, f"step {inp.step} ({inp.task_yaml})") as out:
             tag, secrets, tail, sink = out.tag, out.secrets, out.tail, out.sink
             resume = previous_checkpoint()
             job_id: int | None = resume.get("job_id")
-            hb = self._heartbeater(resume, out.live.snapshot)
+            hb = self.heartbeater(resume, out.live.snapshot)
             async with hb:
                 try:
                     if job_id is None and info.attempt > 1:
@@ -198,12 +206,12 @@ class PipelineActivities:
                         log.info("%s re-attaching to job %s (attempt %s)", tag, job_id, info.attempt)
                     else:
                         log.info("%s %s %s (attempt %s)", tag, kind, inp.task_yaml, info.attempt)
-                        sub = await self._submission(inp, kind, secrets, retry=info.attempt > 1)
+                        sub = await self.submission(inp, kind, secrets, retry=info.attempt > 1)
                         job_id = await self.executor.submit(sub, hb.checkpoint, resume, sink)
                         log.info("%s job %s submitted", tag, job_id)
                     status = await self.executor.wait_job(inp.cluster_name, job_id, sink, secrets)
                 except asyncio.CancelledError:
-                    await asyncio.shield(self._on_cancel(inp, job_id, hb.details, tag))
+                    await asyncio.shield(self.on_cancel(inp, job_id, hb.details, tag))
                     raise
                 finally:
                     sink.flush()
@@ -242,7 +250,7 @@ class PipelineActivities:
             return None
 
     @contextlib.asynccontextmanager
-    async def _step_output(self, inp: StepInput, where: str) -> AsyncIterator[_StepOutput]:
+    async def step_output(self, inp: StepInput, where: str) -> AsyncIterator[StepOutput]:
         """A step activity's FailureBoundary, with the step's secrets resolved and its
         redactor in place, and where the step's output goes."""
         info = activity.info()
@@ -255,10 +263,13 @@ class PipelineActivities:
             tail = LogTail(self.settings.log_tail_lines, self.settings.log_tail_bytes)
             # The step's latest output rides on its heartbeats, masked like the rest.
             live = LiveLines(inp.step, inp.cluster_name, info.attempt, inp.label)
-            yield _StepOutput(tag, secrets, tail, live, StepLog(tag, redact, tail, live))
+            yield StepOutput(tag, secrets, tail, live, StepLog(tag, redact, tail, live))
 
-    async def _on_cancel(self, inp: StepInput, job_id: int | None, resume: dict[str, Any], tag: str) -> None:
-        """Cancels the SkyPilot request/job only when the RUN asked for it.
+    async def on_cancel(
+        self, inp: StepInput, job_id: int | None, resume: dict[str, Any], tag: str, managed: bool = False
+    ) -> None:
+        """Cancels the SkyPilot request/job (`managed`: the managed job) only when the RUN
+        asked for it.
 
         Temporal also cancels an attempt whose heartbeat finds it superseded (the retry
         already runs elsewhere and re-attached to this very job), on pause, reset and
@@ -272,20 +283,27 @@ class PipelineActivities:
             or details.worker_shutdown
         )
         gone = details is not None and (details.not_found or details.timed_out)
+        async def cancel_job() -> None:
+            if managed:
+                await self.executor.cancel_managed(job_id, inp.job_name, resume)
+            else:
+                await self.executor.cancel(inp.cluster_name, job_id, resume)
+
         if asked:
             log.info("%s run cancelled: cancelling job %s", tag, job_id)
-            await self.executor.cancel(inp.cluster_name, job_id, resume)
+            await cancel_job()
         if (asked or gone) and await _run_closed():
             # Terminated (e.g. right after a cancel): no teardown will come from the run.
-            log.warning("%s the run is closed without teardown: cancelling job %s, downing %s",
-                        tag, job_id, inp.cluster_name)
+            log.warning("%s the run is closed without teardown: cancelling job %s%s", tag, job_id,
+                        "" if managed else f", downing {inp.cluster_name}")
             if not asked:
-                await self.executor.cancel(inp.cluster_name, job_id, resume)
-            await self.executor.down(inp.cluster_name)
+                await cancel_job()
+            if not managed:  # a managed job's capacity goes with the job
+                await self.executor.down(inp.cluster_name)
         elif not asked:
             log.info("%s attempt stopped (%s); job %s keeps running", tag, _reason(details), job_id)
 
-    async def _submission(
+    async def submission(
         self, inp: StepInput, kind: str, secrets: dict[str, str], retry: bool
     ) -> Submission:
         repo_dir, _ = await ensure_checkout(
@@ -335,7 +353,7 @@ class PipelineActivities:
         info = activity.info()
         tag = _tag(info.workflow_id, "teardown", inp.cluster_name)
         log.info("%s downing (attempt %s)", tag, info.attempt)
-        async with FailureBoundary(f"down of {inp.cluster_name}"), self._heartbeater():
+        async with FailureBoundary(f"down of {inp.cluster_name}"), self.heartbeater():
             down = asyncio.ensure_future(self.executor.down(inp.cluster_name))
             try:
                 existed = await asyncio.shield(down)
@@ -365,7 +383,7 @@ class PipelineActivities:
         info = activity.info()
         tag = _tag(info.workflow_id, "keep-up", inp.cluster_name)
         log.info("%s autodown after %s idle minutes (attempt %s)", tag, inp.minutes, info.attempt)
-        async with FailureBoundary(f"autodown of {inp.cluster_name}"), self._heartbeater():
+        async with FailureBoundary(f"autodown of {inp.cluster_name}"), self.heartbeater():
             _check_minutes(inp.minutes)
             self._check_endpoint(inp.api_server_endpoint)
             kept = await self.executor.keep_up(inp.cluster_name, inp.minutes)
@@ -374,7 +392,7 @@ class PipelineActivities:
 
 
 @dataclasses.dataclass
-class _StepOutput:
+class StepOutput:
     """Where a step's output goes: the worker's log (`tag`), masked of `secrets`; the
     tail its outcome keeps; the latest lines its heartbeats carry."""
 

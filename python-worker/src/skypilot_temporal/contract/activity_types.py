@@ -15,6 +15,7 @@ RUN_SKY_EXEC = "run_sky_exec"
 RUN_SKY_DOWN = "run_sky_down"
 RUN_SKY_PROVISION = "run_sky_provision"
 RUN_SKY_KEEP_UP = "run_sky_keep_up"
+RUN_SKY_MANAGED = "run_sky_managed"
 RUN_READ_ORIGIN = "run_read_origin"
 RUN_NOTIFY = "run_notify"
 # The key of the clone failure's detail saying whether the run notifies ({"notify": bool}):
@@ -110,7 +111,7 @@ class RunSource:
 
 @dataclass
 class StepInput(RunSource):
-    """One launch, exec or provision: the YAML is re-read from the run's checkout, never
+    """One launch, exec, provision or managed job: the YAML is re-read from the run's checkout, never
     from history."""
 
     step: str
@@ -142,6 +143,9 @@ class StepOutcome:
     # What the step's cluster costs per hour (USD, all its nodes), as its executor
     # prices it; None when unknown (the local executor, no price, the lookup failed).
     usd_per_hour: float | None = None
+    # A managed job's: how many times it was brought back, and when last (RFC 3339, "" if never).
+    recoveries: int = 0
+    last_recovered_at: str = ""
 
 
 @dataclass

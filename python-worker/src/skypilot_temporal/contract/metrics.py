@@ -26,10 +26,14 @@ CLUSTERS_UP = Metric("skypilot_temporal_clusters_up", "clusters of runs up now (
 STEP_DURATION = Metric("skypilot_temporal_step_duration", "step durations")
 STEP_COST = Metric("skypilot_temporal_step_cost_microusd",
                    "what steps cost, in millionths of a US dollar (steps whose cluster has a price)")
+MANAGED_RECOVERIES = Metric("skypilot_temporal_managed_job_recoveries",
+                            "times the managed jobs of steps were brought back (a preemption, or a restart "
+                            "their job_recovery allows)")
 SKY_CALL_LATENCY = Metric("skypilot_temporal_sky_call_latency", "SkyPilot call latency")
 
-# The counters a run's workflow records with no label of its own.
-RUN_COUNTERS = (RUNS_STARTED, RUNS_COMPLETED, RUNS_CANCELLED, TEARDOWN_FAILURES)
+# The counters a run's workflow records with no label of its own (MANAGED_RECOVERIES: unless
+# SKYPILOT_TEMPORAL_METRICS_STEP_LABEL adds `step`).
+RUN_COUNTERS = (RUNS_STARTED, RUNS_COMPLETED, RUNS_CANCELLED, TEARDOWN_FAILURES, MANAGED_RECOVERIES)
 
 # What a run that failed is labelled with: its failure type. A teardown that gave up
 # counts as TEARDOWN_FAILURES instead.

@@ -19,6 +19,11 @@ FAILED = "FAILED"
 FAILED_SETUP = "FAILED_SETUP"
 CANCELLED = "CANCELLED"
 TERMINAL = {SUCCEEDED, FAILED, FAILED_SETUP, CANCELLED, "FAILED_DRIVER", "FAILED_PRECHECKS"}
+# A managed job's states, as SkyPilot's ManagedJobStatus names them: those it ends in,
+# and the one it is in while the jobs controller brings it back after a preemption.
+RECOVERING = "RECOVERING"
+MANAGED_TERMINAL = {SUCCEEDED, FAILED, FAILED_SETUP, CANCELLED, "FAILED_PRECHECKS", "FAILED_NO_RESOURCE",
+                    "FAILED_CONTROLLER"}
 
 
 class PermanentError(Exception):
@@ -54,6 +59,23 @@ class Submission:
     skip_setup: bool = False
     # The run the step belongs to (its data, e.g. a local bucket, is kept while it runs).
     run_key: str = ""
+
+
+@dataclass
+class ManagedJob:
+    """A managed job as its executor's records have it (SkyPilot: the jobs controller's)."""
+
+    job_id: int
+    name: str
+    # A ManagedJobStatus name: PENDING, STARTING, RUNNING, RECOVERING, CANCELLING, or
+    # one of MANAGED_TERMINAL.
+    status: str
+    # How many times the job was brought back (preemption, or a failure its
+    # job_recovery allows to restart), and when last, in seconds since the epoch.
+    recoveries: int = 0
+    last_recovered_at: float | None = None
+    # Why it failed, as the executor words it ("" when it did not).
+    failure_reason: str = ""
 
 
 # Called with each chunk of log text as it arrives.
@@ -123,6 +145,40 @@ class Executor(ABC):
         long, even with no worker left. Idleness still counts from the end of the
         cluster's last job, not from this call (as SkyPilot counts it for a cluster
         that already had an autodown). False if the cluster does not exist."""
+
+    # -- managed jobs (a step of kind `managed`) ---------------------------------
+    # The job gets its own capacity and is brought back after a preemption by the
+    # executor (SkyPilot: its jobs controller), not by the worker: the worker submits
+    # it once, follows it, and cancels it only when the run asks.
+    @abstractmethod
+    async def find_managed(self, job_name: str) -> int | None:
+        """Id of the newest managed job named `job_name`, if one was submitted."""
+
+    @abstractmethod
+    async def launch_managed(
+        self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
+    ) -> int:
+        """Submits `sub` (kind "managed", job_name its managed job's name) as a managed
+        job and returns its id; checkpoints what a later attempt needs to find it.
+        `resume`: the last checkpoint of an earlier attempt (re-attach, never submit
+        a second job)."""
+
+    @abstractmethod
+    async def wait_managed(
+        self, job_id: int, log: LogSink, secrets: Mapping[str, str], on_change: Callable[[ManagedJob], None]
+    ) -> ManagedJob:
+        """Streams the managed job's log to `log` until it ends, calling `on_change`
+        whenever its status or recoveries change (RECOVERING included); returns it as
+        it ended (a status of MANAGED_TERMINAL). Raises ClusterGone if no such job."""
+
+    @abstractmethod
+    async def cancel_managed(self, job_id: int | None, job_name: str, resume: dict[str, Any]) -> None:
+        """Cancels the managed job (by id; else the one named `job_name`; else the one
+        an in-flight submission in `resume` makes). Best effort, never raises."""
+
+    @abstractmethod
+    async def managed_jobs(self) -> list[ManagedJob]:
+        """Every managed job this executor knows of, ended ones included."""
 
     async def hourly_cost(self, cluster_name: str) -> float | None:
         """The cluster's price in USD per hour, all its nodes included, as SkyPilot

@@ -135,7 +135,7 @@ def export_zeros(namespace: str, task_queue: str) -> None:
                                  ).create_counter(SECRETS_REFUSED.name, SECRETS_REFUSED.help).add(0)
     # What steps cost: per kind (a step's name is its pipeline's own).
     cost = run.create_counter(STEP_COST.name, STEP_COST.help)
-    for kind in ("launch", "exec"):
+    for kind in ("launch", "exec", "managed"):
         cost.with_additional_attributes({"kind": kind}).add(0)
     errors = m.create_counter(SKY_CALL_ERRORS.name, SKY_CALL_ERRORS.help)
     for call in SKY_CALLS:

@@ -9,7 +9,9 @@ The model:
 - A LAUNCH step makes a cluster; an EXEC step runs on the cluster of a LAUNCH step it
   needs (directly or through other steps); a SELECT step runs no task and picks one
   branch of a sweep.
-- A LAUNCH step with a sweep runs once per branch, each on its own cluster. The EXEC
+- A MANAGED step runs its task as a managed job, on capacity the jobs controller gets
+  for it and brings back after a preemption; no EXEC step can run there.
+- A LAUNCH (or MANAGED) step with a sweep runs once per branch, each on its own cluster. The EXEC
   steps on that cluster are its *lane*: they run once per branch, on the branch's
   cluster. Lane steps that need the sweep's SELECT run on the winner only.
 - An APPROVAL step runs no task: once the steps it needs are done the run waits for a
@@ -35,6 +37,9 @@ LAUNCH = pb.STEP_KIND_LAUNCH
 EXEC = pb.STEP_KIND_EXEC
 SELECT = pb.STEP_KIND_SELECT
 APPROVAL = pb.STEP_KIND_APPROVAL
+MANAGED = pb.STEP_KIND_MANAGED
+# The kinds that get capacity of their own: the cluster a launch makes, a managed job's.
+CAPACITY = (LAUNCH, MANAGED)
 # A step that names no kind launches (as in a pipeline file).
 DEFAULT_KIND = LAUNCH
 
@@ -80,7 +85,8 @@ class Step:
     name: str
     kind: pb.StepKind
     task_yaml: str
-    # LAUNCH: the cluster it makes; EXEC: the cluster it runs on (short names).
+    # LAUNCH: the cluster it makes; MANAGED: its job's (named after it, no other step
+    # runs there); EXEC: the cluster it runs on (short names).
     cluster: str
     needs: tuple[str, ...]
     envs: dict[str, str]
@@ -93,7 +99,7 @@ class Step:
     after_select: bool = False
     # APPROVAL: who may decide (empty: anyone).
     approvers: tuple[str, ...] = ()
-    # LAUNCH and EXEC outside sweeps: minutes a failure waits for a repair (None:
+    # LAUNCH, MANAGED and EXEC outside sweeps: minutes a failure waits for a repair (None:
     # the run's wait_for_repair_minutes).
     repair_minutes: int | None = None
 
@@ -178,16 +184,17 @@ def build_dag(raw: list[pb.PipelineStep], source: str = "", provision_ahead: boo
     ancestors = _ancestors(order, needs)
 
     launches: dict[str, str] = {}  # cluster -> launching step
+    managed: set[str] = set()  # clusters of managed steps
     steps: dict[str, Step] = {}
     sweeps: dict[str, Sweep] = {}
     for name in order:
         i = names[name]
         s = raw[i]
-        steps[name] = _step(s, i, where, needs[name], launches, ancestors, provision_ahead)
-        if steps[name].kind == LAUNCH and s.HasField("sweep"):
+        steps[name] = _step(s, i, where, needs[name], launches, managed, ancestors, provision_ahead)
+        if steps[name].kind in CAPACITY and s.HasField("sweep"):
             sweeps[name] = _sweep(s, i, where, steps[name].cluster)
         elif s.HasField("sweep"):
-            raise InvalidInput(f"{where.at(i, name, 'sweep')}: only a LAUNCH step can be swept")
+            raise InvalidInput(f"{where.at(i, name, 'sweep')}: only a LAUNCH or MANAGED step can be swept")
     _assign_lanes(raw, names, order, steps, sweeps, launches, ancestors, where)
     return Dag(steps=[steps[n] for n in order], sweeps=sweeps)
 
@@ -280,6 +287,7 @@ def _step(
     where: _Where,
     needs: tuple[str, ...],
     launches: dict[str, str],
+    managed: set[str],
     ancestors: dict[str, set[str]],
     provision_default: bool,
 ) -> Step:
@@ -305,18 +313,34 @@ def _step(
     if s.approvers:
         raise InvalidInput(f"{where.at(i, s.name, 'approvers')}: only an APPROVAL step has approvers")
     _check_task_yaml(s.task_yaml, where.at(i, s.name, "task_yaml"))
-    if kind == LAUNCH:
+    if kind in CAPACITY:
         short = s.cluster or s.name
         if short in launches:
             raise InvalidInput(
                 f"{where.at(i, s.name, 'cluster')}: {short!r} is launched by step {launches[short]!r}; "
-                "use kind EXEC to run on it"
+                + ("use kind EXEC to run on it" if short not in managed else
+                   "a managed job's cluster is its own: give this step another cluster")
             )
         launches[short] = s.name
-        provision = s.provision_ahead if s.HasField("provision_ahead") else provision_default
+        if kind == MANAGED:
+            managed.add(short)
+            if s.HasField("provision_ahead"):
+                raise InvalidInput(f"{where.at(i, s.name, 'provision_ahead')}: only a LAUNCH step provisions a "
+                                   "cluster ahead; a managed job gets its capacity when it is submitted")
+            provision = False
+        else:
+            provision = s.provision_ahead if s.HasField("provision_ahead") else provision_default
     elif kind == EXEC:
         short = s.cluster
         launcher = launches.get(short)
+        if short in managed:
+            # SkyPilot reads a managed job's status from the newest job on its cluster:
+            # a job exec'd there would be taken for the managed job's own.
+            raise InvalidInput(
+                f"{where.at(i, s.name, 'cluster')}: {short!r} is the cluster of MANAGED step {launcher!r}, "
+                "and no step can exec on a managed job's cluster (SkyPilot reads the managed job's status "
+                f"from the newest job there); make {launcher!r} a LAUNCH step, or this step a MANAGED one"
+            )
         if launcher is None or launcher not in ancestors[s.name]:
             known = sorted(c for c, st in launches.items() if st in ancestors[s.name])
             raise InvalidInput(

@@ -15,6 +15,7 @@ class StepKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STEP_KIND_EXEC: _ClassVar[StepKind]
     STEP_KIND_SELECT: _ClassVar[StepKind]
     STEP_KIND_APPROVAL: _ClassVar[StepKind]
+    STEP_KIND_MANAGED: _ClassVar[StepKind]
 
 class BranchFailureMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -80,6 +81,7 @@ STEP_KIND_LAUNCH: StepKind
 STEP_KIND_EXEC: StepKind
 STEP_KIND_SELECT: StepKind
 STEP_KIND_APPROVAL: StepKind
+STEP_KIND_MANAGED: StepKind
 BRANCH_FAILURE_MODE_UNSPECIFIED: BranchFailureMode
 BRANCH_FAILURE_MODE_FAIL_FAST: BranchFailureMode
 BRANCH_FAILURE_MODE_KEEP_GOING: BranchFailureMode
@@ -303,7 +305,7 @@ class SkyPilotWorkflowInput(_message.Message):
     def __init__(self, cluster_prefix: _Optional[str] = ..., repo_url: _Optional[str] = ..., branch: _Optional[str] = ..., envs_override: _Optional[_Mapping[str, str]] = ..., secret_env_names: _Optional[_Iterable[str]] = ..., api_server_endpoint: _Optional[str] = ..., steps: _Optional[_Iterable[_Union[PipelineStep, _Mapping]]] = ..., launch: _Optional[_Union[LaunchOptions, _Mapping]] = ..., pipeline_file: _Optional[str] = ..., resume_from: _Optional[str] = ...) -> None: ...
 
 class StepResult(_message.Message):
-    __slots__ = ("name", "kind", "cluster_name", "job_id", "status", "duration_seconds", "log_tail", "branch", "metrics", "idle_cluster_seconds", "approval", "repairs", "key", "reused_from", "usd_per_hour", "cost_usd", "idle_cost_usd")
+    __slots__ = ("name", "kind", "cluster_name", "job_id", "status", "duration_seconds", "log_tail", "branch", "metrics", "idle_cluster_seconds", "approval", "repairs", "key", "reused_from", "usd_per_hour", "cost_usd", "idle_cost_usd", "recoveries", "last_recovered_at")
     class MetricsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -328,6 +330,8 @@ class StepResult(_message.Message):
     USD_PER_HOUR_FIELD_NUMBER: _ClassVar[int]
     COST_USD_FIELD_NUMBER: _ClassVar[int]
     IDLE_COST_USD_FIELD_NUMBER: _ClassVar[int]
+    RECOVERIES_FIELD_NUMBER: _ClassVar[int]
+    LAST_RECOVERED_AT_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: StepKind
     cluster_name: str
@@ -345,7 +349,9 @@ class StepResult(_message.Message):
     usd_per_hour: float
     cost_usd: float
     idle_cost_usd: float
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster_name: _Optional[str] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., duration_seconds: _Optional[float] = ..., log_tail: _Optional[str] = ..., branch: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., idle_cluster_seconds: _Optional[float] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ..., key: _Optional[str] = ..., reused_from: _Optional[str] = ..., usd_per_hour: _Optional[float] = ..., cost_usd: _Optional[float] = ..., idle_cost_usd: _Optional[float] = ...) -> None: ...
+    recoveries: int
+    last_recovered_at: str
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[StepKind, str]] = ..., cluster_name: _Optional[str] = ..., job_id: _Optional[int] = ..., status: _Optional[str] = ..., duration_seconds: _Optional[float] = ..., log_tail: _Optional[str] = ..., branch: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., idle_cluster_seconds: _Optional[float] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ..., key: _Optional[str] = ..., reused_from: _Optional[str] = ..., usd_per_hour: _Optional[float] = ..., cost_usd: _Optional[float] = ..., idle_cost_usd: _Optional[float] = ..., recoveries: _Optional[int] = ..., last_recovered_at: _Optional[str] = ...) -> None: ...
 
 class RunCost(_message.Message):
     __slots__ = ("running_usd", "idle_usd", "reused_usd", "note")
@@ -494,7 +500,7 @@ class SkyPilotWorkflowProgress(_message.Message):
     def __init__(self, phase: _Optional[str] = ..., current_step: _Optional[str] = ..., finished: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_up: _Optional[_Iterable[str]] = ..., steps_total: _Optional[int] = ..., clusters: _Optional[_Iterable[str]] = ..., clusters_left: _Optional[_Iterable[str]] = ..., steps: _Optional[_Iterable[_Union[StepProgress, _Mapping]]] = ..., cost: _Optional[_Union[RunCost, _Mapping]] = ...) -> None: ...
 
 class StepProgress(_message.Message):
-    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind", "waiting_since", "deadline", "approvers", "approval", "failure", "clusters_kept", "repairs", "reused_from", "kept_usd_per_hour")
+    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind", "waiting_since", "deadline", "approvers", "approval", "failure", "clusters_kept", "repairs", "reused_from", "kept_usd_per_hour", "recoveries", "last_recovered_at")
     class MetricsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -518,6 +524,8 @@ class StepProgress(_message.Message):
     REPAIRS_FIELD_NUMBER: _ClassVar[int]
     REUSED_FROM_FIELD_NUMBER: _ClassVar[int]
     KEPT_USD_PER_HOUR_FIELD_NUMBER: _ClassVar[int]
+    RECOVERIES_FIELD_NUMBER: _ClassVar[int]
+    LAST_RECOVERED_AT_FIELD_NUMBER: _ClassVar[int]
     name: str
     branch: str
     state: str
@@ -534,4 +542,6 @@ class StepProgress(_message.Message):
     repairs: _containers.RepeatedCompositeFieldContainer[RepairRecord]
     reused_from: str
     kept_usd_per_hour: float
-    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ..., waiting_since: _Optional[str] = ..., deadline: _Optional[str] = ..., approvers: _Optional[_Iterable[str]] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., failure: _Optional[str] = ..., clusters_kept: _Optional[_Iterable[str]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ..., reused_from: _Optional[str] = ..., kept_usd_per_hour: _Optional[float] = ...) -> None: ...
+    recoveries: int
+    last_recovered_at: str
+    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ..., waiting_since: _Optional[str] = ..., deadline: _Optional[str] = ..., approvers: _Optional[_Iterable[str]] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., failure: _Optional[str] = ..., clusters_kept: _Optional[_Iterable[str]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ..., reused_from: _Optional[str] = ..., kept_usd_per_hour: _Optional[float] = ..., recoveries: _Optional[int] = ..., last_recovered_at: _Optional[str] = ...) -> None: ...

@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
         Clusters,
         failure_text,
         is_cancellation,
+        managed_recoveries,
         run_step,
         step_cost,
         step_duration,
@@ -151,6 +152,7 @@ class SkyPilotBranchWorkflow:
                 tries += 1
             assert isinstance(outcome, StepOutcome)
             step_duration(st.kind, st.name, outcome.duration_seconds, inp.run.metrics_step_label)
+            managed_recoveries(st.name, outcome.recoveries, inp.run.metrics_step_label)
             if outcome.usd_per_hour is not None:
                 step_cost(st.kind, st.name, per_hour(outcome.usd_per_hour, outcome.duration_seconds),
                           inp.run.metrics_step_label)
@@ -214,7 +216,9 @@ def _step_input(inp: BranchInput, st: BranchStep, repair: int = 0) -> StepInput:
     # The run of a step after its n-th repair is a job of its own (-rN), as in the run.
     head, _, tag = st.job_name.rpartition("-")
     job_name = f"{head}-r{repair}-{tag}" if repair else st.job_name
-    step = inp.run.step_input(st.name, inp.cluster_name, job_name, st.task_yaml, st.kind == "launch", st.envs)
+    # A managed step's capacity is its job's, named after the job.
+    cluster = job_name if st.kind == "managed" else inp.cluster_name
+    step = inp.run.step_input(st.name, cluster, job_name, st.task_yaml, st.kind == "launch", st.envs)
     step.label = step_label(st.name, inp.label)  # its live output is named as its state lines are
     return step
 

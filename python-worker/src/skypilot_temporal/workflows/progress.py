@@ -24,7 +24,7 @@ from skypilot_temporal.contract.names import (
     STATE_SUCCEEDED,
     STATE_WAITING_FOR_REPAIR,
 )
-from skypilot_temporal.pipeline.dag import APPROVAL, SELECT, Sweep
+from skypilot_temporal.pipeline.dag import APPROVAL, MANAGED, SELECT, Sweep
 from skypilot_temporal.pipeline.plan import Plan
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.workflows.costs import kept_cost, price, run_cost
@@ -169,6 +169,7 @@ def step_result(
     )
     r.metrics.update(outcome.metrics)
     price(r, outcome.usd_per_hour)
+    r.recoveries, r.last_recovered_at = outcome.recoveries, outcome.last_recovered_at
     return r
 
 
@@ -184,6 +185,8 @@ def failed_outcome(step: str, cluster: str, details: dict) -> StepOutcome:
         log_tail=str(details.get("log_tail", "")),
         metrics={k: float(v) for k, v in (details.get("metrics") or {}).items()},
         usd_per_hour=float(details["usd_per_hour"]) if details.get("usd_per_hour") is not None else None,
+        recoveries=int(details.get("recoveries") or 0),
+        last_recovered_at=str(details.get("last_recovered_at") or ""),
     )
 
 
@@ -218,7 +221,8 @@ class RunProgress:
             if st.kind == APPROVAL:
                 self._singles[st.name] = _Single()
             elif not st.sweep and st.kind != SELECT:
-                self._singles[st.name] = _Single(cluster=plan.cluster_name(st.cluster))
+                self._singles[st.name] = _Single(
+                    cluster=plan.job_name(st.name) if st.kind == MANAGED else plan.cluster_name(st.cluster))
         for name, sweep in plan.dag.sweeps.items():
             self._sweeps[name] = SweepState(sweep, kinds)
 
@@ -435,6 +439,8 @@ class RunProgress:
                 if single.result is not None:
                     entry.metrics.update(single.result.metrics)
                     entry.reused_from = single.result.reused_from
+                    entry.recoveries = single.result.recoveries
+                    entry.last_recovered_at = single.result.last_recovered_at
                 if st.kind == APPROVAL:
                     self._gate_entry(entry, st.name)
                 else:
@@ -457,12 +463,14 @@ class RunProgress:
                     running.append(st.name)
                 entry = p.steps.add(
                     name=st.name, kind=st.kind, branch=branch.label, state=s,
-                    cluster_name=self._plan.cluster_name(state.sweep.cluster, branch.index),
+                    cluster_name=(self._plan.job_name(st.name, branch.index) if st.kind == MANAGED
+                                  else self._plan.cluster_name(state.sweep.cluster, branch.index)),
                     winner=state.winner == branch.index,
                 )
                 _, outcome = b.steps.get(st.name, ("", None))
                 if outcome is not None:
                     entry.metrics.update(outcome.metrics)
+                    entry.recoveries, entry.last_recovered_at = outcome.recoveries, outcome.last_recovered_at
                 entry.repairs.extend(self.repairs.history.get(wait_key(st.name, branch.index), []))
                 if s == STATE_WAITING_FOR_REPAIR:
                     self._waiting_entry(entry, wait_key(st.name, branch.index))

@@ -78,7 +78,7 @@ with workflow.unsafe.imports_passed_through():
         VIEW_QUERY,
         WORKFLOW_TYPE,
     )
-    from skypilot_temporal.pipeline.dag import APPROVAL, LAUNCH, SELECT, Step, Sweep
+    from skypilot_temporal.pipeline.dag import APPROVAL, LAUNCH, MANAGED, SELECT, Step, Sweep
     from skypilot_temporal.pipeline.plan import InvalidInput, Plan, build_plan, check_input
     from skypilot_temporal.pipeline.resume import reusable, step_keys
     from skypilot_temporal.v1 import pipeline_pb2 as pb
@@ -91,9 +91,11 @@ with workflow.unsafe.imports_passed_through():
         SHORT_HEARTBEAT,
         Clusters,
         StepFailed,
+        activity_kind,
         doubling_retry,
         failure_text,
         is_cancellation,
+        managed_recoveries,
         run_step,
         settle,
         step_cost,
@@ -449,7 +451,8 @@ class SkyPilotWorkflow:
             )
 
     async def _step_unit(self, plan: Plan, st: Step, ctx: RunContext) -> None:
-        cluster = plan.cluster_name(st.cluster)
+        # A managed step's capacity is its job's, named after the job.
+        cluster = plan.job_name(st.name) if st.kind == MANAGED else plan.cluster_name(st.cluster)
         ahead: asyncio.Task | None = None
         ready: list = []  # when a cluster provisioned ahead stood ready
         if st.kind == LAUNCH and st.provision_ahead and st.needs:
@@ -491,8 +494,9 @@ class SkyPilotWorkflow:
         # wait counts as idle.
         duration = (workflow.now() - (last_start or needs_done)).total_seconds()
         self._progress.step_done(st.name, outcome, duration, idle_seconds=idle, kind=st.kind)
-        kind = "launch" if st.kind == LAUNCH and ahead is None else "exec"
+        kind = activity_kind(st.kind, ahead is not None)
         step_duration(kind, st.name, duration, ctx.metrics_step_label)
+        managed_recoveries(st.name, outcome.recoveries, ctx.metrics_step_label)
         if outcome.usd_per_hour is not None:
             step_cost(kind, st.name, per_hour(outcome.usd_per_hour, duration), ctx.metrics_step_label)
         self._done.add(st.name)
@@ -502,7 +506,7 @@ class SkyPilotWorkflow:
         """Runs step `st`. A failure fails the run, unless the step waits for a repair:
         then a retry runs it again, from the commit the retry cloned. Returns the
         outcome, and when its attempt began if it followed a repair."""
-        kind = "launch" if st.kind == LAUNCH and not provisioned else "exec"
+        kind = activity_kind(st.kind, provisioned)
         tries = 0
         while True:
             assert self._plan is not None and self._ctx is not None
@@ -524,8 +528,7 @@ class SkyPilotWorkflow:
             await self._wait_for_repair(st.name, failed, minutes)
             tries += 1
             st = self._plan.dag.step(st.name)
-            if st.kind == LAUNCH:
-                kind = "launch"  # the task's setup may have changed too: launch runs it again
+            kind = activity_kind(st.kind)  # the task's setup may have changed too: launch runs it again
 
     async def _wait_for_repair(self, name: str, failed: StepFailed, minutes: int) -> None:
         """Keeps the clusters step `name` and the steps after it need, and waits for a
@@ -644,7 +647,8 @@ class SkyPilotWorkflow:
                 self._clusters.down(cluster, ctx.run_key if everything_done else "")
 
     def _input(self, plan: Plan, st: Step, ctx: RunContext, repair: int = 0) -> StepInput:
-        return ctx.step_input(st.name, plan.cluster_name(st.cluster), plan.job_name(st.name, repair=repair),
+        job = plan.job_name(st.name, repair=repair)
+        return ctx.step_input(st.name, job if st.kind == MANAGED else plan.cluster_name(st.cluster), job,
                               st.task_yaml, st.kind == LAUNCH, st.envs)
 
     # -- sweeps -----------------------------------------------------------------
@@ -759,7 +763,7 @@ class SkyPilotWorkflow:
         def step(st: Step) -> BranchStep:
             return BranchStep(
                 name=st.name,
-                kind="launch" if st.kind == LAUNCH else "exec",
+                kind=activity_kind(st.kind),
                 task_yaml=st.task_yaml,
                 job_name=plan.job_name(st.name, index),
                 timeout_s=st.timeout_s,

@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
         RUN_SKY_EXEC,
         RUN_SKY_KEEP_UP,
         RUN_SKY_LAUNCH,
+        RUN_SKY_MANAGED,
         RUN_SKY_PROVISION,
         DownInput,
         DownResult,
@@ -29,8 +30,10 @@ with workflow.unsafe.imports_passed_through():
         StepInput,
         StepOutcome,
     )
-    from skypilot_temporal.contract.metrics import STEP_COST, STEP_DURATION
+    from skypilot_temporal.contract.metrics import MANAGED_RECOVERIES, STEP_COST, STEP_DURATION
     from skypilot_temporal.contract.names import STEP_TIMED_OUT, TEARDOWN_FAILED
+    from skypilot_temporal.pipeline.dag import LAUNCH, MANAGED
+    from skypilot_temporal.v1 import pipeline_pb2 as pb
     from skypilot_temporal.workflows import spans
 
 
@@ -60,6 +63,14 @@ KEEP_UP_SLACK_MINUTES = 15
 BUDGET_GRACE_S = 60
 
 
+def activity_kind(kind: pb.StepKind, provisioned: bool = False) -> str:
+    """The activity a step of `kind` runs: a LAUNCH whose cluster was provisioned ahead
+    only execs on it."""
+    if kind == MANAGED:
+        return "managed"
+    return "launch" if kind == LAUNCH and not provisioned else "exec"
+
+
 class StepFailed(Exception):
     """A step of the run failed: its name, and the failure a client sees. Whoever needs
     the step (a metric's label) reads `step`, never the message."""
@@ -73,7 +84,7 @@ class StepFailed(Exception):
 async def run_step(
     inp: StepInput, kind: str, timeout_s: int, heartbeat_s: int, summary: str, task_queue: str = ""
 ) -> StepOutcome | ProvisionOutcome:
-    """Runs a launch, exec or provision activity within the step's whole budget, on
+    """Runs a launch, exec, provision or managed activity within the step's whole budget, on
     `task_queue` ("": the run's own).
 
     Cancelling the caller cancels the activity and waits for it to cancel its job.
@@ -88,7 +99,8 @@ async def run_step(
 async def _run_step(
     inp: StepInput, kind: str, timeout_s: int, heartbeat_s: int, summary: str, task_queue: str
 ) -> StepOutcome | ProvisionOutcome:
-    name = {"launch": RUN_SKY_LAUNCH, "exec": RUN_SKY_EXEC, "provision": RUN_SKY_PROVISION}[kind]
+    name = {"launch": RUN_SKY_LAUNCH, "exec": RUN_SKY_EXEC, "provision": RUN_SKY_PROVISION,
+            "managed": RUN_SKY_MANAGED}[kind]
     handle = workflow.start_activity(
         name,
         inp,
@@ -241,6 +253,15 @@ def step_cost(kind: str, step: str, usd: float, step_label: bool) -> None:
     labels = {"kind": kind, "step": step} if step_label else {"kind": kind}
     workflow.metric_meter().create_counter(STEP_COST.name, STEP_COST.help).with_additional_attributes(
         labels).add(round(usd * 1_000_000))
+
+
+def managed_recoveries(step: str, recoveries: int, step_label: bool) -> None:
+    """How many times a managed step's job was brought back (preempted, or restarted
+    on a failure its job_recovery allows), labelled by step as step_duration is."""
+    if recoveries:
+        labels = {"step": step} if step_label else {}
+        workflow.metric_meter().create_counter(
+            MANAGED_RECOVERIES.name, MANAGED_RECOVERIES.help).with_additional_attributes(labels).add(recoveries)
 
 
 async def settle(task: asyncio.Future) -> None:

@@ -42,6 +42,9 @@ RESULT_STEP = "step {step}: cluster={cluster} job_id={job_id} status={status} du
 RESULT_IDLE = " idle_cluster={seconds}s"
 RESULT_REUSED = " reused_from={run}"
 RESULT_STEP_COST = " cost=${usd}"
+# A managed step's: how often its job was brought back, and when last.
+RECOVERIES = " recoveries={count}{last}"
+RECOVERIES_LAST = " last_recovered_at={at}"
 RESULT_COST = "cost: running ${running}, idle ${idle}, reused ${reused} (paid by the runs reused)"
 RESULT_COST_UNKNOWN = "cost: {note}"
 STEP_REUSED = "step {step}: reused from {run}{metrics}"
@@ -245,7 +248,7 @@ def step_changes(steps: Sequence[pb.StepProgress], seen: _Seen, starter: str = "
                                                         metrics=metrics_text(s.metrics)))
                         continue
                     lines.append(STEP_STATE.format(step=step_label(s.name, s.branch), state=s.state,
-                                                   metrics=metrics_text(s.metrics)))
+                                                   metrics=metrics_text(s.metrics)) + recoveries_text(s))
             seen.states[name] = [s.state for s in entries]
     return lines
 
@@ -411,6 +414,18 @@ def result_lines(r: pb.SkyPilotWorkflowResult) -> list[str]:
     return [printable(line) for line in lines]
 
 
+def recoveries_text(s: pb.StepResult | pb.StepProgress) -> str:
+    """A managed step's recoveries once it ended ("" for other kinds, or one still running:
+    its live output says when it recovers)."""
+    if s.kind != pb.STEP_KIND_MANAGED:
+        return ""
+    ended = bool(s.status) if isinstance(s, pb.StepResult) else s.state in (names.STATE_SUCCEEDED, names.STATE_FAILED)
+    if not ended:
+        return ""
+    last = RECOVERIES_LAST.format(at=s.last_recovered_at) if s.last_recovered_at else ""
+    return RECOVERIES.format(count=s.recoveries, last=last)
+
+
 def result_line(s: pb.StepResult) -> str:
     metrics = metrics_text(s.metrics)
     if s.kind == pb.STEP_KIND_SELECT:
@@ -427,4 +442,5 @@ def result_line(s: pb.StepResult) -> str:
                               status=or_dash(s.status), duration=seconds(s.duration_seconds), idle=idle,
                               metrics=metrics)
     line += RESULT_STEP_COST.format(usd=usd(s.cost_usd)) if s.HasField("cost_usd") else ""
+    line += recoveries_text(s)
     return line + (RESULT_REUSED.format(run=s.reused_from) if s.reused_from else "")

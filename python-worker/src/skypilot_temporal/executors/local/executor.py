@@ -20,13 +20,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
 from skypilot_temporal.executors import base
 from skypilot_temporal.executors.base import Checkpoint, Executor, LogSink, PermanentError, Submission
 from skypilot_temporal.executors.local import job as local_job
+from skypilot_temporal.executors.local import managed as local_managed
 from skypilot_temporal.executors.local import mounts as local_mounts
 from skypilot_temporal.executors.local import prune as local_prune
 from skypilot_temporal.executors.local import sandbox
@@ -255,6 +256,27 @@ class LocalExecutor(Executor):
             span.set_attribute("skypilot.existed", kept)
         return kept
 
+    # -- managed jobs (managed.py; their supervisor is managed_job.py) ------------
+    async def find_managed(self, job_name: str) -> int | None:
+        return await local_managed.find(self, job_name)
+
+    async def launch_managed(
+        self, sub: Submission, checkpoint: Checkpoint, resume: dict[str, Any], log: LogSink
+    ) -> int:
+        return await local_managed.launch(self, sub, checkpoint, resume, log)
+
+    async def wait_managed(
+        self, job_id: int, log: LogSink, secrets: Mapping[str, str],
+        on_change: Callable[[base.ManagedJob], None],
+    ) -> base.ManagedJob:
+        return await local_managed.wait(self, job_id, log, secrets, on_change)
+
+    async def cancel_managed(self, job_id: int | None, job_name: str, resume: dict[str, Any]) -> None:
+        await local_managed.cancel(self, job_id, job_name, resume)
+
+    async def managed_jobs(self) -> list[base.ManagedJob]:
+        return await local_managed.all_jobs(self)
+
     # -- housekeeping -----------------------------------------------------------
     def prune(
         self, now: float, max_idle_seconds: float, max_bytes: int, open_runs: Collection[str] = ()
@@ -274,8 +296,8 @@ class LocalExecutor(Executor):
         return sum(1 for n in names if not n.endswith(".provisioning"))
 
     def run_keys(self) -> set[str]:
-        """Runs whose data (buckets) this executor keeps; blocking."""
-        return local_prune.run_keys(self.root)
+        """Runs whose data (buckets, managed jobs' records) this executor keeps; blocking."""
+        return local_prune.run_keys(self.root) | local_managed.run_keys(self.root)
 
     # -- helpers (run in threads: they copy files and wait for processes) --------
     def _provisioned_line(self, sub: Submission) -> str:

@@ -4,7 +4,10 @@
 - `*.tmp`: a write or a staged copy that died half-way (in worker-owned places only,
   never inside a cluster's home, which belongs to its tasks);
 - buckets no existing cluster uses: after `max_idle_seconds` since their last use, and
-  oldest first while the tree is larger than `max_bytes`.
+  oldest first while the tree is larger than `max_bytes`;
+- the records of managed jobs (`managed/ID`: their logs) that ended more than
+  `max_idle_seconds` ago, of runs no longer going on. A managed job still going on
+  keeps its record and its capacity (a cluster its own supervisor downs).
 
 A bucket a cluster records in `uses/`, or a run still going on recorded in
 `bucket-runs/` (its data between steps), is never removed, whatever its age or size.
@@ -18,6 +21,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+from skypilot_temporal.executors.local import managed_job
 from skypilot_temporal.executors.local.mounts import bucket_lock
 
 
@@ -61,6 +65,15 @@ def prune(
     for path in _leftover_tmp(root):
         if stale(path):
             remove(path)
+    for path in _entries(root / managed_job.MANAGED_DIR):
+        if not path.name.isdigit():
+            continue
+        ended = managed_job.read_record(path)["status"] in managed_job.TERMINAL
+        run_key = managed_job.job.read_text(path / "run_key")
+        if ended and stale(path / "record") and run_key not in open_runs:
+            # Its capacity went when it ended; whatever a killed supervisor left goes too.
+            managed_job.down_capacity(path)
+            remove(path)
 
     with bucket_lock(root, exclusive=True):
         # Read under the lock: a job being submitted records its buckets under it.
@@ -101,9 +114,9 @@ def _entries(path: Path) -> list[Path]:
 
 
 def _leftover_tmp(root: Path) -> list[Path]:
-    """`*.tmp` where the executor writes: the tree's top, each cluster, its job
-    directories and staged mounts."""
-    places = [root]
+    """`*.tmp` where the executor writes: the tree's top, each managed job's record,
+    each cluster, its job directories and staged mounts."""
+    places = [root, *_entries(root / managed_job.MANAGED_DIR)]
     for cluster in _entries(root / "clusters"):
         places += [cluster, cluster / "mounts", *_entries(cluster / "jobs")]
     return [p for place in places for p in _entries(place) if p.name.endswith(".tmp")]

@@ -16,46 +16,24 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import sky
-from sky import exceptions as sky_exc
 
 from skypilot_temporal.executors import base
 from skypilot_temporal.executors.base import ClusterGone, Executor, PermanentError, Submission, TransientError
 from skypilot_temporal.executors.skypilot import pricing as sky_pricing
 from skypilot_temporal.executors.skypilot import streams as sky_streams
+from skypilot_temporal.executors.skypilot.errors import GONE as _GONE
+from skypilot_temporal.executors.skypilot.errors import PERMANENT as _PERMANENT
+from skypilot_temporal.executors.skypilot.errors import classify
+from skypilot_temporal.executors.skypilot.managed import ManagedJobs
 from skypilot_temporal.ops import tracing
 from skypilot_temporal.ops.telemetry import sky_call
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Errors no retry can fix (see docs/architecture.md, "Failure classes").
-_PERMANENT = tuple(
-    getattr(sky_exc, name)
-    for name in (
-        "NoCloudAccessError",
-        "InvalidClusterNameError",
-        "ResourcesMismatchError",
-        "NotSupportedError",
-        "ApiServerAuthenticationError",
-        "APIVersionMismatchError",
-        "UserRequestRejectedByPolicy",
-        "ClusterOwnerIdentityMismatchError",
-        "InvalidSkyPilotConfigError",
-        "CloudUserIdentityError",
-        "StorageSpecError",
-        "StorageBucketCreateError",
-        "RequestCancelled",
-        "PermissionDeniedError",
-        # Raised after SkyPilot itself failed over across every candidate location;
-        # waiting for capacity is what launch.retry_until_up is for.
-        "ResourcesUnavailableError",
-    )
-    if hasattr(sky_exc, name)
-) + (ValueError, TypeError, KeyError)
-_GONE = (sky_exc.ClusterDoesNotExist, sky_exc.ClusterNotUpError)
 # A request in these states is re-attached to; a FAILED one is sent again (its error
 # was transient, or this attempt would not exist).
 _REQUEST_REUSABLE = {"PENDING", "WAITING", "RUNNING", "SUCCEEDED"}
@@ -66,15 +44,6 @@ _EXIT_NOT_FOUND = 102
 _RUN_TAGGED = re.compile(r"-[0-9a-f]{8}$")
 # Clusters whose hourly price is kept: more than the clusters a worker's runs have up.
 _PRICES_KEPT = 512
-
-
-def classify(err: BaseException, what: str) -> NoReturn:
-    """Re-raises an SDK error as ClusterGone, PermanentError or TransientError."""
-    if isinstance(err, _GONE):
-        raise ClusterGone(f"{what}: {err}") from None
-    if isinstance(err, _PERMANENT):
-        raise PermanentError(f"{type(err).__name__}: {err}") from None
-    raise TransientError(f"{what}: {type(err).__name__}: {err}") from None
 
 
 class SkyPilotExecutor(Executor):
@@ -92,6 +61,7 @@ class SkyPilotExecutor(Executor):
         # A cluster's price holds while it is up; a down forgets it (the name may come back
         # on other resources).
         self._prices = sky_pricing.PriceCache(_PRICES_KEPT)
+        self._managed = ManagedJobs(self._call)
 
     async def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """A short blocking SDK call (a submission or a lookup) on the pool."""
@@ -232,6 +202,28 @@ class SkyPilotExecutor(Executor):
         except ClusterGone:
             return False
         return True
+
+    # -- managed jobs (managed.py) ----------------------------------------------
+    async def find_managed(self, job_name: str) -> int | None:
+        return await self._managed.find(job_name)
+
+    async def launch_managed(
+        self, sub: Submission, checkpoint: base.Checkpoint, resume: dict[str, Any], log_sink: base.LogSink
+    ) -> int:
+        return await self._managed.launch(sub, checkpoint, resume, log_sink)
+
+    async def wait_managed(
+        self, job_id: int, log_sink: base.LogSink, secrets: Mapping[str, str],
+        on_change: Callable[[base.ManagedJob], None],
+    ) -> base.ManagedJob:
+        # The jobs controller restarts a recovered job from its own copy of the task.
+        return await self._managed.wait(job_id, log_sink, on_change)
+
+    async def cancel_managed(self, job_id: int | None, job_name: str, resume: dict[str, Any]) -> None:
+        await self._managed.cancel(job_id, job_name, resume)
+
+    async def managed_jobs(self) -> list[base.ManagedJob]:
+        return await self._managed.jobs()
 
     async def hourly_cost(self, cluster_name: str) -> float | None:
         """As the API server prices the cluster up under that name (pricing.py). None when
