@@ -103,13 +103,13 @@ bench-e2e: setup
 ## reliability-doc: run every fault scenario (local executor; Slurm too when E2E=1)
 ##      and write the measured tables into docs/reliability.md
 RECORDS ?= $(CURDIR)/.records
-RELIABILITY_LOCAL := tests/worker/test_durability.py tests/worker/test_fleet_faults.py tests/worker/test_teardown.py
-RELIABILITY_SLURM := tests/e2e/test_slurm_faults.py tests/e2e/test_slurm_pipeline.py::test_cancel_during_training_cancels_the_job_and_leaves_no_cluster
+RELIABILITY_LOCAL := tests/worker/test_durability.py tests/worker/test_fleet_faults.py tests/worker/test_teardown.py tests/worker/test_managed_steps.py
+RELIABILITY_SLURM := tests/e2e/test_slurm_faults.py tests/e2e/test_slurm_pipeline.py::test_cancel_during_training_cancels_the_job_and_leaves_no_cluster tests/e2e/test_slurm_managed.py
 reliability-doc: setup
 	rm -rf $(RECORDS)
 	SKYPILOT_TEMPORAL_RECORDS_DIR=$(RECORDS) $(PY) -m pytest -q $(RELIABILITY_LOCAL)
 ifeq ($(E2E),1)
-	SKYPILOT_TEMPORAL_RECORDS_DIR=$(RECORDS) scripts/with-slurm.sh $(PY) -m pytest -q -m slurm $(RELIABILITY_SLURM)
+	SKYPILOT_TEMPORAL_RECORDS_DIR=$(RECORDS) LOCAL_SLURM_MANAGED_JOBS=1 scripts/with-slurm.sh $(PY) -m pytest -q -m slurm $(RELIABILITY_SLURM)
 endif
 	$(PY) scripts/render_tables.py $(RECORDS)
 

@@ -15,7 +15,7 @@ from skypilot_temporal.executors.base import SUCCEEDED, Submission
 from skypilot_temporal.executors.skypilot.executor import SkyPilotExecutor
 from skypilot_temporal.tasks.build import parse_task
 
-pytestmark = [pytest.mark.slurm, pytest.mark.slow]  # its price is checked in make test by test_slurm_repair.py
+pytestmark = [pytest.mark.slurm, pytest.mark.slow]  # make e2e; test_slurm_repair.py checks the prices of a run
 
 
 def rig_pricing() -> dict[str, float]:

@@ -86,7 +86,10 @@ async def scenario_scrapes(
     env = worker_env(temporal_server, work_dir, queue,
                      SKYPILOT_TEMPORAL_METRICS_ADDRESS=f"127.0.0.1:{port}",
                      SKYPILOT_TEMPORAL_HOUSEKEEPING_SECONDS="1",
-                     SKYPILOT_TEMPORAL_SECRET_ALLOWLIST="ALLOWED_*")
+                     SKYPILOT_TEMPORAL_SECRET_ALLOWLIST="ALLOWED_*",
+                     # The team gauges are exported for the teams a quota names; the runs here
+                     # (team `default`) go through it as every run of such a fleet does.
+                     SKYPILOT_TEMPORAL_TEAM_QUOTAS="default=100")
     worker = WorkerProcess(env, tmp / "worker.log").start()
     scrapes = ScenarioScrapes(port, client.namespace, queue, tmp)
     stuck: list[Path] = []

@@ -83,7 +83,10 @@ export namespace skypilot_temporal {
             STEP_STATE_WAITING = 7,
 
             /** STEP_STATE_WAITING_FOR_REPAIR value */
-            STEP_STATE_WAITING_FOR_REPAIR = 8
+            STEP_STATE_WAITING_FOR_REPAIR = 8,
+
+            /** STEP_STATE_WAITING_FOR_QUOTA value */
+            STEP_STATE_WAITING_FOR_QUOTA = 9
         }
 
         /** FailureType enum. */
@@ -1281,6 +1284,9 @@ export namespace skypilot_temporal {
             /** SkyPilotWorkflowInput resumeFrom. */
             resumeFrom: string;
 
+            /** SkyPilotWorkflowInput team. */
+            team: string;
+
             /**
              * Creates a new SkyPilotWorkflowInput instance using the specified properties.
              * @param [properties] Properties to set
@@ -1394,6 +1400,9 @@ export namespace skypilot_temporal {
 
                 /** SkyPilotWorkflowInput resumeFrom */
                 resumeFrom?: (string|null);
+
+                /** SkyPilotWorkflowInput team */
+                team?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
@@ -3000,6 +3009,12 @@ export namespace skypilot_temporal {
             /** SkyPilotWorkflowProgress cost. */
             cost?: (skypilot_temporal.v1.RunCost|null);
 
+            /** SkyPilotWorkflowProgress team. */
+            team: string;
+
+            /** SkyPilotWorkflowProgress limits. */
+            limits: string[];
+
             /**
              * Creates a new SkyPilotWorkflowProgress instance using the specified properties.
              * @param [properties] Properties to set
@@ -3111,6 +3126,12 @@ export namespace skypilot_temporal {
                 /** SkyPilotWorkflowProgress cost */
                 cost?: (skypilot_temporal.v1.RunCost|null);
 
+                /** SkyPilotWorkflowProgress team */
+                team?: (string|null);
+
+                /** SkyPilotWorkflowProgress limits */
+                limits?: (string[]|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -3188,6 +3209,9 @@ export namespace skypilot_temporal {
 
             /** StepProgress lastRecoveredAt. */
             lastRecoveredAt: string;
+
+            /** StepProgress waitingForQuota. */
+            waitingForQuota: string;
 
             /**
              * Creates a new StepProgress instance using the specified properties.
@@ -3327,6 +3351,9 @@ export namespace skypilot_temporal {
                 /** StepProgress lastRecoveredAt */
                 lastRecoveredAt?: (string|null);
 
+                /** StepProgress waitingForQuota */
+                waitingForQuota?: (string|null);
+
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];
             }
@@ -3409,6 +3436,21 @@ export namespace google {
 
             /** FileOptions .skypilot_temporal.v1.waitForRepairMaxMinutes */
             ".skypilot_temporal.v1.waitForRepairMaxMinutes": number;
+
+            /** FileOptions .skypilot_temporal.v1.defaultTeam */
+            ".skypilot_temporal.v1.defaultTeam": string;
+
+            /** FileOptions .skypilot_temporal.v1.teamPattern */
+            ".skypilot_temporal.v1.teamPattern": string;
+
+            /** FileOptions .skypilot_temporal.v1.quotaWorkflowType */
+            ".skypilot_temporal.v1.quotaWorkflowType": string;
+
+            /** FileOptions .skypilot_temporal.v1.quotaWorkflowIdPrefix */
+            ".skypilot_temporal.v1.quotaWorkflowIdPrefix": string;
+
+            /** FileOptions .skypilot_temporal.v1.quotaQuery */
+            ".skypilot_temporal.v1.quotaQuery": string;
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -3550,6 +3592,21 @@ export namespace google {
 
                 /** FileOptions .skypilot_temporal.v1.waitForRepairMaxMinutes */
                 ".skypilot_temporal.v1.waitForRepairMaxMinutes"?: (number|null);
+
+                /** FileOptions .skypilot_temporal.v1.defaultTeam */
+                ".skypilot_temporal.v1.defaultTeam"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.teamPattern */
+                ".skypilot_temporal.v1.teamPattern"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.quotaWorkflowType */
+                ".skypilot_temporal.v1.quotaWorkflowType"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.quotaWorkflowIdPrefix */
+                ".skypilot_temporal.v1.quotaWorkflowIdPrefix"?: (string|null);
+
+                /** FileOptions .skypilot_temporal.v1.quotaQuery */
+                ".skypilot_temporal.v1.quotaQuery"?: (string|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

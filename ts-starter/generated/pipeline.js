@@ -27,7 +27,12 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
           "(timeout_approver)": "timeout",
           "(retry_update)": "retry",
           "(abort_update)": "abort",
-          "(wait_for_repair_max_minutes)": 10080
+          "(wait_for_repair_max_minutes)": 10080,
+          "(default_team)": "default",
+          "(team_pattern)": "[a-z0-9][a-z0-9._-]{0,62}",
+          "(quota_workflow_type)": "SkyPilotTeamQuota",
+          "(quota_workflow_id_prefix)": "skypilot-temporal-quota-",
+          "(quota_query)": "quota"
         },
         "nested": {
           "workflowType": {
@@ -138,6 +143,36 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
             "extend": "google.protobuf.FileOptions",
             "protoName": "wait_for_repair_max_minutes"
           },
+          "defaultTeam": {
+            "type": "string",
+            "id": 51019,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "default_team"
+          },
+          "teamPattern": {
+            "type": "string",
+            "id": 51020,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "team_pattern"
+          },
+          "quotaWorkflowType": {
+            "type": "string",
+            "id": 51021,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "quota_workflow_type"
+          },
+          "quotaWorkflowIdPrefix": {
+            "type": "string",
+            "id": 51022,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "quota_workflow_id_prefix"
+          },
+          "quotaQuery": {
+            "type": "string",
+            "id": 51023,
+            "extend": "google.protobuf.FileOptions",
+            "protoName": "quota_query"
+          },
           "wireName": {
             "type": "string",
             "id": 51101,
@@ -193,6 +228,9 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               },
               "STEP_STATE_WAITING_FOR_REPAIR": {
                 "(wire_name)": "waiting_for_repair"
+              },
+              "STEP_STATE_WAITING_FOR_QUOTA": {
+                "(wire_name)": "waiting_for_quota"
               }
             },
             "values": {
@@ -204,7 +242,8 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "STEP_STATE_CANCELLED": 5,
               "STEP_STATE_SKIPPED": 6,
               "STEP_STATE_WAITING": 7,
-              "STEP_STATE_WAITING_FOR_REPAIR": 8
+              "STEP_STATE_WAITING_FOR_REPAIR": 8,
+              "STEP_STATE_WAITING_FOR_QUOTA": 9
             }
           },
           "FailureType": {
@@ -575,6 +614,10 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "type": "string",
                 "id": 10,
                 "protoName": "resume_from"
+              },
+              "team": {
+                "type": "string",
+                "id": 11
               }
             }
           },
@@ -990,6 +1033,15 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
               "cost": {
                 "type": "RunCost",
                 "id": 9
+              },
+              "team": {
+                "type": "string",
+                "id": 10
+              },
+              "limits": {
+                "rule": "repeated",
+                "type": "string",
+                "id": 11
               }
             }
           },
@@ -1086,6 +1138,11 @@ var $root = ($protobuf.roots["skypilot_temporal"] || ($protobuf.roots["skypilot_
                 "type": "string",
                 "id": 18,
                 "protoName": "last_recovered_at"
+              },
+              "waitingForQuota": {
+                "type": "string",
+                "id": 19,
+                "protoName": "waiting_for_quota"
               }
             }
           }

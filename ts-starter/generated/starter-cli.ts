@@ -27,6 +27,7 @@ export const flags = {
   apiServerEndpoint: { name: "api-server-endpoint", arg: "URL", short: "", env: "SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT", inputField: "api_server_endpoint", repeatable: false },
   waitForRepairMinutes: { name: "wait-for-repair-minutes", arg: "N", short: "", env: "SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES", inputField: "launch.wait_for_repair_minutes", repeatable: false },
   resumeFrom: { name: "resume-from", arg: "RUN_ID", short: "", env: "SKYPILOT_TEMPORAL_RESUME_FROM", inputField: "resume_from", repeatable: false },
+  team: { name: "team", arg: "TEAM", short: "", env: "SKYPILOT_TEMPORAL_TEAM", inputField: "team", repeatable: false },
   input: { name: "input", arg: "FILE", short: "", env: "", inputField: "", repeatable: false },
   workflowId: { name: "workflow-id", arg: "ID", short: "", env: "", inputField: "", repeatable: false },
   taskQueue: { name: "task-queue", arg: "QUEUE", short: "", env: "SKYPILOT_TEMPORAL_TASK_QUEUE", inputField: "", repeatable: false },
@@ -292,6 +293,8 @@ Flags (a flag beats its environment variable, which beats the --input file):
                               (env SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES)
   --resume-from RUN_ID        reuse the steps of run RUN_ID (ended) whose inputs did not change
                               (env SKYPILOT_TEMPORAL_RESUME_FROM)
+  --team TEAM                 the team whose cluster quota the run counts against (default: default)
+                              (env SKYPILOT_TEMPORAL_TEAM)
   --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
   --workflow-id ID            default: skypilot-pipeline-<random hex>
   --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)

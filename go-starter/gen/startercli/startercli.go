@@ -37,6 +37,7 @@ var (
 	APIServerEndpoint    = Flag{Name: "api-server-endpoint", Arg: "URL", Short: "", Env: "SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT", InputField: "api_server_endpoint", Repeatable: false}
 	WaitForRepairMinutes = Flag{Name: "wait-for-repair-minutes", Arg: "N", Short: "", Env: "SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES", InputField: "launch.wait_for_repair_minutes", Repeatable: false}
 	ResumeFrom           = Flag{Name: "resume-from", Arg: "RUN_ID", Short: "", Env: "SKYPILOT_TEMPORAL_RESUME_FROM", InputField: "resume_from", Repeatable: false}
+	Team                 = Flag{Name: "team", Arg: "TEAM", Short: "", Env: "SKYPILOT_TEMPORAL_TEAM", InputField: "team", Repeatable: false}
 	Input                = Flag{Name: "input", Arg: "FILE", Short: "", Env: "", InputField: "", Repeatable: false}
 	WorkflowID           = Flag{Name: "workflow-id", Arg: "ID", Short: "", Env: "", InputField: "", Repeatable: false}
 	TaskQueue            = Flag{Name: "task-queue", Arg: "QUEUE", Short: "", Env: "SKYPILOT_TEMPORAL_TASK_QUEUE", InputField: "", Repeatable: false}
@@ -57,7 +58,7 @@ var (
 )
 
 // Flags lists every flag of a start in the order of the help.
-var Flags = []Flag{Repo, Branch, ClusterPrefix, Env, SecretEnv, APIServerEndpoint, WaitForRepairMinutes, ResumeFrom, Input, WorkflowID, TaskQueue, NoWait, Quiet, Help}
+var Flags = []Flag{Repo, Branch, ClusterPrefix, Env, SecretEnv, APIServerEndpoint, WaitForRepairMinutes, ResumeFrom, Team, Input, WorkflowID, TaskQueue, NoWait, Quiet, Help}
 
 var (
 	// ApproveCommand is `approve`.
@@ -290,6 +291,8 @@ Flags (a flag beats its environment variable, which beats the --input file):
                               (env SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES)
   --resume-from RUN_ID        reuse the steps of run RUN_ID (ended) whose inputs did not change
                               (env SKYPILOT_TEMPORAL_RESUME_FROM)
+  --team TEAM                 the team whose cluster quota the run counts against (default: default)
+                              (env SKYPILOT_TEMPORAL_TEAM)
   --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
   --workflow-id ID            default: skypilot-pipeline-<random hex>
   --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)

@@ -22,14 +22,17 @@ from skypilot_temporal.activities.notify import Notifier
 from skypilot_temporal.activities.origin import OriginReader
 from skypilot_temporal.activities.pipeline_activities import PipelineActivities
 from skypilot_temporal.activities.placement import work_dir_queue
+from skypilot_temporal.activities.quota_activities import QuotaActivities
 from skypilot_temporal.config.credential_files import credential_files
 from skypilot_temporal.config.settings import ConfigError, Settings
+from skypilot_temporal.config.team_quotas import quota_teams
 from skypilot_temporal.config.temporal_connection import ConnectFailed, connect
 from skypilot_temporal.executors.base import Executor
 from skypilot_temporal.ops import telemetry, tracing
 from skypilot_temporal.tasks.housekeeping import Housekeeper, InUse
 from skypilot_temporal.tasks.parser_pool import ParserPool
 from skypilot_temporal.workflows.branch import SkyPilotBranchWorkflow
+from skypilot_temporal.workflows.quota import TeamQuotaWorkflow
 from skypilot_temporal.workflows.run import SkyPilotWorkflow
 
 log = logging.getLogger("skypilot_temporal.worker")
@@ -99,6 +102,7 @@ def build_workers(
     activities = PipelineActivities(settings, executor, endpoint, in_use, parsers, placement)
     notifier = Notifier(settings)
     origins = OriginReader(client)
+    quotas = QuotaActivities()
     housekeeper = Housekeeper(
         settings.work_dir, client, in_use,
         every_s=settings.housekeeping_seconds,
@@ -116,7 +120,7 @@ def build_workers(
             task_queue=task_queue,
             workflows=workflows,
             workflow_runner=workflow_runner(settings.workflow_sandbox),
-            activities=[*activities.all(), notifier.run_notify, origins.run_read_origin],
+            activities=[*activities.all(), notifier.run_notify, origins.run_read_origin, *quotas.all()],
             max_concurrent_activities=settings.max_concurrent_activities,
             graceful_shutdown_timeout=timedelta(seconds=GRACEFUL_S),
             # Cancellation reaches an activity only with a heartbeat response: send them
@@ -125,7 +129,7 @@ def build_workers(
             default_heartbeat_throttle_interval=throttle,
         )
 
-    workers = [worker(settings.task_queue, [SkyPilotWorkflow, SkyPilotBranchWorkflow])]
+    workers = [worker(settings.task_queue, [SkyPilotWorkflow, SkyPilotBranchWorkflow, TeamQuotaWorkflow])]
     if placement:
         # Every activity, not only the ones runs send here: a run that began before
         # this worker had the queue still finds its activities on the run's queue.
@@ -159,7 +163,7 @@ async def serve(settings: Settings, parsers: ParserPool | None = None) -> None:
         runtime=telemetry.runtime(settings.environ),
     )
     workers, housekeeper = build_workers(client, settings, parsers)
-    telemetry.export_zeros(client.namespace, settings.task_queue)
+    telemetry.export_zeros(client.namespace, settings.task_queue, quota_teams(settings.environ))
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)

@@ -226,6 +226,10 @@ const (
 	// A failed step whose run keeps its clusters and waits for a retry or an abort
 	// (wait_for_repair_minutes).
 	StepState_STEP_STATE_WAITING_FOR_REPAIR StepState = 8
+	// A step (or sweep branch) whose cluster waits for room: the run's own limit
+	// (SKYPILOT_TEMPORAL_MAX_CLUSTERS_PER_RUN) or its team's quota
+	// (SKYPILOT_TEMPORAL_TEAM_QUOTAS). StepProgress.waiting_for_quota says which.
+	StepState_STEP_STATE_WAITING_FOR_QUOTA StepState = 9
 )
 
 // Enum value maps for StepState.
@@ -240,6 +244,7 @@ var (
 		6: "STEP_STATE_SKIPPED",
 		7: "STEP_STATE_WAITING",
 		8: "STEP_STATE_WAITING_FOR_REPAIR",
+		9: "STEP_STATE_WAITING_FOR_QUOTA",
 	}
 	StepState_value = map[string]int32{
 		"STEP_STATE_UNSPECIFIED":        0,
@@ -251,6 +256,7 @@ var (
 		"STEP_STATE_SKIPPED":            6,
 		"STEP_STATE_WAITING":            7,
 		"STEP_STATE_WAITING_FOR_REPAIR": 8,
+		"STEP_STATE_WAITING_FOR_QUOTA":  9,
 	}
 )
 
@@ -1144,7 +1150,10 @@ type SkyPilotWorkflowInput struct {
 	// step of it that succeeded and whose key (StepResult.key) is the same here, and
 	// runs the rest. Refused (InvalidInput, nothing launched) when there is no such
 	// run, it is still running, or it ran another repo_url. docs/pipelines.md gives the rule.
-	ResumeFrom    string `protobuf:"bytes,10,opt,name=resume_from,json=resumeFrom,proto3" json:"resume_from,omitempty"`
+	ResumeFrom string `protobuf:"bytes,10,opt,name=resume_from,json=resumeFrom,proto3" json:"resume_from,omitempty"`
+	// The team the run's clusters count against (the team_pattern option), for the
+	// fleet's quotas (SKYPILOT_TEMPORAL_TEAM_QUOTAS); empty: the default_team option.
+	Team          string `protobuf:"bytes,11,opt,name=team,proto3" json:"team,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1245,6 +1254,13 @@ func (x *SkyPilotWorkflowInput) GetPipelineFile() string {
 func (x *SkyPilotWorkflowInput) GetResumeFrom() string {
 	if x != nil {
 		return x.ResumeFrom
+	}
+	return ""
+}
+
+func (x *SkyPilotWorkflowInput) GetTeam() string {
+	if x != nil {
+		return x.Team
 	}
 	return ""
 }
@@ -2242,7 +2258,12 @@ type SkyPilotWorkflowProgress struct {
 	// Every step of the pipeline, and every branch of a swept step, in order.
 	Steps []*StepProgress `protobuf:"bytes,8,rep,name=steps,proto3" json:"steps,omitempty"`
 	// What the run has cost so far (the steps finished).
-	Cost          *RunCost `protobuf:"bytes,9,opt,name=cost,proto3" json:"cost,omitempty"`
+	Cost *RunCost `protobuf:"bytes,9,opt,name=cost,proto3" json:"cost,omitempty"`
+	// The team the run's clusters count against.
+	Team string `protobuf:"bytes,10,opt,name=team,proto3" json:"team,omitempty"`
+	// How the fleet's limits shape this run, e.g. a sweep's max_parallel lowered to
+	// SKYPILOT_TEMPORAL_MAX_CLUSTERS_PER_RUN.
+	Limits        []string `protobuf:"bytes,11,rep,name=limits,proto3" json:"limits,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2340,6 +2361,20 @@ func (x *SkyPilotWorkflowProgress) GetCost() *RunCost {
 	return nil
 }
 
+func (x *SkyPilotWorkflowProgress) GetTeam() string {
+	if x != nil {
+		return x.Team
+	}
+	return ""
+}
+
+func (x *SkyPilotWorkflowProgress) GetLimits() []string {
+	if x != nil {
+		return x.Limits
+	}
+	return nil
+}
+
 // One step, or one branch of a swept step, in the progress query.
 type StepProgress struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2378,6 +2413,9 @@ type StepProgress struct {
 	// output says when the job is RECOVERING.
 	Recoveries      uint32 `protobuf:"varint,17,opt,name=recoveries,proto3" json:"recoveries,omitempty"`
 	LastRecoveredAt string `protobuf:"bytes,18,opt,name=last_recovered_at,json=lastRecoveredAt,proto3" json:"last_recovered_at,omitempty"`
+	// STEP_STATE_WAITING_FOR_QUOTA: what it waits for, e.g. "team vision holds 8 of 8
+	// clusters", and since when (RFC 3339; in waiting_since).
+	WaitingForQuota string `protobuf:"bytes,19,opt,name=waiting_for_quota,json=waitingForQuota,proto3" json:"waiting_for_quota,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
 }
@@ -2538,6 +2576,13 @@ func (x *StepProgress) GetLastRecoveredAt() string {
 	return ""
 }
 
+func (x *StepProgress) GetWaitingForQuota() string {
+	if x != nil {
+		return x.WaitingForQuota
+	}
+	return ""
+}
+
 var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInfo{
 	{
 		ExtendedType:  (*descriptorpb.FileOptions)(nil),
@@ -2684,6 +2729,46 @@ var file_skypilot_temporal_v1_pipeline_proto_extTypes = []protoimpl.ExtensionInf
 		Filename:      "skypilot_temporal/v1/pipeline.proto",
 	},
 	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51019,
+		Name:          "skypilot_temporal.v1.default_team",
+		Tag:           "bytes,51019,opt,name=default_team",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51020,
+		Name:          "skypilot_temporal.v1.team_pattern",
+		Tag:           "bytes,51020,opt,name=team_pattern",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51021,
+		Name:          "skypilot_temporal.v1.quota_workflow_type",
+		Tag:           "bytes,51021,opt,name=quota_workflow_type",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51022,
+		Name:          "skypilot_temporal.v1.quota_workflow_id_prefix",
+		Tag:           "bytes,51022,opt,name=quota_workflow_id_prefix",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
+		ExtendedType:  (*descriptorpb.FileOptions)(nil),
+		ExtensionType: (*string)(nil),
+		Field:         51023,
+		Name:          "skypilot_temporal.v1.quota_query",
+		Tag:           "bytes,51023,opt,name=quota_query",
+		Filename:      "skypilot_temporal/v1/pipeline.proto",
+	},
+	{
 		ExtendedType:  (*descriptorpb.EnumValueOptions)(nil),
 		ExtensionType: (*string)(nil),
 		Field:         51101,
@@ -2777,6 +2862,24 @@ var (
 	//
 	// optional uint32 wait_for_repair_max_minutes = 51018;
 	E_WaitForRepairMaxMinutes = &file_skypilot_temporal_v1_pipeline_proto_extTypes[17]
+	// The team of a run that names none (SkyPilotWorkflowInput.team).
+	//
+	// optional string default_team = 51019;
+	E_DefaultTeam = &file_skypilot_temporal_v1_pipeline_proto_extTypes[18]
+	// What a team is called: a regular expression every team name must match whole.
+	//
+	// optional string team_pattern = 51020;
+	E_TeamPattern = &file_skypilot_temporal_v1_pipeline_proto_extTypes[19]
+	// A team's fleet-wide cluster quota: the workflow type of the semaphore each team
+	// has, its workflow id (this prefix, then the team), and its query (who holds the
+	// team's clusters and who waits), for operators reading it with the temporal CLI.
+	//
+	// optional string quota_workflow_type = 51021;
+	E_QuotaWorkflowType = &file_skypilot_temporal_v1_pipeline_proto_extTypes[20]
+	// optional string quota_workflow_id_prefix = 51022;
+	E_QuotaWorkflowIdPrefix = &file_skypilot_temporal_v1_pipeline_proto_extTypes[21]
+	// optional string quota_query = 51023;
+	E_QuotaQuery = &file_skypilot_temporal_v1_pipeline_proto_extTypes[22]
 )
 
 // Extension fields to descriptorpb.EnumValueOptions.
@@ -2786,7 +2889,7 @@ var (
 	// these strings, never the enum numbers.
 	//
 	// optional string wire_name = 51101;
-	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[18]
+	E_WireName = &file_skypilot_temporal_v1_pipeline_proto_extTypes[23]
 )
 
 var File_skypilot_temporal_v1_pipeline_proto protoreflect.FileDescriptor
@@ -2844,7 +2947,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x0eretry_until_up\x18\x02 \x01(\bR\fretryUntilUp\x128\n" +
 	"\x18teardown_timeout_seconds\x18\x03 \x01(\rR\x16teardownTimeoutSeconds\x12'\n" +
 	"\x0fprovision_ahead\x18\x04 \x01(\bR\x0eprovisionAhead\x125\n" +
-	"\x17wait_for_repair_minutes\x18\x05 \x01(\rR\x14waitForRepairMinutes\"\xad\x04\n" +
+	"\x17wait_for_repair_minutes\x18\x05 \x01(\rR\x14waitForRepairMinutes\"\xc1\x04\n" +
 	"\x15SkyPilotWorkflowInput\x12%\n" +
 	"\x0ecluster_prefix\x18\x01 \x01(\tR\rclusterPrefix\x12\x19\n" +
 	"\brepo_url\x18\x02 \x01(\tR\arepoUrl\x12\x16\n" +
@@ -2857,7 +2960,8 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\rpipeline_file\x18\t \x01(\tR\fpipelineFile\x12\x1f\n" +
 	"\vresume_from\x18\n" +
 	" \x01(\tR\n" +
-	"resumeFrom\x1a?\n" +
+	"resumeFrom\x12\x12\n" +
+	"\x04team\x18\v \x01(\tR\x04team\x1a?\n" +
 	"\x11EnvsOverrideEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xda\x06\n" +
@@ -2953,7 +3057,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\astarter\x18\x03 \x01(\tR\astarter\"7\n" +
 	"\aRunView\x12\x14\n" +
 	"\x05lines\x18\x01 \x03(\tR\x05lines\x12\x16\n" +
-	"\x06cursor\x18\x02 \x01(\tR\x06cursor\"\x81\x03\n" +
+	"\x06cursor\x18\x02 \x01(\tR\x06cursor\"\xad\x03\n" +
 	"\x18SkyPilotWorkflowProgress\x12\x14\n" +
 	"\x05phase\x18\x01 \x01(\tR\x05phase\x12!\n" +
 	"\fcurrent_step\x18\x02 \x01(\tR\vcurrentStep\x12<\n" +
@@ -2965,7 +3069,10 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\bclusters\x18\x06 \x03(\tR\bclusters\x12#\n" +
 	"\rclusters_left\x18\a \x03(\tR\fclustersLeft\x128\n" +
 	"\x05steps\x18\b \x03(\v2\".skypilot_temporal.v1.StepProgressR\x05steps\x121\n" +
-	"\x04cost\x18\t \x01(\v2\x1d.skypilot_temporal.v1.RunCostR\x04cost\"\x97\x06\n" +
+	"\x04cost\x18\t \x01(\v2\x1d.skypilot_temporal.v1.RunCostR\x04cost\x12\x12\n" +
+	"\x04team\x18\n" +
+	" \x01(\tR\x04team\x12\x16\n" +
+	"\x06limits\x18\v \x03(\tR\x06limits\"\xc3\x06\n" +
 	"\fStepProgress\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06branch\x18\x02 \x01(\tR\x06branch\x12\x14\n" +
@@ -2988,7 +3095,8 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\n" +
 	"recoveries\x18\x11 \x01(\rR\n" +
 	"recoveries\x12*\n" +
-	"\x11last_recovered_at\x18\x12 \x01(\tR\x0flastRecoveredAt\x1a:\n" +
+	"\x11last_recovered_at\x18\x12 \x01(\tR\x0flastRecoveredAt\x12*\n" +
+	"\x11waiting_for_quota\x18\x13 \x01(\tR\x0fwaitingForQuota\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01B\x14\n" +
@@ -3008,7 +3116,7 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"SelectGoal\x12\x1b\n" +
 	"\x17SELECT_GOAL_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14SELECT_GOAL_MAXIMIZE\x10\x01\x12\x18\n" +
-	"\x14SELECT_GOAL_MINIMIZE\x10\x02*\xeb\x02\n" +
+	"\x14SELECT_GOAL_MINIMIZE\x10\x02*\xa4\x03\n" +
 	"\tStepState\x12\x1a\n" +
 	"\x16STEP_STATE_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x12STEP_STATE_PENDING\x10\x01\x1a\v\xea\xf9\x18\apending\x12#\n" +
@@ -3019,7 +3127,8 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x14STEP_STATE_CANCELLED\x10\x05\x1a\r\xea\xf9\x18\tcancelled\x12#\n" +
 	"\x12STEP_STATE_SKIPPED\x10\x06\x1a\v\xea\xf9\x18\askipped\x12#\n" +
 	"\x12STEP_STATE_WAITING\x10\a\x1a\v\xea\xf9\x18\awaiting\x129\n" +
-	"\x1dSTEP_STATE_WAITING_FOR_REPAIR\x10\b\x1a\x16\xea\xf9\x18\x12waiting_for_repair*\xa4\x05\n" +
+	"\x1dSTEP_STATE_WAITING_FOR_REPAIR\x10\b\x1a\x16\xea\xf9\x18\x12waiting_for_repair\x127\n" +
+	"\x1cSTEP_STATE_WAITING_FOR_QUOTA\x10\t\x1a\x15\xea\xf9\x18\x11waiting_for_quota*\xa4\x05\n" +
 	"\vFailureType\x12\x1c\n" +
 	"\x18FAILURE_TYPE_UNSPECIFIED\x10\x00\x120\n" +
 	"\x1aFAILURE_TYPE_INVALID_INPUT\x10\x01\x1a\x10\xea\xf9\x18\fInvalidInput\x12.\n" +
@@ -3072,8 +3181,14 @@ const file_skypilot_temporal_v1_pipeline_proto_rawDesc = "" +
 	"\x10timeout_approver\x12\x1c.google.protobuf.FileOptions\x18ǎ\x03 \x01(\tR\x0ftimeoutApprover:A\n" +
 	"\fretry_update\x12\x1c.google.protobuf.FileOptions\x18Ȏ\x03 \x01(\tR\vretryUpdate:A\n" +
 	"\fabort_update\x12\x1c.google.protobuf.FileOptions\x18Ɏ\x03 \x01(\tR\vabortUpdate:\\\n" +
-	"\x1bwait_for_repair_max_minutes\x12\x1c.google.protobuf.FileOptions\x18ʎ\x03 \x01(\rR\x17waitForRepairMaxMinutes:@\n" +
-	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\xcb\x02\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\xf2\xf3\x18\x16SkyPilotBranchWorkflow\xfa\xf3\x18\rpipeline.yaml\x82\xf4\x18\x18SKYPILOT_TEMPORAL_METRIC\x8a\xf4\x18\x04view\x92\xf4\x18\x06output\x98\xf4\x18\x05\xa0\xf4\x18\xac\x02\xa8\xf4\x18\x04\xb2\xf4\x18\x06decide\xba\xf4\x18\atimeout\xc2\xf4\x18\x05retry\xca\xf4\x18\x05abort\xd0\xf4\x18\xe0NZ]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
+	"\x1bwait_for_repair_max_minutes\x12\x1c.google.protobuf.FileOptions\x18ʎ\x03 \x01(\rR\x17waitForRepairMaxMinutes:A\n" +
+	"\fdefault_team\x12\x1c.google.protobuf.FileOptions\x18ˎ\x03 \x01(\tR\vdefaultTeam:A\n" +
+	"\fteam_pattern\x12\x1c.google.protobuf.FileOptions\x18̎\x03 \x01(\tR\vteamPattern:N\n" +
+	"\x13quota_workflow_type\x12\x1c.google.protobuf.FileOptions\x18͎\x03 \x01(\tR\x11quotaWorkflowType:W\n" +
+	"\x18quota_workflow_id_prefix\x12\x1c.google.protobuf.FileOptions\x18Ύ\x03 \x01(\tR\x15quotaWorkflowIdPrefix:?\n" +
+	"\vquota_query\x12\x1c.google.protobuf.FileOptions\x18ώ\x03 \x01(\tR\n" +
+	"quotaQuery:@\n" +
+	"\twire_name\x12!.google.protobuf.EnumValueOptions\x18\x9d\x8f\x03 \x01(\tR\bwireNameB\xad\x03\xca\xf3\x18\x10SkyPilotWorkflow\xd2\xf3\x18\x17skypilot-workflow-queue\xda\xf3\x18\bprogress\xe2\xf3\x18\x16[A-Za-z_][A-Za-z0-9_]*\xe8\xf3\x18\x80\x01\xf2\xf3\x18\x16SkyPilotBranchWorkflow\xfa\xf3\x18\rpipeline.yaml\x82\xf4\x18\x18SKYPILOT_TEMPORAL_METRIC\x8a\xf4\x18\x04view\x92\xf4\x18\x06output\x98\xf4\x18\x05\xa0\xf4\x18\xac\x02\xa8\xf4\x18\x04\xb2\xf4\x18\x06decide\xba\xf4\x18\atimeout\xc2\xf4\x18\x05retry\xca\xf4\x18\x05abort\xd0\xf4\x18\xe0N\xda\xf4\x18\adefault\xe2\xf4\x18\x19[a-z0-9][a-z0-9._-]{0,62}\xea\xf4\x18\x11SkyPilotTeamQuota\xf2\xf4\x18\x18skypilot-temporal-quota-\xfa\xf4\x18\x05quotaZ]github.com/skypilot-temporal/skypilot-temporal/go-starter/gen/skypilot_temporal/v1;pipelinev1b\x06proto3"
 
 var (
 	file_skypilot_temporal_v1_pipeline_proto_rawDescOnce sync.Once
@@ -3174,11 +3289,16 @@ var file_skypilot_temporal_v1_pipeline_proto_depIdxs = []int32{
 	34, // 43: skypilot_temporal.v1.retry_update:extendee -> google.protobuf.FileOptions
 	34, // 44: skypilot_temporal.v1.abort_update:extendee -> google.protobuf.FileOptions
 	34, // 45: skypilot_temporal.v1.wait_for_repair_max_minutes:extendee -> google.protobuf.FileOptions
-	35, // 46: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
-	47, // [47:47] is the sub-list for method output_type
-	47, // [47:47] is the sub-list for method input_type
-	47, // [47:47] is the sub-list for extension type_name
-	28, // [28:47] is the sub-list for extension extendee
+	34, // 46: skypilot_temporal.v1.default_team:extendee -> google.protobuf.FileOptions
+	34, // 47: skypilot_temporal.v1.team_pattern:extendee -> google.protobuf.FileOptions
+	34, // 48: skypilot_temporal.v1.quota_workflow_type:extendee -> google.protobuf.FileOptions
+	34, // 49: skypilot_temporal.v1.quota_workflow_id_prefix:extendee -> google.protobuf.FileOptions
+	34, // 50: skypilot_temporal.v1.quota_query:extendee -> google.protobuf.FileOptions
+	35, // 51: skypilot_temporal.v1.wire_name:extendee -> google.protobuf.EnumValueOptions
+	52, // [52:52] is the sub-list for method output_type
+	52, // [52:52] is the sub-list for method input_type
+	52, // [52:52] is the sub-list for extension type_name
+	28, // [28:52] is the sub-list for extension extendee
 	0,  // [0:28] is the sub-list for field type_name
 }
 
@@ -3198,7 +3318,7 @@ func file_skypilot_temporal_v1_pipeline_proto_init() {
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_skypilot_temporal_v1_pipeline_proto_rawDesc), len(file_skypilot_temporal_v1_pipeline_proto_rawDesc)),
 			NumEnums:      7,
 			NumMessages:   27,
-			NumExtensions: 19,
+			NumExtensions: 24,
 			NumServices:   0,
 		},
 		GoTypes:           file_skypilot_temporal_v1_pipeline_proto_goTypes,

@@ -15,6 +15,7 @@ from google.protobuf import json_format
 
 from skypilot_temporal.contract.names import DEFAULT_PIPELINE_FILE
 from skypilot_temporal.pipeline.dag import Dag, InvalidInput, build_dag
+from skypilot_temporal.pipeline.limits import FleetLimits, check_limits
 from skypilot_temporal.pipeline.pipeline_file import parse_pipeline
 from skypilot_temporal.pipeline.plan import default_steps
 from skypilot_temporal.tasks.build import build_task
@@ -102,6 +103,7 @@ def check_clone(
     secrets: Mapping[str, str],
     policy: RepoPolicy,
     keep_tasks: bool,
+    limits: FleetLimits | None = None,
 ) -> tuple[Dag, pb.PipelineSpec | None, str, list[tuple[str, dict[str, str], bytes | None]],
            dict[str, list[str]]]:
     """The clone's whole check, in one call (a parser process's, see parser_pool.py):
@@ -109,6 +111,8 @@ def check_clone(
     `keep_tasks` every task built as (task_yaml, envs, its pickle for the task cache;
     None if it has none), and the repository paths each task YAML's task reads)."""
     dag, spec, source = load_pipeline(repo_dir, steps, pipeline_file, provision_ahead, policy)
+    # Within the fleet's limits (this worker's settings), before any task is built.
+    check_limits(dag, limits or FleetLimits(), source)
     built: list[tuple[str, dict[str, str], bytes | None]] = []
 
     def keep(rel: str, envs: dict[str, str], task: Any) -> None:

@@ -51,6 +51,7 @@ from skypilot_temporal.contract.names import ENDPOINT_MISMATCH, JOB_FAILED
 from skypilot_temporal.executors.base import SUCCEEDED, Executor, Submission
 from skypilot_temporal.ops import telemetry, tracing
 from skypilot_temporal.pipeline.dag import InvalidInput
+from skypilot_temporal.pipeline.limits import FleetLimits
 from skypilot_temporal.tasks.build import LogTail, load_and_build
 from skypilot_temporal.tasks.housekeeping import InUse
 from skypilot_temporal.tasks.parser_pool import ParserPool
@@ -83,6 +84,8 @@ class PipelineActivities:
         )
         # What the clone built, for the steps of the same run (never with secrets).
         self.tasks = TaskCache()
+        # What a run of this fleet may hold (SKYPILOT_TEMPORAL_MAX_CLUSTERS_PER_RUN, _MAX_BRANCHES).
+        self.limits = FleetLimits(settings.max_branches, settings.max_clusters_per_run)
         # Where tasks are built: CPU work, kept off the worker's GIL (parser_pool.py).
         self.parsers = parsers if parsers is not None else ParserPool(0)
 
@@ -126,7 +129,7 @@ class PipelineActivities:
                 # the run's steps (never with secrets).
                 dag, spec, source, built, uses = await self.parsers.run(
                     check_clone, repo_dir, inp.steps, inp.pipeline_file, inp.provision_ahead,
-                    inp.envs_override, secrets, self.policy, not secrets,
+                    inp.envs_override, secrets, self.policy, not secrets, self.limits,
                 )
                 for rel, envs, task in built:
                     if task is not None:
@@ -143,6 +146,9 @@ class PipelineActivities:
             metrics_step_label=self.settings.metrics_step_label,
             notify=bool(self.settings.notify_url),
             task_digests=digests,
+            max_clusters_per_run=self.limits.max_clusters,
+            max_branches=self.limits.max_branches,
+            team_quotas=self.settings.team_quotas,
         )
 
     # -- launch / exec ----------------------------------------------------------

@@ -17,12 +17,16 @@ from pathlib import Path
 from dotenv.parser import parse_stream
 
 from skypilot_temporal.config.secret_policy import SecretAllowlist
-from skypilot_temporal.contract.names import DEFAULT_TASK_QUEUE
+from skypilot_temporal.contract.names import DEFAULT_TASK_QUEUE, SWEEP_BRANCHES_MAX
 
 EXECUTORS = ("skypilot", "local")
 # The most often an activity heartbeats (SKYPILOT_TEMPORAL_HEARTBEAT_SECONDS): a cancel
 # reaches it at most this late.
 DEFAULT_HEARTBEAT_SECONDS = 2
+# A run holds at most this many clusters up at once unless the operator says otherwise:
+# a whole typical sweep at once (a grid of a few axes), yet far from the 1,000 branches a
+# sweep may have, so one careless pipeline file cannot take a cloud's quota or budget.
+DEFAULT_MAX_CLUSTERS_PER_RUN = 32
 
 
 class ConfigError(ValueError):
@@ -91,6 +95,15 @@ def _int(env: Mapping[str, str], key: str, default: int, minimum: int = 1, maxim
     if maximum is not None and value > maximum:
         raise ConfigError(f"{key}: must be at most {maximum}, got {value}")
     return value
+
+
+def _team_quotas(env: Mapping[str, str]) -> bool:
+    """Whether SKYPILOT_TEMPORAL_TEAM_QUOTAS is set; a value it cannot read stops the worker."""
+    from skypilot_temporal.config.team_quotas import TEAM_QUOTAS_SETTING, parse_team_quotas
+
+    raw = env.get(TEAM_QUOTAS_SETTING, "")
+    parse_team_quotas(raw)
+    return bool(raw.strip())
 
 
 def _flag(env: Mapping[str, str], key: str, default: bool = False) -> bool:
@@ -168,6 +181,15 @@ class Settings:
     # Where run notifications are POSTed (activities/notify.py); "" = none. Holds a
     # token for some receivers: never logged whole.
     notify_url: str = ""
+    # The most clusters one run holds up at once (SKYPILOT_TEMPORAL_MAX_CLUSTERS_PER_RUN),
+    # and the most branches one sweep may have (SKYPILOT_TEMPORAL_MAX_BRANCHES); both
+    # reach the runs through the clone's result.
+    max_clusters_per_run: int = DEFAULT_MAX_CLUSTERS_PER_RUN
+    max_branches: int = SWEEP_BRANCHES_MAX
+    # Whether runs count their clusters against their team's quota
+    # (SKYPILOT_TEMPORAL_TEAM_QUOTAS set); the limits are read by each team's quota
+    # workflow where it runs, when it needs them (config/team_quotas.py).
+    team_quotas: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -212,4 +234,8 @@ class Settings:
             metrics_step_label=_flag(env, "SKYPILOT_TEMPORAL_METRICS_STEP_LABEL", default=True),
             trace_housekeeping=_flag(env, "SKYPILOT_TEMPORAL_TRACE_HOUSEKEEPING"),
             notify_url=_http_url(env, "SKYPILOT_TEMPORAL_NOTIFY_URL"),
+            max_clusters_per_run=_int(env, "SKYPILOT_TEMPORAL_MAX_CLUSTERS_PER_RUN", DEFAULT_MAX_CLUSTERS_PER_RUN,
+                                      maximum=SWEEP_BRANCHES_MAX),
+            max_branches=_int(env, "SKYPILOT_TEMPORAL_MAX_BRANCHES", SWEEP_BRANCHES_MAX, maximum=SWEEP_BRANCHES_MAX),
+            team_quotas=_team_quotas(env),
         )

@@ -9,6 +9,8 @@ Python. Each is one dataclass so fields can be added compatibly.
 
 from dataclasses import dataclass, field
 
+from skypilot_temporal.contract.names import SWEEP_BRANCHES_MAX
+
 RUN_GIT_CLONE = "run_git_clone"
 RUN_SKY_LAUNCH = "run_sky_launch"
 RUN_SKY_EXEC = "run_sky_exec"
@@ -67,6 +69,12 @@ class CloneResult:
     # Per task YAML, a digest of it and of the repository files its task reads (a step's
     # key, pipeline/resume.py); {} when they could not be hashed.
     task_digests: dict[str, str] = field(default_factory=dict)
+    # The fleet's limits on the run, as the cloning worker's settings have them
+    # (pipeline/limits.py); 0 clusters (histories recorded before them): no limit.
+    max_clusters_per_run: int = 0
+    max_branches: int = SWEEP_BRANCHES_MAX
+    # Whether the run's clusters count against its team's quota (SKYPILOT_TEMPORAL_TEAM_QUOTAS set).
+    team_quotas: bool = False
 
 
 @dataclass

@@ -29,6 +29,11 @@ STEP_COST = Metric("skypilot_temporal_step_cost_microusd",
 MANAGED_RECOVERIES = Metric("skypilot_temporal_managed_job_recoveries",
                             "times the managed jobs of steps were brought back (a preemption, or a restart "
                             "their job_recovery allows)")
+TEAM_CLUSTERS_HELD = Metric("skypilot_temporal_team_clusters_held",
+                            "clusters each team holds up now, fleet-wide, against its quota "
+                            "(SKYPILOT_TEMPORAL_TEAM_QUOTAS)")
+TEAM_RUNS_WAITING = Metric("skypilot_temporal_team_runs_waiting",
+                           "runs of each team waiting for room in its quota")
 SKY_CALL_LATENCY = Metric("skypilot_temporal_sky_call_latency", "SkyPilot call latency")
 
 # The counters a run's workflow records with no label of its own (MANAGED_RECOVERIES: unless

@@ -72,6 +72,11 @@ DECIDE_UPDATE, TIMEOUT_APPROVER = _file_options(str, pipeline_pb2.decide_update,
 # The updates that end a failed step's wait for a repair: run it again, or give up.
 RETRY_UPDATE, ABORT_UPDATE = _file_options(str, pipeline_pb2.retry_update, pipeline_pb2.abort_update)
 (WAIT_FOR_REPAIR_MAX_MINUTES,) = _file_options(int, pipeline_pb2.wait_for_repair_max_minutes)
+# The most branches a sweep may have; an operator may lower it (SKYPILOT_TEMPORAL_MAX_BRANCHES).
+SWEEP_BRANCHES_MAX = 1000
+DEFAULT_TEAM, TEAM_PATTERN = _file_options(str, pipeline_pb2.default_team, pipeline_pb2.team_pattern)
+QUOTA_WORKFLOW_TYPE, QUOTA_WORKFLOW_ID_PREFIX, QUOTA_QUERY = _file_options(
+    str, pipeline_pb2.quota_workflow_type, pipeline_pb2.quota_workflow_id_prefix, pipeline_pb2.quota_query)
 # The rule for environment variable names.
 (ENV_NAME_PATTERN,) = _file_options(str, pipeline_pb2.env_name_pattern)
 (ENV_NAME_MAX_LENGTH,) = _file_options(int, pipeline_pb2.env_name_max_length)
@@ -112,7 +117,7 @@ PHASES: dict[int, str] = _wire_names(pipeline_pb2.RunPhase)
 # StepProgress.state values (StepState), by enum value.
 STEP_STATES: dict[int, str] = _wire_names(pipeline_pb2.StepState)
 (STATE_PENDING, STATE_RUNNING, STATE_SUCCEEDED, STATE_FAILED, STATE_CANCELLED, STATE_SKIPPED,
- STATE_WAITING, STATE_WAITING_FOR_REPAIR) = STEP_STATES.values()
+ STATE_WAITING, STATE_WAITING_FOR_REPAIR, STATE_WAITING_FOR_QUOTA) = STEP_STATES.values()
 
 # ApprovalDecision.decision values (Decision), by enum value.
 DECISIONS: dict[int, str] = _wire_names(pipeline_pb2.Decision)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -33,9 +33,11 @@ from skypilot_temporal.contract.metrics import (
     SKY_CALLS,
     STEP_COST,
     STEP_DURATION,
+    TEAM_CLUSTERS_HELD,
+    TEAM_RUNS_WAITING,
     Metric,
 )
-from skypilot_temporal.contract.names import WORKFLOW_TYPE
+from skypilot_temporal.contract.names import QUOTA_WORKFLOW_TYPE, WORKFLOW_TYPE
 from skypilot_temporal.ops import tracing
 
 METRICS_ADDRESS = "SKYPILOT_TEMPORAL_METRICS_ADDRESS"
@@ -108,7 +110,7 @@ def gauge(metric: Metric, value: float) -> None:
     meter().create_gauge_float(metric.name, metric.help).set(value)
 
 
-def export_zeros(namespace: str, task_queue: str) -> None:
+def export_zeros(namespace: str, task_queue: str, teams: Iterable[str] = ()) -> None:
     """Exports every counter and gauge of the pipeline at 0 from the worker's start.
 
     A counter appears on /metrics with its first increment, and `increase()` or `rate()`
@@ -141,3 +143,10 @@ def export_zeros(namespace: str, task_queue: str) -> None:
     for call in SKY_CALLS:
         errors.with_additional_attributes({"call": call}).add(0)
     m.create_gauge_float(CLUSTERS_UP.name, CLUSTERS_UP.help).set(0)
+    # Per team whose quota this worker's SKYPILOT_TEMPORAL_TEAM_QUOTAS names, as the team's
+    # quota workflow records them.
+    quota = m.with_additional_attributes(
+        {"namespace": namespace, "task_queue": task_queue, "workflow_type": QUOTA_WORKFLOW_TYPE})
+    for team in teams:
+        for gauge in (TEAM_CLUSTERS_HELD, TEAM_RUNS_WAITING):
+            quota.create_gauge(gauge.name, gauge.help).with_additional_attributes({"team": team}).set(0)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import PurePosixPath
 
-from skypilot_temporal.contract.names import WAIT_FOR_REPAIR_MAX_MINUTES, is_env_name
+from skypilot_temporal.contract.names import SWEEP_BRANCHES_MAX, WAIT_FOR_REPAIR_MAX_MINUTES, is_env_name
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 LAUNCH = pb.STEP_KIND_LAUNCH
@@ -54,7 +54,7 @@ APPROVER_RULE = "1-128 characters, not blank, no control characters"
 MAX_STEPS = 64
 # The longest wait for a repair a step or a run may ask for.
 MAX_REPAIR_MINUTES = WAIT_FOR_REPAIR_MAX_MINUTES
-MAX_BRANCHES = 1000
+MAX_BRANCHES = SWEEP_BRANCHES_MAX
 MAX_ENV_VALUE = 64 * 1024
 
 _NAME = re.compile(r"^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from skypilot_temporal.contract.names import DEFAULT_TEAM, TEAM_PATTERN
 from skypilot_temporal.pipeline.dag import (
     APPROVAL,
     EXEC,
@@ -26,6 +27,7 @@ from skypilot_temporal.pipeline.dag import (
     check_repair_minutes,
     stays_inside,
 )
+from skypilot_temporal.pipeline.limits import FleetLimits, check_limits
 from skypilot_temporal.v1 import pipeline_pb2 as pb
 
 __all__ = ["APPROVAL", "EXEC", "LAUNCH", "SELECT", "InvalidInput", "Plan", "RunOptions", "build_plan",
@@ -76,6 +78,8 @@ class RunOptions:
     provision_ahead: bool
     # Minutes a failed step waits for a repair unless the step says (0: fails at once).
     repair_minutes: int = 0
+    # The team its clusters count against (the default_team option when it names none).
+    team: str = DEFAULT_TEAM
 
 
 def check_input(inp: pb.SkyPilotWorkflowInput, workflow_id: str, run_id: str) -> RunOptions:
@@ -100,6 +104,9 @@ def check_input(inp: pb.SkyPilotWorkflowInput, workflow_id: str, run_id: str) ->
             )
     if inp.resume_from == workflow_id:
         raise InvalidInput("resume_from: names this run's own workflow id: resume a run that has ended")
+    if inp.team and not re.fullmatch(TEAM_PATTERN, inp.team):
+        raise InvalidInput(f"team: {inp.team!r} is not allowed; a team is 1-63 of lower-case letters, digits, "
+                           "'.', '_' and '-', starting with a letter or digit")
     minutes = inp.launch.idle_minutes_to_autodown
     return RunOptions(
         cluster_prefix=prefix,
@@ -110,6 +117,7 @@ def check_input(inp: pb.SkyPilotWorkflowInput, workflow_id: str, run_id: str) ->
         api_server_endpoint=inp.api_server_endpoint,
         provision_ahead=inp.launch.provision_ahead,
         repair_minutes=check_repair_minutes(inp.launch.wait_for_repair_minutes, "launch.wait_for_repair_minutes"),
+        team=inp.team or DEFAULT_TEAM,
     )
 
 
@@ -132,6 +140,7 @@ def _check_envs(inp: pb.SkyPilotWorkflowInput) -> None:
 class Plan:
     options: RunOptions
     dag: Dag
+    limits: FleetLimits = field(default_factory=FleetLimits)
 
     @property
     def steps(self) -> list[Step]:
@@ -169,9 +178,14 @@ def build_plan(
     run_id: str,
     steps: list[pb.PipelineStep] | None = None,
     source: str = "",
+    limits: FleetLimits | None = None,
 ) -> Plan:
     """The plan of the run: `steps` (from a pipeline file named `source`), else the
-    input's, else the default pipeline. Raises InvalidInput."""
+    input's, else the default pipeline, within the fleet's `limits` (pipeline/limits.py).
+    Raises InvalidInput."""
     options = check_input(inp, workflow_id, run_id)
     raw = steps if steps is not None else (list(inp.steps) or default_steps())
-    return Plan(options, build_dag(raw, source, options.provision_ahead))
+    dag = build_dag(raw, source, options.provision_ahead)
+    limits = limits or FleetLimits()
+    check_limits(dag, limits, source)
+    return Plan(options, dag, limits)

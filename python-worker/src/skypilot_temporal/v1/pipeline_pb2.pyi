@@ -40,6 +40,7 @@ class StepState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STEP_STATE_SKIPPED: _ClassVar[StepState]
     STEP_STATE_WAITING: _ClassVar[StepState]
     STEP_STATE_WAITING_FOR_REPAIR: _ClassVar[StepState]
+    STEP_STATE_WAITING_FOR_QUOTA: _ClassVar[StepState]
 
 class FailureType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -97,6 +98,7 @@ STEP_STATE_CANCELLED: StepState
 STEP_STATE_SKIPPED: StepState
 STEP_STATE_WAITING: StepState
 STEP_STATE_WAITING_FOR_REPAIR: StepState
+STEP_STATE_WAITING_FOR_QUOTA: StepState
 FAILURE_TYPE_UNSPECIFIED: FailureType
 FAILURE_TYPE_INVALID_INPUT: FailureType
 FAILURE_TYPE_INVALID_REPO: FailureType
@@ -160,6 +162,16 @@ ABORT_UPDATE_FIELD_NUMBER: _ClassVar[int]
 abort_update: _descriptor.FieldDescriptor
 WAIT_FOR_REPAIR_MAX_MINUTES_FIELD_NUMBER: _ClassVar[int]
 wait_for_repair_max_minutes: _descriptor.FieldDescriptor
+DEFAULT_TEAM_FIELD_NUMBER: _ClassVar[int]
+default_team: _descriptor.FieldDescriptor
+TEAM_PATTERN_FIELD_NUMBER: _ClassVar[int]
+team_pattern: _descriptor.FieldDescriptor
+QUOTA_WORKFLOW_TYPE_FIELD_NUMBER: _ClassVar[int]
+quota_workflow_type: _descriptor.FieldDescriptor
+QUOTA_WORKFLOW_ID_PREFIX_FIELD_NUMBER: _ClassVar[int]
+quota_workflow_id_prefix: _descriptor.FieldDescriptor
+QUOTA_QUERY_FIELD_NUMBER: _ClassVar[int]
+quota_query: _descriptor.FieldDescriptor
 WIRE_NAME_FIELD_NUMBER: _ClassVar[int]
 wire_name: _descriptor.FieldDescriptor
 
@@ -274,7 +286,7 @@ class LaunchOptions(_message.Message):
     def __init__(self, idle_minutes_to_autodown: _Optional[int] = ..., retry_until_up: _Optional[bool] = ..., teardown_timeout_seconds: _Optional[int] = ..., provision_ahead: _Optional[bool] = ..., wait_for_repair_minutes: _Optional[int] = ...) -> None: ...
 
 class SkyPilotWorkflowInput(_message.Message):
-    __slots__ = ("cluster_prefix", "repo_url", "branch", "envs_override", "secret_env_names", "api_server_endpoint", "steps", "launch", "pipeline_file", "resume_from")
+    __slots__ = ("cluster_prefix", "repo_url", "branch", "envs_override", "secret_env_names", "api_server_endpoint", "steps", "launch", "pipeline_file", "resume_from", "team")
     class EnvsOverrideEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -292,6 +304,7 @@ class SkyPilotWorkflowInput(_message.Message):
     LAUNCH_FIELD_NUMBER: _ClassVar[int]
     PIPELINE_FILE_FIELD_NUMBER: _ClassVar[int]
     RESUME_FROM_FIELD_NUMBER: _ClassVar[int]
+    TEAM_FIELD_NUMBER: _ClassVar[int]
     cluster_prefix: str
     repo_url: str
     branch: str
@@ -302,7 +315,8 @@ class SkyPilotWorkflowInput(_message.Message):
     launch: LaunchOptions
     pipeline_file: str
     resume_from: str
-    def __init__(self, cluster_prefix: _Optional[str] = ..., repo_url: _Optional[str] = ..., branch: _Optional[str] = ..., envs_override: _Optional[_Mapping[str, str]] = ..., secret_env_names: _Optional[_Iterable[str]] = ..., api_server_endpoint: _Optional[str] = ..., steps: _Optional[_Iterable[_Union[PipelineStep, _Mapping]]] = ..., launch: _Optional[_Union[LaunchOptions, _Mapping]] = ..., pipeline_file: _Optional[str] = ..., resume_from: _Optional[str] = ...) -> None: ...
+    team: str
+    def __init__(self, cluster_prefix: _Optional[str] = ..., repo_url: _Optional[str] = ..., branch: _Optional[str] = ..., envs_override: _Optional[_Mapping[str, str]] = ..., secret_env_names: _Optional[_Iterable[str]] = ..., api_server_endpoint: _Optional[str] = ..., steps: _Optional[_Iterable[_Union[PipelineStep, _Mapping]]] = ..., launch: _Optional[_Union[LaunchOptions, _Mapping]] = ..., pipeline_file: _Optional[str] = ..., resume_from: _Optional[str] = ..., team: _Optional[str] = ...) -> None: ...
 
 class StepResult(_message.Message):
     __slots__ = ("name", "kind", "cluster_name", "job_id", "status", "duration_seconds", "log_tail", "branch", "metrics", "idle_cluster_seconds", "approval", "repairs", "key", "reused_from", "usd_per_hour", "cost_usd", "idle_cost_usd", "recoveries", "last_recovered_at")
@@ -478,7 +492,7 @@ class RunView(_message.Message):
     def __init__(self, lines: _Optional[_Iterable[str]] = ..., cursor: _Optional[str] = ...) -> None: ...
 
 class SkyPilotWorkflowProgress(_message.Message):
-    __slots__ = ("phase", "current_step", "finished", "clusters_up", "steps_total", "clusters", "clusters_left", "steps", "cost")
+    __slots__ = ("phase", "current_step", "finished", "clusters_up", "steps_total", "clusters", "clusters_left", "steps", "cost", "team", "limits")
     PHASE_FIELD_NUMBER: _ClassVar[int]
     CURRENT_STEP_FIELD_NUMBER: _ClassVar[int]
     FINISHED_FIELD_NUMBER: _ClassVar[int]
@@ -488,6 +502,8 @@ class SkyPilotWorkflowProgress(_message.Message):
     CLUSTERS_LEFT_FIELD_NUMBER: _ClassVar[int]
     STEPS_FIELD_NUMBER: _ClassVar[int]
     COST_FIELD_NUMBER: _ClassVar[int]
+    TEAM_FIELD_NUMBER: _ClassVar[int]
+    LIMITS_FIELD_NUMBER: _ClassVar[int]
     phase: str
     current_step: str
     finished: _containers.RepeatedCompositeFieldContainer[StepResult]
@@ -497,10 +513,12 @@ class SkyPilotWorkflowProgress(_message.Message):
     clusters_left: _containers.RepeatedScalarFieldContainer[str]
     steps: _containers.RepeatedCompositeFieldContainer[StepProgress]
     cost: RunCost
-    def __init__(self, phase: _Optional[str] = ..., current_step: _Optional[str] = ..., finished: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_up: _Optional[_Iterable[str]] = ..., steps_total: _Optional[int] = ..., clusters: _Optional[_Iterable[str]] = ..., clusters_left: _Optional[_Iterable[str]] = ..., steps: _Optional[_Iterable[_Union[StepProgress, _Mapping]]] = ..., cost: _Optional[_Union[RunCost, _Mapping]] = ...) -> None: ...
+    team: str
+    limits: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, phase: _Optional[str] = ..., current_step: _Optional[str] = ..., finished: _Optional[_Iterable[_Union[StepResult, _Mapping]]] = ..., clusters_up: _Optional[_Iterable[str]] = ..., steps_total: _Optional[int] = ..., clusters: _Optional[_Iterable[str]] = ..., clusters_left: _Optional[_Iterable[str]] = ..., steps: _Optional[_Iterable[_Union[StepProgress, _Mapping]]] = ..., cost: _Optional[_Union[RunCost, _Mapping]] = ..., team: _Optional[str] = ..., limits: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class StepProgress(_message.Message):
-    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind", "waiting_since", "deadline", "approvers", "approval", "failure", "clusters_kept", "repairs", "reused_from", "kept_usd_per_hour", "recoveries", "last_recovered_at")
+    __slots__ = ("name", "branch", "state", "cluster_name", "metrics", "winner", "kind", "waiting_since", "deadline", "approvers", "approval", "failure", "clusters_kept", "repairs", "reused_from", "kept_usd_per_hour", "recoveries", "last_recovered_at", "waiting_for_quota")
     class MetricsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -526,6 +544,7 @@ class StepProgress(_message.Message):
     KEPT_USD_PER_HOUR_FIELD_NUMBER: _ClassVar[int]
     RECOVERIES_FIELD_NUMBER: _ClassVar[int]
     LAST_RECOVERED_AT_FIELD_NUMBER: _ClassVar[int]
+    WAITING_FOR_QUOTA_FIELD_NUMBER: _ClassVar[int]
     name: str
     branch: str
     state: str
@@ -544,4 +563,5 @@ class StepProgress(_message.Message):
     kept_usd_per_hour: float
     recoveries: int
     last_recovered_at: str
-    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ..., waiting_since: _Optional[str] = ..., deadline: _Optional[str] = ..., approvers: _Optional[_Iterable[str]] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., failure: _Optional[str] = ..., clusters_kept: _Optional[_Iterable[str]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ..., reused_from: _Optional[str] = ..., kept_usd_per_hour: _Optional[float] = ..., recoveries: _Optional[int] = ..., last_recovered_at: _Optional[str] = ...) -> None: ...
+    waiting_for_quota: str
+    def __init__(self, name: _Optional[str] = ..., branch: _Optional[str] = ..., state: _Optional[str] = ..., cluster_name: _Optional[str] = ..., metrics: _Optional[_Mapping[str, float]] = ..., winner: _Optional[bool] = ..., kind: _Optional[_Union[StepKind, str]] = ..., waiting_since: _Optional[str] = ..., deadline: _Optional[str] = ..., approvers: _Optional[_Iterable[str]] = ..., approval: _Optional[_Union[ApprovalRecord, _Mapping]] = ..., failure: _Optional[str] = ..., clusters_kept: _Optional[_Iterable[str]] = ..., repairs: _Optional[_Iterable[_Union[RepairRecord, _Mapping]]] = ..., reused_from: _Optional[str] = ..., kept_usd_per_hour: _Optional[float] = ..., recoveries: _Optional[int] = ..., last_recovered_at: _Optional[str] = ..., waiting_for_quota: _Optional[str] = ...) -> None: ...

@@ -29,6 +29,7 @@ SECRET_ENV = Flag(name="secret-env", arg="NAME", short="", env="SKYPILOT_TEMPORA
 API_SERVER_ENDPOINT = Flag(name="api-server-endpoint", arg="URL", short="", env="SKYPILOT_TEMPORAL_API_SERVER_ENDPOINT", input_field="api_server_endpoint", repeatable=False)
 WAIT_FOR_REPAIR_MINUTES = Flag(name="wait-for-repair-minutes", arg="N", short="", env="SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES", input_field="launch.wait_for_repair_minutes", repeatable=False)
 RESUME_FROM = Flag(name="resume-from", arg="RUN_ID", short="", env="SKYPILOT_TEMPORAL_RESUME_FROM", input_field="resume_from", repeatable=False)
+TEAM = Flag(name="team", arg="TEAM", short="", env="SKYPILOT_TEMPORAL_TEAM", input_field="team", repeatable=False)
 INPUT = Flag(name="input", arg="FILE", short="", env="", input_field="", repeatable=False)
 WORKFLOW_ID = Flag(name="workflow-id", arg="ID", short="", env="", input_field="", repeatable=False)
 TASK_QUEUE = Flag(name="task-queue", arg="QUEUE", short="", env="SKYPILOT_TEMPORAL_TASK_QUEUE", input_field="", repeatable=False)
@@ -48,7 +49,7 @@ FROM = Flag(name="from", arg="TIME", short="", env="", input_field="", repeatabl
 TO = Flag(name="to", arg="TIME", short="", env="", input_field="", repeatable=False)
 
 # Every flag of a start, in the order of the help.
-FLAGS = (REPO, BRANCH, CLUSTER_PREFIX, ENV, SECRET_ENV, API_SERVER_ENDPOINT, WAIT_FOR_REPAIR_MINUTES, RESUME_FROM, INPUT, WORKFLOW_ID, TASK_QUEUE, NO_WAIT, QUIET, HELP)
+FLAGS = (REPO, BRANCH, CLUSTER_PREFIX, ENV, SECRET_ENV, API_SERVER_ENDPOINT, WAIT_FOR_REPAIR_MINUTES, RESUME_FROM, TEAM, INPUT, WORKFLOW_ID, TASK_QUEUE, NO_WAIT, QUIET, HELP)
 
 
 @dataclass(frozen=True)
@@ -378,6 +379,8 @@ Flags (a flag beats its environment variable, which beats the --input file):
                               (env SKYPILOT_TEMPORAL_WAIT_FOR_REPAIR_MINUTES)
   --resume-from RUN_ID        reuse the steps of run RUN_ID (ended) whose inputs did not change
                               (env SKYPILOT_TEMPORAL_RESUME_FROM)
+  --team TEAM                 the team whose cluster quota the run counts against (default: default)
+                              (env SKYPILOT_TEMPORAL_TEAM)
   --input FILE                SkyPilotWorkflowInput as proto JSON; unknown fields are rejected
   --workflow-id ID            default: skypilot-pipeline-<random hex>
   --task-queue QUEUE          (env SKYPILOT_TEMPORAL_TASK_QUEUE, default from the contract)

@@ -22,6 +22,7 @@ from skypilot_temporal.contract.names import (
     STATE_RUNNING,
     STATE_SKIPPED,
     STATE_SUCCEEDED,
+    STATE_WAITING_FOR_QUOTA,
     STATE_WAITING_FOR_REPAIR,
 )
 from skypilot_temporal.pipeline.dag import APPROVAL, MANAGED, SELECT, Sweep
@@ -30,6 +31,7 @@ from skypilot_temporal.v1 import pipeline_pb2 as pb
 from skypilot_temporal.workflows.costs import kept_cost, price, run_cost
 from skypilot_temporal.workflows.gates import Gates, rfc3339
 from skypilot_temporal.workflows.repairs import RETRY, Repairs, wait_key
+from skypilot_temporal.workflows.slots import QuotaWait, RunSlots
 from skypilot_temporal.workflows.steps import Clusters, StepFailed, failure_text
 
 # A gate's StepResult.status, by decision: as SkyPilot writes a job's (SUCCEEDED, FAILED).
@@ -209,6 +211,10 @@ class RunProgress:
         self.keys: dict[str, str] = {}
         # Each cluster's price per hour, as its steps reported it (None: unknown).
         self.rates: dict[str, float | None] = {}
+        # The run's slots (slots.py): which clusters wait for room; the team, the limits' notes.
+        self.slots: RunSlots | None = None
+        self.team = ""
+        self.limits: list[str] = []
         # The waits for a repair a step went through: cluster-seconds kept, and their cost.
         self._repair_idle: dict[str, tuple[float, float | None]] = {}
 
@@ -425,8 +431,11 @@ class RunProgress:
         p.clusters_left[:] = list(clusters.left)
         p.finished.extend(self._finished)
         p.cost.CopyFrom(self.cost())
+        p.team = self.team
+        p.limits[:] = self.limits
         if self._plan is None:
             return p
+        quota = {(w.step, w.branch): w for w in self.slots.waits.values()} if self.slots is not None else {}
         p.steps_total = len(self._plan.steps)
         p.clusters[:] = self._plan.clusters
         running: list[str] = []
@@ -445,6 +454,7 @@ class RunProgress:
                     self._gate_entry(entry, st.name)
                 else:
                     self._repair_entry(entry, st.name)
+                    _quota_entry(entry, quota.get((st.name, None)))
                 continue
             if st.kind == SELECT:
                 state = self._selected_by(st.name)
@@ -474,6 +484,8 @@ class RunProgress:
                 entry.repairs.extend(self.repairs.history.get(wait_key(st.name, branch.index), []))
                 if s == STATE_WAITING_FOR_REPAIR:
                     self._waiting_entry(entry, wait_key(st.name, branch.index))
+                if st.name == st.sweep:
+                    _quota_entry(entry, quota.get((st.name, branch.index)))
         p.current_step = ", ".join(running)
         return p
 
@@ -521,3 +533,10 @@ class RunProgress:
             return STATE_RUNNING
         return STATE_PENDING
 
+
+def _quota_entry(entry: pb.StepProgress, wait: QuotaWait | None) -> None:
+    """A step (or branch) whose cluster waits for room: what for, and since when."""
+    if wait is not None and entry.state in (STATE_PENDING, STATE_RUNNING):
+        entry.state = STATE_WAITING_FOR_QUOTA
+        entry.waiting_for_quota = wait.line
+        entry.waiting_since = rfc3339(wait.since)

@@ -78,8 +78,18 @@ with workflow.unsafe.imports_passed_through():
         VIEW_QUERY,
         WORKFLOW_TYPE,
     )
-    from skypilot_temporal.pipeline.dag import APPROVAL, LAUNCH, MANAGED, SELECT, Step, Sweep
-    from skypilot_temporal.pipeline.plan import InvalidInput, Plan, build_plan, check_input
+    from skypilot_temporal.contract.quota_names import GRANTED_SIGNAL
+    from skypilot_temporal.contract.quota_types import QuotaGrant
+    from skypilot_temporal.pipeline.dag import APPROVAL, CAPACITY, LAUNCH, MANAGED, SELECT, Step, Sweep
+    from skypilot_temporal.pipeline.limits import (
+        MAX_CLUSTERS_SETTING,
+        FleetLimits,
+        capacity_steps,
+        check_limits,
+        clamped_parallel,
+        need,
+    )
+    from skypilot_temporal.pipeline.plan import InvalidInput, Plan, RunOptions, build_plan, check_input
     from skypilot_temporal.pipeline.resume import reusable, step_keys
     from skypilot_temporal.v1 import pipeline_pb2 as pb
     from skypilot_temporal.workflows import repairs
@@ -87,6 +97,7 @@ with workflow.unsafe.imports_passed_through():
     from skypilot_temporal.workflows.gates import Refused, commands, rfc3339
     from skypilot_temporal.workflows.notify import Notifier
     from skypilot_temporal.workflows.progress import RunProgress
+    from skypilot_temporal.workflows.slots import RunSlots
     from skypilot_temporal.workflows.steps import (
         SHORT_HEARTBEAT,
         Clusters,
@@ -131,6 +142,11 @@ class SkyPilotWorkflow:
         self._inp = pb.SkyPilotWorkflowInput()
         self._plan: Plan | None = None
         self._ctx: RunContext | None = None
+        # The slots of the clusters it holds (the run's and its team's limits, slots.py).
+        self._slots = RunSlots()
+        self._progress.slots = self._slots
+        # Where each step that brings a cluster up is in the order their clusters take slots.
+        self._positions: dict[str, int] = {}
 
     @workflow.query(name=PROGRESS_QUERY)
     def progress(self) -> pb.SkyPilotWorkflowProgress:
@@ -240,6 +256,11 @@ class SkyPilotWorkflow:
     def _check_abort(self, req: pb.AbortRequest) -> None:
         _refused_as_input(self._progress.repairs.check_abort, req)
 
+    @workflow.signal(name=GRANTED_SIGNAL)
+    def quota_granted(self, grant: QuotaGrant) -> None:
+        """The team's quota workflow granted a request of this run (slots.py)."""
+        self._slots.granted.add(grant.request_id)
+
     @workflow.signal(name=BRANCH_EVENT_SIGNAL)
     def branch_event(self, event: BranchEvent) -> None:
         self._progress.branch_event(event)
@@ -295,12 +316,17 @@ class SkyPilotWorkflow:
             self._notify.on = clone.notify
             # From now on every activity goes where the run's clusters can live.
             self._clusters.task_queue = clone.task_queue
+            limits = FleetLimits(clone.max_branches, clone.max_clusters_per_run)
             if plan is None:
                 steps = None
                 if clone.pipeline is not None:
                     steps = list(json_format.ParseDict(clone.pipeline, pb.PipelineSpec()).steps)
-                plan = build_plan(inp, info.workflow_id, info.run_id, steps, clone.pipeline_file)
+                plan = build_plan(inp, info.workflow_id, info.run_id, steps, clone.pipeline_file, limits)
                 self._progress.planned(plan)
+            else:
+                check_limits(plan.dag, limits)  # the clone checked them already; as the fleet set them
+                plan.limits = limits
+            self._limit(plan, options, clone)
             self._set_phase(PHASE_RUNNING)
             ctx = _context(inp, options, clone, run_key)
             self._plan, self._ctx = plan, ctx
@@ -310,6 +336,8 @@ class SkyPilotWorkflow:
             await self._run_graph(plan, ctx)
             await self._clusters.wait()
         except BaseException as err:
+            self._slots.give_back_all()
+            await self._slots.settle()
             cancelled = is_cancellation(err)
             if isinstance(err, ActivityError) and err.activity_type == RUN_GIT_CLONE:
                 self._notify.learn(err.cause)  # the clone failed: its detail says whether to notify
@@ -335,6 +363,8 @@ class SkyPilotWorkflow:
                     f"step 'clone' failed: {err.cause.message}", type=err.cause.type, non_retryable=True
                 ) from err
             raise
+        self._slots.give_back_all()
+        await self._slots.settle()
         if self._clusters.left:
             failure = self._teardown_failure(None)
             await self._notify.last(self._ended("clusters_left", None))
@@ -348,6 +378,38 @@ class SkyPilotWorkflow:
         await self._notify.last(self._notify.event(
             "succeeded", steps=[f"{s.name} {s.status}" for s in self._result.steps], commit=self._result.commit))
         return self._result
+
+    def _limit(self, plan: Plan, options: RunOptions, clone: CloneResult) -> None:
+        """Applies the fleet's limits the clone brought: the run's own, and its team's quota."""
+        steps = capacity_steps(plan.dag)
+        self._positions = {st.name: i for i, st in enumerate(steps)}
+        # A run that may need another slot while it holds some asks the team for a reserved share.
+        reserve = any(need(plan.dag, st)[0] > 1 for st in steps)
+        self._slots.configure(plan.limits.max_clusters, options.team, clone.team_quotas, reserve,
+                              workflow.info().task_queue)
+        self._slots.on_change = self._quota_changed
+        self._clusters.on_downed = self._slots.give_back
+        self._progress.team = options.team
+        self._progress.limits = [
+            f"sweep {name!r}: max_parallel {asked or 'unset (every branch)'} lowered to {allowed} "
+            f"({MAX_CLUSTERS_SETTING})" for name, (asked, allowed) in clamped_parallel(plan.dag, plan.limits).items()]
+
+    def _quota_changed(self) -> None:
+        """What the Temporal UI shows while a cluster of the run waits for room."""
+        if self._phase != PHASE_RUNNING:
+            return
+        w = next(iter(self._slots.waits.values()), None)
+        self._set_phase(PHASE_RUNNING, f"waiting for quota: {w.step}: {w.line}" if w is not None else "")
+
+    def _may_provision_ahead(self, st: Step) -> bool:
+        """Whether step `st`'s cluster may come up before the steps it needs end: never
+        under a team quota (held early, the slot could be one a step it needs waits
+        for), and under the run's limit only if every cluster due before it still fits."""
+        if self._slots.quota:
+            return False
+        cap = self._slots.cap
+        before = self._positions[st.name]  # clusters due before this one, at most
+        return not cap or len(self._slots.held) + before + 1 <= cap
 
     def _ended(self, event: str, err: BaseException | None):
         """The event of a run that did not complete: how and where it failed, what is left up."""
@@ -412,7 +474,7 @@ class SkyPilotWorkflow:
         steps = None
         if clone.pipeline is not None:
             steps = list(json_format.ParseDict(clone.pipeline, pb.PipelineSpec()).steps)
-        plan = build_plan(self._inp, info.workflow_id, info.run_id, steps, clone.pipeline_file)
+        plan = build_plan(self._inp, info.workflow_id, info.run_id, steps, clone.pipeline_file, self._plan.limits)
         before, after = _shape(self._plan), _shape(plan)
         if before != after:
             changed = next((a[0] for a, b in zip(after, before, strict=False) if a != b), "the list of steps")
@@ -455,9 +517,10 @@ class SkyPilotWorkflow:
         cluster = plan.job_name(st.name) if st.kind == MANAGED else plan.cluster_name(st.cluster)
         ahead: asyncio.Task | None = None
         ready: list = []  # when a cluster provisioned ahead stood ready
-        if st.kind == LAUNCH and st.provision_ahead and st.needs:
+        if st.kind == LAUNCH and st.provision_ahead and st.needs and self._may_provision_ahead(st):
             # The cluster comes up (setup included) while the steps it waits for run.
             await self._needs(st.needs, started=True)
+            await self._slots.take(cluster, self._positions[st.name], st.name)
             self._clusters.started(cluster)
             self._progress.provisioning(st.name, cluster)
 
@@ -477,9 +540,15 @@ class SkyPilotWorkflow:
             self._progress.step_running(st.name, cluster)
             if ahead is not None:
                 await ahead
-            elif st.kind == LAUNCH:
-                self._clusters.started(cluster)
-            outcome, last_start = await self._attempts(st, cluster, ahead is not None)
+            elif st.kind in CAPACITY:
+                await self._slots.take(cluster, self._positions[st.name], st.name)
+                if st.kind == LAUNCH:
+                    self._clusters.started(cluster)
+            try:
+                outcome, last_start = await self._attempts(st, cluster, ahead is not None)
+            finally:
+                if st.kind == MANAGED:  # its capacity went with its job
+                    self._slots.give_back(cluster)
         except (ActivityError, ApplicationError) as err:  # provisioning ahead failed
             if is_cancellation(err):
                 raise
@@ -676,6 +745,8 @@ class SkyPilotWorkflow:
                 results[i] = await handle
             except ChildWorkflowError as err:
                 results[i] = err
+            finally:
+                self._slots.give_back(_branch_slot(sweep.step, i))  # the branch downed its cluster
             state.child_finished(i, results[i])
 
         watchers: list[asyncio.Task] = []
@@ -686,6 +757,8 @@ class SkyPilotWorkflow:
                 )
                 if stop_early():
                     break
+                await self._slots.take(_branch_slot(sweep.step, branch.index), self._positions[sweep.step],
+                                       sweep.step, branch.index)
                 handle = await workflow.start_child_workflow(
                     BRANCH_WORKFLOW_TYPE,
                     self._branch_input(plan, sweep, branch.index, ctx, lane, after, await_verdict),
@@ -810,6 +883,11 @@ class SkyPilotWorkflow:
         self._phase = phase
         # What the Temporal UI shows of the run now.
         workflow.set_current_details(details or f"phase: {phase}")
+
+
+def _branch_slot(sweep: str, index: int) -> str:
+    """The key of a sweep branch's slot (its cluster's, held for the branch's whole run)."""
+    return f"{sweep}/b{index}"
 
 
 def _count(metric: Metric, labels: dict[str, str] | None = None, value: int = 1) -> None:

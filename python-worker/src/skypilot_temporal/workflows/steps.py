@@ -146,6 +146,8 @@ class Clusters:
         self.left: dict[str, str] = {}
         self.downed: list[str] = []
         self.on_change: Callable[[], None] = lambda: None
+        # Told of each cluster once it is down (its slot goes back, slots.py).
+        self.on_downed: Callable[[str], None] = lambda cluster: None
         # Where the downs go: where the run's clusters live (placement.py); "" = the run's queue.
         self.task_queue = ""
         # Autodown changes in flight (keep_up): nobody waits for them.
@@ -191,6 +193,7 @@ class Clusters:
             self.downing.pop(cluster, None)
         self.up.remove(cluster)
         self.downed.append(cluster)
+        self.on_downed(cluster)
         self.on_change()
 
     def keep_up_through(self, clusters: list[str], wait_minutes: int, autodown_minutes: int | None) -> None:

@@ -65,6 +65,8 @@ REPAIR_ENDED = "step {step}: {action} by {requester}{detail}"
 REPAIR_COMMIT = " at commit {commit}"
 REPAIR_TIMED_OUT = "step {step}: no repair: {reason}"
 REPAIR_RESULT = "repair: {action} by {requester} at {decided_at}{detail}; it had failed: {failure}"
+QUOTA_WAITING = "step {step}: waiting for quota: {what}"
+LIMITS = "limits: {note}"
 # A commit as lines show it.
 SHORT_COMMIT = 12
 LOG_LINE = "    {line}"
@@ -75,6 +77,7 @@ CLUSTERS_DOWNED = "clusters downed: {clusters}"
 BRANCH_LINES_MAX = 20
 # The order of the states in a summary line; states not listed follow, as they first appear.
 STATE_SUMMARY_ORDER = (names.STATE_RUNNING, names.STATE_WAITING, names.STATE_WAITING_FOR_REPAIR,
+                       names.STATE_WAITING_FOR_QUOTA,
                        names.STATE_SUCCEEDED, names.STATE_FAILED, names.STATE_CANCELLED, names.STATE_SKIPPED,
                        names.STATE_PENDING)
 # The run has ended: the outcome, not a progress line, says how.
@@ -178,6 +181,7 @@ def render_view(
             seen.line = digest
     if progress.clusters and not seen.clusters:
         lines.append(CLUSTERS.format(clusters=", ".join(progress.clusters)))
+        lines += [LIMITS.format(note=note) for note in progress.limits]  # known with the clusters
         seen.clusters = True
     lines += step_changes(progress.steps, seen, starter, workflow_id)
     lines = [printable(line) for line in lines] + live_lines(heartbeats, seen.shown)
@@ -242,6 +246,9 @@ def step_changes(steps: Sequence[pb.StepProgress], seen: _Seen, starter: str = "
                         lines.append(repair_ended(s.repairs[-1]))
                     if s.state == names.STATE_WAITING_FOR_REPAIR:
                         lines += repair_lines(s, starter, workflow_id)
+                        continue
+                    if s.state == names.STATE_WAITING_FOR_QUOTA:
+                        lines.append(QUOTA_WAITING.format(step=step_label(s.name, s.branch), what=s.waiting_for_quota))
                         continue
                     if s.reused_from:
                         lines.append(STEP_REUSED.format(step=s.name, run=s.reused_from,
