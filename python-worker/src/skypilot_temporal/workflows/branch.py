@@ -136,6 +136,7 @@ class SkyPilotBranchWorkflow:
                         raise
                     outcome = _failed_outcome(err, st, inp)
                     error = failure_text(err)
+                    managed_recoveries(st.name, outcome.recoveries, inp.run.metrics_step_label)
                 self._progress.finished.append(step_result(outcome, branch=inp.label))
                 repair = await self._wait_for_repair(inp, st, outcome, error) if st.repair_minutes else None
                 if repair is None or repair.action != "retry":

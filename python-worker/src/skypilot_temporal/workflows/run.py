@@ -857,6 +857,8 @@ class SkyPilotWorkflow:
         details = cause.details[0] if isinstance(cause, ApplicationError) and cause.details else None
         outcome = details if isinstance(details, dict) else {}
         self._progress.step_failed(name, cluster, outcome)
+        if self._ctx is not None and isinstance(outcome.get("recoveries"), int):  # a managed job's
+            managed_recoveries(name, outcome["recoveries"], self._ctx.metrics_step_label)
         if outcome.get("log_tail"):
             message += "\n--- log tail ---\n" + str(outcome["log_tail"])
         return ApplicationError(message, type=kind, non_retryable=True)
