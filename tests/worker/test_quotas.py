@@ -66,7 +66,8 @@ def sweep_input(repo_dir: Path, team: str, branches: int, seconds: float, **fiel
 
 
 def single_input(repo_dir: Path, team: str, seconds: float) -> pb.SkyPilotWorkflowInput:
-    steps = [pb.PipelineStep(name="work", task_yaml="work.yaml")]
+    # A short heartbeat timeout: a step on a killed worker is taken over in seconds.
+    steps = [pb.PipelineStep(name="work", task_yaml="work.yaml", heartbeat_timeout_seconds=3)]
     return pipeline_input(repo_dir, steps=steps, team=team, envs_override={"SECONDS_LONG": str(seconds), "X": "1"})
 
 

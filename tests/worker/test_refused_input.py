@@ -35,7 +35,8 @@ REFUSED_BY_WORKFLOW = [
     ({"steps": _step(task_yaml="/etc/passwd.yaml")}, "steps[0].task_yaml: '/etc/passwd.yaml' must be a relative path"),
     ({"steps": _step(task_yaml="train.txt")}, "must end in .yaml or .yml"),
     ({"steps": _step(kind=7)},
-     "steps[0].kind: must be STEP_KIND_LAUNCH, STEP_KIND_EXEC, STEP_KIND_SELECT or STEP_KIND_APPROVAL"),
+     "steps[0].kind: must be STEP_KIND_LAUNCH, STEP_KIND_EXEC, STEP_KIND_SELECT, STEP_KIND_APPROVAL or "
+     "STEP_KIND_MANAGED"),
     ({"steps": _step(kind=E, cluster="nowhere")},
      "steps[0].cluster: 'nowhere' must be the cluster of a LAUNCH step this step needs"),
     ({"steps": _step(name="Bad Name")}, "steps[0].name: 'Bad Name'"),

@@ -336,13 +336,14 @@ class SkyPilotWorkflow:
             await self._run_graph(plan, ctx)
             await self._clusters.wait()
         except BaseException as err:
-            self._slots.give_back_all()
-            await self._slots.settle()
             cancelled = is_cancellation(err)
             if isinstance(err, ActivityError) and err.activity_type == RUN_GIT_CLONE:
                 self._notify.learn(err.cause)  # the clone failed: its detail says whether to notify
             self._set_phase(PHASE_TEARDOWN)
             await self._clusters.teardown(run_key)
+            # Every cluster is down (or given up on): what the run still holds or waits for goes back.
+            self._slots.give_back_all()
+            await self._slots.settle()
             if self._clusters.left:
                 failure = self._teardown_failure(err)
                 await self._notify.last(self._ended("clusters_left", err))
