@@ -94,6 +94,21 @@ async def quota_empty(client: Client, team: str) -> bool:
     return view is not None and view.held == 0 and not view.waiting
 
 
+async def held_and_queued(client: Client, task_queue: str, tasks: Path, team: str,
+                          holder_seconds: float) -> tuple[WorkflowHandle, WorkflowHandle]:
+    """A run holding the team's one slot, and a second run queued behind it."""
+    holder = await start(client, single_input(tasks, team, seconds=holder_seconds), task_queue)
+    await wait_until(lambda: holds(client, team, holder), timeout=60)
+    waiter = await start(client, single_input(tasks, team, seconds=0.2), task_queue)
+
+    async def queued() -> bool:
+        view = await quota(client, team)
+        return view is not None and [w.workflow_id for w in view.waiting] == [waiter.id]
+
+    await wait_until(queued, timeout=60)
+    return holder, waiter
+
+
 async def test_a_teams_quota_holds_across_its_runs_and_another_team_is_not_delayed(
     client, make_worker, task_queue, tmp_path, work_dir, team
 ):
@@ -192,15 +207,7 @@ async def test_a_worker_killed_right_after_acquiring_leaks_no_slot(
 async def test_a_cancelled_waiting_run_leaves_the_queue(client, make_worker, task_queue, tmp_path, work_dir, team):
     make_worker(SKYPILOT_TEMPORAL_TEAM_QUOTAS=f"{team}=1", SKYPILOT_TEMPORAL_QUOTA_LEASE_SECONDS=str(LEASE_S))
     tasks = repo(tmp_path)
-    holder = await start(client, single_input(tasks, team, seconds=6), task_queue)
-    await wait_until(lambda: holds(client, team, holder), timeout=60)
-    waiter = await start(client, single_input(tasks, team, seconds=0.2), task_queue)
-
-    async def queued() -> bool:
-        view = await quota(client, team)
-        return view is not None and [w.workflow_id for w in view.waiting] == [waiter.id]
-
-    await wait_until(queued, timeout=60)
+    holder, waiter = await held_and_queued(client, task_queue, tasks, team, holder_seconds=6)
     entry = next(s for s in (await progress(waiter)).steps if s.name == "work")
     assert (entry.state, entry.waiting_for_quota) == (STATE_WAITING_FOR_QUOTA, f"team {team} holds 1 of 1 clusters")
     await waiter.cancel()
@@ -267,15 +274,7 @@ async def test_a_raised_quota_takes_effect_without_restarting_the_runs(
     env = {"SKYPILOT_TEMPORAL_QUOTA_LEASE_SECONDS": str(LEASE_S)}
     worker = make_worker(SKYPILOT_TEMPORAL_TEAM_QUOTAS=f"{team}=1", **env)
     tasks = repo(tmp_path)
-    holder = await start(client, single_input(tasks, team, seconds=30), task_queue)
-    await wait_until(lambda: holds(client, team, holder), timeout=60)
-    waiter = await start(client, single_input(tasks, team, seconds=0.2), task_queue)
-
-    async def queued() -> bool:
-        view = await quota(client, team)
-        return view is not None and [w.workflow_id for w in view.waiting] == [waiter.id]
-
-    await wait_until(queued, timeout=60)
+    holder, waiter = await held_and_queued(client, task_queue, tasks, team, holder_seconds=30)
     worker.stop()  # the operator raises the quota: the workers restart with it, the runs go on
     make_worker(SKYPILOT_TEMPORAL_TEAM_QUOTAS=f"{team}=2", **env)
     result = await asyncio.wait_for(waiter.result(), RUN_LIMIT)
